@@ -1,0 +1,26 @@
+//! Atelier's vocabulary: money, shares, identities, hashes, keys and the canonical encoding.
+//!
+//! Everything here is a pure value type. This crate owns the rules every other crate relies on —
+//! money only moves through checked arithmetic, products go through a 256-bit [`math::mul_div_floor`]
+//! with the rounding direction in the name, and every decoder is bounded and never panics. It must
+//! never do I/O.
+
+pub mod address;
+pub mod amount;
+pub mod bps;
+pub mod codec;
+pub mod crypto;
+pub mod denom;
+pub mod hash;
+pub mod height;
+pub mod math;
+pub mod merkle;
+
+pub use address::{Address, AddressError};
+pub use amount::{Amount, AmountParseError, ArithmeticError};
+pub use bps::{Bps, BpsError};
+pub use codec::{Decode, DecodeError, Encode, Reader};
+pub use crypto::{PublicKey, SecretKey, Signature, SignatureError};
+pub use denom::{Denom, DenomError};
+pub use hash::Hash;
+pub use height::Height;
