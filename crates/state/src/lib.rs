@@ -1,1 +1,167 @@
-//! placeholder
+//! The state layer: ordered key-value reads and writes, per-transaction overlays, and the state
+//! commitment.
+//!
+//! It knows nothing of any module: keys and values are bytes, laid out by the modules that own
+//! them. Backends (in memory here, redb in `atelier-storage`) implement [`StateRead`] and
+//! [`Store`]; the protocol writes into an [`Overlay`] and hands the resulting [`ChangeSet`] to
+//! [`prepare_commit`], which computes the next state root from the changed keys alone.
+
+mod commitment;
+mod memory;
+mod overlay;
+
+use std::collections::BTreeMap;
+
+use atelier_primitives::Hash;
+
+pub use commitment::LtHash;
+pub use memory::MemoryStore;
+pub use overlay::Overlay;
+
+/// A state key: bytes whose order is the iteration order.
+pub type Key = Vec<u8>;
+/// A state value: the canonical encoding of whatever the key's owner stores there.
+pub type Value = Vec<u8>;
+
+/// A failure of the storage backend. Fatal: the node stops before committing anything.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StateError {
+    /// The backend could not read or write.
+    #[error("storage backend failed: {0}")]
+    Backend(String),
+    /// A stored value does not decode as its owner's type.
+    #[error("stored value under key {key} is corrupt: {reason}")]
+    Corrupt {
+        /// The key, in hex.
+        key: String,
+        /// What was wrong with the value.
+        reason: String,
+    },
+}
+
+impl StateError {
+    /// A corrupt value under `key`.
+    pub fn corrupt(key: &[u8], reason: impl ToString) -> StateError {
+        StateError::Corrupt { key: atelier_primitives::hash::hex_encode(key), reason: reason.to_string() }
+    }
+}
+
+/// Read access to state.
+pub trait StateRead {
+    /// The value under `key`, if any.
+    fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError>;
+
+    /// Every entry whose key starts with `prefix`, in key order. Unbounded: for invariants,
+    /// export and paged queries, never for per-transaction work.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError>;
+}
+
+/// Write access to state.
+pub trait StateWrite: StateRead {
+    /// Sets `key` to `value`.
+    fn put(&mut self, key: Key, value: Value);
+    /// Removes `key`.
+    fn delete(&mut self, key: Key);
+}
+
+/// A backend whose state carries a commitment.
+pub trait Store: StateRead {
+    /// The commitment to the current state.
+    fn commitment(&self) -> Result<LtHash, StateError>;
+}
+
+/// Writes not yet committed, by key; `None` deletes. Later writes to a key replace earlier ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeSet(BTreeMap<Key, Option<Value>>);
+
+impl ChangeSet {
+    /// An empty change set.
+    pub fn new() -> Self {
+        ChangeSet::default()
+    }
+
+    /// Records a write.
+    pub fn put(&mut self, key: Key, value: Value) {
+        self.0.insert(key, Some(value));
+    }
+
+    /// Records a deletion.
+    pub fn delete(&mut self, key: Key) {
+        self.0.insert(key, None);
+    }
+
+    /// Applies `later` on top of `self`.
+    pub fn extend(&mut self, later: ChangeSet) {
+        if self.0.is_empty() {
+            self.0 = later.0;
+        } else {
+            self.0.extend(later.0);
+        }
+    }
+
+    /// The pending write for `key`: `None` if untouched, `Some(None)` if deleted.
+    pub fn get(&self, key: &[u8]) -> Option<Option<&Value>> {
+        self.0.get(key).map(Option::as_ref)
+    }
+
+    /// Writes in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, Option<&Value>)> {
+        self.0.iter().map(|(k, v)| (k, v.as_ref()))
+    }
+
+    /// Writes whose key starts with `prefix`, in key order.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a [u8]) -> impl Iterator<Item = (&'a Key, Option<&'a Value>)> + 'a {
+        self.0
+            .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k, v.as_ref()))
+    }
+
+    /// Number of keys written.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Consumes the set, yielding writes in key order.
+    pub fn into_writes(self) -> impl Iterator<Item = (Key, Option<Value>)> {
+        self.0.into_iter()
+    }
+}
+
+/// A change set checked against the state it applies to, with the commitment it leads to.
+#[derive(Clone, Debug)]
+pub struct PreparedCommit {
+    /// The writes that change something (writes of an unchanged value are dropped).
+    pub changes: ChangeSet,
+    /// The commitment after the writes.
+    pub commitment: LtHash,
+    /// The state root after the writes.
+    pub root: Hash,
+}
+
+/// Computes the commitment after `changes` on top of `store`, reading only the changed keys:
+/// the cost is proportional to what changed, not to the size of the state.
+pub fn prepare_commit<S: Store + ?Sized>(store: &S, changes: ChangeSet) -> Result<PreparedCommit, StateError> {
+    let mut commitment = store.commitment()?;
+    let mut effective = ChangeSet::new();
+    for (key, new) in changes.into_writes() {
+        let old = store.get(&key)?;
+        if old == new {
+            continue;
+        }
+        if let Some(old) = &old {
+            commitment.remove(&key, old);
+        }
+        if let Some(new) = &new {
+            commitment.insert(&key, new);
+        }
+        effective.0.insert(key, new);
+    }
+    let root = commitment.root();
+    Ok(PreparedCommit { changes: effective, commitment, root })
+}
