@@ -6,8 +6,13 @@
 //! value has exactly one encoding and decoding untrusted bytes never panics nor over-allocates.
 
 use crate::{
-    address::Address, amount::Amount, bps::Bps, crypto::{PublicKey, Signature}, denom::Denom,
-    hash::Hash, height::Height,
+    address::Address,
+    amount::Amount,
+    bps::Bps,
+    crypto::{PublicKey, Signature},
+    denom::Denom,
+    hash::Hash,
+    height::Height,
 };
 
 /// Why bytes are not a canonical encoding of the expected type.
@@ -89,20 +94,32 @@ impl<'a> Reader<'a> {
         Reader { bytes }
     }
 
-    /// Bytes not yet read.
+    /// The bytes not yet read.
+    pub fn rest(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Number of bytes not yet read.
     pub fn remaining(&self) -> usize {
         self.bytes.len()
     }
 
     /// Fails unless every byte was read.
     pub fn finish(self) -> Result<(), DecodeError> {
-        if self.bytes.is_empty() { Ok(()) } else { Err(DecodeError::TrailingBytes(self.bytes.len())) }
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::TrailingBytes(self.bytes.len()))
+        }
     }
 
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         if n > self.bytes.len() {
-            return Err(DecodeError::UnexpectedEnd { needed: n, remaining: self.bytes.len() });
+            return Err(DecodeError::UnexpectedEnd {
+                needed: n,
+                remaining: self.bytes.len(),
+            });
         }
         let (head, tail) = self.bytes.split_at(n);
         self.bytes = tail;
@@ -121,7 +138,11 @@ impl<'a> Reader<'a> {
         let len = u32::decode_from(self)?;
         match usize::try_from(len) {
             Ok(len) if len <= max => Ok(len),
-            _ => Err(DecodeError::TooLong { what, len: u64::from(len), max }),
+            _ => Err(DecodeError::TooLong {
+                what,
+                len: u64::from(len),
+                max,
+            }),
         }
     }
 
@@ -132,7 +153,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A length-prefixed sequence of at most `max` items.
-    pub fn vec<T: Decode>(&mut self, what: &'static str, max: usize) -> Result<Vec<T>, DecodeError> {
+    pub fn vec<T: Decode>(
+        &mut self,
+        what: &'static str,
+        max: usize,
+    ) -> Result<Vec<T>, DecodeError> {
         let len = self.len(what, max)?;
         // Each item takes at least one byte, so the remaining input bounds the allocation too.
         let mut items = Vec::with_capacity(len.min(self.remaining()));
@@ -223,7 +248,10 @@ impl<T: Decode> Decode for Option<T> {
         match reader.tag()? {
             0 => Ok(None),
             1 => Ok(Some(T::decode_from(reader)?)),
-            tag => Err(DecodeError::UnknownTag { what: "option", tag }),
+            tag => Err(DecodeError::UnknownTag {
+                what: "option",
+                tag,
+            }),
         }
     }
 }
@@ -245,7 +273,12 @@ macro_rules! newtype_codec {
 }
 newtype_codec!(Amount, u128, |v| Ok(Amount::new(v)), |a: &Amount| a.get());
 newtype_codec!(Height, u64, |v| Ok(Height(v)), |h: &Height| h.0);
-newtype_codec!(Bps, u16, |v: u16| Bps::new(u32::from(v)).map_err(|_| DecodeError::Invalid { what: "bps" }), |b: &Bps| b.get());
+newtype_codec!(
+    Bps,
+    u16,
+    |v: u16| Bps::new(u32::from(v)).map_err(|_| DecodeError::Invalid { what: "bps" }),
+    |b: &Bps| b.get()
+);
 
 macro_rules! bytes_codec {
     ($t:ty, $n:expr, $wrap:expr) => {
@@ -291,14 +324,27 @@ mod tests {
         let mut reader = Reader::new(&bytes);
         assert_eq!(
             reader.vec::<u64>("items", 10),
-            Err(DecodeError::TooLong { what: "items", len: u64::from(u32::MAX), max: 10 })
+            Err(DecodeError::TooLong {
+                what: "items",
+                len: u64::from(u32::MAX),
+                max: 10
+            })
         );
     }
 
     #[test]
     fn non_canonical_bools_and_trailing_bytes_are_refused() {
-        assert_eq!(bool::from_bytes(&[2]), Err(DecodeError::UnknownTag { what: "bool", tag: 2 }));
-        assert_eq!(u16::from_bytes(&[1, 0, 0]), Err(DecodeError::TrailingBytes(1)));
+        assert_eq!(
+            bool::from_bytes(&[2]),
+            Err(DecodeError::UnknownTag {
+                what: "bool",
+                tag: 2
+            })
+        );
+        assert_eq!(
+            u16::from_bytes(&[1, 0, 0]),
+            Err(DecodeError::TrailingBytes(1))
+        );
         assert!(Bps::from_bytes(&10_001u16.to_le_bytes()).is_err());
         assert!(<Denom as Decode>::from_bytes(b"\x04\x00\x00\x00UGDC").is_err());
     }

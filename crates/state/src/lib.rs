@@ -42,7 +42,10 @@ pub enum StateError {
 impl StateError {
     /// A corrupt value under `key`.
     pub fn corrupt(key: &[u8], reason: impl ToString) -> StateError {
-        StateError::Corrupt { key: atelier_primitives::hash::hex_encode(key), reason: reason.to_string() }
+        StateError::Corrupt {
+            key: atelier_primitives::hash::hex_encode(key),
+            reason: reason.to_string(),
+        }
     }
 }
 
@@ -110,9 +113,15 @@ impl ChangeSet {
     }
 
     /// Writes whose key starts with `prefix`, in key order.
-    pub fn with_prefix<'a>(&'a self, prefix: &'a [u8]) -> impl Iterator<Item = (&'a Key, Option<&'a Value>)> + 'a {
+    pub fn with_prefix<'a>(
+        &'a self,
+        prefix: &'a [u8],
+    ) -> impl Iterator<Item = (&'a Key, Option<&'a Value>)> + 'a {
         self.0
-            .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .range::<[u8], _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(move |(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k, v.as_ref()))
     }
@@ -146,7 +155,10 @@ pub struct PreparedCommit {
 
 /// Computes the commitment after `changes` on top of `store`, reading only the changed keys:
 /// the cost is proportional to what changed, not to the size of the state.
-pub fn prepare_commit<S: Store + ?Sized>(store: &S, changes: ChangeSet) -> Result<PreparedCommit, StateError> {
+pub fn prepare_commit<S: Store + ?Sized>(
+    store: &S,
+    changes: ChangeSet,
+) -> Result<PreparedCommit, StateError> {
     let mut commitment = store.commitment()?;
     let mut effective = ChangeSet::new();
     for (key, new) in changes.into_writes() {
@@ -163,5 +175,9 @@ pub fn prepare_commit<S: Store + ?Sized>(store: &S, changes: ChangeSet) -> Resul
         effective.0.insert(key, new);
     }
     let root = commitment.root();
-    Ok(PreparedCommit { changes: effective, commitment, root })
+    Ok(PreparedCommit {
+        changes: effective,
+        commitment,
+        root,
+    })
 }

@@ -14,7 +14,10 @@ pub struct Overlay<'a, S: StateRead + ?Sized> {
 impl<'a, S: StateRead + ?Sized> Overlay<'a, S> {
     /// An empty overlay on `base`.
     pub fn new(base: &'a S) -> Self {
-        Overlay { base, writes: ChangeSet::new() }
+        Overlay {
+            base,
+            writes: ChangeSet::new(),
+        }
     }
 
     /// An overlay on `base` that starts with `writes` already buffered.
@@ -47,7 +50,8 @@ impl<S: StateRead + ?Sized> StateRead for Overlay<'_, S> {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
-        let mut merged: std::collections::BTreeMap<Key, Value> = self.base.scan_prefix(prefix)?.into_iter().collect();
+        let mut merged: std::collections::BTreeMap<Key, Value> =
+            self.base.scan_prefix(prefix)?.into_iter().collect();
         for (key, write) in self.writes.with_prefix(prefix) {
             match write {
                 Some(value) => merged.insert(key.clone(), value.clone()),

@@ -1,0 +1,523 @@
+//! The block lifecycle: the one place that turns `(state, block)` into `(state', receipts)`.
+//!
+//! A block runs as a short sequence of named steps (spec: DESIGN §3):
+//! 1. **begin** — check the block extends its parent and load the block's environment;
+//! 2. **screen** — stateless checks and signature verification of every transaction, in a batch;
+//! 3. **each transaction** — admission (chain id, expiry, nonce, gas, fee, balance), charge the fee
+//!    and consume the nonce, run the messages in an overlay that is kept only if all succeed, and
+//!    record a receipt;
+//! 4. **end** — settle the block's fees, move the base fee, record the height;
+//! 5. **seal** — compute the state root from the changed keys and fill the header.
+//!
+//! [`build_block`] (proposer) leaves out transactions that would be rejected; [`apply_block`]
+//! (everyone else) refuses a block that contains one and checks the header against execution.
+//! Neither writes: both return an [`ExecutedBlock`] whose `commit` the caller applies to its store.
+
+use atelier_primitives::{
+    Address, Amount, Hash, Height,
+    crypto::{SignatureVerifier, SignedMessage, invalid_positions},
+};
+use atelier_state::{
+    ChangeSet, Overlay, PreparedCommit, StateError, StateWrite, Store, prepare_commit,
+};
+
+use crate::{
+    block::{Block, Header, MAX_TXS_PER_BLOCK, txs_root},
+    event::Event,
+    genesis::{self, Genesis, GenesisError},
+    invariants,
+    modules::{
+        Failure, auth,
+        bank::{self, BankError},
+        fees::{self, FeeParams, hooks::Collected},
+    },
+    receipt::{Receipt, TxOutcome, receipts_root},
+    rejection::{BlockError, Rejection},
+    tx::{ChainId, Msg, SignedTx},
+};
+
+/// How transaction signatures are checked.
+#[derive(Clone, Copy)]
+pub enum SignatureCheck<'a> {
+    /// Verify every signature with this verifier (batch, possibly over several threads).
+    Verify(&'a dyn SignatureVerifier),
+    /// Trust the signatures: only for the simulator and benchmarks, never for a node.
+    Skip,
+}
+
+/// A transaction the proposer left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedTx {
+    /// The transaction.
+    pub hash: Hash,
+    /// Why it could not be included.
+    pub rejection: Rejection,
+}
+
+/// The result of executing a block: everything to persist, nothing yet written.
+#[derive(Debug, Clone)]
+pub struct ExecutedBlock {
+    /// The block, header filled in.
+    pub block: Block,
+    /// One receipt per transaction, in order.
+    pub receipts: Vec<Receipt>,
+    /// Events of the block's end.
+    pub end_block_events: Vec<Event>,
+    /// The state changes and the root they lead to; apply with the store's `commit`.
+    pub commit: PreparedCommit,
+    /// Candidates left out (only when building).
+    pub skipped: Vec<SkippedTx>,
+}
+
+/// The first state of a chain.
+#[derive(Debug, Clone)]
+pub struct GenesisState {
+    /// The genesis header: the parent of the first block.
+    pub header: Header,
+    /// The state to commit.
+    pub commit: PreparedCommit,
+    /// The genesis, normalized.
+    pub genesis: Genesis,
+}
+
+/// Why a message failed, by module. Codes are the modules' stable codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MsgError {
+    /// A bank rule.
+    #[error(transparent)]
+    Bank(#[from] BankError),
+}
+
+impl MsgError {
+    /// The stable numeric code.
+    pub fn code(&self) -> u32 {
+        match self {
+            MsgError::Bank(e) => e.code(),
+        }
+    }
+}
+
+/// Validates `genesis` and computes the chain's first state on top of an empty `store`.
+pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState, GenesisError> {
+    let genesis = genesis.normalize()?;
+    if store.get(auth::state::CHAIN_ID)?.is_some() {
+        return Err(GenesisError::AlreadyInitialized);
+    }
+    let mut state = Overlay::new(store);
+    genesis::init(&mut state, &genesis)?;
+    let commit = prepare_commit(store, state.into_changes())?;
+    let header = Header {
+        chain_id: genesis.chain_id.clone(),
+        height: Height(genesis.initial_height.get() - 1),
+        time_ms: genesis.genesis_time_ms,
+        parent_hash: Hash::ZERO,
+        proposer: Address::default(),
+        txs_root: txs_root(&[]),
+        state_root: commit.root,
+        receipts_root: receipts_root(&[], &[]),
+        base_fee: genesis.fees.base_fee,
+        gas_used: 0,
+    };
+    Ok(GenesisState {
+        header,
+        commit,
+        genesis,
+    })
+}
+
+/// Builds the next block on `parent` from `candidates`, in the order given, leaving out those
+/// that would be rejected. At most [`MAX_TXS_PER_BLOCK`] candidates are considered.
+pub fn build_block<S: Store>(
+    store: &S,
+    parent: &Header,
+    time_ms: u64,
+    proposer: Address,
+    mut candidates: Vec<SignedTx>,
+    signatures: SignatureCheck<'_>,
+) -> Result<ExecutedBlock, BlockError> {
+    candidates.truncate(MAX_TXS_PER_BLOCK);
+    let mut run = BlockRun::begin(store, parent, time_ms, proposer)?;
+    let mut skipped = Vec::new();
+    let valid = screen_candidates(candidates, signatures, &mut skipped);
+    for tx in valid {
+        match run.execute_tx(&tx) {
+            Ok(receipt) => run.include(tx, receipt),
+            Err(TxStop::Rejected(rejection)) => skipped.push(SkippedTx {
+                hash: tx.hash(),
+                rejection,
+            }),
+            Err(TxStop::Block(error)) => return Err(error),
+        }
+    }
+    let mut executed = run.finish(store)?;
+    executed.skipped = skipped;
+    Ok(executed)
+}
+
+/// Applies a block proposed by someone else on `parent`: every transaction must be admissible and
+/// the header must equal what execution gives.
+pub fn apply_block<S: Store>(
+    store: &S,
+    parent: &Header,
+    block: Block,
+    signatures: SignatureCheck<'_>,
+) -> Result<ExecutedBlock, BlockError> {
+    let Block { header, txs } = block;
+    if txs.len() > MAX_TXS_PER_BLOCK {
+        return Err(BlockError::TooManyTxs {
+            count: txs.len(),
+            max: MAX_TXS_PER_BLOCK,
+        });
+    }
+    if header.parent_hash != parent.hash() {
+        return Err(BlockError::NotAChild("parent hash"));
+    }
+    let mut run = BlockRun::begin(store, parent, header.time_ms, header.proposer)?;
+    screen_block(&txs, signatures)?;
+    for (index, tx) in txs.into_iter().enumerate() {
+        match run.execute_tx(&tx) {
+            Ok(receipt) => run.include(tx, receipt),
+            Err(TxStop::Rejected(rejection)) => {
+                return Err(BlockError::InvalidTx { index, rejection });
+            }
+            Err(TxStop::Block(error)) => return Err(error),
+        }
+    }
+    let executed = run.finish(store)?;
+    check_header(&header, &executed.block.header)?;
+    Ok(executed)
+}
+
+/// Stateless checks and signatures for a proposer: drops failures into `skipped`.
+fn screen_candidates(
+    candidates: Vec<SignedTx>,
+    signatures: SignatureCheck<'_>,
+    skipped: &mut Vec<SkippedTx>,
+) -> Vec<SignedTx> {
+    let mut valid = Vec::with_capacity(candidates.len());
+    for tx in candidates {
+        match tx.check_stateless() {
+            Ok(()) => valid.push(tx),
+            Err(rejection) => skipped.push(SkippedTx {
+                hash: tx.hash(),
+                rejection,
+            }),
+        }
+    }
+    let SignatureCheck::Verify(verifier) = signatures else {
+        return valid;
+    };
+    let claims: Vec<SignedMessage> = valid.iter().map(SignedTx::claim).collect();
+    let bad = invalid_positions(&claims, verifier);
+    if bad.is_empty() {
+        return valid;
+    }
+    let mut bad = bad.into_iter().peekable();
+    let mut kept = Vec::with_capacity(valid.len());
+    for (index, tx) in valid.into_iter().enumerate() {
+        if bad.next_if_eq(&index).is_some() {
+            let reason = tx
+                .claim()
+                .verify()
+                .err()
+                .unwrap_or(atelier_primitives::SignatureError::Invalid);
+            skipped.push(SkippedTx {
+                hash: tx.hash(),
+                rejection: Rejection::InvalidSignature(reason),
+            });
+        } else {
+            kept.push(tx);
+        }
+    }
+    kept
+}
+
+/// Stateless checks and signatures for a validator: the first failure invalidates the block.
+fn screen_block(txs: &[SignedTx], signatures: SignatureCheck<'_>) -> Result<(), BlockError> {
+    for (index, tx) in txs.iter().enumerate() {
+        tx.check_stateless()
+            .map_err(|rejection| BlockError::InvalidTx { index, rejection })?;
+    }
+    if let SignatureCheck::Verify(verifier) = signatures {
+        let claims: Vec<SignedMessage> = txs.iter().map(SignedTx::claim).collect();
+        verifier
+            .verify_all(&claims)
+            .map_err(|bad| BlockError::InvalidTx {
+                index: bad.index,
+                rejection: Rejection::InvalidSignature(bad.reason),
+            })?;
+    }
+    Ok(())
+}
+
+fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {
+    let fields: [(&'static str, bool); 10] = [
+        ("chain_id", claimed.chain_id == executed.chain_id),
+        ("height", claimed.height == executed.height),
+        ("time_ms", claimed.time_ms == executed.time_ms),
+        ("parent_hash", claimed.parent_hash == executed.parent_hash),
+        ("proposer", claimed.proposer == executed.proposer),
+        ("txs_root", claimed.txs_root == executed.txs_root),
+        ("state_root", claimed.state_root == executed.state_root),
+        (
+            "receipts_root",
+            claimed.receipts_root == executed.receipts_root,
+        ),
+        ("base_fee", claimed.base_fee == executed.base_fee),
+        ("gas_used", claimed.gas_used == executed.gas_used),
+    ];
+    match fields.iter().find(|(_, equal)| !equal) {
+        Some((field, _)) => Err(BlockError::HeaderMismatch { field }),
+        None => Ok(()),
+    }
+}
+
+/// Why a transaction stopped short of a receipt.
+enum TxStop {
+    /// It must not be in the block.
+    Rejected(Rejection),
+    /// The whole block must be abandoned.
+    Block(BlockError),
+}
+
+impl From<Failure<Rejection>> for TxStop {
+    fn from(failure: Failure<Rejection>) -> Self {
+        match failure {
+            Failure::Rule(rejection) => TxStop::Rejected(rejection),
+            Failure::Fatal(error) => TxStop::Block(BlockError::Storage(error)),
+        }
+    }
+}
+
+/// Facts fixed for the whole block, read once at its beginning.
+struct BlockEnv {
+    chain_id: ChainId,
+    height: Height,
+    time_ms: u64,
+    parent_hash: Hash,
+    proposer: Address,
+    base_fee: Amount,
+    fee_params: FeeParams,
+}
+
+/// A block being executed: its overlay on the store and what it has produced so far.
+struct BlockRun<'s, S: Store> {
+    state: Overlay<'s, S>,
+    env: BlockEnv,
+    collected: Collected,
+    txs: Vec<SignedTx>,
+    receipts: Vec<Receipt>,
+}
+
+impl<'s, S: Store> BlockRun<'s, S> {
+    /// Step 1: the block extends `parent`, and `parent` describes `store`.
+    fn begin(
+        store: &'s S,
+        parent: &Header,
+        time_ms: u64,
+        proposer: Address,
+    ) -> Result<Self, BlockError> {
+        if store.commitment()?.root() != parent.state_root {
+            return Err(BlockError::ParentStateMismatch("state root"));
+        }
+        if auth::state::height(store)? != parent.height {
+            return Err(BlockError::ParentStateMismatch("height"));
+        }
+        let chain_id = auth::state::chain_id(store)?;
+        if chain_id != parent.chain_id {
+            return Err(BlockError::ParentStateMismatch("chain id"));
+        }
+        if time_ms < parent.time_ms {
+            return Err(BlockError::TimeWentBackwards {
+                time_ms,
+                parent_time_ms: parent.time_ms,
+            });
+        }
+        let height = parent
+            .height
+            .next()
+            .ok_or(BlockError::NotAChild("height overflow"))?;
+        let env = BlockEnv {
+            chain_id,
+            height,
+            time_ms,
+            parent_hash: parent.hash(),
+            proposer,
+            base_fee: fees::state::base_fee(store)?,
+            fee_params: fees::state::params(store)?,
+        };
+        Ok(BlockRun {
+            state: Overlay::new(store),
+            env,
+            collected: Collected::default(),
+            txs: Vec::new(),
+            receipts: Vec::new(),
+        })
+    }
+
+    /// Step 3: admission, fee, messages, receipt.
+    fn execute_tx(&mut self, tx: &SignedTx) -> Result<Receipt, TxStop> {
+        let env = &self.env;
+        let sender = tx.sender();
+        let nonce = auth::handler::check(&self.state, &env.chain_id, env.height, &sender, tx.tx())?;
+        let quote = fees::handler::quote(
+            &self.state,
+            &env.fee_params,
+            env.base_fee,
+            self.collected.gas_used,
+            &sender,
+            tx.tx(),
+        )?;
+
+        // Point of no return: the transaction is included. Its fee and nonce stand whatever its
+        // messages do.
+        let mut events = Vec::new();
+        fees::handler::charge(&mut self.state, &mut events, &sender, &quote)
+            .map_err(invariant("fee charge after quote"))?;
+        auth::handler::consume_nonce(&mut self.state, &sender, nonce);
+        self.collected = Collected {
+            gas_used: self.collected.gas_used.saturating_add(quote.gas),
+            burned: self.collected.burned.saturating_add(quote.burned),
+            tips: self.collected.tips.saturating_add(quote.tip),
+        };
+
+        let outcome = match run_msgs(&self.state, &sender, &tx.tx().msgs)
+            .map_err(|e| TxStop::Block(e.into()))?
+        {
+            Ok((changes, msg_events)) => {
+                self.state.apply(changes);
+                events.extend(msg_events);
+                TxOutcome::Applied
+            }
+            Err((msg_index, error)) => TxOutcome::Failed {
+                msg_index,
+                code: error.code(),
+                reason: error.to_string(),
+            },
+        };
+        Ok(Receipt {
+            tx_hash: tx.hash(),
+            sender,
+            outcome,
+            gas_used: quote.gas,
+            fee: quote.total(),
+            events,
+        })
+    }
+
+    fn include(&mut self, tx: SignedTx, receipt: Receipt) {
+        self.txs.push(tx);
+        self.receipts.push(receipt);
+    }
+
+    /// Steps 4 and 5: end of block, then the header.
+    fn finish(mut self, store: &S) -> Result<ExecutedBlock, BlockError> {
+        let mut end_block_events = Vec::new();
+        let burner = bank::Burner::grant();
+        fees::hooks::end_block(
+            &mut self.state,
+            &mut end_block_events,
+            &self.env.fee_params,
+            self.env.base_fee,
+            &self.env.proposer,
+            &self.collected,
+            &burner,
+        )
+        .map_err(invariant("fee settlement"))?;
+        auth::state::set_height(&mut self.state, self.env.height);
+        if cfg!(debug_assertions) {
+            check_invariants(&self.state)?;
+        }
+
+        let commit = prepare_commit(store, self.state.into_changes())?;
+        let header = Header {
+            chain_id: self.env.chain_id,
+            height: self.env.height,
+            time_ms: self.env.time_ms,
+            parent_hash: self.env.parent_hash,
+            proposer: self.env.proposer,
+            txs_root: txs_root(&self.txs),
+            state_root: commit.root,
+            receipts_root: receipts_root(&self.receipts, &end_block_events),
+            base_fee: self.env.base_fee,
+            gas_used: self.collected.gas_used,
+        };
+        Ok(ExecutedBlock {
+            block: Block {
+                header,
+                txs: self.txs,
+            },
+            receipts: self.receipts,
+            end_block_events,
+            commit,
+            skipped: Vec::new(),
+        })
+    }
+}
+
+/// Runs `msgs` in an overlay: `Ok(Ok(changes, events))` if all succeed, `Ok(Err(index, error))` at
+/// the first failure (the overlay is dropped), `Err` if storage failed.
+#[allow(clippy::type_complexity)]
+fn run_msgs<S: StateWrite>(
+    state: &S,
+    sender: &Address,
+    msgs: &[Msg],
+) -> Result<Result<(ChangeSet, Vec<Event>), (u32, MsgError)>, StateError> {
+    let mut overlay = Overlay::new(state);
+    let mut events = Vec::new();
+    for (index, msg) in msgs.iter().enumerate() {
+        match route(&mut overlay, &mut events, sender, msg) {
+            Ok(()) => {}
+            // Bounded by MAX_MSGS_PER_TX, so the index fits.
+            Err(Failure::Rule(error)) => return Ok(Err((index as u32, error))),
+            Err(Failure::Fatal(error)) => return Err(error),
+        }
+    }
+    Ok(Ok((overlay.into_changes(), events)))
+}
+
+/// Sends one message to the module that owns it.
+fn route(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    sender: &Address,
+    msg: &Msg,
+) -> Result<(), Failure<MsgError>> {
+    match msg {
+        Msg::Bank(msg) => bank::handler::handle(state, events, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Bank)),
+    }
+}
+
+fn invariant<E: std::fmt::Display>(step: &'static str) -> impl Fn(Failure<E>) -> TxStopOrBlock {
+    move |failure| match failure {
+        Failure::Rule(error) => {
+            TxStopOrBlock(BlockError::InvariantBroken(format!("{step}: {error}")))
+        }
+        Failure::Fatal(error) => TxStopOrBlock(BlockError::Storage(error)),
+    }
+}
+
+/// A block-level error raised inside a step; converts into whatever the step returns.
+struct TxStopOrBlock(BlockError);
+
+impl From<TxStopOrBlock> for TxStop {
+    fn from(error: TxStopOrBlock) -> Self {
+        TxStop::Block(error.0)
+    }
+}
+
+impl From<TxStopOrBlock> for BlockError {
+    fn from(error: TxStopOrBlock) -> Self {
+        error.0
+    }
+}
+
+fn check_invariants(state: &impl atelier_state::StateRead) -> Result<(), BlockError> {
+    let violations = invariants::check_all(state)?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Err(BlockError::InvariantBroken(detail.join("; ")))
+}

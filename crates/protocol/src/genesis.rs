@@ -1,0 +1,129 @@
+//! Genesis: the chain's first state, validated, and its export (`export(init(g)) == g`).
+
+use atelier_primitives::{Address, Amount, Denom, Height};
+use atelier_state::{StateError, StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    block::Header,
+    modules::{
+        auth::{self, AuthGenesis},
+        bank::{self, BankGenesis},
+        fees::{self, FeesGenesis, ParamsError},
+    },
+    tx::ChainId,
+};
+
+/// Everything needed to start a chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    /// The chain's identity; every transaction names it.
+    pub chain_id: ChainId,
+    /// Time of the genesis header, in milliseconds since the Unix epoch.
+    pub genesis_time_ms: u64,
+    /// Height of the first block (1 for a new chain; `H + 1` when restarting from an export at H).
+    #[serde(default = "first_height")]
+    pub initial_height: Height,
+    /// Nonces.
+    #[serde(default)]
+    pub auth: AuthGenesis,
+    /// Balances and bank params.
+    pub bank: BankGenesis,
+    /// Fee market params and base fee.
+    #[serde(default)]
+    pub fees: FeesGenesis,
+}
+
+fn first_height() -> Height {
+    Height(1)
+}
+
+/// Why a genesis cannot start a chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    /// An account appears twice.
+    #[error("account {address} appears twice")]
+    DuplicateAccount {
+        /// The account.
+        address: Address,
+    },
+    /// A denomination appears twice in one list.
+    #[error("denom {denom} appears twice{}", address.map(|a| format!(" for {a}")).unwrap_or_default())]
+    DuplicateDenom {
+        /// The account, if the list is an account's.
+        address: Option<Address>,
+        /// The denomination.
+        denom: Denom,
+    },
+    /// A denomination the chain does not know.
+    #[error("unknown denom {denom}")]
+    UnknownDenom {
+        /// The denomination.
+        denom: Denom,
+    },
+    /// The supply of a denomination exceeds the largest amount.
+    #[error("total {denom} supply overflows")]
+    SupplyOverflow {
+        /// The denomination.
+        denom: Denom,
+    },
+    /// Fee parameters are unusable.
+    #[error("fee params: {0}")]
+    FeeParams(ParamsError),
+    /// The initial base fee is below the minimum.
+    #[error("base fee {base_fee} is below the minimum {min_base_fee}")]
+    BaseFeeBelowMinimum {
+        /// The base fee.
+        base_fee: Amount,
+        /// The minimum.
+        min_base_fee: Amount,
+    },
+    /// The first block cannot be at height 0.
+    #[error("initial height must be at least 1")]
+    InitialHeightZero,
+    /// The state already holds a chain.
+    #[error("state is not empty: a chain was already initialized")]
+    AlreadyInitialized,
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StateError),
+}
+
+impl Genesis {
+    /// Validates every section and puts lists in canonical order, so that equal chains have equal
+    /// genesis values.
+    pub fn normalize(self) -> Result<Genesis, GenesisError> {
+        if self.initial_height.get() == 0 {
+            return Err(GenesisError::InitialHeightZero);
+        }
+        self.fees.validate()?;
+        Ok(Genesis {
+            auth: self.auth.normalize()?,
+            bank: self.bank.normalize()?,
+            ..self
+        })
+    }
+}
+
+/// Writes a normalized genesis into empty state.
+pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(), GenesisError> {
+    auth::state::set_chain_id(state, &genesis.chain_id);
+    auth::state::set_height(state, Height(genesis.initial_height.get() - 1));
+    auth::genesis::init(state, &genesis.auth);
+    bank::genesis::init(state, &genesis.bank)?;
+    fees::genesis::init(state, &genesis.fees);
+    Ok(())
+}
+
+/// The genesis that restarts the chain from `state`, whose last header is `last`.
+pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateError> {
+    Ok(Genesis {
+        chain_id: auth::state::chain_id(state)?,
+        genesis_time_ms: last.time_ms,
+        initial_height: Height(last.height.get().saturating_add(1)),
+        auth: auth::genesis::export(state)?,
+        bank: bank::genesis::export(state)?,
+        fees: fees::genesis::export(state)?,
+    })
+}

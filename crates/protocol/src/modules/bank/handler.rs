@@ -1,0 +1,81 @@
+//! Executes bank messages: check everything, then write.
+
+use atelier_primitives::{Address, Amount, Denom};
+use atelier_state::StateWrite;
+
+use super::{BankError, BankMsg, DENOMS, state};
+use crate::{event::Event, modules::Failure};
+
+type BankResult = Result<(), Failure<BankError>>;
+
+/// Runs `msg` sent by `sender`.
+pub(crate) fn handle(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    sender: &Address,
+    msg: &BankMsg,
+) -> BankResult {
+    match msg {
+        BankMsg::Transfer { to, denom, amount } => {
+            transfer(state, events, sender, to, denom, *amount)
+        }
+        BankMsg::MintStable { to, amount } => mint_stable(state, events, sender, to, *amount),
+        BankMsg::BurnStable { amount } => burn_stable(state, events, sender, *amount),
+    }
+}
+
+fn transfer(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    from: &Address,
+    to: &Address,
+    denom: &Denom,
+    amount: Amount,
+) -> BankResult {
+    check_positive(amount)?;
+    if !DENOMS.contains(denom) {
+        return Err(Failure::Rule(BankError::UnknownDenom { denom: *denom }));
+    }
+    state::send(state, events, from, to, denom, amount)
+}
+
+fn mint_stable(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    sender: &Address,
+    to: &Address,
+    amount: Amount,
+) -> BankResult {
+    check_positive(amount)?;
+    check_issuer(state, sender)?;
+    state::Minter::grant().mint(state, events, to, &Denom::USD, amount)
+}
+
+fn burn_stable(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    sender: &Address,
+    amount: Amount,
+) -> BankResult {
+    check_positive(amount)?;
+    check_issuer(state, sender)?;
+    state::Burner::grant().burn(state, events, sender, &Denom::USD, amount)
+}
+
+fn check_positive(amount: Amount) -> BankResult {
+    if amount.is_zero() {
+        Err(Failure::Rule(BankError::ZeroAmount))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_issuer(state: &impl StateWrite, sender: &Address) -> BankResult {
+    if state::params(state)?.stable_issuer == *sender {
+        Ok(())
+    } else {
+        Err(Failure::Rule(BankError::NotStableIssuer {
+            sender: *sender,
+        }))
+    }
+}

@@ -1,0 +1,162 @@
+//! Fee market parameters, including the gas schedule.
+
+use atelier_primitives::{Amount, Decode, DecodeError, Encode, Reader};
+use serde::{Deserialize, Serialize};
+
+use crate::modules::bank::BankMsg;
+use crate::tx::Msg;
+
+/// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
+/// transaction uses is known before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GasSchedule {
+    /// Every transaction: signature, nonce, fee charge.
+    pub tx: u64,
+    /// `bank.transfer`.
+    pub transfer: u64,
+    /// `bank.mint_stable`.
+    pub mint_stable: u64,
+    /// `bank.burn_stable`.
+    pub burn_stable: u64,
+}
+
+impl GasSchedule {
+    /// Gas of one message.
+    pub fn msg(&self, msg: &Msg) -> u64 {
+        match msg {
+            Msg::Bank(BankMsg::Transfer { .. }) => self.transfer,
+            Msg::Bank(BankMsg::MintStable { .. }) => self.mint_stable,
+            Msg::Bank(BankMsg::BurnStable { .. }) => self.burn_stable,
+        }
+    }
+
+    /// Gas of a transaction carrying `msgs`; saturates (and so exceeds any gas limit) instead of
+    /// wrapping.
+    pub fn tx_gas(&self, msgs: &[Msg]) -> u64 {
+        msgs.iter()
+            .fold(self.tx, |sum, msg| sum.saturating_add(self.msg(msg)))
+    }
+
+    fn largest_msg(&self) -> u64 {
+        self.transfer.max(self.mint_stable).max(self.burn_stable)
+    }
+}
+
+/// Fee market parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeParams {
+    /// Most gas one block may use.
+    pub block_gas_limit: u64,
+    /// `target = block_gas_limit / elasticity_multiplier`.
+    pub elasticity_multiplier: u64,
+    /// The base fee moves by at most `1 / base_fee_change_denominator` per block.
+    pub base_fee_change_denominator: u64,
+    /// The base fee never falls below this.
+    pub min_base_fee: Amount,
+    /// Gas costs.
+    pub gas: GasSchedule,
+}
+
+/// Why fee parameters are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamsError {
+    /// A parameter is zero where the rule divides by it.
+    #[error("{0} must be positive")]
+    Zero(&'static str),
+    /// The block gas limit cannot hold a one-message transaction of every kind.
+    #[error("block gas limit {limit} cannot hold a one-message transaction of {largest} gas")]
+    BlockTooSmall {
+        /// The block gas limit.
+        limit: u64,
+        /// Gas of the costliest one-message transaction.
+        largest: u64,
+    },
+}
+
+impl FeeParams {
+    /// Checks the parameters are usable.
+    pub fn validate(&self) -> Result<(), ParamsError> {
+        let nonzero = [
+            ("block_gas_limit", self.block_gas_limit),
+            ("elasticity_multiplier", self.elasticity_multiplier),
+            (
+                "base_fee_change_denominator",
+                self.base_fee_change_denominator,
+            ),
+            ("gas.tx", self.gas.tx),
+            ("gas.transfer", self.gas.transfer),
+            ("gas.mint_stable", self.gas.mint_stable),
+            ("gas.burn_stable", self.gas.burn_stable),
+        ];
+        if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
+            return Err(ParamsError::Zero(name));
+        }
+        if self.block_gas_limit / self.elasticity_multiplier == 0 {
+            return Err(ParamsError::Zero("block_gas_limit / elasticity_multiplier"));
+        }
+        let largest = self.gas.largest_msg().saturating_add(self.gas.tx);
+        if largest > self.block_gas_limit {
+            return Err(ParamsError::BlockTooSmall {
+                limit: self.block_gas_limit,
+                largest,
+            });
+        }
+        Ok(())
+    }
+
+    /// The gas a block aims to use.
+    pub fn gas_target(&self) -> u64 {
+        self.block_gas_limit / self.elasticity_multiplier.max(1)
+    }
+}
+
+impl Default for FeeParams {
+    /// 30 million gas per block, target half of it, at most 12.5% change per block, a transfer
+    /// costs 1 000 gas in all, and the base fee never drops below 1 base unit per gas.
+    fn default() -> Self {
+        FeeParams {
+            block_gas_limit: 30_000_000,
+            elasticity_multiplier: 2,
+            base_fee_change_denominator: 8,
+            min_base_fee: Amount::new(1),
+            gas: GasSchedule {
+                tx: 500,
+                transfer: 500,
+                mint_stable: 1_000,
+                burn_stable: 1_000,
+            },
+        }
+    }
+}
+
+impl Encode for FeeParams {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.block_gas_limit.encode_to(out);
+        self.elasticity_multiplier.encode_to(out);
+        self.base_fee_change_denominator.encode_to(out);
+        self.min_base_fee.encode_to(out);
+        self.gas.tx.encode_to(out);
+        self.gas.transfer.encode_to(out);
+        self.gas.mint_stable.encode_to(out);
+        self.gas.burn_stable.encode_to(out);
+    }
+}
+
+impl Decode for FeeParams {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(FeeParams {
+            block_gas_limit: Decode::decode_from(r)?,
+            elasticity_multiplier: Decode::decode_from(r)?,
+            base_fee_change_denominator: Decode::decode_from(r)?,
+            min_base_fee: Decode::decode_from(r)?,
+            gas: GasSchedule {
+                tx: Decode::decode_from(r)?,
+                transfer: Decode::decode_from(r)?,
+                mint_stable: Decode::decode_from(r)?,
+                burn_stable: Decode::decode_from(r)?,
+            },
+        })
+    }
+}

@@ -1,0 +1,35 @@
+//! The protocol's modules. Each owns a slice of state under its own key prefix, and has the same
+//! shape: `params`, `state` (typed keys), `msg`, `handler`, `hooks`, `events`, `error`, `query`,
+//! `genesis`, `invariants` and a `README.md` spec; a module has only the parts it needs.
+
+pub mod auth;
+pub mod bank;
+pub mod fees;
+
+use atelier_state::StateError;
+
+/// Why a handler stopped: the message broke a rule (the transaction fails, its writes are
+/// discarded), or storage failed (the block is abandoned and the node stops).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure<E> {
+    /// The message broke a rule of its module.
+    Rule(E),
+    /// Storage failed.
+    Fatal(StateError),
+}
+
+impl<E> From<StateError> for Failure<E> {
+    fn from(error: StateError) -> Self {
+        Failure::Fatal(error)
+    }
+}
+
+impl<E> Failure<E> {
+    /// Converts the rule error into another module's error type.
+    pub fn map_rule<F>(self, f: impl FnOnce(E) -> F) -> Failure<F> {
+        match self {
+            Failure::Rule(e) => Failure::Rule(f(e)),
+            Failure::Fatal(e) => Failure::Fatal(e),
+        }
+    }
+}

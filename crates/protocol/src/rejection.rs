@@ -1,0 +1,193 @@
+//! Why a transaction cannot enter a block, and why a block is invalid.
+
+use atelier_primitives::{Amount, Height, crypto::SignatureError};
+use atelier_state::StateError;
+
+use crate::tx::ChainId;
+
+/// A transaction that never enters a block. Codes are stable; a retired code keeps its number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// The bytes are not a canonical transaction.
+    #[error("malformed transaction: {reason}")]
+    Malformed {
+        /// What the decoder found.
+        reason: String,
+    },
+    /// The encoded transaction is too large.
+    #[error("transaction is {size} bytes, the limit is {max}")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The transaction carries no message.
+    #[error("transaction has no messages")]
+    NoMessages,
+    /// The transaction carries too many messages.
+    #[error("transaction has {count} messages, the limit is {max}")]
+    TooManyMessages {
+        /// How many it has.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The signature does not verify under ZIP-215 rules.
+    #[error("invalid signature: {0}")]
+    InvalidSignature(SignatureError),
+    /// The transaction is for another chain.
+    #[error("transaction is for chain {got}, this is {expected}")]
+    WrongChainId {
+        /// This chain.
+        expected: ChainId,
+        /// The chain named.
+        got: ChainId,
+    },
+    /// The transaction's expiry height has passed.
+    #[error("transaction expired at height {expiry_height}, the block is at {height}")]
+    Expired {
+        /// Its expiry height.
+        expiry_height: Height,
+        /// The block's height.
+        height: Height,
+    },
+    /// The nonce was already used: a replay.
+    #[error("nonce {got} already used; the next nonce is {expected}")]
+    NonceTooLow {
+        /// The sender's next nonce.
+        expected: u64,
+        /// The nonce carried.
+        got: u64,
+    },
+    /// The nonce skips ahead of the sender's sequence.
+    #[error("nonce {got} is ahead of the sequence; the next nonce is {expected}")]
+    NonceGap {
+        /// The sender's next nonce.
+        expected: u64,
+        /// The nonce carried.
+        got: u64,
+    },
+    /// The gas limit is below the gas the messages need.
+    #[error("gas limit {gas_limit} is below the {required} gas the messages need")]
+    GasLimitTooLow {
+        /// Gas the transaction uses.
+        required: u64,
+        /// Its gas limit.
+        gas_limit: u64,
+    },
+    /// The tip cap exceeds the fee cap.
+    #[error("max priority fee {max_priority_fee_per_gas} exceeds max fee {max_fee_per_gas}")]
+    PriorityFeeAboveFeeCap {
+        /// The tip cap.
+        max_priority_fee_per_gas: Amount,
+        /// The fee cap.
+        max_fee_per_gas: Amount,
+    },
+    /// The fee cap is below the block's base fee.
+    #[error("max fee {max_fee_per_gas} per gas is below the base fee {base_fee}")]
+    FeeCapBelowBaseFee {
+        /// The fee cap.
+        max_fee_per_gas: Amount,
+        /// The base fee.
+        base_fee: Amount,
+    },
+    /// The fee does not fit in an amount.
+    #[error("fee overflows")]
+    FeeOverflow,
+    /// The sender cannot pay the fee.
+    #[error("balance {balance} cannot pay the fee {fee}")]
+    InsufficientFeeBalance {
+        /// The sender's native balance.
+        balance: Amount,
+        /// The fee.
+        fee: Amount,
+    },
+    /// The block has no room left for this transaction; it may fit in a later block.
+    #[error("transaction needs {gas} gas, the block has {gas_left} left")]
+    BlockGasExhausted {
+        /// Gas the transaction uses.
+        gas: u64,
+        /// Gas left in the block.
+        gas_left: u64,
+    },
+    /// The transaction needs more gas than any block may use; it can never be included.
+    #[error("transaction needs {gas} gas, more than a block's limit of {block_gas_limit}")]
+    ExceedsBlockGasLimit {
+        /// Gas the transaction uses.
+        gas: u64,
+        /// The block gas limit.
+        block_gas_limit: u64,
+    },
+}
+
+impl Rejection {
+    /// The stable numeric code (the app's range is 1–99).
+    pub fn code(&self) -> u32 {
+        match self {
+            Rejection::Malformed { .. } => 1,
+            Rejection::TooLarge { .. } => 2,
+            Rejection::NoMessages => 3,
+            Rejection::TooManyMessages { .. } => 4,
+            Rejection::InvalidSignature(_) => 5,
+            Rejection::WrongChainId { .. } => 6,
+            Rejection::Expired { .. } => 7,
+            Rejection::NonceTooLow { .. } => 8,
+            Rejection::NonceGap { .. } => 9,
+            Rejection::GasLimitTooLow { .. } => 10,
+            Rejection::PriorityFeeAboveFeeCap { .. } => 11,
+            Rejection::FeeCapBelowBaseFee { .. } => 12,
+            Rejection::FeeOverflow => 13,
+            Rejection::InsufficientFeeBalance { .. } => 14,
+            Rejection::BlockGasExhausted { .. } => 15,
+            Rejection::ExceedsBlockGasLimit { .. } => 16,
+        }
+    }
+}
+
+/// Why a block cannot be applied. Nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    /// The block does not follow the given parent.
+    #[error("block does not extend its parent: {0}")]
+    NotAChild(&'static str),
+    /// The parent header does not describe the state the block is applied to.
+    #[error("the parent header does not match the state: {0}")]
+    ParentStateMismatch(&'static str),
+    /// The block's time is before its parent's.
+    #[error("block time {time_ms} is before its parent's {parent_time_ms}")]
+    TimeWentBackwards {
+        /// The block's time.
+        time_ms: u64,
+        /// The parent's time.
+        parent_time_ms: u64,
+    },
+    /// The block carries more transactions than a block may.
+    #[error("block carries {count} transactions, the limit is {max}")]
+    TooManyTxs {
+        /// How many.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A transaction in the block should have been rejected.
+    #[error("transaction {index} is invalid: {rejection}")]
+    InvalidTx {
+        /// Its position in the block.
+        index: usize,
+        /// Why.
+        rejection: Rejection,
+    },
+    /// A header field differs from what executing the block gives.
+    #[error("header field {field} differs from execution")]
+    HeaderMismatch {
+        /// The field.
+        field: &'static str,
+    },
+    /// A protocol invariant broke; a bug, never a user's doing.
+    #[error("invariant broken: {0}")]
+    InvariantBroken(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StateError),
+}

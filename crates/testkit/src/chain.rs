@@ -1,0 +1,115 @@
+//! [`TestChain`]: a chain in one process over the in-memory store.
+
+use atelier_primitives::{Address, Amount, Denom, Hash, crypto::BatchVerifier};
+use atelier_protocol::{
+    Block, BlockError, ExecutedBlock, Genesis, Header, SignatureCheck, SignedTx, apply_block,
+    build_block, init_chain, invariants,
+    modules::{auth, bank},
+};
+use atelier_state::MemoryStore;
+
+use crate::factory::TxFactory;
+
+/// Milliseconds between test blocks.
+pub const BLOCK_INTERVAL_MS: u64 = 1_000;
+
+/// A chain over [`MemoryStore`] that checks every invariant after every block it commits.
+#[derive(Debug, Clone)]
+pub struct TestChain {
+    /// The state.
+    pub store: MemoryStore,
+    /// The last committed header.
+    pub head: Header,
+    /// Who proposes blocks built here.
+    pub proposer: Address,
+}
+
+impl TestChain {
+    /// Starts a chain from `genesis`; panics if the genesis is invalid (tests build valid ones).
+    pub fn new(genesis: Genesis) -> TestChain {
+        let mut store = MemoryStore::new();
+        let state = init_chain(&store, genesis).expect("valid test genesis");
+        store.commit(state.commit);
+        TestChain {
+            store,
+            head: state.header,
+            proposer: Address::module("test-proposer"),
+        }
+    }
+
+    /// A factory for this chain's transactions.
+    pub fn factory(&self) -> TxFactory {
+        let params =
+            atelier_protocol::modules::fees::query::params(&self.store).expect("fee params");
+        TxFactory::new(self.head.chain_id.clone(), params.gas)
+    }
+
+    /// Builds, commits and checks the next block from `candidates`, verifying signatures.
+    pub fn produce(&mut self, candidates: Vec<SignedTx>) -> ExecutedBlock {
+        let time = self.head.time_ms + BLOCK_INTERVAL_MS;
+        let executed = build_block(
+            &self.store,
+            &self.head,
+            time,
+            self.proposer,
+            candidates,
+            SignatureCheck::Verify(&BatchVerifier),
+        )
+        .expect("building a block never fails on valid state");
+        self.commit(&executed);
+        executed
+    }
+
+    /// Builds the next block without committing it.
+    pub fn build(&self, candidates: Vec<SignedTx>) -> ExecutedBlock {
+        let time = self.head.time_ms + BLOCK_INTERVAL_MS;
+        build_block(
+            &self.store,
+            &self.head,
+            time,
+            self.proposer,
+            candidates,
+            SignatureCheck::Verify(&BatchVerifier),
+        )
+        .expect("building a block never fails on valid state")
+    }
+
+    /// Applies a block built elsewhere; commits only if it is valid.
+    pub fn apply(&mut self, block: Block) -> Result<ExecutedBlock, BlockError> {
+        let executed = apply_block(
+            &self.store,
+            &self.head,
+            block,
+            SignatureCheck::Verify(&BatchVerifier),
+        )?;
+        self.commit(&executed);
+        Ok(executed)
+    }
+
+    fn commit(&mut self, executed: &ExecutedBlock) {
+        self.store.commit(executed.commit.clone());
+        self.head = executed.block.header.clone();
+        let violations = invariants::check_all(&self.store).expect("state readable");
+        assert!(
+            violations.is_empty(),
+            "invariants broken at height {}: {violations:?}",
+            self.head.height
+        );
+        assert_eq!(self.store.root(), self.head.state_root);
+    }
+
+    /// What `address` holds of `denom`.
+    pub fn balance(&self, address: &Address, denom: Denom) -> Amount {
+        bank::query::balance(&self.store, address, &denom).expect("state readable")
+    }
+
+    /// The next nonce of `address`.
+    pub fn nonce(&self, address: &Address) -> u64 {
+        auth::query::nonce(&self.store, address).expect("state readable")
+    }
+
+    /// The current state root.
+    pub fn root(&self) -> Hash {
+        self.store.root()
+    }
+}
