@@ -249,7 +249,7 @@ impl SignatureVerifier for ParallelBatchVerifier {
                 .collect();
             workers
                 .into_iter()
-                .map(|w| w.join().unwrap_or(Some(first_invalid(claims, 0))))
+                .map(|w| w.join().unwrap_or_else(|_| Some(first_invalid(claims, 0))))
                 .collect()
         });
         // Chunks are in order, so the first failure found is the first overall.
