@@ -68,16 +68,14 @@ impl fmt::Debug for Address {
 impl FromStr for Address {
     type Err = AddressError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parsed = CheckedHrpstring::new::<Bech32>(text)
-            .map_err(|e| AddressError::Bech32(e.to_string()))?;
+        let parsed =
+            CheckedHrpstring::new::<Bech32>(text).map_err(|e| AddressError::Bech32(e.to_string()))?;
         if parsed.hrp() != HRP {
             return Err(AddressError::WrongPrefix(parsed.hrp().to_string()));
         }
         let payload: Vec<u8> = parsed.byte_iter().collect();
-        let bytes: [u8; 20] = payload
-            .as_slice()
-            .try_into()
-            .map_err(|_| AddressError::WrongLength(payload.len()))?;
+        let bytes: [u8; 20] =
+            payload.as_slice().try_into().map_err(|_| AddressError::WrongLength(payload.len()))?;
         Ok(Address(bytes))
     }
 }
@@ -115,15 +113,9 @@ mod tests {
         let last = corrupted.len() - 1;
         corrupted[last] = if corrupted[last] == b'q' { b'p' } else { b'q' };
         let corrupted = String::from_utf8(corrupted).unwrap();
-        assert!(matches!(
-            corrupted.parse::<Address>(),
-            Err(AddressError::Bech32(_))
-        ));
+        assert!(matches!(corrupted.parse::<Address>(), Err(AddressError::Bech32(_))));
         let foreign = bech32::encode::<Bech32>(Hrp::parse("cosmos").unwrap(), &[1; 20]).unwrap();
-        assert_eq!(
-            foreign.parse::<Address>(),
-            Err(AddressError::WrongPrefix("cosmos".into()))
-        );
+        assert_eq!(foreign.parse::<Address>(), Err(AddressError::WrongPrefix("cosmos".into())));
         let short = bech32::encode::<Bech32>(HRP, &[1; 19]).unwrap();
         assert_eq!(short.parse::<Address>(), Err(AddressError::WrongLength(19)));
     }

@@ -51,43 +51,26 @@ impl Amount {
 
     /// `self + other`, or [`ArithmeticError::Overflow`].
     pub fn checked_add(self, other: Amount) -> Result<Amount, ArithmeticError> {
-        self.0
-            .checked_add(other.0)
-            .map(Amount)
-            .ok_or(ArithmeticError::Overflow)
+        self.0.checked_add(other.0).map(Amount).ok_or(ArithmeticError::Overflow)
     }
 
     /// `self - other`, or [`ArithmeticError::Underflow`].
     pub fn checked_sub(self, other: Amount) -> Result<Amount, ArithmeticError> {
-        self.0
-            .checked_sub(other.0)
-            .map(Amount)
-            .ok_or(ArithmeticError::Underflow)
+        self.0.checked_sub(other.0).map(Amount).ok_or(ArithmeticError::Underflow)
     }
 
     /// `self * factor`, or [`ArithmeticError::Overflow`].
     pub fn checked_mul(self, factor: u128) -> Result<Amount, ArithmeticError> {
-        self.0
-            .checked_mul(factor)
-            .map(Amount)
-            .ok_or(ArithmeticError::Overflow)
+        self.0.checked_mul(factor).map(Amount).ok_or(ArithmeticError::Overflow)
     }
 
     /// `floor(self * numerator / denominator)` over a 256-bit intermediate: for payouts.
-    pub fn mul_div_floor(
-        self,
-        numerator: u128,
-        denominator: u128,
-    ) -> Result<Amount, ArithmeticError> {
+    pub fn mul_div_floor(self, numerator: u128, denominator: u128) -> Result<Amount, ArithmeticError> {
         math::mul_div_floor(self.0, numerator, denominator).map(Amount)
     }
 
     /// `ceil(self * numerator / denominator)` over a 256-bit intermediate: for charges.
-    pub fn mul_div_ceil(
-        self,
-        numerator: u128,
-        denominator: u128,
-    ) -> Result<Amount, ArithmeticError> {
+    pub fn mul_div_ceil(self, numerator: u128, denominator: u128) -> Result<Amount, ArithmeticError> {
         math::mul_div_ceil(self.0, numerator, denominator).map(Amount)
     }
 
@@ -136,13 +119,9 @@ impl FromStr for Amount {
             return Err(AmountParseError::Empty);
         }
         if !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AmountParseError::NotDecimal(
-                text.chars().take(48).collect(),
-            ));
+            return Err(AmountParseError::NotDecimal(text.chars().take(48).collect()));
         }
-        text.parse::<u128>()
-            .map(Amount)
-            .map_err(|_| AmountParseError::TooLarge)
+        text.parse::<u128>().map(Amount).map_err(|_| AmountParseError::TooLarge)
     }
 }
 
@@ -169,27 +148,16 @@ mod tests {
         let json = serde_json::to_string(&max).unwrap();
         assert_eq!(json, "\"340282366920938463463374607431768211455\"");
         assert_eq!(serde_json::from_str::<Amount>(&json).unwrap(), max);
-        assert!(
-            serde_json::from_str::<Amount>("12").is_err(),
-            "a JSON number is refused"
-        );
+        assert!(serde_json::from_str::<Amount>("12").is_err(), "a JSON number is refused");
         assert!(serde_json::from_str::<Amount>("\"-1\"").is_err());
         assert!(serde_json::from_str::<Amount>("\"1.5\"").is_err());
-        assert!(
-            serde_json::from_str::<Amount>("\"340282366920938463463374607431768211456\"").is_err()
-        );
+        assert!(serde_json::from_str::<Amount>("\"340282366920938463463374607431768211456\"").is_err());
     }
 
     #[test]
     fn checked_operations_refuse_to_wrap() {
-        assert_eq!(
-            Amount::MAX.checked_add(Amount::new(1)),
-            Err(ArithmeticError::Overflow)
-        );
-        assert_eq!(
-            Amount::ZERO.checked_sub(Amount::new(1)),
-            Err(ArithmeticError::Underflow)
-        );
+        assert_eq!(Amount::MAX.checked_add(Amount::new(1)), Err(ArithmeticError::Overflow));
+        assert_eq!(Amount::ZERO.checked_sub(Amount::new(1)), Err(ArithmeticError::Underflow));
         assert_eq!(Amount::MAX.checked_mul(2), Err(ArithmeticError::Overflow));
         assert_eq!(Amount::new(7).checked_sub(Amount::new(7)), Ok(Amount::ZERO));
     }

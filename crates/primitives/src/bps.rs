@@ -10,9 +10,7 @@ use crate::amount::{Amount, ArithmeticError};
 pub struct BpsError(pub u32);
 
 /// A share in basis points: 10 000 is 100%. Never more than 10 000.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct Bps(u16);
 
@@ -26,11 +24,7 @@ impl Bps {
 
     /// A share of `basis_points`, or an error above 10 000.
     pub const fn new(basis_points: u32) -> Result<Bps, BpsError> {
-        if basis_points <= 10_000 {
-            Ok(Bps(basis_points as u16))
-        } else {
-            Err(BpsError(basis_points))
-        }
+        if basis_points <= 10_000 { Ok(Bps(basis_points as u16)) } else { Err(BpsError(basis_points)) }
     }
 
     /// The share in basis points.
@@ -41,9 +35,7 @@ impl Bps {
     /// `floor(amount * self)`: the share paid out.
     pub fn of_floor(self, amount: Amount) -> Amount {
         // Cannot fail: the factor is at most 1.
-        amount
-            .mul_div_floor(u128::from(self.0), Self::SCALE)
-            .unwrap_or(amount)
+        amount.mul_div_floor(u128::from(self.0), Self::SCALE).unwrap_or(amount)
     }
 
     /// `ceil(amount * self)`: the share charged.
@@ -79,10 +71,7 @@ mod tests {
     fn a_share_above_one_hundred_percent_is_refused() {
         assert_eq!(Bps::new(10_001), Err(BpsError(10_001)));
         assert!(serde_json::from_str::<Bps>("10001").is_err());
-        assert_eq!(
-            serde_json::from_str::<Bps>("2500").unwrap(),
-            Bps::new(2500).unwrap()
-        );
+        assert_eq!(serde_json::from_str::<Bps>("2500").unwrap(), Bps::new(2500).unwrap());
     }
 
     proptest! {

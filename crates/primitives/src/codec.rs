@@ -106,20 +106,13 @@ impl<'a> Reader<'a> {
 
     /// Fails unless every byte was read.
     pub fn finish(self) -> Result<(), DecodeError> {
-        if self.bytes.is_empty() {
-            Ok(())
-        } else {
-            Err(DecodeError::TrailingBytes(self.bytes.len()))
-        }
+        if self.bytes.is_empty() { Ok(()) } else { Err(DecodeError::TrailingBytes(self.bytes.len())) }
     }
 
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         if n > self.bytes.len() {
-            return Err(DecodeError::UnexpectedEnd {
-                needed: n,
-                remaining: self.bytes.len(),
-            });
+            return Err(DecodeError::UnexpectedEnd { needed: n, remaining: self.bytes.len() });
         }
         let (head, tail) = self.bytes.split_at(n);
         self.bytes = tail;
@@ -138,11 +131,7 @@ impl<'a> Reader<'a> {
         let len = u32::decode_from(self)?;
         match usize::try_from(len) {
             Ok(len) if len <= max => Ok(len),
-            _ => Err(DecodeError::TooLong {
-                what,
-                len: u64::from(len),
-                max,
-            }),
+            _ => Err(DecodeError::TooLong { what, len: u64::from(len), max }),
         }
     }
 
@@ -153,11 +142,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A length-prefixed sequence of at most `max` items.
-    pub fn vec<T: Decode>(
-        &mut self,
-        what: &'static str,
-        max: usize,
-    ) -> Result<Vec<T>, DecodeError> {
+    pub fn vec<T: Decode>(&mut self, what: &'static str, max: usize) -> Result<Vec<T>, DecodeError> {
         let len = self.len(what, max)?;
         // Each item takes at least one byte, so the remaining input bounds the allocation too.
         let mut items = Vec::with_capacity(len.min(self.remaining()));
@@ -248,10 +233,7 @@ impl<T: Decode> Decode for Option<T> {
         match reader.tag()? {
             0 => Ok(None),
             1 => Ok(Some(T::decode_from(reader)?)),
-            tag => Err(DecodeError::UnknownTag {
-                what: "option",
-                tag,
-            }),
+            tag => Err(DecodeError::UnknownTag { what: "option", tag }),
         }
     }
 }
@@ -324,27 +306,14 @@ mod tests {
         let mut reader = Reader::new(&bytes);
         assert_eq!(
             reader.vec::<u64>("items", 10),
-            Err(DecodeError::TooLong {
-                what: "items",
-                len: u64::from(u32::MAX),
-                max: 10
-            })
+            Err(DecodeError::TooLong { what: "items", len: u64::from(u32::MAX), max: 10 })
         );
     }
 
     #[test]
     fn non_canonical_bools_and_trailing_bytes_are_refused() {
-        assert_eq!(
-            bool::from_bytes(&[2]),
-            Err(DecodeError::UnknownTag {
-                what: "bool",
-                tag: 2
-            })
-        );
-        assert_eq!(
-            u16::from_bytes(&[1, 0, 0]),
-            Err(DecodeError::TrailingBytes(1))
-        );
+        assert_eq!(bool::from_bytes(&[2]), Err(DecodeError::UnknownTag { what: "bool", tag: 2 }));
+        assert_eq!(u16::from_bytes(&[1, 0, 0]), Err(DecodeError::TrailingBytes(1)));
         assert!(Bps::from_bytes(&10_001u16.to_le_bytes()).is_err());
         assert!(<Denom as Decode>::from_bytes(b"\x04\x00\x00\x00UGDC").is_err());
     }

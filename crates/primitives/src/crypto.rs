@@ -82,13 +82,9 @@ impl PublicKey {
 
     /// Verifies `signature` over `message` under ZIP-215 rules.
     pub fn verify(&self, message: &Hash, signature: &Signature) -> Result<(), SignatureError> {
-        let key =
-            VerificationKey::try_from(self.0).map_err(|_| SignatureError::MalformedPublicKey)?;
-        key.verify(
-            &ed25519_consensus::Signature::from(signature.0),
-            message.as_bytes(),
-        )
-        .map_err(|_| SignatureError::Invalid)
+        let key = VerificationKey::try_from(self.0).map_err(|_| SignatureError::MalformedPublicKey)?;
+        key.verify(&ed25519_consensus::Signature::from(signature.0), message.as_bytes())
+            .map_err(|_| SignatureError::Invalid)
     }
 }
 
@@ -160,9 +156,7 @@ impl Serialize for Signature {
 impl<'de> Deserialize<'de> for Signature {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        hex_decode(&text)
-            .map(Signature)
-            .ok_or_else(|| serde::de::Error::custom("expected 128 hex digits"))
+        hex_decode(&text).map(Signature).ok_or_else(|| serde::de::Error::custom("expected 128 hex digits"))
     }
 }
 
@@ -240,17 +234,10 @@ impl SignatureVerifier for ParallelBatchVerifier {
                 .chunks(chunk)
                 .enumerate()
                 .map(|(i, part)| {
-                    scope.spawn(move || {
-                        verify_batch(part)
-                            .err()
-                            .map(|_| first_invalid(part, i * chunk))
-                    })
+                    scope.spawn(move || verify_batch(part).err().map(|_| first_invalid(part, i * chunk)))
                 })
                 .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or_else(|_| Some(first_invalid(claims, 0))))
-                .collect()
+            workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Some(first_invalid(claims, 0)))).collect()
         });
         // Chunks are in order, so the first failure found is the first overall.
         failures.into_iter().flatten().next().map_or(Ok(()), Err)
@@ -283,16 +270,10 @@ fn first_invalid(claims: &[SignedMessage], offset: usize) -> InvalidSignatureAt 
         .iter()
         .enumerate()
         .find_map(|(i, claim)| {
-            claim.verify().err().map(|reason| InvalidSignatureAt {
-                index: offset + i,
-                reason,
-            })
+            claim.verify().err().map(|reason| InvalidSignatureAt { index: offset + i, reason })
         })
         // Unreachable under ZIP-215 (batch and single agree); report the whole range as suspect.
-        .unwrap_or(InvalidSignatureAt {
-            index: offset,
-            reason: SignatureError::Invalid,
-        })
+        .unwrap_or(InvalidSignatureAt { index: offset, reason: SignatureError::Invalid })
 }
 
 /// Finds every claim that fails alone, in order; for a block producer sorting candidates.
@@ -300,12 +281,7 @@ pub fn invalid_positions(claims: &[SignedMessage], verifier: &dyn SignatureVerif
     if verifier.verify_all(claims).is_ok() {
         return Vec::new();
     }
-    claims
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.verify().is_err())
-        .map(|(i, _)| i)
-        .collect()
+    claims.iter().enumerate().filter(|(_, c)| c.verify().is_err()).map(|(i, _)| i).collect()
 }
 
 #[cfg(test)]
@@ -317,19 +293,15 @@ mod tests {
             .map(|i| {
                 let key = SecretKey::from_seed([i; 32]);
                 let message = Hash::digest("test", &[&[i]]);
-                SignedMessage {
-                    public_key: key.public_key(),
-                    message,
-                    signature: key.sign(&message),
-                }
+                SignedMessage { public_key: key.public_key(), message, signature: key.sign(&message) }
             })
             .collect()
     }
 
     /// The group order L of the ed25519 base point, little-endian.
     const L: [u8; 32] = [
-        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
-        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ];
 
     /// `S + L`: the same signature with a non-canonical scalar, which ZIP-215 rejects.
@@ -348,15 +320,9 @@ mod tests {
     fn a_signature_verifies_only_for_its_key_and_message() {
         let all = claims(2);
         assert_eq!(all[0].verify(), Ok(()));
-        let wrong_message = SignedMessage {
-            message: all[1].message,
-            ..all[0]
-        };
+        let wrong_message = SignedMessage { message: all[1].message, ..all[0] };
         assert_eq!(wrong_message.verify(), Err(SignatureError::Invalid));
-        let wrong_key = SignedMessage {
-            public_key: all[1].public_key,
-            ..all[0]
-        };
+        let wrong_key = SignedMessage { public_key: all[1].public_key, ..all[0] };
         assert_eq!(wrong_key.verify(), Err(SignatureError::Invalid));
     }
 
@@ -365,10 +331,7 @@ mod tests {
         let mut all = claims(100);
         all[37].signature = malleate(&all[37].signature);
         assert_eq!(all[37].verify(), Err(SignatureError::Invalid));
-        let expected = Err(InvalidSignatureAt {
-            index: 37,
-            reason: SignatureError::Invalid,
-        });
+        let expected = Err(InvalidSignatureAt { index: 37, reason: SignatureError::Invalid });
         assert_eq!(BatchVerifier.verify_all(&all), expected);
         let parallel = ParallelBatchVerifier::new(NonZeroUsize::new(2).unwrap());
         assert_eq!(parallel.verify_all(&all), expected);
@@ -378,10 +341,7 @@ mod tests {
     fn batch_and_parallel_verification_accept_what_single_verification_accepts() {
         let all = claims(200);
         assert_eq!(BatchVerifier.verify_all(&all), Ok(()));
-        assert_eq!(
-            ParallelBatchVerifier::new(NonZeroUsize::new(3).unwrap()).verify_all(&all),
-            Ok(())
-        );
+        assert_eq!(ParallelBatchVerifier::new(NonZeroUsize::new(3).unwrap()).verify_all(&all), Ok(()));
         assert_eq!(BatchVerifier.verify_all(&[]), Ok(()));
     }
 

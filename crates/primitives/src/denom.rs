@@ -49,10 +49,7 @@ impl Denom {
             bytes[i] = b;
             i += 1;
         }
-        Some(Denom {
-            len: raw.len() as u8,
-            bytes,
-        })
+        Some(Denom { len: raw.len() as u8, bytes })
     }
 
     /// The name as bytes.
@@ -73,8 +70,7 @@ impl Denom {
 impl FromStr for Denom {
     type Err = DenomError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Denom::parse_bytes(text.as_bytes())
-            .ok_or_else(|| DenomError(text.chars().take(32).collect()))
+        Denom::parse_bytes(text.as_bytes()).ok_or_else(|| DenomError(text.chars().take(32).collect()))
     }
 }
 

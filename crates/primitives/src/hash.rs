@@ -86,9 +86,7 @@ pub struct HashParseError(pub String);
 impl FromStr for Hash {
     type Err = HashParseError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        hex_decode(text)
-            .map(Hash)
-            .ok_or_else(|| HashParseError(text.chars().take(80).collect()))
+        hex_decode(text).map(Hash).ok_or_else(|| HashParseError(text.chars().take(80).collect()))
     }
 }
 
@@ -112,10 +110,7 @@ mod tests {
     #[test]
     fn different_domains_give_different_digests_of_the_same_bytes() {
         assert_ne!(Hash::digest("a", &[b"bc"]), Hash::digest("ab", &[b"c"]));
-        assert_eq!(
-            Hash::digest("a", &[b"b", b"c"]),
-            Hash::digest("a", &[b"bc"])
-        );
+        assert_eq!(Hash::digest("a", &[b"b", b"c"]), Hash::digest("a", &[b"bc"]));
     }
 
     #[test]

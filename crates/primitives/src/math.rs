@@ -60,11 +60,7 @@ pub fn mul_div_floor(a: u128, b: u128, d: u128) -> Result<u128, ArithmeticError>
 pub fn mul_div_ceil(a: u128, b: u128, d: u128) -> Result<u128, ArithmeticError> {
     let (high, low) = mul_wide(a, b);
     let (quotient, remainder) = div_wide(high, low, d)?;
-    if remainder == 0 {
-        Ok(quotient)
-    } else {
-        quotient.checked_add(1).ok_or(ArithmeticError::Overflow)
-    }
+    if remainder == 0 { Ok(quotient) } else { quotient.checked_add(1).ok_or(ArithmeticError::Overflow) }
 }
 
 #[cfg(test)]
@@ -79,12 +75,7 @@ mod tests {
     }
 
     fn any_magnitude() -> impl Strategy<Value = u128> {
-        prop_oneof![
-            any::<u128>(),
-            any::<u64>().prop_map(u128::from),
-            0u128..4,
-            Just(u128::MAX)
-        ]
+        prop_oneof![any::<u128>(), any::<u64>().prop_map(u128::from), 0u128..4, Just(u128::MAX)]
     }
 
     proptest! {
@@ -117,22 +108,13 @@ mod tests {
     #[test]
     fn division_by_zero_is_an_error_not_a_panic() {
         assert_eq!(mul_div_floor(1, 1, 0), Err(ArithmeticError::DivisionByZero));
-        assert_eq!(
-            mul_div_ceil(u128::MAX, u128::MAX, 0),
-            Err(ArithmeticError::DivisionByZero)
-        );
+        assert_eq!(mul_div_ceil(u128::MAX, u128::MAX, 0), Err(ArithmeticError::DivisionByZero));
     }
 
     #[test]
     fn max_times_max_over_max_is_max() {
-        assert_eq!(
-            mul_div_floor(u128::MAX, u128::MAX, u128::MAX),
-            Ok(u128::MAX)
-        );
+        assert_eq!(mul_div_floor(u128::MAX, u128::MAX, u128::MAX), Ok(u128::MAX));
         assert_eq!(mul_div_ceil(u128::MAX, u128::MAX, u128::MAX), Ok(u128::MAX));
-        assert_eq!(
-            mul_div_floor(u128::MAX, 2, 1),
-            Err(ArithmeticError::Overflow)
-        );
+        assert_eq!(mul_div_floor(u128::MAX, 2, 1), Err(ArithmeticError::Overflow));
     }
 }

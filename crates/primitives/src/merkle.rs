@@ -12,17 +12,13 @@ pub fn merkle_root(domain: &str, leaves: &[Hash]) -> Hash {
     if leaves.is_empty() {
         return Hash::digest(domain, &[b"empty", &length]);
     }
-    let mut level: Vec<Hash> = leaves
-        .iter()
-        .map(|leaf| Hash::digest(domain, &[b"leaf", leaf.as_bytes()]))
-        .collect();
+    let mut level: Vec<Hash> =
+        leaves.iter().map(|leaf| Hash::digest(domain, &[b"leaf", leaf.as_bytes()])).collect();
     while level.len() > 1 {
         level = level
             .chunks(2)
             .map(|pair| match pair {
-                [left, right] => {
-                    Hash::digest(domain, &[b"node", left.as_bytes(), right.as_bytes()])
-                }
+                [left, right] => Hash::digest(domain, &[b"node", left.as_bytes(), right.as_bytes()]),
                 [single] => *single,
                 _ => unreachable!("chunks(2) yields one or two items"),
             })

@@ -17,9 +17,7 @@ use atelier_primitives::{
     Address, Amount, Hash, Height,
     crypto::{SignatureVerifier, SignedMessage, invalid_positions},
 };
-use atelier_state::{
-    ChangeSet, Overlay, PreparedCommit, StateError, StateWrite, Store, prepare_commit,
-};
+use atelier_state::{ChangeSet, Overlay, PreparedCommit, StateError, StateWrite, Store, prepare_commit};
 
 use crate::{
     block::{Block, Header, MAX_TXS_PER_BLOCK, txs_root},
@@ -118,11 +116,7 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
         base_fee: genesis.fees.base_fee,
         gas_used: 0,
     };
-    Ok(GenesisState {
-        header,
-        commit,
-        genesis,
-    })
+    Ok(GenesisState { header, commit, genesis })
 }
 
 /// Builds the next block on `parent` from `candidates`, in the order given, leaving out those
@@ -142,10 +136,7 @@ pub fn build_block<S: Store>(
     for tx in valid {
         match run.execute_tx(&tx) {
             Ok(receipt) => run.include(tx, receipt),
-            Err(TxStop::Rejected(rejection)) => skipped.push(SkippedTx {
-                hash: tx.hash(),
-                rejection,
-            }),
+            Err(TxStop::Rejected(rejection)) => skipped.push(SkippedTx { hash: tx.hash(), rejection }),
             Err(TxStop::Block(error)) => return Err(error),
         }
     }
@@ -164,10 +155,7 @@ pub fn apply_block<S: Store>(
 ) -> Result<ExecutedBlock, BlockError> {
     let Block { header, txs } = block;
     if txs.len() > MAX_TXS_PER_BLOCK {
-        return Err(BlockError::TooManyTxs {
-            count: txs.len(),
-            max: MAX_TXS_PER_BLOCK,
-        });
+        return Err(BlockError::TooManyTxs { count: txs.len(), max: MAX_TXS_PER_BLOCK });
     }
     if header.parent_hash != parent.hash() {
         return Err(BlockError::NotAChild("parent hash"));
@@ -198,10 +186,7 @@ fn screen_candidates(
     for tx in candidates {
         match tx.check_stateless() {
             Ok(()) => valid.push(tx),
-            Err(rejection) => skipped.push(SkippedTx {
-                hash: tx.hash(),
-                rejection,
-            }),
+            Err(rejection) => skipped.push(SkippedTx { hash: tx.hash(), rejection }),
         }
     }
     let SignatureCheck::Verify(verifier) = signatures else {
@@ -216,15 +201,8 @@ fn screen_candidates(
     let mut kept = Vec::with_capacity(valid.len());
     for (index, tx) in valid.into_iter().enumerate() {
         if bad.next_if_eq(&index).is_some() {
-            let reason = tx
-                .claim()
-                .verify()
-                .err()
-                .unwrap_or(atelier_primitives::SignatureError::Invalid);
-            skipped.push(SkippedTx {
-                hash: tx.hash(),
-                rejection: Rejection::InvalidSignature(reason),
-            });
+            let reason = tx.claim().verify().err().unwrap_or(atelier_primitives::SignatureError::Invalid);
+            skipped.push(SkippedTx { hash: tx.hash(), rejection: Rejection::InvalidSignature(reason) });
         } else {
             kept.push(tx);
         }
@@ -235,17 +213,14 @@ fn screen_candidates(
 /// Stateless checks and signatures for a validator: the first failure invalidates the block.
 fn screen_block(txs: &[SignedTx], signatures: SignatureCheck<'_>) -> Result<(), BlockError> {
     for (index, tx) in txs.iter().enumerate() {
-        tx.check_stateless()
-            .map_err(|rejection| BlockError::InvalidTx { index, rejection })?;
+        tx.check_stateless().map_err(|rejection| BlockError::InvalidTx { index, rejection })?;
     }
     if let SignatureCheck::Verify(verifier) = signatures {
         let claims: Vec<SignedMessage> = txs.iter().map(SignedTx::claim).collect();
-        verifier
-            .verify_all(&claims)
-            .map_err(|bad| BlockError::InvalidTx {
-                index: bad.index,
-                rejection: Rejection::InvalidSignature(bad.reason),
-            })?;
+        verifier.verify_all(&claims).map_err(|bad| BlockError::InvalidTx {
+            index: bad.index,
+            rejection: Rejection::InvalidSignature(bad.reason),
+        })?;
     }
     Ok(())
 }
@@ -259,10 +234,7 @@ fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {
         ("proposer", claimed.proposer == executed.proposer),
         ("txs_root", claimed.txs_root == executed.txs_root),
         ("state_root", claimed.state_root == executed.state_root),
-        (
-            "receipts_root",
-            claimed.receipts_root == executed.receipts_root,
-        ),
+        ("receipts_root", claimed.receipts_root == executed.receipts_root),
         ("base_fee", claimed.base_fee == executed.base_fee),
         ("gas_used", claimed.gas_used == executed.gas_used),
     ];
@@ -311,12 +283,7 @@ struct BlockRun<'s, S: Store> {
 
 impl<'s, S: Store> BlockRun<'s, S> {
     /// Step 1: the block extends `parent`, and `parent` describes `store`.
-    fn begin(
-        store: &'s S,
-        parent: &Header,
-        time_ms: u64,
-        proposer: Address,
-    ) -> Result<Self, BlockError> {
+    fn begin(store: &'s S, parent: &Header, time_ms: u64, proposer: Address) -> Result<Self, BlockError> {
         if store.commitment()?.root() != parent.state_root {
             return Err(BlockError::ParentStateMismatch("state root"));
         }
@@ -328,15 +295,9 @@ impl<'s, S: Store> BlockRun<'s, S> {
             return Err(BlockError::ParentStateMismatch("chain id"));
         }
         if time_ms < parent.time_ms {
-            return Err(BlockError::TimeWentBackwards {
-                time_ms,
-                parent_time_ms: parent.time_ms,
-            });
+            return Err(BlockError::TimeWentBackwards { time_ms, parent_time_ms: parent.time_ms });
         }
-        let height = parent
-            .height
-            .next()
-            .ok_or(BlockError::NotAChild("height overflow"))?;
+        let height = parent.height.next().ok_or(BlockError::NotAChild("height overflow"))?;
         let env = BlockEnv {
             chain_id,
             height,
@@ -381,28 +342,18 @@ impl<'s, S: Store> BlockRun<'s, S> {
             tips: self.collected.tips.saturating_add(quote.tip),
         };
 
-        let outcome = match run_msgs(&self.state, &sender, &tx.tx().msgs)
-            .map_err(|e| TxStop::Block(e.into()))?
-        {
-            Ok((changes, msg_events)) => {
-                self.state.apply(changes);
-                events.extend(msg_events);
-                TxOutcome::Applied
-            }
-            Err((msg_index, error)) => TxOutcome::Failed {
-                msg_index,
-                code: error.code(),
-                reason: error.to_string(),
-            },
-        };
-        Ok(Receipt {
-            tx_hash: tx.hash(),
-            sender,
-            outcome,
-            gas_used: quote.gas,
-            fee: quote.total(),
-            events,
-        })
+        let outcome =
+            match run_msgs(&self.state, &sender, &tx.tx().msgs).map_err(|e| TxStop::Block(e.into()))? {
+                Ok((changes, msg_events)) => {
+                    self.state.apply(changes);
+                    events.extend(msg_events);
+                    TxOutcome::Applied
+                }
+                Err((msg_index, error)) => {
+                    TxOutcome::Failed { msg_index, code: error.code(), reason: error.to_string() }
+                }
+            };
+        Ok(Receipt { tx_hash: tx.hash(), sender, outcome, gas_used: quote.gas, fee: quote.total(), events })
     }
 
     fn include(&mut self, tx: SignedTx, receipt: Receipt) {
@@ -443,10 +394,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             gas_used: self.collected.gas_used,
         };
         Ok(ExecutedBlock {
-            block: Block {
-                header,
-                txs: self.txs,
-            },
+            block: Block { header, txs: self.txs },
             receipts: self.receipts,
             end_block_events,
             commit,
@@ -484,16 +432,15 @@ fn route(
     msg: &Msg,
 ) -> Result<(), Failure<MsgError>> {
     match msg {
-        Msg::Bank(msg) => bank::handler::handle(state, events, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Bank)),
+        Msg::Bank(msg) => {
+            bank::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Bank))
+        }
     }
 }
 
 fn invariant<E: std::fmt::Display>(step: &'static str) -> impl Fn(Failure<E>) -> TxStopOrBlock {
     move |failure| match failure {
-        Failure::Rule(error) => {
-            TxStopOrBlock(BlockError::InvariantBroken(format!("{step}: {error}")))
-        }
+        Failure::Rule(error) => TxStopOrBlock(BlockError::InvariantBroken(format!("{step}: {error}"))),
         Failure::Fatal(error) => TxStopOrBlock(BlockError::Storage(error)),
     }
 }

@@ -106,9 +106,6 @@ impl Encode for Block {
 
 impl Decode for Block {
     fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Block {
-            header: Decode::decode_from(r)?,
-            txs: r.vec("transactions", MAX_TXS_PER_BLOCK)?,
-        })
+        Ok(Block { header: Decode::decode_from(r)?, txs: r.vec("transactions", MAX_TXS_PER_BLOCK)? })
     }
 }

@@ -35,10 +35,7 @@ impl Decode for Event {
         match r.tag()? {
             0 => Ok(Event::Bank(Decode::decode_from(r)?)),
             1 => Ok(Event::Fees(Decode::decode_from(r)?)),
-            tag => Err(DecodeError::UnknownTag {
-                what: "event module",
-                tag,
-            }),
+            tag => Err(DecodeError::UnknownTag { what: "event module", tag }),
         }
     }
 }

@@ -98,11 +98,7 @@ impl Genesis {
             return Err(GenesisError::InitialHeightZero);
         }
         self.fees.validate()?;
-        Ok(Genesis {
-            auth: self.auth.normalize()?,
-            bank: self.bank.normalize()?,
-            ..self
-        })
+        Ok(Genesis { auth: self.auth.normalize()?, bank: self.bank.normalize()?, ..self })
     }
 }
 

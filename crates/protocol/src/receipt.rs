@@ -1,8 +1,7 @@
 //! Receipts: what happened to each included transaction.
 
 use atelier_primitives::{
-    Address, Amount, Decode, DecodeError, Encode, Hash, Reader, codec::encode_slice,
-    merkle::merkle_root,
+    Address, Amount, Decode, DecodeError, Encode, Hash, Reader, codec::encode_slice, merkle::merkle_root,
 };
 use serde::{Deserialize, Serialize};
 
@@ -67,11 +66,7 @@ impl Encode for TxOutcome {
     fn encode_to(&self, out: &mut Vec<u8>) {
         match self {
             TxOutcome::Applied => out.push(0),
-            TxOutcome::Failed {
-                msg_index,
-                code,
-                reason,
-            } => {
+            TxOutcome::Failed { msg_index, code, reason } => {
                 out.push(1);
                 msg_index.encode_to(out);
                 code.encode_to(out);
@@ -90,10 +85,7 @@ impl Decode for TxOutcome {
                 code: Decode::decode_from(r)?,
                 reason: r.string("failure reason", MAX_REASON_BYTES)?,
             }),
-            tag => Err(DecodeError::UnknownTag {
-                what: "tx outcome",
-                tag,
-            }),
+            tag => Err(DecodeError::UnknownTag { what: "tx outcome", tag }),
         }
     }
 }

@@ -10,9 +10,7 @@ pub(crate) fn read<T: Decode>(
 ) -> Result<Option<T>, StateError> {
     match state.get(key)? {
         None => Ok(None),
-        Some(bytes) => T::from_bytes(&bytes)
-            .map(Some)
-            .map_err(|e| StateError::corrupt(key, e)),
+        Some(bytes) => T::from_bytes(&bytes).map(Some).map_err(|e| StateError::corrupt(key, e)),
     }
 }
 

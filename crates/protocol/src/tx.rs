@@ -3,8 +3,8 @@
 use std::{fmt, str::FromStr};
 
 use atelier_primitives::{
-    Address, Amount, Decode, DecodeError, Encode, Hash, Height, PublicKey, Reader, SecretKey,
-    Signature, codec::encode_slice, crypto::SignedMessage,
+    Address, Amount, Decode, DecodeError, Encode, Hash, Height, PublicKey, Reader, SecretKey, Signature,
+    codec::encode_slice, crypto::SignedMessage,
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -41,14 +41,8 @@ impl FromStr for ChainId {
     type Err = ChainIdError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let valid = (1..=Self::MAX_LEN).contains(&text.len())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if valid {
-            Ok(ChainId(text.to_owned()))
-        } else {
-            Err(ChainIdError(text.chars().take(64).collect()))
-        }
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid { Ok(ChainId(text.to_owned())) } else { Err(ChainIdError(text.chars().take(64).collect())) }
     }
 }
 
@@ -115,10 +109,7 @@ impl Decode for Msg {
     fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         match reader.tag()? {
             0 => Ok(Msg::Bank(BankMsg::decode_from(reader)?)),
-            tag => Err(DecodeError::UnknownTag {
-                what: "message module",
-                tag,
-            }),
+            tag => Err(DecodeError::UnknownTag { what: "message module", tag }),
         }
     }
 }
@@ -201,12 +192,7 @@ pub struct SignedTx {
 impl SignedTx {
     fn assemble(tx: Tx, signature: Signature, hash: Hash) -> SignedTx {
         let sender = tx.sender.address();
-        SignedTx {
-            tx,
-            signature,
-            hash,
-            sender,
-        }
+        SignedTx { tx, signature, hash, sender }
     }
 
     /// Pairs a body with a signature (which is not checked here).
@@ -218,14 +204,9 @@ impl SignedTx {
     /// Decodes a transaction received from outside, refusing oversized input before decoding.
     pub fn decode(bytes: &[u8]) -> Result<SignedTx, Rejection> {
         if bytes.len() > MAX_TX_BYTES {
-            return Err(Rejection::TooLarge {
-                size: bytes.len(),
-                max: MAX_TX_BYTES,
-            });
+            return Err(Rejection::TooLarge { size: bytes.len(), max: MAX_TX_BYTES });
         }
-        SignedTx::from_bytes(bytes).map_err(|e| Rejection::Malformed {
-            reason: e.to_string(),
-        })
+        SignedTx::from_bytes(bytes).map_err(|e| Rejection::Malformed { reason: e.to_string() })
     }
 
     /// The body.
@@ -251,11 +232,7 @@ impl SignedTx {
 
     /// The signature claim to verify.
     pub fn claim(&self) -> SignedMessage {
-        SignedMessage {
-            public_key: self.tx.sender,
-            message: self.hash,
-            signature: self.signature,
-        }
+        SignedMessage { public_key: self.tx.sender, message: self.hash, signature: self.signature }
     }
 
     /// Checks that need no state and no signature verification: message count and size.
@@ -264,17 +241,11 @@ impl SignedTx {
             return Err(Rejection::NoMessages);
         }
         if self.tx.msgs.len() > MAX_MSGS_PER_TX {
-            return Err(Rejection::TooManyMessages {
-                count: self.tx.msgs.len(),
-                max: MAX_MSGS_PER_TX,
-            });
+            return Err(Rejection::TooManyMessages { count: self.tx.msgs.len(), max: MAX_MSGS_PER_TX });
         }
         let size = self.encoded_len();
         if size > MAX_TX_BYTES {
-            return Err(Rejection::TooLarge {
-                size,
-                max: MAX_TX_BYTES,
-            });
+            return Err(Rejection::TooLarge { size, max: MAX_TX_BYTES });
         }
         Ok(())
     }
@@ -312,12 +283,7 @@ impl Serialize for SignedTx {
             tx: &'a Tx,
             signature: &'a Signature,
         }
-        View {
-            hash: self.hash,
-            sender: self.sender,
-            tx: &self.tx,
-            signature: &self.signature,
-        }
-        .serialize(serializer)
+        View { hash: self.hash, sender: self.sender, tx: &self.tx, signature: &self.signature }
+            .serialize(serializer)
     }
 }

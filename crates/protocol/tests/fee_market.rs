@@ -2,9 +2,7 @@
 //! the base fee following real blocks.
 
 use atelier_primitives::Amount;
-use atelier_protocol::modules::fees::{
-    FeeParams, FeesGenesis, GasSchedule, math::next_base_fee, query,
-};
+use atelier_protocol::modules::fees::{FeeParams, FeesGenesis, GasSchedule, math::next_base_fee, query};
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};
 use proptest::prelude::*;
 
@@ -57,19 +55,11 @@ fn small_block_chain() -> TestChain {
         elasticity_multiplier: 2,
         base_fee_change_denominator: 8,
         min_base_fee: Amount::new(100),
-        gas: GasSchedule {
-            tx: 500,
-            transfer: 500,
-            mint_stable: 1_000,
-            burn_stable: 1_000,
-        },
+        gas: GasSchedule { tx: 500, transfer: 500, mint_stable: 1_000, burn_stable: 1_000 },
     };
     let genesis = GenesisBuilder::new()
         .fund_dev_accounts(8, Amount::new(1_000_000_000_000))
-        .fees(FeesGenesis {
-            params,
-            base_fee: Amount::new(1_000_000),
-        })
+        .fees(FeesGenesis { params, base_fee: Amount::new(1_000_000) })
         .build();
     TestChain::new(genesis)
 }
@@ -82,20 +72,12 @@ fn full_blocks_raise_the_base_fee_by_an_eighth_and_empty_blocks_lower_it() {
         f.max_fee_per_gas = Amount::new(10_000_000);
         f
     };
-    let txs = (0..4)
-        .map(|i| factory.transfer(&dev_key(i), 0, dev_address(7), Amount::new(1)))
-        .collect();
+    let txs = (0..4).map(|i| factory.transfer(&dev_key(i), 0, dev_address(7), Amount::new(1))).collect();
     let executed = chain.produce(txs);
     assert_eq!(executed.block.header.gas_used, 4_000);
-    assert_eq!(
-        query::base_fee(&chain.store).unwrap(),
-        Amount::new(1_125_000)
-    );
+    assert_eq!(query::base_fee(&chain.store).unwrap(), Amount::new(1_125_000));
     chain.produce(vec![]);
-    assert_eq!(
-        query::base_fee(&chain.store).unwrap(),
-        Amount::new(1_125_000 - 140_625)
-    );
+    assert_eq!(query::base_fee(&chain.store).unwrap(), Amount::new(1_125_000 - 140_625));
 }
 
 #[test]
@@ -103,15 +85,11 @@ fn a_block_at_the_target_keeps_the_base_fee_and_excess_waits_for_the_next_block(
     let mut chain = small_block_chain();
     let mut factory = chain.factory();
     factory.max_fee_per_gas = Amount::new(10_000_000);
-    let txs: Vec<_> = (0..6)
-        .map(|i| factory.transfer(&dev_key(i), 0, dev_address(7), Amount::new(1)))
-        .collect();
+    let txs: Vec<_> =
+        (0..6).map(|i| factory.transfer(&dev_key(i), 0, dev_address(7), Amount::new(1))).collect();
     let executed = chain.produce(txs[..2].to_vec());
     assert_eq!(executed.block.header.gas_used, 2_000);
-    assert_eq!(
-        query::base_fee(&chain.store).unwrap(),
-        Amount::new(1_000_000)
-    );
+    assert_eq!(query::base_fee(&chain.store).unwrap(), Amount::new(1_000_000));
     let executed = chain.produce(txs[2..].to_vec());
     assert_eq!(executed.block.txs.len(), 4, "only four fit");
     assert!(executed.skipped.is_empty());
@@ -122,17 +100,12 @@ fn transactions_beyond_the_block_gas_limit_are_skipped_as_block_full() {
     let mut chain = small_block_chain();
     let mut factory = chain.factory();
     factory.max_fee_per_gas = Amount::new(10_000_000);
-    let txs = (0..5)
-        .map(|i| factory.transfer(&dev_key(i), 0, dev_address(7), Amount::new(1)))
-        .collect();
+    let txs = (0..5).map(|i| factory.transfer(&dev_key(i), 0, dev_address(7), Amount::new(1))).collect();
     let executed = chain.produce(txs);
     assert_eq!(executed.block.txs.len(), 4);
     assert_eq!(
         executed.skipped[0].rejection,
-        atelier_protocol::Rejection::BlockGasExhausted {
-            gas: 1_000,
-            gas_left: 0
-        }
+        atelier_protocol::Rejection::BlockGasExhausted { gas: 1_000, gas_left: 0 }
     );
 }
 
@@ -151,17 +124,9 @@ fn the_tip_is_capped_by_the_fee_cap_above_the_base_fee() {
     let mut factory = chain.factory();
     factory.max_fee_per_gas = Amount::new(1_000_004);
     factory.max_priority_fee_per_gas = Amount::new(50);
-    let executed = chain.produce(vec![factory.transfer(
-        &dev_key(1),
-        0,
-        dev_address(7),
-        Amount::new(1),
-    )]);
+    let executed = chain.produce(vec![factory.transfer(&dev_key(1), 0, dev_address(7), Amount::new(1))]);
     assert_eq!(executed.receipts[0].fee, Amount::new(1_000 * 1_000_004));
-    assert_eq!(
-        chain.balance(&chain.proposer.clone(), atelier_primitives::Denom::GDC),
-        Amount::new(4_000)
-    );
+    assert_eq!(chain.balance(&chain.proposer.clone(), atelier_primitives::Denom::GDC), Amount::new(4_000));
 }
 
 #[test]
@@ -178,9 +143,6 @@ fn a_transaction_larger_than_any_block_is_rejected_for_good() {
         8
     ];
     let executed = chain.produce(vec![factory.tx(&dev_key(1), 0, msgs)]);
-    let expected = atelier_protocol::Rejection::ExceedsBlockGasLimit {
-        gas: 4_500,
-        block_gas_limit: 4_000,
-    };
+    let expected = atelier_protocol::Rejection::ExceedsBlockGasLimit { gas: 4_500, block_gas_limit: 4_000 };
     assert_eq!(executed.skipped[0].rejection, expected);
 }

@@ -6,31 +6,20 @@ use atelier_primitives::{Amount, Denom, Encode, Height};
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, factory::transfer};
 
 fn scripted_chain() -> TestChain {
-    TestChain::new(
-        GenesisBuilder::new()
-            .fund_dev_accounts(3, Amount::new(1_000_000_000))
-            .build(),
-    )
+    TestChain::new(GenesisBuilder::new().fund_dev_accounts(3, Amount::new(1_000_000_000)).build())
 }
 
 fn scripted_tx(chain: &TestChain) -> atelier_protocol::SignedTx {
     let mut factory = chain.factory();
     factory.expiry_height = Height(100);
-    factory.tx(
-        &dev_key(1),
-        0,
-        vec![transfer(dev_address(2), Denom::GDC, Amount::new(12_345))],
-    )
+    factory.tx(&dev_key(1), 0, vec![transfer(dev_address(2), Denom::GDC, Amount::new(12_345))])
 }
 
 #[test]
 fn a_transfer_encodes_to_the_golden_bytes() {
     let chain = scripted_chain();
     let tx = scripted_tx(&chain);
-    assert_eq!(
-        atelier_primitives::hash::hex_encode(&tx.to_bytes()),
-        GOLDEN_TX_HEX
-    );
+    assert_eq!(atelier_primitives::hash::hex_encode(&tx.to_bytes()), GOLDEN_TX_HEX);
     assert_eq!(tx.hash().to_hex(), GOLDEN_TX_HASH);
 }
 
@@ -40,18 +29,12 @@ fn the_scripted_genesis_and_first_block_have_the_golden_state_roots() {
     assert_eq!(chain.root().to_hex(), GOLDEN_GENESIS_ROOT);
     let tx = scripted_tx(&chain);
     let executed = chain.produce(vec![tx]);
-    assert_eq!(
-        executed.block.header.state_root.to_hex(),
-        GOLDEN_BLOCK_1_ROOT
-    );
+    assert_eq!(executed.block.header.state_root.to_hex(), GOLDEN_BLOCK_1_ROOT);
     assert_eq!(executed.block.hash().to_hex(), GOLDEN_BLOCK_1_HASH);
 }
 
 const GOLDEN_TX_HEX: &str = "0c0000006174656c6965722d746573748ff0e407403fb25b5a68afc69995b9257590f3bae39b2acbdb16081a917f122600000000000000006400000000000000e803000000000000e803000000000000000000000000000001000000000000000000000000000000010000000000280f22175bd43388545c017f6fa6fdba0578061c0400000075676463393000000000000000000000000000007af8172c61f2b5ac39facf807a7b22bbf52a257a9e557ce4907bc652384a92cc16ad5faec983145af7ac83e411d83acb81e3a9b69cbb7f8ff8175e0daefc7802";
 const GOLDEN_TX_HASH: &str = "2f33c74391b3cbf3cfc2d94823a39c6c2e296918a60274f6fb43355ea88feede";
-const GOLDEN_GENESIS_ROOT: &str =
-    "5bbb28e1b3f4e9f1f1ad89703c644afb5237e9d9a6d82805facefac7648626fb";
-const GOLDEN_BLOCK_1_ROOT: &str =
-    "4abac4f30e3d6ca97a66f1d0306c2363936774789ca40470ef0ee76597cb6495";
-const GOLDEN_BLOCK_1_HASH: &str =
-    "93d37867cdee6de5bc2ad6a3391e32df89c7bd990620509a1487cd49fd2d7eb2";
+const GOLDEN_GENESIS_ROOT: &str = "5bbb28e1b3f4e9f1f1ad89703c644afb5237e9d9a6d82805facefac7648626fb";
+const GOLDEN_BLOCK_1_ROOT: &str = "4abac4f30e3d6ca97a66f1d0306c2363936774789ca40470ef0ee76597cb6495";
+const GOLDEN_BLOCK_1_HASH: &str = "93d37867cdee6de5bc2ad6a3391e32df89c7bd990620509a1487cd49fd2d7eb2";

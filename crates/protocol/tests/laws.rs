@@ -23,35 +23,19 @@ fn action() -> impl Strategy<Value = (u64, u8, u64, Amount)> {
 fn msg_for(kind: u8, to: u64, amount: Amount) -> Msg {
     let to = dev_address(to);
     match kind {
-        0 => Msg::Bank(BankMsg::Transfer {
-            to,
-            denom: Denom::GDC,
-            amount,
-        }),
-        1 => Msg::Bank(BankMsg::Transfer {
-            to,
-            denom: Denom::USD,
-            amount,
-        }),
+        0 => Msg::Bank(BankMsg::Transfer { to, denom: Denom::GDC, amount }),
+        1 => Msg::Bank(BankMsg::Transfer { to, denom: Denom::USD, amount }),
         2 => Msg::Bank(BankMsg::MintStable { to, amount }),
         _ => Msg::Bank(BankMsg::BurnStable { amount }),
     }
 }
 
 fn funded_chain() -> TestChain {
-    TestChain::new(
-        GenesisBuilder::new()
-            .fund_dev_accounts(ACCOUNTS, Amount::new(10_000_000_000))
-            .build(),
-    )
+    TestChain::new(GenesisBuilder::new().fund_dev_accounts(ACCOUNTS, Amount::new(10_000_000_000)).build())
 }
 
 /// Turns actions into signed transactions with correct nonces, `per_block` per block.
-fn blocks_of(
-    chain: &TestChain,
-    actions: &[(u64, u8, u64, Amount)],
-    per_block: usize,
-) -> Vec<Vec<SignedTx>> {
+fn blocks_of(chain: &TestChain, actions: &[(u64, u8, u64, Amount)], per_block: usize) -> Vec<Vec<SignedTx>> {
     let factory = chain.factory();
     let mut nonces = [0u64; ACCOUNTS as usize];
     let txs: Vec<SignedTx> = actions
@@ -63,9 +47,7 @@ fn blocks_of(
             tx
         })
         .collect();
-    txs.chunks(per_block.max(1))
-        .map(<[SignedTx]>::to_vec)
-        .collect()
+    txs.chunks(per_block.max(1)).map(<[SignedTx]>::to_vec).collect()
 }
 
 proptest! {
@@ -165,12 +147,7 @@ fn two_runs_of_the_same_seed_give_the_same_root_at_every_height() {
                 let from = rng.next_u64() % ACCOUNTS;
                 let kind = (rng.next_u64() % 4) as u8;
                 let to = rng.next_u64() % ACCOUNTS;
-                (
-                    from,
-                    kind,
-                    to,
-                    Amount::new(u128::from(rng.next_u64() % 1_000_000)),
-                )
+                (from, kind, to, Amount::new(u128::from(rng.next_u64() % 1_000_000)))
             })
             .collect();
         blocks_of(&chain, &actions, 7)
@@ -187,47 +164,26 @@ fn two_runs_of_the_same_seed_give_the_same_root_at_every_height() {
 #[test]
 fn a_genesis_exported_mid_chain_restarts_the_same_state() {
     let mut chain = funded_chain();
-    let actions: Vec<_> = (0..12)
-        .map(|i| {
-            (
-                i % ACCOUNTS,
-                (i % 3) as u8,
-                (i + 1) % ACCOUNTS,
-                Amount::new(1_000),
-            )
-        })
-        .collect();
+    let actions: Vec<_> =
+        (0..12).map(|i| (i % ACCOUNTS, (i % 3) as u8, (i + 1) % ACCOUNTS, Amount::new(1_000))).collect();
     for txs in blocks_of(&chain, &actions, 4) {
         chain.produce(txs);
     }
     let exported = genesis::export(&chain.store, &chain.head).unwrap();
     assert_eq!(exported.initial_height, Height(chain.head.height.get() + 1));
     let restarted = TestChain::new(exported.clone());
-    assert_eq!(
-        genesis::export(&restarted.store, &restarted.head).unwrap(),
-        exported
-    );
+    assert_eq!(genesis::export(&restarted.store, &restarted.head).unwrap(), exported);
     for address in (0..ACCOUNTS).map(dev_address) {
         assert_eq!(restarted.nonce(&address), chain.nonce(&address));
-        assert_eq!(
-            restarted.balance(&address, Denom::USD),
-            chain.balance(&address, Denom::USD)
-        );
+        assert_eq!(restarted.balance(&address, Denom::USD), chain.balance(&address, Denom::USD));
     }
     assert_eq!(restarted.root(), chain.root(), "same state, same root");
 }
 
 #[test]
 fn genesis_round_trips_through_json() {
-    let genesis = GenesisBuilder::new()
-        .fund_dev_accounts(3, Amount::new(5))
-        .build()
-        .normalize()
-        .unwrap();
+    let genesis = GenesisBuilder::new().fund_dev_accounts(3, Amount::new(5)).build().normalize().unwrap();
     let json = serde_json::to_string_pretty(&genesis).unwrap();
-    assert!(
-        json.contains("\"amount\": \"5\""),
-        "amounts are decimal strings:\n{json}"
-    );
+    assert!(json.contains("\"amount\": \"5\""), "amounts are decimal strings:\n{json}");
     assert_eq!(serde_json::from_str::<Genesis>(&json).unwrap(), genesis);
 }

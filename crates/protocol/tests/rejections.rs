@@ -11,16 +11,8 @@ use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, factory::
 const FUNDS: Amount = Amount::new(1_000_000_000);
 
 fn chain() -> TestChain {
-    let fees = FeesGenesis {
-        params: FeeParams::default(),
-        base_fee: Amount::new(10),
-    };
-    TestChain::new(
-        GenesisBuilder::new()
-            .fund_dev_accounts(4, FUNDS)
-            .fees(fees)
-            .build(),
-    )
+    let fees = FeesGenesis { params: FeeParams::default(), base_fee: Amount::new(10) };
+    TestChain::new(GenesisBuilder::new().fund_dev_accounts(4, FUNDS).fees(fees).build())
 }
 
 /// The proposer leaves `tx` out with exactly `expected`; a block that carries it anyway is refused
@@ -39,13 +31,7 @@ fn assert_rejected(chain: &mut TestChain, tx: SignedTx, expected: Rejection) {
     let mut forged = built.block.clone();
     forged.txs = vec![tx];
     let refused = chain.apply(forged).unwrap_err();
-    assert_eq!(
-        refused,
-        BlockError::InvalidTx {
-            index: 0,
-            rejection: expected
-        }
-    );
+    assert_eq!(refused, BlockError::InvalidTx { index: 0, rejection: expected });
     assert_eq!(chain.root(), root, "a refused block changed state");
     assert_eq!(chain.balance(&sender, Denom::GDC), balance);
     assert_eq!(chain.nonce(&sender), nonce);
@@ -54,35 +40,18 @@ fn assert_rejected(chain: &mut TestChain, tx: SignedTx, expected: Rejection) {
 #[test]
 fn a_replayed_transaction_is_rejected_as_nonce_too_low() {
     let mut chain = chain();
-    let tx = chain
-        .factory()
-        .transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    let tx = chain.factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
     chain.produce(vec![tx.clone()]);
-    assert_rejected(
-        &mut chain,
-        tx,
-        Rejection::NonceTooLow {
-            expected: 1,
-            got: 0,
-        },
-    );
+    assert_rejected(&mut chain, tx, Rejection::NonceTooLow { expected: 1, got: 0 });
 }
 
 #[test]
 fn the_same_transaction_twice_in_one_block_is_included_once() {
     let mut chain = chain();
-    let tx = chain
-        .factory()
-        .transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    let tx = chain.factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
     let built = chain.produce(vec![tx.clone(), tx]);
     assert_eq!(built.block.txs.len(), 1);
-    assert_eq!(
-        built.skipped[0].rejection,
-        Rejection::NonceTooLow {
-            expected: 1,
-            got: 0
-        }
-    );
+    assert_eq!(built.skipped[0].rejection, Rejection::NonceTooLow { expected: 1, got: 0 });
 }
 
 #[test]
@@ -105,14 +74,7 @@ fn an_expired_transaction_is_rejected() {
     let mut factory = chain.factory();
     factory.expiry_height = Height(1);
     let tx = factory.transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
-    assert_rejected(
-        &mut chain,
-        tx,
-        Rejection::Expired {
-            expiry_height: Height(1),
-            height: Height(2),
-        },
-    );
+    assert_rejected(&mut chain, tx, Rejection::Expired { expiry_height: Height(1), height: Height(2) });
 }
 
 #[test]
@@ -120,23 +82,15 @@ fn a_transaction_expiring_at_this_height_is_still_included() {
     let mut chain = chain();
     let mut factory = chain.factory();
     factory.expiry_height = Height(1);
-    let built = chain.produce(vec![factory.transfer(
-        &dev_key(1),
-        0,
-        dev_address(2),
-        Amount::new(5),
-    )]);
+    let built = chain.produce(vec![factory.transfer(&dev_key(1), 0, dev_address(2), Amount::new(5))]);
     assert_eq!(built.block.txs.len(), 1);
 }
 
 #[test]
 fn a_signature_by_another_key_is_rejected() {
     let mut chain = chain();
-    let body = chain.factory().body(
-        &dev_key(1),
-        0,
-        vec![transfer(dev_address(2), Denom::GDC, Amount::new(5))],
-    );
+    let body =
+        chain.factory().body(&dev_key(1), 0, vec![transfer(dev_address(2), Denom::GDC, Amount::new(5))]);
     let forged = SignedTx::new(body.clone(), dev_key(3).sign(&body.hash()));
     let rejection = Rejection::InvalidSignature(atelier_primitives::SignatureError::Invalid);
     assert_rejected(&mut chain, forged, rejection);
@@ -144,16 +98,14 @@ fn a_signature_by_another_key_is_rejected() {
 
 /// The group order L of the ed25519 base point, little-endian.
 const L: [u8; 32] = [
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 
 #[test]
 fn a_malleated_signature_with_s_plus_l_is_rejected() {
     let mut chain = chain();
-    let valid = chain
-        .factory()
-        .transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    let valid = chain.factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
     let mut bytes = *valid.signature().as_bytes();
     let mut carry = 0u16;
     for i in 0..32 {
@@ -169,35 +121,17 @@ fn a_malleated_signature_with_s_plus_l_is_rejected() {
 #[test]
 fn a_nonce_gap_is_rejected_and_names_the_expected_nonce() {
     let mut chain = chain();
-    let tx = chain
-        .factory()
-        .transfer(&dev_key(1), 3, dev_address(2), Amount::new(5));
-    assert_rejected(
-        &mut chain,
-        tx,
-        Rejection::NonceGap {
-            expected: 0,
-            got: 3,
-        },
-    );
+    let tx = chain.factory().transfer(&dev_key(1), 3, dev_address(2), Amount::new(5));
+    assert_rejected(&mut chain, tx, Rejection::NonceGap { expected: 0, got: 3 });
 }
 
 #[test]
 fn a_sender_who_cannot_pay_the_fee_is_rejected() {
     let mut chain = chain();
     let broke = SecretKey::from_seed([9; 32]);
-    let tx = chain
-        .factory()
-        .transfer(&broke, 0, dev_address(2), Amount::new(5));
+    let tx = chain.factory().transfer(&broke, 0, dev_address(2), Amount::new(5));
     let fee = Amount::new(1_000 * 11);
-    assert_rejected(
-        &mut chain,
-        tx,
-        Rejection::InsufficientFeeBalance {
-            balance: Amount::ZERO,
-            fee,
-        },
-    );
+    assert_rejected(&mut chain, tx, Rejection::InsufficientFeeBalance { balance: Amount::ZERO, fee });
 }
 
 #[test]
@@ -210,10 +144,7 @@ fn a_fee_cap_under_the_base_fee_is_rejected() {
     assert_rejected(
         &mut chain,
         tx,
-        Rejection::FeeCapBelowBaseFee {
-            max_fee_per_gas: Amount::new(9),
-            base_fee: Amount::new(10),
-        },
+        Rejection::FeeCapBelowBaseFee { max_fee_per_gas: Amount::new(9), base_fee: Amount::new(10) },
     );
 }
 
@@ -245,16 +176,9 @@ fn a_fee_cap_near_u128_max_overflows_into_a_rejection_not_a_panic() {
 fn a_gas_limit_below_the_schedule_is_rejected() {
     let mut chain = chain();
     let key = dev_key(1);
-    let mut body = chain.factory().body(
-        &key,
-        0,
-        vec![transfer(dev_address(2), Denom::GDC, Amount::new(5))],
-    );
+    let mut body = chain.factory().body(&key, 0, vec![transfer(dev_address(2), Denom::GDC, Amount::new(5))]);
     body.gas_limit -= 1;
-    let expected = Rejection::GasLimitTooLow {
-        required: body.gas_limit + 1,
-        gas_limit: body.gas_limit,
-    };
+    let expected = Rejection::GasLimitTooLow { required: body.gas_limit + 1, gas_limit: body.gas_limit };
     assert_rejected(&mut chain, body.sign(&key), expected);
 }
 
@@ -266,43 +190,23 @@ fn a_transaction_without_messages_or_with_too_many_is_rejected() {
     assert_rejected(&mut chain, empty, Rejection::NoMessages);
     let msgs = vec![transfer(dev_address(2), Denom::GDC, Amount::new(1)); 65];
     let full = chain.factory().tx(&key, 0, msgs);
-    assert_rejected(
-        &mut chain,
-        full,
-        Rejection::TooManyMessages { count: 65, max: 64 },
-    );
+    assert_rejected(&mut chain, full, Rejection::TooManyMessages { count: 65, max: 64 });
 }
 
 #[test]
 fn oversized_or_malformed_bytes_are_rejected_before_decoding() {
-    assert_eq!(
-        SignedTx::decode(&vec![0; 70_000]),
-        Err(Rejection::TooLarge {
-            size: 70_000,
-            max: 64 * 1024
-        })
-    );
-    assert!(matches!(
-        SignedTx::decode(&[1, 2, 3]),
-        Err(Rejection::Malformed { .. })
-    ));
+    assert_eq!(SignedTx::decode(&vec![0; 70_000]), Err(Rejection::TooLarge { size: 70_000, max: 64 * 1024 }));
+    assert!(matches!(SignedTx::decode(&[1, 2, 3]), Err(Rejection::Malformed { .. })));
 }
 
 #[test]
 fn a_block_whose_header_lies_about_the_state_root_is_refused_and_changes_nothing() {
     let mut chain = chain();
-    let tx = chain
-        .factory()
-        .transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    let tx = chain.factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
     let mut block: Block = chain.build(vec![tx]).block;
     block.header.state_root = atelier_primitives::Hash::ZERO;
     let root = chain.root();
-    assert_eq!(
-        chain.apply(block).unwrap_err(),
-        BlockError::HeaderMismatch {
-            field: "state_root"
-        }
-    );
+    assert_eq!(chain.apply(block).unwrap_err(), BlockError::HeaderMismatch { field: "state_root" });
     assert_eq!(chain.root(), root);
 }
 
@@ -311,14 +215,8 @@ fn a_block_on_the_wrong_parent_or_back_in_time_is_refused() {
     let mut chain = chain();
     let mut block = chain.build(vec![]).block;
     block.header.parent_hash = atelier_primitives::Hash::ZERO;
-    assert_eq!(
-        chain.apply(block).unwrap_err(),
-        BlockError::NotAChild("parent hash")
-    );
+    assert_eq!(chain.apply(block).unwrap_err(), BlockError::NotAChild("parent hash"));
     let mut block = chain.build(vec![]).block;
     block.header.time_ms = chain.head.time_ms - 1;
-    assert!(matches!(
-        chain.apply(block).unwrap_err(),
-        BlockError::TimeWentBackwards { .. }
-    ));
+    assert!(matches!(chain.apply(block).unwrap_err(), BlockError::TimeWentBackwards { .. }));
 }

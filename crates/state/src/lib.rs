@@ -42,10 +42,7 @@ pub enum StateError {
 impl StateError {
     /// A corrupt value under `key`.
     pub fn corrupt(key: &[u8], reason: impl ToString) -> StateError {
-        StateError::Corrupt {
-            key: atelier_primitives::hash::hex_encode(key),
-            reason: reason.to_string(),
-        }
+        StateError::Corrupt { key: atelier_primitives::hash::hex_encode(key), reason: reason.to_string() }
     }
 }
 
@@ -118,10 +115,7 @@ impl ChangeSet {
         prefix: &'a [u8],
     ) -> impl Iterator<Item = (&'a Key, Option<&'a Value>)> + 'a {
         self.0
-            .range::<[u8], _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
+            .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
             .take_while(move |(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k, v.as_ref()))
     }
@@ -175,9 +169,5 @@ pub fn prepare_commit<S: Store + ?Sized>(
         effective.0.insert(key, new);
     }
     let root = commitment.root();
-    Ok(PreparedCommit {
-        changes: effective,
-        commitment,
-        root,
-    })
+    Ok(PreparedCommit { changes: effective, commitment, root })
 }

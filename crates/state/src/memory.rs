@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 
 use atelier_primitives::Hash;
 
-use crate::{
-    ChangeSet, Key, LtHash, PreparedCommit, StateError, StateRead, Store, Value, prepare_commit,
-};
+use crate::{ChangeSet, Key, LtHash, PreparedCommit, StateError, StateRead, Store, Value, prepare_commit};
 
 /// State held in a `BTreeMap`, with its commitment kept up to date on every commit.
 #[derive(Clone, Debug, Default)]
@@ -74,10 +72,7 @@ impl StateRead for MemoryStore {
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
         Ok(self
             .entries
-            .range::<[u8], _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
+            .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
             .take_while(|(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect())

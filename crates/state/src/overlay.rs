@@ -14,10 +14,7 @@ pub struct Overlay<'a, S: StateRead + ?Sized> {
 impl<'a, S: StateRead + ?Sized> Overlay<'a, S> {
     /// An empty overlay on `base`.
     pub fn new(base: &'a S) -> Self {
-        Overlay {
-            base,
-            writes: ChangeSet::new(),
-        }
+        Overlay { base, writes: ChangeSet::new() }
     }
 
     /// An overlay on `base` that starts with `writes` already buffered.

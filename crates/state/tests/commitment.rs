@@ -9,10 +9,7 @@ type Op = (u8, Option<u8>);
 
 fn ops() -> impl Strategy<Value = Vec<Vec<Op>>> {
     // Small key and value spaces so that overwrites, deletes and re-inserts all happen.
-    prop::collection::vec(
-        prop::collection::vec((0u8..16, prop::option::of(0u8..4)), 0..12),
-        0..8,
-    )
+    prop::collection::vec(prop::collection::vec((0u8..16, prop::option::of(0u8..4)), 0..12), 0..8)
 }
 
 fn changes(block: &[Op]) -> ChangeSet {

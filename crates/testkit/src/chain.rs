@@ -2,8 +2,8 @@
 
 use atelier_primitives::{Address, Amount, Denom, Hash, crypto::BatchVerifier};
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Genesis, Header, SignatureCheck, SignedTx, apply_block,
-    build_block, init_chain, invariants,
+    Block, BlockError, ExecutedBlock, Genesis, Header, SignatureCheck, SignedTx, apply_block, build_block,
+    init_chain, invariants,
     modules::{auth, bank},
 };
 use atelier_state::MemoryStore;
@@ -30,17 +30,12 @@ impl TestChain {
         let mut store = MemoryStore::new();
         let state = init_chain(&store, genesis).expect("valid test genesis");
         store.commit(state.commit);
-        TestChain {
-            store,
-            head: state.header,
-            proposer: Address::module("test-proposer"),
-        }
+        TestChain { store, head: state.header, proposer: Address::module("test-proposer") }
     }
 
     /// A factory for this chain's transactions.
     pub fn factory(&self) -> TxFactory {
-        let params =
-            atelier_protocol::modules::fees::query::params(&self.store).expect("fee params");
+        let params = atelier_protocol::modules::fees::query::params(&self.store).expect("fee params");
         TxFactory::new(self.head.chain_id.clone(), params.gas)
     }
 
@@ -76,12 +71,7 @@ impl TestChain {
 
     /// Applies a block built elsewhere; commits only if it is valid.
     pub fn apply(&mut self, block: Block) -> Result<ExecutedBlock, BlockError> {
-        let executed = apply_block(
-            &self.store,
-            &self.head,
-            block,
-            SignatureCheck::Verify(&BatchVerifier),
-        )?;
+        let executed = apply_block(&self.store, &self.head, block, SignatureCheck::Verify(&BatchVerifier))?;
         self.commit(&executed);
         Ok(executed)
     }
@@ -90,11 +80,7 @@ impl TestChain {
         self.store.commit(executed.commit.clone());
         self.head = executed.block.header.clone();
         let violations = invariants::check_all(&self.store).expect("state readable");
-        assert!(
-            violations.is_empty(),
-            "invariants broken at height {}: {violations:?}",
-            self.head.height
-        );
+        assert!(violations.is_empty(), "invariants broken at height {}: {violations:?}", self.head.height);
         assert_eq!(self.store.root(), self.head.state_root);
     }
 

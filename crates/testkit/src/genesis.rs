@@ -33,9 +33,7 @@ impl Default for GenesisBuilder {
                 initial_height: atelier_primitives::Height(1),
                 auth: AuthGenesis::default(),
                 bank: BankGenesis {
-                    params: BankParams {
-                        stable_issuer: dev_address(0),
-                    },
+                    params: BankParams { stable_issuer: dev_address(0) },
                     balances: Vec::new(),
                     burned: Vec::new(),
                 },
@@ -54,34 +52,19 @@ impl GenesisBuilder {
     /// Gives `address` `amount` of `denom`.
     pub fn fund(mut self, address: Address, denom: Denom, amount: Amount) -> Self {
         let coin = Coin { denom, amount };
-        match self
-            .genesis
-            .bank
-            .balances
-            .iter_mut()
-            .find(|a| a.address == address)
-        {
+        match self.genesis.bank.balances.iter_mut().find(|a| a.address == address) {
             Some(account) => account.coins.push(coin),
-            None => self.genesis.bank.balances.push(AccountBalances {
-                address,
-                coins: vec![coin],
-            }),
+            None => self.genesis.bank.balances.push(AccountBalances { address, coins: vec![coin] }),
         }
         self
     }
 
     /// Gives test keys `0..count` `amount` of `ugdc` each.
     pub fn fund_dev_accounts(mut self, count: u64, amount: Amount) -> Self {
-        self.genesis
-            .bank
-            .balances
-            .extend((0..count).map(|i| AccountBalances {
-                address: dev_address(i),
-                coins: vec![Coin {
-                    denom: Denom::GDC,
-                    amount,
-                }],
-            }));
+        self.genesis.bank.balances.extend((0..count).map(|i| AccountBalances {
+            address: dev_address(i),
+            coins: vec![Coin { denom: Denom::GDC, amount }],
+        }));
         self
     }
 

@@ -22,20 +22,18 @@ pub fn address() -> impl Strategy<Value = Address> {
 
 /// One of the chain's denoms or an unknown one.
 pub fn denom() -> impl Strategy<Value = Denom> {
-    prop_oneof![
-        Just(Denom::GDC),
-        Just(Denom::USD),
-        Just(Denom::from_static("uzzz"))
-    ]
+    prop_oneof![Just(Denom::GDC), Just(Denom::USD), Just(Denom::from_static("uzzz"))]
 }
 
 /// Any message.
 pub fn msg() -> impl Strategy<Value = Msg> {
     prop_oneof![
-        (address(), denom(), amount())
-            .prop_map(|(to, denom, amount)| Msg::Bank(BankMsg::Transfer { to, denom, amount })),
-        (address(), amount())
-            .prop_map(|(to, amount)| Msg::Bank(BankMsg::MintStable { to, amount })),
+        (address(), denom(), amount()).prop_map(|(to, denom, amount)| Msg::Bank(BankMsg::Transfer {
+            to,
+            denom,
+            amount
+        })),
+        (address(), amount()).prop_map(|(to, amount)| Msg::Bank(BankMsg::MintStable { to, amount })),
         amount().prop_map(|amount| Msg::Bank(BankMsg::BurnStable { amount })),
     ]
 }
@@ -57,18 +55,16 @@ pub fn tx() -> impl Strategy<Value = Tx> {
         amount(),
         prop::collection::vec(msg(), 0..4),
     )
-        .prop_map(
-            |(chain_id, sender, nonce, expiry, gas_limit, max_fee, tip, msgs)| Tx {
-                chain_id,
-                sender: PublicKey::from_array(sender),
-                nonce,
-                expiry_height: Height(expiry),
-                gas_limit,
-                max_fee_per_gas: max_fee,
-                max_priority_fee_per_gas: tip,
-                msgs,
-            },
-        )
+        .prop_map(|(chain_id, sender, nonce, expiry, gas_limit, max_fee, tip, msgs)| Tx {
+            chain_id,
+            sender: PublicKey::from_array(sender),
+            nonce,
+            expiry_height: Height(expiry),
+            gas_limit,
+            max_fee_per_gas: max_fee,
+            max_priority_fee_per_gas: tip,
+            msgs,
+        })
 }
 
 /// Any signed transaction (the signature is arbitrary bytes).

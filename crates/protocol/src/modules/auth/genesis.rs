@@ -31,14 +31,8 @@ impl AuthGenesis {
     pub fn normalize(mut self) -> Result<Self, GenesisError> {
         self.nonces.retain(|n| n.nonce != 0);
         self.nonces.sort_by_key(|n| n.address);
-        match self
-            .nonces
-            .windows(2)
-            .find(|pair| pair[0].address == pair[1].address)
-        {
-            Some(pair) => Err(GenesisError::DuplicateAccount {
-                address: pair[0].address,
-            }),
+        match self.nonces.windows(2).find(|pair| pair[0].address == pair[1].address) {
+            Some(pair) => Err(GenesisError::DuplicateAccount { address: pair[0].address }),
             None => Ok(self),
         }
     }
@@ -54,8 +48,8 @@ pub(crate) fn export(state: &impl StateRead) -> Result<AuthGenesis, StateError> 
     let nonces = store::scan::<u64>(state, state::NONCE)?
         .into_iter()
         .map(|(key, nonce)| {
-            let address = Address::from_bytes(&key[state::NONCE.len()..])
-                .map_err(|e| StateError::corrupt(&key, e))?;
+            let address =
+                Address::from_bytes(&key[state::NONCE.len()..]).map_err(|e| StateError::corrupt(&key, e))?;
             Ok(AccountNonce { address, nonce })
         })
         .collect::<Result<_, StateError>>()?;

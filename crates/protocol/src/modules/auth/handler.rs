@@ -28,21 +28,12 @@ pub(crate) fn check(
         }));
     }
     if tx.expiry_height < height {
-        return Err(Failure::Rule(Rejection::Expired {
-            expiry_height: tx.expiry_height,
-            height,
-        }));
+        return Err(Failure::Rule(Rejection::Expired { expiry_height: tx.expiry_height, height }));
     }
     let expected = state::nonce(state, sender)?;
     match tx.nonce.cmp(&expected) {
-        Ordering::Less => Err(Failure::Rule(Rejection::NonceTooLow {
-            expected,
-            got: tx.nonce,
-        })),
-        Ordering::Greater => Err(Failure::Rule(Rejection::NonceGap {
-            expected,
-            got: tx.nonce,
-        })),
+        Ordering::Less => Err(Failure::Rule(Rejection::NonceTooLow { expected, got: tx.nonce })),
+        Ordering::Greater => Err(Failure::Rule(Rejection::NonceGap { expected, got: tx.nonce })),
         Ordering::Equal => Ok(expected),
     }
 }

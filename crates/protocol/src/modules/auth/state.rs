@@ -39,10 +39,7 @@ pub(crate) fn nonce_key(address: &Address) -> Vec<u8> {
 }
 
 /// The nonce the next transaction of `address` must carry.
-pub(crate) fn nonce(
-    state: &(impl StateRead + ?Sized),
-    address: &Address,
-) -> Result<u64, StateError> {
+pub(crate) fn nonce(state: &(impl StateRead + ?Sized), address: &Address) -> Result<u64, StateError> {
     Ok(read(state, &nonce_key(address))?.unwrap_or(0))
 }
 

@@ -41,12 +41,7 @@ pub enum BankEvent {
 impl Encode for BankEvent {
     fn encode_to(&self, out: &mut Vec<u8>) {
         match self {
-            BankEvent::Transferred {
-                from,
-                to,
-                denom,
-                amount,
-            } => {
+            BankEvent::Transferred { from, to, denom, amount } => {
                 out.push(0);
                 from.encode_to(out);
                 to.encode_to(out);
@@ -59,11 +54,7 @@ impl Encode for BankEvent {
                 denom.encode_to(out);
                 amount.encode_to(out);
             }
-            BankEvent::Burned {
-                from,
-                denom,
-                amount,
-            } => {
+            BankEvent::Burned { from, denom, amount } => {
                 out.push(2);
                 from.encode_to(out);
                 denom.encode_to(out);
@@ -93,10 +84,7 @@ impl Decode for BankEvent {
                 amount: Decode::decode_from(r)?,
             },
             tag => {
-                return Err(DecodeError::UnknownTag {
-                    what: "bank event",
-                    tag,
-                });
+                return Err(DecodeError::UnknownTag { what: "bank event", tag });
             }
         })
     }

@@ -48,9 +48,7 @@ impl BankGenesis {
         let mut seen = std::collections::BTreeSet::new();
         for account in &mut self.balances {
             if !seen.insert(account.address) {
-                return Err(GenesisError::DuplicateAccount {
-                    address: account.address,
-                });
+                return Err(GenesisError::DuplicateAccount { address: account.address });
             }
             normalize_coins(&mut account.coins, Some(account.address))?;
         }
@@ -64,11 +62,7 @@ impl BankGenesis {
     /// Total minted per denom: all balances plus everything burned.
     fn minted(&self) -> Result<BTreeMap<Denom, Amount>, GenesisError> {
         let mut minted = BTreeMap::new();
-        let coins = self
-            .balances
-            .iter()
-            .flat_map(|a| &a.coins)
-            .chain(&self.burned);
+        let coins = self.balances.iter().flat_map(|a| &a.coins).chain(&self.burned);
         for coin in coins {
             let total: &mut Amount = minted.entry(coin.denom).or_default();
             *total = total
@@ -84,10 +78,7 @@ fn normalize_coins(coins: &mut Vec<Coin>, owner: Option<Address>) -> Result<(), 
     coins.sort_by_key(|c| c.denom);
     for pair in coins.windows(2) {
         if pair[0].denom == pair[1].denom {
-            return Err(GenesisError::DuplicateDenom {
-                address: owner,
-                denom: pair[0].denom,
-            });
+            return Err(GenesisError::DuplicateDenom { address: owner, denom: pair[0].denom });
         }
     }
     match coins.iter().find(|c| !DENOMS.contains(&c.denom)) {
@@ -104,15 +95,9 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &BankGenesis) -> Result
             state::init_balance(state, &account.address, &coin.denom, coin.amount);
         }
     }
-    let burned: BTreeMap<Denom, Amount> =
-        genesis.burned.iter().map(|c| (c.denom, c.amount)).collect();
+    let burned: BTreeMap<Denom, Amount> = genesis.burned.iter().map(|c| (c.denom, c.amount)).collect();
     for (denom, minted) in genesis.minted()? {
-        state::init_supply(
-            state,
-            &denom,
-            minted,
-            burned.get(&denom).copied().unwrap_or_default(),
-        );
+        state::init_supply(state, &denom, minted, burned.get(&denom).copied().unwrap_or_default());
     }
     Ok(())
 }
@@ -122,18 +107,13 @@ pub(crate) fn export(state: &impl StateRead) -> Result<BankGenesis, StateError> 
     let mut balances: Vec<AccountBalances> = Vec::new();
     for (key, amount) in store::scan::<Amount>(state, state::BALANCE)? {
         let rest = &key[state::BALANCE.len()..];
-        let (address, denom) = rest
-            .split_at_checked(20)
-            .ok_or_else(|| StateError::corrupt(&key, "short balance key"))?;
+        let (address, denom) =
+            rest.split_at_checked(20).ok_or_else(|| StateError::corrupt(&key, "short balance key"))?;
         let address = Address::from_bytes(address).map_err(|e| StateError::corrupt(&key, e))?;
-        let denom =
-            Denom::parse_bytes(denom).ok_or_else(|| StateError::corrupt(&key, "bad denom"))?;
+        let denom = Denom::parse_bytes(denom).ok_or_else(|| StateError::corrupt(&key, "bad denom"))?;
         match balances.last_mut() {
             Some(last) if last.address == address => last.coins.push(Coin { denom, amount }),
-            _ => balances.push(AccountBalances {
-                address,
-                coins: vec![Coin { denom, amount }],
-            }),
+            _ => balances.push(AccountBalances { address, coins: vec![Coin { denom, amount }] }),
         }
     }
     let mut burned = Vec::new();
@@ -144,9 +124,5 @@ pub(crate) fn export(state: &impl StateRead) -> Result<BankGenesis, StateError> 
         }
     }
     burned.sort_by_key(|c| c.denom);
-    Ok(BankGenesis {
-        params: state::params(state)?,
-        balances,
-        burned,
-    })
+    Ok(BankGenesis { params: state::params(state)?, balances, burned })
 }

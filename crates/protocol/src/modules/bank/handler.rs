@@ -16,9 +16,7 @@ pub(crate) fn handle(
     msg: &BankMsg,
 ) -> BankResult {
     match msg {
-        BankMsg::Transfer { to, denom, amount } => {
-            transfer(state, events, sender, to, denom, *amount)
-        }
+        BankMsg::Transfer { to, denom, amount } => transfer(state, events, sender, to, denom, *amount),
         BankMsg::MintStable { to, amount } => mint_stable(state, events, sender, to, *amount),
         BankMsg::BurnStable { amount } => burn_stable(state, events, sender, *amount),
     }
@@ -63,19 +61,13 @@ fn burn_stable(
 }
 
 fn check_positive(amount: Amount) -> BankResult {
-    if amount.is_zero() {
-        Err(Failure::Rule(BankError::ZeroAmount))
-    } else {
-        Ok(())
-    }
+    if amount.is_zero() { Err(Failure::Rule(BankError::ZeroAmount)) } else { Ok(()) }
 }
 
 fn check_issuer(state: &impl StateWrite, sender: &Address) -> BankResult {
     if state::params(state)?.stable_issuer == *sender {
         Ok(())
     } else {
-        Err(Failure::Rule(BankError::NotStableIssuer {
-            sender: *sender,
-        }))
+        Err(Failure::Rule(BankError::NotStableIssuer { sender: *sender }))
     }
 }

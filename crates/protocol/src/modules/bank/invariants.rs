@@ -15,14 +15,9 @@ pub fn conservation(state: &impl StateRead) -> Result<Vec<Violation>, StateError
     let mut held: BTreeMap<Denom, u128> = BTreeMap::new();
     let mut violations = Vec::new();
     for (key, amount) in store::scan::<Amount>(state, state::BALANCE)? {
-        let denom = key
-            .get(state::BALANCE.len() + 20..)
-            .and_then(Denom::parse_bytes);
+        let denom = key.get(state::BALANCE.len() + 20..).and_then(Denom::parse_bytes);
         let Some(denom) = denom else {
-            violations.push(Violation::new(
-                "bank",
-                format!("malformed balance key {key:?}"),
-            ));
+            violations.push(Violation::new("bank", format!("malformed balance key {key:?}")));
             continue;
         };
         let total = held.entry(denom).or_default();

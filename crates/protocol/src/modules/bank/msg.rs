@@ -60,18 +60,10 @@ impl Decode for BankMsg {
                 denom: Decode::decode_from(r)?,
                 amount: Decode::decode_from(r)?,
             },
-            1 => BankMsg::MintStable {
-                to: Decode::decode_from(r)?,
-                amount: Decode::decode_from(r)?,
-            },
-            2 => BankMsg::BurnStable {
-                amount: Decode::decode_from(r)?,
-            },
+            1 => BankMsg::MintStable { to: Decode::decode_from(r)?, amount: Decode::decode_from(r)? },
+            2 => BankMsg::BurnStable { amount: Decode::decode_from(r)? },
             tag => {
-                return Err(DecodeError::UnknownTag {
-                    what: "bank message",
-                    tag,
-                });
+                return Err(DecodeError::UnknownTag { what: "bank message", tag });
             }
         })
     }

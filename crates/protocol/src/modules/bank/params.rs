@@ -19,8 +19,6 @@ impl Encode for BankParams {
 
 impl Decode for BankParams {
     fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(BankParams {
-            stable_issuer: Decode::decode_from(r)?,
-        })
+        Ok(BankParams { stable_issuer: Decode::decode_from(r)? })
     }
 }

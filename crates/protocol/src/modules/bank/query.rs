@@ -7,11 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Coin, DENOMS, state};
 
 /// What `address` holds of `denom`.
-pub fn balance(
-    state: &impl StateRead,
-    address: &Address,
-    denom: &Denom,
-) -> Result<Amount, StateError> {
+pub fn balance(state: &impl StateRead, address: &Address, denom: &Denom) -> Result<Amount, StateError> {
     state::balance(state, address, denom)
 }
 
@@ -46,9 +42,5 @@ pub fn supply(state: &impl StateRead, denom: &Denom) -> Result<Supply, StateErro
     let circulating = minted
         .checked_sub(burned)
         .map_err(|_| StateError::corrupt(state::MINTED, "burned exceeds minted"))?;
-    Ok(Supply {
-        minted,
-        burned,
-        circulating,
-    })
+    Ok(Supply { minted, burned, circulating })
 }

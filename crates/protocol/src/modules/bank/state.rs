@@ -42,18 +42,12 @@ pub(crate) fn balance(
 }
 
 /// Total ever minted of `denom`.
-pub(crate) fn minted(
-    state: &(impl StateRead + ?Sized),
-    denom: &Denom,
-) -> Result<Amount, StateError> {
+pub(crate) fn minted(state: &(impl StateRead + ?Sized), denom: &Denom) -> Result<Amount, StateError> {
     Ok(read(state, &key(MINTED, &[denom.as_bytes()]))?.unwrap_or(Amount::ZERO))
 }
 
 /// Total ever burned of `denom`.
-pub(crate) fn burned(
-    state: &(impl StateRead + ?Sized),
-    denom: &Denom,
-) -> Result<Amount, StateError> {
+pub(crate) fn burned(state: &(impl StateRead + ?Sized), denom: &Denom) -> Result<Amount, StateError> {
     Ok(read(state, &key(BURNED, &[denom.as_bytes()]))?.unwrap_or(Amount::ZERO))
 }
 
@@ -74,13 +68,9 @@ pub(crate) fn debit(
     amount: Amount,
 ) -> BankResult<()> {
     let balance = balance(state, address, denom)?;
-    let rest = balance.checked_sub(amount).map_err(|_| {
-        Failure::Rule(BankError::InsufficientBalance {
-            denom: *denom,
-            balance,
-            amount,
-        })
-    })?;
+    let rest = balance
+        .checked_sub(amount)
+        .map_err(|_| Failure::Rule(BankError::InsufficientBalance { denom: *denom, balance, amount }))?;
     set_balance(state, address, denom, rest);
     Ok(())
 }
@@ -93,9 +83,8 @@ pub(crate) fn credit(
     amount: Amount,
 ) -> BankResult<()> {
     let balance = balance(state, address, denom)?;
-    let sum = balance
-        .checked_add(amount)
-        .map_err(|_| Failure::Rule(BankError::Overflow { denom: *denom }))?;
+    let sum =
+        balance.checked_add(amount).map_err(|_| Failure::Rule(BankError::Overflow { denom: *denom }))?;
     set_balance(state, address, denom, sum);
     Ok(())
 }
@@ -127,12 +116,7 @@ pub(crate) fn send(
         debit(state, from, denom, amount)?;
         credit(state, to, denom, amount)?;
     }
-    events.push(Event::Bank(BankEvent::Transferred {
-        from: *from,
-        to: *to,
-        denom: *denom,
-        amount,
-    }));
+    events.push(Event::Bank(BankEvent::Transferred { from: *from, to: *to, denom: *denom, amount }));
     Ok(())
 }
 
@@ -160,20 +144,12 @@ impl Minter {
         amount: Amount,
     ) -> BankResult<()> {
         let overflow = || Failure::Rule(BankError::Overflow { denom: *denom });
-        let minted = minted(state, denom)?
-            .checked_add(amount)
-            .map_err(|_| overflow())?;
-        balance(state, to, denom)?
-            .checked_add(amount)
-            .map_err(|_| overflow())?;
+        let minted = minted(state, denom)?.checked_add(amount).map_err(|_| overflow())?;
+        balance(state, to, denom)?.checked_add(amount).map_err(|_| overflow())?;
         // Point of no return.
         write(state, key(MINTED, &[denom.as_bytes()]), &minted);
         credit(state, to, denom, amount)?;
-        events.push(Event::Bank(BankEvent::Minted {
-            to: *to,
-            denom: *denom,
-            amount,
-        }));
+        events.push(Event::Bank(BankEvent::Minted { to: *to, denom: *denom, amount }));
         Ok(())
     }
 }
@@ -199,22 +175,13 @@ impl Burner {
         debit(state, from, denom, amount)?;
         // Point of no return.
         write(state, key(BURNED, &[denom.as_bytes()]), &burned);
-        events.push(Event::Bank(BankEvent::Burned {
-            from: *from,
-            denom: *denom,
-            amount,
-        }));
+        events.push(Event::Bank(BankEvent::Burned { from: *from, denom: *denom, amount }));
         Ok(())
     }
 }
 
 /// Sets the supply counters directly; genesis only.
-pub(crate) fn init_supply(
-    state: &mut impl StateWrite,
-    denom: &Denom,
-    minted: Amount,
-    burned: Amount,
-) {
+pub(crate) fn init_supply(state: &mut impl StateWrite, denom: &Denom, minted: Amount, burned: Amount) {
     if !minted.is_zero() {
         write(state, key(MINTED, &[denom.as_bytes()]), &minted);
     }
@@ -224,11 +191,6 @@ pub(crate) fn init_supply(
 }
 
 /// Sets a balance directly; genesis only.
-pub(crate) fn init_balance(
-    state: &mut impl StateWrite,
-    address: &Address,
-    denom: &Denom,
-    amount: Amount,
-) {
+pub(crate) fn init_balance(state: &mut impl StateWrite, address: &Address, denom: &Denom, amount: Amount) {
     set_balance(state, address, denom, amount);
 }

@@ -34,24 +34,14 @@ pub enum FeeEvent {
 impl Encode for FeeEvent {
     fn encode_to(&self, out: &mut Vec<u8>) {
         match self {
-            FeeEvent::FeeCharged {
-                payer,
-                gas_used,
-                burned,
-                tip,
-            } => {
+            FeeEvent::FeeCharged { payer, gas_used, burned, tip } => {
                 out.push(0);
                 payer.encode_to(out);
                 gas_used.encode_to(out);
                 burned.encode_to(out);
                 tip.encode_to(out);
             }
-            FeeEvent::BaseFeeUpdated {
-                previous,
-                next,
-                gas_used,
-                gas_target,
-            } => {
+            FeeEvent::BaseFeeUpdated { previous, next, gas_used, gas_target } => {
                 out.push(1);
                 previous.encode_to(out);
                 next.encode_to(out);
@@ -78,10 +68,7 @@ impl Decode for FeeEvent {
                 gas_target: Decode::decode_from(r)?,
             },
             tag => {
-                return Err(DecodeError::UnknownTag {
-                    what: "fee event",
-                    tag,
-                });
+                return Err(DecodeError::UnknownTag { what: "fee event", tag });
             }
         })
     }

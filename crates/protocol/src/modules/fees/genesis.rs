@@ -34,10 +34,7 @@ impl FeesGenesis {
 impl Default for FeesGenesis {
     fn default() -> Self {
         let params = FeeParams::default();
-        FeesGenesis {
-            base_fee: params.min_base_fee,
-            params,
-        }
+        FeesGenesis { base_fee: params.min_base_fee, params }
     }
 }
 
@@ -47,8 +44,5 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &FeesGenesis) {
 }
 
 pub(crate) fn export(state: &impl StateRead) -> Result<FeesGenesis, StateError> {
-    Ok(FeesGenesis {
-        params: state::params(state)?,
-        base_fee: state::base_fee(state)?,
-    })
+    Ok(FeesGenesis { params: state::params(state)?, base_fee: state::base_fee(state)? })
 }

@@ -42,10 +42,7 @@ pub(crate) fn quote(
     let reject = |rejection| Err(Failure::Rule(rejection));
     let gas = params.gas.tx_gas(&tx.msgs);
     if gas > tx.gas_limit {
-        return reject(Rejection::GasLimitTooLow {
-            required: gas,
-            gas_limit: tx.gas_limit,
-        });
+        return reject(Rejection::GasLimitTooLow { required: gas, gas_limit: tx.gas_limit });
     }
     if tx.max_priority_fee_per_gas > tx.max_fee_per_gas {
         return reject(Rejection::PriorityFeeAboveFeeCap {
@@ -54,16 +51,10 @@ pub(crate) fn quote(
         });
     }
     if tx.max_fee_per_gas < base_fee {
-        return reject(Rejection::FeeCapBelowBaseFee {
-            max_fee_per_gas: tx.max_fee_per_gas,
-            base_fee,
-        });
+        return reject(Rejection::FeeCapBelowBaseFee { max_fee_per_gas: tx.max_fee_per_gas, base_fee });
     }
     if gas > params.block_gas_limit {
-        return reject(Rejection::ExceedsBlockGasLimit {
-            gas,
-            block_gas_limit: params.block_gas_limit,
-        });
+        return reject(Rejection::ExceedsBlockGasLimit { gas, block_gas_limit: params.block_gas_limit });
     }
     if block_gas_used.saturating_add(gas) > params.block_gas_limit {
         return reject(Rejection::BlockGasExhausted {
@@ -84,10 +75,7 @@ pub(crate) fn quote(
     };
     let balance = bank::state::balance(state, sender, &Denom::GDC)?;
     if balance < quote.total() {
-        return reject(Rejection::InsufficientFeeBalance {
-            balance,
-            fee: quote.total(),
-        });
+        return reject(Rejection::InsufficientFeeBalance { balance, fee: quote.total() });
     }
     Ok(quote)
 }

@@ -32,14 +32,7 @@ pub(crate) fn end_block(
         burner.burn(state, events, &collector, &Denom::GDC, collected.burned)?;
     }
     if !collected.tips.is_zero() {
-        bank::send(
-            state,
-            events,
-            &collector,
-            proposer,
-            &Denom::GDC,
-            collected.tips,
-        )?;
+        bank::send(state, events, &collector, proposer, &Denom::GDC, collected.tips)?;
     }
     let next = math::next_base_fee(
         base_fee,

@@ -30,24 +30,15 @@ pub fn next_base_fee(
     };
     match gas_used.cmp(&target) {
         std::cmp::Ordering::Equal => base_fee,
-        std::cmp::Ordering::Greater => {
-            base_fee.saturating_add(step(gas_used - target).max(Amount::new(1)))
-        }
+        std::cmp::Ordering::Greater => base_fee.saturating_add(step(gas_used - target).max(Amount::new(1))),
         std::cmp::Ordering::Less => base_fee.saturating_sub(step(target - gas_used)),
     }
 }
 
 /// What one transaction pays per gas: the base fee plus the tip it offers, capped so that the total
 /// never exceeds its fee cap. Returns `(base part, tip part)` per gas.
-pub fn price_per_gas(
-    base_fee: Amount,
-    max_fee: Amount,
-    max_priority_fee: Amount,
-) -> (Amount, Amount) {
-    (
-        base_fee,
-        max_priority_fee.min(max_fee.saturating_sub(base_fee)),
-    )
+pub fn price_per_gas(base_fee: Amount, max_fee: Amount, max_priority_fee: Amount) -> (Amount, Amount) {
+    (base_fee, max_priority_fee.min(max_fee.saturating_sub(base_fee)))
 }
 
 #[cfg(test)]
@@ -79,26 +70,14 @@ mod tests {
         assert_eq!(next_base_fee(BASE, 5, 10, 0, 8), BASE);
         assert_eq!(next_base_fee(BASE, 5, 10, 2, 0), BASE);
         assert_eq!(next_base_fee(Amount::MAX, 20, 20, 2, 8), Amount::MAX);
-        assert_eq!(
-            next_base_fee(Amount::MAX, u64::MAX, u64::MAX, 1, 1),
-            Amount::MAX
-        );
+        assert_eq!(next_base_fee(Amount::MAX, u64::MAX, u64::MAX, 1, 1), Amount::MAX);
     }
 
     #[test]
     fn the_tip_is_capped_by_what_the_fee_cap_leaves_above_the_base_fee() {
         let b = Amount::new(100);
-        assert_eq!(
-            price_per_gas(b, Amount::new(150), Amount::new(10)),
-            (b, Amount::new(10))
-        );
-        assert_eq!(
-            price_per_gas(b, Amount::new(105), Amount::new(10)),
-            (b, Amount::new(5))
-        );
-        assert_eq!(
-            price_per_gas(b, Amount::new(100), Amount::new(10)),
-            (b, Amount::ZERO)
-        );
+        assert_eq!(price_per_gas(b, Amount::new(150), Amount::new(10)), (b, Amount::new(10)));
+        assert_eq!(price_per_gas(b, Amount::new(105), Amount::new(10)), (b, Amount::new(5)));
+        assert_eq!(price_per_gas(b, Amount::new(100), Amount::new(10)), (b, Amount::ZERO));
     }
 }

@@ -34,8 +34,7 @@ impl GasSchedule {
     /// Gas of a transaction carrying `msgs`; saturates (and so exceeds any gas limit) instead of
     /// wrapping.
     pub fn tx_gas(&self, msgs: &[Msg]) -> u64 {
-        msgs.iter()
-            .fold(self.tx, |sum, msg| sum.saturating_add(self.msg(msg)))
+        msgs.iter().fold(self.tx, |sum, msg| sum.saturating_add(self.msg(msg)))
     }
 
     fn largest_msg(&self) -> u64 {
@@ -81,10 +80,7 @@ impl FeeParams {
         let nonzero = [
             ("block_gas_limit", self.block_gas_limit),
             ("elasticity_multiplier", self.elasticity_multiplier),
-            (
-                "base_fee_change_denominator",
-                self.base_fee_change_denominator,
-            ),
+            ("base_fee_change_denominator", self.base_fee_change_denominator),
             ("gas.tx", self.gas.tx),
             ("gas.transfer", self.gas.transfer),
             ("gas.mint_stable", self.gas.mint_stable),
@@ -98,10 +94,7 @@ impl FeeParams {
         }
         let largest = self.gas.largest_msg().saturating_add(self.gas.tx);
         if largest > self.block_gas_limit {
-            return Err(ParamsError::BlockTooSmall {
-                limit: self.block_gas_limit,
-                largest,
-            });
+            return Err(ParamsError::BlockTooSmall { limit: self.block_gas_limit, largest });
         }
         Ok(())
     }
@@ -121,12 +114,7 @@ impl Default for FeeParams {
             elasticity_multiplier: 2,
             base_fee_change_denominator: 8,
             min_base_fee: Amount::new(1),
-            gas: GasSchedule {
-                tx: 500,
-                transfer: 500,
-                mint_stable: 1_000,
-                burn_stable: 1_000,
-            },
+            gas: GasSchedule { tx: 500, transfer: 500, mint_stable: 1_000, burn_stable: 1_000 },
         }
     }
 }
