@@ -1,4 +1,4 @@
-//! [`Hash`]: a 32-byte BLAKE3 digest, always taken under a domain tag.
+//! [`struct@Hash`]: a 32-byte BLAKE3 digest, always taken under a domain tag.
 
 use std::{fmt, str::FromStr};
 

@@ -144,9 +144,10 @@ impl Tx {
 
     /// Signs the transaction.
     pub fn sign(self, key: &SecretKey) -> SignedTx {
-        let hash = self.hash();
+        let body = self.to_bytes();
+        let hash = Hash::digest(TX_DOMAIN, &[&body]);
         let signature = key.sign(&hash);
-        SignedTx::assemble(self, signature, hash)
+        SignedTx::assemble(self, signature, hash, body.len())
     }
 }
 
@@ -187,18 +188,21 @@ pub struct SignedTx {
     signature: Signature,
     hash: Hash,
     sender: Address,
+    encoded_len: usize,
 }
 
 impl SignedTx {
-    fn assemble(tx: Tx, signature: Signature, hash: Hash) -> SignedTx {
+    fn assemble(tx: Tx, signature: Signature, hash: Hash, body_len: usize) -> SignedTx {
         let sender = tx.sender.address();
-        SignedTx { tx, signature, hash, sender }
+        let encoded_len = body_len + signature.as_bytes().len();
+        SignedTx { tx, signature, hash, sender, encoded_len }
     }
 
     /// Pairs a body with a signature (which is not checked here).
     pub fn new(tx: Tx, signature: Signature) -> SignedTx {
-        let hash = tx.hash();
-        SignedTx::assemble(tx, signature, hash)
+        let body = tx.to_bytes();
+        let hash = Hash::digest(TX_DOMAIN, &[&body]);
+        SignedTx::assemble(tx, signature, hash, body.len())
     }
 
     /// Decodes a transaction received from outside, refusing oversized input before decoding.
@@ -252,7 +256,7 @@ impl SignedTx {
 
     /// Size of the canonical encoding.
     pub fn encoded_len(&self) -> usize {
-        self.to_bytes().len()
+        self.encoded_len
     }
 }
 
@@ -270,7 +274,7 @@ impl Decode for SignedTx {
         let body = &before[..before.len() - r.remaining()];
         let hash = Hash::digest(TX_DOMAIN, &[body]);
         let signature = Signature::decode_from(r)?;
-        Ok(SignedTx::assemble(tx, signature, hash))
+        Ok(SignedTx::assemble(tx, signature, hash, body.len()))
     }
 }
 

@@ -99,22 +99,18 @@ pub(crate) fn send(
     amount: Amount,
 ) -> BankResult<()> {
     let from_balance = balance(state, from, denom)?;
-    if from_balance < amount {
-        return Err(Failure::Rule(BankError::InsufficientBalance {
-            denom: *denom,
-            balance: from_balance,
-            amount,
-        }));
-    }
+    let from_rest = from_balance.checked_sub(amount).map_err(|_| {
+        Failure::Rule(BankError::InsufficientBalance { denom: *denom, balance: from_balance, amount })
+    })?;
     if from != to {
         // The recipient can overflow only if the supply exceeds u128, which minting prevents; the
         // check stays so that no path can wrap.
-        balance(state, to, denom)?
+        let to_sum = balance(state, to, denom)?
             .checked_add(amount)
             .map_err(|_| Failure::Rule(BankError::Overflow { denom: *denom }))?;
-        // Point of no return: both writes below are checked above.
-        debit(state, from, denom, amount)?;
-        credit(state, to, denom, amount)?;
+        // Point of no return.
+        set_balance(state, from, denom, from_rest);
+        set_balance(state, to, denom, to_sum);
     }
     events.push(Event::Bank(BankEvent::Transferred { from: *from, to: *to, denom: *denom, amount }));
     Ok(())
