@@ -43,16 +43,23 @@ impl LtHash {
     /// Adds the entry `key = value`.
     pub fn insert(&mut self, key: &[u8], value: &[u8]) {
         let element = element(key, value);
-        for (sum, term) in self.0.iter_mut().zip(element.iter()) {
-            *sum = sum.wrapping_add(*term);
+        for (i, sum) in self.0.iter_mut().enumerate() {
+            *sum = sum.wrapping_add(u16::from_le_bytes([element[2 * i], element[2 * i + 1]]));
         }
     }
 
     /// Removes the entry `key = value`, which must have been added.
     pub fn remove(&mut self, key: &[u8], value: &[u8]) {
         let element = element(key, value);
-        for (sum, term) in self.0.iter_mut().zip(element.iter()) {
-            *sum = sum.wrapping_sub(*term);
+        for (i, sum) in self.0.iter_mut().enumerate() {
+            *sum = sum.wrapping_sub(u16::from_le_bytes([element[2 * i], element[2 * i + 1]]));
+        }
+    }
+
+    /// Adds every entry of `other` (the union of two disjoint multisets).
+    pub fn add(&mut self, other: &LtHash) {
+        for (sum, term) in self.0.iter_mut().zip(other.0.iter()) {
+            *sum = sum.wrapping_add(*term);
         }
     }
 
@@ -79,7 +86,8 @@ impl LtHash {
     }
 }
 
-fn element(key: &[u8], value: &[u8]) -> [u16; COORDINATES] {
+/// The entry's vector, as little-endian coordinate bytes.
+fn element(key: &[u8], value: &[u8]) -> [u8; COORDINATES * 2] {
     let mut hasher = Hash::hasher("atelier/state-entry");
     // The key length separates key from value: no two entries share an input.
     hasher.update(&(key.len() as u64).to_le_bytes());
@@ -87,9 +95,5 @@ fn element(key: &[u8], value: &[u8]) -> [u16; COORDINATES] {
     hasher.update(value);
     let mut bytes = [0u8; COORDINATES * 2];
     ChaCha12Rng::from_seed(*hasher.finalize().as_bytes()).fill_bytes(&mut bytes);
-    let mut out = [0u16; COORDINATES];
-    for (coordinate, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        *coordinate = u16::from_le_bytes([pair[0], pair[1]]);
-    }
-    out
+    bytes
 }

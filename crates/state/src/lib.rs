@@ -149,25 +149,64 @@ pub struct PreparedCommit {
 
 /// Computes the commitment after `changes` on top of `store`, reading only the changed keys:
 /// the cost is proportional to what changed, not to the size of the state.
+///
+/// The commitment is a sum, so the per-entry vectors of a large change set are computed on every
+/// core and added up: the result is the same whatever the split. This is the only place the chain's
+/// execution path uses threads; it cannot affect the outcome.
 pub fn prepare_commit<S: Store + ?Sized>(
     store: &S,
     changes: ChangeSet,
 ) -> Result<PreparedCommit, StateError> {
-    let mut commitment = store.commitment()?;
     let mut effective = ChangeSet::new();
+    let mut updates = Vec::with_capacity(changes.len());
     for (key, new) in changes.into_writes() {
         let old = store.get(&key)?;
-        if old == new {
-            continue;
+        if old != new {
+            updates.push((key, old, new));
         }
-        if let Some(old) = &old {
-            commitment.remove(&key, old);
-        }
-        if let Some(new) = &new {
-            commitment.insert(&key, new);
-        }
+    }
+    let mut commitment = store.commitment()?;
+    commitment.add(&delta(&updates));
+    for (key, _, new) in updates {
         effective.0.insert(key, new);
     }
     let root = commitment.root();
     Ok(PreparedCommit { changes: effective, commitment, root })
+}
+
+type Update = (Key, Option<Value>, Option<Value>);
+
+/// Change sets smaller than this are summed on the calling thread.
+const PARALLEL_THRESHOLD: usize = 2_048;
+
+/// `sum(new entries) - sum(old entries)` over `updates`.
+fn delta(updates: &[Update]) -> LtHash {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads == 1 || updates.len() < PARALLEL_THRESHOLD {
+        return delta_sequential(updates);
+    }
+    let chunk = updates.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            updates.chunks(chunk).map(|part| scope.spawn(|| delta_sequential(part))).collect();
+        let mut total = LtHash::empty();
+        for (worker, part) in workers.into_iter().zip(updates.chunks(chunk)) {
+            // A worker only panics if the machine is out of memory; redo its share here then.
+            total.add(&worker.join().unwrap_or_else(|_| delta_sequential(part)));
+        }
+        total
+    })
+}
+
+fn delta_sequential(updates: &[Update]) -> LtHash {
+    let mut delta = LtHash::empty();
+    for (key, old, new) in updates {
+        if let Some(old) = old {
+            delta.remove(key, old);
+        }
+        if let Some(new) = new {
+            delta.insert(key, new);
+        }
+    }
+    delta
 }

@@ -11,7 +11,7 @@ use atelier_primitives::{
     crypto::{BatchVerifier, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
 };
 use atelier_protocol::{SignatureCheck, SignedTx, apply_block, build_block};
-use atelier_state::MemoryStore;
+use atelier_state::{MemoryStore, prepare_commit};
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, seeded_rng};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rand_core::RngCore;
@@ -72,6 +72,27 @@ fn benches(c: &mut Criterion) {
     group.bench_function("apply/transfers=10000/accounts=100000/signatures=parallel_batch", |b| {
         b.iter(|| apply(&fixture.chain.store, &fixture, SignatureCheck::Verify(&parallel)))
     });
+    group.finish();
+
+    // The state-root part of `apply`: the commitment update over the block's changed keys.
+    let changes =
+        apply_block(&fixture.chain.store, &fixture.chain.head, fixture.block.clone(), SignatureCheck::Skip)
+            .expect("block applies")
+            .commit
+            .changes;
+    let mut group = c.benchmark_group("state");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(changes.len() as u64));
+    group.bench_function(
+        format!("prepare_commit/changed_keys={}/entries={}", changes.len(), fixture.chain.store.len()),
+        |b| {
+            b.iter_batched(
+                || changes.clone(),
+                |changes| black_box(prepare_commit(&fixture.chain.store, changes).expect("readable").root),
+                BatchSize::LargeInput,
+            )
+        },
+    );
     group.finish();
 
     let mut group = c.benchmark_group("signatures");

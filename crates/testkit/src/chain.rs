@@ -41,32 +41,17 @@ impl TestChain {
 
     /// Builds, commits and checks the next block from `candidates`, verifying signatures.
     pub fn produce(&mut self, candidates: Vec<SignedTx>) -> ExecutedBlock {
-        let time = self.head.time_ms + BLOCK_INTERVAL_MS;
-        let executed = build_block(
-            &self.store,
-            &self.head,
-            time,
-            self.proposer,
-            candidates,
-            SignatureCheck::Verify(&BatchVerifier),
-        )
-        .expect("building a block never fails on valid state");
+        let executed = self.build(candidates);
         self.commit(&executed);
         executed
     }
 
-    /// Builds the next block without committing it.
+    /// Builds the next block, one interval after the head, without committing it.
     pub fn build(&self, candidates: Vec<SignedTx>) -> ExecutedBlock {
         let time = self.head.time_ms + BLOCK_INTERVAL_MS;
-        build_block(
-            &self.store,
-            &self.head,
-            time,
-            self.proposer,
-            candidates,
-            SignatureCheck::Verify(&BatchVerifier),
-        )
-        .expect("building a block never fails on valid state")
+        let signatures = SignatureCheck::Verify(&BatchVerifier);
+        build_block(&self.store, &self.head, time, self.proposer, candidates, signatures)
+            .expect("building a block never fails on valid state")
     }
 
     /// Applies a block built elsewhere; commits only if it is valid.
