@@ -1,0 +1,396 @@
+//! Durable storage: the chain's state, blocks, receipts and indexes in one embedded redb file.
+//!
+//! One block's state changes, the block, its receipts, the transaction index and the event index
+//! are written in one redb write transaction with immediate durability: once
+//! [`Storage::commit_block`] returns, the block survives a crash, and a crash before that leaves
+//! no trace of it. On open, the stored state commitment is checked against the last header, so a
+//! database that does not hold the state its head claims is refused rather than built upon.
+//!
+//! This crate holds no protocol rules: it stores what `atelier-protocol` computed.
+
+mod receipts;
+mod snapshot;
+
+use std::path::Path;
+
+use atelier_primitives::{Decode, Encode, Hash, Height};
+use atelier_protocol::{Block, ExecutedBlock, Header, Receipt, app::GenesisState};
+use atelier_state::{LtHash, PreparedCommit};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+
+pub use receipts::{BlockReceipts, IndexedEvent};
+pub use snapshot::Snapshot;
+
+const STATE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
+const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
+const TX_INDEX: TableDefinition<&[u8], (u64, u32)> = TableDefinition::new("tx_index");
+const EVENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("events");
+
+const META_COMMITMENT: &str = "commitment";
+const META_HEAD: &str = "head";
+const META_GENESIS: &str = "genesis_header";
+
+/// Why storage refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// Another process (or another handle in this one) has the database open.
+    #[error("database {path} is already open by another node")]
+    Locked {
+        /// The database file.
+        path: String,
+    },
+    /// The database holds no chain yet.
+    #[error("database holds no chain: initialize it from a genesis first")]
+    Uninitialized,
+    /// The database already holds a chain.
+    #[error("database already holds a chain at height {height}")]
+    AlreadyInitialized {
+        /// Its head height.
+        height: Height,
+    },
+    /// A block does not extend the stored head.
+    #[error("block {height} with parent {parent} does not extend the head {head_height} ({head_hash})")]
+    NotNext {
+        /// The block's height.
+        height: Height,
+        /// The block's parent hash.
+        parent: Hash,
+        /// The head's height.
+        head_height: Height,
+        /// The head's hash.
+        head_hash: Hash,
+    },
+    /// The commit was prepared against another state than the stored one.
+    #[error("the commit was prepared on another state root than the stored one")]
+    StaleCommit,
+    /// The stored state does not match the stored head.
+    #[error("stored state root {stored} differs from the head's {expected} at height {height}")]
+    RootMismatch {
+        /// Height of the head.
+        height: Height,
+        /// Root of the stored commitment.
+        stored: Hash,
+        /// Root in the head.
+        expected: Hash,
+    },
+    /// A stored record does not decode.
+    #[error("corrupt {what}: {reason}")]
+    Corrupt {
+        /// What was being read.
+        what: &'static str,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The database engine failed.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+impl StorageError {
+    fn db(error: impl std::fmt::Display) -> Self {
+        StorageError::Database(error.to_string())
+    }
+
+    fn corrupt(what: &'static str, error: impl std::fmt::Display) -> Self {
+        StorageError::Corrupt { what, reason: error.to_string() }
+    }
+}
+
+/// Where a transaction is: its block's height and its position in the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxLocation {
+    /// The block.
+    pub height: Height,
+    /// Position in the block.
+    pub index: u32,
+}
+
+/// The chain on disk.
+#[derive(Debug)]
+pub struct Storage {
+    db: Database,
+}
+
+impl Storage {
+    /// Opens (creating if needed) the database at `path`, and checks that a stored chain's state
+    /// matches its head. Refuses a database another node has open.
+    pub fn open(path: &Path) -> Result<Storage, StorageError> {
+        let db = Database::create(path).map_err(|error| match error {
+            redb::DatabaseError::DatabaseAlreadyOpen => Storage::locked(path),
+            other => StorageError::db(other),
+        })?;
+        let storage = Storage { db };
+        storage.ensure_tables()?;
+        storage.verify_head()?;
+        Ok(storage)
+    }
+
+    fn locked(path: &Path) -> StorageError {
+        StorageError::Locked { path: path.display().to_string() }
+    }
+
+    fn ensure_tables(&self) -> Result<(), StorageError> {
+        let txn = self.db.begin_write().map_err(StorageError::db)?;
+        txn.open_table(STATE).map_err(StorageError::db)?;
+        txn.open_table(META).map_err(StorageError::db)?;
+        txn.open_table(BLOCKS).map_err(StorageError::db)?;
+        txn.open_table(RECEIPTS).map_err(StorageError::db)?;
+        txn.open_table(TX_INDEX).map_err(StorageError::db)?;
+        txn.open_table(EVENTS).map_err(StorageError::db)?;
+        txn.commit().map_err(StorageError::db)
+    }
+
+    /// Checks that the stored commitment's root equals the head's state root.
+    pub fn verify_head(&self) -> Result<(), StorageError> {
+        let Some(head) = self.head()? else { return Ok(()) };
+        let stored = self.snapshot()?.commitment_root();
+        if stored != head.state_root {
+            return Err(StorageError::RootMismatch {
+                height: head.height,
+                stored,
+                expected: head.state_root,
+            });
+        }
+        Ok(())
+    }
+
+    /// Recomputes the commitment from every stored entry and checks it against the stored
+    /// commitment and the head. O(state): for audits and crash tests, not for every start.
+    pub fn audit_state(&self) -> Result<(), StorageError> {
+        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let table = txn.open_table(STATE).map_err(StorageError::db)?;
+        let mut recomputed = LtHash::empty();
+        for entry in table.iter().map_err(StorageError::db)? {
+            let (key, value) = entry.map_err(StorageError::db)?;
+            recomputed.insert(key.value(), value.value());
+        }
+        let stored = read_commitment(&txn.open_table(META).map_err(StorageError::db)?)?;
+        let head = self.head()?.ok_or(StorageError::Uninitialized)?;
+        for root in [stored.root(), head.state_root] {
+            if root != recomputed.root() {
+                return Err(StorageError::RootMismatch {
+                    height: head.height,
+                    stored: recomputed.root(),
+                    expected: root,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The last committed header, if the database holds a chain.
+    pub fn head(&self) -> Result<Option<Header>, StorageError> {
+        self.meta(META_HEAD)
+    }
+
+    /// The genesis header (the parent of the first block).
+    pub fn genesis_header(&self) -> Result<Option<Header>, StorageError> {
+        self.meta(META_GENESIS)
+    }
+
+    fn meta<T: Decode>(&self, name: &'static str) -> Result<Option<T>, StorageError> {
+        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let table = txn.open_table(META).map_err(StorageError::db)?;
+        let Some(bytes) = table.get(name).map_err(StorageError::db)? else { return Ok(None) };
+        T::from_bytes(bytes.value()).map(Some).map_err(|e| StorageError::corrupt(name, e))
+    }
+
+    /// A consistent read-only view of the current state, to execute the next block on.
+    pub fn snapshot(&self) -> Result<Snapshot, StorageError> {
+        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        Snapshot::new(&txn)
+    }
+
+    /// Writes the genesis state and header. Fails if the database already holds a chain.
+    pub fn init(&self, genesis: &GenesisState) -> Result<(), StorageError> {
+        if let Some(head) = self.head()? {
+            return Err(StorageError::AlreadyInitialized { height: head.height });
+        }
+        let txn = self.db.begin_write().map_err(StorageError::db)?;
+        write_state(&txn, &genesis.commit)?;
+        {
+            let mut meta = txn.open_table(META).map_err(StorageError::db)?;
+            let header = genesis.header.to_bytes();
+            meta.insert(META_HEAD, header.as_slice()).map_err(StorageError::db)?;
+            meta.insert(META_GENESIS, header.as_slice()).map_err(StorageError::db)?;
+        }
+        txn.commit().map_err(StorageError::db)
+    }
+
+    /// Commits one executed block — state, block, receipts and indexes — atomically and durably.
+    /// The block must extend the stored head and its commit must have been prepared on the stored
+    /// state; otherwise nothing is written.
+    pub fn commit_block(&self, executed: &ExecutedBlock) -> Result<(), StorageError> {
+        let header = &executed.block.header;
+        let head = self.head()?.ok_or(StorageError::Uninitialized)?;
+        if head.height.next() != Some(header.height) || head.hash() != header.parent_hash {
+            return Err(StorageError::NotNext {
+                height: header.height,
+                parent: header.parent_hash,
+                head_height: head.height,
+                head_hash: head.hash(),
+            });
+        }
+        let txn = self.db.begin_write().map_err(StorageError::db)?;
+        if read_commitment(&txn.open_table(META).map_err(StorageError::db)?)?.root() != head.state_root {
+            return Err(StorageError::StaleCommit);
+        }
+        write_state(&txn, &executed.commit)?;
+        write_block(&txn, executed)?;
+        txn.open_table(META)
+            .map_err(StorageError::db)?
+            .insert(META_HEAD, header.to_bytes().as_slice())
+            .map_err(StorageError::db)?;
+        txn.commit().map_err(StorageError::db)
+    }
+
+    /// The block at `height`.
+    pub fn block(&self, height: Height) -> Result<Option<Block>, StorageError> {
+        self.by_height(BLOCKS, height, "block")
+    }
+
+    /// The receipts of the block at `height`.
+    pub fn receipts(&self, height: Height) -> Result<Option<BlockReceipts>, StorageError> {
+        self.by_height(RECEIPTS, height, "receipts")
+    }
+
+    fn by_height<T: Decode>(
+        &self,
+        table: TableDefinition<u64, &[u8]>,
+        height: Height,
+        what: &'static str,
+    ) -> Result<Option<T>, StorageError> {
+        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let table = txn.open_table(table).map_err(StorageError::db)?;
+        let Some(bytes) = table.get(height.get()).map_err(StorageError::db)? else { return Ok(None) };
+        T::from_bytes(bytes.value()).map(Some).map_err(|e| StorageError::corrupt(what, e))
+    }
+
+    /// Where the transaction `hash` was included, if it was.
+    pub fn tx_location(&self, hash: &Hash) -> Result<Option<TxLocation>, StorageError> {
+        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let table = txn.open_table(TX_INDEX).map_err(StorageError::db)?;
+        let found = table.get(hash.as_bytes().as_slice()).map_err(StorageError::db)?;
+        Ok(found.map(|entry| {
+            let (height, index) = entry.value();
+            TxLocation { height: Height(height), index }
+        }))
+    }
+
+    /// The transaction `hash` with its receipt, if it was included.
+    pub fn tx(
+        &self,
+        hash: &Hash,
+    ) -> Result<Option<(TxLocation, atelier_protocol::SignedTx, Receipt)>, StorageError> {
+        let Some(location) = self.tx_location(hash)? else { return Ok(None) };
+        let missing = |what| StorageError::Corrupt { what, reason: format!("indexed tx {hash} is missing") };
+        let block = self.block(location.height)?.ok_or(missing("block"))?;
+        let receipts = self.receipts(location.height)?.ok_or(missing("receipts"))?;
+        let position = location.index as usize;
+        let tx = block.txs.get(position).cloned().ok_or(missing("block"))?;
+        let receipt = receipts.receipts.get(position).cloned().ok_or(missing("receipts"))?;
+        Ok(Some((location, tx, receipt)))
+    }
+
+    /// Up to `limit` events from height `from` onward, in order.
+    pub fn events(&self, from: Height, limit: usize) -> Result<Vec<IndexedEvent>, StorageError> {
+        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let table = txn.open_table(EVENTS).map_err(StorageError::db)?;
+        let mut out = Vec::new();
+        for entry in table.range((from.get(), 0u32)..).map_err(StorageError::db)?.take(limit) {
+            let (_, bytes) = entry.map_err(StorageError::db)?;
+            out.push(IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?);
+        }
+        Ok(out)
+    }
+}
+
+fn read_commitment(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<LtHash, StorageError> {
+    match meta.get(META_COMMITMENT).map_err(StorageError::db)? {
+        None => Ok(LtHash::empty()),
+        Some(bytes) => LtHash::from_bytes(bytes.value())
+            .ok_or_else(|| StorageError::corrupt("commitment", "wrong length")),
+    }
+}
+
+fn write_state(txn: &redb::WriteTransaction, commit: &PreparedCommit) -> Result<(), StorageError> {
+    let mut state = txn.open_table(STATE).map_err(StorageError::db)?;
+    for (key, value) in commit.changes.iter() {
+        match value {
+            Some(value) => state.insert(key.as_slice(), value.as_slice()).map(drop),
+            None => state.remove(key.as_slice()).map(drop),
+        }
+        .map_err(StorageError::db)?;
+    }
+    txn.open_table(META)
+        .map_err(StorageError::db)?
+        .insert(META_COMMITMENT, commit.commitment.to_bytes().as_slice())
+        .map_err(StorageError::db)?;
+    Ok(())
+}
+
+fn write_block(txn: &redb::WriteTransaction, executed: &ExecutedBlock) -> Result<(), StorageError> {
+    let height = executed.block.header.height.get();
+    txn.open_table(BLOCKS)
+        .map_err(StorageError::db)?
+        .insert(height, executed.block.to_bytes().as_slice())
+        .map_err(StorageError::db)?;
+    let receipts = BlockReceipts {
+        receipts: executed.receipts.clone(),
+        end_block_events: executed.end_block_events.clone(),
+    };
+    txn.open_table(RECEIPTS)
+        .map_err(StorageError::db)?
+        .insert(height, receipts.to_bytes().as_slice())
+        .map_err(StorageError::db)?;
+    let mut index = txn.open_table(TX_INDEX).map_err(StorageError::db)?;
+    for (position, tx) in executed.block.txs.iter().enumerate() {
+        // A block holds at most MAX_TXS_PER_BLOCK transactions, far below u32::MAX.
+        let position = position as u32;
+        index.insert(tx.hash().as_bytes().as_slice(), (height, position)).map_err(StorageError::db)?;
+    }
+    let mut events = txn.open_table(EVENTS).map_err(StorageError::db)?;
+    for (sequence, event) in receipts.indexed(executed.block.header.height).enumerate() {
+        events.insert((height, sequence as u32), event.to_bytes().as_slice()).map_err(StorageError::db)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atelier_primitives::Amount;
+    use atelier_testkit::GenesisBuilder;
+
+    fn initialized(dir: &Path) -> Storage {
+        let storage = Storage::open(&dir.join("chain.redb")).unwrap();
+        let genesis = GenesisBuilder::new().fund_dev_accounts(3, Amount::new(1_000)).build();
+        let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis).unwrap();
+        storage.init(&state).unwrap();
+        storage
+    }
+
+    #[test]
+    fn a_tampered_state_entry_fails_the_audit_and_a_tampered_commitment_fails_the_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = initialized(dir.path());
+        storage.audit_state().unwrap();
+        let txn = storage.db.begin_write().unwrap();
+        txn.open_table(STATE).unwrap().insert(b"bank/balance/forged".as_slice(), [1u8].as_slice()).unwrap();
+        txn.commit().unwrap();
+        assert!(matches!(storage.audit_state(), Err(StorageError::RootMismatch { .. })));
+
+        let txn = storage.db.begin_write().unwrap();
+        let mut forged = LtHash::empty();
+        forged.insert(b"x", b"y");
+        txn.open_table(META).unwrap().insert(META_COMMITMENT, forged.to_bytes().as_slice()).unwrap();
+        txn.commit().unwrap();
+        drop(storage);
+        assert!(matches!(
+            Storage::open(&dir.path().join("chain.redb")),
+            Err(StorageError::RootMismatch { .. })
+        ));
+    }
+}

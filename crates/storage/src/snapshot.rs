@@ -1,0 +1,62 @@
+//! [`Snapshot`]: a consistent read-only view of the stored state.
+
+use atelier_primitives::Hash;
+use atelier_state::{Key, LtHash, StateError, StateRead, Store, Value};
+use redb::{ReadOnlyTable, ReadTransaction};
+
+use crate::{META, STATE, StorageError, read_commitment};
+
+/// The state as of one committed block, unaffected by later commits. Blocks are executed on a
+/// snapshot; the resulting commit is then written with [`crate::Storage::commit_block`].
+pub struct Snapshot {
+    state: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    commitment: LtHash,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snapshot(root {})", self.commitment.root())
+    }
+}
+
+impl Snapshot {
+    pub(crate) fn new(txn: &ReadTransaction) -> Result<Snapshot, StorageError> {
+        let meta = txn.open_table(META).map_err(StorageError::db)?;
+        let commitment = read_commitment(&meta)?;
+        let state = txn.open_table(STATE).map_err(StorageError::db)?;
+        Ok(Snapshot { state, commitment })
+    }
+
+    /// The root of the stored commitment.
+    pub fn commitment_root(&self) -> Hash {
+        self.commitment.root()
+    }
+}
+
+fn backend(error: impl std::fmt::Display) -> StateError {
+    StateError::Backend(error.to_string())
+}
+
+impl StateRead for Snapshot {
+    fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError> {
+        Ok(self.state.get(key).map_err(backend)?.map(|value| value.value().to_vec()))
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+        let mut out = Vec::new();
+        for entry in self.state.range(prefix..).map_err(backend)? {
+            let (key, value) = entry.map_err(backend)?;
+            if !key.value().starts_with(prefix) {
+                break;
+            }
+            out.push((key.value().to_vec(), value.value().to_vec()));
+        }
+        Ok(out)
+    }
+}
+
+impl Store for Snapshot {
+    fn commitment(&self) -> Result<LtHash, StateError> {
+        Ok(self.commitment.clone())
+    }
+}

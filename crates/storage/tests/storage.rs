@@ -1,0 +1,152 @@
+//! The chain on disk: same roots as in memory, everything survives a reopen, and nothing is
+//! written for a block that does not extend the head.
+
+use std::path::Path;
+
+use atelier_primitives::{Amount, Denom, Height, crypto::BatchVerifier};
+use atelier_protocol::{ExecutedBlock, SignatureCheck, SignedTx, build_block, init_chain, modules::bank};
+use atelier_storage::{Storage, StorageError, TxLocation};
+use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};
+
+const FUNDS: Amount = Amount::new(1_000_000_000);
+
+fn genesis() -> atelier_protocol::Genesis {
+    GenesisBuilder::new().fund_dev_accounts(4, FUNDS).build()
+}
+
+fn open(dir: &Path) -> Storage {
+    let storage = Storage::open(&dir.join("chain.redb")).expect("opens");
+    if storage.head().unwrap().is_none() {
+        let state = init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+        storage.init(&state).unwrap();
+    }
+    storage
+}
+
+fn build(storage: &Storage, txs: Vec<SignedTx>) -> ExecutedBlock {
+    let head = storage.head().unwrap().unwrap();
+    let snapshot = storage.snapshot().unwrap();
+    let proposer = dev_address(3);
+    build_block(&snapshot, &head, head.time_ms + 1_000, proposer, txs, SignatureCheck::Verify(&BatchVerifier))
+        .unwrap()
+}
+
+fn produce(storage: &Storage, txs: Vec<SignedTx>) -> ExecutedBlock {
+    let executed = build(storage, txs);
+    storage.commit_block(&executed).unwrap();
+    executed
+}
+
+fn transfers(chain: &TestChain, round: u64) -> Vec<SignedTx> {
+    let factory = chain.factory();
+    (0..3)
+        .map(|i| {
+            factory.transfer(
+                &dev_key(i),
+                round,
+                dev_address((i + 1) % 4),
+                Amount::new(10 + u128::from(round)),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn blocks_committed_to_disk_reach_the_same_roots_as_the_in_memory_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let mut memory = TestChain::new(genesis());
+    assert_eq!(storage.head().unwrap().unwrap(), memory.head);
+    for round in 0..5 {
+        let txs = transfers(&memory, round);
+        let on_disk = produce(&storage, txs.clone());
+        let in_memory = memory.apply(on_disk.block.clone()).unwrap();
+        assert_eq!(in_memory.block.header, on_disk.block.header);
+    }
+    storage.audit_state().unwrap();
+}
+
+#[test]
+fn reopening_keeps_height_root_balances_blocks_receipts_and_the_tx_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let memory = TestChain::new(genesis());
+    let (head, tx_hash) = {
+        let storage = open(dir.path());
+        produce(&storage, transfers(&memory, 0));
+        let txs = transfers(&memory, 1);
+        let hash = txs[2].hash();
+        let executed = produce(&storage, txs);
+        (executed.block.header, hash)
+    };
+    let storage = open(dir.path());
+    assert_eq!(storage.head().unwrap().unwrap(), head);
+    assert_eq!(storage.snapshot().unwrap().commitment_root(), head.state_root);
+    let balance = bank::query::balance(&storage.snapshot().unwrap(), &dev_address(3), &Denom::GDC).unwrap();
+    assert!(balance > FUNDS, "dev account 3 received transfers and tips");
+    assert_eq!(storage.block(Height(2)).unwrap().unwrap().header, head);
+    assert_eq!(storage.receipts(Height(2)).unwrap().unwrap().receipts.len(), 3);
+    assert_eq!(storage.tx_location(&tx_hash).unwrap(), Some(TxLocation { height: Height(2), index: 2 }));
+    let (_, tx, receipt) = storage.tx(&tx_hash).unwrap().unwrap();
+    assert_eq!((tx.hash(), receipt.tx_hash), (tx_hash, tx_hash));
+    storage.audit_state().unwrap();
+}
+
+#[test]
+fn a_second_handle_on_an_open_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = open(dir.path());
+    assert!(matches!(Storage::open(&dir.path().join("chain.redb")), Err(StorageError::Locked { .. })));
+}
+
+#[test]
+fn a_block_that_does_not_extend_the_head_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let memory = TestChain::new(genesis());
+    let first = build(&storage, transfers(&memory, 0));
+    let rival = build(&storage, vec![]);
+    storage.commit_block(&first).unwrap();
+    let head = storage.head().unwrap().unwrap();
+    assert!(matches!(storage.commit_block(&first), Err(StorageError::NotNext { .. })));
+    assert!(matches!(storage.commit_block(&rival), Err(StorageError::NotNext { .. })));
+    assert_eq!(storage.head().unwrap().unwrap(), head);
+    storage.audit_state().unwrap();
+}
+
+#[test]
+fn a_database_is_initialized_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&dir.path().join("chain.redb")).unwrap();
+    assert!(matches!(storage.commit_block(&build_on_memory()), Err(StorageError::Uninitialized)));
+    let state = init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+    storage.init(&state).unwrap();
+    assert!(matches!(storage.init(&state), Err(StorageError::AlreadyInitialized { height: Height(0) })));
+}
+
+fn build_on_memory() -> ExecutedBlock {
+    TestChain::new(genesis()).build(vec![])
+}
+
+#[test]
+fn events_are_paged_by_height_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let memory = TestChain::new(genesis());
+    for round in 0..3 {
+        produce(&storage, transfers(&memory, round));
+    }
+    let all = storage.events(Height(1), 10_000).unwrap();
+    let heights: Vec<u64> = all.iter().map(|e| e.height.get()).collect();
+    assert!(heights.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(heights.first(), Some(&1));
+    assert_eq!(heights.last(), Some(&3));
+    let from_two = storage.events(Height(2), 5).unwrap();
+    assert_eq!(from_two.len(), 5);
+    assert!(from_two.iter().all(|e| e.height == Height(2)));
+    assert_eq!(from_two[0].tx.map(|(index, _)| index), Some(0));
+    let per_block = all.iter().filter(|e| e.height == Height(1)).count();
+    let receipts = storage.receipts(Height(1)).unwrap().unwrap();
+    let expected =
+        receipts.receipts.iter().map(|r| r.events.len()).sum::<usize>() + receipts.end_block_events.len();
+    assert_eq!(per_block, expected);
+}
