@@ -52,18 +52,19 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     out
 }
 
-/// Bytes from hex (either case), or `None` if the text is not exactly `N` bytes of hex.
+/// Bytes from hex (either case, optional `0x`), or `None` if the text is not exactly `N` bytes.
 pub fn hex_decode<const N: usize>(text: &str) -> Option<[u8; N]> {
+    hex_decode_vec(text)?.try_into().ok()
+}
+
+/// Bytes from hex of any even length (either case, optional `0x`), or `None`.
+pub fn hex_decode_vec(text: &str) -> Option<Vec<u8>> {
     let text = text.strip_prefix("0x").unwrap_or(text).as_bytes();
-    if text.len() != N * 2 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = [0u8; N];
-    for (i, pair) in text.chunks_exact(2).enumerate() {
-        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(out)
+    text.chunks_exact(2).map(|pair| Some((nibble(pair[0])? << 4) | nibble(pair[1])?)).collect()
 }
 
 impl fmt::Display for Hash {

@@ -12,6 +12,7 @@ pub mod codec;
 pub mod crypto;
 pub mod denom;
 pub mod hash;
+pub mod hd;
 pub mod height;
 pub mod math;
 pub mod merkle;

@@ -17,7 +17,9 @@ use atelier_primitives::{
     Address, Amount, Hash, Height,
     crypto::{SignatureVerifier, SignedMessage, invalid_positions},
 };
-use atelier_state::{ChangeSet, Overlay, PreparedCommit, StateError, StateWrite, Store, prepare_commit};
+use atelier_state::{
+    ChangeSet, Overlay, PreparedCommit, StateError, StateRead, StateWrite, Store, prepare_commit,
+};
 
 use crate::{
     block::{Block, Header, MAX_TXS_PER_BLOCK, txs_root},
@@ -174,6 +176,38 @@ pub fn apply_block<S: Store>(
     let executed = run.finish(store)?;
     check_header(&header, &executed.block.header)?;
     Ok(executed)
+}
+
+/// Checks whether `tx` could enter a block at `next_height` on `state` — everything but its
+/// signature, and with its nonce allowed to be ahead of the sender's (a mempool parks those).
+/// Returns the sender's next nonce on chain. The fee is checked against the fee cap, the most the
+/// transaction could pay, so that an admitted transaction stays payable while the base fee rises.
+pub fn precheck<S: StateRead>(
+    state: &S,
+    tx: &SignedTx,
+    next_height: Height,
+) -> Result<u64, Failure<Rejection>> {
+    tx.check_stateless().map_err(Failure::Rule)?;
+    let chain_id = auth::state::chain_id(state)?;
+    let body = tx.tx();
+    let sender = tx.sender();
+    let chain_nonce = auth::state::nonce(state, &sender)?;
+    // The nonce is judged by the caller: pretend it is the next one for the shared checks.
+    let mut as_next = body.clone();
+    as_next.nonce = chain_nonce;
+    auth::handler::check(state, &chain_id, next_height, &sender, &as_next)?;
+    let params = fees::state::params(state)?;
+    let base_fee = fees::state::base_fee(state)?;
+    let mut at_cap = as_next;
+    at_cap.max_priority_fee_per_gas = body.max_fee_per_gas.saturating_sub(base_fee);
+    fees::handler::quote(state, &params, base_fee, 0, &sender, &at_cap)?;
+    if body.max_priority_fee_per_gas > body.max_fee_per_gas {
+        return Err(Failure::Rule(Rejection::PriorityFeeAboveFeeCap {
+            max_priority_fee_per_gas: body.max_priority_fee_per_gas,
+            max_fee_per_gas: body.max_fee_per_gas,
+        }));
+    }
+    Ok(chain_nonce)
 }
 
 /// Stateless checks and signatures for a proposer: drops failures into `skipped`.
@@ -460,7 +494,7 @@ impl From<TxStopOrBlock> for BlockError {
     }
 }
 
-fn check_invariants(state: &impl atelier_state::StateRead) -> Result<(), BlockError> {
+fn check_invariants(state: &impl StateRead) -> Result<(), BlockError> {
     let violations = invariants::check_all(state)?;
     if violations.is_empty() {
         return Ok(());

@@ -17,7 +17,7 @@ pub mod rejection;
 pub(crate) mod store;
 pub mod tx;
 
-pub use app::{ExecutedBlock, SignatureCheck, apply_block, build_block, init_chain};
+pub use app::{ExecutedBlock, SignatureCheck, apply_block, build_block, init_chain, precheck};
 pub use block::{Block, Header};
 pub use event::Event;
 pub use genesis::{Genesis, GenesisError};

@@ -98,6 +98,12 @@ impl StorageError {
     }
 }
 
+impl From<atelier_state::StateError> for StorageError {
+    fn from(error: atelier_state::StateError) -> Self {
+        StorageError::Database(error.to_string())
+    }
+}
+
 /// Where a transaction is: its block's height and its position in the block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TxLocation {
@@ -117,6 +123,9 @@ impl Storage {
     /// Opens (creating if needed) the database at `path`, and checks that a stored chain's state
     /// matches its head. Refuses a database another node has open.
     pub fn open(path: &Path) -> Result<Storage, StorageError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(StorageError::db)?;
+        }
         let db = Database::create(path).map_err(|error| match error {
             redb::DatabaseError::DatabaseAlreadyOpen => Storage::locked(path),
             other => StorageError::db(other),

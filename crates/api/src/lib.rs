@@ -1,0 +1,166 @@
+//! The HTTP API's JSON vocabulary: request and response bodies, the error body, and the OpenAPI
+//! schema of each. Amounts are decimal strings; hashes, keys and transaction bytes are hex.
+//!
+//! Types only: no logic lives here, so clients can depend on it without the node.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// Every error response: a stable machine-readable `error` code, a message for people, and the
+/// protocol's numeric code and the expected nonce where they apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable identifier, e.g. `rejected`, `not_found`, `bad_request`, `payload_too_large`.
+    pub error: String,
+    /// What went wrong, for people.
+    pub message: String,
+    /// The rejection's stable numeric code, when a transaction was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u32>,
+    /// The nonce the sender's next transaction must carry, when the nonce was wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_nonce: Option<u64>,
+}
+
+/// `POST /txs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SubmitTx {
+    /// The signed transaction in its canonical encoding, hex.
+    pub tx: String,
+}
+
+/// Where a transaction stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TxStatus {
+    /// In the mempool.
+    Pending,
+    /// In a committed block.
+    Included,
+}
+
+/// Answer to `POST /txs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SubmittedTx {
+    /// The transaction hash.
+    pub hash: String,
+    /// `pending` on acceptance; `included` when `?wait=true` waited for the block.
+    pub status: TxStatus,
+    /// The block height, once included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+}
+
+/// `GET /txs/{hash}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TxView {
+    /// The transaction hash.
+    pub hash: String,
+    /// Pending or included.
+    pub status: TxStatus,
+    /// Block height, once included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    /// Position in the block, once included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    /// The decoded transaction.
+    #[schema(value_type = Object)]
+    pub tx: Value,
+    /// The receipt, once included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub receipt: Option<Value>,
+}
+
+/// One holding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CoinView {
+    /// Denomination, e.g. `ugdc`.
+    pub denom: String,
+    /// Base units, decimal.
+    pub amount: String,
+}
+
+/// `GET /accounts/{address}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AccountView {
+    /// bech32 address.
+    pub address: String,
+    /// The nonce of the sender's next transaction on chain (counting none of the pending ones).
+    pub nonce: u64,
+    /// The nonce a wallet should use next: after this account's pending transactions.
+    pub next_nonce: u64,
+    /// Non-zero holdings.
+    pub balances: Vec<CoinView>,
+}
+
+/// `GET /blocks/latest`, `GET /blocks/{height}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BlockView {
+    /// Block hash.
+    pub hash: String,
+    /// The header.
+    #[schema(value_type = Object)]
+    pub header: Value,
+    /// Transaction hashes, in order.
+    pub txs: Vec<String>,
+}
+
+/// One event with its origin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    /// Block height.
+    pub height: u64,
+    /// Position of the transaction in the block; absent for end-of-block events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_index: Option<u32>,
+    /// Transaction hash; absent for end-of-block events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<String>,
+    /// The event.
+    #[schema(value_type = Object)]
+    pub event: Value,
+}
+
+/// `GET /events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventPage {
+    /// Events in order.
+    pub events: Vec<EventView>,
+    /// Height to ask for next, when the page was full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_from_height: Option<u64>,
+}
+
+/// `GET /fees`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FeesView {
+    /// Base fee per gas of the next block, decimal.
+    pub base_fee: String,
+    /// A tip per gas that gets a transaction into the next block under normal load, decimal.
+    pub suggested_tip: String,
+    /// A fee cap per gas that survives several full blocks of base-fee rises, decimal.
+    pub suggested_max_fee: String,
+    /// Gas per transaction and per message kind.
+    #[schema(value_type = Object)]
+    pub gas: Value,
+}
+
+/// `GET /status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatusView {
+    /// The chain id.
+    pub chain_id: String,
+    /// Height of the last committed block.
+    pub height: u64,
+    /// Its hash.
+    pub block_hash: String,
+    /// Its time, milliseconds since the Unix epoch.
+    pub block_time_ms: u64,
+    /// Transactions waiting in the mempool.
+    pub mempool_txs: usize,
+    /// Node version.
+    pub version: String,
+}

@@ -1,0 +1,139 @@
+//! The node's home directory: `config.toml`, `genesis.json` and `data/`.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, Result, bail};
+use atelier_node::mempool::MempoolConfig;
+use atelier_primitives::{Address, hd};
+use atelier_protocol::Genesis;
+use serde::{Deserialize, Serialize};
+
+use crate::dev;
+
+/// The configuration file's name.
+pub(crate) const CONFIG_FILE: &str = "config.toml";
+/// The genesis file's name.
+pub(crate) const GENESIS_FILE: &str = "genesis.json";
+
+/// `config.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileConfig {
+    pub(crate) api_addr: SocketAddr,
+    pub(crate) block_time_ms: u64,
+    pub(crate) proposer: Address,
+    pub(crate) mempool: MempoolSection,
+}
+
+/// `[mempool]` in `config.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MempoolSection {
+    max_txs: usize,
+    max_bytes: usize,
+    max_per_sender: usize,
+    nonce_window: u64,
+    min_replacement_bump_percent: u32,
+}
+
+impl From<MempoolSection> for MempoolConfig {
+    fn from(s: MempoolSection) -> Self {
+        MempoolConfig {
+            max_txs: s.max_txs,
+            max_bytes: s.max_bytes,
+            max_per_sender: s.max_per_sender,
+            nonce_window: s.nonce_window,
+            min_replacement_bump_percent: s.min_replacement_bump_percent,
+        }
+    }
+}
+
+/// What `init` wrote.
+#[derive(Debug, Serialize)]
+pub(crate) struct Written {
+    pub(crate) config: String,
+    pub(crate) genesis: String,
+}
+
+/// Writes a commented `config.toml` and a dev-funded `genesis.json` into `home`; refuses to
+/// overwrite either.
+pub(crate) fn init_home(home: &Path, chain_id: &str, dev_accounts: u32) -> Result<Written> {
+    let (config, genesis) = (home.join(CONFIG_FILE), home.join(GENESIS_FILE));
+    for path in [&config, &genesis] {
+        if path.exists() {
+            bail!("{} already exists; remove it or choose another --home", path.display());
+        }
+    }
+    std::fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
+    let genesis_value = dev::genesis(chain_id, dev_accounts)?;
+    write_new(&genesis, &serde_json::to_string_pretty(&genesis_value)?)?;
+    write_new(&config, &config_text(hd::dev_key(0).public_key().address()))?;
+    Ok(Written { config: display(&config), genesis: display(&genesis) })
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+fn config_text(proposer: Address) -> String {
+    let mempool = MempoolConfig::default();
+    format!(
+        r#"# Atelier node configuration, written by atelier {version}.
+# Flags given to `atelier node` override these values.
+
+# Address the HTTP API listens on.
+api_addr = "127.0.0.1:26657"
+
+# Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait.
+block_time_ms = 1000
+
+# Account that receives the tips of the blocks this node produces.
+proposer = "{proposer}"
+
+[mempool]
+# Most transactions held.
+max_txs = {max_txs}
+# Most bytes of encoded transactions held.
+max_bytes = {max_bytes}
+# Most pending transactions per sender.
+max_per_sender = {max_per_sender}
+# How far past a sender's next nonce a transaction may wait for the gap to fill.
+nonce_window = {nonce_window}
+# A replacement (same sender and nonce) must raise both fee caps by this many percent.
+min_replacement_bump_percent = {bump}
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+        max_txs = mempool.max_txs,
+        max_bytes = mempool.max_bytes,
+        max_per_sender = mempool.max_per_sender,
+        nonce_window = mempool.nonce_window,
+        bump = mempool.min_replacement_bump_percent,
+    )
+}
+
+fn read(home: &Path, name: &str) -> Result<(PathBuf, String)> {
+    let path = home.join(name);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!("reading {} (run `atelier init --home {}` first)", path.display(), home.display())
+    })?;
+    Ok((path, text))
+}
+
+/// Reads `config.toml`.
+pub(crate) fn load(home: &Path) -> Result<FileConfig> {
+    let (path, text) = read(home, CONFIG_FILE)?;
+    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Reads `genesis.json`.
+pub(crate) fn load_genesis(home: &Path) -> Result<Genesis> {
+    let (path, text) = read(home, GENESIS_FILE)?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}

@@ -1,0 +1,291 @@
+//! `atelier`: the one binary — run a node, query it, send transactions.
+//!
+//! Data goes to stdout (with `--output json`, the data alone); banners, progress and errors go to
+//! stderr.
+
+mod config;
+mod dev;
+mod output;
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use anyhow::{Context, Result, anyhow, bail};
+use atelier_client::Client;
+use atelier_node::{Node, NodeConfig};
+use atelier_primitives::{Address, Amount, Denom, Height, hd};
+use atelier_protocol::{Msg, Tx, modules::bank::BankMsg, modules::fees::GasSchedule};
+use atelier_storage::Storage;
+use clap::{Parser, Subcommand};
+
+use crate::output::Output;
+
+/// Atelier: the economic engine of a Generative Design Community.
+#[derive(Debug, Parser)]
+#[command(name = "atelier", version, about)]
+struct Cli {
+    /// Output format for data on stdout.
+    #[arg(long, short, global = true, value_enum, default_value_t = Output::Text)]
+    output: Output,
+    /// The node's API.
+    #[arg(long, global = true, env = "ATELIER_NODE", default_value = "http://127.0.0.1:26657")]
+    node: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a node.
+    Node(NodeArgs),
+    /// Write a commented config.toml and a genesis.json into a home directory.
+    Init(InitArgs),
+    /// Read the chain.
+    #[command(subcommand)]
+    Query(QueryCommand),
+    /// Sign and send transactions.
+    #[command(subcommand)]
+    Tx(TxCommand),
+}
+
+#[derive(Debug, clap::Args)]
+struct NodeArgs {
+    /// Development chain: funded dev accounts, data in a temporary directory unless --home.
+    #[arg(long)]
+    dev: bool,
+    /// Keep data here (config.toml, genesis.json, data/).
+    #[arg(long)]
+    home: Option<PathBuf>,
+    /// Where the API listens (overrides config.toml).
+    #[arg(long)]
+    api_addr: Option<SocketAddr>,
+    /// Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait.
+    #[arg(long)]
+    block_time_ms: Option<u64>,
+    /// Number of funded dev accounts (--dev only).
+    #[arg(long, default_value_t = dev::DEV_ACCOUNTS)]
+    accounts: u32,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Directory to write into.
+    #[arg(long)]
+    home: PathBuf,
+    /// The chain id.
+    #[arg(long, default_value = "atelier-local")]
+    chain_id: String,
+    /// Fund this many accounts of the published dev mnemonic.
+    #[arg(long, default_value_t = dev::DEV_ACCOUNTS)]
+    dev_accounts: u32,
+}
+
+#[derive(Debug, Subcommand)]
+enum QueryCommand {
+    /// Chain id, height, head hash.
+    Status,
+    /// Balances and nonces of an account.
+    Account {
+        /// bech32 address, or `devN` for dev account N.
+        address: String,
+    },
+    /// A block (the latest without a height).
+    Block {
+        /// Height.
+        height: Option<u64>,
+    },
+    /// A transaction and its receipt.
+    Tx {
+        /// Transaction hash, hex.
+        hash: String,
+    },
+    /// Events from a height on.
+    Events {
+        /// First height.
+        #[arg(long, default_value_t = 1)]
+        from_height: u64,
+        /// Most events.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Base fee and suggested fee caps.
+    Fees,
+}
+
+#[derive(Debug, Subcommand)]
+enum TxCommand {
+    /// Send tokens.
+    Transfer {
+        /// Signer: `devN` for dev account N.
+        #[arg(long)]
+        from: String,
+        /// Recipient: bech32 address or `devN`.
+        #[arg(long)]
+        to: String,
+        /// Base units (1 GDC = 1 000 000 ugdc).
+        #[arg(long)]
+        amount: String,
+        /// Denomination.
+        #[arg(long, default_value = "ugdc")]
+        denom: String,
+        /// Use this nonce instead of the next one the node reports.
+        #[arg(long)]
+        nonce: Option<u64>,
+        /// Blocks from now after which the transaction is void.
+        #[arg(long, default_value_t = 100)]
+        expires_in: u64,
+        /// Return once the transaction is in a committed block.
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.command {
+        Command::Node(args) => runtime.block_on(run_node(args, cli.output)),
+        Command::Init(args) => init(args, cli.output),
+        Command::Query(query) => runtime.block_on(run_query(Client::new(cli.node), query, cli.output)),
+        Command::Tx(tx) => runtime.block_on(run_tx(Client::new(cli.node), tx, cli.output)),
+    }
+}
+
+fn init(args: InitArgs, output: Output) -> Result<()> {
+    let written = config::init_home(&args.home, &args.chain_id, args.dev_accounts)?;
+    output.print(&written, |w| format!("wrote {}\nwrote {}", w.config, w.genesis))
+}
+
+async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
+    init_logging();
+    let temporary = match (&args.home, args.dev) {
+        (None, true) => Some(tempfile::Builder::new().prefix("atelier-dev-").tempdir()?),
+        (None, false) => {
+            bail!("give --home DIR (after `atelier init --home DIR`), or --dev for a development chain")
+        }
+        (Some(_), _) => None,
+    };
+    let home = args
+        .home
+        .clone()
+        .unwrap_or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_default());
+    if args.dev && !home.join(config::GENESIS_FILE).exists() {
+        config::init_home(&home, dev::DEV_CHAIN_ID, args.accounts)?;
+    }
+    let file = config::load(&home)?;
+    let storage = Storage::open(&home.join("data").join("chain.redb"))
+        .with_context(|| format!("opening the database in {}", home.display()))?;
+    if storage.head()?.is_none() {
+        let genesis = config::load_genesis(&home)?;
+        let state =
+            atelier_protocol::init_chain(&storage.snapshot()?, genesis).context("genesis.json is invalid")?;
+        storage.init(&state)?;
+    }
+    let mut node_config = NodeConfig::new(args.api_addr.unwrap_or(file.api_addr), file.proposer);
+    let block_time_ms = args.block_time_ms.unwrap_or(file.block_time_ms);
+    node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
+    node_config.mempool = file.mempool.into();
+    let node = Node::new(storage, node_config.clone())?;
+    let listener = tokio::net::TcpListener::bind(node_config.api_addr)
+        .await
+        .with_context(|| format!("binding the API to {}", node_config.api_addr))?;
+    let banner = dev::Banner::new(
+        &node,
+        listener.local_addr()?,
+        &home,
+        temporary.is_some(),
+        args.dev.then_some(args.accounts),
+    );
+    output.print(&banner, dev::Banner::text)?;
+    Arc::clone(&node)
+        .run(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    eprintln!("stopped at height {}", node.head().height);
+    Ok(())
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// `devN` → dev account N's address; anything else must be a bech32 address.
+fn address(text: &str) -> Result<Address> {
+    match text.strip_prefix("dev").and_then(|n| n.parse::<u32>().ok()) {
+        Some(index) => Ok(hd::dev_key(index).public_key().address()),
+        None => text.parse().map_err(|e| anyhow!("{text:?}: {e}")),
+    }
+}
+
+async fn run_query(client: Client, query: QueryCommand, output: Output) -> Result<()> {
+    match query {
+        QueryCommand::Status => {
+            let status = client.status().await?;
+            output
+                .print(&status, |s| format!("chain {} at height {} ({})", s.chain_id, s.height, s.block_hash))
+        }
+        QueryCommand::Account { address: text } => {
+            let account = client.account(&address(&text)?.to_string()).await?;
+            output.print(&account, output::account_text)
+        }
+        QueryCommand::Block { height } => {
+            let block = match height {
+                Some(height) => client.block(height).await?,
+                None => client.latest_block().await?,
+            };
+            output.print(&block, output::pretty)
+        }
+        QueryCommand::Tx { hash } => output.print(&client.tx(&hash).await?, output::pretty),
+        QueryCommand::Events { from_height, limit } => {
+            output.print(&client.events(from_height, limit).await?, output::pretty)
+        }
+        QueryCommand::Fees => output.print(&client.fees().await?, output::pretty),
+    }
+}
+
+async fn run_tx(client: Client, command: TxCommand, output: Output) -> Result<()> {
+    let TxCommand::Transfer { from, to, amount, denom, nonce, expires_in, wait } = command;
+    let index = from.strip_prefix("dev").and_then(|n| n.parse::<u32>().ok()).ok_or_else(|| {
+        anyhow!("--from must be devN for now (dev account N of the published dev mnemonic)")
+    })?;
+    let key = hd::dev_key(index);
+    let amount: Amount = amount.parse().context("--amount")?;
+    let denom: Denom = denom.parse().context("--denom")?;
+    let msgs = vec![Msg::Bank(BankMsg::Transfer { to: address(&to)?, denom, amount })];
+
+    let status = client.status().await?;
+    let fees = client.fees().await?;
+    let gas: GasSchedule = serde_json::from_value(fees.gas).context("the node's gas schedule")?;
+    let nonce = match nonce {
+        Some(nonce) => nonce,
+        None => client.account(&key.public_key().address().to_string()).await?.next_nonce,
+    };
+    let tx = Tx {
+        chain_id: status.chain_id.parse().map_err(|e| anyhow!("{e}"))?,
+        sender: key.public_key(),
+        nonce,
+        expiry_height: Height(status.height.saturating_add(expires_in)),
+        gas_limit: gas.tx_gas(&msgs),
+        max_fee_per_gas: fees.suggested_max_fee.parse()?,
+        max_priority_fee_per_gas: fees.suggested_tip.parse()?,
+        msgs,
+    }
+    .sign(&key);
+    use atelier_primitives::Encode;
+    let submitted = client.submit(&tx.to_bytes(), wait).await?;
+    output.print(&submitted, |s| match s.height {
+        Some(height) => format!("{} included at height {height}", s.hash),
+        None => format!("{} pending", s.hash),
+    })
+}

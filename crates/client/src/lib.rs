@@ -1,0 +1,105 @@
+//! A typed client for the node's HTTP API. It speaks only the `atelier-api` vocabulary: it does
+//! not depend on the protocol, so a transaction is sent as its canonical bytes.
+
+use atelier_api::{
+    AccountView, BlockView, ErrorBody, EventPage, FeesView, StatusView, SubmitTx, SubmittedTx, TxView,
+};
+use serde::de::DeserializeOwned;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The node answered with an error body.
+    #[error("{status}: {} ({})", body.message, body.error)]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The node's error body.
+        body: ErrorBody,
+    },
+    /// The node could not be reached, or answered something that is not the API.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+/// A client for one node.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client for the node at `base` (e.g. `http://127.0.0.1:26657`).
+    pub fn new(base: impl Into<String>) -> Self {
+        Client { base: base.into().trim_end_matches('/').to_owned(), http: reqwest::Client::new() }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await.map_err(transport)?;
+        decode(response).await
+    }
+
+    /// Submits a signed transaction (canonical bytes); with `wait`, returns once it is included.
+    pub async fn submit(&self, tx_bytes: &[u8], wait: bool) -> Result<SubmittedTx, ClientError> {
+        let body = SubmitTx { tx: atelier_primitives::hash::hex_encode(tx_bytes) };
+        let url = format!("{}/txs?wait={wait}", self.base);
+        let response = self.http.post(url).json(&body).send().await.map_err(transport)?;
+        decode(response).await
+    }
+
+    /// A transaction by hash.
+    pub async fn tx(&self, hash: &str) -> Result<TxView, ClientError> {
+        self.get(&format!("/txs/{hash}")).await
+    }
+
+    /// An account.
+    pub async fn account(&self, address: &str) -> Result<AccountView, ClientError> {
+        self.get(&format!("/accounts/{address}")).await
+    }
+
+    /// The latest block.
+    pub async fn latest_block(&self) -> Result<BlockView, ClientError> {
+        self.get("/blocks/latest").await
+    }
+
+    /// A block by height.
+    pub async fn block(&self, height: u64) -> Result<BlockView, ClientError> {
+        self.get(&format!("/blocks/{height}")).await
+    }
+
+    /// A page of events.
+    pub async fn events(&self, from_height: u64, limit: usize) -> Result<EventPage, ClientError> {
+        self.get(&format!("/events?from_height={from_height}&limit={limit}")).await
+    }
+
+    /// Fees for the next block.
+    pub async fn fees(&self) -> Result<FeesView, ClientError> {
+        self.get("/fees").await
+    }
+
+    /// Chain status.
+    pub async fn status(&self) -> Result<StatusView, ClientError> {
+        self.get("/status").await
+    }
+}
+
+fn transport(error: reqwest::Error) -> ClientError {
+    ClientError::Transport(error.to_string())
+}
+
+async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(transport)?;
+    if status.is_success() {
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Transport(format!("unexpected answer: {e}")))
+    } else {
+        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
+            error: "http".into(),
+            message: String::from_utf8_lossy(&bytes).into_owned(),
+            code: None,
+            expected_nonce: None,
+        });
+        Err(ClientError::Api { status: status.as_u16(), body })
+    }
+}

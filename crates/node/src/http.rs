@@ -1,0 +1,446 @@
+//! The HTTP API (axum), described by the OpenAPI document at `GET /openapi.json`, which is
+//! generated from the handlers below.
+//!
+//! Every error is a JSON [`ErrorBody`] with a 4xx or 5xx status: malformed JSON or parameters are
+//! 400, unknown routes and objects 404, bodies over the limit 413, refused transactions 422 (409
+//! if already pending, 503 if the mempool is full), a wait that outlives the request 504.
+
+use std::{sync::Arc, time::Instant};
+
+use atelier_api::{
+    AccountView, BlockView, CoinView, ErrorBody, EventPage, EventView, FeesView, StatusView, SubmitTx,
+    SubmittedTx, TxStatus, TxView,
+};
+use atelier_primitives::{
+    Address, Amount, Hash, Height,
+    hash::{hex_decode, hex_decode_vec},
+};
+use atelier_protocol::{
+    SignedTx,
+    modules::{auth, bank, fees},
+};
+use atelier_storage::IndexedEvent;
+use axum::{
+    Json, Router,
+    extract::{
+        DefaultBodyLimit, Path, Query, Request, State,
+        rejection::{JsonRejection, QueryRejection},
+    },
+    http::{StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response, Sse, sse},
+    routing::{get, post},
+};
+use serde::Deserialize;
+use tokio_stream::{StreamExt, wrappers::BroadcastStream};
+use utoipa::{IntoParams, OpenApi};
+
+use crate::{Node, SubmitError, mempool::MempoolError};
+
+type Shared = State<Arc<Node>>;
+
+/// The OpenAPI document, generated from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Atelier node API", description = "Submit transactions and read the chain."),
+    paths(
+        submit_tx,
+        tx,
+        account,
+        latest_block,
+        block,
+        events,
+        event_stream,
+        fees_view,
+        status,
+        health,
+        metrics,
+        openapi
+    ),
+    components(schemas(
+        ErrorBody,
+        SubmitTx,
+        SubmittedTx,
+        TxStatus,
+        TxView,
+        AccountView,
+        CoinView,
+        BlockView,
+        EventView,
+        EventPage,
+        FeesView,
+        StatusView
+    ))
+)]
+pub struct ApiDoc;
+
+/// The router with every route, limit and the latency middleware.
+pub fn router(node: Arc<Node>) -> Router {
+    let limits = node.config().limits.clone();
+    Router::new()
+        .route("/txs", post(submit_tx))
+        .route("/txs/{hash}", get(tx))
+        .route("/accounts/{address}", get(account))
+        .route("/blocks/latest", get(latest_block))
+        .route("/blocks/{height}", get(block))
+        .route("/events", get(events))
+        .route("/events/stream", get(event_stream))
+        .route("/fees", get(fees_view))
+        .route("/status", get(status))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .layer(middleware::from_fn_with_state(node.clone(), observe))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(limits.max_concurrent_requests))
+        .with_state(node)
+}
+
+async fn observe(State(node): Shared, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let response = next.run(request).await;
+    node.metrics().observe_request(started.elapsed().as_micros() as u64);
+    response
+}
+
+/// An error response.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, error: &str, message: impl ToString) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: error.into(),
+                message: message.to_string(),
+                code: None,
+                expected_nonce: None,
+            },
+        }
+    }
+
+    fn bad_request(message: impl ToString) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    fn not_found(message: impl ToString) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    fn internal(message: impl ToString) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let error = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "bad_request" };
+        // Every JSON failure is the client's: report it as 4xx with the extractor's reason.
+        let status = if status.is_client_error() { status } else { StatusCode::BAD_REQUEST };
+        ApiError::new(status, error, rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::bad_request(rejection.body_text())
+    }
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(error: SubmitError) -> Self {
+        match error {
+            SubmitError::Internal(message) => ApiError::internal(message),
+            SubmitError::Refused(refusal) => {
+                let status = match refusal {
+                    MempoolError::AlreadyKnown => StatusCode::CONFLICT,
+                    MempoolError::Full { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let mut api = ApiError::new(status, refusal.kind(), &refusal);
+                api.body.expected_nonce = refusal.expected_nonce();
+                if let MempoolError::Rejected(rejection) = &refusal {
+                    api.body.code = Some(rejection.code());
+                }
+                api
+            }
+        }
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(ApiError::internal)
+}
+
+fn parse_hash(text: &str) -> Result<Hash, ApiError> {
+    hex_decode(text)
+        .map(Hash)
+        .ok_or_else(|| ApiError::bad_request(format!("not a 64-hex-digit hash: {text:?}")))
+}
+
+/// `?wait=true` to answer once the transaction is in a committed block.
+#[derive(Debug, Deserialize, IntoParams)]
+struct WaitQuery {
+    /// Wait for inclusion (bounded by the request timeout).
+    #[serde(default)]
+    wait: bool,
+}
+
+/// Submit a signed transaction.
+#[utoipa::path(post, path = "/txs", request_body = SubmitTx, params(WaitQuery), responses(
+    (status = 200, description = "Accepted (or included, with `wait`)", body = SubmittedTx),
+    (status = 400, description = "Malformed body", body = ErrorBody),
+    (status = 409, description = "Already pending", body = ErrorBody),
+    (status = 413, description = "Body over the limit", body = ErrorBody),
+    (status = 422, description = "Refused by the protocol or the mempool", body = ErrorBody),
+    (status = 503, description = "Mempool full", body = ErrorBody),
+    (status = 504, description = "Not included before the request timed out", body = ErrorBody),
+))]
+async fn submit_tx(
+    State(node): Shared,
+    query: Result<Query<WaitQuery>, QueryRejection>,
+    body: Result<Json<SubmitTx>, JsonRejection>,
+) -> ApiResult<SubmittedTx> {
+    let Query(WaitQuery { wait }) = query?;
+    let Json(SubmitTx { tx }) = body?;
+    let bytes = hex_decode_vec(&tx).ok_or_else(|| ApiError::bad_request("transaction is not hex"))?;
+    let tx = SignedTx::decode(&bytes)
+        .map_err(|rejection| SubmitError::Refused(MempoolError::Rejected(rejection)))?;
+    let mut blocks = node.subscribe();
+    let submitter = node.clone();
+    let hash =
+        tokio::task::spawn_blocking(move || submitter.submit(tx)).await.map_err(ApiError::internal)??;
+    if wait {
+        node.request_block_if_on_demand();
+        let deadline = node.config().limits.request_timeout;
+        let included = tokio::time::timeout(deadline, async {
+            loop {
+                match blocks.recv().await {
+                    Ok(block) if block.tx_hashes.contains(&hash) => return Ok(block.header.height),
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if let Some(found) = node.storage().tx_location(&hash).map_err(ApiError::internal)? {
+                            return Ok(found.height);
+                        }
+                    }
+                    Err(closed) => return Err(ApiError::internal(closed)),
+                }
+            }
+        })
+        .await
+        .map_err(|_| {
+            ApiError::new(StatusCode::GATEWAY_TIMEOUT, "timeout", "not included before the timeout")
+        })??;
+        return Ok(Json(SubmittedTx {
+            hash: hash.to_hex(),
+            status: TxStatus::Included,
+            height: Some(included.get()),
+        }));
+    }
+    Ok(Json(SubmittedTx { hash: hash.to_hex(), status: TxStatus::Pending, height: None }))
+}
+
+/// A transaction and its receipt, pending or included.
+#[utoipa::path(get, path = "/txs/{hash}", params(("hash" = String, Path, description = "Transaction hash, hex")),
+    responses((status = 200, body = TxView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn tx(State(node): Shared, Path(hash): Path<String>) -> ApiResult<TxView> {
+    let hash = parse_hash(&hash)?;
+    if let Some((location, tx, receipt)) = node.storage().tx(&hash).map_err(ApiError::internal)? {
+        return Ok(Json(TxView {
+            hash: hash.to_hex(),
+            status: TxStatus::Included,
+            height: Some(location.height.get()),
+            index: Some(location.index),
+            tx: json(&tx)?,
+            receipt: Some(json(&receipt)?),
+        }));
+    }
+    match node.pending(&hash) {
+        Some(tx) => Ok(Json(TxView {
+            hash: hash.to_hex(),
+            status: TxStatus::Pending,
+            height: None,
+            index: None,
+            tx: json(&tx)?,
+            receipt: None,
+        })),
+        None => Err(ApiError::not_found(format!("no transaction {hash}"))),
+    }
+}
+
+/// An account's balances and next nonce.
+#[utoipa::path(get, path = "/accounts/{address}", params(("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, body = AccountView), (status = 400, body = ErrorBody)))]
+async fn account(State(node): Shared, Path(address): Path<String>) -> ApiResult<AccountView> {
+    let address: Address = address.parse().map_err(ApiError::bad_request)?;
+    let snapshot = node.storage().snapshot().map_err(ApiError::internal)?;
+    let nonce = auth::query::nonce(&snapshot, &address).map_err(ApiError::internal)?;
+    let balances = bank::query::balances(&snapshot, &address)
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|coin| CoinView { denom: coin.denom.to_string(), amount: coin.amount.to_string() })
+        .collect();
+    let next_nonce = node.mempool_next_nonce(&address, nonce);
+    Ok(Json(AccountView { address: address.to_string(), nonce, next_nonce, balances }))
+}
+
+fn block_view(node: &Node, height: Height) -> ApiResult<BlockView> {
+    match node.storage().block(height).map_err(ApiError::internal)? {
+        Some(block) => Ok(Json(BlockView {
+            hash: block.hash().to_hex(),
+            header: json(&block.header)?,
+            txs: block.txs.iter().map(|tx| tx.hash().to_hex()).collect(),
+        })),
+        None => Err(ApiError::not_found(format!("no block at height {height}"))),
+    }
+}
+
+/// The last committed block.
+#[utoipa::path(get, path = "/blocks/latest", responses((status = 200, body = BlockView), (status = 404, body = ErrorBody)))]
+async fn latest_block(State(node): Shared) -> ApiResult<BlockView> {
+    block_view(&node, node.head().height)
+}
+
+/// The block at a height.
+#[utoipa::path(get, path = "/blocks/{height}", params(("height" = u64, Path, description = "Block height")),
+    responses((status = 200, body = BlockView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn block(State(node): Shared, Path(height): Path<String>) -> ApiResult<BlockView> {
+    let height: u64 =
+        height.parse().map_err(|_| ApiError::bad_request(format!("not a height: {height:?}")))?;
+    block_view(&node, Height(height))
+}
+
+/// A page of events.
+#[derive(Debug, Deserialize, IntoParams)]
+struct EventsQuery {
+    /// First height to include (default 1).
+    from_height: Option<u64>,
+    /// Most events to return (default 100, at most the page limit).
+    limit: Option<usize>,
+}
+
+fn event_view(event: &IndexedEvent) -> Result<EventView, ApiError> {
+    Ok(EventView {
+        height: event.height.get(),
+        tx_index: event.tx.map(|(index, _)| index),
+        tx_hash: event.tx.map(|(_, hash)| hash.to_hex()),
+        event: json(&event.event)?,
+    })
+}
+
+/// Events from a height on, in order.
+#[utoipa::path(get, path = "/events", params(EventsQuery),
+    responses((status = 200, body = EventPage), (status = 400, body = ErrorBody)))]
+async fn events(
+    State(node): Shared,
+    query: Result<Query<EventsQuery>, QueryRejection>,
+) -> ApiResult<EventPage> {
+    let Query(query) = query?;
+    let max = node.config().limits.max_page;
+    let limit = query.limit.unwrap_or(100.min(max));
+    if limit == 0 || limit > max {
+        return Err(ApiError::bad_request(format!("limit must be between 1 and {max}")));
+    }
+    let from = Height(query.from_height.unwrap_or(1));
+    let found = node.storage().events(from, limit + 1).map_err(ApiError::internal)?;
+    let next_from_height = found.get(limit).map(|e| e.height.get());
+    let events = found.iter().take(limit).map(event_view).collect::<Result<_, _>>()?;
+    Ok(Json(EventPage { events, next_from_height }))
+}
+
+/// New events as server-sent events, one `data:` JSON object each.
+#[utoipa::path(get, path = "/events/stream", responses((status = 200, description = "text/event-stream of EventView")))]
+async fn event_stream(
+    State(node): Shared,
+) -> Sse<impl tokio_stream::Stream<Item = Result<sse::Event, std::convert::Infallible>>> {
+    // One task per client flattens blocks into events; it ends when the client goes away.
+    let (sender, receiver) = tokio::sync::mpsc::channel(1_024);
+    let mut blocks = BroadcastStream::new(node.subscribe());
+    tokio::spawn(async move {
+        while let Some(block) = blocks.next().await {
+            let items = match block {
+                Ok(block) => block
+                    .events
+                    .iter()
+                    .filter_map(|e| event_view(e).ok())
+                    .filter_map(|view| sse::Event::default().json_data(view).ok())
+                    .collect(),
+                // A slow reader missed blocks: say so, then carry on.
+                Err(_) => vec![sse::Event::default().event("lagged").data("events were dropped")],
+            };
+            for item in items {
+                if sender.send(Ok(item)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(receiver);
+    Sse::new(stream).keep_alive(sse::KeepAlive::default())
+}
+
+/// The base fee and suggested fee caps for the next block.
+#[utoipa::path(get, path = "/fees", responses((status = 200, body = FeesView)))]
+async fn fees_view(State(node): Shared) -> ApiResult<FeesView> {
+    let snapshot = node.storage().snapshot().map_err(ApiError::internal)?;
+    let base_fee = fees::query::base_fee(&snapshot).map_err(ApiError::internal)?;
+    let params = fees::query::params(&snapshot).map_err(ApiError::internal)?;
+    // Under the target one base unit wins inclusion; above it, offer a tenth of the base fee.
+    let busy = node.head().gas_used > params.gas_target();
+    let suggested_tip =
+        if busy { Amount::new(base_fee.get() / 10).max(Amount::new(1)) } else { Amount::new(1) };
+    // Twice the base fee survives six consecutive full blocks (1.125^6 ≈ 2.03).
+    let suggested_max_fee = base_fee.saturating_add(base_fee).saturating_add(suggested_tip);
+    Ok(Json(FeesView {
+        base_fee: base_fee.to_string(),
+        suggested_tip: suggested_tip.to_string(),
+        suggested_max_fee: suggested_max_fee.to_string(),
+        gas: json(&params.gas)?,
+    }))
+}
+
+/// Chain id, head and node version.
+#[utoipa::path(get, path = "/status", responses((status = 200, body = StatusView)))]
+async fn status(State(node): Shared) -> ApiResult<StatusView> {
+    let head = node.head();
+    Ok(Json(StatusView {
+        chain_id: head.chain_id.to_string(),
+        height: head.height.get(),
+        block_hash: head.hash().to_hex(),
+        block_time_ms: head.time_ms,
+        mempool_txs: node.mempool_size().0,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    }))
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/health", responses((status = 200, description = "`{\"status\":\"ok\"}`")))]
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format")))]
+async fn metrics(State(node): Shared) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], node.metrics().render())
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "OpenAPI 3 document")))]
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

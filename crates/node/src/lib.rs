@@ -1,0 +1,346 @@
+//! The node: mempool, block production, and the HTTP API over durable storage.
+//!
+//! It re-implements no protocol rule: admission runs `atelier_protocol::precheck`, blocks are
+//! built and applied by `atelier_protocol`, and storage commits each block durably before anything
+//! reports it. Block production sits behind [`ledger::Application`], which the solo sequencer
+//! drives today and a BFT engine drives with validators.
+
+pub mod http;
+pub mod ledger;
+pub mod mempool;
+pub mod metrics;
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex, PoisonError, RwLock},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use atelier_primitives::{Address, Hash};
+use atelier_protocol::{
+    Header, Rejection, SignedTx,
+    modules::{Failure, auth, fees},
+    precheck,
+};
+use atelier_storage::{IndexedEvent, Storage};
+use tokio::sync::{Notify, broadcast};
+
+use crate::{
+    ledger::{Application, Ledger, LedgerError},
+    mempool::{ChainView, Mempool, MempoolConfig, MempoolError},
+    metrics::Metrics,
+};
+
+/// Limits of the HTTP API.
+#[derive(Debug, Clone)]
+pub struct ApiLimits {
+    /// Largest request body, in bytes (larger gets 413).
+    pub max_body_bytes: usize,
+    /// Largest page a list query may ask for (larger gets 400).
+    pub max_page: usize,
+    /// Requests served at once; more wait.
+    pub max_concurrent_requests: usize,
+    /// Longest a request may take (longer gets 408), `?wait=true` included.
+    pub request_timeout: Duration,
+}
+
+impl Default for ApiLimits {
+    fn default() -> Self {
+        ApiLimits {
+            max_body_bytes: 256 * 1024,
+            max_page: 1_000,
+            max_concurrent_requests: 1_024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How the node runs.
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    /// Where the HTTP API listens (port 0 picks a free one).
+    pub api_addr: SocketAddr,
+    /// Time between blocks; `None` produces blocks only on demand.
+    pub block_interval: Option<Duration>,
+    /// Who receives the tips of the blocks this node produces.
+    pub proposer: Address,
+    /// Mempool bounds.
+    pub mempool: MempoolConfig,
+    /// Most transactions taken from the mempool per block.
+    pub max_block_txs: usize,
+    /// API limits.
+    pub limits: ApiLimits,
+}
+
+impl NodeConfig {
+    /// Defaults with the API at `api_addr` and tips to `proposer`: one block per second.
+    pub fn new(api_addr: SocketAddr, proposer: Address) -> Self {
+        NodeConfig {
+            api_addr,
+            block_interval: Some(Duration::from_secs(1)),
+            proposer,
+            mempool: MempoolConfig::default(),
+            max_block_txs: 20_000,
+            limits: ApiLimits::default(),
+        }
+    }
+}
+
+/// A committed block as the API reports it.
+#[derive(Debug, Clone)]
+pub struct CommittedBlock {
+    /// Its header.
+    pub header: Header,
+    /// Its transactions' hashes, in order.
+    pub tx_hashes: Vec<Hash>,
+    /// Its events, in order.
+    pub events: Vec<IndexedEvent>,
+}
+
+/// Why a submitted transaction was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The mempool or the protocol refused it.
+    #[error(transparent)]
+    Refused(#[from] MempoolError),
+    /// The node failed.
+    #[error("node failure: {0}")]
+    Internal(String),
+}
+
+/// A running chain: ledger, mempool, head and subscribers.
+#[derive(Debug)]
+pub struct Node {
+    ledger: Ledger,
+    mempool: Mutex<Mempool>,
+    head: RwLock<Header>,
+    blocks: broadcast::Sender<Arc<CommittedBlock>>,
+    produce_now: Notify,
+    metrics: Metrics,
+    config: NodeConfig,
+}
+
+impl Node {
+    /// A node over `storage`, which must hold a chain.
+    pub fn new(storage: Storage, config: NodeConfig) -> Result<Arc<Node>, LedgerError> {
+        let ledger = Ledger::new(storage);
+        let head = ledger.head()?;
+        let (blocks, _) = broadcast::channel(256);
+        let metrics = Metrics::default();
+        metrics.height.store(head.height.get(), std::sync::atomic::Ordering::Relaxed);
+        Ok(Arc::new(Node {
+            ledger,
+            mempool: Mutex::new(Mempool::new(config.mempool.clone())),
+            head: RwLock::new(head),
+            blocks,
+            produce_now: Notify::new(),
+            metrics,
+            config,
+        }))
+    }
+
+    /// The committed head.
+    pub fn head(&self) -> Header {
+        self.head.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The storage, for queries.
+    pub fn storage(&self) -> &Storage {
+        self.ledger.storage()
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &NodeConfig {
+        &self.config
+    }
+
+    fn mempool(&self) -> std::sync::MutexGuard<'_, Mempool> {
+        self.mempool.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// New committed blocks, as they are committed.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>> {
+        self.blocks.subscribe()
+    }
+
+    /// The pending transaction `hash`, if it is in the mempool.
+    pub fn pending(&self, hash: &Hash) -> Option<SignedTx> {
+        self.mempool().get(hash).cloned()
+    }
+
+    /// Number and bytes of pending transactions.
+    pub fn mempool_size(&self) -> (usize, usize) {
+        let pool = self.mempool();
+        (pool.len(), pool.bytes())
+    }
+
+    /// The nonce a wallet should use next for `address`, whose next nonce on chain is
+    /// `chain_nonce`: after its pending transactions.
+    pub fn mempool_next_nonce(&self, address: &Address, chain_nonce: u64) -> u64 {
+        self.mempool().next_nonce(address, chain_nonce)
+    }
+
+    /// Checks `tx` against the chain and admits it to the mempool.
+    pub fn submit(&self, tx: SignedTx) -> Result<Hash, SubmitError> {
+        let snapshot = self.storage().snapshot().map_err(internal)?;
+        let next_height = self.head().height.next().ok_or_else(|| internal("height exhausted"))?;
+        let chain_nonce = precheck(&snapshot, &tx, next_height).map_err(|failure| match failure {
+            Failure::Rule(rejection) => SubmitError::Refused(MempoolError::Rejected(rejection)),
+            Failure::Fatal(error) => internal(error),
+        })?;
+        tx.claim().verify().map_err(|e| MempoolError::Rejected(Rejection::InvalidSignature(e)))?;
+        let base_fee = fees::query::base_fee(&snapshot).map_err(internal)?;
+        let view = ChainView { next_height, base_fee };
+        let mut pool = self.mempool();
+        let hash = pool.insert(tx, chain_nonce, view)?;
+        self.update_mempool_metrics(&pool);
+        Ok(hash)
+    }
+
+    fn update_mempool_metrics(&self, pool: &Mempool) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.metrics.mempool_txs.store(pool.len() as u64, Relaxed);
+        self.metrics.mempool_bytes.store(pool.bytes() as u64, Relaxed);
+    }
+
+    /// Asks the sequencer for a block now instead of at the next interval.
+    pub fn request_block(&self) {
+        self.produce_now.notify_one();
+    }
+
+    /// Asks for a block now if blocks are produced only on demand.
+    pub fn request_block_if_on_demand(&self) {
+        if self.config.block_interval.is_none() {
+            self.request_block();
+        }
+    }
+
+    /// Builds, commits and announces the next block from the mempool. Blocking: storage is
+    /// synchronous. A returned error is a storage fault or a bug: the node must stop.
+    pub fn produce_block(&self) -> Result<Arc<CommittedBlock>, LedgerError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let started = Instant::now();
+        let parent = self.head();
+        let snapshot = self.storage().snapshot()?;
+        let base_fee = fees::query::base_fee(&snapshot).map_err(atelier_storage::StorageError::from)?;
+        let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(u64::MAX);
+        let candidates = self.mempool().ready(base_fee, self.config.max_block_txs, nonce_of);
+        let time_ms = now_ms().max(parent.time_ms);
+        let executed = self.ledger.propose(&parent, time_ms, self.config.proposer, candidates)?;
+        self.ledger.finalize(&executed)?;
+
+        // Committed: from here on the block is acknowledged.
+        let header = executed.block.header.clone();
+        *self.head.write().unwrap_or_else(PoisonError::into_inner) = header.clone();
+        let snapshot = self.storage().snapshot()?;
+        let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(0);
+        {
+            let mut pool = self.mempool();
+            pool.prune(header.height.next().unwrap_or(header.height), nonce_of);
+            for skipped in &executed.skipped {
+                if !matches!(skipped.rejection, Rejection::BlockGasExhausted { .. }) {
+                    pool.evict(&skipped.hash);
+                }
+            }
+            self.update_mempool_metrics(&pool);
+        }
+        let receipts = atelier_storage::BlockReceipts {
+            receipts: executed.receipts.clone(),
+            end_block_events: executed.end_block_events.clone(),
+        };
+        let committed = Arc::new(CommittedBlock {
+            tx_hashes: executed.block.txs.iter().map(SignedTx::hash).collect(),
+            events: receipts.indexed(header.height).collect(),
+            header,
+        });
+        self.metrics.height.store(committed.header.height.get(), Relaxed);
+        self.metrics
+            .block_interval_ms
+            .store(committed.header.time_ms.saturating_sub(parent.time_ms), Relaxed);
+        self.metrics.block_txs.store(committed.tx_hashes.len() as u64, Relaxed);
+        self.metrics.txs_included.fetch_add(committed.tx_hashes.len() as u64, Relaxed);
+        self.metrics.txs_rejected.fetch_add(executed.skipped.len() as u64, Relaxed);
+        self.metrics.blocks_committed.fetch_add(1, Relaxed);
+        self.metrics.commit_micros.store(started.elapsed().as_micros() as u64, Relaxed);
+        // No subscriber is not an error.
+        let _ = self.blocks.send(committed.clone());
+        Ok(committed)
+    }
+
+    /// Runs the sequencer and the API until `shutdown` resolves or a block fails to commit.
+    pub async fn run(
+        self: Arc<Self>,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), NodeError> {
+        let (stop_api, api_stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = http::router(self.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = api_stopped.await;
+                })
+                .await
+        });
+        let outcome = tokio::select! {
+            result = self.clone().sequence() => result,
+            () = shutdown => Ok(()),
+        };
+        let _ = stop_api.send(());
+        server
+            .await
+            .map_err(|e| NodeError::Api(e.to_string()))?
+            .map_err(|e| NodeError::Api(e.to_string()))?;
+        outcome
+    }
+
+    /// The solo sequencer: a block every interval, or when asked.
+    async fn sequence(self: Arc<Self>) -> Result<(), NodeError> {
+        loop {
+            match self.config.block_interval {
+                Some(interval) => {
+                    tokio::select! {
+                        () = tokio::time::sleep(interval) => {}
+                        () = self.produce_now.notified() => {}
+                    }
+                }
+                None => self.produce_now.notified().await,
+            }
+            let node = self.clone();
+            let produced = tokio::task::spawn_blocking(move || node.produce_block())
+                .await
+                .map_err(|e| NodeError::Sequencer(e.to_string()))?;
+            if let Err(error) = produced {
+                tracing::error!(%error, "block production failed; stopping");
+                return Err(NodeError::Ledger(error));
+            }
+        }
+    }
+}
+
+/// Why the node stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// A block could not be produced or committed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The sequencer task died.
+    #[error("sequencer: {0}")]
+    Sequencer(String),
+    /// The API server failed.
+    #[error("api: {0}")]
+    Api(String),
+}
+
+fn internal(error: impl std::fmt::Display) -> SubmitError {
+    SubmitError::Internal(error.to_string())
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
