@@ -226,10 +226,12 @@ impl Node {
         use std::sync::atomic::Ordering::Relaxed;
         let started = Instant::now();
         let parent = self.head();
-        let snapshot = self.storage().snapshot()?;
-        let base_fee = fees::query::base_fee(&snapshot).map_err(atelier_storage::StorageError::from)?;
-        let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(u64::MAX);
-        let candidates = self.mempool().ready(base_fee, self.config.max_block_txs, nonce_of);
+        let candidates = {
+            let snapshot = self.storage().snapshot()?;
+            let base_fee = fees::query::base_fee(&snapshot).map_err(atelier_storage::StorageError::from)?;
+            let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(u64::MAX);
+            self.mempool().ready(base_fee, self.config.max_block_txs, nonce_of)
+        };
         let time_ms = now_ms().max(parent.time_ms);
         let executed = self.ledger.propose(&parent, time_ms, self.config.proposer, candidates)?;
         self.ledger.finalize(&executed)?;
@@ -237,9 +239,9 @@ impl Node {
         // Committed: from here on the block is acknowledged.
         let header = executed.block.header.clone();
         *self.head.write().unwrap_or_else(PoisonError::into_inner) = header.clone();
-        let snapshot = self.storage().snapshot()?;
-        let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(0);
         {
+            let snapshot = self.storage().snapshot()?;
+            let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(0);
             let mut pool = self.mempool();
             pool.prune(header.height.next().unwrap_or(header.height), nonce_of);
             for skipped in &executed.skipped {
@@ -287,10 +289,8 @@ impl Node {
                 })
                 .await
         });
-        let outcome = tokio::select! {
-            result = self.clone().sequence() => result,
-            () = shutdown => Ok(()),
-        };
+        // Shutdown interrupts the wait between blocks, never a block being committed.
+        let outcome = self.clone().sequence(Box::pin(shutdown)).await;
         let _ = stop_api.send(());
         server
             .await
@@ -299,17 +299,22 @@ impl Node {
         outcome
     }
 
-    /// The solo sequencer: a block every interval, or when asked.
-    async fn sequence(self: Arc<Self>) -> Result<(), NodeError> {
+    /// The solo sequencer: a block every interval, or when asked, until `shutdown`.
+    async fn sequence(
+        self: Arc<Self>,
+        mut shutdown: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    ) -> Result<(), NodeError> {
         loop {
-            match self.config.block_interval {
-                Some(interval) => {
-                    tokio::select! {
-                        () = tokio::time::sleep(interval) => {}
-                        () = self.produce_now.notified() => {}
+            let interval = self.config.block_interval;
+            tokio::select! {
+                () = &mut shutdown => return Ok(()),
+                () = self.produce_now.notified() => {}
+                () = async {
+                    match interval {
+                        Some(interval) => tokio::time::sleep(interval).await,
+                        None => std::future::pending().await,
                     }
-                }
-                None => self.produce_now.notified().await,
+                } => {}
             }
             let node = self.clone();
             let produced = tokio::task::spawn_blocking(move || node.produce_block())

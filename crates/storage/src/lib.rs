@@ -11,7 +11,10 @@
 mod receipts;
 mod snapshot;
 
-use std::path::Path;
+use std::{
+    path::Path,
+    sync::{PoisonError, RwLock},
+};
 
 use atelier_primitives::{Decode, Encode, Hash, Height};
 use atelier_protocol::{Block, ExecutedBlock, Header, Receipt, app::GenesisState};
@@ -83,6 +86,9 @@ pub enum StorageError {
         /// Why it failed.
         reason: String,
     },
+    /// The database was closed.
+    #[error("database is closed")]
+    Closed,
     /// The database engine failed.
     #[error("database: {0}")]
     Database(String),
@@ -113,10 +119,11 @@ pub struct TxLocation {
     pub index: u32,
 }
 
-/// The chain on disk.
+/// The chain on disk. [`Storage::close`] releases the database file (and its lock) even while
+/// other parts of the program still hold the handle; they get [`StorageError::Closed`].
 #[derive(Debug)]
 pub struct Storage {
-    db: Database,
+    db: RwLock<Option<Database>>,
 }
 
 impl Storage {
@@ -130,10 +137,33 @@ impl Storage {
             redb::DatabaseError::DatabaseAlreadyOpen => Storage::locked(path),
             other => StorageError::db(other),
         })?;
-        let storage = Storage { db };
+        let storage = Storage { db: RwLock::new(Some(db)) };
         storage.ensure_tables()?;
         storage.verify_head()?;
         Ok(storage)
+    }
+
+    fn database(&self) -> Result<std::sync::RwLockReadGuard<'_, Option<Database>>, StorageError> {
+        let guard = self.db.read().unwrap_or_else(PoisonError::into_inner);
+        if guard.is_none() {
+            return Err(StorageError::Closed);
+        }
+        Ok(guard)
+    }
+
+    fn begin_read(&self) -> Result<redb::ReadTransaction, StorageError> {
+        let guard = self.database()?;
+        guard.as_ref().ok_or(StorageError::Closed)?.begin_read().map_err(StorageError::db)
+    }
+
+    fn begin_write(&self) -> Result<redb::WriteTransaction, StorageError> {
+        let guard = self.database()?;
+        guard.as_ref().ok_or(StorageError::Closed)?.begin_write().map_err(StorageError::db)
+    }
+
+    /// Closes the database and releases its file. Later calls fail with [`StorageError::Closed`].
+    pub fn close(&self) {
+        self.db.write().unwrap_or_else(PoisonError::into_inner).take();
     }
 
     fn locked(path: &Path) -> StorageError {
@@ -141,7 +171,7 @@ impl Storage {
     }
 
     fn ensure_tables(&self) -> Result<(), StorageError> {
-        let txn = self.db.begin_write().map_err(StorageError::db)?;
+        let txn = self.begin_write()?;
         txn.open_table(STATE).map_err(StorageError::db)?;
         txn.open_table(META).map_err(StorageError::db)?;
         txn.open_table(BLOCKS).map_err(StorageError::db)?;
@@ -168,7 +198,7 @@ impl Storage {
     /// Recomputes the commitment from every stored entry and checks it against the stored
     /// commitment and the head. O(state): for audits and crash tests, not for every start.
     pub fn audit_state(&self) -> Result<(), StorageError> {
-        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(STATE).map_err(StorageError::db)?;
         let mut recomputed = LtHash::empty();
         for entry in table.iter().map_err(StorageError::db)? {
@@ -200,7 +230,7 @@ impl Storage {
     }
 
     fn meta<T: Decode>(&self, name: &'static str) -> Result<Option<T>, StorageError> {
-        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(META).map_err(StorageError::db)?;
         let Some(bytes) = table.get(name).map_err(StorageError::db)? else { return Ok(None) };
         T::from_bytes(bytes.value()).map(Some).map_err(|e| StorageError::corrupt(name, e))
@@ -208,7 +238,7 @@ impl Storage {
 
     /// A consistent read-only view of the current state, to execute the next block on.
     pub fn snapshot(&self) -> Result<Snapshot, StorageError> {
-        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let txn = self.begin_read()?;
         Snapshot::new(&txn)
     }
 
@@ -217,7 +247,7 @@ impl Storage {
         if let Some(head) = self.head()? {
             return Err(StorageError::AlreadyInitialized { height: head.height });
         }
-        let txn = self.db.begin_write().map_err(StorageError::db)?;
+        let txn = self.begin_write()?;
         write_state(&txn, &genesis.commit)?;
         {
             let mut meta = txn.open_table(META).map_err(StorageError::db)?;
@@ -242,7 +272,7 @@ impl Storage {
                 head_hash: head.hash(),
             });
         }
-        let txn = self.db.begin_write().map_err(StorageError::db)?;
+        let txn = self.begin_write()?;
         if read_commitment(&txn.open_table(META).map_err(StorageError::db)?)?.root() != head.state_root {
             return Err(StorageError::StaleCommit);
         }
@@ -271,7 +301,7 @@ impl Storage {
         height: Height,
         what: &'static str,
     ) -> Result<Option<T>, StorageError> {
-        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(table).map_err(StorageError::db)?;
         let Some(bytes) = table.get(height.get()).map_err(StorageError::db)? else { return Ok(None) };
         T::from_bytes(bytes.value()).map(Some).map_err(|e| StorageError::corrupt(what, e))
@@ -279,7 +309,7 @@ impl Storage {
 
     /// Where the transaction `hash` was included, if it was.
     pub fn tx_location(&self, hash: &Hash) -> Result<Option<TxLocation>, StorageError> {
-        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(TX_INDEX).map_err(StorageError::db)?;
         let found = table.get(hash.as_bytes().as_slice()).map_err(StorageError::db)?;
         Ok(found.map(|entry| {
@@ -305,7 +335,7 @@ impl Storage {
 
     /// Up to `limit` events from height `from` onward, in order.
     pub fn events(&self, from: Height, limit: usize) -> Result<Vec<IndexedEvent>, StorageError> {
-        let txn = self.db.begin_read().map_err(StorageError::db)?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(EVENTS).map_err(StorageError::db)?;
         let mut out = Vec::new();
         for entry in table.range((from.get(), 0u32)..).map_err(StorageError::db)?.take(limit) {
@@ -386,12 +416,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let storage = initialized(dir.path());
         storage.audit_state().unwrap();
-        let txn = storage.db.begin_write().unwrap();
+        let txn = storage.begin_write().unwrap();
         txn.open_table(STATE).unwrap().insert(b"bank/balance/forged".as_slice(), [1u8].as_slice()).unwrap();
         txn.commit().unwrap();
         assert!(matches!(storage.audit_state(), Err(StorageError::RootMismatch { .. })));
 
-        let txn = storage.db.begin_write().unwrap();
+        let txn = storage.begin_write().unwrap();
         let mut forged = LtHash::empty();
         forged.insert(b"x", b"y");
         txn.open_table(META).unwrap().insert(META_COMMITMENT, forged.to_bytes().as_slice()).unwrap();

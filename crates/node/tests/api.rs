@@ -1,0 +1,216 @@
+//! An in-process node on an ephemeral port, driven through the typed client as a wallet would.
+
+use std::{path::Path, sync::Arc};
+
+use atelier_client::{Client, ClientError};
+use atelier_node::{Node, NodeConfig};
+use atelier_primitives::{Amount, Denom, Encode};
+use atelier_storage::Storage;
+use atelier_testkit::{GenesisBuilder, TestChain, TxFactory, dev_address, dev_key};
+use tokio::sync::oneshot;
+
+const FUNDS: Amount = Amount::new(1_000_000_000_000);
+
+struct Running {
+    node: Arc<Node>,
+    client: Client,
+    base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), atelier_node::NodeError>>,
+}
+
+impl Running {
+    async fn stop(mut self) {
+        let _ = self.stop.take().map(|stop| stop.send(()));
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+fn genesis() -> atelier_protocol::Genesis {
+    GenesisBuilder::new().fund_dev_accounts(4, FUNDS).build()
+}
+
+async fn start(dir: &Path) -> Running {
+    let storage = Storage::open(&dir.join("chain.redb")).unwrap();
+    if storage.head().unwrap().is_none() {
+        let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+        storage.init(&state).unwrap();
+    }
+    let mut config = NodeConfig::new("127.0.0.1:0".parse().unwrap(), dev_address(3));
+    config.block_interval = None;
+    config.limits.max_body_bytes = 16 * 1024;
+    let node = Node::new(storage, config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = oneshot::channel();
+    let task = tokio::spawn(node.clone().run(listener, async move {
+        let _ = stopped.await;
+    }));
+    Running { node, client: Client::new(base.clone()), base, stop: Some(stop), task }
+}
+
+fn factory() -> TxFactory {
+    TestChain::new(genesis()).factory()
+}
+
+#[tokio::test]
+async fn a_transfer_waits_for_inclusion_and_its_receipt_and_balances_are_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(777));
+    let submitted = running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    assert_eq!(submitted.hash, tx.hash().to_hex());
+    assert_eq!(submitted.height, Some(1));
+
+    let view = running.client.tx(&submitted.hash).await.unwrap();
+    assert_eq!(view.status, atelier_api::TxStatus::Included);
+    assert_eq!(view.receipt.unwrap()["outcome"]["status"], "applied");
+    let bob = running.client.account(&dev_address(2).to_string()).await.unwrap();
+    let gdc = bob.balances.iter().find(|c| c.denom == Denom::GDC.to_string()).unwrap();
+    assert_eq!(gdc.amount, (FUNDS.get() + 777).to_string());
+    let alice = running.client.account(&dev_address(1).to_string()).await.unwrap();
+    assert_eq!((alice.nonce, alice.next_nonce), (1, 1));
+    let events = running.client.events(1, 100).await.unwrap();
+    assert!(events.events.iter().any(|e| e.tx_hash.as_deref() == Some(submitted.hash.as_str())));
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_pending_transaction_is_visible_and_counts_toward_the_next_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(1));
+    let submitted = running.client.submit(&tx.to_bytes(), false).await.unwrap();
+    assert_eq!(submitted.status, atelier_api::TxStatus::Pending);
+    assert_eq!(running.client.tx(&submitted.hash).await.unwrap().status, atelier_api::TxStatus::Pending);
+    let account = running.client.account(&dev_address(1).to_string()).await.unwrap();
+    assert_eq!((account.nonce, account.next_nonce), (0, 1));
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_from_the_same_directory_keeps_height_root_and_balances() {
+    let dir = tempfile::tempdir().unwrap();
+    let (head, balance) = {
+        let running = start(dir.path()).await;
+        let factory = factory();
+        for nonce in 0..3 {
+            let tx = factory.transfer(&dev_key(1), nonce, dev_address(2), Amount::new(10));
+            running.client.submit(&tx.to_bytes(), true).await.unwrap();
+        }
+        let head = running.node.head();
+        let balance = running.client.account(&dev_address(2).to_string()).await.unwrap().balances;
+        running.stop().await;
+        (head, balance)
+    };
+    let running = start(dir.path()).await;
+    assert_eq!(running.node.head(), head);
+    assert_eq!(running.node.storage().snapshot().unwrap().commitment_root(), head.state_root);
+    assert_eq!(running.client.account(&dev_address(2).to_string()).await.unwrap().balances, balance);
+    let status = running.client.status().await.unwrap();
+    assert_eq!(status.height, 3);
+    running.stop().await;
+}
+
+fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, atelier_api::ErrorBody) {
+    match result {
+        Err(ClientError::Api { status, body }) => (status, body),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_refused_transaction_gets_422_with_its_code_and_the_expected_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let replay = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(1));
+    running.client.submit(&replay.to_bytes(), true).await.unwrap();
+    let (status, body) = api_error(running.client.submit(&replay.to_bytes(), false).await);
+    assert_eq!(
+        (status, body.error.as_str(), body.code, body.expected_nonce),
+        (422, "rejected", Some(8), Some(1))
+    );
+    let mut forged = replay.to_bytes();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    let (status, body) = api_error(running.client.submit(&forged, false).await);
+    assert_eq!((status, body.code), (422, Some(5)));
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_malformed_unknown_and_over_the_cap_requests_get_json_4xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let http = reqwest::Client::new();
+    let cases: Vec<(reqwest::RequestBuilder, u16)> = vec![
+        (
+            http.post(format!("{}/txs", running.base))
+                .header("content-type", "application/json")
+                .body(format!("{{\"tx\":\"{}\"}}", "ab".repeat(20_000))),
+            413,
+        ),
+        (
+            http.post(format!("{}/txs", running.base))
+                .header("content-type", "application/json")
+                .body("{not json"),
+            400,
+        ),
+        (
+            http.post(format!("{}/txs", running.base))
+                .header("content-type", "application/json")
+                .body("{\"tx\":\"zz\"}"),
+            400,
+        ),
+        (http.get(format!("{}/no/such/route", running.base)), 404),
+        (http.get(format!("{}/events?limit=5000", running.base)), 400),
+        (http.get(format!("{}/events?limit=abc", running.base)), 400),
+        (http.get(format!("{}/txs/nothex", running.base)), 400),
+        (http.get(format!("{}/txs/{}", running.base, "00".repeat(32))), 404),
+        (http.get(format!("{}/blocks/99", running.base)), 404),
+        (http.get(format!("{}/accounts/cosmos1xyz", running.base)), 400),
+    ];
+    for (request, expected) in cases {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: atelier_api::ErrorBody = response.json().await.expect("a JSON error body");
+        assert_eq!(status, expected, "{body:?}");
+        assert!(!body.error.is_empty() && !body.message.is_empty());
+    }
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_metrics_are_prometheus_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let doc: serde_json::Value =
+        reqwest::get(format!("{}/openapi.json", running.base)).await.unwrap().json().await.unwrap();
+    for path in [
+        "/txs",
+        "/txs/{hash}",
+        "/accounts/{address}",
+        "/blocks/latest",
+        "/blocks/{height}",
+        "/events",
+        "/events/stream",
+        "/fees",
+        "/status",
+        "/health",
+        "/metrics",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
+    }
+    let metrics = reqwest::get(format!("{}/metrics", running.base)).await.unwrap().text().await.unwrap();
+    for name in [
+        "atelier_height",
+        "atelier_block_interval_seconds",
+        "atelier_block_txs",
+        "atelier_mempool_txs",
+        "atelier_mempool_bytes",
+        "atelier_api_request_duration_seconds_bucket",
+    ] {
+        assert!(metrics.contains(name), "{name} missing");
+    }
+    running.stop().await;
+}
