@@ -5,6 +5,7 @@
 
 mod config;
 mod dev;
+mod keys;
 mod output;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
@@ -29,6 +30,9 @@ struct Cli {
     /// The node's API.
     #[arg(long, global = true, env = "ATELIER_NODE", default_value = "http://127.0.0.1:26657")]
     node: String,
+    /// Directory of named keys (default: ~/.atelier/keys).
+    #[arg(long, global = true, env = "ATELIER_KEYRING")]
+    keyring_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,6 +49,42 @@ enum Command {
     /// Sign and send transactions.
     #[command(subcommand)]
     Tx(TxCommand),
+    /// Named keys in an encrypted keystore.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Create a key from a fresh 24-word mnemonic, shown once.
+    Add {
+        /// The key's name.
+        name: String,
+        /// Store the secret in plain text (throwaway test keys only).
+        #[arg(long)]
+        insecure: bool,
+    },
+    /// Import a key: from a mnemonic read on stdin, or a dev account with --dev N.
+    Import {
+        /// The key's name.
+        name: String,
+        /// Import dev account N of the published dev mnemonic instead.
+        #[arg(long)]
+        dev: Option<u32>,
+        /// Account index on the path m/44'/7771'/0'/0'/INDEX'.
+        #[arg(long, default_value_t = 0)]
+        index: u32,
+        /// Store the secret in plain text (throwaway test keys only).
+        #[arg(long)]
+        insecure: bool,
+    },
+    /// Every key.
+    List,
+    /// One key's address and public key.
+    Show {
+        /// The key's name.
+        name: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -115,7 +155,7 @@ enum QueryCommand {
 enum TxCommand {
     /// Send tokens.
     Transfer {
-        /// Signer: `devN` for dev account N.
+        /// Signer: a key name, or `devN` for dev account N.
         #[arg(long)]
         from: String,
         /// Recipient: bech32 address or `devN`.
@@ -156,7 +196,77 @@ fn run(cli: Cli) -> Result<()> {
         Command::Node(args) => runtime.block_on(run_node(args, cli.output)),
         Command::Init(args) => init(args, cli.output),
         Command::Query(query) => runtime.block_on(run_query(Client::new(cli.node), query, cli.output)),
-        Command::Tx(tx) => runtime.block_on(run_tx(Client::new(cli.node), tx, cli.output)),
+        Command::Tx(tx) => {
+            runtime.block_on(run_tx(Client::new(cli.node), &keystore(cli.keyring_dir), tx, cli.output))
+        }
+        Command::Keys(command) => run_keys(&keystore(cli.keyring_dir), command, cli.output),
+    }
+}
+
+fn keystore(dir: Option<PathBuf>) -> keys::Keystore {
+    let default =
+        || std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".atelier").join("keys");
+    keys::Keystore::new(dir.unwrap_or_else(default))
+}
+
+#[derive(Debug, serde::Serialize)]
+struct AddedKey {
+    key: keys::KeyInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mnemonic: Option<String>,
+}
+
+fn run_keys(store: &keys::Keystore, command: KeysCommand, output: Output) -> Result<()> {
+    let secret = |insecure: bool| if insecure { Ok(None) } else { keys::password(true).map(Some) };
+    let added = |added: &AddedKey| {
+        let mut text = format!("{}  {}", added.key.name, added.key.address);
+        if let Some(mnemonic) = &added.mnemonic {
+            text.push_str(&format!(
+                "\n\nmnemonic (shown once; write it down, it restores the key):\n  {mnemonic}"
+            ));
+        }
+        text
+    };
+    match command {
+        KeysCommand::Add { name, insecure } => {
+            let (mnemonic, key, path) = keys::generate()?;
+            let file = store.add(&name, &key, Some(path), secret(insecure)?.as_deref())?;
+            output.print(&AddedKey { key: file.info(), mnemonic: Some(mnemonic) }, added)
+        }
+        KeysCommand::Import { name, dev, index, insecure } => {
+            let (key, path) = match dev {
+                Some(dev) => (hd::dev_key(dev), hd::account_path(dev)),
+                None => {
+                    eprintln!("mnemonic (one line on stdin):");
+                    let mut phrase = String::new();
+                    std::io::stdin().read_line(&mut phrase)?;
+                    keys::from_mnemonic(&phrase, index)?
+                }
+            };
+            let file = store.add(&name, &key, Some(path), secret(insecure)?.as_deref())?;
+            output.print(&AddedKey { key: file.info(), mnemonic: None }, added)
+        }
+        KeysCommand::List => {
+            let list: Vec<keys::KeyInfo> = store.list()?.iter().map(keys::KeyFile::info).collect();
+            output.print(&list, |list| {
+                if list.is_empty() {
+                    return "no keys (atelier keys add NAME)".into();
+                }
+                list.iter().map(|k| format!("{:<16} {}", k.name, k.address)).collect::<Vec<_>>().join("\n")
+            })
+        }
+        KeysCommand::Show { name } => output.print(&store.load(&name)?.info(), output::pretty),
+    }
+}
+
+/// The signing key `from`: a keystore name, else `devN`.
+fn signer(store: &keys::Keystore, from: &str) -> Result<atelier_primitives::SecretKey> {
+    if store.contains(from) {
+        return store.unlock(from, || keys::password(false));
+    }
+    match from.strip_prefix("dev").and_then(|n| n.parse::<u32>().ok()) {
+        Some(index) => Ok(hd::dev_key(index)),
+        None => bail!("no key named {from:?} (see `atelier keys list`; devN names dev account N)"),
     }
 }
 
@@ -254,12 +364,9 @@ async fn run_query(client: Client, query: QueryCommand, output: Output) -> Resul
     }
 }
 
-async fn run_tx(client: Client, command: TxCommand, output: Output) -> Result<()> {
+async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, output: Output) -> Result<()> {
     let TxCommand::Transfer { from, to, amount, denom, nonce, expires_in, wait } = command;
-    let index = from.strip_prefix("dev").and_then(|n| n.parse::<u32>().ok()).ok_or_else(|| {
-        anyhow!("--from must be devN for now (dev account N of the published dev mnemonic)")
-    })?;
-    let key = hd::dev_key(index);
+    let key = signer(store, &from)?;
     let amount: Amount = amount.parse().context("--amount")?;
     let denom: Denom = denom.parse().context("--denom")?;
     let msgs = vec![Msg::Bank(BankMsg::Transfer { to: address(&to)?, denom, amount })];
