@@ -1,0 +1,121 @@
+//! Snapshot tests of `--output json`: for every command, stdout is exactly one JSON document whose
+//! shape (field names and value kinds) matches the reviewed snapshot in `tests/snapshots/`.
+//! Run with `UPDATE_SNAPSHOTS=1` to rewrite them after a deliberate change.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+};
+
+use serde_json::Value;
+
+struct DevNode {
+    child: Child,
+    api: String,
+}
+
+impl Drop for DevNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn atelier(keyring: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_atelier"));
+    command.env("ATELIER_KEYRING", keyring).env("ATELIER_PASSWORD", "snapshot-password");
+    command
+}
+
+fn start_dev_node(keyring: &Path) -> (DevNode, Value) {
+    let mut child = atelier(keyring)
+        .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut text = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        text.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    let banner: Value = serde_json::from_str(&text).unwrap();
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    (DevNode { child, api }, banner)
+}
+
+/// Field names and value kinds, with arrays reduced to their first element.
+fn shape(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
+        Value::String(_) => Value::String("string".into()),
+        Value::Number(_) => Value::String("number".into()),
+        Value::Bool(_) => Value::String("bool".into()),
+        Value::Null => Value::Null,
+    }
+}
+
+fn run_json(node: &DevNode, keyring: &Path, args: &[&str]) -> Value {
+    let output =
+        atelier(keyring).args(["--output", "json", "--node", &node.api]).args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON document: {e}"))
+}
+
+fn check(name: &str, value: &Value) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("{name}.json"));
+    let actual = serde_json::to_string_pretty(&shape(value)).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing snapshot {}", path.display()));
+    assert_eq!(actual, expected, "the JSON shape of `{name}` changed");
+}
+
+#[test]
+fn every_command_prints_one_json_document_of_the_reviewed_shape() {
+    let keyring = tempfile::tempdir().unwrap();
+    let (node, banner) = start_dev_node(keyring.path());
+    check("node_dev_banner", &banner);
+
+    check("query_status", &run_json(&node, keyring.path(), &["query", "status"]));
+    check("query_fees", &run_json(&node, keyring.path(), &["query", "fees"]));
+    check("keys_add", &run_json(&node, keyring.path(), &["keys", "add", "alice"]));
+    check("keys_import", &run_json(&node, keyring.path(), &["keys", "import", "faucet", "--dev", "1"]));
+    check("keys_list", &run_json(&node, keyring.path(), &["keys", "list"]));
+    check("keys_show", &run_json(&node, keyring.path(), &["keys", "show", "alice"]));
+
+    let sent = run_json(
+        &node,
+        keyring.path(),
+        &["tx", "transfer", "--from", "faucet", "--to", "dev2", "--amount", "5", "--wait"],
+    );
+    check("tx_transfer", &sent);
+    let hash = sent["hash"].as_str().unwrap().to_owned();
+    let height = sent["height"].as_u64().unwrap().to_string();
+    check("query_tx", &run_json(&node, keyring.path(), &["query", "tx", &hash]));
+    check("query_block", &run_json(&node, keyring.path(), &["query", "block", &height]));
+    check("query_account", &run_json(&node, keyring.path(), &["query", "account", "dev2"]));
+    check(
+        "query_events",
+        &run_json(&node, keyring.path(), &["query", "events", "--from-height", &height, "--limit", "3"]),
+    );
+
+    let home = tempfile::tempdir().unwrap();
+    let init = atelier(keyring.path())
+        .args(["--output", "json", "init", "--home"])
+        .arg(home.path().join("node"))
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    check("init", &serde_json::from_slice(&init.stdout).unwrap());
+}
