@@ -27,9 +27,10 @@ const DEV_STABLE: Amount = Amount::new(1_000_000 * 1_000_000);
 /// A genesis funding `accounts` dev accounts; dev account 0 is the stablecoin issuer.
 pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
     let now_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    let balances = (0..accounts)
-        .map(|i| AccountBalances {
-            address: hd::dev_key(i).public_key().address(),
+    let balances = hd::dev_keys(0..accounts)
+        .iter()
+        .map(|key| AccountBalances {
+            address: key.public_key().address(),
             coins: vec![
                 Coin { denom: Denom::GDC, amount: DEV_BALANCE },
                 Coin { denom: Denom::USD, amount: DEV_STABLE },
@@ -81,15 +82,14 @@ impl Banner {
         dev_accounts: Option<u32>,
     ) -> Banner {
         let head = node.head();
-        let accounts = (0..dev_accounts.unwrap_or(0))
-            .map(|i| {
-                let key = hd::dev_key(i);
-                DevAccount {
-                    name: format!("dev{i}"),
-                    address: key.public_key().address().to_string(),
-                    secret_key: hex_encode(&key.to_seed()),
-                    path: hd::account_path(i),
-                }
+        let accounts = hd::dev_keys(0..dev_accounts.unwrap_or(0))
+            .iter()
+            .zip(0u32..)
+            .map(|(key, i)| DevAccount {
+                name: format!("dev{i}"),
+                address: key.public_key().address().to_string(),
+                secret_key: hex_encode(&key.to_seed()),
+                path: hd::account_path(i),
             })
             .collect();
         Banner {

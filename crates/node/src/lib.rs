@@ -125,7 +125,9 @@ impl Node {
     pub fn new(storage: Storage, config: NodeConfig) -> Result<Arc<Node>, LedgerError> {
         let ledger = Ledger::new(storage);
         let head = ledger.head()?;
-        let (blocks, _) = broadcast::channel(256);
+        // Small: each message holds a whole block's events, and a slow subscriber only needs to
+        // learn that it lagged.
+        let (blocks, _) = broadcast::channel(8);
         let metrics = Metrics::default();
         metrics.height.store(head.height.get(), std::sync::atomic::Ordering::Relaxed);
         Ok(Arc::new(Node {
@@ -304,14 +306,19 @@ impl Node {
         self: Arc<Self>,
         mut shutdown: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
     ) -> Result<(), NodeError> {
+        // Blocks start on a fixed schedule: production time does not stretch the interval.
+        let mut ticks = self.config.block_interval.map(|period| {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks
+        });
         loop {
-            let interval = self.config.block_interval;
             tokio::select! {
                 () = &mut shutdown => return Ok(()),
                 () = self.produce_now.notified() => {}
-                () = async {
-                    match interval {
-                        Some(interval) => tokio::time::sleep(interval).await,
+                _ = async {
+                    match ticks.as_mut() {
+                        Some(ticks) => ticks.tick().await,
                         None => std::future::pending().await,
                     }
                 } => {}

@@ -1,5 +1,4 @@
 //! Prometheus metrics, rendered in the text exposition format.
-#![allow(clippy::float_arithmetic)] // Prometheus speaks seconds as floats; nothing here is consensus.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

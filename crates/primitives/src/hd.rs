@@ -57,9 +57,16 @@ pub fn derive(seed: &[u8], path: &str) -> Result<SecretKey, HdError> {
 
 /// The key of dev account `index` from [`DEV_MNEMONIC`].
 pub fn dev_key(index: u32) -> SecretKey {
+    dev_keys(index..index + 1).remove(0)
+}
+
+/// The keys of dev accounts `indices`, stretching the mnemonic once (PBKDF2 is slow by design).
+pub fn dev_keys(indices: std::ops::Range<u32>) -> Vec<SecretKey> {
     // The dev mnemonic and the standard path are valid by construction.
     let seed = seed_from_mnemonic(DEV_MNEMONIC, "").unwrap_or([0; 64]);
-    derive(&seed, &account_path(index)).unwrap_or_else(|_| SecretKey::from_seed([0; 32]))
+    indices
+        .map(|i| derive(&seed, &account_path(i)).unwrap_or_else(|_| SecretKey::from_seed([0; 32])))
+        .collect()
 }
 
 fn parse_path(path: &str) -> Result<Vec<u32>, HdError> {

@@ -5,6 +5,9 @@
 //! with the rounding direction in the name, and every decoder is bounded and never panics. It must
 //! never do I/O.
 
+// Consensus code never touches floating point: results must be bit-identical everywhere.
+#![deny(clippy::float_arithmetic)]
+
 pub mod address;
 pub mod amount;
 pub mod bps;

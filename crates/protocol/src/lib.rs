@@ -6,6 +6,9 @@
 //! entropy come from the block header, iteration is over ordered maps, and every per-block loop
 //! is bounded by a parameter. Same genesis and same blocks give the same state root everywhere.
 
+// Consensus code never touches floating point: results must be bit-identical everywhere.
+#![deny(clippy::float_arithmetic)]
+
 pub mod app;
 pub mod block;
 pub mod event;

@@ -6,6 +6,9 @@
 //! [`Store`]; the protocol writes into an [`Overlay`] and hands the resulting [`ChangeSet`] to
 //! [`prepare_commit`], which computes the next state root from the changed keys alone.
 
+// Consensus code never touches floating point: results must be bit-identical everywhere.
+#![deny(clippy::float_arithmetic)]
+
 mod commitment;
 mod memory;
 mod overlay;

@@ -31,6 +31,9 @@ const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
 const TX_INDEX: TableDefinition<&[u8], (u64, u32)> = TableDefinition::new("tx_index");
 const EVENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("events");
 
+/// Page cache of the database: bounds the node's memory (redb's default is 1 GiB).
+const CACHE_BYTES: usize = 128 * 1024 * 1024;
+
 const META_COMMITMENT: &str = "commitment";
 const META_HEAD: &str = "head";
 const META_GENESIS: &str = "genesis_header";
@@ -133,10 +136,11 @@ impl Storage {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(StorageError::db)?;
         }
-        let db = Database::create(path).map_err(|error| match error {
-            redb::DatabaseError::DatabaseAlreadyOpen => Storage::locked(path),
-            other => StorageError::db(other),
-        })?;
+        let db =
+            Database::builder().set_cache_size(CACHE_BYTES).create(path).map_err(|error| match error {
+                redb::DatabaseError::DatabaseAlreadyOpen => Storage::locked(path),
+                other => StorageError::db(other),
+            })?;
         let storage = Storage { db: RwLock::new(Some(db)) };
         storage.ensure_tables()?;
         storage.verify_head()?;
