@@ -97,9 +97,17 @@ pub fn router(node: Arc<Node>) -> Router {
         .with_state(node)
 }
 
+/// Times every request into the latency histogram, and bounds it by the request timeout (a
+/// `?wait=true` submission answers 504 on its own just before).
 async fn observe(State(node): Shared, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let response = next.run(request).await;
+    let limit = node.config().limits.request_timeout + std::time::Duration::from_secs(1);
+    let response = match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            ApiError::new(StatusCode::REQUEST_TIMEOUT, "timeout", "the request took too long").into_response()
+        }
+    };
     node.metrics().observe_request(started.elapsed().as_micros() as u64);
     response
 }

@@ -214,3 +214,24 @@ async fn the_openapi_document_describes_every_route_and_metrics_are_prometheus_t
     }
     running.stop().await;
 }
+
+#[tokio::test]
+async fn the_event_stream_delivers_the_events_of_each_new_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let mut stream = reqwest::get(format!("{}/events/stream", running.base)).await.unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(3));
+    running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    let mut text = String::new();
+    // Keep-alive comments may come first: read until a whole data line has arrived.
+    while !text.lines().any(|line| line.starts_with("data: ") && text.contains(&format!("{line}\n"))) {
+        let chunk = stream.chunk().await.unwrap().expect("the stream stays open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let data = text.lines().find_map(|line| line.strip_prefix("data: ")).expect("a data line");
+    let event: atelier_api::EventView = serde_json::from_str(data).unwrap();
+    assert_eq!((event.height, event.tx_hash), (1, Some(tx.hash().to_hex())));
+    drop(stream);
+    running.stop().await;
+}
