@@ -191,6 +191,14 @@ async fn main() {
     }
     let elapsed = started.elapsed();
     peak_rss = peak_rss.max(peak_rss_kib(node.id()));
+    // Stop submitting before stopping the node, so that no request fails because of the shutdown.
+    pacer.abort();
+    for worker in &workers {
+        worker.abort();
+    }
+    for worker in workers {
+        let _ = worker.await;
+    }
     let _ = node.kill();
     let _ = node.wait();
 
@@ -214,6 +222,10 @@ async fn main() {
         submitted.len() as f64 / elapsed.as_secs_f64()
     );
     println!("rejected            {:?}", rejected.lock().unwrap());
+    println!(
+        "not sent in time    {}",
+        total as usize - submitted.len() - rejected.lock().unwrap().values().sum::<u64>() as usize
+    );
     println!(
         "included            {} in {:.1} s = {:.0} tx/s",
         included.len(),

@@ -85,7 +85,14 @@ impl Client {
 }
 
 fn transport(error: reqwest::Error) -> ClientError {
-    ClientError::Transport(error.to_string())
+    // reqwest's top-level message hides the cause ("error sending request"): keep the whole chain.
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    ClientError::Transport(message)
 }
 
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
