@@ -472,25 +472,18 @@ fn route(
     }
 }
 
-fn invariant<E: std::fmt::Display>(step: &'static str) -> impl Fn(Failure<E>) -> TxStopOrBlock {
+/// A step that cannot fail once its checks passed (a fee charge after its quote): a rule broken
+/// there is a bug, reported as a broken invariant; a storage fault stays one.
+fn invariant<E: std::fmt::Display>(step: &'static str) -> impl Fn(Failure<E>) -> BlockError {
     move |failure| match failure {
-        Failure::Rule(error) => TxStopOrBlock(BlockError::InvariantBroken(format!("{step}: {error}"))),
-        Failure::Fatal(error) => TxStopOrBlock(BlockError::Storage(error)),
+        Failure::Rule(error) => BlockError::InvariantBroken(format!("{step}: {error}")),
+        Failure::Fatal(error) => BlockError::Storage(error),
     }
 }
 
-/// A block-level error raised inside a step; converts into whatever the step returns.
-struct TxStopOrBlock(BlockError);
-
-impl From<TxStopOrBlock> for TxStop {
-    fn from(error: TxStopOrBlock) -> Self {
-        TxStop::Block(error.0)
-    }
-}
-
-impl From<TxStopOrBlock> for BlockError {
-    fn from(error: TxStopOrBlock) -> Self {
-        error.0
+impl From<BlockError> for TxStop {
+    fn from(error: BlockError) -> Self {
+        TxStop::Block(error)
     }
 }
 
