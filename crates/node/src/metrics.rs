@@ -37,64 +37,57 @@ impl Metrics {
     /// The text exposition.
     pub fn render(&self) -> String {
         let get = |v: &AtomicU64| v.load(Ordering::Relaxed);
+        let seconds = |v: &AtomicU64, per_second: f64| format!("{}", get(v) as f64 / per_second);
+        let scalars: [(&str, &str, &str, String); 9] = [
+            ("atelier_height", "gauge", "Height of the last committed block.", get(&self.height).to_string()),
+            (
+                "atelier_block_interval_seconds",
+                "gauge",
+                "Time between the last two blocks.",
+                seconds(&self.block_interval_ms, 1e3),
+            ),
+            (
+                "atelier_block_txs",
+                "gauge",
+                "Transactions in the last block.",
+                get(&self.block_txs).to_string(),
+            ),
+            (
+                "atelier_blocks_committed_total",
+                "counter",
+                "Blocks committed since start.",
+                get(&self.blocks_committed).to_string(),
+            ),
+            (
+                "atelier_txs_included_total",
+                "counter",
+                "Transactions included since start.",
+                get(&self.txs_included).to_string(),
+            ),
+            (
+                "atelier_txs_rejected_total",
+                "counter",
+                "Transactions refused by the API or left out of blocks.",
+                get(&self.txs_rejected).to_string(),
+            ),
+            (
+                "atelier_block_commit_seconds",
+                "gauge",
+                "Time to execute and durably commit the last block.",
+                seconds(&self.commit_micros, 1e6),
+            ),
+            (
+                "atelier_mempool_txs",
+                "gauge",
+                "Transactions in the mempool.",
+                get(&self.mempool_txs).to_string(),
+            ),
+            ("atelier_mempool_bytes", "gauge", "Bytes in the mempool.", get(&self.mempool_bytes).to_string()),
+        ];
         let mut out = String::new();
-        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+        for (name, kind, help, value) in scalars {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
-        };
-        metric(
-            "atelier_height",
-            "gauge",
-            "Height of the last committed block.",
-            get(&self.height).to_string(),
-        );
-        metric(
-            "atelier_block_interval_seconds",
-            "gauge",
-            "Time between the last two blocks.",
-            format!("{}", get(&self.block_interval_ms) as f64 / 1e3),
-        );
-        metric(
-            "atelier_block_txs",
-            "gauge",
-            "Transactions in the last block.",
-            get(&self.block_txs).to_string(),
-        );
-        metric(
-            "atelier_blocks_committed_total",
-            "counter",
-            "Blocks committed since start.",
-            get(&self.blocks_committed).to_string(),
-        );
-        metric(
-            "atelier_txs_included_total",
-            "counter",
-            "Transactions included since start.",
-            get(&self.txs_included).to_string(),
-        );
-        metric(
-            "atelier_txs_rejected_total",
-            "counter",
-            "Transactions refused by the API or left out of blocks.",
-            get(&self.txs_rejected).to_string(),
-        );
-        metric(
-            "atelier_block_commit_seconds",
-            "gauge",
-            "Time to execute and durably commit the last block.",
-            format!("{}", get(&self.commit_micros) as f64 / 1e6),
-        );
-        metric(
-            "atelier_mempool_txs",
-            "gauge",
-            "Transactions in the mempool.",
-            get(&self.mempool_txs).to_string(),
-        );
-        metric(
-            "atelier_mempool_bytes",
-            "gauge",
-            "Bytes in the mempool.",
-            get(&self.mempool_bytes).to_string(),
-        );
+        }
         let name = "atelier_api_request_duration_seconds";
         out.push_str(&format!("# HELP {name} HTTP API request latency.\n# TYPE {name} histogram\n"));
         for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS) {
