@@ -13,8 +13,6 @@ mod commitment;
 mod memory;
 mod overlay;
 
-use std::collections::BTreeMap;
-
 use atelier_primitives::Hash;
 
 pub use commitment::LtHash;
@@ -73,9 +71,18 @@ pub trait Store: StateRead {
     fn commitment(&self) -> Result<LtHash, StateError>;
 }
 
+/// The map behind [`ChangeSet`] and [`MemoryStore`]'s index: hashed point lookups, keyed per
+/// process so that no one can choose keys that collide. Its iteration order differs between
+/// processes, so nothing that reaches a result may depend on it: consumers either sort
+/// ([`ChangeSet::sorted`]) or combine commutatively (the commitment is a sum).
+pub(crate) type HashIndex<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Writes not yet committed, by key; `None` deletes. Later writes to a key replace earlier ones.
+///
+/// Point reads and writes are hashed (the block's hot path reads every touched key through it);
+/// iteration is either unordered, for consumers whose result cannot depend on order, or sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChangeSet(BTreeMap<Key, Option<Value>>);
+pub struct ChangeSet(HashIndex<Key, Option<Value>>);
 
 impl ChangeSet {
     /// An empty change set.
@@ -108,19 +115,23 @@ impl ChangeSet {
     }
 
     /// Writes in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Key, Option<&Value>)> {
+    pub fn sorted(&self) -> Vec<(&Key, Option<&Value>)> {
+        let mut writes: Vec<_> = self.iter_unordered().collect();
+        writes.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        writes
+    }
+
+    /// Writes in no particular order: only for consumers whose result cannot depend on it.
+    pub fn iter_unordered(&self) -> impl Iterator<Item = (&Key, Option<&Value>)> {
         self.0.iter().map(|(k, v)| (k, v.as_ref()))
     }
 
-    /// Writes whose key starts with `prefix`, in key order.
+    /// Writes whose key starts with `prefix`, in no particular order.
     pub fn with_prefix<'a>(
         &'a self,
         prefix: &'a [u8],
     ) -> impl Iterator<Item = (&'a Key, Option<&'a Value>)> + 'a {
-        self.0
-            .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
-            .take_while(move |(k, _)| k.starts_with(prefix))
-            .map(|(k, v)| (k, v.as_ref()))
+        self.iter_unordered().filter(move |(k, _)| k.starts_with(prefix))
     }
 
     /// Number of keys written.
@@ -133,8 +144,9 @@ impl ChangeSet {
         self.0.is_empty()
     }
 
-    /// Consumes the set, yielding writes in key order.
-    pub fn into_writes(self) -> impl Iterator<Item = (Key, Option<Value>)> {
+    /// Consumes the set, yielding writes in no particular order: only for consumers whose result
+    /// cannot depend on it.
+    pub fn into_writes_unordered(self) -> impl Iterator<Item = (Key, Option<Value>)> {
         self.0.into_iter()
     }
 }
@@ -162,7 +174,8 @@ pub fn prepare_commit<S: Store + ?Sized>(
 ) -> Result<PreparedCommit, StateError> {
     let mut effective = ChangeSet::new();
     let mut updates = Vec::with_capacity(changes.len());
-    for (key, new) in changes.into_writes() {
+    // Unordered: the commitment is a sum, and `effective` is a map.
+    for (key, new) in changes.into_writes_unordered() {
         let old = store.get(&key)?;
         if old != new {
             updates.push((key, old, new));
@@ -170,6 +183,7 @@ pub fn prepare_commit<S: Store + ?Sized>(
     }
     let mut commitment = store.commitment()?;
     commitment.add(&delta(&updates));
+    effective.0.reserve(updates.len());
     for (key, _, new) in updates {
         effective.0.insert(key, new);
     }

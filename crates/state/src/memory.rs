@@ -1,15 +1,21 @@
 //! [`MemoryStore`]: the in-memory backend, for tests, the simulator and benchmarks.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use atelier_primitives::Hash;
 
-use crate::{ChangeSet, Key, LtHash, PreparedCommit, StateError, StateRead, Store, Value, prepare_commit};
+use crate::{
+    ChangeSet, HashIndex, Key, LtHash, PreparedCommit, StateError, StateRead, Store, Value, prepare_commit,
+};
 
-/// State held in a `BTreeMap`, with its commitment kept up to date on every commit.
+/// State held in memory, with its commitment kept up to date on every commit.
+///
+/// Point reads go through a hashed index (a block reads every key it touches); prefix scans walk
+/// an ordered set of the keys, which changes only when a key appears or disappears.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore {
-    entries: BTreeMap<Key, Value>,
+    entries: HashIndex<Key, Value>,
+    keys: BTreeSet<Key>,
     commitment: LtHash,
 }
 
@@ -22,11 +28,21 @@ impl MemoryStore {
     /// Applies a prepared commit. The commit must have been prepared against this store's current
     /// state (the protocol's block flow guarantees it).
     pub fn commit(&mut self, prepared: PreparedCommit) {
-        for (key, write) in prepared.changes.into_writes() {
+        // Unordered: each write touches its own key.
+        for (key, write) in prepared.changes.into_writes_unordered() {
             match write {
-                Some(value) => self.entries.insert(key, value),
-                None => self.entries.remove(&key),
-            };
+                Some(value) => {
+                    if !self.entries.contains_key(&key) {
+                        self.keys.insert(key.clone());
+                    }
+                    self.entries.insert(key, value);
+                }
+                None => {
+                    if self.entries.remove(&key).is_some() {
+                        self.keys.remove(&key);
+                    }
+                }
+            }
         }
         self.commitment = prepared.commitment;
     }
@@ -57,6 +73,7 @@ impl MemoryStore {
     /// The commitment recomputed from every entry: the reference the incremental one must match.
     pub fn recompute_commitment(&self) -> LtHash {
         let mut commitment = LtHash::empty();
+        // Unordered: the commitment is a sum.
         for (key, value) in &self.entries {
             commitment.insert(key, value);
         }
@@ -71,10 +88,10 @@ impl StateRead for MemoryStore {
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
         Ok(self
-            .entries
+            .keys
             .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .take_while(|k| k.starts_with(prefix))
+            .filter_map(|k| self.entries.get(k).map(|v| (k.clone(), v.clone())))
             .collect())
     }
 }

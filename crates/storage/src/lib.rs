@@ -360,7 +360,8 @@ fn read_commitment(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Re
 
 fn write_state(txn: &redb::WriteTransaction, commit: &PreparedCommit) -> Result<(), StorageError> {
     let mut state = txn.open_table(STATE).map_err(StorageError::db)?;
-    for (key, value) in commit.changes.iter() {
+    // In key order: redb's B-tree takes sorted inserts best.
+    for (key, value) in commit.changes.sorted() {
         match value {
             Some(value) => state.insert(key.as_slice(), value.as_slice()).map(drop),
             None => state.remove(key.as_slice()).map(drop),
