@@ -5,7 +5,12 @@
 //! node whichever way it checks. Everything signed is a 32-byte digest already taken under a
 //! domain tag (see [`crate::Hash::digest`]).
 
-use std::{fmt, num::NonZeroUsize, str::FromStr};
+use std::{
+    fmt,
+    num::NonZeroUsize,
+    str::FromStr,
+    sync::atomic::{AtomicUsize, Ordering},
+};
 
 use ed25519_consensus::{SigningKey, VerificationKey, VerificationKeyBytes, batch};
 use rand_chacha::ChaCha20Rng;
@@ -193,6 +198,37 @@ pub struct InvalidSignatureAt {
 pub trait SignatureVerifier: Sync {
     /// `Ok` if every claim verifies, else the first failing one.
     fn verify_all(&self, claims: &[SignedMessage]) -> Result<(), InvalidSignatureAt>;
+
+    /// Verifies `claims` while `work` runs on the calling thread, and returns the verdict once
+    /// both are done: how a block executes while its signatures are checked. Whatever `work`
+    /// produced must be thrown away if the verdict is an error. `work` runs once, unless the
+    /// verdict is known to be an error before it starts. The default verifies, then works.
+    fn verify_alongside(
+        &self,
+        claims: &[SignedMessage],
+        work: &mut dyn FnMut(),
+    ) -> Result<(), InvalidSignatureAt> {
+        self.verify_all(claims)?;
+        work();
+        Ok(())
+    }
+}
+
+/// Runs `work` while `verifier` checks `claims` (see [`SignatureVerifier::verify_alongside`]):
+/// the verdict, and what `work` returned if it ran.
+pub fn verify_while<R>(
+    verifier: &dyn SignatureVerifier,
+    claims: &[SignedMessage],
+    work: impl FnOnce() -> R,
+) -> (Result<(), InvalidSignatureAt>, Option<R>) {
+    let mut work = Some(work);
+    let mut output = None;
+    let verdict = verifier.verify_alongside(claims, &mut || {
+        if let Some(work) = work.take() {
+            output = Some(work());
+        }
+    });
+    (verdict, output)
 }
 
 /// Batch verification on the calling thread.
@@ -205,14 +241,21 @@ impl SignatureVerifier for BatchVerifier {
     }
 }
 
-/// Batch verification split over several threads, one chunk each.
+/// Batch verification spread over several threads. The claims are cut into batches that the
+/// threads take in turn, so a thread busy with other work (see
+/// [`SignatureVerifier::verify_alongside`]) joins in when it is done and the cores stay balanced.
 #[derive(Clone, Copy, Debug)]
 pub struct ParallelBatchVerifier {
     threads: NonZeroUsize,
 }
 
+/// Fewest claims per batch: smaller batches lose most of batch verification's advantage.
+const MIN_BATCH: usize = 64;
+/// Batches per thread: enough that threads that start late still share the work evenly.
+const BATCHES_PER_THREAD: usize = 8;
+
 impl ParallelBatchVerifier {
-    /// Uses `threads` threads.
+    /// Uses `threads` threads, the calling one included.
     pub fn new(threads: NonZeroUsize) -> Self {
         ParallelBatchVerifier { threads }
     }
@@ -225,22 +268,47 @@ impl ParallelBatchVerifier {
 
 impl SignatureVerifier for ParallelBatchVerifier {
     fn verify_all(&self, claims: &[SignedMessage]) -> Result<(), InvalidSignatureAt> {
-        let chunk = claims.len().div_ceil(self.threads.get()).max(64);
-        if claims.len() <= chunk {
+        self.verify_alongside(claims, &mut || {})
+    }
+
+    fn verify_alongside(
+        &self,
+        claims: &[SignedMessage],
+        work: &mut dyn FnMut(),
+    ) -> Result<(), InvalidSignatureAt> {
+        let threads = self.threads.get();
+        let batch = claims.len().div_ceil(threads * BATCHES_PER_THREAD).max(MIN_BATCH);
+        if threads == 1 || claims.len() <= batch {
+            work();
             return BatchVerifier.verify_all(claims);
         }
-        let failures: Vec<Option<InvalidSignatureAt>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = claims
-                .chunks(chunk)
-                .enumerate()
-                .map(|(i, part)| {
-                    scope.spawn(move || verify_batch(part).err().map(|_| first_invalid(part, i * chunk)))
-                })
-                .collect();
-            workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Some(first_invalid(claims, 0)))).collect()
+        let batches: Vec<&[SignedMessage]> = claims.chunks(batch).collect();
+        let next = AtomicUsize::new(0);
+        // Each thread verifies the batches it takes and reports the failed ones by position.
+        let take_batches = || {
+            let mut failed = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(part) = batches.get(i) else { return failed };
+                if verify_batch(part).is_err() {
+                    failed.push(first_invalid(part, i * batch));
+                }
+            }
+        };
+        let mut failed = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_batches)).collect();
+            work();
+            let mut failed = take_batches();
+            for helper in helpers {
+                // A helper only panics if the machine is out of memory; count its batches as
+                // suspect rather than valid.
+                failed.extend(helper.join().unwrap_or_else(|_| vec![first_invalid(claims, 0)]));
+            }
+            failed
         });
-        // Chunks are in order, so the first failure found is the first overall.
-        failures.into_iter().flatten().next().map_or(Ok(()), Err)
+        // Every batch was checked, so the lowest failing position is the first overall.
+        failed.sort_by_key(|bad| bad.index);
+        failed.into_iter().next().map_or(Ok(()), Err)
     }
 }
 
@@ -274,14 +342,6 @@ fn first_invalid(claims: &[SignedMessage], offset: usize) -> InvalidSignatureAt 
         })
         // Unreachable under ZIP-215 (batch and single agree); report the whole range as suspect.
         .unwrap_or(InvalidSignatureAt { index: offset, reason: SignatureError::Invalid })
-}
-
-/// Finds every claim that fails alone, in order; for a block producer sorting candidates.
-pub fn invalid_positions(claims: &[SignedMessage], verifier: &dyn SignatureVerifier) -> Vec<usize> {
-    if verifier.verify_all(claims).is_ok() {
-        return Vec::new();
-    }
-    claims.iter().enumerate().filter(|(_, c)| c.verify().is_err()).map(|(i, _)| i).collect()
 }
 
 #[cfg(test)]
@@ -346,12 +406,35 @@ mod tests {
     }
 
     #[test]
+    fn work_alongside_verification_runs_once_and_the_verdict_is_that_of_verify_all() {
+        let mut all = claims(200);
+        let verifiers: [&dyn SignatureVerifier; 3] = [
+            &BatchVerifier,
+            &ParallelBatchVerifier::new(NonZeroUsize::new(1).unwrap()),
+            &ParallelBatchVerifier::new(NonZeroUsize::new(2).unwrap()),
+        ];
+        for verifier in verifiers {
+            let mut runs = 0;
+            let (verdict, output) = verify_while(verifier, &all, || {
+                runs += 1;
+                runs
+            });
+            assert_eq!((verdict, output, runs), (Ok(()), Some(1), 1));
+        }
+        all[170].message = Hash::ZERO;
+        for verifier in verifiers {
+            let (verdict, _) = verify_while(verifier, &all, || ());
+            assert_eq!(verdict, verifier.verify_all(&all));
+            assert_eq!(verdict.unwrap_err().index, 170);
+        }
+    }
+
+    #[test]
     fn parallel_verification_reports_the_first_bad_signature_across_chunks() {
         let mut all = claims(200);
         all[150].message = Hash::ZERO;
         all[190].message = Hash::ZERO;
         let parallel = ParallelBatchVerifier::new(NonZeroUsize::new(2).unwrap());
         assert_eq!(parallel.verify_all(&all).unwrap_err().index, 150);
-        assert_eq!(invalid_positions(&all, &parallel), vec![150, 190]);
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! A block runs as a short sequence of named steps (spec: DESIGN §3):
 //! 1. **begin** — check the block extends its parent and load the block's environment;
-//! 2. **screen** — stateless checks and signature verification of every transaction, in a batch;
+//! 2. **screen** — stateless checks of every transaction; their signatures are then verified in
+//!    batches on the other cores while steps 3–5 run, and a bad one voids what those steps did;
 //! 3. **each transaction** — admission (chain id, expiry, nonce, gas, fee, balance), charge the fee
 //!    and consume the nonce, run the messages in an overlay that is kept only if all succeed, and
 //!    record a receipt;
@@ -15,7 +16,7 @@
 
 use atelier_primitives::{
     Address, Amount, Hash, Height,
-    crypto::{SignatureVerifier, SignedMessage, invalid_positions},
+    crypto::{SignatureVerifier, SignedMessage, verify_while},
 };
 use atelier_state::{
     ChangeSet, Overlay, PreparedCommit, StateError, StateRead, StateWrite, Store, prepare_commit,
@@ -123,6 +124,9 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
 
 /// Builds the next block on `parent` from `candidates`, in the order given, leaving out those
 /// that would be rejected. At most [`MAX_TXS_PER_BLOCK`] candidates are considered.
+///
+/// Signatures are checked while the block executes. A proposer's candidates passed the same check
+/// when they were admitted, so a bad one is rare; then the block is built again without it.
 pub fn build_block<S: Store>(
     store: &S,
     parent: &Header,
@@ -132,23 +136,51 @@ pub fn build_block<S: Store>(
     signatures: SignatureCheck<'_>,
 ) -> Result<ExecutedBlock, BlockError> {
     candidates.truncate(MAX_TXS_PER_BLOCK);
-    let mut run = BlockRun::begin(store, parent, time_ms, proposer)?;
     let mut skipped = Vec::new();
-    let valid = screen_candidates(candidates, signatures, &mut skipped);
-    for tx in valid {
-        match run.execute_tx(&tx) {
-            Ok(receipt) => run.include(tx, receipt),
-            Err(TxStop::Rejected(rejection)) => skipped.push(SkippedTx { hash: tx.hash(), rejection }),
-            Err(TxStop::Block(error)) => return Err(error),
+    let mut valid = Vec::with_capacity(candidates.len());
+    for tx in candidates {
+        match tx.check_stateless() {
+            Ok(()) => valid.push(tx),
+            Err(rejection) => skipped.push(SkippedTx { hash: tx.hash(), rejection }),
         }
     }
-    let mut executed = run.finish(store)?;
-    executed.skipped = skipped;
-    Ok(executed)
+    let build = |txs: &[SignedTx], skipped: Vec<SkippedTx>| {
+        let mut run = BlockRun::begin(store, parent, time_ms, proposer)?;
+        let mut skipped = skipped;
+        for tx in txs {
+            match run.execute_tx(tx) {
+                Ok(receipt) => run.include(tx.clone(), receipt),
+                Err(TxStop::Rejected(rejection)) => skipped.push(SkippedTx { hash: tx.hash(), rejection }),
+                Err(TxStop::Block(error)) => return Err(error),
+            }
+        }
+        let mut executed = run.finish(store)?;
+        executed.skipped = skipped;
+        Ok(executed)
+    };
+    let SignatureCheck::Verify(verifier) = signatures else {
+        return build(&valid, skipped);
+    };
+    let claims: Vec<SignedMessage> = valid.iter().map(SignedTx::claim).collect();
+    let (verdict, built) = verify_while(verifier, &claims, || build(&valid, skipped.clone()));
+    if let (Ok(()), Some(built)) = (verdict, built) {
+        return built;
+    }
+    let mut verified = Vec::with_capacity(valid.len());
+    for tx in valid {
+        match tx.claim().verify() {
+            Ok(()) => verified.push(tx),
+            Err(reason) => {
+                skipped.push(SkippedTx { hash: tx.hash(), rejection: Rejection::InvalidSignature(reason) })
+            }
+        }
+    }
+    build(&verified, skipped)
 }
 
 /// Applies a block proposed by someone else on `parent`: every transaction must be admissible and
-/// the header must equal what execution gives.
+/// the header must equal what execution gives. Signatures are checked while the block executes;
+/// a bad one invalidates the block, whatever execution found.
 pub fn apply_block<S: Store>(
     store: &S,
     parent: &Header,
@@ -163,17 +195,38 @@ pub fn apply_block<S: Store>(
         return Err(BlockError::NotAChild("parent hash"));
     }
     let mut run = BlockRun::begin(store, parent, header.time_ms, header.proposer)?;
-    screen_block(&txs, signatures)?;
-    for (index, tx) in txs.into_iter().enumerate() {
-        match run.execute_tx(&tx) {
-            Ok(receipt) => run.include(tx, receipt),
-            Err(TxStop::Rejected(rejection)) => {
-                return Err(BlockError::InvalidTx { index, rejection });
-            }
-            Err(TxStop::Block(error)) => return Err(error),
-        }
+    for (index, tx) in txs.iter().enumerate() {
+        tx.check_stateless().map_err(|rejection| BlockError::InvalidTx { index, rejection })?;
     }
-    let executed = run.finish(store)?;
+    let claims: Vec<SignedMessage> = match signatures {
+        SignatureCheck::Verify(_) => txs.iter().map(SignedTx::claim).collect(),
+        SignatureCheck::Skip => Vec::new(),
+    };
+    let execute = || {
+        for (index, tx) in txs.into_iter().enumerate() {
+            match run.execute_tx(&tx) {
+                Ok(receipt) => run.include(tx, receipt),
+                Err(TxStop::Rejected(rejection)) => {
+                    return Err(BlockError::InvalidTx { index, rejection });
+                }
+                Err(TxStop::Block(error)) => return Err(error),
+            }
+        }
+        run.finish(store)
+    };
+    let executed = match signatures {
+        SignatureCheck::Skip => execute()?,
+        SignatureCheck::Verify(verifier) => {
+            let (verdict, executed) = verify_while(verifier, &claims, execute);
+            verdict.map_err(|bad| BlockError::InvalidTx {
+                index: bad.index,
+                rejection: Rejection::InvalidSignature(bad.reason),
+            })?;
+            executed.ok_or_else(|| {
+                BlockError::InvariantBroken("the signature verifier did not run the block".into())
+            })??
+        }
+    };
     check_header(&header, &executed.block.header)?;
     Ok(executed)
 }
@@ -208,55 +261,6 @@ pub fn precheck<S: StateRead>(
         }));
     }
     Ok(chain_nonce)
-}
-
-/// Stateless checks and signatures for a proposer: drops failures into `skipped`.
-fn screen_candidates(
-    candidates: Vec<SignedTx>,
-    signatures: SignatureCheck<'_>,
-    skipped: &mut Vec<SkippedTx>,
-) -> Vec<SignedTx> {
-    let mut valid = Vec::with_capacity(candidates.len());
-    for tx in candidates {
-        match tx.check_stateless() {
-            Ok(()) => valid.push(tx),
-            Err(rejection) => skipped.push(SkippedTx { hash: tx.hash(), rejection }),
-        }
-    }
-    let SignatureCheck::Verify(verifier) = signatures else {
-        return valid;
-    };
-    let claims: Vec<SignedMessage> = valid.iter().map(SignedTx::claim).collect();
-    let bad = invalid_positions(&claims, verifier);
-    if bad.is_empty() {
-        return valid;
-    }
-    let mut bad = bad.into_iter().peekable();
-    let mut kept = Vec::with_capacity(valid.len());
-    for (index, tx) in valid.into_iter().enumerate() {
-        if bad.next_if_eq(&index).is_some() {
-            let reason = tx.claim().verify().err().unwrap_or(atelier_primitives::SignatureError::Invalid);
-            skipped.push(SkippedTx { hash: tx.hash(), rejection: Rejection::InvalidSignature(reason) });
-        } else {
-            kept.push(tx);
-        }
-    }
-    kept
-}
-
-/// Stateless checks and signatures for a validator: the first failure invalidates the block.
-fn screen_block(txs: &[SignedTx], signatures: SignatureCheck<'_>) -> Result<(), BlockError> {
-    for (index, tx) in txs.iter().enumerate() {
-        tx.check_stateless().map_err(|rejection| BlockError::InvalidTx { index, rejection })?;
-    }
-    if let SignatureCheck::Verify(verifier) = signatures {
-        let claims: Vec<SignedMessage> = txs.iter().map(SignedTx::claim).collect();
-        verifier.verify_all(&claims).map_err(|bad| BlockError::InvalidTx {
-            index: bad.index,
-            rejection: Rejection::InvalidSignature(bad.reason),
-        })?;
-    }
-    Ok(())
 }
 
 fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {

@@ -220,3 +220,49 @@ fn a_block_on_the_wrong_parent_or_back_in_time_is_refused() {
     block.header.time_ms = chain.head.time_ms - 1;
     assert!(matches!(chain.apply(block).unwrap_err(), BlockError::TimeWentBackwards { .. }));
 }
+
+#[test]
+fn a_forged_signature_among_many_is_left_out_or_voids_the_block_whichever_verifier_checks_it() {
+    use atelier_primitives::crypto::{BatchVerifier, ParallelBatchVerifier, SignatureVerifier};
+    use atelier_protocol::{SignatureCheck, apply_block, build_block};
+
+    let senders = 300;
+    let chain = TestChain::new(GenesisBuilder::new().fund_dev_accounts(senders, FUNDS).build());
+    let factory = chain.factory();
+    let mut txs: Vec<SignedTx> =
+        (0..senders).map(|i| factory.transfer(&dev_key(i), 0, dev_address(0), Amount::new(5))).collect();
+    let forged_at = 217;
+    let body = txs[forged_at].tx().clone();
+    txs[forged_at] = SignedTx::new(body.clone(), dev_key(0).sign(&body.hash()));
+    let time = chain.head.time_ms + 1_000;
+    let parallel = ParallelBatchVerifier::new(std::num::NonZeroUsize::new(3).unwrap());
+    let verifiers: [&dyn SignatureVerifier; 2] = [&BatchVerifier, &parallel];
+
+    let mut built_blocks = Vec::new();
+    for verifier in verifiers {
+        let built = build_block(
+            &chain.store,
+            &chain.head,
+            time,
+            chain.proposer,
+            txs.clone(),
+            SignatureCheck::Verify(verifier),
+        )
+        .unwrap();
+        assert_eq!(built.block.txs.len(), txs.len() - 1);
+        assert_eq!(built.skipped.len(), 1);
+        assert_eq!(built.skipped[0].hash, txs[forged_at].hash());
+        built_blocks.push(built.block);
+    }
+    assert_eq!(built_blocks[0], built_blocks[1], "the verifier changed the block");
+
+    let mut forged = built_blocks[0].clone();
+    forged.txs.insert(forged_at, txs[forged_at].clone());
+    for verifier in verifiers {
+        let refused =
+            apply_block(&chain.store, &chain.head, forged.clone(), SignatureCheck::Verify(verifier))
+                .unwrap_err();
+        let expected = Rejection::InvalidSignature(atelier_primitives::SignatureError::Invalid);
+        assert_eq!(refused, BlockError::InvalidTx { index: forged_at, rejection: expected });
+    }
+}

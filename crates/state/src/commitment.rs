@@ -14,9 +14,14 @@
 
 use atelier_primitives::Hash;
 use chacha20::{
-    ChaCha12,
-    cipher::{KeyIvInit, StreamCipher},
+    ChaChaCore,
+    cipher::{Block, KeyIvInit, StreamCipherCore, consts::U6},
 };
+
+/// ChaCha with 6 double rounds: ChaCha12.
+type ChaCha12Core = ChaChaCore<U6>;
+/// One entry's vector as keystream blocks of 64 bytes (32 coordinates each).
+type Expansion = [Block<ChaCha12Core>; COORDINATES * 2 / 64];
 
 const COORDINATES: usize = 1024;
 
@@ -44,17 +49,21 @@ impl LtHash {
 
     /// Adds the entry `key = value`.
     pub fn insert(&mut self, key: &[u8], value: &[u8]) {
-        let element = element(key, value);
-        for (i, sum) in self.0.iter_mut().enumerate() {
-            *sum = sum.wrapping_add(u16::from_le_bytes([element[2 * i], element[2 * i + 1]]));
-        }
+        self.fold(key, value, u16::wrapping_add);
     }
 
     /// Removes the entry `key = value`, which must have been added.
     pub fn remove(&mut self, key: &[u8], value: &[u8]) {
-        let element = element(key, value);
-        for (i, sum) in self.0.iter_mut().enumerate() {
-            *sum = sum.wrapping_sub(u16::from_le_bytes([element[2 * i], element[2 * i + 1]]));
+        self.fold(key, value, u16::wrapping_sub);
+    }
+
+    /// Combines the entry's vector into the sum, coordinate by coordinate.
+    fn fold(&mut self, key: &[u8], value: &[u8], combine: impl Fn(u16, u16) -> u16) {
+        let expansion = expand(key, value);
+        for (coordinates, block) in self.0.chunks_exact_mut(32).zip(expansion.iter()) {
+            for (sum, pair) in coordinates.iter_mut().zip(block.chunks_exact(2)) {
+                *sum = combine(*sum, u16::from_le_bytes([pair[0], pair[1]]));
+            }
         }
     }
 
@@ -89,13 +98,14 @@ impl LtHash {
 }
 
 /// The entry's vector, as little-endian coordinate bytes.
-fn element(key: &[u8], value: &[u8]) -> [u8; COORDINATES * 2] {
+fn expand(key: &[u8], value: &[u8]) -> Expansion {
     let mut hasher = Hash::hasher("atelier/state-entry");
     // The key length separates key from value: no two entries share an input.
     hasher.update(&(key.len() as u64).to_le_bytes());
     hasher.update(key);
     hasher.update(value);
-    let mut bytes = [0u8; COORDINATES * 2];
-    ChaCha12::new(hasher.finalize().as_bytes().into(), &[0u8; 12].into()).apply_keystream(&mut bytes);
-    bytes
+    let mut expansion = Expansion::default();
+    ChaCha12Core::new(hasher.finalize().as_bytes().into(), &[0u8; 12].into())
+        .write_keystream_blocks(&mut expansion);
+    expansion
 }

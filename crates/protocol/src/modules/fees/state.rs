@@ -17,8 +17,11 @@ pub(crate) const PARAMS: &[u8] = b"fees/params";
 pub(crate) const BASE_FEE: &[u8] = b"fees/base_fee";
 
 /// The module account that holds a block's fees until they are burned and paid out.
+/// The fee collector, derived once: a module address costs a hash, and every transaction pays it.
+static COLLECTOR: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("fees"));
+
 pub(crate) fn collector() -> Address {
-    Address::module("fees")
+    *COLLECTOR
 }
 
 pub(crate) fn params(state: &impl StateRead) -> Result<FeeParams, StateError> {
