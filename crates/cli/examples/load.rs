@@ -29,7 +29,7 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut parsed = Args { rate: 10_000, seconds: 10, accounts: 2_000, concurrency: 64 };
+    let mut parsed = Args { rate: 10_000, seconds: 10, accounts: 2_000, concurrency: 256 };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
         let value = pair
@@ -167,6 +167,7 @@ async fn main() {
     // Follow blocks until the submissions are done and the mempool drains (bounded).
     let mut included: BTreeMap<String, Instant> = BTreeMap::new();
     let mut block_times = Vec::new();
+    let mut block_sizes = Vec::new();
     let mut next = start_height + 1;
     let deadline = started + Duration::from_secs(args.seconds + 30);
     let mut peak_rss = 0;
@@ -177,6 +178,7 @@ async fn main() {
             let block = client.block(next).await.unwrap();
             let now = Instant::now();
             block_times.push(block.header["time_ms"].as_u64().unwrap());
+            block_sizes.push(block.txs.len());
             for hash in block.txs {
                 included.insert(hash, now);
             }
@@ -231,6 +233,15 @@ async fn main() {
         included.len(),
         elapsed.as_secs_f64(),
         included.len() as f64 / elapsed.as_secs_f64()
+    );
+    // Blocks that carried a full second of load: what the node sustains once the load is steady.
+    let busy: Vec<usize> = block_sizes.iter().copied().filter(|&n| n > 0).collect();
+    let steady = busy.get(1..busy.len().saturating_sub(1)).unwrap_or_default();
+    println!(
+        "steady blocks       {} txs per block on average over {} blocks (max {})",
+        steady.iter().sum::<usize>().checked_div(steady.len()).unwrap_or(0),
+        steady.len(),
+        steady.iter().max().copied().unwrap_or(0)
     );
     println!(
         "submit->inclusion   p50 {:?}  p99 {:?}",

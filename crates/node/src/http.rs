@@ -228,11 +228,10 @@ async fn submit_tx(
     let bytes = hex_decode_vec(&tx).ok_or_else(|| ApiError::bad_request("transaction is not hex"))?;
     let tx = SignedTx::decode(&bytes)
         .map_err(|rejection| SubmitError::Refused(MempoolError::Rejected(rejection)))?;
-    let mut blocks = node.subscribe();
-    let submitter = node.clone();
-    let hash =
-        tokio::task::spawn_blocking(move || submitter.submit(tx)).await.map_err(ApiError::internal)??;
-    if wait {
+    // Subscribed before submitting, so that the block including it cannot be missed.
+    let blocks = wait.then(|| node.subscribe());
+    let hash = node.submit(tx).await?;
+    if let Some(mut blocks) = blocks {
         node.request_block_if_on_demand();
         let deadline = node.config().limits.request_timeout;
         let included = tokio::time::timeout(deadline, async {

@@ -5,6 +5,7 @@
 //! reports it. Block production sits behind [`ledger::Application`], which the solo sequencer
 //! drives today and a BFT engine drives with validators.
 
+mod admission;
 pub mod http;
 pub mod ledger;
 pub mod mempool;
@@ -19,15 +20,14 @@ use std::{
 use atelier_primitives::{Address, Hash};
 use atelier_protocol::{
     Header, Rejection, SignedTx,
-    modules::{Failure, auth, fees},
-    precheck,
+    modules::{auth, fees},
 };
 use atelier_storage::{IndexedEvent, Storage};
 use tokio::sync::{Notify, broadcast};
 
 use crate::{
     ledger::{Application, Ledger, LedgerError},
-    mempool::{ChainView, Mempool, MempoolConfig, MempoolError},
+    mempool::{Mempool, MempoolConfig, MempoolError},
     metrics::Metrics,
 };
 
@@ -118,6 +118,7 @@ pub struct Node {
     produce_now: Notify,
     metrics: Metrics,
     config: NodeConfig,
+    admission: admission::Admission,
 }
 
 impl Node {
@@ -130,7 +131,7 @@ impl Node {
         let (blocks, _) = broadcast::channel(8);
         let metrics = Metrics::default();
         metrics.height.store(head.height.get(), std::sync::atomic::Ordering::Relaxed);
-        Ok(Arc::new(Node {
+        Ok(Arc::new_cyclic(|node| Node {
             ledger,
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
             head: RwLock::new(head),
@@ -138,6 +139,7 @@ impl Node {
             produce_now: Notify::new(),
             metrics,
             config,
+            admission: admission::Admission::start(node.clone()),
         }))
     }
 
@@ -187,21 +189,10 @@ impl Node {
         self.mempool().next_nonce(address, chain_nonce)
     }
 
-    /// Checks `tx` against the chain and admits it to the mempool.
-    pub fn submit(&self, tx: SignedTx) -> Result<Hash, SubmitError> {
-        let snapshot = self.storage().snapshot().map_err(internal)?;
-        let next_height = self.head().height.next().ok_or_else(|| internal("height exhausted"))?;
-        let chain_nonce = precheck(&snapshot, &tx, next_height).map_err(|failure| match failure {
-            Failure::Rule(rejection) => SubmitError::Refused(MempoolError::Rejected(rejection)),
-            Failure::Fatal(error) => internal(error),
-        })?;
-        tx.claim().verify().map_err(|e| MempoolError::Rejected(Rejection::InvalidSignature(e)))?;
-        let base_fee = fees::query::base_fee(&snapshot).map_err(internal)?;
-        let view = ChainView { next_height, base_fee };
-        let mut pool = self.mempool();
-        let hash = pool.insert(tx, chain_nonce, view)?;
-        self.update_mempool_metrics(&pool);
-        Ok(hash)
+    /// Checks `tx` against the chain, its signature included, and admits it to the mempool.
+    /// Submissions are checked in batches on the admission thread (see `admission`).
+    pub async fn submit(&self, tx: SignedTx) -> Result<Hash, SubmitError> {
+        self.admission.submit(tx).await
     }
 
     fn update_mempool_metrics(&self, pool: &Mempool) {

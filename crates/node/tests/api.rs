@@ -138,6 +138,47 @@ async fn a_refused_transaction_gets_422_with_its_code_and_the_expected_nonce() {
     running.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_are_all_admitted_except_the_forged_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let factory = factory();
+    let per_sender = 60;
+    let forged_sender = 2;
+    let mut submissions = tokio::task::JoinSet::new();
+    for sender in 0..4 {
+        for nonce in 0..per_sender {
+            let tx = factory.transfer(&dev_key(sender), nonce, dev_address(3), Amount::new(1));
+            let mut bytes = tx.to_bytes();
+            let forged = sender == forged_sender && nonce == per_sender - 1;
+            if forged {
+                let last = bytes.len() - 1;
+                bytes[last] ^= 1;
+            }
+            let client = running.client.clone();
+            submissions.spawn(async move { (forged, client.submit(&bytes, false).await) });
+        }
+    }
+    let mut refused = Vec::new();
+    while let Some(joined) = submissions.join_next().await {
+        let (forged, result) = joined.unwrap();
+        match (forged, result) {
+            (false, Ok(_)) => {}
+            (true, result) => refused.push(api_error(result)),
+            (false, Err(error)) => panic!("a valid submission was refused: {error:?}"),
+        }
+    }
+    assert_eq!(refused.len(), 1);
+    assert_eq!((refused[0].0, refused[0].1.code), (422, Some(5)));
+    running.node.produce_block().unwrap();
+    for sender in 0..4 {
+        let expected = if sender == forged_sender { per_sender - 1 } else { per_sender };
+        let account = running.client.account(&dev_address(sender).to_string()).await.unwrap();
+        assert_eq!(account.nonce, expected, "sender {sender}");
+    }
+    running.stop().await;
+}
+
 #[tokio::test]
 async fn oversized_malformed_unknown_and_over_the_cap_requests_get_json_4xx() {
     let dir = tempfile::tempdir().unwrap();

@@ -42,7 +42,9 @@ use crate::{
 pub enum SignatureCheck<'a> {
     /// Verify every signature with this verifier (batch, possibly over several threads).
     Verify(&'a dyn SignatureVerifier),
-    /// Trust the signatures: only for the simulator and benchmarks, never for a node.
+    /// Trust the signatures: every one was verified already (a node's mempool verifies them on
+    /// admission, so the node builds its own blocks with this), or they do not matter (the
+    /// simulator, benchmarks). Never for a block received from someone else.
     Skip,
 }
 
