@@ -7,6 +7,7 @@
 //! cargo build --release --bin atelier --example load
 //! target/release/examples/load --rate 10000 --seconds 10
 //! target/release/examples/load --rate 100000 --seconds 10   # 10x overload
+//! target/release/examples/load --rate 100000 --seconds 10 --block-ms 5000   # past the node's capacity
 //! ```
 
 use std::{
@@ -26,10 +27,11 @@ struct Args {
     seconds: u64,
     accounts: u32,
     concurrency: usize,
+    block_ms: u64,
 }
 
 fn args() -> Args {
-    let mut parsed = Args { rate: 10_000, seconds: 10, accounts: 2_000, concurrency: 256 };
+    let mut parsed = Args { rate: 10_000, seconds: 10, accounts: 2_000, concurrency: 256, block_ms: 1_000 };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
         let value = pair
@@ -41,6 +43,7 @@ fn args() -> Args {
             "--seconds" => parsed.seconds = value,
             "--accounts" => parsed.accounts = value as u32,
             "--concurrency" => parsed.concurrency = value as usize,
+            "--block-ms" => parsed.block_ms = value,
             other => panic!("unknown flag {other}"),
         }
     }
@@ -75,6 +78,7 @@ async fn main() {
         .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--home"])
         .arg(home.path())
         .args(["--accounts", &args.accounts.to_string()])
+        .args(["--block-time-ms", &args.block_ms.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
