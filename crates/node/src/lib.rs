@@ -8,6 +8,7 @@
 mod admission;
 pub mod http;
 pub mod ledger;
+pub mod listener;
 pub mod mempool;
 pub mod metrics;
 
@@ -40,6 +41,8 @@ pub struct ApiLimits {
     pub max_page: usize,
     /// Requests served at once; more wait.
     pub max_concurrent_requests: usize,
+    /// Connections open at once; more wait in the kernel's backlog until one closes.
+    pub max_connections: usize,
     /// Longest a request may take (longer gets 408), `?wait=true` included.
     pub request_timeout: Duration,
 }
@@ -50,6 +53,7 @@ impl Default for ApiLimits {
             max_body_bytes: 256 * 1024,
             max_page: 1_000,
             max_concurrent_requests: 1_024,
+            max_connections: 2_048,
             request_timeout: Duration::from_secs(30),
         }
     }
@@ -275,6 +279,11 @@ impl Node {
     ) -> Result<(), NodeError> {
         let (stop_api, api_stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(self.clone());
+        let listener = listener::BoundedListener::new(
+            listener,
+            self.config.limits.max_connections,
+            self.metrics.api_connections.clone(),
+        );
         let server = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {

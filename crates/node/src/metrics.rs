@@ -17,6 +17,7 @@ pub struct Metrics {
     pub(crate) mempool_txs: AtomicU64,
     pub(crate) mempool_bytes: AtomicU64,
     pub(crate) txs_rejected: AtomicU64,
+    pub(crate) api_connections: std::sync::Arc<AtomicU64>,
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
@@ -38,7 +39,7 @@ impl Metrics {
     pub fn render(&self) -> String {
         let get = |v: &AtomicU64| v.load(Ordering::Relaxed);
         let seconds = |v: &AtomicU64, per_second: f64| format!("{}", get(v) as f64 / per_second);
-        let scalars: [(&str, &str, &str, String); 9] = [
+        let scalars: [(&str, &str, &str, String); 10] = [
             ("atelier_height", "gauge", "Height of the last committed block.", get(&self.height).to_string()),
             (
                 "atelier_block_interval_seconds",
@@ -83,6 +84,12 @@ impl Metrics {
                 get(&self.mempool_txs).to_string(),
             ),
             ("atelier_mempool_bytes", "gauge", "Bytes in the mempool.", get(&self.mempool_bytes).to_string()),
+            (
+                "atelier_api_connections",
+                "gauge",
+                "API connections open.",
+                get(&self.api_connections).to_string(),
+            ),
         ];
         let mut out = String::new();
         for (name, kind, help, value) in scalars {

@@ -31,6 +31,10 @@ fn genesis() -> atelier_protocol::Genesis {
 }
 
 async fn start(dir: &Path) -> Running {
+    start_with(dir, |_| {}).await
+}
+
+async fn start_with(dir: &Path, adjust: impl FnOnce(&mut NodeConfig)) -> Running {
     let storage = Storage::open(&dir.join("chain.redb")).unwrap();
     if storage.head().unwrap().is_none() {
         let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
@@ -39,6 +43,7 @@ async fn start(dir: &Path) -> Running {
     let mut config = NodeConfig::new("127.0.0.1:0".parse().unwrap(), dev_address(3));
     config.block_interval = None;
     config.limits.max_body_bytes = 16 * 1024;
+    adjust(&mut config);
     let node = Node::new(storage, config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -176,6 +181,48 @@ async fn concurrent_submissions_are_all_admitted_except_the_forged_one() {
         let account = running.client.account(&dev_address(sender).to_string()).await.unwrap();
         assert_eq!(account.nonce, expected, "sender {sender}");
     }
+    running.stop().await;
+}
+
+/// The `atelier_api_connections` gauge.
+fn open_connections(node: &Node) -> u64 {
+    let metrics = node.metrics().render();
+    let line = metrics.lines().find(|l| l.starts_with("atelier_api_connections ")).unwrap();
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn connections_past_the_cap_wait_until_an_open_one_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with(dir.path(), |config| config.limits.max_connections = 2).await;
+    let address = running.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    let waiting: Vec<_> = {
+        let mut waiting = Vec::new();
+        for _ in 0..3 {
+            waiting.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+        }
+        waiting
+    };
+    // The server accepts the first two (bounded wait), and then no more while they stay open.
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while open_connections(&running.node) < 2 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .unwrap();
+    for _ in 0..1_000 {
+        tokio::task::yield_now().await;
+        assert_eq!(open_connections(&running.node), 2, "a connection past the cap was accepted");
+    }
+    drop(held);
+    drop(waiting);
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), running.client.status()).await;
+    assert!(status.unwrap().is_ok(), "a request after the held connections closed was served");
     running.stop().await;
 }
 
