@@ -125,7 +125,7 @@ enum QueryCommand {
     Status,
     /// Balances and nonces of an account.
     Account {
-        /// bech32 address, or `devN` for dev account N.
+        /// A key name, `devN` for dev account N, or a bech32 address.
         address: String,
     },
     /// A block (the latest without a height).
@@ -158,7 +158,7 @@ enum TxCommand {
         /// Signer: a key name, or `devN` for dev account N.
         #[arg(long)]
         from: String,
-        /// Recipient: bech32 address or `devN`.
+        /// Recipient: a key name, `devN`, or a bech32 address.
         #[arg(long)]
         to: String,
         /// Base units (1 GDC = 1 000 000 ugdc).
@@ -195,7 +195,9 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Node(args) => runtime.block_on(run_node(args, cli.output)),
         Command::Init(args) => init(args, cli.output),
-        Command::Query(query) => runtime.block_on(run_query(Client::new(cli.node), query, cli.output)),
+        Command::Query(query) => {
+            runtime.block_on(run_query(Client::new(cli.node), &keystore(cli.keyring_dir), query, cli.output))
+        }
         Command::Tx(tx) => {
             runtime.block_on(run_tx(Client::new(cli.node), &keystore(cli.keyring_dir), tx, cli.output))
         }
@@ -330,15 +332,24 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-/// `devN` → dev account N's address; anything else must be a bech32 address.
-fn address(text: &str) -> Result<Address> {
+/// The account `text` names: a keystore name, else `devN` (dev account N), else a bech32 address.
+/// Needs no password: the keystore keeps addresses in the clear.
+fn address(store: &keys::Keystore, text: &str) -> Result<Address> {
+    if store.contains(text) {
+        return Ok(store.load(text)?.address);
+    }
     match text.strip_prefix("dev").and_then(|n| n.parse::<u32>().ok()) {
         Some(index) => Ok(hd::dev_key(index).public_key().address()),
-        None => text.parse().map_err(|e| anyhow!("{text:?}: {e}")),
+        None => text.parse().map_err(|e| anyhow!("{text:?}: {e} (nor a key name, see `atelier keys list`)")),
     }
 }
 
-async fn run_query(client: Client, query: QueryCommand, output: Output) -> Result<()> {
+async fn run_query(
+    client: Client,
+    store: &keys::Keystore,
+    query: QueryCommand,
+    output: Output,
+) -> Result<()> {
     match query {
         QueryCommand::Status => {
             let status = client.status().await?;
@@ -346,7 +357,7 @@ async fn run_query(client: Client, query: QueryCommand, output: Output) -> Resul
                 .print(&status, |s| format!("chain {} at height {} ({})", s.chain_id, s.height, s.block_hash))
         }
         QueryCommand::Account { address: text } => {
-            let account = client.account(&address(&text)?.to_string()).await?;
+            let account = client.account(&address(store, &text)?.to_string()).await?;
             output.print(&account, output::account_text)
         }
         QueryCommand::Block { height } => {
@@ -369,7 +380,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
     let key = signer(store, &from)?;
     let amount: Amount = amount.parse().context("--amount")?;
     let denom: Denom = denom.parse().context("--denom")?;
-    let msgs = vec![Msg::Bank(BankMsg::Transfer { to: address(&to)?, denom, amount })];
+    let msgs = vec![Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount })];
 
     let status = client.status().await?;
     let fees = client.fees().await?;
