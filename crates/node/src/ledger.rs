@@ -1,11 +1,26 @@
 //! The node's side of block production: one interface shaped for a solo sequencer and for a BFT
 //! engine alike, and its implementation over durable storage.
+//!
+//! A BFT engine proposes and verifies blocks on parents that are not final yet (notarized, or
+//! just proposed). The ledger keeps every block it executed until it is final or can no longer
+//! be, and runs each new block on its parent's post-state: the committed state with the pending
+//! ancestors' changes on top. State is written only when a block is final.
 
-use atelier_primitives::{Address, crypto::ParallelBatchVerifier};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use atelier_primitives::{Address, Hash, Height, crypto::ParallelBatchVerifier};
 use atelier_protocol::{
     Block, BlockError, ExecutedBlock, Header, SignatureCheck, SignedTx, apply_block, build_block,
 };
+use atelier_state::{ChangeSet, Pending, Store};
 use atelier_storage::{Snapshot, Storage, StorageError};
+
+/// Most executed blocks kept while they wait for finality. Honest operation needs a few; the cap
+/// bounds memory when a byzantine leader floods forks (the lowest are dropped first).
+pub const MAX_PENDING_BLOCKS: usize = 64;
 
 /// Why the ledger refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -16,36 +31,58 @@ pub enum LedgerError {
     /// Storage refused or failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
-    /// The parent is not the committed head (speculative parents arrive with BFT consensus).
-    #[error("parent {parent} is not the committed head {head}")]
+    /// The parent is neither the committed head nor a pending block descending from it.
+    #[error("parent {parent} is neither the committed head {head} nor a pending block on it")]
     UnknownParent {
         /// The parent asked for.
-        parent: atelier_primitives::Hash,
+        parent: Hash,
         /// The head.
-        head: atelier_primitives::Hash,
+        head: Hash,
+    },
+    /// A block was final at a height where another block is committed: the validators broke the
+    /// fault assumption, and the node must stop.
+    #[error("block {finalized} was finalized at height {height}, where {committed} is committed")]
+    ConflictingFinality {
+        /// The height.
+        height: Height,
+        /// The committed block.
+        committed: Hash,
+        /// The block reported final.
+        finalized: Hash,
     },
 }
 
+/// What finalizing a block did.
+#[derive(Debug, Clone)]
+pub enum Finalized {
+    /// The block was committed now.
+    Committed(Arc<ExecutedBlock>),
+    /// The block was committed before (a restart delivers final blocks again).
+    AlreadyCommitted,
+}
+
 /// What block production needs from the node: propose a block on a parent's post-state, verify a
-/// block someone else proposed against its parent's post-state, and durably apply a block once it
-/// is final. The solo sequencer proposes and finalizes at once; a BFT engine proposes, verifies
-/// others' proposals, and finalizes what the validators agreed on.
+/// block someone else proposed against its parent's post-state, and durably commit a block once
+/// it is final. The solo sequencer proposes and finalizes at once; a BFT engine proposes,
+/// verifies others' proposals, and finalizes what the validators agreed on.
 pub trait Application: Send + Sync {
-    /// Builds a block on `parent` from `candidates` (in priority order), whose signatures were
-    /// verified when they were admitted.
+    /// Builds a block on `parent` (the head, or a pending block) from `candidates` (in priority
+    /// order), whose signatures were verified when they were admitted.
     fn propose(
         &self,
         parent: &Header,
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
-    ) -> Result<ExecutedBlock, LedgerError>;
+    ) -> Result<Arc<ExecutedBlock>, LedgerError>;
 
-    /// Executes a proposed block on `parent`: every transaction admissible, header as executed.
-    fn verify(&self, parent: &Header, block: Block) -> Result<ExecutedBlock, LedgerError>;
+    /// Executes a proposed block on `parent`: every transaction admissible, signatures included,
+    /// and the header as executed. The block is kept until it is final or can no longer be.
+    fn verify(&self, parent: &Header, block: Block) -> Result<Arc<ExecutedBlock>, LedgerError>;
 
-    /// Commits a final block durably; it is acknowledged only once this returns.
-    fn finalize(&self, executed: &ExecutedBlock) -> Result<(), LedgerError>;
+    /// Commits a final block durably, executing it first if it never was (a block learned from
+    /// peers). It is acknowledged only once this returns. Idempotent by height.
+    fn finalize(&self, block: &Block) -> Result<Finalized, LedgerError>;
 }
 
 /// The chain over redb storage.
@@ -53,12 +90,15 @@ pub trait Application: Send + Sync {
 pub struct Ledger {
     storage: Storage,
     verifier: ParallelBatchVerifier,
+    /// Executed blocks that are not final, by hash. The lock also serializes execution against
+    /// commits, so that every block runs on one consistent committed state.
+    pending: Mutex<BTreeMap<Hash, Arc<ExecutedBlock>>>,
 }
 
 impl Ledger {
     /// A ledger over `storage`, which must hold a chain.
     pub fn new(storage: Storage) -> Self {
-        Ledger { storage, verifier: ParallelBatchVerifier::all_cores() }
+        Ledger { storage, verifier: ParallelBatchVerifier::all_cores(), pending: Mutex::default() }
     }
 
     /// The storage underneath, for queries.
@@ -71,12 +111,87 @@ impl Ledger {
         self.storage.head()?.ok_or(LedgerError::Storage(StorageError::Uninitialized))
     }
 
-    fn snapshot_at(&self, parent: &Header) -> Result<Snapshot, LedgerError> {
-        let head = self.head()?;
-        if head.hash() != parent.hash() {
-            return Err(LedgerError::UnknownParent { parent: parent.hash(), head: head.hash() });
+    /// The header of block `hash` if blocks can be built on it: the committed head, or a pending
+    /// block.
+    pub fn buildable_header(&self, hash: &Hash) -> Result<Option<Header>, LedgerError> {
+        if let Some(executed) = self.lock().get(hash) {
+            return Ok(Some(executed.block.header.clone()));
         }
-        Ok(self.storage.snapshot()?)
+        let head = self.head()?;
+        Ok((head.hash() == *hash).then_some(head))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Hash, Arc<ExecutedBlock>>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `execute` on the post-state of `parent`, and keeps what it produced as pending.
+    fn execute_on(
+        &self,
+        parent: &Header,
+        execute: impl FnOnce(&Pending<'_, Snapshot>) -> Result<ExecutedBlock, BlockError>,
+    ) -> Result<Arc<ExecutedBlock>, LedgerError> {
+        let mut pending = self.lock();
+        let snapshot = self.storage.snapshot()?;
+        let head = self.head()?;
+        let (changes, commitment) = match pending_chain(&pending, parent, &head)? {
+            chain if chain.is_empty() => {
+                (ChangeSet::new(), snapshot.commitment().map_err(StorageError::from)?)
+            }
+            chain => {
+                let mut merged = ChangeSet::new();
+                for executed in chain.iter().rev() {
+                    merged.extend(executed.commit.changes.clone());
+                }
+                (merged, chain[0].commit.commitment.clone())
+            }
+        };
+        let state = Pending::new(&snapshot, changes, commitment);
+        let executed = Arc::new(execute(&state)?);
+        keep_pending(&mut pending, &head, executed.clone());
+        Ok(executed)
+    }
+}
+
+/// The pending blocks from `parent` back to the committed `head`, newest first (empty when
+/// `parent` is the head).
+fn pending_chain(
+    pending: &BTreeMap<Hash, Arc<ExecutedBlock>>,
+    parent: &Header,
+    head: &Header,
+) -> Result<Vec<Arc<ExecutedBlock>>, LedgerError> {
+    let unknown = || LedgerError::UnknownParent { parent: parent.hash(), head: head.hash() };
+    let mut chain = Vec::new();
+    let mut at = parent.hash();
+    while at != head.hash() {
+        let executed = pending.get(&at).ok_or_else(unknown)?;
+        if executed.block.header.height <= head.height {
+            return Err(unknown());
+        }
+        at = executed.block.header.parent_hash;
+        chain.push(executed.clone());
+    }
+    Ok(chain)
+}
+
+/// Keeps `executed` pending, dropping what can no longer become final and, past the cap, the
+/// lowest blocks.
+fn keep_pending(
+    pending: &mut BTreeMap<Hash, Arc<ExecutedBlock>>,
+    head: &Header,
+    executed: Arc<ExecutedBlock>,
+) {
+    pending.insert(executed.block.header.hash(), executed);
+    pending.retain(|_, kept| kept.block.header.height > head.height);
+    while pending.len() > MAX_PENDING_BLOCKS {
+        let lowest = pending
+            .iter()
+            .min_by_key(|(hash, kept)| (kept.block.header.height, **hash))
+            .map(|(hash, _)| *hash);
+        match lowest {
+            Some(hash) => pending.remove(&hash),
+            None => break,
+        };
     }
 }
 
@@ -87,18 +202,50 @@ impl Application for Ledger {
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
-    ) -> Result<ExecutedBlock, LedgerError> {
-        let snapshot = self.snapshot_at(parent)?;
+    ) -> Result<Arc<ExecutedBlock>, LedgerError> {
         // Candidates come from this node's mempool, whose admission verified every signature.
-        Ok(build_block(&snapshot, parent, time_ms, proposer, candidates, SignatureCheck::Skip)?)
+        self.execute_on(parent, |state| {
+            build_block(state, parent, time_ms, proposer, candidates, SignatureCheck::Skip)
+        })
     }
 
-    fn verify(&self, parent: &Header, block: Block) -> Result<ExecutedBlock, LedgerError> {
-        let snapshot = self.snapshot_at(parent)?;
-        Ok(apply_block(&snapshot, parent, block, SignatureCheck::Verify(&self.verifier))?)
+    fn verify(&self, parent: &Header, block: Block) -> Result<Arc<ExecutedBlock>, LedgerError> {
+        if let Some(known) = self.lock().get(&block.header.hash()) {
+            return Ok(known.clone());
+        }
+        self.execute_on(parent, |state| {
+            apply_block(state, parent, block, SignatureCheck::Verify(&self.verifier))
+        })
     }
 
-    fn finalize(&self, executed: &ExecutedBlock) -> Result<(), LedgerError> {
-        Ok(self.storage.commit_block(executed)?)
+    fn finalize(&self, block: &Block) -> Result<Finalized, LedgerError> {
+        let head = self.head()?;
+        let height = block.header.height;
+        if height <= head.height {
+            let committed = self.storage.block(height)?.map(|b| b.header.hash());
+            return match committed {
+                Some(committed) if committed == block.header.hash() => Ok(Finalized::AlreadyCommitted),
+                Some(committed) => Err(LedgerError::ConflictingFinality {
+                    height,
+                    committed,
+                    finalized: block.header.hash(),
+                }),
+                None => Err(LedgerError::Storage(StorageError::Corrupt {
+                    what: "block",
+                    reason: format!("no block stored at height {height} below the head"),
+                })),
+            };
+        }
+        let known = self.lock().get(&block.header.hash()).cloned();
+        let executed = match known {
+            Some(executed) => executed,
+            // Final blocks arrive in height order, so an unknown one extends the head.
+            None => self.verify(&head, block.clone())?,
+        };
+        let mut pending = self.lock();
+        self.storage.commit_block(&executed)?;
+        let new_head = &executed.block.header;
+        pending.retain(|_, kept| kept.block.header.height > new_head.height);
+        Ok(Finalized::Committed(executed))
     }
 }

@@ -20,14 +20,14 @@ use std::{
 
 use atelier_primitives::{Address, Hash};
 use atelier_protocol::{
-    Header, Rejection, SignedTx,
+    Block, ExecutedBlock, Header, Rejection, SignedTx,
     modules::{auth, fees},
 };
 use atelier_storage::{IndexedEvent, Storage};
 use tokio::sync::{Notify, broadcast};
 
 use crate::{
-    ledger::{Application, Ledger, LedgerError},
+    ledger::{Application, Finalized, Ledger, LedgerError},
     mempool::{Mempool, MempoolConfig, MempoolError},
     metrics::Metrics,
 };
@@ -217,21 +217,58 @@ impl Node {
         }
     }
 
-    /// Builds, commits and announces the next block from the mempool. Blocking: storage is
-    /// synchronous. A returned error is a storage fault or a bug: the node must stop.
+    /// Builds, commits and announces the next block from the mempool: the solo sequencer's
+    /// step. Blocking: storage is synchronous. A returned error is a storage fault or a bug: the
+    /// node must stop.
     pub fn produce_block(&self) -> Result<Arc<CommittedBlock>, LedgerError> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let started = Instant::now();
         let parent = self.head();
+        let time_ms = now_ms().max(parent.time_ms);
+        let executed = self.propose(&parent, time_ms, self.config.proposer)?;
+        match self.finalize(&executed.block)? {
+            Some(committed) => Ok(committed),
+            None => Err(LedgerError::Block(atelier_protocol::BlockError::InvariantBroken(
+                "a block just built was committed already".into(),
+            ))),
+        }
+    }
+
+    /// Builds a block on `parent` (the head, or a block executed here and not final yet) from
+    /// the transactions ready in the mempool. Nothing is committed.
+    pub fn propose(
+        &self,
+        parent: &Header,
+        time_ms: u64,
+        proposer: Address,
+    ) -> Result<Arc<ExecutedBlock>, LedgerError> {
         let candidates = {
             let snapshot = self.storage().snapshot()?;
             let base_fee = fees::query::base_fee(&snapshot).map_err(atelier_storage::StorageError::from)?;
             let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(u64::MAX);
             self.mempool().ready(base_fee, self.config.max_block_txs, nonce_of)
         };
-        let time_ms = now_ms().max(parent.time_ms);
-        let executed = self.ledger.propose(&parent, time_ms, self.config.proposer, candidates)?;
-        self.ledger.finalize(&executed)?;
+        self.ledger.propose(parent, time_ms, proposer, candidates)
+    }
+
+    /// Executes a block someone else proposed on `parent`; nothing is committed.
+    pub fn verify(&self, parent: &Header, block: Block) -> Result<Arc<ExecutedBlock>, LedgerError> {
+        self.ledger.verify(parent, block)
+    }
+
+    /// The header of block `hash` if blocks can be built on it: the head, or a pending block.
+    pub fn buildable_header(&self, hash: &Hash) -> Result<Option<Header>, LedgerError> {
+        self.ledger.buildable_header(hash)
+    }
+
+    /// Commits a final block and announces it: `Some` with what was committed, `None` if it was
+    /// committed before. Blocking. An error is a storage fault, a bug or broken finality: the
+    /// node must stop.
+    pub fn finalize(&self, block: &Block) -> Result<Option<Arc<CommittedBlock>>, LedgerError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let started = Instant::now();
+        let parent = self.head();
+        let Finalized::Committed(executed) = self.ledger.finalize(block)? else {
+            return Ok(None);
+        };
 
         // Committed: from here on the block is acknowledged.
         let header = executed.block.header.clone();
@@ -268,7 +305,7 @@ impl Node {
         self.metrics.commit_micros.store(started.elapsed().as_micros() as u64, Relaxed);
         // No subscriber is not an error.
         let _ = self.blocks.send(committed.clone());
-        Ok(committed)
+        Ok(Some(committed))
     }
 
     /// Runs the sequencer and the API until `shutdown` resolves or a block fails to commit.

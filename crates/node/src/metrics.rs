@@ -74,7 +74,7 @@ impl Metrics {
             (
                 "atelier_block_commit_seconds",
                 "gauge",
-                "Time to execute and durably commit the last block.",
+                "Time to durably commit the last final block (and execute it, if it was not yet).",
                 seconds(&self.commit_micros, 1e6),
             ),
             (

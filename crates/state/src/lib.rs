@@ -12,12 +12,14 @@
 mod commitment;
 mod memory;
 mod overlay;
+mod pending;
 
 use atelier_primitives::Hash;
 
 pub use commitment::LtHash;
 pub use memory::MemoryStore;
 pub use overlay::Overlay;
+pub use pending::Pending;
 
 /// A state key: bytes whose order is the iteration order.
 pub type Key = Vec<u8>;
