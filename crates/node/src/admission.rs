@@ -85,7 +85,7 @@ fn run(node: Weak<Node>, mut submissions: mpsc::Receiver<Submission>) {
 
 /// Admits a batch in the order it arrived: the stateful checks on one snapshot, the signatures of
 /// those that passed in one batch equation (one by one only if it fails), then the mempool.
-fn admit(node: &Node, txs: Vec<SignedTx>) -> Vec<Result<Hash, SubmitError>> {
+pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>) -> Vec<Result<Hash, SubmitError>> {
     let checked = (|| {
         let snapshot = node.storage().snapshot().map_err(|e| e.to_string())?;
         let next_height = node.head().height.next().ok_or("height exhausted")?;

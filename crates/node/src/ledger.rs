@@ -222,7 +222,11 @@ impl Application for Ledger {
         let head = self.head()?;
         let height = block.header.height;
         if height <= head.height {
-            let committed = self.storage.block(height)?.map(|b| b.header.hash());
+            let genesis = self.storage.genesis_header()?;
+            let committed = match genesis {
+                Some(genesis) if genesis.height == height => Some(genesis.hash()),
+                _ => self.storage.block(height)?.map(|b| b.header.hash()),
+            };
             return match committed {
                 Some(committed) if committed == block.header.hash() => Ok(Finalized::AlreadyCommitted),
                 Some(committed) => Err(LedgerError::ConflictingFinality {

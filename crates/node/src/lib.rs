@@ -23,6 +23,7 @@ use atelier_protocol::{
     Block, ExecutedBlock, Header, Rejection, SignedTx,
     modules::{auth, fees},
 };
+pub use atelier_storage::Equivocation;
 use atelier_storage::{IndexedEvent, Storage};
 use tokio::sync::{Notify, broadcast};
 
@@ -123,6 +124,9 @@ pub struct Node {
     metrics: Metrics,
     config: NodeConfig,
     admission: admission::Admission,
+    /// Why the node must stop, once something it cannot build on happened.
+    halted: Mutex<Option<String>>,
+    halt: Notify,
 }
 
 impl Node {
@@ -144,6 +148,8 @@ impl Node {
             metrics,
             config,
             admission: admission::Admission::start(node.clone()),
+            halted: Mutex::new(None),
+            halt: Notify::new(),
         }))
     }
 
@@ -193,6 +199,12 @@ impl Node {
         self.mempool().next_nonce(address, chain_nonce)
     }
 
+    /// Admits a batch at once on the calling thread, with the same checks as [`Node::submit`]:
+    /// for a caller that batches itself (transactions gossiped by peers). Blocking.
+    pub fn submit_batch(&self, txs: Vec<SignedTx>) -> Vec<Result<Hash, SubmitError>> {
+        admission::admit(self, txs)
+    }
+
     /// Checks `tx` against the chain, its signature included, and admits it to the mempool.
     /// Submissions are checked in batches on the admission thread (see `admission`).
     pub async fn submit(&self, tx: SignedTx) -> Result<Hash, SubmitError> {
@@ -215,6 +227,39 @@ impl Node {
         if self.config.block_interval.is_none() {
             self.request_block();
         }
+    }
+
+    /// Stops the node for `reason`: a fault that must not be built upon (a failed commit, broken
+    /// finality). The first reason is kept; whoever waits in [`Node::halted`] learns it.
+    pub fn halt(&self, reason: String) {
+        let mut halted = self.halted.lock().unwrap_or_else(PoisonError::into_inner);
+        if halted.is_none() {
+            tracing::error!(%reason, "node halted");
+            *halted = Some(reason);
+        }
+        self.halt.notify_waiters();
+        self.halt.notify_one();
+    }
+
+    /// Waits until the node is halted, and tells why.
+    pub async fn halted(&self) -> String {
+        loop {
+            let notified = self.halt.notified();
+            if let Some(reason) = self.halted.lock().unwrap_or_else(PoisonError::into_inner).clone() {
+                return reason;
+            }
+            notified.await;
+        }
+    }
+
+    /// Durably records a validator's equivocation, reported by the consensus engine.
+    pub fn record_equivocation(
+        &self,
+        equivocation: &Equivocation,
+    ) -> Result<(), atelier_storage::StorageError> {
+        self.storage().record_equivocation(equivocation)?;
+        self.metrics.equivocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// Builds, commits and announces the next block from the mempool: the solo sequencer's
@@ -303,6 +348,7 @@ impl Node {
         self.metrics.txs_rejected.fetch_add(executed.skipped.len() as u64, Relaxed);
         self.metrics.blocks_committed.fetch_add(1, Relaxed);
         self.metrics.commit_micros.store(started.elapsed().as_micros() as u64, Relaxed);
+        self.metrics.observe_finalization(now_ms().saturating_sub(committed.header.time_ms));
         // No subscriber is not an error.
         let _ = self.blocks.send(committed.clone());
         Ok(Some(committed))

@@ -4,6 +4,49 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Upper bounds of the API latency histogram, in seconds.
 const LATENCY_BUCKETS: [f64; 10] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5];
+/// Upper bounds of the finalization latency histogram (block time to commit), in seconds.
+const FINALIZATION_BUCKETS: [f64; 9] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
+
+/// A Prometheus histogram of durations, with `N` upper bounds.
+#[derive(Debug)]
+struct Histogram<const N: usize> {
+    buckets: [AtomicU64; N],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl<const N: usize> Default for Histogram<N> {
+    fn default() -> Self {
+        Histogram {
+            buckets: std::array::from_fn(|_| AtomicU64::new(0)),
+            count: AtomicU64::new(0),
+            sum_micros: AtomicU64::new(0),
+        }
+    }
+}
+
+impl<const N: usize> Histogram<N> {
+    fn observe(&self, bounds: &[f64; N], micros: u64) {
+        for (bucket, bound) in self.buckets.iter().zip(bounds) {
+            if micros <= (bound * 1e6) as u64 {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    fn render(&self, name: &str, help: &str, bounds: &[f64; N], out: &mut String) {
+        let get = |v: &AtomicU64| v.load(Ordering::Relaxed);
+        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} histogram\n"));
+        for (bucket, bound) in self.buckets.iter().zip(bounds) {
+            out.push_str(&format!("{name}_bucket{{le=\"{bound}\"}} {}\n", get(bucket)));
+        }
+        let count = get(&self.count);
+        out.push_str(&format!("{name}_bucket{{le=\"+Inf\"}} {count}\n"));
+        out.push_str(&format!("{name}_sum {}\n{name}_count {count}\n", get(&self.sum_micros) as f64 / 1e6));
+    }
+}
 
 /// The node's counters and gauges. Lock-free: updated from the sequencer and the API.
 #[derive(Debug, Default)]
@@ -18,28 +61,39 @@ pub struct Metrics {
     pub(crate) mempool_bytes: AtomicU64,
     pub(crate) txs_rejected: AtomicU64,
     pub(crate) api_connections: std::sync::Arc<AtomicU64>,
-    latency_buckets: [AtomicU64; LATENCY_BUCKETS.len()],
-    latency_count: AtomicU64,
-    latency_sum_micros: AtomicU64,
+    pub(crate) equivocations: AtomicU64,
+    consensus_view: AtomicU64,
+    consensus_peers: AtomicU64,
+    finalization: Histogram<{ FINALIZATION_BUCKETS.len() }>,
+    latency: Histogram<{ LATENCY_BUCKETS.len() }>,
 }
 
 impl Metrics {
     /// Records one API request's duration.
     pub fn observe_request(&self, micros: u64) {
-        for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS) {
-            if micros <= (bound * 1e6) as u64 {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.latency_count.fetch_add(1, Ordering::Relaxed);
-        self.latency_sum_micros.fetch_add(micros, Ordering::Relaxed);
+        self.latency.observe(&LATENCY_BUCKETS, micros);
+    }
+
+    /// Records a final block's latency: from the time its proposer gave it to its commit here.
+    pub fn observe_finalization(&self, millis: u64) {
+        self.finalization.observe(&FINALIZATION_BUCKETS, millis.saturating_mul(1_000));
+    }
+
+    /// Records a consensus view this validator saw activity in; the gauge keeps the highest.
+    pub fn observe_view(&self, view: u64) {
+        self.consensus_view.fetch_max(view, Ordering::Relaxed);
+    }
+
+    /// Sets the number of consensus peers connected.
+    pub fn set_consensus_peers(&self, peers: u64) {
+        self.consensus_peers.store(peers, Ordering::Relaxed);
     }
 
     /// The text exposition.
     pub fn render(&self) -> String {
         let get = |v: &AtomicU64| v.load(Ordering::Relaxed);
         let seconds = |v: &AtomicU64, per_second: f64| format!("{}", get(v) as f64 / per_second);
-        let scalars: [(&str, &str, &str, String); 10] = [
+        let scalars: [(&str, &str, &str, String); 13] = [
             ("atelier_height", "gauge", "Height of the last committed block.", get(&self.height).to_string()),
             (
                 "atelier_block_interval_seconds",
@@ -90,22 +144,41 @@ impl Metrics {
                 "API connections open.",
                 get(&self.api_connections).to_string(),
             ),
+            (
+                "atelier_consensus_view",
+                "gauge",
+                "Highest consensus view with activity seen (0 for a solo node).",
+                get(&self.consensus_view).to_string(),
+            ),
+            (
+                "atelier_consensus_peers",
+                "gauge",
+                "Consensus peers connected.",
+                get(&self.consensus_peers).to_string(),
+            ),
+            (
+                "atelier_consensus_equivocations_total",
+                "counter",
+                "Equivocations by validators recorded as evidence.",
+                get(&self.equivocations).to_string(),
+            ),
         ];
         let mut out = String::new();
         for (name, kind, help, value) in scalars {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
         }
-        let name = "atelier_api_request_duration_seconds";
-        out.push_str(&format!("# HELP {name} HTTP API request latency.\n# TYPE {name} histogram\n"));
-        for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS) {
-            out.push_str(&format!("{name}_bucket{{le=\"{bound}\"}} {}\n", get(bucket)));
-        }
-        let count = get(&self.latency_count);
-        out.push_str(&format!("{name}_bucket{{le=\"+Inf\"}} {count}\n"));
-        out.push_str(&format!(
-            "{name}_sum {}\n{name}_count {count}\n",
-            get(&self.latency_sum_micros) as f64 / 1e6
-        ));
+        self.latency.render(
+            "atelier_api_request_duration_seconds",
+            "HTTP API request latency.",
+            &LATENCY_BUCKETS,
+            &mut out,
+        );
+        self.finalization.render(
+            "atelier_consensus_finalization_seconds",
+            "From a block's time to its commit here, for blocks final by consensus.",
+            &FINALIZATION_BUCKETS,
+            &mut out,
+        );
         out
     }
 }

@@ -30,6 +30,8 @@ const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
 const TX_INDEX: TableDefinition<&[u8], (u64, u32)> = TableDefinition::new("tx_index");
 const EVENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("events");
+/// Equivocation proofs by (view, validator key, kind).
+const EQUIVOCATIONS: TableDefinition<(u64, &[u8], &str), &[u8]> = TableDefinition::new("equivocations");
 
 /// Page cache of the database: bounds the node's memory (redb's default is 1 GiB).
 const CACHE_BYTES: usize = 128 * 1024 * 1024;
@@ -182,6 +184,7 @@ impl Storage {
         txn.open_table(RECEIPTS).map_err(StorageError::db)?;
         txn.open_table(TX_INDEX).map_err(StorageError::db)?;
         txn.open_table(EVENTS).map_err(StorageError::db)?;
+        txn.open_table(EQUIVOCATIONS).map_err(StorageError::db)?;
         txn.commit().map_err(StorageError::db)
     }
 
@@ -345,6 +348,52 @@ impl Storage {
         for entry in table.range((from.get(), 0u32)..).map_err(StorageError::db)?.take(limit) {
             let (_, bytes) = entry.map_err(StorageError::db)?;
             out.push(IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?);
+        }
+        Ok(out)
+    }
+}
+
+/// A validator's proven equivocation, as the consensus engine reported it: kept for the staking
+/// module to slash. Recording the same proof twice keeps one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Equivocation {
+    /// What the validator did, e.g. `conflicting_notarize`.
+    pub kind: String,
+    /// The validator's consensus key.
+    pub validator: [u8; 32],
+    /// The consensus view it happened in.
+    pub view: u64,
+    /// The proof, in the consensus engine's encoding (both signed votes).
+    pub proof: Vec<u8>,
+}
+
+impl Storage {
+    /// Durably records `equivocation`.
+    pub fn record_equivocation(&self, equivocation: &Equivocation) -> Result<(), StorageError> {
+        let txn = self.begin_write()?;
+        txn.open_table(EQUIVOCATIONS)
+            .map_err(StorageError::db)?
+            .insert(
+                (equivocation.view, equivocation.validator.as_slice(), equivocation.kind.as_str()),
+                equivocation.proof.as_slice(),
+            )
+            .map_err(StorageError::db)?;
+        txn.commit().map_err(StorageError::db)
+    }
+
+    /// Up to `limit` recorded equivocations from view `from` onward, in view order.
+    pub fn equivocations(&self, from: u64, limit: usize) -> Result<Vec<Equivocation>, StorageError> {
+        let txn = self.begin_read()?;
+        let table = txn.open_table(EQUIVOCATIONS).map_err(StorageError::db)?;
+        let start: (u64, &[u8], &str) = (from, &[], "");
+        let mut out = Vec::new();
+        for entry in table.range(start..).map_err(StorageError::db)?.take(limit) {
+            let (key, proof) = entry.map_err(StorageError::db)?;
+            let (view, validator, kind) = key.value();
+            let validator = validator
+                .try_into()
+                .map_err(|_| StorageError::corrupt("equivocation", "validator key is not 32 bytes"))?;
+            out.push(Equivocation { kind: kind.to_string(), validator, view, proof: proof.value().to_vec() });
         }
         Ok(out)
     }

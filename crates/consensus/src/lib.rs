@@ -1,0 +1,25 @@
+//! Validators on Commonware simplex: the only crate that imports Commonware.
+//!
+//! A validator runs the node as always — admission, mempool, API, storage — but blocks are
+//! ordered by a BFT consensus engine instead of a solo sequencer. Simplex agrees on block digests;
+//! marshal delivers finalized blocks in height order, fetching what this validator missed from its
+//! peers; the [`ChainApp`] proposes and verifies blocks through the node on their parent's
+//! post-state; the [`Finalizer`] commits each final block through the node, once, before
+//! acknowledging it. State is never applied on notarization alone.
+//!
+//! Nothing above this crate sees a Commonware type: callers hand in keys, the validator set, a
+//! runtime context and p2p channels, and get a running validator.
+
+// Consensus code never touches floating point: results must be bit-identical everywhere.
+#![deny(clippy::float_arithmetic)]
+
+pub mod application;
+pub mod block;
+pub mod engine;
+pub mod evidence;
+pub mod finalizer;
+
+pub use application::ChainApp;
+pub use block::ChainBlock;
+pub use engine::{Channels, StartError, Timing, ValidatorSet, start};
+pub use finalizer::Finalizer;

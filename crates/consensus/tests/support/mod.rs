@@ -1,0 +1,352 @@
+//! A network of validators running the real node and protocol in Commonware's deterministic
+//! runtime: seeded scheduling, simulated time and links, crash and restart from storage,
+//! partitions, and a byzantine validator from the library's mocks. Shared by the tests and the
+//! consensus benchmark.
+
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use std::{
+    path::PathBuf,
+    sync::Arc,
+    time::{Duration, UNIX_EPOCH},
+};
+
+use atelier_consensus::{
+    Channels, Timing, ValidatorSet,
+    application::address_of,
+    engine::{CHANNELS, max_message_size},
+};
+use atelier_node::{Node, NodeConfig};
+use atelier_primitives::{Amount, Hash, Height};
+use atelier_protocol::{Genesis, SignedTx};
+use atelier_storage::Storage;
+use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, genesis::TEST_GENESIS_TIME_MS};
+use commonware_consensus::simplex::{mocks::conflicter, scheme::ed25519::Scheme};
+use commonware_cryptography::{Sha256, Signer as _, ed25519};
+use commonware_p2p::simulated::{self, Link, Network, Oracle};
+use commonware_runtime::{Clock, Handle, Quota, Runner, Spawner, Supervisor, deterministic};
+use commonware_utils::{NZU32, NZUsize, ordered::Set};
+
+pub const FUNDS: Amount = Amount::new(1_000_000_000_000);
+/// Dev accounts funded at genesis; transfers come from these.
+pub const ACCOUNTS: u64 = 8;
+
+/// A 20 ms link with a little jitter, always delivered.
+pub fn link(latency_ms: u64) -> Link {
+    Link {
+        latency: Duration::from_millis(latency_ms),
+        jitter: Duration::from_millis(latency_ms / 4),
+        success_rate: commonware_utils::probability!(1.0),
+    }
+}
+
+/// The genesis every validator starts from.
+pub fn genesis() -> Genesis {
+    GenesisBuilder::new().fund_dev_accounts(ACCOUNTS, FUNDS).build()
+}
+
+/// Transfers from every dev account at nonce `round`, one each.
+pub fn transfers(round: u64) -> Vec<SignedTx> {
+    let factory = TestChain::new(genesis()).factory();
+    (0..ACCOUNTS)
+        .map(|i| {
+            factory.transfer(
+                &dev_key(i),
+                round,
+                dev_address((i + 1) % ACCOUNTS),
+                Amount::new(1 + round as u128),
+            )
+        })
+        .collect()
+}
+
+/// A deterministic runner for `seed`, with the clock starting at the genesis time.
+pub fn runner(seed: u64) -> deterministic::Runner {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    let start = UNIX_EPOCH + Duration::from_millis(TEST_GENESIS_TIME_MS);
+    deterministic::Runner::new(
+        deterministic::Config::new()
+            .with_seed(seed)
+            .with_start_time(start)
+            .with_timeout(Some(Duration::from_secs(3_600))),
+    )
+}
+
+struct Running {
+    node: Option<Arc<Node>>,
+    handle: Handle<()>,
+}
+
+/// The validators of one simulated network.
+pub struct Net {
+    context: deterministic::Context,
+    oracle: Oracle<ed25519::PublicKey, deterministic::Context>,
+    keys: Vec<ed25519::PrivateKey>,
+    set: ValidatorSet,
+    dir: tempfile::TempDir,
+    running: Vec<Option<Running>>,
+    restarts: Vec<u32>,
+    link: Link,
+}
+
+impl Net {
+    /// `n` validators, all linked by `link`; none started yet.
+    pub async fn new(context: &deterministic::Context, n: usize, link: Link) -> Net {
+        let keys: Vec<ed25519::PrivateKey> = (0..n as u64).map(ed25519::PrivateKey::from_seed).collect();
+        let validators: Vec<ed25519::PublicKey> = keys.iter().map(|k| k.public_key()).collect();
+        let config = simulated::Config {
+            max_size: max_message_size(n as u32),
+            max_peers_per_set: NZUsize!(n.max(1)),
+            disconnect_on_block: true,
+            tracked_peer_sets: NZUsize!(3),
+        };
+        let (network, oracle) =
+            Network::new_with_peers(context.child("network"), config, validators.clone()).await;
+        network.start();
+        for a in &validators {
+            for b in &validators {
+                if a != b {
+                    oracle.add_link(a.clone(), b.clone(), link.clone()).await.unwrap();
+                }
+            }
+        }
+        Net {
+            context: context.child("validators"),
+            oracle,
+            keys,
+            set: ValidatorSet { validators },
+            dir: tempfile::tempdir().unwrap(),
+            running: (0..n).map(|_| None).collect(),
+            restarts: vec![0; n],
+            link,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn public_key(&self, index: usize) -> ed25519::PublicKey {
+        self.keys[index].public_key()
+    }
+
+    async fn channels(
+        &self,
+        index: usize,
+    ) -> Channels<
+        simulated::Sender<ed25519::PublicKey, deterministic::Context>,
+        simulated::Receiver<ed25519::PublicKey>,
+    > {
+        let control = self.oracle.control(self.public_key(index));
+        let quota = Quota::per_second(NZU32!(100_000));
+        let mut pairs = Vec::new();
+        for channel in CHANNELS {
+            pairs.push(control.register(channel, quota).await.unwrap());
+        }
+        let mut pairs = pairs.into_iter();
+        let mut next = || pairs.next().unwrap();
+        Channels { votes: next(), certificates: next(), resolver: next(), backfill: next(), blocks: next() }
+    }
+
+    fn database(&self, index: usize) -> PathBuf {
+        self.dir.path().join(format!("validator-{index}")).join("chain.redb")
+    }
+
+    /// Starts (or restarts, from its storage) honest validator `index`.
+    pub async fn start(&mut self, index: usize) {
+        self.crash(index);
+        let storage = Storage::open(&self.database(index)).unwrap();
+        if storage.head().unwrap().is_none() {
+            let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+            storage.init(&state).unwrap();
+        }
+        let me = self.public_key(index);
+        let mut config = NodeConfig::new("127.0.0.1:0".parse().unwrap(), address_of(&me));
+        config.block_interval = None;
+        let node = Node::new(storage, config).unwrap();
+        let channels = self.channels(index).await;
+        let key = self.keys[index].clone();
+        let set = self.set.clone();
+        let blocker = self.oracle.control(me);
+        let peers = self.oracle.manager();
+        let validator = node.clone();
+        let restart = self.restarts[index];
+        self.restarts[index] += 1;
+        let handle = self
+            .context
+            .child("validator")
+            .with_attribute("index", index)
+            .with_attribute("restart", restart)
+            .spawn(move |context| async move {
+                let partition = format!("validator-{index}");
+                let engine = atelier_consensus::start(
+                    context,
+                    validator,
+                    key,
+                    &set,
+                    channels,
+                    blocker,
+                    peers,
+                    &partition,
+                    &Timing::default(),
+                )
+                .await
+                .unwrap();
+                let _ = engine.await;
+            });
+        self.running[index] = Some(Running { node: Some(node), handle });
+    }
+
+    /// Starts validator `index` as a byzantine one: it signs conflicting votes for every proposal
+    /// it sees (the library's `Conflicter`), and runs no chain.
+    pub async fn start_byzantine(&mut self, index: usize) {
+        self.crash(index);
+        let participants = Set::from_iter_dedup(self.set.validators.iter().cloned());
+        let scheme =
+            Scheme::signer(atelier_consensus::engine::NAMESPACE, participants, self.keys[index].clone())
+                .unwrap();
+        let channels = self.channels(index).await;
+        let handle =
+            self.context.child("byzantine").with_attribute("index", index).spawn(move |context| async move {
+                let conflicter =
+                    conflicter::Conflicter::<_, _, Sha256>::new(context, conflicter::Config { scheme });
+                let _ = conflicter.start(channels.votes).await;
+            });
+        self.running[index] = Some(Running { node: None, handle });
+    }
+
+    /// Stops validator `index` at once, as a crash: its tasks are aborted and its database is
+    /// released as it stands on disk.
+    pub fn crash(&mut self, index: usize) {
+        if let Some(running) = self.running[index].take() {
+            running.handle.abort();
+            if let Some(node) = running.node {
+                node.storage().close();
+            }
+        }
+    }
+
+    /// Cuts every link between validators in different `groups`.
+    pub async fn partition(&self, groups: &[&[usize]]) {
+        for (g, group) in groups.iter().enumerate() {
+            for other in groups.iter().skip(g + 1) {
+                for &a in *group {
+                    for &b in *other {
+                        let _ = self.oracle.remove_link(self.public_key(a), self.public_key(b)).await;
+                        let _ = self.oracle.remove_link(self.public_key(b), self.public_key(a)).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Restores every link.
+    pub async fn heal(&self) {
+        for a in 0..self.len() {
+            for b in 0..self.len() {
+                if a != b {
+                    let _ =
+                        self.oracle.add_link(self.public_key(a), self.public_key(b), self.link.clone()).await;
+                }
+            }
+        }
+    }
+
+    /// The node of honest validator `index`, if running.
+    pub fn node(&self, index: usize) -> Option<&Arc<Node>> {
+        self.running[index].as_ref().and_then(|r| r.node.as_ref())
+    }
+
+    /// The committed height of each running honest validator (`None` for the others).
+    pub fn heights(&self) -> Vec<Option<u64>> {
+        (0..self.len()).map(|i| self.node(i).map(|n| n.head().height.get())).collect()
+    }
+
+    /// Waits (in simulated time) until every validator in `which` has committed `height`;
+    /// false if `within` passes first.
+    pub async fn wait_for(&self, which: &[usize], height: u64, within: Duration) -> bool {
+        let deadline = self.context.current() + within;
+        loop {
+            let done = which.iter().all(|&i| self.node(i).is_some_and(|n| n.head().height.get() >= height));
+            if done {
+                return true;
+            }
+            if self.context.current() >= deadline {
+                return false;
+            }
+            self.context.sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The state root each running honest validator committed at `height` (`None` where it has
+    /// not committed it).
+    pub fn roots_at(&self, height: u64) -> Vec<Option<Hash>> {
+        (0..self.len())
+            .map(|i| {
+                let node = self.node(i)?;
+                let block = node.storage().block(Height(height)).ok()??;
+                Some(block.header.state_root)
+            })
+            .collect()
+    }
+
+    /// Checks that every pair of validators agrees on every height both committed: the same
+    /// block, hence the same state root. Returns the highest height all running honest
+    /// validators committed.
+    pub fn assert_agreement(&self) -> u64 {
+        let heights: Vec<u64> = self.heights().into_iter().flatten().collect();
+        let top = heights.iter().copied().max().unwrap_or(0);
+        for height in 1..=top {
+            let blocks: Vec<Hash> = (0..self.len())
+                .filter_map(|i| self.node(i)?.storage().block(Height(height)).ok()?)
+                .map(|b| b.header.hash())
+                .collect();
+            assert!(
+                blocks.windows(2).all(|w| w[0] == w[1]),
+                "validators disagree at height {height}: {blocks:?}"
+            );
+        }
+        heights.iter().copied().min().unwrap_or(0)
+    }
+
+    /// The committed nonce of dev account `account` at validator `index`.
+    pub fn nonce(&self, index: usize, account: u64) -> u64 {
+        let node = self.node(index).unwrap();
+        atelier_protocol::modules::auth::query::nonce(
+            &node.storage().snapshot().unwrap(),
+            &dev_address(account),
+        )
+        .unwrap()
+    }
+
+    /// Submits `txs` to validator `index`'s mempool.
+    pub fn submit(&self, index: usize, txs: Vec<SignedTx>) {
+        if let Some(node) = self.node(index) {
+            for result in node.submit_batch(txs) {
+                result.unwrap();
+            }
+        }
+    }
+
+    /// A summary that must be identical for the same seed: every validator's height and root.
+    pub fn fingerprint(&self) -> Vec<(Option<u64>, Option<Hash>)> {
+        (0..self.len())
+            .map(|i| {
+                let node = self.node(i);
+                (node.map(|n| n.head().height.get()), node.map(|n| n.head().state_root))
+            })
+            .collect()
+    }
+}
+
+/// Runs `scenario` on a fresh runner seeded with `seed` and returns what it returns.
+pub fn simulate<T: Send + 'static, F, Fut>(seed: u64, scenario: F) -> T
+where
+    F: FnOnce(deterministic::Context) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T> + Send,
+{
+    runner(seed).start(scenario)
+}
