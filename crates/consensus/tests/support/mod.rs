@@ -133,6 +133,13 @@ impl Net {
         self.keys[index].public_key()
     }
 
+    /// Validator `index`'s consensus key, as bytes.
+    pub fn key_bytes(&self, index: usize) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(self.public_key(index).as_ref());
+        bytes
+    }
+
     async fn channels(
         &self,
         index: usize,
