@@ -89,10 +89,12 @@ pub struct Channels<S, R> {
     pub backfill: (S, R),
     /// Block bodies.
     pub blocks: (S, R),
+    /// Transactions relayed between validators.
+    pub txs: (S, R),
 }
 
 /// Channel numbers, in the order of [`Channels`].
-pub const CHANNELS: [u64; 5] = [0, 1, 2, 3, 4];
+pub const CHANNELS: [u64; 6] = [0, 1, 2, 3, 4, 5];
 
 /// What a runtime context must offer the stack.
 pub trait Runtime:
@@ -219,6 +221,7 @@ where
         )
         .await;
     let finalizer = Finalizer::start(runtime.child("finalizer"), node.clone());
+    crate::relay::start(runtime.child("relay"), node.clone(), channels.txs);
     marshal_actor.start(finalizer, buffer, (resolver_receiver, resolver));
 
     let inline = Inline::new(runtime.child("inline"), ChainApp::new(node.clone()), marshal_mailbox, epocher);

@@ -18,6 +18,7 @@ pub mod block;
 pub mod engine;
 pub mod evidence;
 pub mod finalizer;
+pub mod relay;
 
 pub use application::ChainApp;
 pub use block::ChainBlock;

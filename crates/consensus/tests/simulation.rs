@@ -73,6 +73,30 @@ fn four_validators_finalize_the_same_blocks_with_the_same_roots() {
 }
 
 #[test]
+fn transactions_submitted_to_one_validator_reach_every_leader() {
+    simulate(5, |context| async move {
+        let mut net = Net::new(&context, 4, link(20)).await;
+        for i in ALL {
+            net.start(i).await;
+        }
+        // One transfer per account per round, all through validator 2, one round at a time (a
+        // leader includes each sender's next nonce only).
+        for round in 0..8 {
+            net.submit(2, transfers(round));
+            reach(&net, &ALL, 2 * (round + 1), 60).await;
+        }
+        reach(&net, &ALL, 20, 60).await;
+        assert_eq!(net.nonce(0, 0), 8, "every relayed transfer was included");
+        let proposers = net.proposers_of_nonempty_blocks(0);
+        assert!(
+            proposers.iter().any(|p| *p != net.address(2)),
+            "only the validator the transfers were submitted to included them: {proposers:?}"
+        );
+        net.assert_agreement();
+    });
+}
+
+#[test]
 fn a_crashed_validator_restarts_from_its_storage_and_catches_up() {
     simulate(2, |context| async move {
         let mut net = Net::new(&context, 4, link(20)).await;
@@ -104,14 +128,18 @@ fn a_byzantine_validator_neither_stops_nor_forks_the_honest_three_and_is_recorde
         net.submit(0, transfers(0));
         reach(&net, &[0, 1, 2], 12, 120).await;
         net.assert_agreement();
+        // Each honest validator blocks the equivocator once it sees a conflict, so not every one
+        // needs to record it; what is recorded names the equivocator alone.
+        let mut recorded = 0;
         for i in 0..3 {
             let evidence = net.node(i).unwrap().storage().equivocations(0, 1_000).unwrap();
-            assert!(!evidence.is_empty(), "validator {i} recorded no equivocation");
             assert!(
                 evidence.iter().all(|e| e.validator == net.key_bytes(3)),
                 "only the byzantine one equivocated"
             );
+            recorded += evidence.len();
         }
+        assert!(recorded > 0, "no honest validator recorded the equivocation");
     });
 }
 

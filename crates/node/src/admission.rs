@@ -7,7 +7,7 @@
 //! one by one, and one snapshot of the state serves the whole batch. Checking every signature here
 //! is what lets the node build its own blocks without checking them again.
 
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
 use atelier_primitives::{
     Hash,
@@ -76,16 +76,25 @@ fn run(node: Weak<Node>, mut submissions: mpsc::Receiver<Submission>) {
         }
         let Some(node) = node.upgrade() else { return };
         let (txs, answers): (Vec<SignedTx>, Vec<_>) = batch.drain(..).map(|s| (s.tx, s.answer)).unzip();
-        for (answer, result) in answers.into_iter().zip(admit(&node, txs)) {
+        for (answer, result) in answers.into_iter().zip(admit(&node, txs, Origin::Client)) {
             // A submitter that went away does not need its answer.
             let _ = answer.send(result);
         }
     }
 }
 
+/// Where a batch of transactions came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Submitted to this node: what is admitted is announced to peers.
+    Client,
+    /// Relayed by a peer, which announced it already.
+    Peer,
+}
+
 /// Admits a batch in the order it arrived: the stateful checks on one snapshot, the signatures of
 /// those that passed in one batch equation (one by one only if it fails), then the mempool.
-pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>) -> Vec<Result<Hash, SubmitError>> {
+pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>, origin: Origin) -> Vec<Result<Hash, SubmitError>> {
     let checked = (|| {
         let snapshot = node.storage().snapshot().map_err(|e| e.to_string())?;
         let next_height = node.head().height.next().ok_or("height exhausted")?;
@@ -107,10 +116,25 @@ pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>) -> Vec<Result<Hash, SubmitE
             }
         }
     }
+    let mut announced = Vec::new();
     let mut pool = node.mempool();
-    let admitted =
-        txs.into_iter().zip(outcomes).map(|(tx, outcome)| Ok(pool.insert(tx, outcome?, view)?)).collect();
+    let admitted = txs
+        .into_iter()
+        .zip(outcomes)
+        .map(|(tx, outcome)| {
+            let chain_nonce = outcome?;
+            let copy = (origin == Origin::Client).then(|| tx.clone());
+            let hash = pool.insert(tx, chain_nonce, view)?;
+            announced.extend(copy);
+            Ok(hash)
+        })
+        .collect::<Vec<_>>();
     node.update_mempool_metrics(&pool);
+    drop(pool);
+    if !announced.is_empty() {
+        // Nobody listening (a solo node) is not an error.
+        let _ = node.admitted.send(Arc::new(announced));
+    }
     admitted
 }
 

@@ -18,6 +18,7 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
+pub use admission::Origin;
 use atelier_primitives::{Address, Hash};
 use atelier_protocol::{
     Block, ExecutedBlock, Header, Rejection, SignedTx,
@@ -124,6 +125,8 @@ pub struct Node {
     metrics: Metrics,
     config: NodeConfig,
     admission: admission::Admission,
+    /// Client submissions as they are admitted, for relaying to peers.
+    admitted: broadcast::Sender<Arc<Vec<SignedTx>>>,
     /// Why the node must stop, once something it cannot build on happened.
     halted: Mutex<Option<String>>,
     halt: Notify,
@@ -148,6 +151,8 @@ impl Node {
             metrics,
             config,
             admission: admission::Admission::start(node.clone()),
+            // A relay that lags loses batches; they stay in this mempool for its own proposals.
+            admitted: broadcast::channel(64).0,
             halted: Mutex::new(None),
             halt: Notify::new(),
         }))
@@ -200,9 +205,16 @@ impl Node {
     }
 
     /// Admits a batch at once on the calling thread, with the same checks as [`Node::submit`]:
-    /// for a caller that batches itself (transactions gossiped by peers). Blocking.
-    pub fn submit_batch(&self, txs: Vec<SignedTx>) -> Vec<Result<Hash, SubmitError>> {
-        admission::admit(self, txs)
+    /// for a caller that batches itself (transactions relayed by peers, a test harness).
+    /// Blocking.
+    pub fn submit_batch(&self, txs: Vec<SignedTx>, origin: Origin) -> Vec<Result<Hash, SubmitError>> {
+        admission::admit(self, txs, origin)
+    }
+
+    /// Transactions clients submitted here, as they are admitted, in batches: what a validator
+    /// relays to its peers (transactions relayed by peers are not announced again).
+    pub fn subscribe_admitted(&self) -> broadcast::Receiver<Arc<Vec<SignedTx>>> {
+        self.admitted.subscribe()
     }
 
     /// Checks `tx` against the chain, its signature included, and admits it to the mempool.

@@ -155,7 +155,14 @@ impl Net {
         }
         let mut pairs = pairs.into_iter();
         let mut next = || pairs.next().unwrap();
-        Channels { votes: next(), certificates: next(), resolver: next(), backfill: next(), blocks: next() }
+        Channels {
+            votes: next(),
+            certificates: next(),
+            resolver: next(),
+            backfill: next(),
+            blocks: next(),
+            txs: next(),
+        }
     }
 
     fn database(&self, index: usize) -> PathBuf {
@@ -332,10 +339,25 @@ impl Net {
     /// Submits `txs` to validator `index`'s mempool.
     pub fn submit(&self, index: usize, txs: Vec<SignedTx>) {
         if let Some(node) = self.node(index) {
-            for result in node.submit_batch(txs) {
+            for result in node.submit_batch(txs, atelier_node::Origin::Client) {
                 result.unwrap();
             }
         }
+    }
+
+    /// The proposers of the blocks at validator `index` that carry transactions.
+    pub fn proposers_of_nonempty_blocks(&self, index: usize) -> Vec<atelier_primitives::Address> {
+        let node = self.node(index).unwrap();
+        (1..=node.head().height.get())
+            .filter_map(|h| node.storage().block(Height(h)).ok()?)
+            .filter(|b| !b.txs.is_empty())
+            .map(|b| b.header.proposer)
+            .collect()
+    }
+
+    /// Validator `index`'s chain address (the proposer named in its blocks).
+    pub fn address(&self, index: usize) -> atelier_primitives::Address {
+        address_of(&self.public_key(index))
     }
 
     /// A summary that must be identical for the same seed: every validator's height and root.
