@@ -51,10 +51,14 @@ where
                         }
                     };
                     let admitting = node.clone();
+                    // One relayed batch at a time: a flooding peer slows only its own relay.
                     // Refusals (already known, already included, invalid) need no answer.
-                    let _ = runtime.child("admit").shared(true).spawn(move |_| async move {
+                    let admitted = runtime.child("admit").shared(true).spawn(move |_| async move {
                         admitting.submit_batch(txs, Origin::Peer);
                     });
+                    if admitted.await.is_err() {
+                        return;
+                    }
                 },
             }
         }
