@@ -26,6 +26,16 @@ pub(crate) struct FileConfig {
     pub(crate) block_time_ms: u64,
     pub(crate) proposer: Address,
     pub(crate) mempool: MempoolSection,
+    /// Present in a validator's home.
+    pub(crate) validator: Option<ValidatorSection>,
+}
+
+/// `[validator]` in `config.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValidatorSection {
+    /// Where this validator listens for its peers.
+    pub(crate) p2p_listen: SocketAddr,
 }
 
 /// `[mempool]` in `config.toml`.
@@ -61,6 +71,20 @@ pub(crate) struct Written {
 /// Writes a commented `config.toml` and a dev-funded `genesis.json` into `home`; refuses to
 /// overwrite either.
 pub(crate) fn init_home(home: &Path, chain_id: &str, dev_accounts: u32) -> Result<Written> {
+    let genesis = serde_json::to_string_pretty(&dev::genesis(chain_id, dev_accounts)?)?;
+    let api = SocketAddr::from(([127, 0, 0, 1], 26657));
+    init_home_with(home, &genesis, api, hd::dev_key(0).public_key().address(), None)
+}
+
+/// Writes `config.toml` (API on `api_addr`, tips to `proposer`, and for a validator where it
+/// listens for peers) and `genesis_json` into `home`; refuses to overwrite either.
+pub(crate) fn init_home_with(
+    home: &Path,
+    genesis_json: &str,
+    api_addr: SocketAddr,
+    proposer: Address,
+    p2p_listen: Option<SocketAddr>,
+) -> Result<Written> {
     let (config, genesis) = (home.join(CONFIG_FILE), home.join(GENESIS_FILE));
     for path in [&config, &genesis] {
         if path.exists() {
@@ -68,9 +92,8 @@ pub(crate) fn init_home(home: &Path, chain_id: &str, dev_accounts: u32) -> Resul
         }
     }
     std::fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
-    let genesis_value = dev::genesis(chain_id, dev_accounts)?;
-    write_new(&genesis, &serde_json::to_string_pretty(&genesis_value)?)?;
-    write_new(&config, &config_text(hd::dev_key(0).public_key().address()))?;
+    write_new(&genesis, genesis_json)?;
+    write_new(&config, &config_text(api_addr, proposer, p2p_listen))?;
     Ok(Written { config: display(&config), genesis: display(&genesis) })
 }
 
@@ -78,23 +101,35 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn write_new(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
-fn config_text(proposer: Address) -> String {
+fn config_text(api_addr: SocketAddr, proposer: Address, p2p_listen: Option<SocketAddr>) -> String {
     let mempool = MempoolConfig::default();
+    let validator = match p2p_listen {
+        Some(listen) => format!(
+            r#"
+[validator]
+# Where this validator listens for the other validators (validators.json says where they reach it).
+p2p_listen = "{listen}"
+"#
+        ),
+        None => String::new(),
+    };
     format!(
         r#"# Atelier node configuration, written by atelier {version}.
 # Flags given to `atelier node` override these values.
 
 # Address the HTTP API listens on.
-api_addr = "127.0.0.1:26657"
+api_addr = "{api_addr}"
 
-# Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait.
+# Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait. A validator
+# ignores it: consensus sets the pace.
 block_time_ms = 1000
 
-# Account that receives the tips of the blocks this node produces.
+# Account that receives the tips of the blocks this node produces (a validator's tips go to the
+# account of its consensus key).
 proposer = "{proposer}"
 
 [mempool]
@@ -108,7 +143,7 @@ max_per_sender = {max_per_sender}
 nonce_window = {nonce_window}
 # A replacement (same sender and nonce) must raise both fee caps by this many percent.
 min_replacement_bump_percent = {bump}
-"#,
+{validator}"#,
         version = env!("CARGO_PKG_VERSION"),
         max_txs = mempool.max_txs,
         max_bytes = mempool.max_bytes,

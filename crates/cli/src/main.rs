@@ -7,6 +7,7 @@ mod config;
 mod dev;
 mod keys;
 mod output;
+mod validator;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
@@ -104,6 +105,10 @@ struct NodeArgs {
     /// Number of funded dev accounts (--dev only).
     #[arg(long, default_value_t = dev::DEV_ACCOUNTS)]
     accounts: u32,
+    /// Run a validator home (written by `atelier init --validators N`): blocks come from BFT
+    /// consensus with the other validators.
+    #[arg(long)]
+    validator: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -117,6 +122,19 @@ struct InitArgs {
     /// Fund this many accounts of the published dev mnemonic.
     #[arg(long, default_value_t = dev::DEV_ACCOUNTS)]
     dev_accounts: u32,
+    /// Write N validator homes DIR/validator-0 … DIR/validator-(N-1) of one new validator set,
+    /// each with a fresh consensus key, instead of one node home.
+    #[arg(long)]
+    validators: Option<u32>,
+    /// The validators' host (--validators).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Validator i listens for its peers on this port + i (--validators).
+    #[arg(long, default_value_t = 26700)]
+    p2p_port: u16,
+    /// Validator i serves its API on this port + i (--validators).
+    #[arg(long, default_value_t = 26657)]
+    api_port: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +211,11 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
+        Command::Node(args) if args.validator => {
+            // The consensus engine brings its own runtime.
+            drop(runtime);
+            run_validator(args, cli.output)
+        }
         Command::Node(args) => runtime.block_on(run_node(args, cli.output)),
         Command::Init(args) => init(args, cli.output),
         Command::Query(query) => {
@@ -273,8 +296,53 @@ fn signer(store: &keys::Keystore, from: &str) -> Result<atelier_primitives::Secr
 }
 
 fn init(args: InitArgs, output: Output) -> Result<()> {
+    if let Some(count) = args.validators {
+        let written = validator::init_set(
+            &args.home,
+            count,
+            args.host,
+            args.p2p_port,
+            args.api_port,
+            &args.chain_id,
+            args.dev_accounts,
+        )?;
+        return output.print(&written, |w| {
+            let mut text = String::new();
+            for (home, entry) in w.homes.iter().zip(&w.validators) {
+                text.push_str(&format!(
+                    "wrote {home}  (p2p {}, api {}, key {})\n",
+                    entry.p2p_addr, entry.api_addr, entry.public_key
+                ));
+            }
+            text.push_str("run each with: atelier node --validator --home DIR");
+            text
+        });
+    }
     let written = config::init_home(&args.home, &args.chain_id, args.dev_accounts)?;
     output.print(&written, |w| format!("wrote {}\nwrote {}", w.config, w.genesis))
+}
+
+/// The node in `home`: its configuration (`api_addr` and `block_time_ms` override the file's), and
+/// its database, initialized from `genesis.json` the first time.
+fn open_node(
+    home: &std::path::Path,
+    api_addr: Option<SocketAddr>,
+    block_time_ms: Option<u64>,
+) -> Result<(Arc<Node>, config::FileConfig)> {
+    let file = config::load(home)?;
+    let storage = Storage::open(&home.join("data").join("chain.redb"))
+        .with_context(|| format!("opening the database in {}", home.display()))?;
+    if storage.head()?.is_none() {
+        let genesis = config::load_genesis(home)?;
+        let state =
+            atelier_protocol::init_chain(&storage.snapshot()?, genesis).context("genesis.json is invalid")?;
+        storage.init(&state)?;
+    }
+    let mut node_config = NodeConfig::new(api_addr.unwrap_or(file.api_addr), file.proposer);
+    let block_time_ms = block_time_ms.unwrap_or(file.block_time_ms);
+    node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
+    node_config.mempool = file.mempool.clone().into();
+    Ok((Node::new(storage, node_config)?, file))
 }
 
 async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
@@ -293,23 +361,11 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     if args.dev && !home.join(config::GENESIS_FILE).exists() {
         config::init_home(&home, dev::DEV_CHAIN_ID, args.accounts)?;
     }
-    let file = config::load(&home)?;
-    let storage = Storage::open(&home.join("data").join("chain.redb"))
-        .with_context(|| format!("opening the database in {}", home.display()))?;
-    if storage.head()?.is_none() {
-        let genesis = config::load_genesis(&home)?;
-        let state =
-            atelier_protocol::init_chain(&storage.snapshot()?, genesis).context("genesis.json is invalid")?;
-        storage.init(&state)?;
-    }
-    let mut node_config = NodeConfig::new(args.api_addr.unwrap_or(file.api_addr), file.proposer);
-    let block_time_ms = args.block_time_ms.unwrap_or(file.block_time_ms);
-    node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
-    node_config.mempool = file.mempool.into();
-    let node = Node::new(storage, node_config.clone())?;
-    let listener = tokio::net::TcpListener::bind(node_config.api_addr)
+    let (node, _) = open_node(&home, args.api_addr, args.block_time_ms)?;
+    let api_addr = node.config().api_addr;
+    let listener = tokio::net::TcpListener::bind(api_addr)
         .await
-        .with_context(|| format!("binding the API to {}", node_config.api_addr))?;
+        .with_context(|| format!("binding the API to {api_addr}"))?;
     let banner = dev::Banner::new(
         &node,
         listener.local_addr()?,
@@ -327,8 +383,42 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     Ok(())
 }
 
+/// `atelier node --validator --home DIR`: blocks by BFT consensus instead of a solo sequencer.
+/// Runs on the consensus runtime, not the CLI's.
+fn run_validator(args: NodeArgs, output: Output) -> Result<()> {
+    init_logging();
+    let Some(home) = args.home.clone() else {
+        bail!("give --home DIR, a validator home written by `atelier init --validators N`");
+    };
+    if args.dev {
+        bail!("--validator runs a validator home; --dev runs a solo development chain");
+    }
+    let (node, file) = open_node(&home, args.api_addr, None)?;
+    let Some(section) = file.validator else {
+        bail!(
+            "{} has no [validator] section: it is not a validator home",
+            home.join(config::CONFIG_FILE).display()
+        );
+    };
+    let config = validator::load(&home, node.config().api_addr, section.p2p_listen)?;
+    let p2p = config.p2p_listen;
+    let banner_node = node.clone();
+    let ready = move |api: SocketAddr| {
+        let banner = validator::Banner::new(&banner_node, api, p2p, &home);
+        if let Err(error) = output.print(&banner, validator::Banner::text) {
+            eprintln!("error: {error:#}");
+        }
+    };
+    validator::run(node.clone(), config, ready)?;
+    eprintln!("stopped at height {}", node.head().height);
+    Ok(())
+}
+
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // The consensus engine narrates every view at info; its warnings and errors are what matter.
+    const DEFAULT: &str = "info,commonware_consensus=warn,commonware_p2p=warn,commonware_broadcast=warn,\
+        commonware_resolver=warn,commonware_runtime=warn,commonware_storage=warn";
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| DEFAULT.into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 

@@ -31,12 +31,15 @@ pub type ConsensusContext = Context<Digest, ed25519::PublicKey>;
 #[derive(Clone)]
 pub struct ChainApp {
     node: Arc<Node>,
+    min_block_interval_ms: u64,
 }
 
 impl ChainApp {
-    /// The application over `node`.
-    pub fn new(node: Arc<Node>) -> Self {
-        ChainApp { node }
+    /// The application over `node`. A leader proposes no sooner than `min_block_interval` after
+    /// its parent's time, so that an idle chain does not commit empty blocks as fast as the
+    /// network allows.
+    pub fn new(node: Arc<Node>, min_block_interval: std::time::Duration) -> Self {
+        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64 }
     }
 }
 
@@ -132,6 +135,11 @@ impl<E: Clock + Spawner + Supervisor> Application<E> for ChainApp {
         _input: (),
     ) -> Option<Digested<ChainBlock>> {
         let parent = self.parent_header(&runtime, ancestry).await.ok()?;
+        let earliest = parent.time_ms.saturating_add(self.min_block_interval_ms);
+        let now = now_ms(&runtime);
+        if now < earliest {
+            runtime.sleep(std::time::Duration::from_millis(earliest - now)).await;
+        }
         let time_ms = now_ms(&runtime).max(parent.time_ms);
         let proposer = address_of(&consensus.leader);
         let node = self.node.clone();

@@ -64,15 +64,19 @@ pub struct Timing {
     pub timeout_retry: Duration,
     /// How long a fetch from a peer may take.
     pub fetch_timeout: Duration,
+    /// The least time between a block and its child: an idle chain makes a block this often.
+    /// Below the leader timeout, or views time out waiting for proposals.
+    pub min_block_interval: Duration,
 }
 
 impl Default for Timing {
     fn default() -> Self {
         Timing {
-            leader_timeout: Duration::from_secs(1),
-            certification_timeout: Duration::from_secs(2),
+            leader_timeout: Duration::from_secs(2),
+            certification_timeout: Duration::from_secs(3),
             timeout_retry: Duration::from_millis(500),
             fetch_timeout: Duration::from_secs(2),
+            min_block_interval: Duration::from_millis(250),
         }
     }
 }
@@ -224,7 +228,8 @@ where
     crate::relay::start(runtime.child("relay"), node.clone(), channels.txs);
     marshal_actor.start(finalizer, buffer, (resolver_receiver, resolver));
 
-    let inline = Inline::new(runtime.child("inline"), ChainApp::new(node.clone()), marshal_mailbox, epocher);
+    let app = ChainApp::new(node.clone(), timing.min_block_interval);
+    let inline = Inline::new(runtime.child("inline"), app, marshal_mailbox, epocher);
     let evidence = Evidence::new(node, participants);
     let engine = simplex::Engine::new(
         runtime.child("simplex"),

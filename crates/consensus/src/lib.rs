@@ -19,6 +19,7 @@ pub mod engine;
 pub mod evidence;
 pub mod finalizer;
 pub mod relay;
+pub mod validator;
 
 pub use application::ChainApp;
 pub use block::ChainBlock;

@@ -366,34 +366,40 @@ impl Node {
         Ok(Some(committed))
     }
 
-    /// Runs the sequencer and the API until `shutdown` resolves or a block fails to commit.
+    /// Runs the solo sequencer and the API until `shutdown` resolves or a block fails to commit.
     pub async fn run(
         self: Arc<Self>,
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), NodeError> {
         let (stop_api, api_stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(self.clone().serve(listener, async move {
+            let _ = api_stopped.await;
+        }));
+        // Shutdown interrupts the wait between blocks, never a block being committed.
+        let outcome = self.clone().sequence(Box::pin(shutdown)).await;
+        let _ = stop_api.send(());
+        server.await.map_err(|e| NodeError::Api(e.to_string()))??;
+        outcome
+    }
+
+    /// Serves the API alone until `shutdown` resolves: for a node whose blocks come from
+    /// elsewhere (a validator under BFT consensus).
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), NodeError> {
         let app = http::router(self.clone());
         let listener = listener::BoundedListener::new(
             listener,
             self.config.limits.max_connections,
             self.metrics.api_connections.clone(),
         );
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = api_stopped.await;
-                })
-                .await
-        });
-        // Shutdown interrupts the wait between blocks, never a block being committed.
-        let outcome = self.clone().sequence(Box::pin(shutdown)).await;
-        let _ = stop_api.send(());
-        server
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
             .await
-            .map_err(|e| NodeError::Api(e.to_string()))?
-            .map_err(|e| NodeError::Api(e.to_string()))?;
-        outcome
+            .map_err(|e| NodeError::Api(e.to_string()))
     }
 
     /// The solo sequencer: a block every interval, or when asked, until `shutdown`.
