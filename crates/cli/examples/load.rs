@@ -8,12 +8,17 @@
 //! target/release/examples/load --rate 10000 --seconds 10
 //! target/release/examples/load --rate 100000 --seconds 10   # 10x overload
 //! target/release/examples/load --rate 100000 --seconds 10 --block-ms 5000   # past the node's capacity
+//! target/release/examples/load --rate 10000 --seconds 10 --validators 4    # four validator processes
 //! ```
+//!
+//! With `--validators N` the load goes round-robin to N validator processes under BFT consensus
+//! (a fresh validator set written by `atelier init --validators N`), and blocks are followed at
+//! validator 0.
 
 use std::{
     collections::BTreeMap,
     io::{BufRead, BufReader},
-    process::{Command, Stdio},
+    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -28,10 +33,12 @@ struct Args {
     accounts: u32,
     concurrency: usize,
     block_ms: u64,
+    validators: u32,
 }
 
 fn args() -> Args {
-    let mut parsed = Args { rate: 10_000, seconds: 10, accounts: 2_000, concurrency: 256, block_ms: 1_000 };
+    let mut parsed =
+        Args { rate: 10_000, seconds: 10, accounts: 2_000, concurrency: 256, block_ms: 1_000, validators: 0 };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
         let value = pair
@@ -44,6 +51,7 @@ fn args() -> Args {
             "--accounts" => parsed.accounts = value as u32,
             "--concurrency" => parsed.concurrency = value as usize,
             "--block-ms" => parsed.block_ms = value,
+            "--validators" => parsed.validators = value as u32,
             other => panic!("unknown flag {other}"),
         }
     }
@@ -74,30 +82,26 @@ async fn main() {
     let per_sender = total.div_ceil(u64::from(args.accounts));
     let binary = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("atelier");
     let home = tempfile::tempdir().unwrap();
-    let mut node = Command::new(&binary)
-        .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--home"])
-        .arg(home.path())
-        .args(["--accounts", &args.accounts.to_string()])
-        .args(["--block-time-ms", &args.block_ms.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {}: {e} (cargo build --release --bin atelier)", binary.display()));
-    let mut banner = String::new();
-    for line in BufReader::new(node.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        banner.push_str(&line);
-        if line == "}" {
-            break;
+    let mut nodes = if args.validators == 0 {
+        start_solo(&binary, home.path(), &args)
+    } else {
+        start_validators(&binary, home.path(), &args)
+    };
+    let clients: Vec<Client> = nodes.iter().map(|(_, client)| client.clone()).collect();
+    // Validators first connect to each other: load starts once every one finalizes blocks.
+    let ready_by = Instant::now() + Duration::from_secs(60);
+    for client in &clients {
+        while client.status().await.map_or(0, |s| s.height) < 1 {
+            assert!(Instant::now() < ready_by, "the nodes did not start finalizing blocks");
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    let banner: serde_json::Value = serde_json::from_str(&banner).unwrap();
-    let client = Client::new(banner["api_url"].as_str().unwrap());
+    let client = clients[0].clone();
     let status = client.status().await.unwrap();
     eprintln!(
-        "node pid {} at {}; signing {total} transfers from {} accounts",
-        node.id(),
-        banner["api_url"],
+        "{} node process(es) {:?}; signing {total} transfers from {} accounts",
+        nodes.len(),
+        nodes.iter().map(|(child, _)| child.id()).collect::<Vec<_>>(),
         args.accounts
     );
 
@@ -134,9 +138,9 @@ async fn main() {
     let start_height = client.status().await.unwrap().height;
     let started = Instant::now();
     let mut workers = Vec::new();
-    for _ in 0..args.concurrency {
+    for worker in 0..args.concurrency {
         let (client, receiver, submitted, rejected) =
-            (client.clone(), receiver.clone(), submitted.clone(), rejected.clone());
+            (clients[worker % clients.len()].clone(), receiver.clone(), submitted.clone(), rejected.clone());
         workers.push(tokio::spawn(async move {
             while let Ok((hash, bytes)) = receiver.recv().await {
                 let at = Instant::now();
@@ -176,7 +180,7 @@ async fn main() {
     let deadline = started + Duration::from_secs(args.seconds + 30);
     let mut peak_rss = 0;
     loop {
-        peak_rss = peak_rss.max(peak_rss_kib(node.id()));
+        peak_rss = peak_rss.max(nodes.iter().map(|(child, _)| peak_rss_kib(child.id())).max().unwrap_or(0));
         let head = client.status().await.map(|s| s.height).unwrap_or(next - 1);
         while next <= head {
             let block = client.block(next).await.unwrap();
@@ -189,14 +193,17 @@ async fn main() {
             next += 1;
         }
         let submitting = !pacer.is_finished() || workers.iter().any(|w| !w.is_finished());
-        let pending = client.status().await.map(|s| s.mempool_txs).unwrap_or(0);
+        let mut pending = 0;
+        for node in &clients {
+            pending += node.status().await.map(|s| s.mempool_txs).unwrap_or(0);
+        }
         if (!submitting && pending == 0) || Instant::now() > deadline {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let elapsed = started.elapsed();
-    peak_rss = peak_rss.max(peak_rss_kib(node.id()));
+    peak_rss = peak_rss.max(nodes.iter().map(|(child, _)| peak_rss_kib(child.id())).max().unwrap_or(0));
     // Stop submitting before stopping the node, so that no request fails because of the shutdown.
     pacer.abort();
     for worker in &workers {
@@ -205,8 +212,10 @@ async fn main() {
     for worker in workers {
         let _ = worker.await;
     }
-    let _ = node.kill();
-    let _ = node.wait();
+    for (child, _) in &mut nodes {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 
     let submitted = submitted.lock().unwrap().clone();
     let mut latencies: Vec<Duration> = included
@@ -256,7 +265,61 @@ async fn main() {
         "block interval      mean {mean_interval:.0} ms, max {max_interval} ms over {} blocks",
         block_times.len()
     );
-    println!("node peak RSS       {} MiB", peak_rss / 1024);
+    println!("node peak RSS       {} MiB (the largest process)", peak_rss / 1024);
+}
+
+/// Reads a node's JSON banner from its stdout: it prints it once its API listens.
+fn banner(child: &mut Child) -> serde_json::Value {
+    let mut banner = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    serde_json::from_str(&banner).unwrap()
+}
+
+/// One dev node, its own sequencer.
+fn start_solo(binary: &std::path::Path, home: &std::path::Path, args: &Args) -> Vec<(Child, Client)> {
+    let mut node = Command::new(binary)
+        .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--home"])
+        .arg(home)
+        .args(["--accounts", &args.accounts.to_string()])
+        .args(["--block-time-ms", &args.block_ms.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e} (cargo build --release --bin atelier)", binary.display()));
+    let url = banner(&mut node)["api_url"].as_str().unwrap().to_owned();
+    vec![(node, Client::new(url))]
+}
+
+/// `args.validators` validator processes of a fresh validator set on loopback ports.
+fn start_validators(binary: &std::path::Path, home: &std::path::Path, args: &Args) -> Vec<(Child, Client)> {
+    let base = 30_000 + (std::process::id() % 10_000) as u16;
+    let init = Command::new(binary)
+        .args(["init", "--home"])
+        .arg(home)
+        .args(["--validators", &args.validators.to_string(), "--dev-accounts", &args.accounts.to_string()])
+        .args(["--api-port", &base.to_string(), "--p2p-port", &(base + 100).to_string()])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    (0..args.validators)
+        .map(|i| {
+            let mut node = Command::new(binary)
+                .args(["--output", "json", "node", "--validator", "--home"])
+                .arg(home.join(format!("validator-{i}")))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let url = banner(&mut node)["api_url"].as_str().unwrap().to_owned();
+            (node, Client::new(url))
+        })
+        .collect()
 }
 
 /// A bounded multi-consumer channel from tokio primitives.

@@ -37,9 +37,11 @@ use commonware_cryptography::{
 };
 use commonware_p2p::{Blocker, Provider, Receiver, Sender};
 use commonware_parallel::Sequential;
-use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, Supervisor, buffer::paged::CacheRef};
+use commonware_runtime::{
+    Clock, Handle, Metrics, Quota, Spawner, Storage, Supervisor, buffer::paged::CacheRef,
+};
 use commonware_storage::archive::immutable;
-use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, ordered::Set};
+use commonware_utils::{NZDuration, NZU16, NZU32, NZU64, NZUsize, ordered::Set};
 
 use crate::{application::ChainApp, block::ChainBlock, evidence::Evidence, finalizer::Finalizer};
 
@@ -99,6 +101,26 @@ pub struct Channels<S, R> {
 
 /// Channel numbers, in the order of [`Channels`].
 pub const CHANNELS: [u64; 6] = [0, 1, 2, 3, 4, 5];
+
+/// Messages per second each peer may send on each channel, in the order of [`CHANNELS`]. The
+/// p2p layer holds a burst of this many from every peer in a channel's inbound mailbox, so a
+/// channel of large messages (blocks, relayed transactions) gets a small quota: memory stays
+/// bounded whatever peers send.
+pub fn channel_quotas() -> [Quota; 6] {
+    [
+        // Votes and certificates: a few per view.
+        Quota::per_second(NZU32!(2_000)),
+        Quota::per_second(NZU32!(2_000)),
+        // Missing certificates, fetched on demand.
+        Quota::per_second(NZU32!(200)),
+        // Missing blocks, up to MAX_BLOCK_BYTES each.
+        Quota::per_second(NZU32!(16)),
+        // Block bodies: one per view the peer leads.
+        Quota::per_second(NZU32!(32)),
+        // Relayed transactions, up to `relay::MAX_RELAY_TXS` each.
+        Quota::per_second(NZU32!(20)),
+    ]
+}
 
 /// What a runtime context must offer the stack.
 pub trait Runtime:

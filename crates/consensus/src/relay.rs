@@ -14,8 +14,8 @@ use commonware_p2p::{Receiver, Recipients, Sender};
 use commonware_runtime::{Handle, Spawner, Supervisor};
 use tokio::sync::broadcast::error::RecvError;
 
-/// Most transactions in one relayed message (a client batch is at most the admission batch).
-pub const MAX_RELAY_TXS: usize = 4_096;
+/// Most transactions in one relayed message; larger batches go as several.
+pub const MAX_RELAY_TXS: usize = 1_024;
 
 /// Starts relaying between `node` and its peers on `channel`; runs until the runtime stops.
 pub fn start<E, S, R>(runtime: E, node: Arc<Node>, channel: (S, R)) -> Handle<()>

@@ -9,16 +9,16 @@ use commonware_codec::DecodeExt;
 use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
 use commonware_macros::select;
 use commonware_p2p::{Address, AddressableManager, authenticated::lookup};
-use commonware_runtime::{Clock, Metrics, Quota, Runner, Spawner, Supervisor, tokio as runtime};
+use commonware_runtime::{Clock, Metrics, Runner, Spawner, Supervisor, tokio as runtime};
 use commonware_stream::{
     cups::{self, Cups},
     sake::{self, Sake},
 };
-use commonware_utils::{NZU32, NZUsize, ordered::Map};
+use commonware_utils::{NZUsize, ordered::Map};
 
 use crate::{
     Channels, Timing, ValidatorSet,
-    engine::{CHANNELS, max_message_size},
+    engine::{CHANNELS, channel_quotas, max_message_size},
 };
 
 /// The namespace of the validators' p2p handshakes.
@@ -154,8 +154,11 @@ pub fn run(
         };
         let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
         oracle.track(0, peers);
-        let quota = Quota::per_second(NZU32!(100_000));
-        let mut pairs: Vec<_> = CHANNELS.iter().map(|&channel| network.register(channel, quota)).collect();
+        let mut pairs: Vec<_> = CHANNELS
+            .iter()
+            .zip(channel_quotas())
+            .map(|(&channel, quota)| network.register(channel, quota))
+            .collect();
         let mut next = || pairs.remove(0);
         let channels = Channels {
             votes: next(),

@@ -11,7 +11,10 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
-use atelier_primitives::{Address, Hash, Height, crypto::ParallelBatchVerifier};
+use atelier_primitives::{
+    Address, Hash, Height,
+    crypto::{InvalidSignatureAt, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
+};
 use atelier_protocol::{
     Block, BlockError, ExecutedBlock, Header, SignatureCheck, SignedTx, apply_block, build_block,
 };
@@ -125,6 +128,23 @@ impl Ledger {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// [`Application::verify`], trusting the signatures of the transactions marked in `admitted`
+    /// (one flag per transaction, in the block's order): those this node admitted itself (the same
+    /// transaction with the same signature), whose signatures it checked then. A validator checks
+    /// each signature once.
+    pub fn verify_admitted(
+        &self,
+        parent: &Header,
+        block: Block,
+        admitted: Vec<bool>,
+    ) -> Result<Arc<ExecutedBlock>, LedgerError> {
+        if let Some(known) = self.lock().get(&block.header.hash()) {
+            return Ok(known.clone());
+        }
+        let verifier = SkipAdmitted { inner: &self.verifier, admitted };
+        self.execute_on(parent, |state| apply_block(state, parent, block, SignatureCheck::Verify(&verifier)))
+    }
+
     /// Runs `execute` on the post-state of `parent`, and keeps what it produced as pending.
     fn execute_on(
         &self,
@@ -150,6 +170,36 @@ impl Ledger {
         let executed = Arc::new(execute(&state)?);
         keep_pending(&mut pending, &head, executed.clone());
         Ok(executed)
+    }
+}
+
+/// Verifies the signatures of a block's transactions but those marked admitted, given in the
+/// block's order (the order in which the protocol hands over its claims).
+struct SkipAdmitted<'a> {
+    inner: &'a ParallelBatchVerifier,
+    admitted: Vec<bool>,
+}
+
+impl SignatureVerifier for SkipAdmitted<'_> {
+    fn verify_all(&self, claims: &[SignedMessage]) -> Result<(), InvalidSignatureAt> {
+        self.verify_alongside(claims, &mut || {})
+    }
+
+    fn verify_alongside(
+        &self,
+        claims: &[SignedMessage],
+        work: &mut dyn FnMut(),
+    ) -> Result<(), InvalidSignatureAt> {
+        let (positions, fresh): (Vec<usize>, Vec<SignedMessage>) = claims
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.admitted.get(*i).copied().unwrap_or(false))
+            .map(|(i, claim)| (i, *claim))
+            .unzip();
+        self.inner.verify_alongside(&fresh, work).map_err(|bad| InvalidSignatureAt {
+            index: positions.get(bad.index).copied().unwrap_or(bad.index),
+            reason: bad.reason,
+        })
     }
 }
 

@@ -101,3 +101,34 @@ fn a_fork_of_final_history_is_refused_and_a_conflicting_finality_stops_the_node(
     assert!(matches!(conflicting, Err(LedgerError::ConflictingFinality { .. })), "{conflicting:?}");
     assert_eq!(ledger.head().unwrap(), chosen.block.header);
 }
+
+#[test]
+fn a_validator_trusts_only_the_exact_signatures_it_admitted() {
+    use atelier_node::{Node, NodeConfig, Origin};
+    use atelier_protocol::{BlockError, Rejection, SignatureCheck, SignedTx, build_block};
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&dir.path().join("chain.redb")).unwrap();
+    let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+    storage.init(&state).unwrap();
+    let node = Node::new(storage, NodeConfig::new("127.0.0.1:0".parse().unwrap(), dev_address(3))).unwrap();
+    let valid = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(10));
+    assert!(node.submit_batch(vec![valid.clone()], Origin::Client)[0].is_ok());
+    // The same body (so the same hash) under a signature by another key.
+    let forged = SignedTx::new(valid.tx().clone(), dev_key(2).sign(&valid.hash()));
+    assert_eq!(forged.hash(), valid.hash());
+
+    let head = node.head();
+    let block_with = |tx: SignedTx| {
+        let snapshot = node.storage().snapshot().unwrap();
+        build_block(&snapshot, &head, head.time_ms + 1_000, dev_address(3), vec![tx], SignatureCheck::Skip)
+            .unwrap()
+            .block
+    };
+    let refused = node.verify(&head, block_with(forged));
+    let expected = Rejection::InvalidSignature(atelier_primitives::SignatureError::Invalid);
+    assert!(
+        matches!(&refused, Err(LedgerError::Block(BlockError::InvalidTx { index: 0, rejection })) if *rejection == expected),
+        "{refused:?}"
+    );
+    assert!(node.verify(&head, block_with(valid)).is_ok());
+}

@@ -14,7 +14,7 @@ use std::{
 use atelier_consensus::{
     Channels, Timing, ValidatorSet,
     application::address_of,
-    engine::{CHANNELS, max_message_size},
+    engine::{CHANNELS, channel_quotas, max_message_size},
 };
 use atelier_node::{Node, NodeConfig};
 use atelier_primitives::{Amount, Hash, Height};
@@ -24,8 +24,8 @@ use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, genesis::
 use commonware_consensus::simplex::{mocks::conflicter, scheme::ed25519::Scheme};
 use commonware_cryptography::{Sha256, Signer as _, ed25519};
 use commonware_p2p::simulated::{self, Link, Network, Oracle};
-use commonware_runtime::{Clock, Handle, Quota, Runner, Spawner, Supervisor, deterministic};
-use commonware_utils::{NZU32, NZUsize, ordered::Set};
+use commonware_runtime::{Clock, Handle, Runner, Spawner, Supervisor, deterministic};
+use commonware_utils::{NZUsize, ordered::Set};
 
 pub const FUNDS: Amount = Amount::new(1_000_000_000_000);
 /// Dev accounts funded at genesis; transfers come from these.
@@ -60,8 +60,10 @@ pub fn transfers(round: u64) -> Vec<SignedTx> {
         .collect()
 }
 
-/// A deterministic runner for `seed`, with the clock starting at the genesis time.
-pub fn runner(seed: u64) -> deterministic::Runner {
+/// A deterministic runner for `seed`, with the clock starting at the genesis time. Each turn of
+/// the executor advances the clock by `cycle`: a chain of hand-offs between tasks costs that much
+/// per step, so a fine cycle keeps the simulated time close to what the work itself takes.
+pub fn runner(seed: u64, cycle: Duration) -> deterministic::Runner {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
@@ -70,6 +72,7 @@ pub fn runner(seed: u64) -> deterministic::Runner {
     deterministic::Runner::new(
         deterministic::Config::new()
             .with_seed(seed)
+            .with_cycle(cycle)
             .with_start_time(start)
             .with_timeout(Some(Duration::from_secs(3_600))),
     )
@@ -90,6 +93,8 @@ pub struct Net {
     running: Vec<Option<Running>>,
     restarts: Vec<u32>,
     link: Link,
+    /// Consensus timing of validators started from now on.
+    pub timing: Timing,
 }
 
 impl Net {
@@ -122,6 +127,7 @@ impl Net {
             running: (0..n).map(|_| None).collect(),
             restarts: vec![0; n],
             link,
+            timing: Timing::default(),
         }
     }
 
@@ -148,9 +154,8 @@ impl Net {
         simulated::Receiver<ed25519::PublicKey>,
     > {
         let control = self.oracle.control(self.public_key(index));
-        let quota = Quota::per_second(NZU32!(100_000));
         let mut pairs = Vec::new();
-        for channel in CHANNELS {
+        for (channel, quota) in CHANNELS.into_iter().zip(channel_quotas()) {
             pairs.push(control.register(channel, quota).await.unwrap());
         }
         let mut pairs = pairs.into_iter();
@@ -189,6 +194,7 @@ impl Net {
         let validator = node.clone();
         let restart = self.restarts[index];
         self.restarts[index] += 1;
+        let timing = self.timing.clone();
         let handle = self
             .context
             .child("validator")
@@ -197,15 +203,7 @@ impl Net {
             .spawn(move |context| async move {
                 let partition = format!("validator-{index}");
                 let engine = atelier_consensus::start(
-                    context,
-                    validator,
-                    key,
-                    &set,
-                    channels,
-                    blocker,
-                    peers,
-                    &partition,
-                    &Timing::default(),
+                    context, validator, key, &set, channels, blocker, peers, &partition, &timing,
                 )
                 .await
                 .unwrap();
@@ -360,6 +358,17 @@ impl Net {
         address_of(&self.public_key(index))
     }
 
+    /// The time of the block at `height`, as its proposer stamped it.
+    pub fn block_time_ms(&self, index: usize, height: u64) -> Option<u64> {
+        let node = self.node(index)?;
+        Some(node.storage().block(Height(height)).ok()??.header.time_ms)
+    }
+
+    /// The runtime context, for its clock.
+    pub fn context(&self) -> &deterministic::Context {
+        &self.context
+    }
+
     /// A summary that must be identical for the same seed: every validator's height and root.
     pub fn fingerprint(&self) -> Vec<(Option<u64>, Option<Hash>)> {
         (0..self.len())
@@ -371,11 +380,12 @@ impl Net {
     }
 }
 
-/// Runs `scenario` on a fresh runner seeded with `seed` and returns what it returns.
+/// Runs `scenario` on a fresh runner seeded with `seed` (a 1 ms cycle) and returns what it
+/// returns.
 pub fn simulate<T: Send + 'static, F, Fut>(seed: u64, scenario: F) -> T
 where
     F: FnOnce(deterministic::Context) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = T> + Send,
 {
-    runner(seed).start(scenario)
+    runner(seed, Duration::from_millis(1)).start(scenario)
 }
