@@ -99,6 +99,22 @@ pub struct Channels<S, R> {
     pub txs: (S, R),
 }
 
+impl<S, R> Channels<S, R> {
+    /// The channels from (sender, receiver) pairs in the order of [`CHANNELS`]; `None` if there
+    /// are fewer.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (S, R)>) -> Option<Self> {
+        let mut pairs = pairs.into_iter();
+        Some(Channels {
+            votes: pairs.next()?,
+            certificates: pairs.next()?,
+            resolver: pairs.next()?,
+            backfill: pairs.next()?,
+            blocks: pairs.next()?,
+            txs: pairs.next()?,
+        })
+    }
+}
+
 /// Channel numbers, in the order of [`Channels`].
 pub const CHANNELS: [u64; 6] = [0, 1, 2, 3, 4, 5];
 

@@ -133,41 +133,24 @@ pub fn run(
             cups::Version::V1,
         );
         let all_private = config.validators.iter().all(|peer| is_private(&peer.address));
-        let p2p = if all_private {
-            lookup::Config::local(
-                handshake,
-                P2P_NAMESPACE,
-                config.p2p_listen,
-                NZUsize!(n.max(1)),
-                max_message_size(n as u32),
-                NZUsize!(4_096),
-            )
-        } else {
-            lookup::Config::recommended(
-                handshake,
-                P2P_NAMESPACE,
-                config.p2p_listen,
-                NZUsize!(n.max(1)),
-                max_message_size(n as u32),
-                NZUsize!(4_096),
-            )
-        };
+        // Loopback and private addresses (a local network) get the quick-to-connect settings.
+        let settings = if all_private { lookup::Config::local } else { lookup::Config::recommended };
+        let mut p2p = settings(
+            handshake,
+            P2P_NAMESPACE,
+            config.p2p_listen,
+            NZUsize!(n.max(1)),
+            max_message_size(n as u32),
+            NZUsize!(4_096),
+        );
+        // The validator set is fixed by genesis: one peer set, which also bounds the mailboxes.
+        p2p.tracked_peer_sets = NZUsize!(1);
         let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
         oracle.track(0, peers);
-        let mut pairs: Vec<_> = CHANNELS
-            .iter()
-            .zip(channel_quotas())
-            .map(|(&channel, quota)| network.register(channel, quota))
-            .collect();
-        let mut next = || pairs.remove(0);
-        let channels = Channels {
-            votes: next(),
-            certificates: next(),
-            resolver: next(),
-            backfill: next(),
-            blocks: next(),
-            txs: next(),
-        };
+        let channels = Channels::from_pairs(
+            CHANNELS.iter().zip(channel_quotas()).map(|(&channel, quota)| network.register(channel, quota)),
+        )
+        .ok_or_else(|| ValidatorError::Config("too few p2p channels".into()))?;
         network.start();
 
         let set = ValidatorSet { validators };

@@ -158,16 +158,7 @@ impl Net {
         for (channel, quota) in CHANNELS.into_iter().zip(channel_quotas()) {
             pairs.push(control.register(channel, quota).await.unwrap());
         }
-        let mut pairs = pairs.into_iter();
-        let mut next = || pairs.next().unwrap();
-        Channels {
-            votes: next(),
-            certificates: next(),
-            resolver: next(),
-            backfill: next(),
-            blocks: next(),
-            txs: next(),
-        }
+        Channels::from_pairs(pairs).unwrap()
     }
 
     fn database(&self, index: usize) -> PathBuf {
