@@ -1,9 +1,6 @@
 //! Blocks and their headers.
 
-use atelier_primitives::{
-    Address, Amount, Decode, DecodeError, Encode, Hash, Height, Reader, codec::encode_slice,
-    merkle::merkle_root,
-};
+use atelier_primitives::{Address, Amount, Decode, Encode, Hash, Height, merkle::merkle_root};
 use serde::{Deserialize, Serialize};
 
 use crate::tx::{ChainId, SignedTx};
@@ -12,7 +9,7 @@ use crate::tx::{ChainId, SignedTx};
 pub const MAX_TXS_PER_BLOCK: usize = 100_000;
 
 /// What a block commits to. Its hash identifies the block and is the next block's parent hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct Header {
     /// The chain.
     pub chain_id: ChainId,
@@ -44,11 +41,12 @@ impl Header {
 }
 
 /// A header and the transactions it orders.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 pub struct Block {
     /// The header.
     pub header: Header,
     /// Transactions, in execution order.
+    #[codec(max = MAX_TXS_PER_BLOCK)]
     pub txs: Vec<SignedTx>,
 }
 
@@ -63,49 +61,4 @@ impl Block {
 pub fn txs_root(txs: &[SignedTx]) -> Hash {
     let hashes: Vec<Hash> = txs.iter().map(SignedTx::hash).collect();
     merkle_root("atelier/txs", &hashes)
-}
-
-impl Encode for Header {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        self.chain_id.encode_to(out);
-        self.height.encode_to(out);
-        self.time_ms.encode_to(out);
-        self.parent_hash.encode_to(out);
-        self.proposer.encode_to(out);
-        self.txs_root.encode_to(out);
-        self.state_root.encode_to(out);
-        self.receipts_root.encode_to(out);
-        self.base_fee.encode_to(out);
-        self.gas_used.encode_to(out);
-    }
-}
-
-impl Decode for Header {
-    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Header {
-            chain_id: Decode::decode_from(r)?,
-            height: Decode::decode_from(r)?,
-            time_ms: Decode::decode_from(r)?,
-            parent_hash: Decode::decode_from(r)?,
-            proposer: Decode::decode_from(r)?,
-            txs_root: Decode::decode_from(r)?,
-            state_root: Decode::decode_from(r)?,
-            receipts_root: Decode::decode_from(r)?,
-            base_fee: Decode::decode_from(r)?,
-            gas_used: Decode::decode_from(r)?,
-        })
-    }
-}
-
-impl Encode for Block {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        self.header.encode_to(out);
-        encode_slice(&self.txs, out);
-    }
-}
-
-impl Decode for Block {
-    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Block { header: Decode::decode_from(r)?, txs: r.vec("transactions", MAX_TXS_PER_BLOCK)? })
-    }
 }

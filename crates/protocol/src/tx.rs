@@ -87,31 +87,11 @@ impl Decode for ChainId {
 }
 
 /// One instruction inside a transaction, routed to the module that owns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Msg {
     /// A bank message.
     Bank(BankMsg),
-}
-
-impl Encode for Msg {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        match self {
-            Msg::Bank(msg) => {
-                out.push(0);
-                msg.encode_to(out);
-            }
-        }
-    }
-}
-
-impl Decode for Msg {
-    fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        match reader.tag()? {
-            0 => Ok(Msg::Bank(BankMsg::decode_from(reader)?)),
-            tag => Err(DecodeError::UnknownTag { what: "message module", tag }),
-        }
-    }
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

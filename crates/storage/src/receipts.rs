@@ -1,14 +1,16 @@
 //! Stored receipts and indexed events.
 
-use atelier_primitives::{Decode, DecodeError, Encode, Hash, Height, Reader, codec::encode_slice};
+use atelier_primitives::{Decode, DecodeError, Encode, Hash, Height, Reader};
 use atelier_protocol::{Event, Receipt, block::MAX_TXS_PER_BLOCK, receipt::MAX_EVENTS_PER_RECEIPT};
 
 /// Everything a block's execution reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct BlockReceipts {
     /// One receipt per transaction, in block order.
+    #[codec(max = MAX_TXS_PER_BLOCK)]
     pub receipts: Vec<Receipt>,
     /// Events of the block's end.
+    #[codec(max = MAX_EVENTS_PER_RECEIPT)]
     pub end_block_events: Vec<Event>,
 }
 
@@ -29,22 +31,6 @@ impl BlockReceipts {
             event: event.clone(),
         });
         from_txs.chain(from_end)
-    }
-}
-
-impl Encode for BlockReceipts {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        encode_slice(&self.receipts, out);
-        encode_slice(&self.end_block_events, out);
-    }
-}
-
-impl Decode for BlockReceipts {
-    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(BlockReceipts {
-            receipts: r.vec("receipts", MAX_TXS_PER_BLOCK)?,
-            end_block_events: r.vec("end-block events", MAX_EVENTS_PER_RECEIPT)?,
-        })
     }
 }
 

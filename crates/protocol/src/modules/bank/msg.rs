@@ -1,10 +1,10 @@
 //! What an account can ask of the bank.
 
-use atelier_primitives::{Address, Amount, Decode, DecodeError, Denom, Encode, Reader};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
 use serde::{Deserialize, Serialize};
 
 /// A bank message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BankMsg {
     /// Move `amount` of `denom` from the sender to `to`.
@@ -28,43 +28,4 @@ pub enum BankMsg {
         /// How much.
         amount: Amount,
     },
-}
-
-impl Encode for BankMsg {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        match self {
-            BankMsg::Transfer { to, denom, amount } => {
-                out.push(0);
-                to.encode_to(out);
-                denom.encode_to(out);
-                amount.encode_to(out);
-            }
-            BankMsg::MintStable { to, amount } => {
-                out.push(1);
-                to.encode_to(out);
-                amount.encode_to(out);
-            }
-            BankMsg::BurnStable { amount } => {
-                out.push(2);
-                amount.encode_to(out);
-            }
-        }
-    }
-}
-
-impl Decode for BankMsg {
-    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(match r.tag()? {
-            0 => BankMsg::Transfer {
-                to: Decode::decode_from(r)?,
-                denom: Decode::decode_from(r)?,
-                amount: Decode::decode_from(r)?,
-            },
-            1 => BankMsg::MintStable { to: Decode::decode_from(r)?, amount: Decode::decode_from(r)? },
-            2 => BankMsg::BurnStable { amount: Decode::decode_from(r)? },
-            tag => {
-                return Err(DecodeError::UnknownTag { what: "bank message", tag });
-            }
-        })
-    }
 }

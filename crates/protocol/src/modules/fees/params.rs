@@ -1,6 +1,6 @@
 //! Fee market parameters, including the gas schedule.
 
-use atelier_primitives::{Amount, Decode, DecodeError, Encode, Reader};
+use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 use crate::modules::bank::BankMsg;
@@ -8,7 +8,7 @@ use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
 /// transaction uses is known before it runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GasSchedule {
     /// Every transaction: signature, nonce, fee charge.
@@ -43,7 +43,7 @@ impl GasSchedule {
 }
 
 /// Fee market parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct FeeParams {
     /// Most gas one block may use.
@@ -116,35 +116,5 @@ impl Default for FeeParams {
             min_base_fee: Amount::new(1),
             gas: GasSchedule { tx: 500, transfer: 500, mint_stable: 1_000, burn_stable: 1_000 },
         }
-    }
-}
-
-impl Encode for FeeParams {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        self.block_gas_limit.encode_to(out);
-        self.elasticity_multiplier.encode_to(out);
-        self.base_fee_change_denominator.encode_to(out);
-        self.min_base_fee.encode_to(out);
-        self.gas.tx.encode_to(out);
-        self.gas.transfer.encode_to(out);
-        self.gas.mint_stable.encode_to(out);
-        self.gas.burn_stable.encode_to(out);
-    }
-}
-
-impl Decode for FeeParams {
-    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(FeeParams {
-            block_gas_limit: Decode::decode_from(r)?,
-            elasticity_multiplier: Decode::decode_from(r)?,
-            base_fee_change_denominator: Decode::decode_from(r)?,
-            min_base_fee: Decode::decode_from(r)?,
-            gas: GasSchedule {
-                tx: Decode::decode_from(r)?,
-                transfer: Decode::decode_from(r)?,
-                mint_stable: Decode::decode_from(r)?,
-                burn_stable: Decode::decode_from(r)?,
-            },
-        })
     }
 }
