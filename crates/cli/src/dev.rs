@@ -48,6 +48,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
             burned: Vec::new(),
         },
         fees: FeesGenesis::default(),
+        registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
     })
 }
 

@@ -89,6 +89,9 @@ pub enum MsgError {
     /// A bank rule.
     #[error(transparent)]
     Bank(#[from] BankError),
+    /// A registry rule.
+    #[error(transparent)]
+    Registry(#[from] crate::modules::registry::RegistryError),
 }
 
 impl MsgError {
@@ -96,6 +99,7 @@ impl MsgError {
     pub fn code(&self) -> u32 {
         match self {
             MsgError::Bank(e) => e.code(),
+            MsgError::Registry(e) => e.code(),
         }
     }
 }
@@ -475,6 +479,8 @@ fn route(
         Msg::Bank(msg) => {
             bank::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Bank))
         }
+        Msg::Registry(msg) => crate::modules::registry::handler::handle(state, events, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Registry)),
     }
 }
 

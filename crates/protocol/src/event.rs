@@ -13,4 +13,6 @@ pub enum Event {
     Bank(BankEvent),
     /// From the fee market.
     Fees(FeeEvent),
+    /// From the registry.
+    Registry(crate::modules::registry::RegistryEvent),
 }

@@ -10,6 +10,7 @@ use crate::{
         auth::{self, AuthGenesis},
         bank::{self, BankGenesis},
         fees::{self, FeesGenesis, ParamsError},
+        registry::{self, RegistryGenesis},
     },
     tx::ChainId,
 };
@@ -33,6 +34,9 @@ pub struct Genesis {
     /// Fee market params and base fee.
     #[serde(default)]
     pub fees: FeesGenesis,
+    /// Datasets, models and royalties.
+    #[serde(default)]
+    pub registry: RegistryGenesis,
 }
 
 fn first_height() -> Height {
@@ -79,6 +83,9 @@ pub enum GenesisError {
         /// The minimum.
         min_base_fee: Amount,
     },
+    /// The registry section is inconsistent.
+    #[error("registry: {0}")]
+    Registry(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -98,7 +105,12 @@ impl Genesis {
             return Err(GenesisError::InitialHeightZero);
         }
         self.fees.validate()?;
-        Ok(Genesis { auth: self.auth.normalize()?, bank: self.bank.normalize()?, ..self })
+        Ok(Genesis {
+            auth: self.auth.normalize()?,
+            bank: self.bank.normalize()?,
+            registry: self.registry.normalize()?,
+            ..self
+        })
     }
 }
 
@@ -109,6 +121,7 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     auth::genesis::init(state, &genesis.auth);
     bank::genesis::init(state, &genesis.bank)?;
     fees::genesis::init(state, &genesis.fees);
+    registry::genesis::init(state, &genesis.registry);
     Ok(())
 }
 
@@ -121,5 +134,6 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         auth: auth::genesis::export(state)?,
         bank: bank::genesis::export(state)?,
         fees: fees::genesis::export(state)?,
+        registry: registry::genesis::export(state)?,
     })
 }

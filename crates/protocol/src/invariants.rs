@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::bank;
+use crate::modules::{bank, registry};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,5 +28,7 @@ impl std::fmt::Display for Violation {
 
 /// Every violation in `state`; empty when all invariants hold. O(state).
 pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
-    bank::invariants::conservation(state)
+    let mut violations = bank::invariants::conservation(state)?;
+    violations.extend(registry::invariants::vault(state)?);
+    Ok(violations)
 }

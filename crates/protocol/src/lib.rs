@@ -18,6 +18,29 @@ pub mod modules;
 pub mod receipt;
 pub mod rejection;
 pub(crate) mod store;
+
+/// `u128` in JSON as a decimal string (JSON numbers lose precision past 2^53), read from a string
+/// or a number.
+pub(crate) mod serde_u128 {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(crate) fn serialize<S: Serializer>(value: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Text {
+            String(String),
+            Number(u64),
+        }
+        match Text::deserialize(deserializer)? {
+            Text::String(text) => text.parse().map_err(D::Error::custom),
+            Text::Number(number) => Ok(u128::from(number)),
+        }
+    }
+}
 pub mod tx;
 
 pub use app::{ExecutedBlock, SignatureCheck, apply_block, build_block, init_chain, precheck};

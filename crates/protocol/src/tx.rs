@@ -92,6 +92,8 @@ impl Decode for ChainId {
 pub enum Msg {
     /// A bank message.
     Bank(BankMsg),
+    /// A registry message.
+    Registry(crate::modules::registry::RegistryMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

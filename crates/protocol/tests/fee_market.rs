@@ -55,7 +55,16 @@ fn small_block_chain() -> TestChain {
         elasticity_multiplier: 2,
         base_fee_change_denominator: 8,
         min_base_fee: Amount::new(100),
-        gas: GasSchedule { tx: 500, transfer: 500, mint_stable: 1_000, burn_stable: 1_000 },
+        gas: GasSchedule {
+            tx: 500,
+            transfer: 500,
+            mint_stable: 1_000,
+            burn_stable: 1_000,
+            register_dataset: 1_000,
+            per_contributor: 100,
+            register_model: 1_000,
+            claim_royalties: 1_000,
+        },
     };
     let genesis = GenesisBuilder::new()
         .fund_dev_accounts(8, Amount::new(1_000_000_000_000))

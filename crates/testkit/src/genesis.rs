@@ -38,6 +38,7 @@ impl Default for GenesisBuilder {
                     burned: Vec::new(),
                 },
                 fees: FeesGenesis::default(),
+                registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
             },
         }
     }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod bank;
 pub mod fees;
+pub mod registry;
 
 use atelier_state::StateError;
 

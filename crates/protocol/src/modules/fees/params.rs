@@ -3,7 +3,7 @@
 use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use crate::modules::bank::BankMsg;
+use crate::modules::{bank::BankMsg, registry::RegistryMsg};
 use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
@@ -19,6 +19,14 @@ pub struct GasSchedule {
     pub mint_stable: u64,
     /// `bank.burn_stable`.
     pub burn_stable: u64,
+    /// `registry.register_dataset` and `registry.add_contributors`, before their contributors.
+    pub register_dataset: u64,
+    /// Each contributor a registry message registers.
+    pub per_contributor: u64,
+    /// `registry.register_model`.
+    pub register_model: u64,
+    /// `registry.claim_royalties`.
+    pub claim_royalties: u64,
 }
 
 impl GasSchedule {
@@ -28,6 +36,14 @@ impl GasSchedule {
             Msg::Bank(BankMsg::Transfer { .. }) => self.transfer,
             Msg::Bank(BankMsg::MintStable { .. }) => self.mint_stable,
             Msg::Bank(BankMsg::BurnStable { .. }) => self.burn_stable,
+            Msg::Registry(
+                RegistryMsg::RegisterDataset { contributors, .. }
+                | RegistryMsg::AddContributors { contributors, .. },
+            ) => self
+                .register_dataset
+                .saturating_add(self.per_contributor.saturating_mul(contributors.len() as u64)),
+            Msg::Registry(RegistryMsg::RegisterModel { .. }) => self.register_model,
+            Msg::Registry(RegistryMsg::ClaimRoyalties { .. }) => self.claim_royalties,
         }
     }
 
@@ -37,8 +53,22 @@ impl GasSchedule {
         msgs.iter().fold(self.tx, |sum, msg| sum.saturating_add(self.msg(msg)))
     }
 
+    /// The largest fixed cost of a message. A message whose cost grows with its items (a long
+    /// contributor list) may exceed a block; it is then refused like any transaction too large for
+    /// a block.
     fn largest_msg(&self) -> u64 {
-        self.transfer.max(self.mint_stable).max(self.burn_stable)
+        let one_contributor = self.register_dataset.saturating_add(self.per_contributor);
+        [
+            self.transfer,
+            self.mint_stable,
+            self.burn_stable,
+            one_contributor,
+            self.register_model,
+            self.claim_royalties,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
     }
 }
 
@@ -85,6 +115,10 @@ impl FeeParams {
             ("gas.transfer", self.gas.transfer),
             ("gas.mint_stable", self.gas.mint_stable),
             ("gas.burn_stable", self.gas.burn_stable),
+            ("gas.register_dataset", self.gas.register_dataset),
+            ("gas.per_contributor", self.gas.per_contributor),
+            ("gas.register_model", self.gas.register_model),
+            ("gas.claim_royalties", self.gas.claim_royalties),
         ];
         if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
             return Err(ParamsError::Zero(name));
@@ -114,7 +148,16 @@ impl Default for FeeParams {
             elasticity_multiplier: 2,
             base_fee_change_denominator: 8,
             min_base_fee: Amount::new(1),
-            gas: GasSchedule { tx: 500, transfer: 500, mint_stable: 1_000, burn_stable: 1_000 },
+            gas: GasSchedule {
+                tx: 500,
+                transfer: 500,
+                mint_stable: 1_000,
+                burn_stable: 1_000,
+                register_dataset: 5_000,
+                per_contributor: 200,
+                register_model: 5_000,
+                claim_royalties: 1_000,
+            },
         }
     }
 }

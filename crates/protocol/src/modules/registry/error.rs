@@ -1,0 +1,142 @@
+//! Why a registry operation failed. Codes are stable: a retired code keeps its number.
+
+use atelier_primitives::{Address, Amount, Bps};
+
+use super::{DatasetId, ModelId};
+
+/// A broken registry rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryError {
+    /// No dataset has this id.
+    #[error("no dataset {dataset}")]
+    UnknownDataset {
+        /// The id named.
+        dataset: DatasetId,
+    },
+    /// No model has this id.
+    #[error("no model {model}")]
+    UnknownModel {
+        /// The id named.
+        model: ModelId,
+    },
+    /// Only the dataset's owner may add contributors.
+    #[error("{sender} does not own dataset {dataset}")]
+    NotDatasetOwner {
+        /// The dataset.
+        dataset: DatasetId,
+        /// Who tried.
+        sender: Address,
+    },
+    /// A contributor list is empty, too long, names someone twice or already registered, or
+    /// gives someone no shares.
+    #[error("invalid contributors: {reason}")]
+    InvalidContributors {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The total shares of a dataset would exceed `u128::MAX`.
+    #[error("dataset {dataset}'s shares would overflow")]
+    SharesOverflow {
+        /// The dataset.
+        dataset: DatasetId,
+    },
+    /// A license or compute class is empty, too long, or not `[a-z0-9-]` (classes).
+    #[error("invalid {field}: {reason}")]
+    InvalidText {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A model's dataset weights are not as the rules require.
+    #[error("invalid dataset weights: {reason}")]
+    InvalidWeights {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A fine-tune would be deeper than allowed.
+    #[error("lineage depth {depth} exceeds the maximum {max}")]
+    LineageTooDeep {
+        /// The depth the model would have.
+        depth: u32,
+        /// The maximum.
+        max: u32,
+    },
+    /// A lineage would reach more datasets than allowed.
+    #[error("lineage reaches {count} datasets, more than the maximum {max}")]
+    TooManyLineageDatasets {
+        /// How many it would reach.
+        count: usize,
+        /// The maximum.
+        max: u32,
+    },
+    /// A performance fee, or the sum along the lineage, exceeds its cap.
+    #[error("performance fee {} bps exceeds the cap {} bps", fee.get(), cap.get())]
+    FeeTooHigh {
+        /// The fee (or the lineage's sum).
+        fee: Bps,
+        /// The cap.
+        cap: Bps,
+    },
+    /// The fine-tune's parent serves another compute class.
+    #[error("parent model {parent} serves class {parent_class}, not {class}")]
+    ClassMismatch {
+        /// The parent.
+        parent: ModelId,
+        /// The parent's class.
+        parent_class: String,
+        /// The class asked for.
+        class: String,
+    },
+    /// There is nothing to claim.
+    #[error("{contributor} has no royalties to claim from dataset {dataset}")]
+    NothingToClaim {
+        /// The dataset.
+        dataset: DatasetId,
+        /// Who asked.
+        contributor: Address,
+    },
+    /// An accumulator or total would overflow.
+    #[error("royalty arithmetic overflowed")]
+    Overflow,
+    /// Moving the royalty funds failed.
+    #[error("moving royalties: {0}")]
+    Bank(#[from] crate::modules::bank::BankError),
+    /// More than `u64::MAX` datasets or models.
+    #[error("ids exhausted")]
+    IdsExhausted,
+    /// Paid royalties leave the vault short (a bug: caught before anything is written).
+    #[error("vault of dataset {dataset} is short: {available} available, {needed} needed")]
+    VaultShort {
+        /// The dataset.
+        dataset: DatasetId,
+        /// What the vault holds for it.
+        available: Amount,
+        /// What the claim needs.
+        needed: Amount,
+    },
+}
+
+impl RegistryError {
+    /// The stable numeric code (the registry's range is 200–299).
+    pub fn code(&self) -> u32 {
+        match self {
+            RegistryError::UnknownDataset { .. } => 201,
+            RegistryError::UnknownModel { .. } => 202,
+            RegistryError::NotDatasetOwner { .. } => 203,
+            RegistryError::InvalidContributors { .. } => 204,
+            RegistryError::SharesOverflow { .. } => 205,
+            RegistryError::InvalidText { .. } => 206,
+            RegistryError::InvalidWeights { .. } => 207,
+            RegistryError::LineageTooDeep { .. } => 208,
+            RegistryError::TooManyLineageDatasets { .. } => 209,
+            RegistryError::FeeTooHigh { .. } => 210,
+            RegistryError::ClassMismatch { .. } => 211,
+            RegistryError::NothingToClaim { .. } => 212,
+            RegistryError::Overflow => 213,
+            RegistryError::Bank(_) => 214,
+            RegistryError::IdsExhausted => 215,
+            RegistryError::VaultShort { .. } => 216,
+        }
+    }
+}

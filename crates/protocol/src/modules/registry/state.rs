@@ -1,0 +1,621 @@
+//! Registry state, and the only code that changes it.
+//!
+//! | key | value |
+//! |---|---|
+//! | `registry/params` | [`RegistryParams`](super::RegistryParams) |
+//! | `registry/next_dataset`, `registry/next_model` | `u64`: the next id |
+//! | `registry/dataset/{id:8 BE}` | [`Dataset`] |
+//! | `registry/contribution/{dataset:8 BE}{address:20}` | [`Contribution`] |
+//! | `registry/model/{id:8 BE}` | [`Model`] |
+//!
+//! Every dataset's royalties are held by the registry's module account ([`account`]).
+
+use std::fmt;
+
+use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Hash};
+use atelier_state::{StateError, StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+use super::{RegistryError, RegistryEvent, RegistryParams, math};
+use crate::{
+    event::Event,
+    modules::{Failure, bank},
+    store::{key, read, write},
+};
+
+pub(crate) const PARAMS: &[u8] = b"registry/params";
+pub(crate) const NEXT_DATASET: &[u8] = b"registry/next_dataset";
+pub(crate) const NEXT_MODEL: &[u8] = b"registry/next_model";
+pub(crate) const DATASET: &[u8] = b"registry/dataset/";
+pub(crate) const CONTRIBUTION: &[u8] = b"registry/contribution/";
+pub(crate) const MODEL: &[u8] = b"registry/model/";
+
+/// Longest license text, in bytes.
+pub const MAX_LICENSE_BYTES: usize = 256;
+/// Longest compute class name, in bytes.
+pub const MAX_CLASS_BYTES: usize = 32;
+/// Most datasets one model names itself.
+pub const MAX_MODEL_DATASETS: usize = 64;
+/// Most owners along a lineage (the deepest params allow).
+pub const MAX_LINEAGE: usize = 256;
+
+type RegistryResult<T> = Result<T, Failure<RegistryError>>;
+
+fn rule<T>(error: RegistryError) -> RegistryResult<T> {
+    Err(Failure::Rule(error))
+}
+
+/// The registry's module account: it holds every dataset's unclaimed royalties.
+pub fn account() -> Address {
+    *ACCOUNT
+}
+
+static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("registry"));
+
+macro_rules! id {
+    ($name:ident, $what:literal) => {
+        #[doc = concat!("The id of a ", $what, ", given in order of registration from 1.")]
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            Default,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+            Encode,
+            Decode,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub u64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+id!(DatasetId, "dataset");
+id!(ModelId, "model");
+
+/// A registered dataset and its royalty accumulator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    /// Its id.
+    pub id: DatasetId,
+    /// Who registered it, and may add contributors.
+    pub owner: Address,
+    /// The hash of its content.
+    pub content_hash: Hash,
+    /// Its license, as text (an SPDX id or a URL).
+    #[codec(max = MAX_LICENSE_BYTES)]
+    pub license: String,
+    /// The sum of its contributors' shares.
+    #[serde(with = "crate::serde_u128")]
+    pub total_shares: u128,
+    /// Royalties per share ever paid, scaled by [`math::SCALE`].
+    #[serde(with = "crate::serde_u128")]
+    pub acc_per_share: u128,
+    /// Royalties ever paid in.
+    pub paid_in: Amount,
+    /// Royalties ever claimed.
+    pub claimed: Amount,
+    /// How many contributors it has.
+    pub contributors: u32,
+}
+
+/// One contributor's stake in a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Contribution {
+    /// Its shares.
+    #[serde(with = "crate::serde_u128")]
+    pub shares: u128,
+    /// The accumulator when its earnings were last settled.
+    #[serde(with = "crate::serde_u128")]
+    pub settled_acc: u128,
+}
+
+impl Contribution {
+    /// What it can claim when the dataset's accumulator is `acc`.
+    pub fn claimable(&self, acc: u128) -> Result<Amount, atelier_primitives::ArithmeticError> {
+        math::earned(self.shares, acc, self.settled_acc)
+    }
+}
+
+/// A contributor and its shares, as registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct ContributorShares {
+    /// The contributor.
+    pub contributor: Address,
+    /// Its shares; positive.
+    #[serde(with = "crate::serde_u128")]
+    pub shares: u128,
+}
+
+/// A dataset and its weight in a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetWeight {
+    /// The dataset.
+    pub dataset: DatasetId,
+    /// Its weight.
+    pub weight: Bps,
+}
+
+/// An owner along a model's lineage and the performance fee its model takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct FeeShare {
+    /// The model owner.
+    pub owner: Address,
+    /// Its performance fee.
+    pub fee: Bps,
+}
+
+/// A registered model. Its lineage is fixed at registration: what a job pays its datasets and
+/// fine-tuners is read from here, never walked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Its id.
+    pub id: ModelId,
+    /// Who registered it: the fine-tuner paid its performance fee.
+    pub owner: Address,
+    /// The compute class it runs on.
+    #[codec(max = MAX_CLASS_BYTES)]
+    pub class: String,
+    /// The model it fine-tunes, if any.
+    pub parent: Option<ModelId>,
+    /// Fine-tunes above a base model (0 for a base model).
+    pub depth: u32,
+    /// The fee it takes of every job's base-fee part.
+    pub performance_fee: Bps,
+    /// The datasets it names itself.
+    #[codec(max = MAX_MODEL_DATASETS)]
+    pub datasets: Vec<DatasetWeight>,
+    /// Every dataset of its lineage with its effective weight: summing to 10 000, or empty.
+    #[codec(max = MAX_LINEAGE)]
+    pub lineage_datasets: Vec<DatasetWeight>,
+    /// It and its ancestors, nearest first, with their performance fees.
+    #[codec(max = MAX_LINEAGE)]
+    pub lineage_fees: Vec<FeeShare>,
+}
+
+impl Model {
+    /// The sum of the performance fees along its lineage.
+    pub fn lineage_fee(&self) -> Bps {
+        let total: u32 = self.lineage_fees.iter().map(|f| u32::from(f.fee.get())).sum();
+        Bps::new(total).unwrap_or(Bps::ONE)
+    }
+}
+
+fn dataset_key(id: DatasetId) -> Vec<u8> {
+    key(DATASET, &[&id.0.to_be_bytes()])
+}
+
+fn contribution_key(dataset: DatasetId, contributor: &Address) -> Vec<u8> {
+    key(CONTRIBUTION, &[&dataset.0.to_be_bytes(), contributor.as_bytes()])
+}
+
+fn model_key(id: ModelId) -> Vec<u8> {
+    key(MODEL, &[&id.0.to_be_bytes()])
+}
+
+pub(crate) fn params(state: &(impl StateRead + ?Sized)) -> Result<RegistryParams, StateError> {
+    read(state, PARAMS)?.ok_or_else(|| StateError::corrupt(PARAMS, "registry params missing"))
+}
+
+pub(crate) fn set_params(state: &mut impl StateWrite, params: &RegistryParams) {
+    write(state, PARAMS.to_vec(), params);
+}
+
+pub(crate) fn dataset(
+    state: &(impl StateRead + ?Sized),
+    id: DatasetId,
+) -> Result<Option<Dataset>, StateError> {
+    read(state, &dataset_key(id))
+}
+
+pub(crate) fn model(state: &(impl StateRead + ?Sized), id: ModelId) -> Result<Option<Model>, StateError> {
+    read(state, &model_key(id))
+}
+
+pub(crate) fn contribution(
+    state: &(impl StateRead + ?Sized),
+    dataset: DatasetId,
+    contributor: &Address,
+) -> Result<Option<Contribution>, StateError> {
+    read(state, &contribution_key(dataset, contributor))
+}
+
+pub(crate) fn next_ids(state: &(impl StateRead + ?Sized)) -> Result<(u64, u64), StateError> {
+    Ok((read(state, NEXT_DATASET)?.unwrap_or(1), read(state, NEXT_MODEL)?.unwrap_or(1)))
+}
+
+pub(crate) fn set_next_ids(state: &mut impl StateWrite, dataset: u64, model: u64) {
+    write(state, NEXT_DATASET.to_vec(), &dataset);
+    write(state, NEXT_MODEL.to_vec(), &model);
+}
+
+pub(crate) fn put_dataset(state: &mut impl StateWrite, dataset: &Dataset) {
+    write(state, dataset_key(dataset.id), dataset);
+}
+
+pub(crate) fn put_contribution(
+    state: &mut impl StateWrite,
+    dataset: DatasetId,
+    contributor: &Address,
+    contribution: &Contribution,
+) {
+    write(state, contribution_key(dataset, contributor), contribution);
+}
+
+pub(crate) fn put_model(state: &mut impl StateWrite, model: &Model) {
+    write(state, model_key(model.id), model);
+}
+
+/// Every dataset, by id. O(datasets): export, invariants.
+pub(crate) fn datasets(state: &(impl StateRead + ?Sized)) -> Result<Vec<Dataset>, StateError> {
+    Ok(crate::store::scan(state, DATASET)?.into_iter().map(|(_, d)| d).collect())
+}
+
+/// Every contribution to `dataset`, by contributor. O(contributors): export, invariants, queries.
+pub(crate) fn contributions(
+    state: &(impl StateRead + ?Sized),
+    dataset: DatasetId,
+) -> Result<Vec<(Address, Contribution)>, StateError> {
+    let prefix = key(CONTRIBUTION, &[&dataset.0.to_be_bytes()]);
+    crate::store::scan::<Contribution>(state, &prefix)?
+        .into_iter()
+        .map(|(key, contribution)| {
+            let bytes: [u8; 20] = key[prefix.len()..].try_into().map_err(|_| {
+                StateError::corrupt(&key, "contribution key is not 28 bytes after its prefix")
+            })?;
+            Ok((Address(bytes), contribution))
+        })
+        .collect()
+}
+
+/// Every model, by id. O(models): export.
+pub(crate) fn models(state: &(impl StateRead + ?Sized)) -> Result<Vec<Model>, StateError> {
+    Ok(crate::store::scan(state, MODEL)?.into_iter().map(|(_, m)| m).collect())
+}
+
+/// Checks a contributor list: non-empty, at most `max`, positive shares, nobody twice. Returns
+/// the sum of the shares.
+pub(crate) fn check_contributors(list: &[ContributorShares], max: u32) -> Result<u128, RegistryError> {
+    let invalid = |reason: String| RegistryError::InvalidContributors { reason };
+    if list.is_empty() {
+        return Err(invalid("the list is empty".into()));
+    }
+    if list.len() > max as usize {
+        return Err(invalid(format!("{} contributors, at most {max} per message", list.len())));
+    }
+    let mut seen: Vec<&Address> = list.iter().map(|c| &c.contributor).collect();
+    seen.sort_unstable();
+    if seen.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(invalid("a contributor appears twice".into()));
+    }
+    let mut total = 0u128;
+    for entry in list {
+        if entry.shares == 0 {
+            return Err(invalid(format!("{} has no shares", entry.contributor)));
+        }
+        total = total.checked_add(entry.shares).ok_or(RegistryError::Overflow)?;
+    }
+    Ok(total)
+}
+
+/// Adds `list` (already checked) to `dataset` from its current accumulator on: they earn from
+/// now on.
+pub(crate) fn add_contributors(
+    state: &mut impl StateWrite,
+    dataset: &mut Dataset,
+    list: &[ContributorShares],
+) -> RegistryResult<()> {
+    let added = check_contributors(list, u32::MAX).map_err(Failure::Rule)?;
+    for entry in list {
+        if contribution(state, dataset.id, &entry.contributor)?.is_some() {
+            return rule(RegistryError::InvalidContributors {
+                reason: format!("{} already contributes to dataset {}", entry.contributor, dataset.id),
+            });
+        }
+    }
+    let total = dataset
+        .total_shares
+        .checked_add(added)
+        .ok_or(Failure::Rule(RegistryError::SharesOverflow { dataset: dataset.id }))?;
+    let count = u32::try_from(list.len())
+        .ok()
+        .and_then(|n| dataset.contributors.checked_add(n))
+        .ok_or(Failure::Rule(RegistryError::Overflow))?;
+    // Point of no return.
+    for entry in list {
+        let contribution = Contribution { shares: entry.shares, settled_acc: dataset.acc_per_share };
+        put_contribution(state, dataset.id, &entry.contributor, &contribution);
+    }
+    dataset.total_shares = total;
+    dataset.contributors = count;
+    put_dataset(state, dataset);
+    Ok(())
+}
+
+/// The lineage a new model with `datasets` (its own, checked) and `parent` reaches: its own
+/// datasets at their weights, and its parent's lineage scaled into what its own leave of 10 000.
+/// Sums to 10 000 or is empty; entries are by dataset id.
+pub(crate) fn lineage_datasets(
+    own: &[DatasetWeight],
+    parent: Option<&Model>,
+) -> Result<Vec<DatasetWeight>, RegistryError> {
+    let invalid = |reason: String| RegistryError::InvalidWeights { reason };
+    let own_total: u32 = own.iter().map(|d| u32::from(d.weight.get())).sum();
+    let inherited = parent.map(|p| p.lineage_datasets.as_slice()).unwrap_or_default();
+    let rest =
+        10_000u32.checked_sub(own_total).ok_or_else(|| invalid(format!("weights sum to {own_total} bps")))?;
+    if inherited.is_empty() && !own.is_empty() && rest != 0 {
+        return Err(invalid(format!(
+            "weights sum to {own_total} bps; a model without inherited datasets needs 10000"
+        )));
+    }
+    let scaled: Vec<Bps> = inherited
+        .iter()
+        .map(|d| Bps::new(u32::from(d.weight.get()) * rest / 10_000).unwrap_or(Bps::ZERO))
+        .collect();
+    let mut merged: std::collections::BTreeMap<DatasetId, u32> = std::collections::BTreeMap::new();
+    for d in own {
+        *merged.entry(d.dataset).or_default() += u32::from(d.weight.get());
+    }
+    for (d, weight) in inherited.iter().zip(&scaled) {
+        *merged.entry(d.dataset).or_default() += u32::from(weight.get());
+    }
+    merged.retain(|_, weight| *weight > 0);
+    // Scaling floors: the rounding remainder goes to the first dataset, so the weights sum to
+    // 10 000 exactly.
+    let total: u32 = merged.values().sum();
+    if let Some(first) = merged.values_mut().next() {
+        *first += 10_000u32.saturating_sub(total);
+    }
+    merged
+        .into_iter()
+        .map(|(dataset, weight)| {
+            Ok(DatasetWeight { dataset, weight: Bps::new(weight).map_err(|e| invalid(e.to_string()))? })
+        })
+        .collect()
+}
+
+// Used by the compute market's settlement, and by the registry's tests until then.
+#[allow(dead_code)]
+/// Pays `amount` of `model`'s royalties from `payer`: split by its lineage's weights into each
+/// dataset's vault. O(lineage datasets), whatever the number of contributors. Returns what was
+/// paid: all of `amount`, or nothing when the lineage has no datasets.
+pub(crate) fn pay_royalties(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    payer: &Address,
+    model: &Model,
+    amount: Amount,
+) -> RegistryResult<Amount> {
+    if model.lineage_datasets.is_empty() || amount.is_zero() {
+        return Ok(Amount::ZERO);
+    }
+    let weights: Vec<Bps> = model.lineage_datasets.iter().map(|d| d.weight).collect();
+    let parts = math::split(amount, &weights);
+    let mut updated = Vec::with_capacity(parts.len());
+    for (entry, part) in model.lineage_datasets.iter().zip(parts) {
+        let mut dataset = dataset(state, entry.dataset)?.ok_or_else(|| {
+            StateError::corrupt(&dataset_key(entry.dataset), "a model names a missing dataset")
+        })?;
+        if part.is_zero() {
+            continue;
+        }
+        dataset.acc_per_share = math::accrue(dataset.acc_per_share, part, dataset.total_shares)
+            .map_err(|_| Failure::Rule(RegistryError::Overflow))?;
+        dataset.paid_in =
+            dataset.paid_in.checked_add(part).map_err(|_| Failure::Rule(RegistryError::Overflow))?;
+        updated.push((dataset, part));
+    }
+    bank::send(state, events, payer, &account(), &Denom::GDC, amount)
+        .map_err(|f| f.map_rule(RegistryError::Bank))?;
+    // Point of no return.
+    for (dataset, part) in updated {
+        put_dataset(state, &dataset);
+        events.push(Event::Registry(RegistryEvent::RoyaltiesPaid {
+            dataset: dataset.id,
+            model: model.id,
+            amount: part,
+        }));
+    }
+    Ok(amount)
+}
+
+/// Pays `contributor` everything it earned from `dataset`.
+pub(crate) fn claim(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    dataset_id: DatasetId,
+    contributor: &Address,
+) -> RegistryResult<Amount> {
+    let Some(mut dataset) = dataset(state, dataset_id)? else {
+        return rule(RegistryError::UnknownDataset { dataset: dataset_id });
+    };
+    let nothing = RegistryError::NothingToClaim { dataset: dataset_id, contributor: *contributor };
+    let Some(mut contribution) = contribution(state, dataset_id, contributor)? else {
+        return rule(nothing);
+    };
+    let amount =
+        contribution.claimable(dataset.acc_per_share).map_err(|_| Failure::Rule(RegistryError::Overflow))?;
+    if amount.is_zero() {
+        return rule(nothing);
+    }
+    let available = dataset.paid_in.saturating_sub(dataset.claimed);
+    if amount > available {
+        return rule(RegistryError::VaultShort { dataset: dataset_id, available, needed: amount });
+    }
+    bank::send(state, events, &account(), contributor, &Denom::GDC, amount)
+        .map_err(|f| f.map_rule(RegistryError::Bank))?;
+    // Point of no return.
+    contribution.settled_acc = dataset.acc_per_share;
+    put_contribution(state, dataset_id, contributor, &contribution);
+    dataset.claimed = dataset.claimed.saturating_add(amount);
+    put_dataset(state, &dataset);
+    events.push(Event::Registry(RegistryEvent::RoyaltiesClaimed {
+        dataset: dataset_id,
+        contributor: *contributor,
+        amount,
+    }));
+    Ok(amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use atelier_state::{Key, MemoryStore, Overlay, Value};
+
+    use super::*;
+    use crate::modules::registry::query;
+
+    /// Counts the reads and writes that reach the state.
+    struct Counting<'a, S: StateRead> {
+        inner: Overlay<'a, S>,
+        operations: Cell<u64>,
+    }
+
+    impl<S: StateRead> StateRead for Counting<'_, S> {
+        fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError> {
+            self.operations.set(self.operations.get() + 1);
+            self.inner.get(key)
+        }
+        fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+            self.operations.set(self.operations.get() + 1);
+            self.inner.scan_prefix(prefix)
+        }
+    }
+
+    impl<S: StateRead> StateWrite for Counting<'_, S> {
+        fn put(&mut self, key: Key, value: Value) {
+            self.operations.set(self.operations.get() + 1);
+            self.inner.put(key, value)
+        }
+        fn delete(&mut self, key: Key) {
+            self.operations.set(self.operations.get() + 1);
+            self.inner.delete(key)
+        }
+    }
+
+    const PAYER: Address = Address([7; 20]);
+
+    /// A state with one dataset of `contributors` contributors (shares 1, 2, 3, …), a model on it,
+    /// and a funded payer.
+    fn setup(contributors: u64) -> (MemoryStore, Model) {
+        let mut store = MemoryStore::new();
+        let mut state = Overlay::new(&store);
+        bank::state::init_balance(&mut state, &PAYER, &Denom::GDC, Amount::new(u128::MAX / 4));
+        bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(u128::MAX / 4), Amount::ZERO);
+        let mut dataset = Dataset {
+            id: DatasetId(1),
+            owner: PAYER,
+            content_hash: Hash::ZERO,
+            license: "MIT".into(),
+            total_shares: 0,
+            acc_per_share: 0,
+            paid_in: Amount::ZERO,
+            claimed: Amount::ZERO,
+            contributors: 0,
+        };
+        let list: Vec<ContributorShares> = (0..contributors)
+            .map(|i| ContributorShares { contributor: contributor(i), shares: u128::from(i % 5 + 1) })
+            .collect();
+        add_contributors(&mut state, &mut dataset, &list).unwrap();
+        let model = Model {
+            id: ModelId(1),
+            owner: PAYER,
+            class: "image-xl".into(),
+            parent: None,
+            depth: 0,
+            performance_fee: Bps::ZERO,
+            datasets: vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }],
+            lineage_datasets: vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }],
+            lineage_fees: Vec::new(),
+        };
+        put_model(&mut state, &model);
+        store.apply(state.into_changes()).unwrap();
+        (store, model)
+    }
+
+    fn contributor(i: u64) -> Address {
+        let mut bytes = [0u8; 20];
+        bytes[..8].copy_from_slice(&i.to_be_bytes());
+        bytes[19] = 1;
+        Address(bytes)
+    }
+
+    /// The state operations one royalty payment costs.
+    fn payment_operations(store: &MemoryStore, model: &Model) -> u64 {
+        let mut state = Counting { inner: Overlay::new(store), operations: Cell::new(0) };
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, model, Amount::new(1_000_003)).unwrap();
+        state.operations.get()
+    }
+
+    #[test]
+    fn a_payment_costs_the_same_for_one_contributor_as_for_a_hundred_thousand() {
+        let (one, model) = setup(1);
+        let (many, _) = setup(100_000);
+        assert_eq!(payment_operations(&one, &model), payment_operations(&many, &model));
+    }
+
+    #[test]
+    fn every_contributor_claims_its_share_and_claims_plus_dust_equal_what_was_paid() {
+        let contributors = 1_000;
+        let (mut store, model) = setup(contributors);
+        let payments = [1_000_003u128, 7, 999_999_999, 1];
+        for payment in payments {
+            let mut state = Overlay::new(&store);
+            pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, Amount::new(payment)).unwrap();
+            store.apply(state.into_changes()).unwrap();
+        }
+        let paid: u128 = payments.iter().sum();
+        let (_, dust) = query::owed_and_dust(&store, DatasetId(1)).unwrap().unwrap();
+        let mut claimed = 0u128;
+        for i in 0..contributors {
+            let mut state = Overlay::new(&store);
+            claimed += claim(&mut state, &mut Vec::new(), DatasetId(1), &contributor(i)).unwrap().get();
+            store.apply(state.into_changes()).unwrap();
+        }
+        assert_eq!(claimed + dust.get(), paid);
+        assert!(dust.get() <= (payments.len() as u128 + contributors as u128), "dust {dust}");
+        assert_eq!(
+            bank::state::balance(&store, &account(), &Denom::GDC).unwrap(),
+            dust,
+            "the vault keeps exactly the dust"
+        );
+        // A second claim right away finds nothing.
+        let mut state = Overlay::new(&store);
+        let again = claim(&mut state, &mut Vec::new(), DatasetId(1), &contributor(0));
+        assert!(matches!(again, Err(Failure::Rule(RegistryError::NothingToClaim { .. }))));
+    }
+
+    #[test]
+    fn a_contributor_who_joins_later_earns_only_from_then_on() {
+        let (mut store, model) = setup(1);
+        let mut state = Overlay::new(&store);
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, Amount::new(1_000)).unwrap();
+        let mut dataset = dataset(&state, DatasetId(1)).unwrap().unwrap();
+        let late = ContributorShares { contributor: contributor(99), shares: 1 };
+        add_contributors(&mut state, &mut dataset, &[late]).unwrap();
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, Amount::new(1_000)).unwrap();
+        store.apply(state.into_changes()).unwrap();
+        let early = query::stake(&store, DatasetId(1), &contributor(0)).unwrap().unwrap().claimable;
+        let late = query::stake(&store, DatasetId(1), &contributor(99)).unwrap().unwrap().claimable;
+        assert_eq!((early, late), (Amount::new(1_500), Amount::new(500)));
+    }
+}
