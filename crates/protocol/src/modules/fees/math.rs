@@ -17,10 +17,19 @@ pub fn next_base_fee(
     elasticity: u64,
     denominator: u64,
 ) -> Amount {
-    let target = match gas_limit.checked_div(elasticity) {
-        Some(target) if target > 0 && denominator > 0 => target,
-        _ => return base_fee,
-    };
+    match gas_limit.checked_div(elasticity) {
+        Some(target) => next_base_fee_for_target(base_fee, gas_used, target, denominator),
+        None => base_fee,
+    }
+}
+
+/// The EIP-1559 step toward `target` itself: what [`next_base_fee`] does once it has the target.
+/// Every market priced this way (block space, each compute class) moves by this one rule. A zero
+/// target or denominator leaves the fee unchanged.
+pub fn next_base_fee_for_target(base_fee: Amount, used: u64, target: u64, denominator: u64) -> Amount {
+    if target == 0 || denominator == 0 {
+        return base_fee;
+    }
     let step = |difference: u64| -> Amount {
         // `None` only when the quotient exceeds u128: the change then saturates.
         base_fee
@@ -28,10 +37,10 @@ pub fn next_base_fee(
             .map(|scaled| Amount::new(scaled.get() / u128::from(denominator)))
             .unwrap_or(Amount::MAX)
     };
-    match gas_used.cmp(&target) {
+    match used.cmp(&target) {
         std::cmp::Ordering::Equal => base_fee,
-        std::cmp::Ordering::Greater => base_fee.saturating_add(step(gas_used - target).max(Amount::new(1))),
-        std::cmp::Ordering::Less => base_fee.saturating_sub(step(target - gas_used)),
+        std::cmp::Ordering::Greater => base_fee.saturating_add(step(used - target).max(Amount::new(1))),
+        std::cmp::Ordering::Less => base_fee.saturating_sub(step(target - used)),
     }
 }
 
