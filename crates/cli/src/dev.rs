@@ -49,6 +49,8 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         },
         fees: FeesGenesis::default(),
         registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
+        compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
+        provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
     })
 }
 

@@ -30,7 +30,9 @@ use crate::{
     modules::{
         Failure, auth,
         bank::{self, BankError},
+        compute,
         fees::{self, FeeParams, hooks::Collected},
+        registry,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
     rejection::{BlockError, Rejection},
@@ -92,6 +94,9 @@ pub enum MsgError {
     /// A registry rule.
     #[error(transparent)]
     Registry(#[from] crate::modules::registry::RegistryError),
+    /// A compute market rule.
+    #[error(transparent)]
+    Compute(#[from] compute::ComputeError),
 }
 
 impl MsgError {
@@ -100,6 +105,7 @@ impl MsgError {
         match self {
             MsgError::Bank(e) => e.code(),
             MsgError::Registry(e) => e.code(),
+            MsgError::Compute(e) => e.code(),
         }
     }
 }
@@ -387,7 +393,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
         };
 
         let outcome =
-            match run_msgs(&self.state, &sender, &tx.tx().msgs).map_err(|e| TxStop::Block(e.into()))? {
+            match run_msgs(&self.state, env.height, &sender, &tx.tx().msgs).map_err(|e| TxStop::Block(e.into()))? {
                 Ok((changes, msg_events)) => {
                     self.state.apply(changes);
                     events.extend(msg_events);
@@ -409,6 +415,10 @@ impl<'s, S: Store> BlockRun<'s, S> {
     fn finish(mut self, store: &S) -> Result<ExecutedBlock, BlockError> {
         let mut end_block_events = Vec::new();
         let burner = bank::Burner::grant();
+        let compute_params = compute::state::params(&self.state)?;
+        let ctx = compute::Context { params: &compute_params, height: self.env.height, burner: &burner };
+        compute::hooks::end_block(&mut self.state, &mut end_block_events, &ctx, &self.env.parent_hash)
+            .map_err(invariant("compute end of block"))?;
         fees::hooks::end_block(
             &mut self.state,
             &mut end_block_events,
@@ -452,13 +462,14 @@ impl<'s, S: Store> BlockRun<'s, S> {
 #[allow(clippy::type_complexity)]
 fn run_msgs<S: StateWrite>(
     state: &S,
+    height: Height,
     sender: &Address,
     msgs: &[Msg],
 ) -> Result<Result<(ChangeSet, Vec<Event>), (u32, MsgError)>, StateError> {
     let mut overlay = Overlay::new(state);
     let mut events = Vec::new();
     for (index, msg) in msgs.iter().enumerate() {
-        match route(&mut overlay, &mut events, sender, msg) {
+        match route(&mut overlay, &mut events, height, sender, msg) {
             Ok(()) => {}
             // Bounded by MAX_MSGS_PER_TX, so the index fits.
             Err(Failure::Rule(error)) => return Ok(Err((index as u32, error))),
@@ -472,6 +483,7 @@ fn run_msgs<S: StateWrite>(
 fn route(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
+    height: Height,
     sender: &Address,
     msg: &Msg,
 ) -> Result<(), Failure<MsgError>> {
@@ -479,8 +491,15 @@ fn route(
         Msg::Bank(msg) => {
             bank::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Bank))
         }
-        Msg::Registry(msg) => crate::modules::registry::handler::handle(state, events, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Registry)),
+        Msg::Registry(msg) => {
+            registry::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Registry))
+        }
+        Msg::Compute(msg) => {
+            let params = compute::state::params(state)?;
+            let burner = bank::Burner::grant();
+            let ctx = compute::Context { params: &params, height, burner: &burner };
+            compute::handler::handle(state, events, &ctx, sender, msg).map_err(|f| f.map_rule(MsgError::Compute))
+        }
     }
 }
 

@@ -15,4 +15,8 @@ pub enum Event {
     Fees(FeeEvent),
     /// From the registry.
     Registry(crate::modules::registry::RegistryEvent),
+    /// From the compute market.
+    Compute(crate::modules::compute::ComputeEvent),
+    /// From provenance.
+    Provenance(crate::modules::provenance::ProvenanceEvent),
 }

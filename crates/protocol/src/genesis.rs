@@ -9,7 +9,9 @@ use crate::{
     modules::{
         auth::{self, AuthGenesis},
         bank::{self, BankGenesis},
+        compute::{self, ComputeGenesis},
         fees::{self, FeesGenesis, ParamsError},
+        provenance::{self, ProvenanceGenesis},
         registry::{self, RegistryGenesis},
     },
     tx::ChainId,
@@ -37,6 +39,12 @@ pub struct Genesis {
     /// Datasets, models and royalties.
     #[serde(default)]
     pub registry: RegistryGenesis,
+    /// Compute classes, providers and jobs.
+    #[serde(default)]
+    pub compute: ComputeGenesis,
+    /// Assets.
+    #[serde(default)]
+    pub provenance: ProvenanceGenesis,
 }
 
 fn first_height() -> Height {
@@ -86,6 +94,12 @@ pub enum GenesisError {
     /// The registry section is inconsistent.
     #[error("registry: {0}")]
     Registry(String),
+    /// The compute section is inconsistent.
+    #[error("compute: {0}")]
+    Compute(String),
+    /// The provenance section is inconsistent.
+    #[error("provenance: {0}")]
+    Provenance(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -105,10 +119,13 @@ impl Genesis {
             return Err(GenesisError::InitialHeightZero);
         }
         self.fees.validate()?;
+        let registry = self.registry.normalize()?;
         Ok(Genesis {
             auth: self.auth.normalize()?,
             bank: self.bank.normalize()?,
-            registry: self.registry.normalize()?,
+            compute: self.compute.normalize(registry.params.max_lineage_fee)?,
+            provenance: self.provenance.normalize()?,
+            registry,
             ..self
         })
     }
@@ -122,6 +139,8 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     bank::genesis::init(state, &genesis.bank)?;
     fees::genesis::init(state, &genesis.fees);
     registry::genesis::init(state, &genesis.registry);
+    compute::genesis::init(state, &genesis.compute);
+    provenance::genesis::init(state, &genesis.provenance);
     Ok(())
 }
 
@@ -135,5 +154,7 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         bank: bank::genesis::export(state)?,
         fees: fees::genesis::export(state)?,
         registry: registry::genesis::export(state)?,
+        compute: compute::genesis::export(state)?,
+        provenance: provenance::genesis::export(state)?,
     })
 }

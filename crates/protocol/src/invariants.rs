@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{bank, registry};
+use crate::modules::{bank, compute, registry};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,5 +30,6 @@ impl std::fmt::Display for Violation {
 pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let mut violations = bank::invariants::conservation(state)?;
     violations.extend(registry::invariants::vault(state)?);
+    violations.extend(compute::invariants::books(state)?);
     Ok(violations)
 }

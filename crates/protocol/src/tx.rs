@@ -94,6 +94,8 @@ pub enum Msg {
     Bank(BankMsg),
     /// A registry message.
     Registry(crate::modules::registry::RegistryMsg),
+    /// A compute market message.
+    Compute(crate::modules::compute::ComputeMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -64,6 +64,10 @@ fn small_block_chain() -> TestChain {
             per_contributor: 100,
             register_model: 1_000,
             claim_royalties: 1_000,
+            provider: 1_000,
+            submit_job: 1_000,
+            job_update: 1_000,
+            dispute: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

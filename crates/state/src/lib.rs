@@ -54,9 +54,16 @@ pub trait StateRead {
     /// The value under `key`, if any.
     fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError>;
 
+    /// The first `limit` entries whose key starts with `prefix`, in key order. The work is
+    /// bounded by `limit` (and, over an overlay, by its buffered writes): per-block queues read
+    /// their heads with it.
+    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError>;
+
     /// Every entry whose key starts with `prefix`, in key order. Unbounded: for invariants,
     /// export and paged queries, never for per-transaction work.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+        self.scan_prefix_limited(prefix, usize::MAX)
+    }
 }
 
 /// Write access to state.

@@ -86,11 +86,12 @@ impl StateRead for MemoryStore {
         Ok(self.entries.get(key).cloned())
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
         Ok(self
             .keys
             .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
             .take_while(|k| k.starts_with(prefix))
+            .take(limit)
             .filter_map(|k| self.entries.get(k).map(|v| (k.clone(), v.clone())))
             .collect())
     }

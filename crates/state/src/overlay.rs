@@ -46,16 +46,20 @@ impl<S: StateRead + ?Sized> StateRead for Overlay<'_, S> {
         }
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+    /// Reads `limit` plus the number of buffered deletions under `prefix` from the base: at most
+    /// that many base entries are hidden, so the first `limit` of the merged view are among them.
+    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+        let writes: Vec<(&Key, Option<&Value>)> = self.writes.with_prefix(prefix).collect();
+        let deletions = writes.iter().filter(|(_, write)| write.is_none()).count();
         let mut merged: std::collections::BTreeMap<Key, Value> =
-            self.base.scan_prefix(prefix)?.into_iter().collect();
-        for (key, write) in self.writes.with_prefix(prefix) {
+            self.base.scan_prefix_limited(prefix, limit.saturating_add(deletions))?.into_iter().collect();
+        for (key, write) in writes {
             match write {
                 Some(value) => merged.insert(key.clone(), value.clone()),
                 None => merged.remove(key),
             };
         }
-        Ok(merged.into_iter().collect())
+        Ok(merged.into_iter().take(limit).collect())
     }
 }
 

@@ -75,6 +75,24 @@ proptest! {
         store.apply(kept).unwrap();
         prop_assert_eq!(store.scan_prefix(&[]).unwrap(), seen);
     }
+
+    #[test]
+    fn a_limited_scan_of_an_overlay_is_the_head_of_the_full_scan(
+        base in prop::collection::vec((0u8..32, 0u8..4), 0..24),
+        block in prop::collection::vec((0u8..32, prop::option::of(0u8..4)), 0..24),
+        limit in 0usize..12,
+    ) {
+        let mut store = MemoryStore::new();
+        let base: Vec<(u8, Option<u8>)> = base.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        store.apply(changes(&base)).unwrap();
+        let mut overlay = Overlay::new(&store);
+        for (key, value) in &block {
+            match value { Some(v) => overlay.put(vec![*key], vec![*v]), None => overlay.delete(vec![*key]) }
+        }
+        let full = overlay.scan_prefix(&[]).unwrap();
+        let head: Vec<_> = full.into_iter().take(limit).collect();
+        prop_assert_eq!(overlay.scan_prefix_limited(&[], limit).unwrap(), head);
+    }
 }
 
 #[test]

@@ -39,6 +39,8 @@ impl Default for GenesisBuilder {
                 },
                 fees: FeesGenesis::default(),
                 registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
+                compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
+                provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
             },
         }
     }
@@ -72,6 +74,12 @@ impl GenesisBuilder {
     /// Replaces the fee market section.
     pub fn fees(mut self, fees: FeesGenesis) -> Self {
         self.genesis.fees = fees;
+        self
+    }
+
+    /// Changes the compute market's params.
+    pub fn compute_params(mut self, change: impl FnOnce(&mut atelier_protocol::modules::compute::ComputeParams)) -> Self {
+        change(&mut self.genesis.compute.params);
         self
     }
 

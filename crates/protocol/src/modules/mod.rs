@@ -4,7 +4,9 @@
 
 pub mod auth;
 pub mod bank;
+pub mod compute;
 pub mod fees;
+pub mod provenance;
 pub mod registry;
 
 use atelier_state::StateError;

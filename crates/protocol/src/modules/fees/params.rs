@@ -3,7 +3,7 @@
 use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use crate::modules::{bank::BankMsg, registry::RegistryMsg};
+use crate::modules::{bank::BankMsg, compute::ComputeMsg, registry::RegistryMsg};
 use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
@@ -27,6 +27,16 @@ pub struct GasSchedule {
     pub register_model: u64,
     /// `registry.claim_royalties`.
     pub claim_royalties: u64,
+    /// `compute.register_provider`, `compute.update_provider`, `compute.deregister_provider` and
+    /// `compute.withdraw_bond`.
+    pub provider: u64,
+    /// `compute.submit_job`: the job's whole life, its admission and settlement at block ends
+    /// included.
+    pub submit_job: u64,
+    /// `compute.cancel_job` and `compute.submit_result`.
+    pub job_update: u64,
+    /// `compute.challenge_result` and `compute.claim_output` (which may resolve the dispute).
+    pub dispute: u64,
 }
 
 impl GasSchedule {
@@ -44,6 +54,15 @@ impl GasSchedule {
                 .saturating_add(self.per_contributor.saturating_mul(contributors.len() as u64)),
             Msg::Registry(RegistryMsg::RegisterModel { .. }) => self.register_model,
             Msg::Registry(RegistryMsg::ClaimRoyalties { .. }) => self.claim_royalties,
+            Msg::Compute(
+                ComputeMsg::RegisterProvider { .. }
+                | ComputeMsg::UpdateProvider { .. }
+                | ComputeMsg::DeregisterProvider
+                | ComputeMsg::WithdrawBond,
+            ) => self.provider,
+            Msg::Compute(ComputeMsg::SubmitJob { .. }) => self.submit_job,
+            Msg::Compute(ComputeMsg::CancelJob { .. } | ComputeMsg::SubmitResult { .. }) => self.job_update,
+            Msg::Compute(ComputeMsg::ChallengeResult { .. } | ComputeMsg::ClaimOutput { .. }) => self.dispute,
         }
     }
 
@@ -65,6 +84,10 @@ impl GasSchedule {
             one_contributor,
             self.register_model,
             self.claim_royalties,
+            self.provider,
+            self.submit_job,
+            self.job_update,
+            self.dispute,
         ]
         .into_iter()
         .max()
@@ -119,6 +142,10 @@ impl FeeParams {
             ("gas.per_contributor", self.gas.per_contributor),
             ("gas.register_model", self.gas.register_model),
             ("gas.claim_royalties", self.gas.claim_royalties),
+            ("gas.provider", self.gas.provider),
+            ("gas.submit_job", self.gas.submit_job),
+            ("gas.job_update", self.gas.job_update),
+            ("gas.dispute", self.gas.dispute),
         ];
         if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
             return Err(ParamsError::Zero(name));
@@ -157,6 +184,10 @@ impl Default for FeeParams {
                 per_contributor: 200,
                 register_model: 5_000,
                 claim_royalties: 1_000,
+                provider: 2_000,
+                submit_job: 2_000,
+                job_update: 1_000,
+                dispute: 5_000,
             },
         }
     }

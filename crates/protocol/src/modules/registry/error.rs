@@ -105,6 +105,12 @@ pub enum RegistryError {
     /// More than `u64::MAX` datasets or models.
     #[error("ids exhausted")]
     IdsExhausted,
+    /// The compute market has no class of this name.
+    #[error("no compute class {class:?}")]
+    UnknownClass {
+        /// The name given.
+        class: String,
+    },
     /// Paid royalties leave the vault short (a bug: caught before anything is written).
     #[error("vault of dataset {dataset} is short: {available} available, {needed} needed")]
     VaultShort {
@@ -137,6 +143,7 @@ impl RegistryError {
             RegistryError::Bank(_) => 214,
             RegistryError::IdsExhausted => 215,
             RegistryError::VaultShort { .. } => 216,
+            RegistryError::UnknownClass { .. } => 217,
         }
     }
 }

@@ -108,6 +108,9 @@ fn register_model(
     check_text("class", class, state::MAX_CLASS_BYTES, |c| {
         c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
     })?;
+    if crate::modules::compute::state::params(state)?.class(class).is_none() {
+        return rule(RegistryError::UnknownClass { class: class.to_string() });
+    }
     let params = state::params(state)?;
     if performance_fee > params.max_performance_fee {
         return rule(RegistryError::FeeTooHigh { fee: performance_fee, cap: params.max_performance_fee });

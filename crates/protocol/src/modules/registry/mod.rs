@@ -21,6 +21,4 @@ pub use state::{
     Contribution, ContributorShares, Dataset, DatasetId, DatasetWeight, FeeShare, MAX_CLASS_BYTES,
     MAX_LICENSE_BYTES, MAX_LINEAGE, MAX_MODEL_DATASETS, Model, ModelId, account,
 };
-// The compute market's settlement pays dataset royalties through it.
-#[allow(unused_imports)]
 pub(crate) use state::pay_royalties;

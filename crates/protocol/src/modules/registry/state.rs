@@ -392,8 +392,6 @@ pub(crate) fn lineage_datasets(
         .collect()
 }
 
-// Used by the compute market's settlement, and by the registry's tests until then.
-#[allow(dead_code)]
 /// Pays `amount` of `model`'s royalties from `payer`: split by its lineage's weights into each
 /// dataset's vault. O(lineage datasets), whatever the number of contributors. Returns what was
 /// paid: all of `amount`, or nothing when the lineage has no datasets.
@@ -495,9 +493,9 @@ mod tests {
             self.operations.set(self.operations.get() + 1);
             self.inner.get(key)
         }
-        fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+        fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
             self.operations.set(self.operations.get() + 1);
-            self.inner.scan_prefix(prefix)
+            self.inner.scan_prefix_limited(prefix, limit)
         }
     }
 

@@ -1,0 +1,55 @@
+//! provenance genesis: the assets and the next id.
+
+use atelier_state::{StateError, StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+use super::{Asset, state};
+use crate::genesis::GenesisError;
+
+/// The provenance part of genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenanceGenesis {
+    /// Assets, by id.
+    #[serde(default)]
+    pub assets: Vec<Asset>,
+    /// The id the next asset gets (after every id above).
+    #[serde(default = "first_id")]
+    pub next_asset: u64,
+}
+
+fn first_id() -> u64 {
+    1
+}
+
+impl Default for ProvenanceGenesis {
+    fn default() -> Self {
+        ProvenanceGenesis { assets: Vec::new(), next_asset: 1 }
+    }
+}
+
+impl ProvenanceGenesis {
+    /// Checks the section and sorts it canonically.
+    pub fn normalize(mut self) -> Result<ProvenanceGenesis, GenesisError> {
+        let invalid = |reason: String| GenesisError::Provenance(reason);
+        self.assets.sort_by_key(|a| a.id);
+        if self.assets.windows(2).any(|w| w[0].id == w[1].id) {
+            return Err(invalid("an asset id appears twice".into()));
+        }
+        if let Some(asset) = self.assets.iter().find(|a| a.id.0 == 0 || a.id.0 >= self.next_asset) {
+            return Err(invalid(format!("asset {} is not between 1 and next_asset", asset.id)));
+        }
+        Ok(self)
+    }
+}
+
+pub(crate) fn init(state: &mut impl StateWrite, genesis: &ProvenanceGenesis) {
+    state::set_next_asset(state, genesis.next_asset);
+    for asset in &genesis.assets {
+        state::put_asset(state, asset);
+    }
+}
+
+pub(crate) fn export(state: &impl StateRead) -> Result<ProvenanceGenesis, StateError> {
+    Ok(ProvenanceGenesis { assets: state::assets(state)?, next_asset: state::next_asset(state)? })
+}
