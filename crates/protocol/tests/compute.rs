@@ -45,6 +45,8 @@ fn hash(text: &str) -> Hash {
 
 struct Market {
     chain: TestChain,
+    /// Transaction fees each test account paid.
+    fees: std::collections::BTreeMap<u64, u128>,
 }
 
 impl Market {
@@ -57,7 +59,7 @@ impl Market {
     fn with(params: impl FnOnce(&mut ComputeParams), genesis: impl FnOnce(&mut Genesis)) -> Market {
         let mut built = GenesisBuilder::new().fund_dev_accounts(100, Amount::new(FUNDS)).compute_params(params).build();
         genesis(&mut built);
-        let mut market = Market { chain: TestChain::new(built) };
+        let mut market = Market { chain: TestChain::new(built), fees: Default::default() };
         let contributors =
             CONTRIBUTORS.iter().map(|&(i, shares)| ContributorShares { contributor: dev_address(i), shares }).collect();
         market.registry(DATA_OWNER, RegistryMsg::RegisterDataset {
@@ -90,6 +92,7 @@ impl Market {
     fn block(&mut self, msgs: Vec<(u64, Msg)>) -> ExecutedBlock {
         let factory = self.chain.factory();
         let mut nonces = std::collections::BTreeMap::new();
+        let senders: Vec<u64> = msgs.iter().map(|(sender, _)| *sender).collect();
         let txs = msgs
             .into_iter()
             .map(|(sender, msg)| {
@@ -102,7 +105,14 @@ impl Market {
         let count = txs.len();
         let executed = self.chain.produce(txs);
         assert_eq!(executed.receipts.len(), count, "skipped: {:?}", executed.skipped);
+        for (sender, receipt) in senders.iter().zip(&executed.receipts) {
+            *self.fees.entry(*sender).or_default() += receipt.fee.get();
+        }
         executed
+    }
+
+    fn fees_paid(&self, who: u64) -> u128 {
+        self.fees.get(&who).copied().unwrap_or(0)
     }
 
     fn run(&mut self, sender: u64, msg: ComputeMsg) -> (TxOutcome, ExecutedBlock) {
@@ -116,20 +126,16 @@ impl Market {
         executed
     }
 
-    /// Runs `msg`, expects `code`, and checks that the market, the registry and the assets did
-    /// not change (the block's end still runs: nothing else is due in these tests).
+    /// Runs `msg`, expects `code`, and checks that the market, the registry and the assets are
+    /// as an empty block would have left them.
     fn fails(&mut self, sender: u64, msg: ComputeMsg, code: u32) {
-        let before = self.sections();
+        let mut without = self.chain.clone();
+        without.produce(Vec::new());
         match self.run(sender, msg.clone()).0 {
             TxOutcome::Failed { code: got, reason, .. } => assert_eq!(got, code, "{msg:?}: {reason}"),
             TxOutcome::Applied => panic!("{msg:?} applied; expected failure {code}"),
         }
-        assert_eq!(self.sections(), before, "a failed {msg:?} changed state");
-    }
-
-    fn sections(&self) -> String {
-        let genesis = atelier_protocol::genesis::export(&self.chain.store, &self.chain.head).unwrap();
-        serde_json::to_string(&(genesis.compute, genesis.registry, genesis.provenance)).unwrap()
+        assert_eq!(sections(&self.chain), sections(&without), "a failed {msg:?} changed state");
     }
 
     fn idle(&mut self, blocks: u64) -> Vec<ExecutedBlock> {
@@ -151,6 +157,11 @@ impl Market {
     fn height(&self) -> u64 {
         self.chain.head.height.0
     }
+}
+
+fn sections(chain: &TestChain) -> String {
+    let genesis = atelier_protocol::genesis::export(&chain.store, &chain.head).unwrap();
+    serde_json::to_string(&(genesis.compute, genesis.registry, genesis.provenance)).unwrap()
 }
 
 fn register(bond: u128, capacities: &[(&str, u64)]) -> ComputeMsg {
@@ -235,4 +246,317 @@ fn a_job_is_escrowed_admitted_answered_and_settled_through_the_waterfall() {
     let minted = provenance::query::asset(&market.chain.store, asset).unwrap().unwrap();
     assert_eq!((minted.owner, minted.model, minted.job, minted.output_hash), (dev_address(ALICE), IMAGE_MODEL, JobId(1), hash("fox.png")));
     assert_eq!(settled.asset, Some(asset));
+}
+
+/// Registers the other two image providers.
+fn four_providers(market: &mut Market) {
+    for provider in &PROVIDERS[2..] {
+        market.ok(*provider, register(BOND, &[("image-xl", 1_000)]));
+    }
+}
+
+#[test]
+fn a_provider_registers_updates_deregisters_and_withdraws_its_bond_after_unbonding() {
+    let mut market = Market::with(|p| p.unbonding_blocks = 3, |_| {});
+    assert_eq!(market.class("image-xl").capacity, 2_000);
+    let before = market.balance(12);
+    let fee = market.ok(12, register(BOND, &[("image-xl", 500), ("text-small", 50)])).receipts[0].fee.get();
+    assert_eq!(before - market.balance(12), BOND + fee);
+    assert_eq!((market.class("image-xl").capacity, market.class("text-small").capacity), (2_500, 50));
+    let update = ComputeMsg::UpdateProvider {
+        endpoint: String::new(),
+        capacities: vec![ClassCapacity { class: "text-small".into(), units: 80 }],
+        add_bond: Amount::new(5),
+    };
+    market.ok(12, update);
+    let provider = query::provider(&market.chain.store, &dev_address(12)).unwrap().unwrap();
+    assert_eq!((provider.bond, provider.endpoint.as_str()), (Amount::new(BOND + 5), "https://gpu.example"));
+    assert_eq!((market.class("image-xl").capacity, market.class("text-small").capacity), (2_000, 80));
+    market.ok(12, ComputeMsg::DeregisterProvider);
+    assert_eq!(market.class("text-small").capacity, 0);
+    let until = market.height() + 3;
+    assert_eq!(
+        query::provider(&market.chain.store, &dev_address(12)).unwrap().unwrap().status,
+        ProviderStatus::Unbonding { until: atelier_primitives::Height(until) }
+    );
+    market.fails(12, ComputeMsg::WithdrawBond, 310);
+    market.idle(1);
+    let before = market.balance(12);
+    let fee = market.ok(12, ComputeMsg::WithdrawBond).receipts[0].fee.get();
+    assert_eq!(market.balance(12) - before + fee, BOND + 5);
+    assert_eq!(query::provider(&market.chain.store, &dev_address(12)).unwrap(), None);
+}
+
+#[test]
+fn each_provider_message_fails_with_its_code_and_changes_nothing() {
+    let mut market = Market::with(|p| p.unbonding_blocks = 2, |_| {});
+    market.fails(12, register(BOND, &[("no-such-class", 1)]), 301);
+    let no_endpoint = ComputeMsg::RegisterProvider {
+        bond: Amount::new(BOND),
+        endpoint: String::new(),
+        capacities: vec![ClassCapacity { class: "image-xl".into(), units: 1 }],
+    };
+    market.fails(12, no_endpoint, 302);
+    market.fails(12, register(BOND - 1, &[("image-xl", 1)]), 303);
+    market.fails(10, register(BOND, &[("image-xl", 1)]), 304);
+    market.fails(12, ComputeMsg::DeregisterProvider, 305);
+    market.fails(12, register(BOND, &[]), 306);
+    market.fails(12, register(BOND, &[("image-xl", 1), ("image-xl", 2)]), 306);
+    market.fails(12, register(BOND, &[("image-xl", 0)]), 306);
+    market.fails(12, register(FUNDS * 2, &[("image-xl", 1)]), 327);
+    let overflow = ComputeMsg::UpdateProvider { endpoint: String::new(), capacities: Vec::new(), add_bond: Amount::MAX };
+    market.fails(10, overflow, 326);
+    market.fails(10, ComputeMsg::WithdrawBond, 309);
+    // Provider 10 takes a job, deregisters, and cannot leave while the job is open.
+    market.ok(ALICE, job(IMAGE_MODEL, 1_000, 1_000, 0));
+    market.ok(ALICE, job(IMAGE_MODEL, 1_000, 1_000, 0));
+    assert!(market.job(1).provider != market.job(2).provider, "each provider has room for one");
+    market.ok(10, ComputeMsg::DeregisterProvider);
+    let keep = ComputeMsg::UpdateProvider { endpoint: String::new(), capacities: Vec::new(), add_bond: Amount::ZERO };
+    market.fails(10, keep, 308);
+    market.fails(10, ComputeMsg::DeregisterProvider, 308);
+    market.idle(2);
+    market.fails(10, ComputeMsg::WithdrawBond, 311);
+}
+
+#[test]
+fn a_class_takes_no_more_providers_than_its_limit() {
+    let mut market = Market::with(|p| p.max_providers_per_class = 2, |_| {});
+    market.fails(12, register(BOND, &[("image-xl", 1)]), 307);
+    market.ok(12, register(BOND, &[("text-small", 1)]));
+}
+
+#[test]
+fn each_job_message_fails_with_its_code_and_changes_nothing() {
+    let mut market = Market::with(|p| p.max_queued_per_class = 2, |_| {});
+    four_providers(&mut market);
+    market.fails(ALICE, job(ModelId(99), 1, 1_000, 0), 312);
+    market.fails(ALICE, job(IMAGE_MODEL, 0, 1_000, 0), 313);
+    market.fails(ALICE, job(IMAGE_MODEL, 1_000_001, 1_000, 0), 313);
+    market.fails(ALICE, job(IMAGE_MODEL, 1, 1_000, 1_001), 314);
+    market.fails(ALICE, job(IMAGE_MODEL, 1, 999, 0), 315);
+    market.fails(ALICE, job(IMAGE_MODEL, 2, u128::MAX, 0), 326);
+    market.fails(ALICE, job(IMAGE_MODEL, 1, FUNDS, 0), 327);
+    // text-small has no providers: its jobs wait.
+    market.ok(ALICE, job(TEXT_MODEL, 1, 10, 0));
+    market.ok(ALICE, job(TEXT_MODEL, 1, 10, 0));
+    market.fails(ALICE, job(TEXT_MODEL, 1, 10, 0), 316);
+    market.fails(ALICE, ComputeMsg::CancelJob { job: JobId(99) }, 317);
+    market.fails(BOB, ComputeMsg::CancelJob { job: JobId(1) }, 318);
+    market.ok(ALICE, job(IMAGE_MODEL, 10, 1_000, 0));
+    let assigned = provider_index(market.job(3).provider.unwrap());
+    let other = *PROVIDERS.iter().find(|&&p| p != assigned).unwrap();
+    market.fails(ALICE, ComputeMsg::CancelJob { job: JobId(3) }, 320);
+    market.fails(other, result(3, "out"), 319);
+    market.fails(other, ComputeMsg::ChallengeResult { job: JobId(3), output_hash: hash("x") }, 320);
+    market.ok(assigned, result(3, "out"));
+    market.fails(assigned, result(3, "again"), 320);
+    market.fails(other, ComputeMsg::ChallengeResult { job: JobId(3), output_hash: hash("out") }, 322);
+    market.fails(ALICE, ComputeMsg::ChallengeResult { job: JobId(3), output_hash: hash("x") }, 323);
+    market.fails(assigned, ComputeMsg::ChallengeResult { job: JobId(3), output_hash: hash("x") }, 323);
+    market.fails(other, ComputeMsg::ClaimOutput { job: JobId(3), output_hash: hash("x") }, 320);
+    market.ok(other, ComputeMsg::ChallengeResult { job: JobId(3), output_hash: hash("x") });
+    market.fails(other, ComputeMsg::ClaimOutput { job: JobId(3), output_hash: hash("x") }, 323);
+    let third = *PROVIDERS.iter().find(|&&p| p != assigned && p != other).unwrap();
+    market.ok(third, ComputeMsg::ClaimOutput { job: JobId(3), output_hash: hash("y") });
+    market.fails(third, ComputeMsg::ClaimOutput { job: JobId(3), output_hash: hash("y") }, 324);
+    // A job that is not deterministic cannot be challenged.
+    let mut creative = job(IMAGE_MODEL, 10, 1_000, 0);
+    if let ComputeMsg::SubmitJob { deterministic, .. } = &mut creative {
+        *deterministic = false;
+    }
+    market.ok(ALICE, creative);
+    let assigned = provider_index(market.job(4).provider.unwrap());
+    let other = *PROVIDERS.iter().find(|&&p| p != assigned).unwrap();
+    market.ok(assigned, result(4, "out"));
+    market.fails(other, ComputeMsg::ChallengeResult { job: JobId(4), output_hash: hash("x") }, 321);
+}
+
+#[test]
+fn a_dispute_holds_at_most_sixty_four_claims() {
+    let mut market = Market::new();
+    let verifiers: Vec<u64> = (34..100).collect();
+    market.block(verifiers.iter().map(|&v| (v, Msg::Compute(register(BOND, &[("image-xl", 1)])))).collect());
+    market.ok(ALICE, job(IMAGE_MODEL, 10, 1_000, 0));
+    let assigned = provider_index(market.job(1).provider.unwrap());
+    market.ok(assigned, result(1, "out"));
+    market.ok(verifiers[0], ComputeMsg::ChallengeResult { job: JobId(1), output_hash: hash("claim 0") });
+    let claims = verifiers[1..64]
+        .iter()
+        .map(|&v| (v, Msg::Compute(ComputeMsg::ClaimOutput { job: JobId(1), output_hash: hash(&format!("claim {v}")) })))
+        .collect();
+    market.block(claims);
+    assert_eq!(market.job(1).dispute.unwrap().claims.len(), 64);
+    market.fails(verifiers[64], ComputeMsg::ClaimOutput { job: JobId(1), output_hash: hash("late") }, 325);
+}
+
+#[test]
+fn job_ids_that_would_run_out_are_refused() {
+    let mut market = Market::with(|_| {}, |g| g.compute.next_job = u64::MAX);
+    market.fails(ALICE, job(IMAGE_MODEL, 1, 1_000, 0), 328);
+}
+
+#[test]
+fn demand_above_capacity_admits_the_highest_tips_first_at_base_plus_capped_tip() {
+    let mut market = Market::new();
+    // 30 jobs of 100 units against 2 000 units of capacity, tips 1..=30, fee cap 1 020.
+    let jobs = (1..=30u128).map(|tip| (ALICE, Msg::Compute(job(IMAGE_MODEL, 100, 1_020, tip)))).collect();
+    market.block(jobs);
+    for id in 1..=30u64 {
+        let job = market.job(id);
+        let tip = u128::from(id);
+        if tip > 10 {
+            assert_eq!(job.status, JobStatus::Admitted, "tip {tip}");
+            assert_eq!(job.held, Amount::new(100 * (1_000 + tip.min(20))), "base plus the capped tip");
+        } else {
+            assert_eq!((job.status, job.held), (JobStatus::Queued, Amount::new(100 * 1_020)), "tip {tip}");
+        }
+    }
+    // Full capacity against a target of half: the fee rises by an eighth.
+    assert_eq!(market.class("image-xl").base_fee, Amount::new(1_125));
+    // The waiting jobs' cap is below the new fee: they wait while it decays back to the minimum.
+    market.idle(1);
+    assert_eq!(market.job(1).status, JobStatus::Queued);
+    assert_eq!(market.class("image-xl").base_fee, Amount::new(1_000));
+    market.idle(1);
+    assert!((1..=10).all(|id| market.job(id).status == JobStatus::Admitted));
+}
+
+#[test]
+fn ties_in_tip_are_admitted_by_age_then_by_id() {
+    let mut market = Market::new();
+    market.ok(ALICE, job(TEXT_MODEL, 60, 20, 5));
+    market.block(vec![(BOB, Msg::Compute(job(TEXT_MODEL, 60, 20, 5))), (ALICE, Msg::Compute(job(TEXT_MODEL, 60, 20, 5)))]);
+    // text-small gets room for one job a block: the oldest job first, then the lowest id.
+    market.ok(12, register(BOND, &[("text-small", 60)]));
+    assert_eq!(market.job(1).status, JobStatus::Admitted);
+    market.idle(1);
+    assert_eq!((market.job(2).status, market.job(3).status), (JobStatus::Admitted, JobStatus::Queued));
+}
+
+#[test]
+fn a_hot_class_raises_only_its_own_base_fee_and_an_idle_class_decays() {
+    let mut market = Market::new();
+    market.ok(12, register(BOND, &[("text-small", 100)]));
+    market.block((0..20).map(|_| (ALICE, Msg::Compute(job(IMAGE_MODEL, 100, 2_000, 0)))).collect());
+    assert_eq!((market.class("image-xl").base_fee, market.class("text-small").base_fee), (Amount::new(1_125), Amount::new(10)));
+    market.ok(BOB, job(TEXT_MODEL, 100, 20, 0));
+    assert_eq!(market.class("text-small").base_fee, Amount::new(11));
+    assert_eq!(market.class("image-xl").base_fee, Amount::new(1_000), "idle: 1 125 - 1 125/8, floored at the minimum");
+    market.idle(1);
+    assert_eq!(market.class("text-small").base_fee, Amount::new(10));
+}
+
+/// A market of four image providers with a job of Alice's answered with `output`; returns the
+/// assigned provider and the three others.
+fn answered(market: &mut Market, output: &str) -> (u64, Vec<u64>) {
+    four_providers(market);
+    market.ok(ALICE, job(IMAGE_MODEL, 100, 2_000, 300));
+    let assigned = provider_index(market.job(1).provider.unwrap());
+    market.ok(assigned, result(1, output));
+    (assigned, PROVIDERS.iter().copied().filter(|&p| p != assigned).collect())
+}
+
+fn bond(market: &Market, who: u64) -> u128 {
+    query::provider(&market.chain.store, &dev_address(who)).unwrap().unwrap().bond.get()
+}
+
+fn claim(job: u64, output: &str) -> Msg {
+    Msg::Compute(ComputeMsg::ClaimOutput { job: JobId(job), output_hash: hash(output) })
+}
+
+#[test]
+fn a_wrong_result_challenged_by_verifiers_costs_the_provider_its_bond_and_refunds_the_requester() {
+    let mut market = Market::new();
+    let alice_before = market.balance(ALICE);
+    let (cheat, verifiers) = answered(&mut market, "wrong.png");
+    let challenger_before = market.balance(verifiers[0]);
+    let fee = market
+        .ok(verifiers[0], ComputeMsg::ChallengeResult { job: JobId(1), output_hash: hash("right.png") })
+        .receipts[0]
+        .fee
+        .get();
+    assert_eq!(market.job(1).status, JobStatus::Disputed);
+    let resolved = market.block(vec![(verifiers[1], claim(1, "right.png")), (verifiers[2], claim(1, "right.png"))]);
+    assert_eq!(market.job(1).status, JobStatus::Overturned);
+    assert_eq!(bond(&market, cheat), 0, "the whole bond");
+    let slashed = query::provider(&market.chain.store, &dev_address(cheat)).unwrap().unwrap();
+    assert_eq!(slashed.status, ProviderStatus::Suspended);
+    assert_eq!(market.class("image-xl").capacity, 3_000, "a suspended provider takes no jobs");
+    assert_eq!(market.balance(verifiers[0]), challenger_before - fee + BOND, "the bond goes to the winner");
+    // Alice paid only her transaction fees: everything held for the job came back.
+    assert_eq!(market.balance(ALICE), alice_before - market.fees_paid(ALICE));
+    let events = compute_events(&[resolved]);
+    assert!(events.contains(&ComputeEvent::DisputeResolved { job: JobId(1), upheld: false, loser: Some(dev_address(cheat)) }));
+}
+
+#[test]
+fn a_challenge_the_verifiers_reject_costs_the_challenger_and_the_job_settles() {
+    let mut market = Market::with(|p| p.dispute_quorum = 2, |_| {});
+    let (honest, verifiers) = answered(&mut market, "right.png");
+    market.ok(verifiers[0], ComputeMsg::ChallengeResult { job: JobId(1), output_hash: hash("other.png") });
+    let honest_before = market.balance(honest);
+    market.block(vec![(verifiers[1], claim(1, "right.png")), (verifiers[2], claim(1, "right.png"))]);
+    assert_eq!(market.job(1).status, JobStatus::Settled);
+    assert_eq!(bond(&market, verifiers[0]), 0);
+    assert_eq!(bond(&market, honest), BOND);
+    // The honest provider got the challenger's bond and its pay for the job.
+    assert_eq!(market.balance(honest) - honest_before, BOND + 92_000);
+}
+
+#[test]
+fn a_dispute_without_a_quorum_lets_the_result_stand_and_slashes_nobody() {
+    let mut market = Market::new();
+    let (provider, verifiers) = answered(&mut market, "out.png");
+    market.ok(verifiers[0], ComputeMsg::ChallengeResult { job: JobId(1), output_hash: hash("other.png") });
+    market.block(vec![(verifiers[1], claim(1, "third.png"))]);
+    market.idle(18);
+    assert_eq!(market.job(1).status, JobStatus::Disputed);
+    market.idle(1);
+    assert_eq!(market.job(1).status, JobStatus::Settled);
+    assert_eq!((bond(&market, provider), bond(&market, verifiers[0])), (BOND, BOND));
+    let challenger = query::provider(&market.chain.store, &dev_address(verifiers[0])).unwrap().unwrap();
+    assert_eq!(challenger.open, 0, "the dispute no longer holds the challenger's bond");
+}
+
+#[test]
+fn a_missed_deadline_refunds_the_requester_in_full_and_penalises_the_provider() {
+    let mut market = Market::new();
+    let before = market.balance(ALICE);
+    market.ok(ALICE, job(IMAGE_MODEL, 100, 2_000, 300));
+    let late = provider_index(market.job(1).provider.unwrap());
+    let treasury_before = market.chain.balance(&treasury(), atelier_primitives::Denom::GDC).get();
+    market.idle(19);
+    assert_eq!(market.job(1).status, JobStatus::Admitted);
+    market.idle(1);
+    assert_eq!(market.job(1).status, JobStatus::Missed);
+    market.fails(late, result(1, "too late"), 320);
+    assert_eq!(market.balance(ALICE), before - market.fees_paid(ALICE));
+    // 1% of the bond, to the treasury; still above the minimum? No: 99% of the minimum is below
+    // it, so the provider is suspended until it tops its bond up.
+    assert_eq!(bond(&market, late), BOND - BOND / 100);
+    assert_eq!(market.chain.balance(&treasury(), atelier_primitives::Denom::GDC).get() - treasury_before, BOND / 100);
+    let provider = query::provider(&market.chain.store, &dev_address(late)).unwrap().unwrap();
+    assert_eq!(provider.status, ProviderStatus::Suspended);
+    let top_up = ComputeMsg::UpdateProvider { endpoint: String::new(), capacities: Vec::new(), add_bond: Amount::new(BOND / 100) };
+    market.ok(late, top_up);
+    assert_eq!(query::provider(&market.chain.store, &dev_address(late)).unwrap().unwrap().status, ProviderStatus::Active);
+    assert_eq!(market.class("image-xl").capacity, 2_000);
+}
+
+#[test]
+fn a_queued_job_can_be_cancelled_or_expires_and_either_way_is_refunded_in_full() {
+    let mut market = Market::with(|p| p.queue_timeout_blocks = 5, |_| {});
+    let before = market.balance(ALICE);
+    market.ok(ALICE, job(TEXT_MODEL, 10, 50, 1));
+    market.ok(ALICE, job(TEXT_MODEL, 10, 50, 1));
+    assert_eq!(market.class("text-small").queued, 2);
+    market.ok(ALICE, ComputeMsg::CancelJob { job: JobId(1) });
+    assert_eq!(market.job(1).status, JobStatus::Cancelled);
+    market.idle(3);
+    assert_eq!(market.job(2).status, JobStatus::Queued);
+    market.idle(1);
+    assert_eq!(market.job(2).status, JobStatus::Expired);
+    assert_eq!(market.class("text-small").queued, 0);
+    assert_eq!(market.balance(ALICE), before - market.fees_paid(ALICE));
 }
