@@ -392,17 +392,18 @@ impl<'s, S: Store> BlockRun<'s, S> {
             tips: self.collected.tips.saturating_add(quote.tip),
         };
 
-        let outcome =
-            match run_msgs(&self.state, env.height, &sender, &tx.tx().msgs).map_err(|e| TxStop::Block(e.into()))? {
-                Ok((changes, msg_events)) => {
-                    self.state.apply(changes);
-                    events.extend(msg_events);
-                    TxOutcome::Applied
-                }
-                Err((msg_index, error)) => {
-                    TxOutcome::Failed { msg_index, code: error.code(), reason: error.to_string() }
-                }
-            };
+        let outcome = match run_msgs(&self.state, env.height, &sender, &tx.tx().msgs)
+            .map_err(|e| TxStop::Block(e.into()))?
+        {
+            Ok((changes, msg_events)) => {
+                self.state.apply(changes);
+                events.extend(msg_events);
+                TxOutcome::Applied
+            }
+            Err((msg_index, error)) => {
+                TxOutcome::Failed { msg_index, code: error.code(), reason: error.to_string() }
+            }
+        };
         Ok(Receipt { tx_hash: tx.hash(), sender, outcome, gas_used: quote.gas, fee: quote.total(), events })
     }
 
@@ -498,7 +499,8 @@ fn route(
             let params = compute::state::params(state)?;
             let burner = bank::Burner::grant();
             let ctx = compute::Context { params: &params, height, burner: &burner };
-            compute::handler::handle(state, events, &ctx, sender, msg).map_err(|f| f.map_rule(MsgError::Compute))
+            compute::handler::handle(state, events, &ctx, sender, msg)
+                .map_err(|f| f.map_rule(MsgError::Compute))
         }
     }
 }

@@ -78,7 +78,10 @@ impl GenesisBuilder {
     }
 
     /// Changes the compute market's params.
-    pub fn compute_params(mut self, change: impl FnOnce(&mut atelier_protocol::modules::compute::ComputeParams)) -> Self {
+    pub fn compute_params(
+        mut self,
+        change: impl FnOnce(&mut atelier_protocol::modules::compute::ComputeParams),
+    ) -> Self {
         change(&mut self.genesis.compute.params);
         self
     }

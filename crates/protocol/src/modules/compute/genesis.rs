@@ -83,7 +83,10 @@ impl ComputeGenesis {
         for provider in self.providers.iter().filter(|p| p.status == ProviderStatus::Active) {
             for offer in &provider.capacities {
                 let class = empty.entry(&mut classes, &offer.class).map_err(invalid)?;
-                class.capacity = class.capacity.checked_add(offer.units).ok_or_else(|| invalid("capacity overflows".into()))?;
+                class.capacity = class
+                    .capacity
+                    .checked_add(offer.units)
+                    .ok_or_else(|| invalid("capacity overflows".into()))?;
                 class.providers += 1;
             }
         }
@@ -99,8 +102,14 @@ impl ComputeGenesis {
 struct StartingClasses<'a>(&'a ComputeParams);
 
 impl StartingClasses<'_> {
-    fn entry<'m>(&self, classes: &'m mut BTreeMap<String, ClassState>, name: &str) -> Result<&'m mut ClassState, String> {
-        let Some(params) = self.0.class(name) else { return Err(format!("class {name} is not in the params")) };
+    fn entry<'m>(
+        &self,
+        classes: &'m mut BTreeMap<String, ClassState>,
+        name: &str,
+    ) -> Result<&'m mut ClassState, String> {
+        let Some(params) = self.0.class(name) else {
+            return Err(format!("class {name} is not in the params"));
+        };
         Ok(classes.entry(name.to_string()).or_insert_with(|| ClassState {
             name: name.to_string(),
             base_fee: params.min_base_fee,

@@ -67,11 +67,15 @@ pub(crate) fn handle(
             submit_job(state, events, ctx, job)
         }
         ComputeMsg::CancelJob { job } => cancel_job(state, events, ctx.params, sender, *job),
-        ComputeMsg::SubmitResult { job, output_hash } => submit_result(state, events, ctx, sender, *job, *output_hash),
+        ComputeMsg::SubmitResult { job, output_hash } => {
+            submit_result(state, events, ctx, sender, *job, *output_hash)
+        }
         ComputeMsg::ChallengeResult { job, output_hash } => {
             challenge_result(state, events, ctx, sender, *job, *output_hash)
         }
-        ComputeMsg::ClaimOutput { job, output_hash } => claim_output(state, events, ctx, sender, *job, *output_hash),
+        ComputeMsg::ClaimOutput { job, output_hash } => {
+            claim_output(state, events, ctx, sender, *job, *output_hash)
+        }
     }
 }
 
@@ -168,7 +172,8 @@ fn update_provider(
         check_capacities(params, capacities)?;
     }
     let bond = before.bond.checked_add(add_bond).map_err(|_| Failure::Rule(ComputeError::Overflow))?;
-    let status = if bond >= params.min_provider_bond { ProviderStatus::Active } else { ProviderStatus::Suspended };
+    let status =
+        if bond >= params.min_provider_bond { ProviderStatus::Active } else { ProviderStatus::Suspended };
     let provider = Provider {
         bond,
         endpoint: endpoint.map_or_else(|| before.endpoint.clone(), str::to_string),
@@ -241,7 +246,12 @@ fn withdraw_bond(
     Ok(())
 }
 
-fn submit_job(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: &Context<'_>, mut job: Job) -> ComputeResult<()> {
+fn submit_job(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    ctx: &Context<'_>,
+    mut job: Job,
+) -> ComputeResult<()> {
     let params = ctx.params;
     let Some(model) = registry::state::model(state, job.model)? else {
         return rule(ComputeError::UnknownModel { model: job.model });
@@ -256,7 +266,10 @@ fn submit_job(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: &Contex
         return rule(ComputeError::TipAboveFeeCap { tip: job.tip_per_unit, max_fee: job.max_fee_per_unit });
     }
     if job.max_fee_per_unit < class.base_fee {
-        return rule(ComputeError::FeeCapBelowBaseFee { max_fee: job.max_fee_per_unit, base_fee: class.base_fee });
+        return rule(ComputeError::FeeCapBelowBaseFee {
+            max_fee: job.max_fee_per_unit,
+            base_fee: class.base_fee,
+        });
     }
     if class.queued >= params.max_queued_per_class {
         return rule(ComputeError::QueueFull { class: class.name, max: params.max_queued_per_class });
@@ -331,7 +344,12 @@ fn submit_result(
     expect_status(&before, JobStatus::Admitted)?;
     // Point of no return.
     let due = atelier_primitives::Height(ctx.height.0.saturating_add(ctx.params.challenge_window_blocks));
-    let job = Job { status: JobStatus::Submitted, output_hash: Some(output_hash), due: Some(due), ..before.clone() };
+    let job = Job {
+        status: JobStatus::Submitted,
+        output_hash: Some(output_hash),
+        due: Some(due),
+        ..before.clone()
+    };
     state::update_job(state, &before, &job);
     events.push(Event::Compute(ComputeEvent::ResultSubmitted { job: id, output_hash }));
     Ok(())
@@ -376,7 +394,8 @@ fn challenge_result(
     challenger.open = challenger.open.saturating_add(1);
     state::put_provider(state, &challenger);
     let due = atelier_primitives::Height(ctx.height.0.saturating_add(ctx.params.dispute_window_blocks));
-    let dispute = Dispute { challenger: *sender, claims: vec![OutputClaim { verifier: *sender, output_hash }] };
+    let dispute =
+        Dispute { challenger: *sender, claims: vec![OutputClaim { verifier: *sender, output_hash }] };
     let job = Job { status: JobStatus::Disputed, due: Some(due), dispute: Some(dispute), ..before.clone() };
     state::update_job(state, &before, &job);
     events.push(Event::Compute(ComputeEvent::ResultChallenged { job: id, challenger: *sender, output_hash }));
@@ -394,7 +413,10 @@ fn claim_output(
     let before = job_of(state, id)?;
     expect_status(&before, JobStatus::Disputed)?;
     let Some(dispute) = &before.dispute else {
-        return Err(Failure::Fatal(atelier_state::StateError::corrupt(b"compute/job", "a disputed job has no dispute")));
+        return Err(Failure::Fatal(atelier_state::StateError::corrupt(
+            b"compute/job",
+            "a disputed job has no dispute",
+        )));
     };
     verifier(state, ctx.params, &before, sender, Some(&dispute.challenger))?;
     if dispute.claims.iter().any(|c| c.verifier == *sender) {

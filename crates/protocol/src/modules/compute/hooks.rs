@@ -79,7 +79,8 @@ fn admit(
         if tree.largest() == 0 {
             break;
         }
-        let before = state::job(state, id)?.ok_or_else(|| corrupt(format!("the queue names missing job {id}")))?;
+        let before =
+            state::job(state, id)?.ok_or_else(|| corrupt(format!("the queue names missing job {id}")))?;
         if before.max_fee_per_unit < class.base_fee || tree.largest() < before.units {
             continue;
         }
@@ -132,8 +133,13 @@ fn update_base_fee(
         .map(|t| t.get() as u64)
         .unwrap_or(0);
     let previous = class.base_fee;
-    let next = fees::math::next_base_fee_for_target(previous, units, target, class_params.base_fee_change_denominator)
-        .max(class_params.min_base_fee);
+    let next = fees::math::next_base_fee_for_target(
+        previous,
+        units,
+        target,
+        class_params.base_fee_change_denominator,
+    )
+    .max(class_params.min_base_fee);
     if next == previous && units == class.last_admitted_units {
         return Ok(());
     }

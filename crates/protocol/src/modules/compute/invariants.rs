@@ -19,7 +19,8 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     }
     for job in &jobs {
         if job.status.is_final() && !job.held.is_zero() {
-            violations.push(Violation::new("compute", format!("job {} is over but holds {}", job.id, job.held)));
+            violations
+                .push(Violation::new("compute", format!("job {} is over but holds {}", job.id, job.held)));
         }
         held = held.saturating_add(job.held);
     }
@@ -36,7 +37,8 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
             .filter(|p| p.status == ProviderStatus::Active && p.capacity(&class.name) > 0)
             .count();
         let queued = jobs.iter().filter(|j| j.class == class.name && j.status == JobStatus::Queued).count();
-        if capacity != class.capacity || members.len() != class.providers as usize || active != members.len() {
+        if capacity != class.capacity || members.len() != class.providers as usize || active != members.len()
+        {
             violations.push(Violation::new(
                 "compute",
                 format!(
@@ -52,7 +54,10 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         if queued != class.queued as usize || queue != queued {
             violations.push(Violation::new(
                 "compute",
-                format!("class {}: {} queued recorded, {queue} in the queue, {queued} jobs queued", class.name, class.queued),
+                format!(
+                    "class {}: {} queued recorded, {queue} in the queue, {queued} jobs queued",
+                    class.name, class.queued
+                ),
             ));
         }
     }

@@ -100,7 +100,8 @@ impl CapacityTree {
         if self.free(landed) >= units {
             return Some(landed);
         }
-        self.first_fitting(1, 0, self.leaves, landed + 1, units).or_else(|| self.first_fitting(1, 0, self.leaves, 0, units))
+        self.first_fitting(1, 0, self.leaves, landed + 1, units)
+            .or_else(|| self.first_fitting(1, 0, self.leaves, 0, units))
     }
 
     /// The first leaf at or after `from` with at least `units` free, in the subtree `node` that
@@ -141,7 +142,10 @@ mod tests {
     #[test]
     fn the_tip_is_capped_by_what_the_fee_cap_leaves_above_the_base_fee() {
         let capped = price(10, Amount::new(100), Amount::new(130), Amount::new(50)).unwrap();
-        assert_eq!((capped.base, capped.tip, capped.tip_per_unit), (Amount::new(1_000), Amount::new(300), Amount::new(30)));
+        assert_eq!(
+            (capped.base, capped.tip, capped.tip_per_unit),
+            (Amount::new(1_000), Amount::new(300), Amount::new(30))
+        );
         let whole = price(10, Amount::new(100), Amount::new(200), Amount::new(50)).unwrap();
         assert_eq!(whole.tip, Amount::new(500));
     }

@@ -23,6 +23,6 @@ pub use msg::ComputeMsg;
 pub use params::{ClassParams, ComputeParams, Waterfall};
 pub(crate) use settle::Context;
 pub use state::{
-    ClassCapacity, ClassState, Dispute, Job, JobId, JobStatus, MAX_CLASSES, MAX_DISPUTE_CLAIMS, MAX_ENDPOINT_BYTES,
-    OutputClaim, Provider, ProviderStatus, account, treasury, valid_class_name,
+    ClassCapacity, ClassState, Dispute, Job, JobId, JobStatus, MAX_CLASSES, MAX_DISPUTE_CLAIMS,
+    MAX_ENDPOINT_BYTES, OutputClaim, Provider, ProviderStatus, account, treasury, valid_class_name,
 };

@@ -190,7 +190,8 @@ impl ComputeParams {
             names.push(&class.name);
         }
         let w = &self.waterfall;
-        let total: u32 = [w.treasury, w.datasets, w.burn, max_lineage_fee].iter().map(|b| u32::from(b.get())).sum();
+        let total: u32 =
+            [w.treasury, w.datasets, w.burn, max_lineage_fee].iter().map(|b| u32::from(b.get())).sum();
         if total > 10_000 {
             return Err(ComputeParamsError::Waterfall(total));
         }

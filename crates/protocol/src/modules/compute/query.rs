@@ -41,7 +41,9 @@ pub fn classes(state: &impl StateRead) -> Result<Vec<ClassView>, StateError> {
     for class_params in &params.classes {
         let Some(class) = state::class(state, &params, &class_params.name)? else { continue };
         let share = |units: u64, of: u64, by: u64| -> u64 {
-            Amount::new(u128::from(units)).mul_div_floor(u128::from(by), u128::from(of.max(1))).map_or(0, |a| a.get() as u64)
+            Amount::new(u128::from(units))
+                .mul_div_floor(u128::from(by), u128::from(of.max(1)))
+                .map_or(0, |a| a.get() as u64)
         };
         let utilisation = share(class.last_admitted_units.min(class.capacity), class.capacity, 10_000);
         views.push(ClassView {

@@ -34,7 +34,13 @@ pub(crate) struct Context<'a> {
     pub(crate) burner: &'a Burner,
 }
 
-fn send(state: &mut impl StateWrite, events: &mut Vec<Event>, from: &Address, to: &Address, amount: Amount) -> ComputeResult<()> {
+fn send(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    from: &Address,
+    to: &Address,
+    amount: Amount,
+) -> ComputeResult<()> {
     if amount.is_zero() {
         return Ok(());
     }
@@ -42,12 +48,22 @@ fn send(state: &mut impl StateWrite, events: &mut Vec<Event>, from: &Address, to
 }
 
 /// Pays from the compute module's account.
-pub(crate) fn pay_out(state: &mut impl StateWrite, events: &mut Vec<Event>, to: &Address, amount: Amount) -> ComputeResult<()> {
+pub(crate) fn pay_out(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    to: &Address,
+    amount: Amount,
+) -> ComputeResult<()> {
     send(state, events, &account(), to, amount)
 }
 
 /// Takes into the compute module's account.
-pub(crate) fn take_in(state: &mut impl StateWrite, events: &mut Vec<Event>, from: &Address, amount: Amount) -> ComputeResult<()> {
+pub(crate) fn take_in(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    from: &Address,
+    amount: Amount,
+) -> ComputeResult<()> {
     send(state, events, from, &account(), amount)
 }
 
@@ -105,7 +121,8 @@ impl<'p> Memberships<'p> {
             if class.providers >= max {
                 return rule(ComputeError::TooManyProviders { class: offer.class.clone(), max });
             }
-            class.capacity = class.capacity.checked_add(offer.units).ok_or(Failure::Rule(ComputeError::Overflow))?;
+            class.capacity =
+                class.capacity.checked_add(offer.units).ok_or(Failure::Rule(ComputeError::Overflow))?;
             class.providers += 1;
             self.members.push((offer.class.clone(), provider.address, Some(offer.units)));
         }
@@ -193,7 +210,12 @@ pub(crate) fn unqueue(
 
 /// The provider missed the deadline: the requester gets everything back, the provider loses the
 /// penalty share of its bond to the treasury.
-pub(crate) fn miss(state: &mut impl StateWrite, events: &mut Vec<Event>, params: &ComputeParams, job: &Job) -> ComputeResult<()> {
+pub(crate) fn miss(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    params: &ComputeParams,
+    job: &Job,
+) -> ComputeResult<()> {
     let address = job.provider.ok_or_else(|| missing("provider of job", job.id))?;
     let mut provider = open_provider(state, &address)?;
     refund(state, events, job, JobStatus::Missed)?;
@@ -208,7 +230,12 @@ pub(crate) fn miss(state: &mut impl StateWrite, events: &mut Vec<Event>, params:
 /// weights; kept by the provider if it has none), each lineage owner's performance fee, the burn;
 /// the provider takes what is left and the whole tip. Every share is a floor, so the rounding
 /// goes to the provider and the parts sum exactly to the price.
-pub(crate) fn settle(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: &Context<'_>, before: &Job) -> ComputeResult<()> {
+pub(crate) fn settle(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    ctx: &Context<'_>,
+    before: &Job,
+) -> ComputeResult<()> {
     let address = before.provider.ok_or_else(|| missing("provider of job", before.id))?;
     let output_hash = before.output_hash.ok_or_else(|| missing("output of job", before.id))?;
     let model = registry::state::model(state, before.model)?.ok_or_else(|| missing("model", before.model))?;
@@ -217,7 +244,8 @@ pub(crate) fn settle(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: 
     let to_treasury = waterfall.treasury.of_floor(base);
     let to_datasets =
         if model.lineage_datasets.is_empty() { Amount::ZERO } else { waterfall.datasets.of_floor(base) };
-    let fees: Vec<(Address, Amount)> = model.lineage_fees.iter().map(|f| (f.owner, f.fee.of_floor(base))).collect();
+    let fees: Vec<(Address, Amount)> =
+        model.lineage_fees.iter().map(|f| (f.owner, f.fee.of_floor(base))).collect();
     let to_fine_tuners = fees.iter().fold(Amount::ZERO, |sum, (_, fee)| sum.saturating_add(*fee));
     let burned = waterfall.burn.of_floor(base);
     let shares = [to_treasury, to_datasets, to_fine_tuners, burned]
@@ -246,8 +274,15 @@ pub(crate) fn settle(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: 
         prompt_hash: before.prompt_hash,
         height: ctx.height,
     };
-    let asset = provenance::state::mint(state, events, mint)?.ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
-    let job = Job { status: JobStatus::Settled, held: Amount::ZERO, due: None, asset: Some(asset), ..before.clone() };
+    let asset =
+        provenance::state::mint(state, events, mint)?.ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
+    let job = Job {
+        status: JobStatus::Settled,
+        held: Amount::ZERO,
+        due: None,
+        asset: Some(asset),
+        ..before.clone()
+    };
     state::update_job(state, before, &job);
     let mut provider = open_provider(state, &address)?;
     close_for_provider(state, &mut provider);

@@ -453,7 +453,11 @@ pub(crate) fn queue_head(
     class: &str,
     limit: usize,
 ) -> Result<Vec<JobId>, StateError> {
-    state.scan_prefix_limited(&queue_prefix(class), limit)?.iter().map(|(key, _)| job_id_at_end(key)).collect()
+    state
+        .scan_prefix_limited(&queue_prefix(class), limit)?
+        .iter()
+        .map(|(key, _)| job_id_at_end(key))
+        .collect()
 }
 
 /// The number of entries in `class`'s queue. O(queue): invariants.

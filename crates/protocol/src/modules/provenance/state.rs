@@ -85,7 +85,10 @@ pub(crate) fn assets(state: &(impl StateRead + ?Sized)) -> Result<Vec<Asset>, St
 }
 
 /// The ids of `owner`'s assets. O(its assets).
-pub(crate) fn assets_of(state: &(impl StateRead + ?Sized), owner: &Address) -> Result<Vec<AssetId>, StateError> {
+pub(crate) fn assets_of(
+    state: &(impl StateRead + ?Sized),
+    owner: &Address,
+) -> Result<Vec<AssetId>, StateError> {
     let prefix = key(BY_OWNER, &[owner.as_bytes()]);
     state
         .scan_prefix(&prefix)?

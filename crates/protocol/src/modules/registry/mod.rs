@@ -17,8 +17,8 @@ pub use events::RegistryEvent;
 pub use genesis::{ContributionGenesis, DatasetGenesis, RegistryGenesis};
 pub use msg::RegistryMsg;
 pub use params::RegistryParams;
+pub(crate) use state::pay_royalties;
 pub use state::{
     Contribution, ContributorShares, Dataset, DatasetId, DatasetWeight, FeeShare, MAX_CLASS_BYTES,
     MAX_LICENSE_BYTES, MAX_LINEAGE, MAX_MODEL_DATASETS, Model, ModelId, account,
 };
-pub(crate) use state::pay_royalties;
