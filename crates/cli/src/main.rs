@@ -6,6 +6,7 @@
 mod config;
 mod dev;
 mod keys;
+mod market;
 mod output;
 mod validator;
 
@@ -167,15 +168,34 @@ enum QueryCommand {
     },
     /// Base fee and suggested fee caps.
     Fees,
+    /// The compute market, models, datasets and assets.
+    #[command(subcommand)]
+    Compute(market::ComputeQuery),
+}
+
+/// Who signs a transaction, and how it is sent.
+#[derive(Debug, clap::Args)]
+struct Signing {
+    /// Signer: a key name, or `devN` for dev account N.
+    #[arg(long)]
+    from: String,
+    /// Use this nonce instead of the next one the node reports.
+    #[arg(long)]
+    nonce: Option<u64>,
+    /// Blocks from now after which the transaction is void.
+    #[arg(long, default_value_t = 100)]
+    expires_in: u64,
+    /// Return once the transaction is in a committed block.
+    #[arg(long)]
+    wait: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum TxCommand {
     /// Send tokens.
     Transfer {
-        /// Signer: a key name, or `devN` for dev account N.
-        #[arg(long)]
-        from: String,
+        #[command(flatten)]
+        signing: Signing,
         /// Recipient: a key name, `devN`, or a bech32 address.
         #[arg(long)]
         to: String,
@@ -185,16 +205,10 @@ enum TxCommand {
         /// Denomination.
         #[arg(long, default_value = "ugdc")]
         denom: String,
-        /// Use this nonce instead of the next one the node reports.
-        #[arg(long)]
-        nonce: Option<u64>,
-        /// Blocks from now after which the transaction is void.
-        #[arg(long, default_value_t = 100)]
-        expires_in: u64,
-        /// Return once the transaction is in a committed block.
-        #[arg(long)]
-        wait: bool,
     },
+    /// The compute market, models and datasets.
+    #[command(subcommand)]
+    Compute(market::ComputeTx),
 }
 
 fn main() -> std::process::ExitCode {
@@ -462,15 +476,24 @@ async fn run_query(
             output.print(&client.events(from_height, limit).await?, output::pretty)
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::pretty),
+        QueryCommand::Compute(query) => {
+            output.print(&client.read(&market::path(store, query)?).await?, output::pretty)
+        }
     }
 }
 
 async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, output: Output) -> Result<()> {
-    let TxCommand::Transfer { from, to, amount, denom, nonce, expires_in, wait } = command;
+    let (signing, msg) = match command {
+        TxCommand::Transfer { signing, to, amount, denom } => {
+            let amount: Amount = amount.parse().context("--amount")?;
+            let denom: Denom = denom.parse().context("--denom")?;
+            (signing, Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount }))
+        }
+        TxCommand::Compute(command) => market::message(store, command)?,
+    };
+    let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;
-    let amount: Amount = amount.parse().context("--amount")?;
-    let denom: Denom = denom.parse().context("--denom")?;
-    let msgs = vec![Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount })];
+    let msgs = vec![msg];
 
     let status = client.status().await?;
     let fees = client.fees().await?;

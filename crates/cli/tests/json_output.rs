@@ -110,6 +110,8 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
         &run_json(&node, keyring.path(), &["query", "events", "--from-height", &height, "--limit", "3"]),
     );
 
+    compute_market_flow(&node, keyring.path());
+
     let home = tempfile::tempdir().unwrap();
     let init = atelier(keyring.path())
         .args(["--output", "json", "init", "--home"])
@@ -118,4 +120,101 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
         .unwrap();
     assert!(init.status.success());
     check("init", &serde_json::from_slice(&init.stdout).unwrap());
+}
+
+/// The compute market through the CLI alone: a dataset, a model, a provider, a job answered and
+/// settled after its challenge window, the asset it minted, and the royalties it paid.
+fn compute_market_flow(node: &DevNode, keyring: &Path) {
+    let tx = |args: &[&str]| {
+        let mut all = vec!["tx", "compute"];
+        all.extend_from_slice(args);
+        all.push("--wait");
+        let sent = run_json(node, keyring, &all);
+        let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
+        assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{args:?}: {receipt}");
+        sent
+    };
+    let content = "11".repeat(32);
+    tx(&[
+        "register-dataset",
+        "--from",
+        "dev1",
+        "--content-hash",
+        &content,
+        "--license",
+        "CC-BY-4.0",
+        "--contributor",
+        "dev5=3",
+        "--contributor",
+        "dev6=1",
+    ]);
+    tx(&["register-model", "--from", "dev2", "--class", "image-xl", "--dataset", "1=10000", "--fee", "500"]);
+    tx(&[
+        "register-provider",
+        "--from",
+        "dev3",
+        "--bond",
+        "1000000000",
+        "--endpoint",
+        "https://gpu.example",
+        "--capacity",
+        "image-xl=1000",
+    ]);
+    tx(&[
+        "submit-job",
+        "--from",
+        "dev4",
+        "--model",
+        "1",
+        "--units",
+        "100",
+        "--max-fee",
+        "2000",
+        "--tip",
+        "300",
+        "--prompt",
+        "a red fox",
+    ]);
+    let job = run_json(node, keyring, &["query", "compute", "job", "1"]);
+    check("query_compute_job", &job);
+    assert_eq!(job["status"], "admitted");
+    assert_eq!(
+        job["provider"],
+        run_json(node, keyring, &["query", "account", "dev3"])["address"],
+        "the only provider"
+    );
+    let output = "22".repeat(32);
+    tx(&["submit-result", "--from", "dev3", "--job", "1", "--output-hash", &output]);
+    // Ten more blocks close the challenge window.
+    for _ in 0..10 {
+        run_json(
+            node,
+            keyring,
+            &["tx", "transfer", "--from", "dev7", "--to", "dev8", "--amount", "1", "--wait"],
+        );
+    }
+    let settled = run_json(node, keyring, &["query", "compute", "job", "1"]);
+    assert_eq!(settled["status"], "settled", "{settled}");
+    check("query_compute_asset", &run_json(node, keyring, &["query", "compute", "asset", "1"]));
+    check(
+        "query_compute_assets",
+        &run_json(node, keyring, &["query", "compute", "assets", "--owner", "dev4"]),
+    );
+    check("query_compute_classes", &run_json(node, keyring, &["query", "compute", "classes"]));
+    check("query_compute_providers", &run_json(node, keyring, &["query", "compute", "providers"]));
+    check(
+        "query_compute_jobs",
+        &run_json(node, keyring, &["query", "compute", "jobs", "--provider", "dev3"]),
+    );
+    check("query_compute_model", &run_json(node, keyring, &["query", "compute", "model", "1"]));
+    check("query_compute_dataset", &run_json(node, keyring, &["query", "compute", "dataset", "1"]));
+    let royalties = run_json(
+        node,
+        keyring,
+        &["query", "compute", "royalties", "--dataset", "1", "--contributor", "dev5"],
+    );
+    check("query_compute_royalties", &royalties);
+    // 15% of the 100 000 base part goes to the dataset; dev5 holds 3 of its 4 shares.
+    assert_eq!(royalties["claimable"], "11250");
+    tx(&["claim-royalties", "--from", "dev5", "--dataset", "1"]);
 }

@@ -78,6 +78,12 @@ impl Client {
         self.get("/fees").await
     }
 
+    /// A read route's answer as JSON (`path` from the root, e.g. `/compute/classes`): the module
+    /// routes answer protocol records, which this client does not type.
+    pub async fn read(&self, path: &str) -> Result<serde_json::Value, ClientError> {
+        self.get(path).await
+    }
+
     /// Chain status.
     pub async fn status(&self) -> Result<StatusView, ClientError> {
         self.get("/status").await

@@ -37,7 +37,7 @@ use utoipa::{IntoParams, OpenApi};
 
 use crate::{Node, SubmitError, mempool::MempoolError};
 
-type Shared = State<Arc<Node>>;
+pub(crate) type Shared = State<Arc<Node>>;
 
 /// The OpenAPI document, generated from the handlers.
 #[derive(OpenApi)]
@@ -55,7 +55,18 @@ type Shared = State<Arc<Node>>;
         status,
         health,
         metrics,
-        openapi
+        openapi,
+        crate::market_api::params,
+        crate::market_api::classes,
+        crate::market_api::job,
+        crate::market_api::jobs,
+        crate::market_api::provider,
+        crate::market_api::providers,
+        crate::market_api::model,
+        crate::market_api::dataset,
+        crate::market_api::royalties,
+        crate::market_api::asset,
+        crate::market_api::assets
     ),
     components(schemas(
         ErrorBody,
@@ -90,6 +101,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
+        .merge(crate::market_api::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
@@ -132,15 +144,15 @@ impl ApiError {
         }
     }
 
-    fn bad_request(message: impl ToString) -> Self {
+    pub(crate) fn bad_request(message: impl ToString) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
-    fn not_found(message: impl ToString) -> Self {
+    pub(crate) fn not_found(message: impl ToString) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
-    fn internal(message: impl ToString) -> Self {
+    pub(crate) fn internal(message: impl ToString) -> Self {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 }
@@ -188,9 +200,9 @@ impl From<SubmitError> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
+pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
 
-fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(value).map_err(ApiError::internal)
 }
 

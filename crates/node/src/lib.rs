@@ -9,6 +9,7 @@ mod admission;
 pub mod http;
 pub mod ledger;
 pub mod listener;
+mod market_api;
 pub mod mempool;
 pub mod metrics;
 

@@ -1,0 +1,395 @@
+//! `atelier tx compute …` and `atelier query compute …`: the compute market, the registry of
+//! models and datasets, and the assets settled jobs mint.
+
+use anyhow::{Context, Result, anyhow, bail};
+use atelier_primitives::{Amount, Bps, Hash};
+use atelier_protocol::{
+    Msg,
+    modules::{
+        compute::{ClassCapacity, ComputeMsg, JobId},
+        registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
+    },
+};
+use clap::Subcommand;
+
+use crate::{Signing, keys::Keystore};
+
+/// A compute or registry message.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ComputeTx {
+    /// Register a dataset owned by the signer, with its contributors.
+    RegisterDataset {
+        #[command(flatten)]
+        signing: Signing,
+        /// Hash of its content (64 hex digits).
+        #[arg(long)]
+        content_hash: Hash,
+        /// Its license (an SPDX id or a URL).
+        #[arg(long)]
+        license: String,
+        /// A contributor and its shares, ACCOUNT=SHARES (repeat).
+        #[arg(long = "contributor", required = true)]
+        contributors: Vec<String>,
+    },
+    /// Add contributors to a dataset the signer owns.
+    AddContributors {
+        #[command(flatten)]
+        signing: Signing,
+        /// The dataset.
+        #[arg(long)]
+        dataset: u64,
+        /// A contributor and its shares, ACCOUNT=SHARES (repeat).
+        #[arg(long = "contributor", required = true)]
+        contributors: Vec<String>,
+    },
+    /// Register a model owned by the signer: a base model, or a fine-tune of --parent.
+    RegisterModel {
+        #[command(flatten)]
+        signing: Signing,
+        /// The compute class it runs on.
+        #[arg(long)]
+        class: String,
+        /// The model it fine-tunes.
+        #[arg(long)]
+        parent: Option<u64>,
+        /// A dataset it was trained on and its weight in bps, DATASET=BPS (repeat).
+        #[arg(long = "dataset")]
+        datasets: Vec<String>,
+        /// Its performance fee in bps of every job's base fee.
+        #[arg(long, default_value_t = 0)]
+        fee: u32,
+    },
+    /// Claim the signer's royalties from a dataset.
+    ClaimRoyalties {
+        #[command(flatten)]
+        signing: Signing,
+        /// The dataset.
+        #[arg(long)]
+        dataset: u64,
+    },
+    /// Become a provider: bond and offer capacity.
+    RegisterProvider {
+        #[command(flatten)]
+        signing: Signing,
+        /// The bond, in ugdc.
+        #[arg(long)]
+        bond: Amount,
+        /// Where the provider is reached.
+        #[arg(long)]
+        endpoint: String,
+        /// Units per block offered in a class, CLASS=UNITS (repeat).
+        #[arg(long = "capacity", required = true)]
+        capacities: Vec<String>,
+    },
+    /// Change the signer's endpoint or capacities, or add to its bond.
+    UpdateProvider {
+        #[command(flatten)]
+        signing: Signing,
+        /// A new endpoint.
+        #[arg(long, default_value = "")]
+        endpoint: String,
+        /// New capacities, CLASS=UNITS (repeat; replaces all).
+        #[arg(long = "capacity")]
+        capacities: Vec<String>,
+        /// Added to the bond, in ugdc.
+        #[arg(long, default_value = "0")]
+        add_bond: Amount,
+    },
+    /// Stop taking jobs; the bond unbonds.
+    DeregisterProvider {
+        #[command(flatten)]
+        signing: Signing,
+    },
+    /// Take the bond back after unbonding.
+    WithdrawBond {
+        #[command(flatten)]
+        signing: Signing,
+    },
+    /// Ask a model for a job; escrows units × max fee.
+    SubmitJob {
+        #[command(flatten)]
+        signing: Signing,
+        /// The model.
+        #[arg(long)]
+        model: u64,
+        /// Compute units.
+        #[arg(long)]
+        units: u64,
+        /// Most paid per unit, tip included, in ugdc.
+        #[arg(long)]
+        max_fee: Amount,
+        /// Tip per unit for the provider, in ugdc.
+        #[arg(long, default_value = "0")]
+        tip: Amount,
+        /// The prompt: only its hash goes on chain.
+        #[arg(long, conflicts_with = "prompt_hash")]
+        prompt: Option<String>,
+        /// The prompt's hash instead (64 hex digits).
+        #[arg(long)]
+        prompt_hash: Option<Hash>,
+        /// Hash of the generation parameters (64 hex digits).
+        #[arg(long, default_value_t = Hash::ZERO)]
+        params_hash: Hash,
+        /// The job is not replayable (it cannot be challenged).
+        #[arg(long)]
+        nondeterministic: bool,
+    },
+    /// Cancel a queued job of the signer's; its escrow comes back.
+    CancelJob {
+        #[command(flatten)]
+        signing: Signing,
+        /// The job.
+        #[arg(long)]
+        job: u64,
+    },
+    /// As the assigned provider, submit a job's result.
+    SubmitResult {
+        #[command(flatten)]
+        signing: Signing,
+        /// The job.
+        #[arg(long)]
+        job: u64,
+        /// Hash of the output.
+        #[arg(long)]
+        output_hash: Hash,
+    },
+    /// As a verifier, challenge a result with the output you computed.
+    Challenge {
+        #[command(flatten)]
+        signing: Signing,
+        /// The job.
+        #[arg(long)]
+        job: u64,
+        /// Hash of the output you computed.
+        #[arg(long)]
+        output_hash: Hash,
+    },
+    /// As a verifier, claim an output in an open dispute.
+    ClaimOutput {
+        #[command(flatten)]
+        signing: Signing,
+        /// The job.
+        #[arg(long)]
+        job: u64,
+        /// Hash of the output you computed.
+        #[arg(long)]
+        output_hash: Hash,
+    },
+}
+
+/// Splits `KEY=VALUE`.
+fn pair<'a>(text: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
+    text.split_once('=').ok_or_else(|| anyhow!("{what} {text:?}: expected KEY=VALUE"))
+}
+
+fn capacities(list: &[String]) -> Result<Vec<ClassCapacity>> {
+    list.iter()
+        .map(|text| {
+            let (class, units) = pair(text, "--capacity")?;
+            Ok(ClassCapacity {
+                class: class.into(),
+                units: units.parse().with_context(|| format!("--capacity {text}"))?,
+            })
+        })
+        .collect()
+}
+
+fn contributors(store: &Keystore, list: &[String]) -> Result<Vec<ContributorShares>> {
+    list.iter()
+        .map(|text| {
+            let (who, shares) = pair(text, "--contributor")?;
+            Ok(ContributorShares {
+                contributor: crate::address(store, who)?,
+                shares: shares.parse().with_context(|| format!("--contributor {text}"))?,
+            })
+        })
+        .collect()
+}
+
+fn bps(value: u32, what: &str) -> Result<Bps> {
+    Bps::new(value).map_err(|e| anyhow!("{what}: {e}"))
+}
+
+/// The message `command` asks for, and who signs it.
+pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, Msg)> {
+    let compute = |signing, msg| Ok((signing, Msg::Compute(msg)));
+    let registry = |signing, msg| Ok((signing, Msg::Registry(msg)));
+    match command {
+        ComputeTx::RegisterDataset { signing, content_hash, license, contributors: list } => {
+            let contributors = contributors(store, &list)?;
+            registry(signing, RegistryMsg::RegisterDataset { content_hash, license, contributors })
+        }
+        ComputeTx::AddContributors { signing, dataset, contributors: list } => {
+            let contributors = contributors(store, &list)?;
+            registry(signing, RegistryMsg::AddContributors { dataset: DatasetId(dataset), contributors })
+        }
+        ComputeTx::RegisterModel { signing, class, parent, datasets, fee } => {
+            let datasets = datasets
+                .iter()
+                .map(|text| {
+                    let (dataset, weight) = pair(text, "--dataset")?;
+                    let weight: u32 = weight.parse().with_context(|| format!("--dataset {text}"))?;
+                    Ok(DatasetWeight {
+                        dataset: DatasetId(dataset.parse().with_context(|| format!("--dataset {text}"))?),
+                        weight: bps(weight, "--dataset weight")?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let performance_fee = bps(fee, "--fee")?;
+            registry(
+                signing,
+                RegistryMsg::RegisterModel { class, parent: parent.map(ModelId), datasets, performance_fee },
+            )
+        }
+        ComputeTx::ClaimRoyalties { signing, dataset } => {
+            registry(signing, RegistryMsg::ClaimRoyalties { dataset: DatasetId(dataset) })
+        }
+        ComputeTx::RegisterProvider { signing, bond, endpoint, capacities: list } => {
+            compute(signing, ComputeMsg::RegisterProvider { bond, endpoint, capacities: capacities(&list)? })
+        }
+        ComputeTx::UpdateProvider { signing, endpoint, capacities: list, add_bond } => compute(
+            signing,
+            ComputeMsg::UpdateProvider { endpoint, capacities: capacities(&list)?, add_bond },
+        ),
+        ComputeTx::DeregisterProvider { signing } => compute(signing, ComputeMsg::DeregisterProvider),
+        ComputeTx::WithdrawBond { signing } => compute(signing, ComputeMsg::WithdrawBond),
+        ComputeTx::SubmitJob {
+            signing,
+            model,
+            units,
+            max_fee,
+            tip,
+            prompt,
+            prompt_hash,
+            params_hash,
+            nondeterministic,
+        } => {
+            let prompt_hash = match (prompt, prompt_hash) {
+                (Some(text), None) => prompt_digest(&text),
+                (None, Some(hash)) => hash,
+                _ => bail!("give --prompt TEXT or --prompt-hash HEX"),
+            };
+            compute(
+                signing,
+                ComputeMsg::SubmitJob {
+                    model: ModelId(model),
+                    units,
+                    max_fee_per_unit: max_fee,
+                    tip_per_unit: tip,
+                    prompt_hash,
+                    params_hash,
+                    deterministic: !nondeterministic,
+                },
+            )
+        }
+        ComputeTx::CancelJob { signing, job } => compute(signing, ComputeMsg::CancelJob { job: JobId(job) }),
+        ComputeTx::SubmitResult { signing, job, output_hash } => {
+            compute(signing, ComputeMsg::SubmitResult { job: JobId(job), output_hash })
+        }
+        ComputeTx::Challenge { signing, job, output_hash } => {
+            compute(signing, ComputeMsg::ChallengeResult { job: JobId(job), output_hash })
+        }
+        ComputeTx::ClaimOutput { signing, job, output_hash } => {
+            compute(signing, ComputeMsg::ClaimOutput { job: JobId(job), output_hash })
+        }
+    }
+}
+
+/// The on-chain hash of a prompt's text.
+pub(crate) fn prompt_digest(text: &str) -> Hash {
+    Hash::digest("atelier/prompt", &[text.as_bytes()])
+}
+
+/// A read of the compute market, the registry or the assets.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ComputeQuery {
+    /// The market's parameters.
+    Params,
+    /// Every class: base fee, capacity, target, queue, utilisation.
+    Classes,
+    /// A job.
+    Job {
+        /// Its id.
+        id: u64,
+    },
+    /// A requester's or a provider's jobs.
+    Jobs {
+        /// Jobs this account submitted.
+        #[arg(long, conflicts_with = "provider", required_unless_present = "provider")]
+        requester: Option<String>,
+        /// Jobs assigned to this provider.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Only ids above this one.
+        #[arg(long)]
+        after: Option<u64>,
+        /// Most jobs.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// A provider.
+    Provider {
+        /// A key name, `devN`, or a bech32 address.
+        address: String,
+    },
+    /// Every provider.
+    Providers,
+    /// A model and its lineage.
+    Model {
+        /// Its id.
+        id: u64,
+    },
+    /// A dataset.
+    Dataset {
+        /// Its id.
+        id: u64,
+    },
+    /// A contributor's shares in a dataset and its claimable royalties.
+    Royalties {
+        /// The dataset.
+        #[arg(long)]
+        dataset: u64,
+        /// The contributor: a key name, `devN`, or a bech32 address.
+        #[arg(long)]
+        contributor: String,
+    },
+    /// An asset.
+    Asset {
+        /// Its id.
+        id: u64,
+    },
+    /// The ids of an owner's assets.
+    Assets {
+        /// A key name, `devN`, or a bech32 address.
+        #[arg(long)]
+        owner: String,
+    },
+}
+
+/// The API path that answers `query`.
+pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
+    let address = |text: &str| crate::address(store, text).map(|a| a.to_string());
+    Ok(match query {
+        ComputeQuery::Params => "/compute/params".into(),
+        ComputeQuery::Classes => "/compute/classes".into(),
+        ComputeQuery::Job { id } => format!("/compute/jobs/{id}"),
+        ComputeQuery::Jobs { requester, provider, after, limit } => {
+            let whose = match (requester, provider) {
+                (Some(requester), None) => format!("requester={}", address(&requester)?),
+                (None, Some(provider)) => format!("provider={}", address(&provider)?),
+                _ => bail!("give --requester or --provider"),
+            };
+            let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
+            format!("/compute/jobs?{whose}&limit={limit}{after}")
+        }
+        ComputeQuery::Provider { address: text } => format!("/compute/providers/{}", address(&text)?),
+        ComputeQuery::Providers => "/compute/providers".into(),
+        ComputeQuery::Model { id } => format!("/registry/models/{id}"),
+        ComputeQuery::Dataset { id } => format!("/registry/datasets/{id}"),
+        ComputeQuery::Royalties { dataset, contributor } => {
+            format!("/registry/datasets/{dataset}/contributors/{}", address(&contributor)?)
+        }
+        ComputeQuery::Asset { id } => format!("/assets/{id}"),
+        ComputeQuery::Assets { owner } => format!("/assets?owner={}", address(&owner)?),
+    })
+}

@@ -1,0 +1,199 @@
+//! Read routes of the compute market, the registry and provenance. Each answers the protocol's
+//! own record as JSON (amounts as decimal strings); messages go through `POST /txs` like any
+//! other.
+
+use std::sync::Arc;
+
+use atelier_api::ErrorBody;
+use atelier_primitives::Address;
+use atelier_protocol::modules::{
+    compute::{self, JobId},
+    provenance::{self, AssetId},
+    registry::{self, DatasetId, ModelId},
+};
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    routing::get,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    Node,
+    http::{ApiError, ApiResult, Shared, json},
+};
+
+/// Most records one page returns.
+const MAX_PAGE: usize = 500;
+
+pub(crate) fn routes() -> Router<Arc<Node>> {
+    Router::new()
+        .route("/compute/params", get(params))
+        .route("/compute/classes", get(classes))
+        .route("/compute/jobs", get(jobs))
+        .route("/compute/jobs/{id}", get(job))
+        .route("/compute/providers", get(providers))
+        .route("/compute/providers/{address}", get(provider))
+        .route("/registry/models/{id}", get(model))
+        .route("/registry/datasets/{id}", get(dataset))
+        .route("/registry/datasets/{id}/contributors/{address}", get(royalties))
+        .route("/assets", get(assets))
+        .route("/assets/{id}", get(asset))
+}
+
+type Value = serde_json::Value;
+
+fn snapshot(node: &Node) -> Result<atelier_storage::Snapshot, ApiError> {
+    node.storage().snapshot().map_err(ApiError::internal)
+}
+
+fn found<T: serde::Serialize>(record: Option<T>, what: impl FnOnce() -> String) -> ApiResult<Value> {
+    match record {
+        Some(record) => Ok(Json(json(&record)?)),
+        None => Err(ApiError::not_found(what())),
+    }
+}
+
+fn parse_address(text: &str) -> Result<Address, ApiError> {
+    text.parse().map_err(ApiError::bad_request)
+}
+
+fn parse_id(text: &str) -> Result<u64, ApiError> {
+    text.parse().map_err(|_| ApiError::bad_request(format!("not an id: {text:?}")))
+}
+
+/// The compute market's parameters.
+#[utoipa::path(get, path = "/compute/params", responses((status = 200, description = "ComputeParams")))]
+pub(crate) async fn params(State(node): Shared) -> ApiResult<Value> {
+    Ok(Json(json(&compute::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+}
+
+/// Every compute class: base fee per unit, capacity, target, providers, queue and utilisation.
+#[utoipa::path(get, path = "/compute/classes", responses((status = 200, description = "ClassView list")))]
+pub(crate) async fn classes(State(node): Shared) -> ApiResult<Value> {
+    Ok(Json(json(&compute::query::classes(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+}
+
+/// A job.
+#[utoipa::path(get, path = "/compute/jobs/{id}", params(("id" = u64, Path, description = "job id")),
+    responses((status = 200, description = "Job"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn job(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = JobId(parse_id(&id)?);
+    found(compute::query::job(&snapshot(&node)?, id).map_err(ApiError::internal)?, || format!("no job {id}"))
+}
+
+/// Whose jobs: exactly one of `requester` and `provider`, then a page after `after`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct JobsQuery {
+    /// Jobs this account submitted.
+    requester: Option<String>,
+    /// Jobs assigned to this provider.
+    provider: Option<String>,
+    /// Only ids above this one.
+    after: Option<u64>,
+    /// Most jobs (1 to 500, default 100).
+    limit: Option<usize>,
+}
+
+/// A requester's or a provider's jobs, by id.
+#[utoipa::path(get, path = "/compute/jobs", params(JobsQuery),
+    responses((status = 200, description = "Job list"), (status = 400, body = ErrorBody)))]
+pub(crate) async fn jobs(
+    State(node): Shared,
+    query: Result<Query<JobsQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let (address, assigned) = match (&query.requester, &query.provider) {
+        (Some(requester), None) => (parse_address(requester)?, false),
+        (None, Some(provider)) => (parse_address(provider)?, true),
+        _ => return Err(ApiError::bad_request("give exactly one of requester and provider")),
+    };
+    let limit = query.limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_PAGE}")));
+    }
+    let jobs = compute::query::jobs_of(&snapshot(&node)?, &address, assigned, query.after.map(JobId), limit)
+        .map_err(ApiError::internal)?;
+    Ok(Json(json(&jobs)?))
+}
+
+/// A provider.
+#[utoipa::path(get, path = "/compute/providers/{address}", params(("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, description = "Provider"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn provider(State(node): Shared, Path(address): Path<String>) -> ApiResult<Value> {
+    let address = parse_address(&address)?;
+    found(compute::query::provider(&snapshot(&node)?, &address).map_err(ApiError::internal)?, || {
+        format!("{address} is not a provider")
+    })
+}
+
+/// Every provider, by address.
+#[utoipa::path(get, path = "/compute/providers", responses((status = 200, description = "Provider list")))]
+pub(crate) async fn providers(State(node): Shared) -> ApiResult<Value> {
+    Ok(Json(json(&compute::query::providers(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+}
+
+/// A model, with its flattened lineage.
+#[utoipa::path(get, path = "/registry/models/{id}", params(("id" = u64, Path, description = "model id")),
+    responses((status = 200, description = "Model"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn model(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = ModelId(parse_id(&id)?);
+    found(registry::query::model(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no model {id}")
+    })
+}
+
+/// A dataset and its royalty accumulator.
+#[utoipa::path(get, path = "/registry/datasets/{id}", params(("id" = u64, Path, description = "dataset id")),
+    responses((status = 200, description = "Dataset"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn dataset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = DatasetId(parse_id(&id)?);
+    found(registry::query::dataset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no dataset {id}")
+    })
+}
+
+/// A contributor's shares in a dataset and the royalties it can claim now.
+#[utoipa::path(get, path = "/registry/datasets/{id}/contributors/{address}",
+    params(("id" = u64, Path, description = "dataset id"), ("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, description = "Stake"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn royalties(
+    State(node): Shared,
+    Path((id, address)): Path<(String, String)>,
+) -> ApiResult<Value> {
+    let id = DatasetId(parse_id(&id)?);
+    let address = parse_address(&address)?;
+    found(registry::query::stake(&snapshot(&node)?, id, &address).map_err(ApiError::internal)?, || {
+        format!("{address} does not contribute to dataset {id}")
+    })
+}
+
+/// An asset.
+#[utoipa::path(get, path = "/assets/{id}", params(("id" = u64, Path, description = "asset id")),
+    responses((status = 200, description = "Asset"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = AssetId(parse_id(&id)?);
+    found(provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no asset {id}")
+    })
+}
+
+/// Whose assets.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct AssetsQuery {
+    /// The owner.
+    owner: String,
+}
+
+/// The ids of an owner's assets.
+#[utoipa::path(get, path = "/assets", params(AssetsQuery),
+    responses((status = 200, description = "Asset id list"), (status = 400, body = ErrorBody)))]
+pub(crate) async fn assets(
+    State(node): Shared,
+    query: Result<Query<AssetsQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let owner = parse_address(&query.owner)?;
+    Ok(Json(json(&provenance::query::assets_of(&snapshot(&node)?, &owner).map_err(ApiError::internal)?)?))
+}
