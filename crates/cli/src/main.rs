@@ -518,5 +518,18 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
     output.print(&submitted, |s| match s.height {
         Some(height) => format!("{} included at height {height}", s.hash),
         None => format!("{} pending", s.hash),
-    })
+    })?;
+    if submitted.height.is_some() {
+        // Included is not applied: a failed message still pays its fee. Say so, and fail.
+        let receipt = client.tx(&submitted.hash).await?.receipt.unwrap_or_default();
+        if receipt["outcome"]["status"] == "failed" {
+            let outcome = &receipt["outcome"];
+            bail!(
+                "the transaction failed: code {}: {}",
+                outcome["code"],
+                outcome["reason"].as_str().unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
 }

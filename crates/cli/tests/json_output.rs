@@ -217,4 +217,13 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     // 15% of the 100 000 base part goes to the dataset; dev5 holds 3 of its 4 shares.
     assert_eq!(royalties["claimable"], "11250");
     tx(&["claim-royalties", "--from", "dev5", "--dataset", "1"]);
+    // An included transaction whose message failed is reported as a failure, with its code.
+    let failed = atelier(keyring)
+        .args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "9"])
+        .args(["--units", "1", "--max-fee", "2000", "--prompt", "x", "--wait"])
+        .output()
+        .unwrap();
+    assert!(!failed.status.success());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("failed: code 312: no model 9"), "{stderr}");
 }
