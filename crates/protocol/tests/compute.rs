@@ -712,16 +712,22 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => (prop::sample::select(vec![ALICE, BOB]), any::<bool>(), 1u64..1_500, 900u128..1_600, 0u128..400, any::<bool>())
+        4 => (prop::sample::select(vec![ALICE, BOB]), any::<bool>(), 1u64..1_500, 900u128..1_600, 0u128..400, prop::bool::weighted(0.85))
             .prop_map(|(requester, text, units, max_fee, tip, deterministic)| Step::Submit {
                 requester, text, units, max_fee: if text { max_fee / 50 } else { max_fee }, tip: tip.min(max_fee / 50), deterministic
             }),
-        3 => (any::<usize>(), any::<bool>()).prop_map(|(pick, honest)| Step::Answer { pick, honest }),
-        1 => (any::<usize>(), any::<usize>()).prop_map(|(pick, verifier)| Step::Challenge { pick, verifier }),
-        2 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(pick, verifier, honest)| Step::Claim { pick, verifier, honest }),
+        4 => (any::<usize>(), any::<bool>()).prop_map(|(pick, honest)| Step::Answer { pick, honest }),
+        3 => (any::<usize>(), any::<usize>()).prop_map(|(pick, verifier)| Step::Challenge { pick, verifier }),
+        3 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(pick, verifier, honest)| Step::Claim { pick, verifier, honest }),
         1 => any::<usize>().prop_map(|pick| Step::Cancel { pick }),
         2 => Just(Step::Idle),
     ]
+}
+
+/// The image providers that may verify `job`: not its provider, nor `challenger`.
+fn verifiers(job: &Job, challenger: Option<Address>) -> Vec<u64> {
+    let party = |p: u64| job.provider == Some(dev_address(p)) || challenger == Some(dev_address(p));
+    PROVIDERS.iter().copied().filter(|&p| !party(p)).collect()
 }
 
 /// Plays `steps` (each a block, whose messages may fail: that is part of the flow), then lets
@@ -732,7 +738,7 @@ fn play(steps: &[Step]) -> Vec<Hash> {
             p.dispute_quorum = 2;
             p.queue_timeout_blocks = 8;
             p.result_deadline_blocks = 4;
-            p.challenge_window_blocks = 3;
+            p.challenge_window_blocks = 6;
             p.dispute_window_blocks = 4;
         },
         |_| {},
@@ -740,6 +746,7 @@ fn play(steps: &[Step]) -> Vec<Hash> {
     four_providers(&mut market);
     market.ok(14, register(BOND, &[("text-small", 3_000)]));
     let mut roots = Vec::new();
+    let mut blocks = Vec::new();
     let with_status = |market: &Market, status: JobStatus, pick: usize| -> Option<Job> {
         let jobs: Vec<Job> =
             (1..=market.job_count()).map(|id| market.job(id)).filter(|j| j.status == status).collect();
@@ -759,16 +766,16 @@ fn play(steps: &[Step]) -> Vec<Hash> {
                 (provider_index(j.provider.unwrap()), result(j.id.0, output))
             }),
             Step::Challenge { pick, verifier } => with_status(&market, JobStatus::Submitted, pick).map(|j| {
-                (
-                    PROVIDERS[verifier % 4],
-                    ComputeMsg::ChallengeResult { job: j.id, output_hash: hash("right") },
-                )
+                let others = verifiers(&j, None);
+                let challenge = ComputeMsg::ChallengeResult { job: j.id, output_hash: hash("right") };
+                (others[verifier % others.len()], challenge)
             }),
             Step::Claim { pick, verifier, honest } => {
                 with_status(&market, JobStatus::Disputed, pick).map(|j| {
+                    let others = verifiers(&j, j.dispute.as_ref().map(|d| d.challenger));
                     let output = if honest { "right" } else { "wrong" };
                     (
-                        PROVIDERS[verifier % 4],
+                        others[verifier % others.len()],
                         ComputeMsg::ClaimOutput { job: j.id, output_hash: hash(output) },
                     )
                 })
@@ -786,9 +793,25 @@ fn play(steps: &[Step]) -> Vec<Hash> {
             None => market.chain.produce(Vec::new()),
         };
         roots.push(block.block.header.state_root);
+        blocks.push(block);
     }
-    market.idle(30);
+    blocks.extend(market.idle(30));
     let jobs: Vec<Job> = (1..=market.job_count()).map(|id| market.job(id)).collect();
+    // Every settlement's parts sum exactly to the job's price.
+    for event in compute_events(&blocks) {
+        if let ComputeEvent::JobSettled {
+            job, treasury, datasets, fine_tuners, burned, provider_paid, ..
+        } = event
+        {
+            let job = &jobs[job.0 as usize - 1];
+            let price = u128::from(job.units) * (job.base_fee_per_unit.get() + job.tip_paid_per_unit.get());
+            let parts = [treasury, datasets, fine_tuners, burned, provider_paid]
+                .iter()
+                .map(|a| a.get())
+                .sum::<u128>();
+            assert_eq!(parts, price, "job {}", job.id);
+        }
+    }
     assert!(
         jobs.iter().all(|j| j.status.is_final() || j.status == JobStatus::Queued),
         "every deadline passed"

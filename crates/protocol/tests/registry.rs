@@ -155,6 +155,13 @@ fn an_invalid_model_is_refused_with_its_code() {
         performance_fee: Bps::ZERO,
     };
     assert_fails(&mut chain, 1, bad_class, 206);
+    let unserved = RegistryMsg::RegisterModel {
+        class: "video-4k".into(),
+        parent: None,
+        datasets: Vec::new(),
+        performance_fee: Bps::ZERO,
+    };
+    assert_fails(&mut chain, 1, unserved, 217);
     run(&mut chain, 1, model(None, &[(1, 10_000)], cap));
     let other_class = RegistryMsg::RegisterModel {
         class: "text-small".into(),
