@@ -160,11 +160,13 @@ impl ComputeParams {
             ("result_deadline_blocks", self.result_deadline_blocks),
             ("challenge_window_blocks", self.challenge_window_blocks),
             ("dispute_window_blocks", self.dispute_window_blocks),
-            ("min_provider_bond", u64::from(!self.min_provider_bond.is_zero())),
         ] {
             if value == 0 {
                 return Err(ComputeParamsError::Zero(name));
             }
+        }
+        if self.min_provider_bond.is_zero() {
+            return Err(ComputeParamsError::Zero("min_provider_bond"));
         }
         if self.classes.len() > MAX_CLASSES {
             return Err(ComputeParamsError::TooManyClasses { count: self.classes.len() });
