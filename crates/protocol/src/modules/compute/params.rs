@@ -209,3 +209,41 @@ impl ComputeParams {
         self.classes.iter().find(|c| c.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cap() -> Bps {
+        bps(2_000)
+    }
+
+    #[test]
+    fn the_defaults_are_valid_and_each_broken_rule_is_named() {
+        assert_eq!(ComputeParams::default().validate(cap()), Ok(()));
+        let broken = |change: fn(&mut ComputeParams)| {
+            let mut params = ComputeParams::default();
+            change(&mut params);
+            params.validate(cap()).unwrap_err()
+        };
+        assert_eq!(
+            broken(|p| p.result_deadline_blocks = 0),
+            ComputeParamsError::Zero("result_deadline_blocks")
+        );
+        assert_eq!(
+            broken(|p| p.min_provider_bond = Amount::ZERO),
+            ComputeParamsError::Zero("min_provider_bond")
+        );
+        assert_eq!(broken(|p| p.dispute_quorum = 1), ComputeParamsError::Quorum { max: 32 });
+        assert_eq!(broken(|p| p.waterfall.treasury = bps(6_001)), ComputeParamsError::Waterfall(10_001));
+        assert!(matches!(
+            broken(|p| p.classes[1].name = "image-xl".into()),
+            ComputeParamsError::Class { .. }
+        ));
+        assert!(matches!(broken(|p| p.classes[0].name = "Image".into()), ComputeParamsError::Class { .. }));
+        assert!(matches!(
+            broken(|p| p.classes[0].min_base_fee = Amount::ZERO),
+            ComputeParamsError::Class { .. }
+        ));
+    }
+}
