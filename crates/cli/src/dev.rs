@@ -51,6 +51,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
         compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
         provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
+        revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
     })
 }
 

@@ -1,5 +1,5 @@
 //! `atelier tx compute …` and `atelier query compute …`: the compute market, the registry of
-//! models and datasets, and the assets settled jobs mint.
+//! models and datasets, the assets settled jobs mint, and their royalty vaults.
 
 use anyhow::{Context, Result, anyhow, bail};
 use atelier_primitives::{Amount, Bps, Hash};
@@ -8,6 +8,7 @@ use atelier_protocol::{
     modules::{
         compute::{ClassCapacity, ComputeMsg, JobId},
         registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
+        revenue::{RevenueMsg, VaultId},
     },
 };
 use clap::Subcommand;
@@ -164,6 +165,28 @@ pub(crate) enum ComputeTx {
         #[arg(long)]
         output_hash: Hash,
     },
+    /// Claim the signer's revenue from a royalty vault (`model/ID` or `asset/ID`).
+    ClaimRevenue {
+        #[command(flatten)]
+        signing: Signing,
+        /// The vault.
+        #[arg(long)]
+        vault: VaultId,
+    },
+    /// Transfer share units of a royalty vault; both sides' revenue so far is paid first.
+    TransferShares {
+        #[command(flatten)]
+        signing: Signing,
+        /// The vault (`model/ID` or `asset/ID`).
+        #[arg(long)]
+        vault: VaultId,
+        /// The recipient: a key name, `devN`, or a bech32 address.
+        #[arg(long)]
+        to: String,
+        /// Share units (100 000 000 are the whole vault).
+        #[arg(long)]
+        units: u64,
+    },
     /// As a verifier, claim an output in an open dispute.
     ClaimOutput {
         #[command(flatten)]
@@ -292,6 +315,13 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
         ComputeTx::ClaimOutput { signing, job, output_hash } => {
             compute(signing, ComputeMsg::ClaimOutput { job: JobId(job), output_hash })
         }
+        ComputeTx::ClaimRevenue { signing, vault } => {
+            Ok((signing, Msg::Revenue(RevenueMsg::ClaimRevenue { vault })))
+        }
+        ComputeTx::TransferShares { signing, vault, to, units } => {
+            let to = crate::address(store, &to)?;
+            Ok((signing, Msg::Revenue(RevenueMsg::TransferShares { vault, to, units })))
+        }
     }
 }
 
@@ -364,6 +394,20 @@ pub(crate) enum ComputeQuery {
         #[arg(long)]
         owner: String,
     },
+    /// A royalty vault (`model/ID` or `asset/ID`).
+    Vault {
+        /// The vault.
+        vault: VaultId,
+    },
+    /// A holder's share units of a vault and its claimable revenue.
+    Position {
+        /// The vault (`model/ID` or `asset/ID`).
+        #[arg(long)]
+        vault: VaultId,
+        /// The holder: a key name, `devN`, or a bech32 address.
+        #[arg(long)]
+        holder: String,
+    },
 }
 
 /// The API path that answers `query`.
@@ -391,5 +435,7 @@ pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
         }
         ComputeQuery::Asset { id } => format!("/assets/{id}"),
         ComputeQuery::Assets { owner } => format!("/assets?owner={}", address(&owner)?),
+        ComputeQuery::Vault { vault } => format!("/vaults/{vault}"),
+        ComputeQuery::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(&holder)?),
     })
 }

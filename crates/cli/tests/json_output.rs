@@ -122,101 +122,78 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
     check("init", &serde_json::from_slice(&init.stdout).unwrap());
 }
 
-/// The compute market through the CLI alone: a dataset, a model, a provider, a job answered and
-/// settled after its challenge window, the asset it minted, and the royalties it paid.
+/// The compute market through the CLI alone: a dataset, a model, a provider, jobs answered and
+/// settled after their challenge window, the asset minted, the royalties paid, and the model's
+/// royalty vault shared and claimed.
 fn compute_market_flow(node: &DevNode, keyring: &Path) {
-    let tx = |args: &[&str]| {
-        let mut all = vec!["tx", "compute"];
-        all.extend_from_slice(args);
-        all.push("--wait");
-        let sent = run_json(node, keyring, &all);
+    // `atelier compute …` from one line of words; every transaction waits and must apply.
+    let query = |line: &str| {
+        let mut args = vec!["query", "compute"];
+        args.extend(line.split_whitespace());
+        run_json(node, keyring, &args)
+    };
+    let tx = |line: String| {
+        let mut args = vec!["tx", "compute"];
+        args.extend(line.split_whitespace());
+        args.push("--wait");
+        let sent = run_json(node, keyring, &args);
         let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
-        assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{args:?}: {receipt}");
-        sent
+        assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{line}: {receipt}");
     };
     let content = "11".repeat(32);
-    tx(&[
-        "register-dataset",
-        "--from",
-        "dev1",
-        "--content-hash",
-        &content,
-        "--license",
-        "CC-BY-4.0",
-        "--contributor",
-        "dev5=3",
-        "--contributor",
-        "dev6=1",
-    ]);
-    tx(&["register-model", "--from", "dev2", "--class", "image-xl", "--dataset", "1=10000", "--fee", "500"]);
-    tx(&[
-        "register-provider",
-        "--from",
-        "dev3",
-        "--bond",
-        "1000000000",
-        "--endpoint",
-        "https://gpu.example",
-        "--capacity",
-        "image-xl=1000",
-    ]);
-    tx(&[
-        "submit-job",
-        "--from",
-        "dev4",
-        "--model",
-        "1",
-        "--units",
-        "100",
-        "--max-fee",
-        "2000",
-        "--tip",
-        "300",
-        "--prompt",
-        "a red fox",
-    ]);
-    let job = run_json(node, keyring, &["query", "compute", "job", "1"]);
+    let output = "22".repeat(32);
+    let answer = |job: u64| tx(format!("submit-result --from dev3 --job {job} --output-hash {output}"));
+    let submit = |prompt: &str| {
+        tx(format!("submit-job --from dev4 --model 1 --units 100 --max-fee 2000 --tip 300 --prompt {prompt}"))
+    };
+    tx(format!(
+        "register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
+    ));
+    tx("register-model --from dev2 --class image-xl --dataset 1=10000 --fee 500".into());
+    tx("register-provider --from dev3 --bond 1000000000 --endpoint https://gpu.example --capacity image-xl=1000".into());
+    submit("fox");
+    let job = query("job 1");
     check("query_compute_job", &job);
     assert_eq!(job["status"], "admitted");
-    assert_eq!(
-        job["provider"],
-        run_json(node, keyring, &["query", "account", "dev3"])["address"],
-        "the only provider"
-    );
-    let output = "22".repeat(32);
-    tx(&["submit-result", "--from", "dev3", "--job", "1", "--output-hash", &output]);
-    // Ten more blocks close the challenge window.
-    for _ in 0..10 {
-        run_json(
-            node,
-            keyring,
-            &["tx", "transfer", "--from", "dev7", "--to", "dev8", "--amount", "1", "--wait"],
-        );
+    let provider = run_json(node, keyring, &["query", "account", "dev3"])["address"].clone();
+    assert_eq!(job["provider"], provider, "the only provider");
+    answer(1);
+    close_challenge_window(node, keyring);
+    assert_eq!(query("job 1")["status"], "settled");
+    for (name, line) in [
+        ("asset", "asset 1"),
+        ("assets", "assets --owner dev4"),
+        ("classes", "classes"),
+        ("providers", "providers"),
+        ("jobs", "jobs --provider dev3"),
+        ("model", "model 1"),
+        ("dataset", "dataset 1"),
+        ("vault", "vault model/1"),
+    ] {
+        check(&format!("query_compute_{name}"), &query(line));
     }
-    let settled = run_json(node, keyring, &["query", "compute", "job", "1"]);
-    assert_eq!(settled["status"], "settled", "{settled}");
-    check("query_compute_asset", &run_json(node, keyring, &["query", "compute", "asset", "1"]));
-    check(
-        "query_compute_assets",
-        &run_json(node, keyring, &["query", "compute", "assets", "--owner", "dev4"]),
-    );
-    check("query_compute_classes", &run_json(node, keyring, &["query", "compute", "classes"]));
-    check("query_compute_providers", &run_json(node, keyring, &["query", "compute", "providers"]));
-    check(
-        "query_compute_jobs",
-        &run_json(node, keyring, &["query", "compute", "jobs", "--provider", "dev3"]),
-    );
-    check("query_compute_model", &run_json(node, keyring, &["query", "compute", "model", "1"]));
-    check("query_compute_dataset", &run_json(node, keyring, &["query", "compute", "dataset", "1"]));
-    let royalties = run_json(
-        node,
-        keyring,
-        &["query", "compute", "royalties", "--dataset", "1", "--contributor", "dev5"],
-    );
+    let royalties = query("royalties --dataset 1 --contributor dev5");
     check("query_compute_royalties", &royalties);
     // 15% of the 100 000 base part goes to the dataset; dev5 holds 3 of its 4 shares.
     assert_eq!(royalties["claimable"], "11250");
-    tx(&["claim-royalties", "--from", "dev5", "--dataset", "1"]);
+    tx("claim-royalties --from dev5 --dataset 1".into());
+    // The model's 5% fee went to its vault; its owner sells a quarter of the vault.
+    let position = query("position --vault model/1 --holder dev2");
+    check("query_compute_position", &position);
+    assert_eq!(position["claimable_gdc"], "5000");
+    tx("transfer-shares --from dev2 --vault model/1 --to dev9 --units 25000000".into());
+    let bought = query("position --vault model/1 --holder dev9");
+    assert_eq!((bought["units"].as_u64(), bought["claimable_gdc"].as_str()), (Some(25_000_000), Some("0")));
+    submit("again");
+    answer(2);
+    close_challenge_window(node, keyring);
+    assert_eq!(
+        query("position --vault model/1 --holder dev9")["claimable_gdc"],
+        "1250",
+        "a quarter of 5 000"
+    );
+    tx("claim-revenue --from dev9 --vault model/1".into());
+    assert_eq!(query("position --vault model/1 --holder dev9")["claimable_gdc"], "0");
     // An included transaction whose message failed is reported as a failure, with its code.
     let failed = atelier(keyring)
         .args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "9"])
@@ -226,4 +203,15 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     assert!(!failed.status.success());
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("failed: code 312: no model 9"), "{stderr}");
+}
+
+/// Ten more blocks: a submitted result's challenge window closes and the job settles.
+fn close_challenge_window(node: &DevNode, keyring: &Path) {
+    for _ in 0..10 {
+        run_json(
+            node,
+            keyring,
+            &["tx", "transfer", "--from", "dev7", "--to", "dev8", "--amount", "1", "--wait"],
+        );
+    }
 }

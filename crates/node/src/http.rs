@@ -66,7 +66,9 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::market_api::dataset,
         crate::market_api::royalties,
         crate::market_api::asset,
-        crate::market_api::assets
+        crate::market_api::assets,
+        crate::market_api::vault,
+        crate::market_api::position
     ),
     components(schemas(
         ErrorBody,

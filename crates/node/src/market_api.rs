@@ -1,4 +1,4 @@
-//! Read routes of the compute market, the registry and provenance. Each answers the protocol's
+//! Read routes of the compute market, the registry, provenance and the royalty vaults. Each answers the protocol's
 //! own record as JSON (amounts as decimal strings); messages go through `POST /txs` like any
 //! other.
 
@@ -10,6 +10,7 @@ use atelier_protocol::modules::{
     compute::{self, JobId},
     provenance::{self, AssetId},
     registry::{self, DatasetId, ModelId},
+    revenue::{self, VaultId},
 };
 use axum::{
     Json, Router,
@@ -39,6 +40,8 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
         .route("/registry/datasets/{id}", get(dataset))
         .route("/registry/datasets/{id}/contributors/{address}", get(royalties))
         .route("/assets", get(assets))
+        .route("/vaults/{kind}/{id}", get(vault))
+        .route("/vaults/{kind}/{id}/holders/{address}", get(position))
         .route("/assets/{id}", get(asset))
 }
 
@@ -196,4 +199,35 @@ pub(crate) async fn assets(
     let Query(query) = query?;
     let owner = parse_address(&query.owner)?;
     Ok(Json(json(&provenance::query::assets_of(&snapshot(&node)?, &owner).map_err(ApiError::internal)?)?))
+}
+
+fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
+    format!("{kind}/{id}").parse().map_err(ApiError::bad_request)
+}
+
+/// A royalty vault: revenue paid in and claimed per denomination, and its number of holders.
+#[utoipa::path(get, path = "/vaults/{kind}/{id}",
+    params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id")),
+    responses((status = 200, description = "Vault"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, String)>) -> ApiResult<Value> {
+    let id = parse_vault(&kind, &id)?;
+    found(revenue::query::vault(&snapshot(&node)?, &id).map_err(ApiError::internal)?, || {
+        format!("no vault {id}")
+    })
+}
+
+/// A holder's share units of a vault and the revenue it can claim now.
+#[utoipa::path(get, path = "/vaults/{kind}/{id}/holders/{address}",
+    params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id"),
+        ("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, description = "Position"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn position(
+    State(node): Shared,
+    Path((kind, id, address)): Path<(String, String, String)>,
+) -> ApiResult<Value> {
+    let id = parse_vault(&kind, &id)?;
+    let address = parse_address(&address)?;
+    found(revenue::query::position(&snapshot(&node)?, &id, &address).map_err(ApiError::internal)?, || {
+        format!("{address} holds no units of vault {id}")
+    })
 }

@@ -97,6 +97,9 @@ pub enum MsgError {
     /// A compute market rule.
     #[error(transparent)]
     Compute(#[from] compute::ComputeError),
+    /// A royalty vault rule.
+    #[error(transparent)]
+    Revenue(#[from] crate::modules::revenue::RevenueError),
 }
 
 impl MsgError {
@@ -106,6 +109,7 @@ impl MsgError {
             MsgError::Bank(e) => e.code(),
             MsgError::Registry(e) => e.code(),
             MsgError::Compute(e) => e.code(),
+            MsgError::Revenue(e) => e.code(),
         }
     }
 }
@@ -502,6 +506,8 @@ fn route(
             compute::handler::handle(state, events, &ctx, sender, msg)
                 .map_err(|f| f.map_rule(MsgError::Compute))
         }
+        Msg::Revenue(msg) => crate::modules::revenue::handler::handle(state, events, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Revenue)),
     }
 }
 

@@ -19,4 +19,6 @@ pub enum Event {
     Compute(crate::modules::compute::ComputeEvent),
     /// From provenance.
     Provenance(crate::modules::provenance::ProvenanceEvent),
+    /// From the royalty vaults.
+    Revenue(crate::modules::revenue::RevenueEvent),
 }

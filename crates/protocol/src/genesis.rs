@@ -13,6 +13,7 @@ use crate::{
         fees::{self, FeesGenesis, ParamsError},
         provenance::{self, ProvenanceGenesis},
         registry::{self, RegistryGenesis},
+        revenue::{self, RevenueGenesis},
     },
     tx::ChainId,
 };
@@ -45,6 +46,9 @@ pub struct Genesis {
     /// Assets.
     #[serde(default)]
     pub provenance: ProvenanceGenesis,
+    /// Royalty vaults and their holders.
+    #[serde(default)]
+    pub revenue: RevenueGenesis,
 }
 
 fn first_height() -> Height {
@@ -100,6 +104,9 @@ pub enum GenesisError {
     /// The provenance section is inconsistent.
     #[error("provenance: {0}")]
     Provenance(String),
+    /// The revenue section is inconsistent.
+    #[error("revenue: {0}")]
+    Revenue(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -125,6 +132,7 @@ impl Genesis {
             bank: self.bank.normalize()?,
             compute: self.compute.normalize(registry.params.max_lineage_fee)?,
             provenance: self.provenance.normalize()?,
+            revenue: self.revenue.normalize()?,
             registry,
             ..self
         })
@@ -141,6 +149,7 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     registry::genesis::init(state, &genesis.registry);
     compute::genesis::init(state, &genesis.compute);
     provenance::genesis::init(state, &genesis.provenance);
+    revenue::genesis::init(state, &genesis.revenue);
     Ok(())
 }
 
@@ -156,5 +165,6 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         registry: registry::genesis::export(state)?,
         compute: compute::genesis::export(state)?,
         provenance: provenance::genesis::export(state)?,
+        revenue: revenue::genesis::export(state)?,
     })
 }

@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{bank, compute, registry};
+use crate::modules::{bank, compute, registry, revenue};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,5 +31,6 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let mut violations = bank::invariants::conservation(state)?;
     violations.extend(registry::invariants::vault(state)?);
     violations.extend(compute::invariants::books(state)?);
+    violations.extend(revenue::invariants::books(state)?);
     Ok(violations)
 }

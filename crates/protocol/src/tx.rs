@@ -96,6 +96,8 @@ pub enum Msg {
     Registry(crate::modules::registry::RegistryMsg),
     /// A compute market message.
     Compute(crate::modules::compute::ComputeMsg),
+    /// A royalty vault message.
+    Revenue(crate::modules::revenue::RevenueMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -13,6 +13,7 @@ use atelier_protocol::{
         },
         provenance,
         registry::{self, ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
+        revenue,
     },
 };
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};
@@ -226,7 +227,6 @@ fn a_job_is_escrowed_admitted_answered_and_settled_through_the_waterfall() {
     let answer = market.ok(provider_index(provider), result(1, "fox.png"));
     let answer_fee = answer.receipts[0].fee.get();
     let treasury_before = market.chain.balance(&treasury(), atelier_primitives::Denom::GDC).get();
-    let (tuner_before, base_owner_before) = (market.balance(TUNER), market.balance(BASE_OWNER));
     let blocks = market.idle(10);
     let settled = market.job(1);
     assert_eq!(settled.status, JobStatus::Settled);
@@ -248,10 +248,22 @@ fn a_job_is_escrowed_admitted_answered_and_settled_through_the_waterfall() {
         market.chain.balance(&treasury(), atelier_primitives::Denom::GDC).get() - treasury_before,
         10_000
     );
-    assert_eq!(
-        (market.balance(TUNER) - tuner_before, market.balance(BASE_OWNER) - base_owner_before),
-        (3_000, 5_000)
-    );
+    // The fine-tuner fees went into the models' royalty vaults, held by their owners.
+
+    assert_eq!((vault_claimable(&market, 2, TUNER), vault_claimable(&market, 1, BASE_OWNER)), (3_000, 5_000));
+    // The fine-tuner sells half its model's vault; the next job's fee is split by the units held.
+    let half = revenue::SHARE_UNITS / 2;
+    let vault = revenue::VaultId::Model(IMAGE_MODEL);
+    let sell = revenue::RevenueMsg::TransferShares { vault, to: dev_address(BOB), units: half };
+    let tuner_before = market.balance(TUNER);
+    let fee = market.block(vec![(TUNER, Msg::Revenue(sell))]).receipts[0].fee.get();
+    assert_eq!(market.balance(TUNER), tuner_before - fee + 3_000, "paid out before the transfer");
+    assert_eq!(vault_claimable(&market, 2, BOB), 0);
+    let claim = revenue::RevenueMsg::ClaimRevenue { vault };
+    assert!(matches!(
+        market.block(vec![(BOB, Msg::Revenue(claim))]).receipts[0].outcome,
+        TxOutcome::Failed { code: 502, .. }
+    ));
     assert_eq!(
         market.chain.balance(&provider, atelier_primitives::Denom::GDC).get(),
         provider_before - answer_fee + 92_000
@@ -264,6 +276,13 @@ fn a_job_is_escrowed_admitted_answered_and_settled_through_the_waterfall() {
         (dev_address(ALICE), IMAGE_MODEL, JobId(1), hash("fox.png"))
     );
     assert_eq!(settled.asset, Some(asset));
+}
+
+/// What `owner` can claim in `ugdc` from model `model`'s royalty vault.
+fn vault_claimable(market: &Market, model: u64, owner: u64) -> u128 {
+    let vault = revenue::VaultId::Model(ModelId(model));
+    let position = revenue::query::position(&market.chain.store, &vault, &dev_address(owner)).unwrap();
+    position.map_or(0, |p| p.claimable_gdc.get())
 }
 
 /// Registers the other two image providers.
@@ -327,9 +346,9 @@ fn each_provider_message_fails_with_its_code_and_changes_nothing() {
     market.fails(10, overflow, 326);
     market.fails(10, ComputeMsg::WithdrawBond, 309);
     // Provider 10 takes a job, deregisters, and cannot leave while the job is open.
-    market.ok(ALICE, job(IMAGE_MODEL, 1_000, 1_000, 0));
-    market.ok(ALICE, job(IMAGE_MODEL, 1_000, 1_000, 0));
-    assert!(market.job(1).provider != market.job(2).provider, "each provider has room for one");
+    let both = (0..2).map(|_| (ALICE, Msg::Compute(job(IMAGE_MODEL, 1_000, 1_000, 0)))).collect();
+    market.block(both);
+    assert!(market.job(1).provider != market.job(2).provider, "each provider has room for one a block");
     market.ok(10, ComputeMsg::DeregisterProvider);
     let keep = ComputeMsg::UpdateProvider {
         endpoint: String::new(),

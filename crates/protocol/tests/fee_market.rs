@@ -68,6 +68,7 @@ fn small_block_chain() -> TestChain {
             submit_job: 1_000,
             job_update: 1_000,
             dispute: 1_000,
+            revenue: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

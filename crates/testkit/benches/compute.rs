@@ -20,6 +20,7 @@ use atelier_protocol::{
             Contribution, ContributionGenesis, Dataset, DatasetGenesis, DatasetId, DatasetWeight, FeeShare,
             Model, ModelId,
         },
+        revenue::{Accrual, Holding, HoldingGenesis, SHARE_UNITS, Vault, VaultGenesis, VaultId},
     },
 };
 use atelier_testkit::{GenesisBuilder, TestChain};
@@ -81,7 +82,23 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
         performance_fee: Bps::new(500).unwrap(),
         datasets: all.clone(),
         lineage_datasets: all,
-        lineage_fees: vec![FeeShare { owner: address(0xF0, 0), fee: Bps::new(500).unwrap() }],
+        lineage_fees: vec![FeeShare {
+            model: ModelId(1),
+            owner: address(0xF0, 0),
+            fee: Bps::new(500).unwrap(),
+        }],
+    }];
+    genesis.revenue.vaults = vec![VaultGenesis {
+        vault: Vault {
+            id: VaultId::Model(ModelId(1)),
+            gdc: Accrual::default(),
+            usd: Accrual::default(),
+            holders: 1,
+        },
+        holdings: vec![HoldingGenesis {
+            holder: address(0xF0, 0),
+            holding: Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 },
+        }],
     }];
     genesis.registry.next_dataset = 2;
     genesis.registry.next_model = 2;

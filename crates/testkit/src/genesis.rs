@@ -41,6 +41,7 @@ impl Default for GenesisBuilder {
                 registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
                 compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
                 provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
+                revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
             },
         }
     }

@@ -8,6 +8,7 @@ pub mod compute;
 pub mod fees;
 pub mod provenance;
 pub mod registry;
+pub mod revenue;
 
 use atelier_state::StateError;
 

@@ -192,6 +192,9 @@ pub enum ComputeError {
     /// Paying dataset royalties failed.
     #[error("paying royalties: {0}")]
     Royalties(crate::modules::registry::RegistryError),
+    /// Paying a model's vault failed.
+    #[error("paying a vault: {0}")]
+    Revenue(crate::modules::revenue::RevenueError),
 }
 
 impl ComputeError {
@@ -227,6 +230,7 @@ impl ComputeError {
             ComputeError::Bank(_) => 327,
             ComputeError::IdsExhausted => 328,
             ComputeError::Royalties(_) => 329,
+            ComputeError::Revenue(_) => 330,
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::{
         bank::{self, Burner},
         provenance::{self, state::Mint},
         registry,
+        revenue::{self, VaultId},
     },
 };
 
@@ -244,8 +245,8 @@ pub(crate) fn settle(
     let to_treasury = waterfall.treasury.of_floor(base);
     let to_datasets =
         if model.lineage_datasets.is_empty() { Amount::ZERO } else { waterfall.datasets.of_floor(base) };
-    let fees: Vec<(Address, Amount)> =
-        model.lineage_fees.iter().map(|f| (f.owner, f.fee.of_floor(base))).collect();
+    let fees: Vec<(VaultId, Amount)> =
+        model.lineage_fees.iter().map(|f| (VaultId::Model(f.model), f.fee.of_floor(base))).collect();
     let to_fine_tuners = fees.iter().fold(Amount::ZERO, |sum, (_, fee)| sum.saturating_add(*fee));
     let burned = waterfall.burn.of_floor(base);
     let shares = [to_treasury, to_datasets, to_fine_tuners, burned]
@@ -257,8 +258,9 @@ pub(crate) fn settle(
     pay_out(state, events, &treasury(), to_treasury)?;
     registry::pay_royalties(state, events, &account(), &model, to_datasets)
         .map_err(|f| f.map_rule(ComputeError::Royalties))?;
-    for (owner, fee) in &fees {
-        pay_out(state, events, owner, *fee)?;
+    for (vault, fee) in &fees {
+        revenue::pay_into(state, events, &account(), *vault, &Denom::GDC, *fee)
+            .map_err(|f| f.map_rule(ComputeError::Revenue))?;
     }
     if !burned.is_zero() {
         ctx.burner

@@ -3,7 +3,7 @@
 use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use crate::modules::{bank::BankMsg, compute::ComputeMsg, registry::RegistryMsg};
+use crate::modules::{bank::BankMsg, compute::ComputeMsg, registry::RegistryMsg, revenue::RevenueMsg};
 use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
@@ -37,6 +37,8 @@ pub struct GasSchedule {
     pub job_update: u64,
     /// `compute.challenge_result` and `compute.claim_output` (which may resolve the dispute).
     pub dispute: u64,
+    /// `revenue.claim_revenue` and `revenue.transfer_shares`.
+    pub revenue: u64,
 }
 
 impl GasSchedule {
@@ -63,6 +65,7 @@ impl GasSchedule {
             Msg::Compute(ComputeMsg::SubmitJob { .. }) => self.submit_job,
             Msg::Compute(ComputeMsg::CancelJob { .. } | ComputeMsg::SubmitResult { .. }) => self.job_update,
             Msg::Compute(ComputeMsg::ChallengeResult { .. } | ComputeMsg::ClaimOutput { .. }) => self.dispute,
+            Msg::Revenue(RevenueMsg::ClaimRevenue { .. } | RevenueMsg::TransferShares { .. }) => self.revenue,
         }
     }
 
@@ -88,6 +91,7 @@ impl GasSchedule {
             self.submit_job,
             self.job_update,
             self.dispute,
+            self.revenue,
         ]
         .into_iter()
         .max()
@@ -146,6 +150,7 @@ impl FeeParams {
             ("gas.submit_job", self.gas.submit_job),
             ("gas.job_update", self.gas.job_update),
             ("gas.dispute", self.gas.dispute),
+            ("gas.revenue", self.gas.revenue),
         ];
         if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
             return Err(ParamsError::Zero(name));
@@ -188,6 +193,7 @@ impl Default for FeeParams {
                 submit_job: 2_000,
                 job_update: 1_000,
                 dispute: 5_000,
+                revenue: 1_500,
             },
         }
     }

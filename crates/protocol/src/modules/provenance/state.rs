@@ -132,6 +132,12 @@ pub(crate) fn mint(
     };
     put_asset(state, &asset);
     set_next_asset(state, following);
+    crate::modules::revenue::state::open(
+        state,
+        events,
+        crate::modules::revenue::VaultId::Asset(asset.id),
+        &asset.owner,
+    );
     events.push(Event::Provenance(ProvenanceEvent::AssetMinted {
         asset: asset.id,
         owner: asset.owner,

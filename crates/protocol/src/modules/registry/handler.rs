@@ -7,7 +7,13 @@ use super::{
     ContributorShares, Dataset, DatasetId, DatasetWeight, FeeShare, Model, ModelId, RegistryError,
     RegistryEvent, RegistryMsg, state,
 };
-use crate::{event::Event, modules::Failure};
+use crate::{
+    event::Event,
+    modules::{
+        Failure,
+        revenue::{self, VaultId},
+    },
+};
 
 type RegistryResult = Result<(), Failure<RegistryError>>;
 
@@ -143,7 +149,9 @@ fn register_model(
             max: params.max_lineage_datasets,
         });
     }
-    let mut lineage_fees = vec![FeeShare { owner: *owner, fee: performance_fee }];
+    let (next_dataset, next_model) = state::next_ids(state)?;
+    let id = ModelId(next_model);
+    let mut lineage_fees = vec![FeeShare { model: id, owner: *owner, fee: performance_fee }];
     lineage_fees.extend(parent_model.iter().flat_map(|p| p.lineage_fees.iter().copied()));
     let lineage_fee: u32 = lineage_fees.iter().map(|f| u32::from(f.fee.get())).sum();
     if lineage_fee > u32::from(params.max_lineage_fee.get()) {
@@ -152,11 +160,10 @@ fn register_model(
             cap: params.max_lineage_fee,
         });
     }
-    let (next_dataset, next_model) = state::next_ids(state)?;
     let following = next_model.checked_add(1).ok_or(Failure::Rule(RegistryError::IdsExhausted))?;
     // Point of no return.
     let model = Model {
-        id: ModelId(next_model),
+        id,
         owner: *owner,
         class: class.to_string(),
         parent,
@@ -168,6 +175,7 @@ fn register_model(
     };
     state::put_model(state, &model);
     state::set_next_ids(state, next_dataset, following);
+    revenue::state::open(state, events, VaultId::Model(id), owner);
     events.push(Event::Registry(RegistryEvent::ModelRegistered {
         model: model.id,
         owner: *owner,

@@ -151,11 +151,13 @@ pub struct DatasetWeight {
     pub weight: Bps,
 }
 
-/// An owner along a model's lineage and the performance fee its model takes.
+/// A model along a lineage and the performance fee it takes, paid into its royalty vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct FeeShare {
-    /// The model owner.
+    /// The model.
+    pub model: ModelId,
+    /// Its owner when it was registered.
     pub owner: Address,
     /// Its performance fee.
     pub fee: Bps,

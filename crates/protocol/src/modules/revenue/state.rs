@@ -1,0 +1,271 @@
+//! Revenue state, and the only code that changes it.
+//!
+//! | key | value |
+//! |---|---|
+//! | `revenue/vault/{kind:1}{id:8 BE}` | [`Vault`] (kind 0 a model, 1 an asset) |
+//! | `revenue/holding/{kind:1}{id:8 BE}{address:20}` | [`Holding`], absent at zero units |
+//!
+//! Every vault's unclaimed revenue is held by the revenue module's account ([`account`]).
+
+use std::fmt;
+
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
+use atelier_state::{StateError, StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+use super::{RevenueError, RevenueEvent};
+use crate::{
+    event::Event,
+    modules::{Failure, bank, provenance::AssetId, registry::ModelId, registry::math},
+    store::{key, read, write},
+};
+
+const VAULT: &[u8] = b"revenue/vault/";
+const HOLDING: &[u8] = b"revenue/holding/";
+
+/// Share units of every vault: 100% is 100 000 000 units.
+pub const SHARE_UNITS: u64 = 100_000_000;
+
+/// The revenue module's account: every vault's unclaimed revenue.
+pub fn account() -> Address {
+    *ACCOUNT
+}
+
+static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("revenue"));
+
+/// Whose revenue a vault collects.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
+)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum VaultId {
+    /// A model's: its fine-tuner fees.
+    Model(ModelId),
+    /// An asset's: its share of every descendant's sales and licenses.
+    Asset(AssetId),
+}
+
+impl fmt::Display for VaultId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VaultId::Model(id) => write!(f, "model/{id}"),
+            VaultId::Asset(id) => write!(f, "asset/{id}"),
+        }
+    }
+}
+
+impl std::str::FromStr for VaultId {
+    type Err = String;
+
+    /// `model/ID` or `asset/ID`, as displayed.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("{text:?} is not a vault: expected model/ID or asset/ID");
+        let (kind, id) = text.split_once('/').ok_or_else(invalid)?;
+        let id: u64 = id.parse().map_err(|_| invalid())?;
+        match kind {
+            "model" => Ok(VaultId::Model(ModelId(id))),
+            "asset" => Ok(VaultId::Asset(AssetId(id))),
+            _ => Err(invalid()),
+        }
+    }
+}
+
+impl VaultId {
+    fn key_part(&self) -> [u8; 9] {
+        let (kind, id) = match self {
+            VaultId::Model(id) => (0u8, id.0),
+            VaultId::Asset(id) => (1u8, id.0),
+        };
+        let mut part = [0u8; 9];
+        part[0] = kind;
+        part[1..].copy_from_slice(&id.to_be_bytes());
+        part
+    }
+}
+
+/// One denomination's revenue in a vault.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Accrual {
+    /// Revenue per share unit ever paid, scaled by the registry's `math::SCALE`.
+    #[serde(with = "crate::serde_u128")]
+    pub acc_per_unit: u128,
+    /// Revenue ever paid in.
+    pub paid_in: Amount,
+    /// Revenue ever claimed.
+    pub claimed: Amount,
+}
+
+/// A royalty vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Vault {
+    /// Its id.
+    pub id: VaultId,
+    /// Revenue in `ugdc`.
+    pub gdc: Accrual,
+    /// Revenue in `uusd`.
+    pub usd: Accrual,
+    /// Accounts holding units.
+    pub holders: u64,
+}
+
+impl Vault {
+    fn accrual(&mut self, denom: &Denom) -> Result<&mut Accrual, RevenueError> {
+        match *denom {
+            Denom::GDC => Ok(&mut self.gdc),
+            Denom::USD => Ok(&mut self.usd),
+            _ => Err(RevenueError::UnknownDenom { denom: *denom }),
+        }
+    }
+}
+
+/// An account's units of a vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Holding {
+    /// Share units.
+    pub units: u64,
+    /// The `ugdc` accumulator when its earnings were last paid.
+    #[serde(with = "crate::serde_u128")]
+    pub settled_gdc: u128,
+    /// The `uusd` accumulator when its earnings were last paid.
+    #[serde(with = "crate::serde_u128")]
+    pub settled_usd: u128,
+}
+
+impl Holding {
+    /// What it earned in each denomination and not yet claimed: `(ugdc, uusd)`.
+    pub fn earned(&self, vault: &Vault) -> Result<(Amount, Amount), atelier_primitives::ArithmeticError> {
+        let units = u128::from(self.units);
+        Ok((
+            math::earned(units, vault.gdc.acc_per_unit, self.settled_gdc)?,
+            math::earned(units, vault.usd.acc_per_unit, self.settled_usd)?,
+        ))
+    }
+}
+
+type RevenueResult<T> = Result<T, Failure<RevenueError>>;
+
+fn rule<T>(error: RevenueError) -> RevenueResult<T> {
+    Err(Failure::Rule(error))
+}
+
+fn vault_key(id: &VaultId) -> Vec<u8> {
+    key(VAULT, &[&id.key_part()])
+}
+
+fn holding_key(id: &VaultId, holder: &Address) -> Vec<u8> {
+    key(HOLDING, &[&id.key_part(), holder.as_bytes()])
+}
+
+pub(crate) fn vault(state: &(impl StateRead + ?Sized), id: &VaultId) -> Result<Option<Vault>, StateError> {
+    read(state, &vault_key(id))
+}
+
+pub(crate) fn put_vault(state: &mut impl StateWrite, vault: &Vault) {
+    write(state, vault_key(&vault.id), vault);
+}
+
+pub(crate) fn holding(
+    state: &(impl StateRead + ?Sized),
+    id: &VaultId,
+    holder: &Address,
+) -> Result<Option<Holding>, StateError> {
+    read(state, &holding_key(id, holder))
+}
+
+pub(crate) fn put_holding(state: &mut impl StateWrite, id: &VaultId, holder: &Address, holding: &Holding) {
+    if holding.units == 0 {
+        state.delete(holding_key(id, holder));
+    } else {
+        write(state, holding_key(id, holder), holding);
+    }
+}
+
+/// Every vault. O(vaults): export, invariants.
+pub(crate) fn vaults(state: &(impl StateRead + ?Sized)) -> Result<Vec<Vault>, StateError> {
+    Ok(crate::store::scan(state, VAULT)?.into_iter().map(|(_, v)| v).collect())
+}
+
+/// Every holding of `id`, by holder. O(holders): export, invariants, queries.
+pub(crate) fn holdings(
+    state: &(impl StateRead + ?Sized),
+    id: &VaultId,
+) -> Result<Vec<(Address, Holding)>, StateError> {
+    let prefix = key(HOLDING, &[&id.key_part()]);
+    crate::store::scan::<Holding>(state, &prefix)?
+        .into_iter()
+        .map(|(key, holding)| {
+            let bytes: [u8; 20] = key[prefix.len()..]
+                .try_into()
+                .map_err(|_| StateError::corrupt(&key, "holding key is not an address after its prefix"))?;
+            Ok((Address(bytes), holding))
+        })
+        .collect()
+}
+
+/// Opens `id`'s vault with every unit held by `owner`. A vault opens once: the caller mints or
+/// registers what it belongs to.
+pub(crate) fn open(state: &mut impl StateWrite, events: &mut Vec<Event>, id: VaultId, owner: &Address) {
+    put_vault(state, &Vault { id, gdc: Accrual::default(), usd: Accrual::default(), holders: 1 });
+    put_holding(state, &id, owner, &Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 });
+    events.push(Event::Revenue(RevenueEvent::VaultOpened { vault: id, owner: *owner }));
+}
+
+/// Pays `amount` of `denom` from `payer` into `id`'s vault: O(1), whatever the number of holders.
+pub(crate) fn pay_into(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    payer: &Address,
+    id: VaultId,
+    denom: &Denom,
+    amount: Amount,
+) -> RevenueResult<()> {
+    if amount.is_zero() {
+        return Ok(());
+    }
+    let Some(mut vault) = vault(state, &id)? else { return rule(RevenueError::UnknownVault { vault: id }) };
+    let accrual = vault.accrual(denom).map_err(Failure::Rule)?;
+    accrual.acc_per_unit = math::accrue(accrual.acc_per_unit, amount, u128::from(SHARE_UNITS))
+        .map_err(|_| Failure::Rule(RevenueError::Overflow))?;
+    accrual.paid_in =
+        accrual.paid_in.checked_add(amount).map_err(|_| Failure::Rule(RevenueError::Overflow))?;
+    bank::send(state, events, payer, &account(), denom, amount)
+        .map_err(|f| f.map_rule(RevenueError::Bank))?;
+    // Point of no return.
+    put_vault(state, &vault);
+    events.push(Event::Revenue(RevenueEvent::RevenuePaid { vault: id, denom: *denom, amount }));
+    Ok(())
+}
+
+/// Pays `holder` what its holding earned (in both denominations) and marks it settled; writes
+/// the holding and the vault. Returns the amounts paid.
+pub(crate) fn settle_holding(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    vault: &mut Vault,
+    holder: &Address,
+    holding: &mut Holding,
+) -> RevenueResult<(Amount, Amount)> {
+    let (gdc, usd) = holding.earned(vault).map_err(|_| Failure::Rule(RevenueError::Overflow))?;
+    for (denom, amount) in [(Denom::GDC, gdc), (Denom::USD, usd)] {
+        if amount.is_zero() {
+            continue;
+        }
+        let accrual = vault.accrual(&denom).map_err(Failure::Rule)?;
+        accrual.claimed =
+            accrual.claimed.checked_add(amount).map_err(|_| Failure::Rule(RevenueError::Overflow))?;
+        bank::send(state, events, &account(), holder, &denom, amount)
+            .map_err(|f| f.map_rule(RevenueError::Bank))?;
+        events.push(Event::Revenue(RevenueEvent::RevenueClaimed {
+            vault: vault.id,
+            holder: *holder,
+            denom,
+            amount,
+        }));
+    }
+    holding.settled_gdc = vault.gdc.acc_per_unit;
+    holding.settled_usd = vault.usd.acc_per_unit;
+    Ok((gdc, usd))
+}
