@@ -7,6 +7,7 @@ use atelier_protocol::{
     Msg,
     modules::{
         compute::{ClassCapacity, ComputeMsg, JobId},
+        provenance::{AssetId, DigitalSourceType, ProvenanceMsg, RoyaltyPolicy},
         registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
         revenue::{RevenueMsg, VaultId},
     },
@@ -134,6 +135,15 @@ pub(crate) enum ComputeTx {
         /// The job is not replayable (it cannot be challenged).
         #[arg(long)]
         nondeterministic: bool,
+        /// An asset it remixes (repeat); each is paid its license fee now.
+        #[arg(long = "parent")]
+        parents: Vec<u64>,
+        /// The new asset's share of each of its descendants' revenue, in bps.
+        #[arg(long, default_value_t = 0)]
+        royalty_share: u32,
+        /// What each of the new asset's descendants pays into its vault, in ugdc.
+        #[arg(long, default_value = "0")]
+        license_fee: Amount,
     },
     /// Cancel a queued job of the signer's; its escrow comes back.
     CancelJob {
@@ -164,6 +174,30 @@ pub(crate) enum ComputeTx {
         /// Hash of the output you computed.
         #[arg(long)]
         output_hash: Hash,
+    },
+    /// Register a remix made elsewhere, paying its parents' license fees.
+    RegisterDerivative {
+        #[command(flatten)]
+        signing: Signing,
+        /// An asset it was made from (repeat).
+        #[arg(long = "parent", required = true)]
+        parents: Vec<u64>,
+        /// Hash of the work.
+        #[arg(long)]
+        output_hash: Hash,
+        /// Hash of its prompt, if any.
+        #[arg(long, default_value_t = Hash::ZERO)]
+        prompt_hash: Hash,
+        /// How it was made: composite, composite-with-trained-algorithmic-media or
+        /// trained-algorithmic-media.
+        #[arg(long, value_enum, default_value_t = SourceType::Composite)]
+        source_type: SourceType,
+        /// Its share of each of its descendants' revenue, in bps.
+        #[arg(long, default_value_t = 0)]
+        royalty_share: u32,
+        /// What each of its descendants pays into its vault, in ugdc.
+        #[arg(long, default_value = "0")]
+        license_fee: Amount,
     },
     /// Claim the signer's revenue from a royalty vault (`model/ID` or `asset/ID`).
     ClaimRevenue {
@@ -198,6 +232,29 @@ pub(crate) enum ComputeTx {
         #[arg(long)]
         output_hash: Hash,
     },
+}
+
+/// How a registered derivative was made (C2PA digital source types).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum SourceType {
+    /// Composed from other works.
+    Composite,
+    /// Composed with a trained model.
+    CompositeWithTrainedAlgorithmicMedia,
+    /// Made by a trained model.
+    TrainedAlgorithmicMedia,
+}
+
+impl From<SourceType> for DigitalSourceType {
+    fn from(source: SourceType) -> Self {
+        match source {
+            SourceType::Composite => DigitalSourceType::Composite,
+            SourceType::CompositeWithTrainedAlgorithmicMedia => {
+                DigitalSourceType::CompositeWithTrainedAlgorithmicMedia
+            }
+            SourceType::TrainedAlgorithmicMedia => DigitalSourceType::TrainedAlgorithmicMedia,
+        }
+    }
 }
 
 /// Splits `KEY=VALUE`.
@@ -286,6 +343,9 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
             prompt_hash,
             params_hash,
             nondeterministic,
+            parents,
+            royalty_share,
+            license_fee,
         } => {
             let prompt_hash = match (prompt, prompt_hash) {
                 (Some(text), None) => prompt_digest(&text),
@@ -302,6 +362,8 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
                     prompt_hash,
                     params_hash,
                     deterministic: !nondeterministic,
+                    parents: parents.into_iter().map(AssetId).collect(),
+                    policy: RoyaltyPolicy { share: bps(royalty_share, "--royalty-share")?, license_fee },
                 },
             )
         }
@@ -314,6 +376,25 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
         }
         ComputeTx::ClaimOutput { signing, job, output_hash } => {
             compute(signing, ComputeMsg::ClaimOutput { job: JobId(job), output_hash })
+        }
+        ComputeTx::RegisterDerivative {
+            signing,
+            parents,
+            output_hash,
+            prompt_hash,
+            source_type,
+            royalty_share,
+            license_fee,
+        } => {
+            let policy = RoyaltyPolicy { share: bps(royalty_share, "--royalty-share")?, license_fee };
+            let msg = ProvenanceMsg::RegisterDerivative {
+                parents: parents.into_iter().map(AssetId).collect(),
+                output_hash,
+                prompt_hash,
+                source_type: source_type.into(),
+                policy,
+            };
+            Ok((signing, Msg::Provenance(msg)))
         }
         ComputeTx::ClaimRevenue { signing, vault } => {
             Ok((signing, Msg::Revenue(RevenueMsg::ClaimRevenue { vault })))
@@ -394,6 +475,22 @@ pub(crate) enum ComputeQuery {
         #[arg(long)]
         owner: String,
     },
+    /// An asset's ancestors and a page of its direct descendants.
+    Lineage {
+        /// The asset.
+        id: u64,
+        /// Only descendants above this id.
+        #[arg(long)]
+        after: Option<u64>,
+        /// Most descendants.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// What each ancestor takes of an asset's revenue.
+    RoyaltyStack {
+        /// The asset.
+        id: u64,
+    },
     /// A royalty vault (`model/ID` or `asset/ID`).
     Vault {
         /// The vault.
@@ -435,6 +532,11 @@ pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
         }
         ComputeQuery::Asset { id } => format!("/assets/{id}"),
         ComputeQuery::Assets { owner } => format!("/assets?owner={}", address(&owner)?),
+        ComputeQuery::Lineage { id, after, limit } => {
+            let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
+            format!("/assets/{id}/lineage?limit={limit}{after}")
+        }
+        ComputeQuery::RoyaltyStack { id } => format!("/assets/{id}/royalty-stack"),
         ComputeQuery::Vault { vault } => format!("/vaults/{vault}"),
         ComputeQuery::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(&holder)?),
     })

@@ -144,7 +144,7 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     let output = "22".repeat(32);
     let answer = |job: u64| tx(format!("submit-result --from dev3 --job {job} --output-hash {output}"));
     let submit = |prompt: &str| {
-        tx(format!("submit-job --from dev4 --model 1 --units 100 --max-fee 2000 --tip 300 --prompt {prompt}"))
+        tx(format!("submit-job --from dev4 --model 1 --units 100 --max-fee 2000 --tip 300 --royalty-share 500 --prompt {prompt}"))
     };
     tx(format!(
         "register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
@@ -177,6 +177,13 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     // 15% of the 100 000 base part goes to the dataset; dev5 holds 3 of its 4 shares.
     assert_eq!(royalties["claimable"], "11250");
     tx("claim-royalties --from dev5 --dataset 1".into());
+    // A remix made elsewhere names asset 1 as its parent.
+    tx(format!("register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"));
+    check("query_compute_lineage", &query("lineage 1"));
+    assert_eq!(query("lineage 1")["children"][0], 2);
+    let stack = query("royalty-stack 2");
+    check("query_compute_royalty_stack", &stack);
+    assert_eq!((stack[0]["ancestor"].as_u64(), stack[0]["share"].as_u64()), (Some(1), Some(500)));
     // The model's 5% fee went to its vault; its owner sells a quarter of the vault.
     let position = query("position --vault model/1 --holder dev2");
     check("query_compute_position", &position);

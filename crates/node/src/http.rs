@@ -68,7 +68,9 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::market_api::asset,
         crate::market_api::assets,
         crate::market_api::vault,
-        crate::market_api::position
+        crate::market_api::position,
+        crate::market_api::lineage,
+        crate::market_api::royalty_stack
     ),
     components(schemas(
         ErrorBody,

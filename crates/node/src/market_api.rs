@@ -43,6 +43,8 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
         .route("/vaults/{kind}/{id}", get(vault))
         .route("/vaults/{kind}/{id}/holders/{address}", get(position))
         .route("/assets/{id}", get(asset))
+        .route("/assets/{id}/lineage", get(lineage))
+        .route("/assets/{id}/royalty-stack", get(royalty_stack))
 }
 
 type Value = serde_json::Value;
@@ -55,6 +57,14 @@ fn found<T: serde::Serialize>(record: Option<T>, what: impl FnOnce() -> String) 
     match record {
         Some(record) => Ok(Json(json(&record)?)),
         None => Err(ApiError::not_found(what())),
+    }
+}
+
+/// A page size: 1 to 500, 100 if not given.
+fn page_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+    match limit.unwrap_or(100) {
+        limit @ 1..=MAX_PAGE => Ok(limit),
+        _ => Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_PAGE}"))),
     }
 }
 
@@ -112,10 +122,7 @@ pub(crate) async fn jobs(
         (None, Some(provider)) => (parse_address(provider)?, true),
         _ => return Err(ApiError::bad_request("give exactly one of requester and provider")),
     };
-    let limit = query.limit.unwrap_or(100);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_PAGE}")));
-    }
+    let limit = page_limit(query.limit)?;
     let jobs = compute::query::jobs_of(&snapshot(&node)?, &address, assigned, query.after.map(JobId), limit)
         .map_err(ApiError::internal)?;
     Ok(Json(json(&jobs)?))
@@ -229,5 +236,40 @@ pub(crate) async fn position(
     let address = parse_address(&address)?;
     found(revenue::query::position(&snapshot(&node)?, &id, &address).map_err(ApiError::internal)?, || {
         format!("{address} holds no units of vault {id}")
+    })
+}
+
+/// A page of direct descendants.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct PageQuery {
+    /// Only ids above this one.
+    after: Option<u64>,
+    /// Most ids (1 to 500, default 100).
+    limit: Option<usize>,
+}
+
+/// An asset's ancestors, and a page of its direct descendants.
+#[utoipa::path(get, path = "/assets/{id}/lineage", params(("id" = u64, Path, description = "asset id"), PageQuery),
+    responses((status = 200, description = "Lineage"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn lineage(
+    State(node): Shared,
+    Path(id): Path<String>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let id = AssetId(parse_id(&id)?);
+    let limit = page_limit(query.limit)?;
+    let found_lineage = provenance::query::lineage(&snapshot(&node)?, id, query.after.map(AssetId), limit)
+        .map_err(ApiError::internal)?;
+    found(found_lineage, || format!("no asset {id}"))
+}
+
+/// What each ancestor takes of an asset's revenue.
+#[utoipa::path(get, path = "/assets/{id}/royalty-stack", params(("id" = u64, Path, description = "asset id")),
+    responses((status = 200, description = "StackEntry list"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = AssetId(parse_id(&id)?);
+    found(provenance::query::royalty_stack(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no asset {id}")
     })
 }

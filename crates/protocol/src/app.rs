@@ -100,6 +100,9 @@ pub enum MsgError {
     /// A royalty vault rule.
     #[error(transparent)]
     Revenue(#[from] crate::modules::revenue::RevenueError),
+    /// A provenance rule.
+    #[error(transparent)]
+    Provenance(#[from] crate::modules::provenance::ProvenanceError),
 }
 
 impl MsgError {
@@ -110,6 +113,7 @@ impl MsgError {
             MsgError::Registry(e) => e.code(),
             MsgError::Compute(e) => e.code(),
             MsgError::Revenue(e) => e.code(),
+            MsgError::Provenance(e) => e.code(),
         }
     }
 }
@@ -508,6 +512,10 @@ fn route(
         }
         Msg::Revenue(msg) => crate::modules::revenue::handler::handle(state, events, sender, msg)
             .map_err(|f| f.map_rule(MsgError::Revenue)),
+        Msg::Provenance(msg) => {
+            crate::modules::provenance::handler::handle(state, events, height, sender, msg)
+                .map_err(|f| f.map_rule(MsgError::Provenance))
+        }
     }
 }
 

@@ -98,6 +98,8 @@ pub enum Msg {
     Compute(crate::modules::compute::ComputeMsg),
     /// A royalty vault message.
     Revenue(crate::modules::revenue::RevenueMsg),
+    /// A provenance message.
+    Provenance(crate::modules::provenance::ProvenanceMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -188,6 +188,8 @@ fn job(model: ModelId, units: u64, max_fee: u128, tip: u128) -> ComputeMsg {
         prompt_hash: hash("a red fox"),
         params_hash: hash("seed 7"),
         deterministic: true,
+        parents: Vec::new(),
+        policy: Default::default(),
     }
 }
 
@@ -273,7 +275,7 @@ fn a_job_is_escrowed_admitted_answered_and_settled_through_the_waterfall() {
     let minted = provenance::query::asset(&market.chain.store, asset).unwrap().unwrap();
     assert_eq!(
         (minted.owner, minted.model, minted.job, minted.output_hash),
-        (dev_address(ALICE), IMAGE_MODEL, JobId(1), hash("fox.png"))
+        (dev_address(ALICE), Some(IMAGE_MODEL), Some(JobId(1)), hash("fox.png"))
     );
     assert_eq!(settled.asset, Some(asset));
 }
@@ -861,4 +863,37 @@ proptest! {
         let first = play(&steps);
         prop_assert_eq!(play(&steps), first);
     }
+}
+
+fn with_lineage(msg: ComputeMsg, parents: &[u64], share: u32, license_fee: u128) -> ComputeMsg {
+    let mut msg = msg;
+    if let ComputeMsg::SubmitJob { parents: p, policy, .. } = &mut msg {
+        *p = parents.iter().copied().map(provenance::AssetId).collect();
+        *policy = provenance::RoyaltyPolicy { share: bps(share), license_fee: Amount::new(license_fee) };
+    }
+    msg
+}
+
+#[test]
+fn a_remix_job_pays_its_parents_license_fee_and_its_asset_remembers_where_it_came_from() {
+    let mut market = Market::new();
+    market.fails(BOB, with_lineage(job(IMAGE_MODEL, 100, 2_000, 0), &[7], 0, 0), 401);
+    market.ok(ALICE, with_lineage(job(IMAGE_MODEL, 100, 2_000, 0), &[], 500, 2_000));
+    let provider = provider_index(market.job(1).provider.unwrap());
+    market.ok(provider, result(1, "fox.png"));
+    market.idle(10);
+    let original = market.job(1).asset.unwrap();
+    market.ok(BOB, with_lineage(job(IMAGE_MODEL, 100, 2_000, 0), &[original.0], 0, 0));
+    let vault = revenue::VaultId::Asset(original);
+    let paid = revenue::query::position(&market.chain.store, &vault, &dev_address(ALICE)).unwrap().unwrap();
+    assert_eq!(paid.claimable_gdc, Amount::new(2_000), "the license fee, paid at submission");
+    let provider = provider_index(market.job(2).provider.unwrap());
+    market.ok(provider, result(2, "fox-remix.png"));
+    market.idle(10);
+    let remix = provenance::query::asset(&market.chain.store, market.job(2).asset.unwrap()).unwrap().unwrap();
+    assert_eq!(remix.parents, vec![provenance::Edge { parent: original, share: bps(500) }]);
+    assert_eq!(remix.source_type, provenance::DigitalSourceType::CompositeWithTrainedAlgorithmicMedia);
+    assert_eq!(remix.prompt_history, vec![hash("a red fox")]);
+    assert_eq!(remix.datasets, vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }]);
+    assert_eq!(remix.stack_total(), bps(500));
 }

@@ -69,6 +69,7 @@ fn small_block_chain() -> TestChain {
             job_update: 1_000,
             dispute: 1_000,
             revenue: 1_000,
+            register_derivative: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

@@ -134,6 +134,8 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
             due: Some(Height(if answered { 1 } else { 100 })),
             dispute: None,
             asset: None,
+            parents: Vec::new(),
+            policy: Default::default(),
         })
         .collect();
     genesis.compute.next_job = JOBS + 1;

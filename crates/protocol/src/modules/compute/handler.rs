@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, registry},
+    modules::{Failure, provenance, registry},
 };
 
 /// Runs `msg` sent by `sender` in the block `ctx` describes.
@@ -41,6 +41,8 @@ pub(crate) fn handle(
             prompt_hash,
             params_hash,
             deterministic,
+            parents,
+            policy,
         } => {
             let job = Job {
                 id: JobId(0),
@@ -63,6 +65,8 @@ pub(crate) fn handle(
                 due: None,
                 dispute: None,
                 asset: None,
+                parents: parents.clone(),
+                policy: *policy,
             };
             submit_job(state, events, ctx, job)
         }
@@ -278,9 +282,13 @@ fn submit_job(
         .max_fee_per_unit
         .checked_mul(u128::from(job.units))
         .map_err(|_| Failure::Rule(ComputeError::Overflow))?;
+    let lineage = provenance::state::lineage(state, &job.parents, &job.policy)
+        .map_err(|f| f.map_rule(ComputeError::Lineage))?;
     let id = state::next_job(state)?;
     let following = id.checked_add(1).ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
     settle::take_in(state, events, &job.requester, escrow)?;
+    provenance::state::pay_license_fees(state, events, &job.requester, &lineage)
+        .map_err(|f| f.map_rule(ComputeError::Lineage))?;
     // Point of no return.
     job.id = JobId(id);
     job.class = model.class;

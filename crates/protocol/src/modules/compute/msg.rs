@@ -4,7 +4,10 @@ use atelier_primitives::{Amount, Decode, Encode, Hash};
 use serde::{Deserialize, Serialize};
 
 use super::{ClassCapacity, JobId, state};
-use crate::modules::registry::ModelId;
+use crate::modules::{
+    provenance::{AssetId, RoyaltyPolicy},
+    registry::ModelId,
+};
 
 /// A compute message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -53,6 +56,12 @@ pub enum ComputeMsg {
         params_hash: Hash,
         /// Whether re-running it gives the same output (then its result can be challenged).
         deterministic: bool,
+        /// Assets it remixes: each is paid its license fee now and takes its share of the new
+        /// asset's revenue.
+        #[codec(max = crate::modules::provenance::MAX_PARENTS)]
+        parents: Vec<AssetId>,
+        /// What the new asset will ask of its own descendants.
+        policy: RoyaltyPolicy,
     },
     /// The requester withdraws a job still queued; its escrow is refunded.
     CancelJob {

@@ -16,7 +16,7 @@ use crate::{
     modules::{
         Failure,
         bank::{self, Burner},
-        provenance::{self, state::Mint},
+        provenance::{self, DigitalSourceType, state::Mint},
         registry,
         revenue::{self, VaultId},
     },
@@ -268,16 +268,27 @@ pub(crate) fn settle(
             .map_err(|f| f.map_rule(ComputeError::Bank))?;
     }
     pay_out(state, events, &address, provider_paid)?;
+    // The parents were checked at submission and assets never change, so this cannot fail.
+    let lineage = provenance::state::lineage(state, &before.parents, &before.policy)
+        .map_err(|f| f.map_rule(ComputeError::Lineage))?;
+    let source_type = if before.parents.is_empty() {
+        DigitalSourceType::TrainedAlgorithmicMedia
+    } else {
+        DigitalSourceType::CompositeWithTrainedAlgorithmicMedia
+    };
     let mint = Mint {
         owner: before.requester,
-        model: before.model,
-        job: before.id,
+        model: Some(before.model),
+        datasets: model.lineage_datasets.clone(),
+        job: Some(before.id),
         output_hash,
         prompt_hash: before.prompt_hash,
+        policy: before.policy,
+        source_type,
         height: ctx.height,
     };
-    let asset =
-        provenance::state::mint(state, events, mint)?.ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
+    let asset = provenance::state::mint(state, events, mint, lineage)?
+        .ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
     let job = Job {
         status: JobStatus::Settled,
         held: Amount::ZERO,

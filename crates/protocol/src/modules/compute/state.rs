@@ -24,7 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use super::ComputeParams;
 use crate::{
-    modules::{provenance::AssetId, registry::ModelId},
+    modules::{
+        provenance::{AssetId, RoyaltyPolicy},
+        registry::ModelId,
+    },
     store::{key, read, scan, write},
 };
 
@@ -255,6 +258,11 @@ pub struct Job {
     pub dispute: Option<Dispute>,
     /// The asset its output became.
     pub asset: Option<AssetId>,
+    /// The assets it remixes (their license fees were paid at submission).
+    #[codec(max = crate::modules::provenance::MAX_PARENTS)]
+    pub parents: Vec<AssetId>,
+    /// What its asset will ask of its own descendants.
+    pub policy: RoyaltyPolicy,
 }
 
 impl Job {

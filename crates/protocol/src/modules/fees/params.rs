@@ -3,7 +3,9 @@
 use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use crate::modules::{bank::BankMsg, compute::ComputeMsg, registry::RegistryMsg, revenue::RevenueMsg};
+use crate::modules::{
+    bank::BankMsg, compute::ComputeMsg, provenance::ProvenanceMsg, registry::RegistryMsg, revenue::RevenueMsg,
+};
 use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
@@ -39,6 +41,8 @@ pub struct GasSchedule {
     pub dispute: u64,
     /// `revenue.claim_revenue` and `revenue.transfer_shares`.
     pub revenue: u64,
+    /// `provenance.register_derivative`.
+    pub register_derivative: u64,
 }
 
 impl GasSchedule {
@@ -66,6 +70,7 @@ impl GasSchedule {
             Msg::Compute(ComputeMsg::CancelJob { .. } | ComputeMsg::SubmitResult { .. }) => self.job_update,
             Msg::Compute(ComputeMsg::ChallengeResult { .. } | ComputeMsg::ClaimOutput { .. }) => self.dispute,
             Msg::Revenue(RevenueMsg::ClaimRevenue { .. } | RevenueMsg::TransferShares { .. }) => self.revenue,
+            Msg::Provenance(ProvenanceMsg::RegisterDerivative { .. }) => self.register_derivative,
         }
     }
 
@@ -92,6 +97,7 @@ impl GasSchedule {
             self.job_update,
             self.dispute,
             self.revenue,
+            self.register_derivative,
         ]
         .into_iter()
         .max()
@@ -151,6 +157,7 @@ impl FeeParams {
             ("gas.job_update", self.gas.job_update),
             ("gas.dispute", self.gas.dispute),
             ("gas.revenue", self.gas.revenue),
+            ("gas.register_derivative", self.gas.register_derivative),
         ];
         if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
             return Err(ParamsError::Zero(name));
@@ -194,6 +201,7 @@ impl Default for FeeParams {
                 job_update: 1_000,
                 dispute: 5_000,
                 revenue: 1_500,
+                register_derivative: 5_000,
             },
         }
     }

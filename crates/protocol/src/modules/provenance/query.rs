@@ -2,8 +2,14 @@
 
 use atelier_primitives::Address;
 use atelier_state::{StateError, StateRead};
+use serde::{Deserialize, Serialize};
 
-use super::{Asset, AssetId, state};
+use super::{Asset, AssetId, ProvenanceParams, StackEntry, state};
+
+/// The params.
+pub fn params(state: &impl StateRead) -> Result<ProvenanceParams, StateError> {
+    state::params(state)
+}
 
 /// An asset, if minted.
 pub fn asset(state: &impl StateRead, id: AssetId) -> Result<Option<Asset>, StateError> {
@@ -13,4 +19,34 @@ pub fn asset(state: &impl StateRead, id: AssetId) -> Result<Option<Asset>, State
 /// The ids of `owner`'s assets, ascending.
 pub fn assets_of(state: &impl StateRead, owner: &Address) -> Result<Vec<AssetId>, StateError> {
     state::assets_of(state, owner)
+}
+
+/// An asset's place in the graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lineage {
+    /// Every ancestor, by id (bounded by `max_ancestors`).
+    pub ancestors: Vec<AssetId>,
+    /// A page of its direct descendants, by id.
+    pub children: Vec<AssetId>,
+}
+
+/// `asset`'s ancestors and a page of its direct descendants after `after`, at most `limit`.
+pub fn lineage(
+    state: &impl StateRead,
+    asset: AssetId,
+    after: Option<AssetId>,
+    limit: usize,
+) -> Result<Option<Lineage>, StateError> {
+    let Some(record) = state::asset(state, asset)? else { return Ok(None) };
+    let children = state::children(state, asset)?
+        .into_iter()
+        .filter(|c| after.is_none_or(|a| *c > a))
+        .take(limit)
+        .collect();
+    Ok(Some(Lineage { ancestors: record.ancestors, children }))
+}
+
+/// What each ancestor takes of `asset`'s revenue.
+pub fn royalty_stack(state: &impl StateRead, asset: AssetId) -> Result<Option<Vec<StackEntry>>, StateError> {
+    Ok(state::asset(state, asset)?.map(|a| a.royalty_stack))
 }
