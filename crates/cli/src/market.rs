@@ -486,6 +486,11 @@ pub(crate) enum ComputeQuery {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// An asset's record as a C2PA manifest definition.
+    Manifest {
+        /// The asset.
+        id: u64,
+    },
     /// What each ancestor takes of an asset's revenue.
     RoyaltyStack {
         /// The asset.
@@ -537,6 +542,7 @@ pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
             format!("/assets/{id}/lineage?limit={limit}{after}")
         }
         ComputeQuery::RoyaltyStack { id } => format!("/assets/{id}/royalty-stack"),
+        ComputeQuery::Manifest { id } => format!("/assets/{id}/manifest"),
         ComputeQuery::Vault { vault } => format!("/vaults/{vault}"),
         ComputeQuery::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(&holder)?),
     })

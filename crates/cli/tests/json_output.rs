@@ -144,7 +144,9 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     let output = "22".repeat(32);
     let answer = |job: u64| tx(format!("submit-result --from dev3 --job {job} --output-hash {output}"));
     let submit = |prompt: &str| {
-        tx(format!("submit-job --from dev4 --model 1 --units 100 --max-fee 2000 --tip 300 --royalty-share 500 --prompt {prompt}"))
+        tx(format!(
+            "submit-job --from dev4 --model 1 --units 100 --max-fee 2000 --tip 300 --royalty-share 500 --prompt {prompt}"
+        ))
     };
     tx(format!(
         "register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
@@ -180,6 +182,9 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     // A remix made elsewhere names asset 1 as its parent.
     tx(format!("register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"));
     check("query_compute_lineage", &query("lineage 1"));
+    let manifest = query("manifest 2");
+    check("query_compute_manifest", &manifest);
+    assert_eq!(manifest["ingredients"][0]["relationship"], "parentOf");
     assert_eq!(query("lineage 1")["children"][0], 2);
     let stack = query("royalty-stack 2");
     check("query_compute_royalty_stack", &stack);

@@ -70,6 +70,7 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::market_api::vault,
         crate::market_api::position,
         crate::market_api::lineage,
+        crate::market_api::manifest,
         crate::market_api::royalty_stack
     ),
     components(schemas(

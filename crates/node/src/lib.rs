@@ -6,6 +6,7 @@
 //! drives today and a BFT engine drives with validators.
 
 mod admission;
+pub mod c2pa;
 pub mod http;
 pub mod ledger;
 pub mod listener;

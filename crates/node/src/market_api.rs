@@ -44,6 +44,7 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
         .route("/vaults/{kind}/{id}/holders/{address}", get(position))
         .route("/assets/{id}", get(asset))
         .route("/assets/{id}/lineage", get(lineage))
+        .route("/assets/{id}/manifest", get(manifest))
         .route("/assets/{id}/royalty-stack", get(royalty_stack))
 }
 
@@ -272,4 +273,15 @@ pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -
     found(provenance::query::royalty_stack(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
         format!("no asset {id}")
     })
+}
+
+/// An asset's record as a C2PA manifest definition (see `atelier_node::c2pa`).
+#[utoipa::path(get, path = "/assets/{id}/manifest", params(("id" = u64, Path, description = "asset id")),
+    responses((status = 200, description = "C2PA manifest definition"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn manifest(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = AssetId(parse_id(&id)?);
+    match provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)? {
+        Some(asset) => Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset))),
+        None => Err(ApiError::not_found(format!("no asset {id}"))),
+    }
 }
