@@ -177,7 +177,7 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     let royalties = query("royalties --dataset 1 --contributor dev5");
     check("query_compute_royalties", &royalties);
     // 15% of the 100 000 base part goes to the dataset; dev5 holds 3 of its 4 shares.
-    assert_eq!(royalties["claimable"], "11250");
+    assert_eq!(royalties["claimable_gdc"], "11250");
     tx("claim-royalties --from dev5 --dataset 1".into());
     // A remix made elsewhere names asset 1 as its parent.
     tx(format!("register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"));

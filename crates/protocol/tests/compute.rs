@@ -271,7 +271,7 @@ fn a_job_is_escrowed_admitted_answered_and_settled_through_the_waterfall() {
         provider_before - answer_fee + 92_000
     );
     let stake = registry::query::stake(&market.chain.store, DatasetId(1), &dev_address(30)).unwrap().unwrap();
-    assert_eq!(stake.claimable, Amount::new(11_250), "3 of 4 shares of 15 000");
+    assert_eq!(stake.claimable_gdc, Amount::new(11_250), "3 of 4 shares of 15 000");
     let minted = provenance::query::asset(&market.chain.store, asset).unwrap().unwrap();
     assert_eq!(
         (minted.owner, minted.model, minted.job, minted.output_hash),
@@ -691,8 +691,15 @@ fn a_job_for_a_model_with_a_hundred_thousand_contributors_costs_what_one_with_tw
     assert_eq!(few_writes, many_writes, "state writes of the settling block");
     let dataset = registry::query::dataset(&many.chain.store, DatasetId(1)).unwrap().unwrap();
     assert_eq!(dataset.contributors, 100_002);
-    let (owed, dust) = registry::query::owed_and_dust(&many.chain.store, DatasetId(1)).unwrap().unwrap();
-    assert_eq!(owed.get() + dust.get(), dataset.paid_in.get(), "everything paid is owed to someone or dust");
+    let (owed, dust) =
+        registry::query::owed_and_dust(&many.chain.store, DatasetId(1), &atelier_primitives::Denom::GDC)
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        owed.get() + dust.get(),
+        dataset.gdc.paid_in.get(),
+        "everything paid is owed to someone or dust"
+    );
 }
 
 #[test]
@@ -702,9 +709,13 @@ fn every_contributor_claims_its_share_and_claims_plus_dust_equal_what_jobs_paid(
     for _ in 0..3 {
         settle_one_job(&mut market);
     }
-    let paid = registry::query::dataset(&market.chain.store, DatasetId(1)).unwrap().unwrap().paid_in.get();
+    let paid =
+        registry::query::dataset(&market.chain.store, DatasetId(1)).unwrap().unwrap().gdc.paid_in.get();
     assert_eq!(paid, 3 * 15_000);
-    let (_, dust) = registry::query::owed_and_dust(&market.chain.store, DatasetId(1)).unwrap().unwrap();
+    let (_, dust) =
+        registry::query::owed_and_dust(&market.chain.store, DatasetId(1), &atelier_primitives::Denom::GDC)
+            .unwrap()
+            .unwrap();
     // The two named contributors claim by transaction; the thousand others are test addresses
     // without keys, so their claimable amounts are what a claim would pay.
     let mut claimed = 0;
@@ -715,7 +726,9 @@ fn every_contributor_claims_its_share_and_claims_plus_dust_equal_what_jobs_paid(
         claimed += market.balance(contributor) + fee - before;
     }
     let (owed_to_others, _) =
-        registry::query::owed_and_dust(&market.chain.store, DatasetId(1)).unwrap().unwrap();
+        registry::query::owed_and_dust(&market.chain.store, DatasetId(1), &atelier_primitives::Denom::GDC)
+            .unwrap()
+            .unwrap();
     assert_eq!(claimed + owed_to_others.get() + dust.get(), paid);
     assert!(dust.get() <= 3 + 1_000, "at most a unit per payment and per contributor");
 }

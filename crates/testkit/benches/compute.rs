@@ -54,7 +54,7 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
     let shares: Vec<ContributionGenesis> = (0..contributors)
         .map(|i| ContributionGenesis {
             contributor: address(0xC0, i),
-            contribution: Contribution { shares: 1 + u128::from(i % 7), settled_acc: 0 },
+            contribution: Contribution { shares: 1 + u128::from(i % 7), settled_gdc: 0, settled_usd: 0 },
         })
         .collect();
     let total_shares = shares.iter().map(|c| c.contribution.shares).sum();
@@ -65,9 +65,8 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
             content_hash: Hash::ZERO,
             license: "CC-BY-4.0".into(),
             total_shares,
-            acc_per_share: 0,
-            paid_in: Amount::ZERO,
-            claimed: Amount::ZERO,
+            gdc: Default::default(),
+            usd: Default::default(),
             contributors: contributors as u32,
         },
         contributions: shares,

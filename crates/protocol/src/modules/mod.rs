@@ -2,6 +2,7 @@
 //! shape: `params`, `state` (typed keys), `msg`, `handler`, `hooks`, `events`, `error`, `query`,
 //! `genesis`, `invariants` and a `README.md` spec; a module has only the parts it needs.
 
+pub mod accrual;
 pub mod auth;
 pub mod bank;
 pub mod compute;

@@ -256,7 +256,7 @@ pub(crate) fn settle(
     let provider_paid = before.held.checked_sub(shares).map_err(|_| Failure::Rule(ComputeError::Overflow))?;
 
     pay_out(state, events, &treasury(), to_treasury)?;
-    registry::pay_royalties(state, events, &account(), &model, to_datasets)
+    registry::pay_royalties(state, events, &account(), &model, &Denom::GDC, to_datasets)
         .map_err(|f| f.map_rule(ComputeError::Royalties))?;
     for (vault, fee) in &fees {
         revenue::pay_into(state, events, &account(), *vault, &Denom::GDC, *fee)

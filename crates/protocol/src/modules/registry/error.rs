@@ -105,6 +105,12 @@ pub enum RegistryError {
     /// More than `u64::MAX` datasets or models.
     #[error("ids exhausted")]
     IdsExhausted,
+    /// Royalties in a denomination the chain does not carry (a bug guard).
+    #[error("unknown denomination {denom}")]
+    UnknownDenom {
+        /// The denomination.
+        denom: atelier_primitives::Denom,
+    },
     /// The compute market has no class of this name.
     #[error("no compute class {class:?}")]
     UnknownClass {
@@ -144,6 +150,7 @@ impl RegistryError {
             RegistryError::IdsExhausted => 215,
             RegistryError::VaultShort { .. } => 216,
             RegistryError::UnknownClass { .. } => 217,
+            RegistryError::UnknownDenom { .. } => 218,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What the registry reports, in the past tense.
 
-use atelier_primitives::{Address, Amount, Decode, Encode};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
 use serde::{Deserialize, Serialize};
 
 use super::{DatasetId, ModelId};
@@ -44,6 +44,8 @@ pub enum RegistryEvent {
         dataset: DatasetId,
         /// The model whose work paid them.
         model: ModelId,
+        /// The denomination.
+        denom: Denom,
         /// How much.
         amount: Amount,
     },
@@ -53,6 +55,8 @@ pub enum RegistryEvent {
         dataset: DatasetId,
         /// The contributor.
         contributor: Address,
+        /// The denomination.
+        denom: Denom,
         /// How much.
         amount: Amount,
     },

@@ -62,9 +62,8 @@ fn register_dataset(
         content_hash: *content_hash,
         license: license.to_string(),
         total_shares: 0,
-        acc_per_share: 0,
-        paid_in: atelier_primitives::Amount::ZERO,
-        claimed: atelier_primitives::Amount::ZERO,
+        gdc: Default::default(),
+        usd: Default::default(),
         contributors: 0,
     };
     // Point of no return: the contributors were checked, and the dataset is new.

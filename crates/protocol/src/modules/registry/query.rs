@@ -1,6 +1,6 @@
 //! Read-only views of registry state.
 
-use atelier_primitives::{Address, Amount};
+use atelier_primitives::{Address, Amount, Denom};
 use atelier_state::{StateError, StateRead};
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +22,16 @@ pub struct Stake {
     /// Its shares.
     #[serde(with = "crate::serde_u128")]
     pub shares: u128,
-    /// What it can claim now.
-    pub claimable: Amount,
+    /// `ugdc` it can claim now.
+    pub claimable_gdc: Amount,
+    /// `uusd` it can claim now.
+    pub claimable_usd: Amount,
+}
+
+fn claimable(record: &Dataset, contribution: &super::Contribution) -> Result<(Amount, Amount), StateError> {
+    contribution
+        .claimable(record)
+        .map_err(|_| StateError::corrupt(b"registry/contribution", "claimable overflows"))
 }
 
 /// `contributor`'s stake in `dataset`, if it contributes.
@@ -34,26 +42,24 @@ pub fn stake(
 ) -> Result<Option<Stake>, StateError> {
     let Some(record) = state::dataset(state, dataset)? else { return Ok(None) };
     let Some(contribution) = state::contribution(state, dataset, contributor)? else { return Ok(None) };
-    let claimable = contribution
-        .claimable(record.acc_per_share)
-        .map_err(|_| StateError::corrupt(b"registry/contribution", "claimable overflows"))?;
-    Ok(Some(Stake { shares: contribution.shares, claimable }))
+    let (claimable_gdc, claimable_usd) = claimable(&record, &contribution)?;
+    Ok(Some(Stake { shares: contribution.shares, claimable_gdc, claimable_usd }))
 }
 
-/// What `dataset` owes its contributors in all, and its dust: what was paid in and neither
-/// claimed nor owed (the floors of the accumulator, which stay in the vault). O(contributors).
+/// What `dataset` owes its contributors in all in `denom`, and its dust there: what was paid in
+/// and neither claimed nor owed (the floors of the accumulator, which stay in the vault).
+/// O(contributors).
 pub fn owed_and_dust(
     state: &impl StateRead,
     dataset: DatasetId,
+    denom: &Denom,
 ) -> Result<Option<(Amount, Amount)>, StateError> {
     let Some(record) = state::dataset(state, dataset)? else { return Ok(None) };
+    let held = if *denom == Denom::USD { record.usd.unclaimed() } else { record.gdc.unclaimed() };
     let mut owed = Amount::ZERO;
     for (_, contribution) in state::contributions(state, dataset)? {
-        let claimable = contribution
-            .claimable(record.acc_per_share)
-            .map_err(|_| StateError::corrupt(b"registry/contribution", "claimable overflows"))?;
-        owed = owed.saturating_add(claimable);
+        let (gdc, usd) = claimable(&record, &contribution)?;
+        owed = owed.saturating_add(if *denom == Denom::USD { usd } else { gdc });
     }
-    let held = record.paid_in.saturating_sub(record.claimed);
     Ok(Some((owed, held.saturating_sub(owed))))
 }

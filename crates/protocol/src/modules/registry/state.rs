@@ -17,6 +17,7 @@ use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
 use super::{RegistryError, RegistryEvent, RegistryParams, math};
+use crate::modules::accrual::{self, Accrual};
 use crate::{
     event::Event,
     modules::{Failure, bank},
@@ -100,13 +101,10 @@ pub struct Dataset {
     /// The sum of its contributors' shares.
     #[serde(with = "crate::serde_u128")]
     pub total_shares: u128,
-    /// Royalties per share ever paid, scaled by [`math::SCALE`].
-    #[serde(with = "crate::serde_u128")]
-    pub acc_per_share: u128,
-    /// Royalties ever paid in.
-    pub paid_in: Amount,
-    /// Royalties ever claimed.
-    pub claimed: Amount,
+    /// Royalties in `ugdc`, per share.
+    pub gdc: Accrual,
+    /// Royalties in `uusd`, per share.
+    pub usd: Accrual,
     /// How many contributors it has.
     pub contributors: u32,
 }
@@ -118,15 +116,35 @@ pub struct Contribution {
     /// Its shares.
     #[serde(with = "crate::serde_u128")]
     pub shares: u128,
-    /// The accumulator when its earnings were last settled.
+    /// The `ugdc` accumulator when its earnings were last settled.
     #[serde(with = "crate::serde_u128")]
-    pub settled_acc: u128,
+    pub settled_gdc: u128,
+    /// The `uusd` accumulator when its earnings were last settled.
+    #[serde(with = "crate::serde_u128")]
+    pub settled_usd: u128,
 }
 
 impl Contribution {
-    /// What it can claim when the dataset's accumulator is `acc`.
-    pub fn claimable(&self, acc: u128) -> Result<Amount, atelier_primitives::ArithmeticError> {
-        math::earned(self.shares, acc, self.settled_acc)
+    /// A contribution of `shares` that earns from `dataset`'s accumulators as they are now.
+    pub fn joining(dataset: &Dataset, shares: u128) -> Self {
+        Contribution { shares, settled_gdc: dataset.gdc.acc_per_unit, settled_usd: dataset.usd.acc_per_unit }
+    }
+
+    /// What it can claim from `dataset` now: `(ugdc, uusd)`.
+    pub fn claimable(
+        &self,
+        dataset: &Dataset,
+    ) -> Result<(Amount, Amount), atelier_primitives::ArithmeticError> {
+        Ok((
+            dataset.gdc.earned(self.shares, self.settled_gdc)?,
+            dataset.usd.earned(self.shares, self.settled_usd)?,
+        ))
+    }
+}
+
+impl Dataset {
+    fn accrual(&mut self, denom: &Denom) -> Result<&mut Accrual, RegistryError> {
+        accrual::of(&mut self.gdc, &mut self.usd, denom).ok_or(RegistryError::UnknownDenom { denom: *denom })
     }
 }
 
@@ -342,7 +360,7 @@ pub(crate) fn add_contributors(
         .ok_or(Failure::Rule(RegistryError::Overflow))?;
     // Point of no return.
     for entry in list {
-        let contribution = Contribution { shares: entry.shares, settled_acc: dataset.acc_per_share };
+        let contribution = Contribution::joining(dataset, entry.shares);
         put_contribution(state, dataset.id, &entry.contributor, &contribution);
     }
     dataset.total_shares = total;
@@ -394,14 +412,15 @@ pub(crate) fn lineage_datasets(
         .collect()
 }
 
-/// Pays `amount` of `model`'s royalties from `payer`: split by its lineage's weights into each
-/// dataset's vault. O(lineage datasets), whatever the number of contributors. Returns what was
-/// paid: all of `amount`, or nothing when the lineage has no datasets.
+/// Pays `amount` of `denom` of `model`'s royalties from `payer`: split by its lineage's weights
+/// into each dataset's vault. O(lineage datasets), whatever the number of contributors. Returns
+/// what was paid: all of `amount`, or nothing when the lineage has no datasets.
 pub(crate) fn pay_royalties(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     payer: &Address,
     model: &Model,
+    denom: &Denom,
     amount: Amount,
 ) -> RegistryResult<Amount> {
     if model.lineage_datasets.is_empty() || amount.is_zero() {
@@ -417,13 +436,15 @@ pub(crate) fn pay_royalties(
         if part.is_zero() {
             continue;
         }
-        dataset.acc_per_share = math::accrue(dataset.acc_per_share, part, dataset.total_shares)
+        let total_shares = dataset.total_shares;
+        dataset
+            .accrual(denom)
+            .map_err(Failure::Rule)?
+            .pay(part, total_shares)
             .map_err(|_| Failure::Rule(RegistryError::Overflow))?;
-        dataset.paid_in =
-            dataset.paid_in.checked_add(part).map_err(|_| Failure::Rule(RegistryError::Overflow))?;
         updated.push((dataset, part));
     }
-    bank::send(state, events, payer, &account(), &Denom::GDC, amount)
+    bank::send(state, events, payer, &account(), denom, amount)
         .map_err(|f| f.map_rule(RegistryError::Bank))?;
     // Point of no return.
     for (dataset, part) in updated {
@@ -431,19 +452,21 @@ pub(crate) fn pay_royalties(
         events.push(Event::Registry(RegistryEvent::RoyaltiesPaid {
             dataset: dataset.id,
             model: model.id,
+            denom: *denom,
             amount: part,
         }));
     }
     Ok(amount)
 }
 
-/// Pays `contributor` everything it earned from `dataset`.
+/// Pays `contributor` everything it earned from `dataset`, in every denomination. Returns
+/// `(ugdc, uusd)` paid.
 pub(crate) fn claim(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     dataset_id: DatasetId,
     contributor: &Address,
-) -> RegistryResult<Amount> {
+) -> RegistryResult<(Amount, Amount)> {
     let Some(mut dataset) = dataset(state, dataset_id)? else {
         return rule(RegistryError::UnknownDataset { dataset: dataset_id });
     };
@@ -451,28 +474,34 @@ pub(crate) fn claim(
     let Some(mut contribution) = contribution(state, dataset_id, contributor)? else {
         return rule(nothing);
     };
-    let amount =
-        contribution.claimable(dataset.acc_per_share).map_err(|_| Failure::Rule(RegistryError::Overflow))?;
-    if amount.is_zero() {
+    let (gdc, usd) = contribution.claimable(&dataset).map_err(|_| Failure::Rule(RegistryError::Overflow))?;
+    if gdc.is_zero() && usd.is_zero() {
         return rule(nothing);
     }
-    let available = dataset.paid_in.saturating_sub(dataset.claimed);
-    if amount > available {
-        return rule(RegistryError::VaultShort { dataset: dataset_id, available, needed: amount });
+    for (denom, amount) in [(Denom::GDC, gdc), (Denom::USD, usd)] {
+        if amount.is_zero() {
+            continue;
+        }
+        let accrual = dataset.accrual(&denom).map_err(Failure::Rule)?;
+        let available = accrual.unclaimed();
+        if amount > available {
+            return rule(RegistryError::VaultShort { dataset: dataset_id, available, needed: amount });
+        }
+        accrual.record_claim(amount).map_err(|_| Failure::Rule(RegistryError::Overflow))?;
+        bank::send(state, events, &account(), contributor, &denom, amount)
+            .map_err(|f| f.map_rule(RegistryError::Bank))?;
+        events.push(Event::Registry(RegistryEvent::RoyaltiesClaimed {
+            dataset: dataset_id,
+            contributor: *contributor,
+            denom,
+            amount,
+        }));
     }
-    bank::send(state, events, &account(), contributor, &Denom::GDC, amount)
-        .map_err(|f| f.map_rule(RegistryError::Bank))?;
-    // Point of no return.
-    contribution.settled_acc = dataset.acc_per_share;
+    contribution.settled_gdc = dataset.gdc.acc_per_unit;
+    contribution.settled_usd = dataset.usd.acc_per_unit;
     put_contribution(state, dataset_id, contributor, &contribution);
-    dataset.claimed = dataset.claimed.saturating_add(amount);
     put_dataset(state, &dataset);
-    events.push(Event::Registry(RegistryEvent::RoyaltiesClaimed {
-        dataset: dataset_id,
-        contributor: *contributor,
-        amount,
-    }));
-    Ok(amount)
+    Ok((gdc, usd))
 }
 
 #[cfg(test)]
@@ -527,9 +556,8 @@ mod tests {
             content_hash: Hash::ZERO,
             license: "MIT".into(),
             total_shares: 0,
-            acc_per_share: 0,
-            paid_in: Amount::ZERO,
-            claimed: Amount::ZERO,
+            gdc: Default::default(),
+            usd: Default::default(),
             contributors: 0,
         };
         let list: Vec<ContributorShares> = (0..contributors)
@@ -562,7 +590,8 @@ mod tests {
     /// The state operations one royalty payment costs.
     fn payment_operations(store: &MemoryStore, model: &Model) -> u64 {
         let mut state = Counting { inner: Overlay::new(store), operations: Cell::new(0) };
-        pay_royalties(&mut state, &mut Vec::new(), &PAYER, model, Amount::new(1_000_003)).unwrap();
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, model, &Denom::GDC, Amount::new(1_000_003))
+            .unwrap();
         state.operations.get()
     }
 
@@ -580,15 +609,16 @@ mod tests {
         let payments = [1_000_003u128, 7, 999_999_999, 1];
         for payment in payments {
             let mut state = Overlay::new(&store);
-            pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, Amount::new(payment)).unwrap();
+            pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, &Denom::GDC, Amount::new(payment))
+                .unwrap();
             store.apply(state.into_changes()).unwrap();
         }
         let paid: u128 = payments.iter().sum();
-        let (_, dust) = query::owed_and_dust(&store, DatasetId(1)).unwrap().unwrap();
+        let (_, dust) = query::owed_and_dust(&store, DatasetId(1), &Denom::GDC).unwrap().unwrap();
         let mut claimed = 0u128;
         for i in 0..contributors {
             let mut state = Overlay::new(&store);
-            claimed += claim(&mut state, &mut Vec::new(), DatasetId(1), &contributor(i)).unwrap().get();
+            claimed += claim(&mut state, &mut Vec::new(), DatasetId(1), &contributor(i)).unwrap().0.get();
             store.apply(state.into_changes()).unwrap();
         }
         assert_eq!(claimed + dust.get(), paid);
@@ -608,14 +638,14 @@ mod tests {
     fn a_contributor_who_joins_later_earns_only_from_then_on() {
         let (mut store, model) = setup(1);
         let mut state = Overlay::new(&store);
-        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, Amount::new(1_000)).unwrap();
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, &Denom::GDC, Amount::new(1_000)).unwrap();
         let mut dataset = dataset(&state, DatasetId(1)).unwrap().unwrap();
         let late = ContributorShares { contributor: contributor(99), shares: 1 };
         add_contributors(&mut state, &mut dataset, &[late]).unwrap();
-        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, Amount::new(1_000)).unwrap();
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, &Denom::GDC, Amount::new(1_000)).unwrap();
         store.apply(state.into_changes()).unwrap();
-        let early = query::stake(&store, DatasetId(1), &contributor(0)).unwrap().unwrap().claimable;
-        let late = query::stake(&store, DatasetId(1), &contributor(99)).unwrap().unwrap().claimable;
+        let early = query::stake(&store, DatasetId(1), &contributor(0)).unwrap().unwrap().claimable_gdc;
+        let late = query::stake(&store, DatasetId(1), &contributor(99)).unwrap().unwrap().claimable_gdc;
         assert_eq!((early, late), (Amount::new(1_500), Amount::new(500)));
     }
 }

@@ -12,10 +12,7 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let mut violations = Vec::new();
     let mut held = (Amount::ZERO, Amount::ZERO);
     for vault in state::vaults(state)? {
-        let unclaimed = (
-            vault.gdc.paid_in.saturating_sub(vault.gdc.claimed),
-            vault.usd.paid_in.saturating_sub(vault.usd.claimed),
-        );
+        let unclaimed = (vault.gdc.unclaimed(), vault.usd.unclaimed());
         held = (held.0.saturating_add(unclaimed.0), held.1.saturating_add(unclaimed.1));
         let holdings = state::holdings(state, &vault.id)?;
         let units: u128 = holdings.iter().map(|(_, h)| u128::from(h.units)).sum();

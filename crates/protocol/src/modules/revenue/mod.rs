@@ -8,9 +8,10 @@ pub mod invariants;
 pub mod query;
 pub(crate) mod state;
 
+pub use crate::modules::accrual::Accrual;
 pub use genesis::{HoldingGenesis, RevenueGenesis, VaultGenesis};
 pub(crate) use state::pay_into;
-pub use state::{Accrual, Holding, SHARE_UNITS, Vault, VaultId, account};
+pub use state::{Holding, SHARE_UNITS, Vault, VaultId, account};
 
 use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
 use serde::{Deserialize, Serialize};

@@ -16,7 +16,13 @@ use serde::{Deserialize, Serialize};
 use super::{RevenueError, RevenueEvent};
 use crate::{
     event::Event,
-    modules::{Failure, bank, provenance::AssetId, registry::ModelId, registry::math},
+    modules::{
+        Failure,
+        accrual::{self, Accrual},
+        bank,
+        provenance::AssetId,
+        registry::ModelId,
+    },
     store::{key, read, write},
 };
 
@@ -83,19 +89,6 @@ impl VaultId {
     }
 }
 
-/// One denomination's revenue in a vault.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(deny_unknown_fields)]
-pub struct Accrual {
-    /// Revenue per share unit ever paid, scaled by the registry's `math::SCALE`.
-    #[serde(with = "crate::serde_u128")]
-    pub acc_per_unit: u128,
-    /// Revenue ever paid in.
-    pub paid_in: Amount,
-    /// Revenue ever claimed.
-    pub claimed: Amount,
-}
-
 /// A royalty vault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
@@ -112,11 +105,7 @@ pub struct Vault {
 
 impl Vault {
     fn accrual(&mut self, denom: &Denom) -> Result<&mut Accrual, RevenueError> {
-        match *denom {
-            Denom::GDC => Ok(&mut self.gdc),
-            Denom::USD => Ok(&mut self.usd),
-            _ => Err(RevenueError::UnknownDenom { denom: *denom }),
-        }
+        accrual::of(&mut self.gdc, &mut self.usd, denom).ok_or(RevenueError::UnknownDenom { denom: *denom })
     }
 }
 
@@ -138,10 +127,7 @@ impl Holding {
     /// What it earned in each denomination and not yet claimed: `(ugdc, uusd)`.
     pub fn earned(&self, vault: &Vault) -> Result<(Amount, Amount), atelier_primitives::ArithmeticError> {
         let units = u128::from(self.units);
-        Ok((
-            math::earned(units, vault.gdc.acc_per_unit, self.settled_gdc)?,
-            math::earned(units, vault.usd.acc_per_unit, self.settled_usd)?,
-        ))
+        Ok((vault.gdc.earned(units, self.settled_gdc)?, vault.usd.earned(units, self.settled_usd)?))
     }
 }
 
@@ -226,11 +212,11 @@ pub(crate) fn pay_into(
         return Ok(());
     }
     let Some(mut vault) = vault(state, &id)? else { return rule(RevenueError::UnknownVault { vault: id }) };
-    let accrual = vault.accrual(denom).map_err(Failure::Rule)?;
-    accrual.acc_per_unit = math::accrue(accrual.acc_per_unit, amount, u128::from(SHARE_UNITS))
+    vault
+        .accrual(denom)
+        .map_err(Failure::Rule)?
+        .pay(amount, u128::from(SHARE_UNITS))
         .map_err(|_| Failure::Rule(RevenueError::Overflow))?;
-    accrual.paid_in =
-        accrual.paid_in.checked_add(amount).map_err(|_| Failure::Rule(RevenueError::Overflow))?;
     bank::send(state, events, payer, &account(), denom, amount)
         .map_err(|f| f.map_rule(RevenueError::Bank))?;
     // Point of no return.
@@ -253,9 +239,11 @@ pub(crate) fn settle_holding(
         if amount.is_zero() {
             continue;
         }
-        let accrual = vault.accrual(&denom).map_err(Failure::Rule)?;
-        accrual.claimed =
-            accrual.claimed.checked_add(amount).map_err(|_| Failure::Rule(RevenueError::Overflow))?;
+        vault
+            .accrual(&denom)
+            .map_err(Failure::Rule)?
+            .record_claim(amount)
+            .map_err(|_| Failure::Rule(RevenueError::Overflow))?;
         bank::send(state, events, &account(), holder, &denom, amount)
             .map_err(|f| f.map_rule(RevenueError::Bank))?;
         events.push(Event::Revenue(RevenueEvent::RevenueClaimed {
