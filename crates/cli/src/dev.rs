@@ -52,6 +52,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
         provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
         revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
+        market: atelier_protocol::modules::market::MarketGenesis::default(),
     })
 }
 

@@ -171,6 +171,9 @@ enum QueryCommand {
     /// The compute market, models, datasets and assets.
     #[command(subcommand)]
     Compute(market::ComputeQuery),
+    /// Listings of assets and shares.
+    #[command(subcommand)]
+    Market(market::MarketQuery),
 }
 
 /// Who signs a transaction, and how it is sent.
@@ -209,6 +212,9 @@ enum TxCommand {
     /// The compute market, models and datasets.
     #[command(subcommand)]
     Compute(market::ComputeTx),
+    /// Sell and buy assets and royalty-vault shares.
+    #[command(subcommand)]
+    Market(market::MarketTx),
 }
 
 fn main() -> std::process::ExitCode {
@@ -479,6 +485,9 @@ async fn run_query(
         QueryCommand::Compute(query) => {
             output.print(&client.read(&market::path(store, query)?).await?, output::pretty)
         }
+        QueryCommand::Market(query) => {
+            output.print(&client.read(&market::market_path(query)).await?, output::pretty)
+        }
     }
 }
 
@@ -490,6 +499,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
             (signing, Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount }))
         }
         TxCommand::Compute(command) => market::message(store, command)?,
+        TxCommand::Market(command) => market::market_message(command)?,
     };
     let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;

@@ -7,6 +7,7 @@ use atelier_protocol::{
     Msg,
     modules::{
         compute::{ClassCapacity, ComputeMsg, JobId},
+        market::{Item, ListingId, MarketMsg},
         provenance::{AssetId, DigitalSourceType, ProvenanceMsg, RoyaltyPolicy},
         registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
         revenue::{RevenueMsg, VaultId},
@@ -546,4 +547,104 @@ pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
         ComputeQuery::Vault { vault } => format!("/vaults/{vault}"),
         ComputeQuery::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(&holder)?),
     })
+}
+
+/// A market message.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MarketTx {
+    /// List an asset, or units of a royalty vault, at a fixed price.
+    List {
+        #[command(flatten)]
+        signing: Signing,
+        /// The asset to sell.
+        #[arg(long, conflicts_with = "vault", required_unless_present = "vault")]
+        asset: Option<u64>,
+        /// The vault whose units to sell (`model/ID` or `asset/ID`), with --units.
+        #[arg(long, requires = "units")]
+        vault: Option<VaultId>,
+        /// Share units to sell.
+        #[arg(long)]
+        units: Option<u64>,
+        /// The price, in base units of --denom.
+        #[arg(long)]
+        price: Amount,
+        /// ugdc or uusd.
+        #[arg(long, default_value = "ugdc")]
+        denom: String,
+        /// Blocks the listing stays open.
+        #[arg(long, default_value_t = 1_000)]
+        open_for: u64,
+    },
+    /// Withdraw one of the signer's listings.
+    Cancel {
+        #[command(flatten)]
+        signing: Signing,
+        /// The listing.
+        #[arg(long)]
+        listing: u64,
+    },
+    /// Buy a listing.
+    Buy {
+        #[command(flatten)]
+        signing: Signing,
+        /// The listing.
+        #[arg(long)]
+        listing: u64,
+        /// The most the signer pays.
+        #[arg(long)]
+        max_price: Amount,
+    },
+}
+
+/// The message a market command asks for, and who signs it.
+pub(crate) fn market_message(command: MarketTx) -> Result<(Signing, Msg)> {
+    let msg = match command {
+        MarketTx::List { signing, asset, vault, units, price, denom, open_for } => {
+            let item = match (asset, vault, units) {
+                (Some(asset), None, _) => Item::Asset { asset: AssetId(asset) },
+                (None, Some(vault), Some(units)) => Item::Shares { vault, units },
+                _ => bail!("give --asset ID, or --vault VAULT with --units N"),
+            };
+            let denom = denom.parse().map_err(|e| anyhow!("--denom: {e}"))?;
+            (signing, MarketMsg::List { item, price, denom, expires_in: open_for })
+        }
+        MarketTx::Cancel { signing, listing } => (signing, MarketMsg::Cancel { listing: ListingId(listing) }),
+        MarketTx::Buy { signing, listing, max_price } => {
+            (signing, MarketMsg::Buy { listing: ListingId(listing), max_price })
+        }
+    };
+    Ok((msg.0, Msg::Market(msg.1)))
+}
+
+/// A read of the market.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MarketQuery {
+    /// The market's parameters.
+    Params,
+    /// A listing.
+    Listing {
+        /// Its id.
+        id: u64,
+    },
+    /// Open listings.
+    Listings {
+        /// Only ids above this one.
+        #[arg(long)]
+        after: Option<u64>,
+        /// Most listings.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+}
+
+/// The API path that answers a market query.
+pub(crate) fn market_path(query: MarketQuery) -> String {
+    match query {
+        MarketQuery::Params => "/market/params".into(),
+        MarketQuery::Listing { id } => format!("/market/listings/{id}"),
+        MarketQuery::Listings { after, limit } => {
+            let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
+            format!("/market/listings?limit={limit}{after}")
+        }
+    }
 }

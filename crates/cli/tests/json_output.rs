@@ -182,6 +182,19 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     // A remix made elsewhere names asset 1 as its parent.
     tx(format!("register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"));
     check("query_compute_lineage", &query("lineage 1"));
+    // The requester sells its asset; the buyer owns it after.
+    let market = |line: &str| {
+        let mut args = vec!["tx", "market"];
+        args.extend(line.split_whitespace());
+        args.push("--wait");
+        run_json(node, keyring, &args)
+    };
+    market("list --from dev4 --asset 1 --price 50000");
+    check("query_market_listings", &run_json(node, keyring, &["query", "market", "listings"]));
+    check("query_market_listing", &run_json(node, keyring, &["query", "market", "listing", "1"]));
+    market("buy --from dev7 --listing 1 --max-price 50000");
+    let dev7 = run_json(node, keyring, &["query", "account", "dev7"])["address"].clone();
+    assert_eq!(query("asset 1")["owner"], dev7);
     let manifest = query("manifest 2");
     check("query_compute_manifest", &manifest);
     assert_eq!(manifest["ingredients"][0]["relationship"], "parentOf");
@@ -189,10 +202,11 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     let stack = query("royalty-stack 2");
     check("query_compute_royalty_stack", &stack);
     assert_eq!((stack[0]["ancestor"].as_u64(), stack[0]["share"].as_u64()), (Some(1), Some(500)));
-    // The model's 5% fee went to its vault; its owner sells a quarter of the vault.
+    // The model's 5% fee from the job and from the sale went to its vault; its owner sells a
+    // quarter of the vault.
     let position = query("position --vault model/1 --holder dev2");
     check("query_compute_position", &position);
-    assert_eq!(position["claimable_gdc"], "5000");
+    assert_eq!(position["claimable_gdc"], "7500", "5% of the job and of the 50 000 sale");
     tx("transfer-shares --from dev2 --vault model/1 --to dev9 --units 25000000".into());
     let bought = query("position --vault model/1 --holder dev9");
     assert_eq!((bought["units"].as_u64(), bought["claimable_gdc"].as_str()), (Some(25_000_000), Some("0")));

@@ -71,6 +71,9 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::market_api::position,
         crate::market_api::lineage,
         crate::market_api::manifest,
+        crate::market_api::market_params,
+        crate::market_api::listings,
+        crate::market_api::listing,
         crate::market_api::royalty_stack
     ),
     components(schemas(

@@ -8,6 +8,7 @@ use atelier_api::ErrorBody;
 use atelier_primitives::Address;
 use atelier_protocol::modules::{
     compute::{self, JobId},
+    market::{self, ListingId},
     provenance::{self, AssetId},
     registry::{self, DatasetId, ModelId},
     revenue::{self, VaultId},
@@ -41,6 +42,9 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
         .route("/registry/datasets/{id}/contributors/{address}", get(royalties))
         .route("/assets", get(assets))
         .route("/vaults/{kind}/{id}", get(vault))
+        .route("/market/params", get(market_params))
+        .route("/market/listings", get(listings))
+        .route("/market/listings/{id}", get(listing))
         .route("/vaults/{kind}/{id}/holders/{address}", get(position))
         .route("/assets/{id}", get(asset))
         .route("/assets/{id}/lineage", get(lineage))
@@ -240,7 +244,7 @@ pub(crate) async fn position(
     })
 }
 
-/// A page of direct descendants.
+/// A page: ids above `after`, at most `limit`.
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct PageQuery {
     /// Only ids above this one.
@@ -284,4 +288,34 @@ pub(crate) async fn manifest(State(node): Shared, Path(id): Path<String>) -> Api
         Some(asset) => Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset))),
         None => Err(ApiError::not_found(format!("no asset {id}"))),
     }
+}
+
+/// The market's parameters.
+#[utoipa::path(get, path = "/market/params", responses((status = 200, description = "MarketParams")))]
+pub(crate) async fn market_params(State(node): Shared) -> ApiResult<Value> {
+    Ok(Json(json(&market::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+}
+
+/// A page of open listings, by id (expired ones stay until replaced or cancelled).
+#[utoipa::path(get, path = "/market/listings", params(PageQuery),
+    responses((status = 200, description = "Listing list"), (status = 400, body = ErrorBody)))]
+pub(crate) async fn listings(
+    State(node): Shared,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let limit = page_limit(query.limit)?;
+    let page = market::query::listings(&snapshot(&node)?, query.after.map(ListingId), limit)
+        .map_err(ApiError::internal)?;
+    Ok(Json(json(&page)?))
+}
+
+/// A listing.
+#[utoipa::path(get, path = "/market/listings/{id}", params(("id" = u64, Path, description = "listing id")),
+    responses((status = 200, description = "Listing"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn listing(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = ListingId(parse_id(&id)?);
+    found(market::query::listing(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no listing {id}")
+    })
 }

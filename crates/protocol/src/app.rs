@@ -103,6 +103,9 @@ pub enum MsgError {
     /// A provenance rule.
     #[error(transparent)]
     Provenance(#[from] crate::modules::provenance::ProvenanceError),
+    /// A market rule.
+    #[error(transparent)]
+    Market(#[from] crate::modules::market::MarketError),
 }
 
 impl MsgError {
@@ -114,6 +117,7 @@ impl MsgError {
             MsgError::Compute(e) => e.code(),
             MsgError::Revenue(e) => e.code(),
             MsgError::Provenance(e) => e.code(),
+            MsgError::Market(e) => e.code(),
         }
     }
 }
@@ -516,6 +520,8 @@ fn route(
             crate::modules::provenance::handler::handle(state, events, height, sender, msg)
                 .map_err(|f| f.map_rule(MsgError::Provenance))
         }
+        Msg::Market(msg) => crate::modules::market::handler::handle(state, events, height, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Market)),
     }
 }
 

@@ -21,4 +21,6 @@ pub enum Event {
     Provenance(crate::modules::provenance::ProvenanceEvent),
     /// From the royalty vaults.
     Revenue(crate::modules::revenue::RevenueEvent),
+    /// From the market.
+    Market(crate::modules::market::MarketEvent),
 }

@@ -11,6 +11,7 @@ use crate::{
         bank::{self, BankGenesis},
         compute::{self, ComputeGenesis},
         fees::{self, FeesGenesis, ParamsError},
+        market::{self, MarketGenesis},
         provenance::{self, ProvenanceGenesis},
         registry::{self, RegistryGenesis},
         revenue::{self, RevenueGenesis},
@@ -49,6 +50,9 @@ pub struct Genesis {
     /// Royalty vaults and their holders.
     #[serde(default)]
     pub revenue: RevenueGenesis,
+    /// Open listings.
+    #[serde(default)]
+    pub market: MarketGenesis,
 }
 
 fn first_height() -> Height {
@@ -107,6 +111,9 @@ pub enum GenesisError {
     /// The revenue section is inconsistent.
     #[error("revenue: {0}")]
     Revenue(String),
+    /// The market section is inconsistent.
+    #[error("market: {0}")]
+    Market(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -131,6 +138,10 @@ impl Genesis {
             auth: self.auth.normalize()?,
             bank: self.bank.normalize()?,
             compute: self.compute.normalize(registry.params.max_lineage_fee)?,
+            market: self.market.normalize(
+                u32::from(self.provenance.params.max_royalty_stack.get())
+                    + u32::from(registry.params.max_lineage_fee.get()),
+            )?,
             provenance: self.provenance.normalize()?,
             revenue: self.revenue.normalize()?,
             registry,
@@ -150,6 +161,7 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     compute::genesis::init(state, &genesis.compute);
     provenance::genesis::init(state, &genesis.provenance);
     revenue::genesis::init(state, &genesis.revenue);
+    market::genesis::init(state, &genesis.market);
     Ok(())
 }
 
@@ -166,5 +178,6 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         compute: compute::genesis::export(state)?,
         provenance: provenance::genesis::export(state)?,
         revenue: revenue::genesis::export(state)?,
+        market: market::genesis::export(state)?,
     })
 }

@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{bank, compute, registry, revenue};
+use crate::modules::{bank, compute, market, registry, revenue};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,5 +32,6 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     violations.extend(registry::invariants::vault(state)?);
     violations.extend(compute::invariants::books(state)?);
     violations.extend(revenue::invariants::books(state)?);
+    violations.extend(market::invariants::listings(state)?);
     Ok(violations)
 }

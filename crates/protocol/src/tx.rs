@@ -100,6 +100,8 @@ pub enum Msg {
     Revenue(crate::modules::revenue::RevenueMsg),
     /// A provenance message.
     Provenance(crate::modules::provenance::ProvenanceMsg),
+    /// A market message.
+    Market(crate::modules::market::MarketMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

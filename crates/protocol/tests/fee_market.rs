@@ -70,6 +70,8 @@ fn small_block_chain() -> TestChain {
             dispute: 1_000,
             revenue: 1_000,
             register_derivative: 1_000,
+            listing: 1_000,
+            buy: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

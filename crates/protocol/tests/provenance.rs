@@ -1,12 +1,12 @@
 //! Provenance: derivatives registered with their parents, license fees into the parents' vaults,
 //! royalty stacks fixed at mint, and each failure code with state unchanged.
 
-use atelier_primitives::{Amount, Bps, Hash, Height};
+use atelier_primitives::{Amount, Bps, Hash};
 use atelier_protocol::{
     Genesis, Msg, TxOutcome,
     modules::{
         provenance::{self, Asset, AssetId, DigitalSourceType, ProvenanceMsg, RoyaltyPolicy},
-        revenue::{self, Accrual, Holding, HoldingGenesis, SHARE_UNITS, Vault, VaultGenesis, VaultId},
+        revenue::{self, VaultId},
     },
 };
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};
@@ -17,45 +17,16 @@ fn policy(share: u32, license_fee: u128) -> RoyaltyPolicy {
     RoyaltyPolicy { share: Bps::new(share).unwrap(), license_fee: Amount::new(license_fee) }
 }
 
-/// A root asset of dev account `owner` (as a settled job would have minted it) and its vault.
-fn root(genesis: &mut Genesis, id: u64, owner: u64, policy: RoyaltyPolicy) {
-    genesis.provenance.assets.push(Asset {
-        id: AssetId(id),
-        owner: dev_address(owner),
-        creator: dev_address(owner),
-        model: None,
-        datasets: Vec::new(),
-        job: None,
-        output_hash: Hash::digest("root", &[&id.to_be_bytes()]),
-        prompt_hash: Hash::digest("prompt", &[&id.to_be_bytes()]),
-        prompt_history: Vec::new(),
-        parents: Vec::new(),
-        ancestors: Vec::new(),
-        royalty_stack: Vec::new(),
-        policy,
-        source_type: DigitalSourceType::TrainedAlgorithmicMedia,
-        minted_at: Height(0),
-    });
-    genesis.provenance.next_asset = id + 1;
-    genesis.revenue.vaults.push(VaultGenesis {
-        vault: Vault {
-            id: VaultId::Asset(AssetId(id)),
-            gdc: Accrual::default(),
-            usd: Accrual::default(),
-            holders: 1,
-        },
-        holdings: vec![HoldingGenesis {
-            holder: dev_address(owner),
-            holding: Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 },
-        }],
-    });
-}
-
-/// Two root assets: 1 (dev 1, 5%, license fee 1 000) and 2 (dev 2, 10%, free).
-fn chain(change: impl FnOnce(&mut Genesis)) -> TestChain {
-    let mut genesis = GenesisBuilder::new().fund_dev_accounts(10, Amount::new(FUNDS)).build();
-    root(&mut genesis, 1, 1, policy(500, 1_000));
-    root(&mut genesis, 2, 2, policy(1_000, 0));
+/// Two root assets: 1 (dev 1, 5%, license fee 1 000) and 2 (dev 2, 10%, free), and `more`.
+fn chain(
+    more: impl FnOnce(GenesisBuilder) -> GenesisBuilder,
+    change: impl FnOnce(&mut Genesis),
+) -> TestChain {
+    let builder = GenesisBuilder::new()
+        .fund_dev_accounts(10, Amount::new(FUNDS))
+        .root_asset(dev_address(1), policy(500, 1_000))
+        .root_asset(dev_address(2), policy(1_000, 0));
+    let mut genesis = more(builder).build();
     change(&mut genesis);
     TestChain::new(genesis)
 }
@@ -96,7 +67,7 @@ fn asset(chain: &TestChain, id: u64) -> Asset {
 
 #[test]
 fn a_derivative_pays_its_parents_license_fees_and_takes_on_their_stacks() {
-    let mut chain = chain(|_| {});
+    let mut chain = chain(|b| b, |_| {});
     assert_eq!(run(&mut chain, 3, derivative(&[1, 2], policy(700, 50))), TxOutcome::Applied);
     let remix = asset(&chain, 3);
     assert_eq!((remix.owner, remix.ancestors.clone()), (dev_address(3), vec![AssetId(1), AssetId(2)]));
@@ -116,11 +87,14 @@ fn a_derivative_pays_its_parents_license_fees_and_takes_on_their_stacks() {
 
 #[test]
 fn each_derivative_failure_has_its_code_and_changes_nothing() {
-    let mut chain = chain(|g| {
-        g.provenance.params.max_parents = 2;
-        g.provenance.params.max_ancestors = 3;
-        g.provenance.params.max_royalty_stack = Bps::new(2_000).unwrap();
-    });
+    let mut chain = chain(
+        |b| b,
+        |g| {
+            g.provenance.params.max_parents = 2;
+            g.provenance.params.max_ancestors = 3;
+            g.provenance.params.max_royalty_stack = Bps::new(2_000).unwrap();
+        },
+    );
     fails(&mut chain, 3, derivative(&[9], policy(0, 0)), 401);
     fails(&mut chain, 3, derivative(&[], policy(0, 0)), 402);
     fails(&mut chain, 3, derivative(&[1, 1], policy(0, 0)), 402);
@@ -135,6 +109,6 @@ fn each_derivative_failure_has_its_code_and_changes_nothing() {
     assert_eq!(run(&mut deep, 4, derivative(&[5], policy(0, 0))), TxOutcome::Applied);
     fails(&mut deep, 4, derivative(&[6, 2], policy(0, 0)), 403);
     // A license fee the sender cannot pay.
-    let mut expensive = self::chain(|g| root(g, 3, 1, policy(0, 2 * FUNDS)));
+    let mut expensive = self::chain(|b| b.root_asset(dev_address(1), policy(0, 2 * FUNDS)), |_| {});
     fails(&mut expensive, 5, derivative(&[3], policy(0, 0)), 406);
 }

@@ -42,6 +42,7 @@ impl Default for GenesisBuilder {
                 compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
                 provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
                 revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
+                market: atelier_protocol::modules::market::MarketGenesis::default(),
             },
         }
     }
@@ -84,6 +85,51 @@ impl GenesisBuilder {
         change: impl FnOnce(&mut atelier_protocol::modules::compute::ComputeParams),
     ) -> Self {
         change(&mut self.genesis.compute.params);
+        self
+    }
+
+    /// Adds asset `id` (the next after those added before) owned by `owner`, without parents, as a
+    /// settled job would have minted it, with its royalty vault.
+    pub fn root_asset(
+        mut self,
+        owner: Address,
+        policy: atelier_protocol::modules::provenance::RoyaltyPolicy,
+    ) -> Self {
+        use atelier_protocol::modules::{
+            provenance::{Asset, AssetId, DigitalSourceType},
+            revenue::{Accrual, Holding, HoldingGenesis, SHARE_UNITS, Vault, VaultGenesis, VaultId},
+        };
+        let id = self.genesis.provenance.next_asset;
+        self.genesis.provenance.assets.push(Asset {
+            id: AssetId(id),
+            owner,
+            creator: owner,
+            model: None,
+            datasets: Vec::new(),
+            job: None,
+            output_hash: atelier_primitives::Hash::digest("testkit/asset", &[&id.to_be_bytes()]),
+            prompt_hash: atelier_primitives::Hash::digest("testkit/prompt", &[&id.to_be_bytes()]),
+            prompt_history: Vec::new(),
+            parents: Vec::new(),
+            ancestors: Vec::new(),
+            royalty_stack: Vec::new(),
+            policy,
+            source_type: DigitalSourceType::TrainedAlgorithmicMedia,
+            minted_at: atelier_primitives::Height(0),
+        });
+        self.genesis.provenance.next_asset = id + 1;
+        self.genesis.revenue.vaults.push(VaultGenesis {
+            vault: Vault {
+                id: VaultId::Asset(AssetId(id)),
+                gdc: Accrual::default(),
+                usd: Accrual::default(),
+                holders: 1,
+            },
+            holdings: vec![HoldingGenesis {
+                holder: owner,
+                holding: Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 },
+            }],
+        });
         self
     }
 

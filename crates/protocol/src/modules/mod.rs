@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bank;
 pub mod compute;
 pub mod fees;
+pub mod market;
 pub mod provenance;
 pub mod registry;
 pub mod revenue;

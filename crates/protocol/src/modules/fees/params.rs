@@ -4,7 +4,8 @@ use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 use crate::modules::{
-    bank::BankMsg, compute::ComputeMsg, provenance::ProvenanceMsg, registry::RegistryMsg, revenue::RevenueMsg,
+    bank::BankMsg, compute::ComputeMsg, market::MarketMsg, provenance::ProvenanceMsg, registry::RegistryMsg,
+    revenue::RevenueMsg,
 };
 use crate::tx::Msg;
 
@@ -43,6 +44,10 @@ pub struct GasSchedule {
     pub revenue: u64,
     /// `provenance.register_derivative`.
     pub register_derivative: u64,
+    /// `market.list` and `market.cancel`.
+    pub listing: u64,
+    /// `market.buy`: the whole royalty stack and lineage included.
+    pub buy: u64,
 }
 
 impl GasSchedule {
@@ -71,6 +76,8 @@ impl GasSchedule {
             Msg::Compute(ComputeMsg::ChallengeResult { .. } | ComputeMsg::ClaimOutput { .. }) => self.dispute,
             Msg::Revenue(RevenueMsg::ClaimRevenue { .. } | RevenueMsg::TransferShares { .. }) => self.revenue,
             Msg::Provenance(ProvenanceMsg::RegisterDerivative { .. }) => self.register_derivative,
+            Msg::Market(MarketMsg::List { .. } | MarketMsg::Cancel { .. }) => self.listing,
+            Msg::Market(MarketMsg::Buy { .. }) => self.buy,
         }
     }
 
@@ -98,6 +105,8 @@ impl GasSchedule {
             self.dispute,
             self.revenue,
             self.register_derivative,
+            self.listing,
+            self.buy,
         ]
         .into_iter()
         .max()
@@ -158,6 +167,8 @@ impl FeeParams {
             ("gas.dispute", self.gas.dispute),
             ("gas.revenue", self.gas.revenue),
             ("gas.register_derivative", self.gas.register_derivative),
+            ("gas.listing", self.gas.listing),
+            ("gas.buy", self.gas.buy),
         ];
         if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
             return Err(ParamsError::Zero(name));
@@ -202,6 +213,8 @@ impl Default for FeeParams {
                 dispute: 5_000,
                 revenue: 1_500,
                 register_derivative: 5_000,
+                listing: 1_500,
+                buy: 10_000,
             },
         }
     }

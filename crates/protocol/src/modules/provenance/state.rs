@@ -175,6 +175,13 @@ pub(crate) fn put_asset(state: &mut impl StateWrite, asset: &Asset) {
     write(state, asset_key(asset.id), asset);
 }
 
+/// Gives `asset` to `owner`. The market's sales are the only way an asset changes hands.
+pub(crate) fn set_owner(state: &mut impl StateWrite, asset: &mut Asset, owner: Address) {
+    state.delete(key(BY_OWNER, &[asset.owner.as_bytes(), &asset.id.0.to_be_bytes()]));
+    asset.owner = owner;
+    put_asset(state, asset);
+}
+
 /// Every asset, by id. O(assets): export.
 pub(crate) fn assets(state: &(impl StateRead + ?Sized)) -> Result<Vec<Asset>, StateError> {
     Ok(scan(state, ASSET)?.into_iter().map(|(_, a)| a).collect())
@@ -312,8 +319,6 @@ pub(crate) fn pay_license_fees(
     Ok(())
 }
 
-// The market's sales pay through it; until they land, the tests do.
-#[allow(dead_code)]
 /// Pays `amount` of `denom` of `asset`'s revenue from `payer`: each ancestor in its royalty stack
 /// gets its share (a floor) into its vault; returns the rest, which is the asset's. O(stack size),
 /// whatever the size of the graph.

@@ -3,7 +3,7 @@
 use atelier_primitives::Address;
 use atelier_state::StateWrite;
 
-use super::{Holding, RevenueError, RevenueEvent, RevenueMsg, VaultId, state};
+use super::{RevenueError, RevenueMsg, VaultId, state};
 use crate::{event::Event, modules::Failure};
 
 type RevenueResult = Result<(), Failure<RevenueError>>;
@@ -22,7 +22,7 @@ pub(crate) fn handle(
     match msg {
         RevenueMsg::ClaimRevenue { vault } => claim(state, events, sender, *vault),
         RevenueMsg::TransferShares { vault, to, units } => {
-            transfer(state, events, sender, *vault, to, *units)
+            state::transfer_shares(state, events, *vault, sender, to, *units)
         }
     }
 }
@@ -44,55 +44,6 @@ fn claim(
     }
     state::put_holding(state, &id, sender, &holding);
     state::put_vault(state, &vault);
-    Ok(())
-}
-
-fn transfer(
-    state: &mut impl StateWrite,
-    events: &mut Vec<Event>,
-    sender: &Address,
-    id: VaultId,
-    to: &Address,
-    units: u64,
-) -> RevenueResult {
-    let Some(mut vault) = state::vault(state, &id)? else {
-        return rule(RevenueError::UnknownVault { vault: id });
-    };
-    if sender == to {
-        return rule(RevenueError::SelfTransfer);
-    }
-    let mut from_holding =
-        state::holding(state, &id, sender)?.unwrap_or(Holding { units: 0, settled_gdc: 0, settled_usd: 0 });
-    if units == 0 || from_holding.units < units {
-        return rule(RevenueError::InsufficientShares {
-            vault: id,
-            holder: *sender,
-            held: from_holding.units,
-            units,
-        });
-    }
-    let mut to_holding = state::holding(state, &id, to)?;
-    let was_holder = to_holding.is_some();
-    let mut to_holding = to_holding.take().unwrap_or(Holding {
-        units: 0,
-        settled_gdc: vault.gdc.acc_per_unit,
-        settled_usd: vault.usd.acc_per_unit,
-    });
-    // Both sides are paid what they earned so far: revenue follows the units held when it came.
-    state::settle_holding(state, events, &mut vault, sender, &mut from_holding)?;
-    state::settle_holding(state, events, &mut vault, to, &mut to_holding)?;
-    from_holding.units -= units;
-    to_holding.units = to_holding.units.checked_add(units).ok_or(Failure::Rule(RevenueError::Overflow))?;
-    if !was_holder {
-        vault.holders += 1;
-    }
-    if from_holding.units == 0 {
-        vault.holders = vault.holders.saturating_sub(1);
-    }
-    state::put_holding(state, &id, sender, &from_holding);
-    state::put_holding(state, &id, to, &to_holding);
-    state::put_vault(state, &vault);
-    events.push(Event::Revenue(RevenueEvent::SharesTransferred { vault: id, from: *sender, to: *to, units }));
     Ok(())
 }
 

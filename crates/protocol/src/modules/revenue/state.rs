@@ -257,3 +257,54 @@ pub(crate) fn settle_holding(
     holding.settled_usd = vault.usd.acc_per_unit;
     Ok((gdc, usd))
 }
+
+/// Moves `units` of `id` from `sender` to `to`, paying both sides what they earned first, so
+/// revenue follows the units held when it arrived.
+pub(crate) fn transfer_shares(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    id: VaultId,
+    sender: &Address,
+    to: &Address,
+    units: u64,
+) -> RevenueResult<()> {
+    let Some(mut vault) = vault(state, &id)? else {
+        return rule(RevenueError::UnknownVault { vault: id });
+    };
+    if sender == to {
+        return rule(RevenueError::SelfTransfer);
+    }
+    let mut from_holding =
+        holding(state, &id, sender)?.unwrap_or(Holding { units: 0, settled_gdc: 0, settled_usd: 0 });
+    if units == 0 || from_holding.units < units {
+        return rule(RevenueError::InsufficientShares {
+            vault: id,
+            holder: *sender,
+            held: from_holding.units,
+            units,
+        });
+    }
+    let mut to_holding = holding(state, &id, to)?;
+    let was_holder = to_holding.is_some();
+    let mut to_holding = to_holding.take().unwrap_or(Holding {
+        units: 0,
+        settled_gdc: vault.gdc.acc_per_unit,
+        settled_usd: vault.usd.acc_per_unit,
+    });
+    // Both sides are paid what they earned so far: revenue follows the units held when it came.
+    settle_holding(state, events, &mut vault, sender, &mut from_holding)?;
+    settle_holding(state, events, &mut vault, to, &mut to_holding)?;
+    from_holding.units -= units;
+    to_holding.units = to_holding.units.checked_add(units).ok_or(Failure::Rule(RevenueError::Overflow))?;
+    if !was_holder {
+        vault.holders += 1;
+    }
+    if from_holding.units == 0 {
+        vault.holders = vault.holders.saturating_sub(1);
+    }
+    put_holding(state, &id, sender, &from_holding);
+    put_holding(state, &id, to, &to_holding);
+    put_vault(state, &vault);
+    events.push(Event::Revenue(RevenueEvent::SharesTransferred { vault: id, from: *sender, to: *to, units }));
+    Ok(())
+}
