@@ -168,9 +168,12 @@ enum QueryCommand {
     },
     /// Base fee and suggested fee caps.
     Fees,
-    /// The compute market, models, datasets and assets.
+    /// The compute market, models and datasets.
     #[command(subcommand)]
     Compute(market::ComputeQuery),
+    /// Assets, their lineage and C2PA manifests, and royalty vaults.
+    #[command(subcommand)]
+    Asset(market::AssetQuery),
     /// Listings of assets and shares.
     #[command(subcommand)]
     Market(market::MarketQuery),
@@ -484,6 +487,9 @@ async fn run_query(
         QueryCommand::Fees => output.print(&client.fees().await?, output::pretty),
         QueryCommand::Compute(query) => {
             output.print(&client.read(&market::path(store, query)?).await?, output::pretty)
+        }
+        QueryCommand::Asset(query) => {
+            output.print(&client.read(&market::asset_path(store, query)?).await?, output::pretty)
         }
         QueryCommand::Market(query) => {
             output.print(&client.read(&market::market_path(query)).await?, output::pretty)

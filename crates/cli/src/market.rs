@@ -412,7 +412,7 @@ pub(crate) fn prompt_digest(text: &str) -> Hash {
     Hash::digest("atelier/prompt", &[text.as_bytes()])
 }
 
-/// A read of the compute market, the registry or the assets.
+/// A read of the compute market or the registry.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ComputeQuery {
     /// The market's parameters.
@@ -465,8 +465,13 @@ pub(crate) enum ComputeQuery {
         #[arg(long)]
         contributor: String,
     },
+}
+
+/// A read of assets and royalty vaults.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AssetQuery {
     /// An asset.
-    Asset {
+    Show {
         /// Its id.
         id: u64,
     },
@@ -513,6 +518,23 @@ pub(crate) enum ComputeQuery {
     },
 }
 
+/// The API path that answers an asset query.
+pub(crate) fn asset_path(store: &Keystore, query: AssetQuery) -> Result<String> {
+    let address = |text: &str| crate::address(store, text).map(|a| a.to_string());
+    Ok(match query {
+        AssetQuery::Show { id } => format!("/assets/{id}"),
+        AssetQuery::Assets { owner } => format!("/assets?owner={}", address(&owner)?),
+        AssetQuery::Lineage { id, after, limit } => {
+            let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
+            format!("/assets/{id}/lineage?limit={limit}{after}")
+        }
+        AssetQuery::RoyaltyStack { id } => format!("/assets/{id}/royalty-stack"),
+        AssetQuery::Manifest { id } => format!("/assets/{id}/manifest"),
+        AssetQuery::Vault { vault } => format!("/vaults/{vault}"),
+        AssetQuery::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(&holder)?),
+    })
+}
+
 /// The API path that answers `query`.
 pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
     let address = |text: &str| crate::address(store, text).map(|a| a.to_string());
@@ -536,16 +558,6 @@ pub(crate) fn path(store: &Keystore, query: ComputeQuery) -> Result<String> {
         ComputeQuery::Royalties { dataset, contributor } => {
             format!("/registry/datasets/{dataset}/contributors/{}", address(&contributor)?)
         }
-        ComputeQuery::Asset { id } => format!("/assets/{id}"),
-        ComputeQuery::Assets { owner } => format!("/assets?owner={}", address(&owner)?),
-        ComputeQuery::Lineage { id, after, limit } => {
-            let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
-            format!("/assets/{id}/lineage?limit={limit}{after}")
-        }
-        ComputeQuery::RoyaltyStack { id } => format!("/assets/{id}/royalty-stack"),
-        ComputeQuery::Manifest { id } => format!("/assets/{id}/manifest"),
-        ComputeQuery::Vault { vault } => format!("/vaults/{vault}"),
-        ComputeQuery::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(&holder)?),
     })
 }
 

@@ -132,6 +132,11 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
         args.extend(line.split_whitespace());
         run_json(node, keyring, &args)
     };
+    let asset = |line: &str| {
+        let mut args = vec!["query", "asset"];
+        args.extend(line.split_whitespace());
+        run_json(node, keyring, &args)
+    };
     let tx = |line: String| {
         let mut args = vec!["tx", "compute"];
         args.extend(line.split_whitespace());
@@ -163,16 +168,16 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     close_challenge_window(node, keyring);
     assert_eq!(query("job 1")["status"], "settled");
     for (name, line) in [
-        ("asset", "asset 1"),
-        ("assets", "assets --owner dev4"),
         ("classes", "classes"),
         ("providers", "providers"),
         ("jobs", "jobs --provider dev3"),
         ("model", "model 1"),
         ("dataset", "dataset 1"),
-        ("vault", "vault model/1"),
     ] {
         check(&format!("query_compute_{name}"), &query(line));
+    }
+    for (name, line) in [("asset", "show 1"), ("assets", "assets --owner dev4"), ("vault", "vault model/1")] {
+        check(&format!("query_compute_{name}"), &asset(line));
     }
     let royalties = query("royalties --dataset 1 --contributor dev5");
     check("query_compute_royalties", &royalties);
@@ -181,7 +186,7 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     tx("claim-royalties --from dev5 --dataset 1".into());
     // A remix made elsewhere names asset 1 as its parent.
     tx(format!("register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"));
-    check("query_compute_lineage", &query("lineage 1"));
+    check("query_compute_lineage", &asset("lineage 1"));
     // The requester sells its asset; the buyer owns it after.
     let market = |line: &str| {
         let mut args = vec!["tx", "market"];
@@ -194,32 +199,32 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     check("query_market_listing", &run_json(node, keyring, &["query", "market", "listing", "1"]));
     market("buy --from dev7 --listing 1 --max-price 50000");
     let dev7 = run_json(node, keyring, &["query", "account", "dev7"])["address"].clone();
-    assert_eq!(query("asset 1")["owner"], dev7);
-    let manifest = query("manifest 2");
+    assert_eq!(asset("show 1")["owner"], dev7);
+    let manifest = asset("manifest 2");
     check("query_compute_manifest", &manifest);
     assert_eq!(manifest["ingredients"][0]["relationship"], "parentOf");
-    assert_eq!(query("lineage 1")["children"][0], 2);
-    let stack = query("royalty-stack 2");
+    assert_eq!(asset("lineage 1")["children"][0], 2);
+    let stack = asset("royalty-stack 2");
     check("query_compute_royalty_stack", &stack);
     assert_eq!((stack[0]["ancestor"].as_u64(), stack[0]["share"].as_u64()), (Some(1), Some(500)));
     // The model's 5% fee from the job and from the sale went to its vault; its owner sells a
     // quarter of the vault.
-    let position = query("position --vault model/1 --holder dev2");
+    let position = asset("position --vault model/1 --holder dev2");
     check("query_compute_position", &position);
     assert_eq!(position["claimable_gdc"], "7500", "5% of the job and of the 50 000 sale");
     tx("transfer-shares --from dev2 --vault model/1 --to dev9 --units 25000000".into());
-    let bought = query("position --vault model/1 --holder dev9");
+    let bought = asset("position --vault model/1 --holder dev9");
     assert_eq!((bought["units"].as_u64(), bought["claimable_gdc"].as_str()), (Some(25_000_000), Some("0")));
     submit("again");
     answer(2);
     close_challenge_window(node, keyring);
     assert_eq!(
-        query("position --vault model/1 --holder dev9")["claimable_gdc"],
+        asset("position --vault model/1 --holder dev9")["claimable_gdc"],
         "1250",
         "a quarter of 5 000"
     );
     tx("claim-revenue --from dev9 --vault model/1".into());
-    assert_eq!(query("position --vault model/1 --holder dev9")["claimable_gdc"], "0");
+    assert_eq!(asset("position --vault model/1 --holder dev9")["claimable_gdc"], "0");
     // An included transaction whose message failed is reported as a failure, with its code.
     let failed = atelier(keyring)
         .args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "9"])
