@@ -53,6 +53,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
         revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
         market: atelier_protocol::modules::market::MarketGenesis::default(),
+        staking: atelier_protocol::modules::staking::StakingGenesis::default(),
     })
 }
 

@@ -32,7 +32,7 @@ use crate::{
         bank::{self, BankError},
         compute,
         fees::{self, FeeParams, hooks::Collected},
-        registry,
+        registry, staking,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
     rejection::{BlockError, Rejection},
@@ -106,6 +106,9 @@ pub enum MsgError {
     /// A market rule.
     #[error(transparent)]
     Market(#[from] crate::modules::market::MarketError),
+    /// A staking rule.
+    #[error(transparent)]
+    Staking(#[from] staking::StakingError),
 }
 
 impl MsgError {
@@ -118,6 +121,7 @@ impl MsgError {
             MsgError::Revenue(e) => e.code(),
             MsgError::Provenance(e) => e.code(),
             MsgError::Market(e) => e.code(),
+            MsgError::Staking(e) => e.code(),
         }
     }
 }
@@ -429,9 +433,16 @@ impl<'s, S: Store> BlockRun<'s, S> {
         let mut end_block_events = Vec::new();
         let burner = bank::Burner::grant();
         let compute_params = compute::state::params(&self.state)?;
-        let ctx = compute::Context { params: &compute_params, height: self.env.height, burner: &burner };
+        let slasher = staking::Slasher::grant();
+        let ctx = compute::Context {
+            params: &compute_params,
+            height: self.env.height,
+            burner: &burner,
+            slasher: &slasher,
+        };
         compute::hooks::end_block(&mut self.state, &mut end_block_events, &ctx, &self.env.parent_hash)
             .map_err(invariant("compute end of block"))?;
+        staking::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
         fees::hooks::end_block(
             &mut self.state,
             &mut end_block_events,
@@ -502,7 +513,7 @@ fn route(
 ) -> Result<(), Failure<MsgError>> {
     match msg {
         Msg::Bank(msg) => {
-            bank::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Bank))
+            bank::handler::handle(state, events, height, sender, msg).map_err(|f| f.map_rule(MsgError::Bank))
         }
         Msg::Registry(msg) => {
             registry::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Registry))
@@ -510,7 +521,8 @@ fn route(
         Msg::Compute(msg) => {
             let params = compute::state::params(state)?;
             let burner = bank::Burner::grant();
-            let ctx = compute::Context { params: &params, height, burner: &burner };
+            let slasher = staking::Slasher::grant();
+            let ctx = compute::Context { params: &params, height, burner: &burner, slasher: &slasher };
             compute::handler::handle(state, events, &ctx, sender, msg)
                 .map_err(|f| f.map_rule(MsgError::Compute))
         }
@@ -522,6 +534,8 @@ fn route(
         }
         Msg::Market(msg) => crate::modules::market::handler::handle(state, events, height, sender, msg)
             .map_err(|f| f.map_rule(MsgError::Market)),
+        Msg::Staking(msg) => staking::handler::handle(state, events, height, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Staking)),
     }
 }
 

@@ -23,4 +23,6 @@ pub enum Event {
     Revenue(crate::modules::revenue::RevenueEvent),
     /// From the market.
     Market(crate::modules::market::MarketEvent),
+    /// From staking.
+    Staking(crate::modules::staking::StakingEvent),
 }

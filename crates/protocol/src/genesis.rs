@@ -15,6 +15,7 @@ use crate::{
         provenance::{self, ProvenanceGenesis},
         registry::{self, RegistryGenesis},
         revenue::{self, RevenueGenesis},
+        staking::{self, StakingGenesis},
     },
     tx::ChainId,
 };
@@ -53,6 +54,9 @@ pub struct Genesis {
     /// Open listings.
     #[serde(default)]
     pub market: MarketGenesis,
+    /// Stake, reputation and the relation records.
+    #[serde(default)]
+    pub staking: StakingGenesis,
 }
 
 fn first_height() -> Height {
@@ -114,6 +118,9 @@ pub enum GenesisError {
     /// The market section is inconsistent.
     #[error("market: {0}")]
     Market(String),
+    /// The staking section is inconsistent.
+    #[error("staking: {0}")]
+    Staking(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -144,6 +151,7 @@ impl Genesis {
             )?,
             provenance: self.provenance.normalize()?,
             revenue: self.revenue.normalize()?,
+            staking: self.staking.normalize(self.initial_height)?,
             registry,
             ..self
         })
@@ -162,6 +170,7 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     provenance::genesis::init(state, &genesis.provenance);
     revenue::genesis::init(state, &genesis.revenue);
     market::genesis::init(state, &genesis.market);
+    staking::genesis::init(state, &genesis.staking)?;
     Ok(())
 }
 
@@ -179,5 +188,6 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         provenance: provenance::genesis::export(state)?,
         revenue: revenue::genesis::export(state)?,
         market: market::genesis::export(state)?,
+        staking: staking::genesis::export(state)?,
     })
 }

@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{bank, compute, market, registry, revenue};
+use crate::modules::{bank, compute, market, registry, revenue, staking};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,5 +33,6 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     violations.extend(compute::invariants::books(state)?);
     violations.extend(revenue::invariants::books(state)?);
     violations.extend(market::invariants::listings(state)?);
+    violations.extend(staking::invariants::books(state)?);
     Ok(violations)
 }

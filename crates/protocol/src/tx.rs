@@ -102,6 +102,8 @@ pub enum Msg {
     Provenance(crate::modules::provenance::ProvenanceMsg),
     /// A market message.
     Market(crate::modules::market::MarketMsg),
+    /// A staking message.
+    Staking(crate::modules::staking::StakingMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

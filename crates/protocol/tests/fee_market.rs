@@ -72,6 +72,7 @@ fn small_block_chain() -> TestChain {
             register_derivative: 1_000,
             listing: 1_000,
             buy: 1_000,
+            staking: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

@@ -35,18 +35,7 @@ fn chain(fees: (u32, u32), change: impl FnOnce(&mut Genesis)) -> TestChain {
 }
 
 fn block(chain: &mut TestChain, msgs: Vec<(u64, Msg)>) -> ExecutedBlock {
-    let factory = chain.factory();
-    let mut nonces = std::collections::BTreeMap::new();
-    let txs = msgs
-        .into_iter()
-        .map(|(sender, msg)| {
-            let nonce = nonces.entry(sender).or_insert_with(|| chain.nonce(&dev_address(sender)));
-            let tx = factory.tx(&dev_key(sender), *nonce, vec![msg]);
-            *nonce += 1;
-            tx
-        })
-        .collect();
-    chain.produce(txs)
+    chain.block_of(msgs)
 }
 
 fn run(chain: &mut TestChain, sender: u64, msg: Msg) -> (TxOutcome, u128) {

@@ -2,13 +2,16 @@
 
 use atelier_primitives::{Address, Amount, Denom, Hash, crypto::BatchVerifier};
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Genesis, Header, SignatureCheck, SignedTx, apply_block, build_block,
-    init_chain, invariants,
+    Block, BlockError, ExecutedBlock, Genesis, Header, Msg, SignatureCheck, SignedTx, apply_block,
+    build_block, init_chain, invariants,
     modules::{auth, bank},
 };
 use atelier_state::MemoryStore;
 
-use crate::factory::TxFactory;
+use crate::{
+    factory::TxFactory,
+    keys::{dev_address, dev_key},
+};
 
 /// Milliseconds between test blocks.
 pub const BLOCK_INTERVAL_MS: u64 = 1_000;
@@ -44,6 +47,30 @@ impl TestChain {
         let executed = self.build(candidates);
         self.commit(&executed);
         executed
+    }
+
+    /// Produces the next block from `msgs`, each `(dev key index, message)` signed as its own
+    /// transaction with the sender's next nonces, in order.
+    pub fn block_of(&mut self, msgs: Vec<(u64, Msg)>) -> ExecutedBlock {
+        let factory = self.factory();
+        let mut nonces = std::collections::BTreeMap::new();
+        let txs = msgs
+            .into_iter()
+            .map(|(sender, msg)| {
+                let nonce = nonces.entry(sender).or_insert_with(|| self.nonce(&dev_address(sender)));
+                let tx = factory.tx(&dev_key(sender), *nonce, vec![msg]);
+                *nonce += 1;
+                tx
+            })
+            .collect();
+        self.produce(txs)
+    }
+
+    /// Produces `count` empty blocks.
+    pub fn idle(&mut self, count: u64) {
+        for _ in 0..count {
+            self.produce(Vec::new());
+        }
     }
 
     /// Builds the next block, one interval after the head, without committing it.

@@ -43,6 +43,7 @@ impl Default for GenesisBuilder {
                 provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
                 revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
                 market: atelier_protocol::modules::market::MarketGenesis::default(),
+                staking: atelier_protocol::modules::staking::StakingGenesis::default(),
             },
         }
     }

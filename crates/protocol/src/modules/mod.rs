@@ -11,6 +11,7 @@ pub mod market;
 pub mod provenance;
 pub mod registry;
 pub mod revenue;
+pub mod staking;
 
 use atelier_state::StateError;
 

@@ -1,22 +1,31 @@
 //! Executes bank messages: check everything, then write.
 
-use atelier_primitives::{Address, Amount, Denom};
+use atelier_primitives::{Address, Amount, Denom, Height};
 use atelier_state::StateWrite;
 
 use super::{BankError, BankMsg, DENOMS, state};
-use crate::{event::Event, modules::Failure};
+use crate::{
+    event::Event,
+    modules::{Failure, staking},
+};
 
 type BankResult = Result<(), Failure<BankError>>;
 
-/// Runs `msg` sent by `sender`.
+/// Runs `msg` sent by `sender` at `height`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
+    height: Height,
     sender: &Address,
     msg: &BankMsg,
 ) -> BankResult {
     match msg {
-        BankMsg::Transfer { to, denom, amount } => transfer(state, events, sender, to, denom, *amount),
+        BankMsg::Transfer { to, denom, amount } => {
+            transfer(state, events, sender, to, denom, *amount)?;
+            // spec: staking §Related accounts — a transfer relates its two accounts for a while.
+            staking::state::record_funding(state, sender, to, height);
+            Ok(())
+        }
         BankMsg::MintStable { to, amount } => mint_stable(state, events, sender, to, *amount),
         BankMsg::BurnStable { amount } => burn_stable(state, events, sender, *amount),
     }

@@ -195,6 +195,9 @@ pub enum ComputeError {
     /// Paying a model's vault failed.
     #[error("paying a vault: {0}")]
     Revenue(crate::modules::revenue::RevenueError),
+    /// Slashing a provider's stake failed.
+    #[error("slashing stake: {0}")]
+    Staking(crate::modules::staking::StakingError),
     /// The job's parents break a provenance rule (reported with provenance's code).
     #[error(transparent)]
     Lineage(crate::modules::provenance::ProvenanceError),
@@ -234,6 +237,7 @@ impl ComputeError {
             ComputeError::IdsExhausted => 328,
             ComputeError::Royalties(_) => 329,
             ComputeError::Revenue(_) => 330,
+            ComputeError::Staking(_) => 331,
             ComputeError::Lineage(e) => e.code(),
         }
     }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, provenance, registry},
+    modules::{Failure, provenance, registry, staking},
 };
 
 /// Runs `msg` sent by `sender` in the block `ctx` describes.
@@ -287,7 +287,8 @@ fn submit_job(
     let id = state::next_job(state)?;
     let following = id.checked_add(1).ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
     settle::take_in(state, events, &job.requester, escrow)?;
-    provenance::state::pay_license_fees(state, events, &job.requester, &lineage)
+    let origin = staking::Origin { payer: job.requester, height: ctx.height };
+    provenance::state::pay_license_fees(state, events, &origin, &lineage)
         .map_err(|f| f.map_rule(ComputeError::Lineage))?;
     // Point of no return.
     job.id = JobId(id);

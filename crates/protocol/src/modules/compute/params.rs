@@ -70,6 +70,10 @@ pub struct ComputeParams {
     pub dispute_slash: Bps,
     /// Share of its bond a provider loses for a missed deadline, to the treasury (rounded up).
     pub missed_deadline_penalty: Bps,
+    /// Share of its stake (in the staking module) a provider loses when its result is overturned,
+    /// besides the dispute share of its bond (rounded up; burned or to the treasury by the staking
+    /// params).
+    pub wrong_result_stake_slash: Bps,
     /// Shares of the base-fee part.
     pub waterfall: Waterfall,
 }
@@ -110,6 +114,7 @@ impl Default for ComputeParams {
             dispute_quorum: 3,
             dispute_slash: Bps::ONE,
             missed_deadline_penalty: bps(100),
+            wrong_result_stake_slash: bps(1_000),
             waterfall: Waterfall { treasury: bps(1_000), datasets: bps(1_500), burn: bps(500) },
         }
     }

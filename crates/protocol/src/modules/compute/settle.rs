@@ -19,6 +19,7 @@ use crate::{
         provenance::{self, DigitalSourceType, state::Mint},
         registry,
         revenue::{self, VaultId},
+        staking::{self, SlashReason},
     },
 };
 
@@ -33,6 +34,7 @@ pub(crate) struct Context<'a> {
     pub(crate) params: &'a ComputeParams,
     pub(crate) height: Height,
     pub(crate) burner: &'a Burner,
+    pub(crate) slasher: &'a staking::Slasher,
 }
 
 fn send(
@@ -255,11 +257,13 @@ pub(crate) fn settle(
         .map_err(|_| Failure::Rule(ComputeError::Overflow))?;
     let provider_paid = before.held.checked_sub(shares).map_err(|_| Failure::Rule(ComputeError::Overflow))?;
 
+    // The requester pays for everyone's work: the provider's, the datasets' and the fine-tuners'.
+    let origin = staking::Origin { payer: before.requester, height: ctx.height };
     pay_out(state, events, &treasury(), to_treasury)?;
-    registry::pay_royalties(state, events, &account(), &model, &Denom::GDC, to_datasets)
+    registry::pay_royalties(state, events, &account(), &origin, &model, &Denom::GDC, to_datasets)
         .map_err(|f| f.map_rule(ComputeError::Royalties))?;
     for (vault, fee) in &fees {
-        revenue::pay_into(state, events, &account(), *vault, &Denom::GDC, *fee)
+        revenue::pay_into(state, events, &account(), &origin, *vault, &Denom::GDC, *fee)
             .map_err(|f| f.map_rule(ComputeError::Revenue))?;
     }
     if !burned.is_zero() {
@@ -268,6 +272,7 @@ pub(crate) fn settle(
             .map_err(|f| f.map_rule(ComputeError::Bank))?;
     }
     pay_out(state, events, &address, provider_paid)?;
+    staking::credit(state, &origin, &address, &Denom::GDC, provider_paid)?;
     // The parents were checked at submission and assets never change, so this cannot fail.
     let lineage = provenance::state::lineage(state, &before.parents, &before.policy)
         .map_err(|f| f.map_rule(ComputeError::Lineage))?;
@@ -336,6 +341,16 @@ pub(crate) fn resolve(
             let mut provider = open_provider(state, &assigned)?;
             refund(state, events, job, JobStatus::Overturned)?;
             slash(state, events, ctx.params, &mut provider, ctx.params.dispute_slash, &challenger.address)?;
+            ctx.slasher
+                .slash(
+                    state,
+                    events,
+                    ctx.height,
+                    &assigned,
+                    ctx.params.wrong_result_stake_slash,
+                    SlashReason::WrongResult,
+                )
+                .map_err(|f| f.map_rule(ComputeError::Staking))?;
             close_for_provider(state, &mut provider);
             Some(assigned)
         }

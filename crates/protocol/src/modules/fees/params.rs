@@ -48,6 +48,8 @@ pub struct GasSchedule {
     pub listing: u64,
     /// `market.buy`: the whole royalty stack and lineage included.
     pub buy: u64,
+    /// `Stake`, `Unstake`, `Withdraw`.
+    pub staking: u64,
 }
 
 impl GasSchedule {
@@ -78,6 +80,7 @@ impl GasSchedule {
             Msg::Provenance(ProvenanceMsg::RegisterDerivative { .. }) => self.register_derivative,
             Msg::Market(MarketMsg::List { .. } | MarketMsg::Cancel { .. }) => self.listing,
             Msg::Market(MarketMsg::Buy { .. }) => self.buy,
+            Msg::Staking(_) => self.staking,
         }
     }
 
@@ -107,6 +110,7 @@ impl GasSchedule {
             self.register_derivative,
             self.listing,
             self.buy,
+            self.staking,
         ]
         .into_iter()
         .max()
@@ -215,6 +219,7 @@ impl Default for FeeParams {
                 register_derivative: 5_000,
                 listing: 1_500,
                 buy: 10_000,
+                staking: 2_000,
             },
         }
     }

@@ -9,6 +9,7 @@ use crate::{
     modules::{
         Failure, bank, compute, provenance, registry,
         revenue::{self, VaultId},
+        staking,
     },
 };
 
@@ -156,6 +157,8 @@ fn buy(
     }
     let params = state::params(state)?;
     let (price, denom) = (listing.price, listing.denom);
+    let origin = staking::Origin { payer: *buyer, height };
+    let mut primary_sale = false;
     let protocol_fee =
         params.protocol_fee.of_ceil(price).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     let send = |state: &mut _, events: &mut _, to: &Address, amount: Amount| -> MarketResult {
@@ -171,7 +174,11 @@ fn buy(
             let mut record = provenance::state::asset(state, asset)?.ok_or_else(|| {
                 atelier_state::StateError::corrupt(b"market/listing", "a listed asset is missing")
             })?;
-            let royalties = pay_royalties(state, events, buyer, &record, &params, price, &denom)?;
+            let royalties = pay_royalties(state, events, &origin, &record, &params, price, &denom)?;
+            if record.creator == listing.seller {
+                // A first sale pays for the creator's work; a resale only for the ancestors'.
+                primary_sale = true;
+            }
             provenance::state::set_owner(state, &mut record, *buyer);
             royalties
         }
@@ -187,6 +194,9 @@ fn buy(
     };
     let proceeds = after_fee.checked_sub(royalties).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     send(state, events, &listing.seller, proceeds)?;
+    if primary_sale {
+        staking::credit(state, &origin, &listing.seller, &denom, proceeds)?;
+    }
     state::remove_listing(state, &listing);
     events.push(Event::Market(MarketEvent::Sold {
         listing: id,
@@ -206,26 +216,34 @@ fn buy(
 fn pay_royalties(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    buyer: &Address,
+    origin: &staking::Origin,
     asset: &provenance::Asset,
     params: &state::MarketParams,
     price: Amount,
     denom: &Denom,
 ) -> MarketResult<Amount> {
-    let after_stack = provenance::state::pay_through_stack(state, events, buyer, asset, denom, price)
+    let buyer = &origin.payer;
+    let after_stack = provenance::state::pay_through_stack(state, events, origin, asset, denom, price)
         .map_err(|f| f.map_rule(MarketError::Provenance))?;
     let mut paid = price.checked_sub(after_stack).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     let Some(model) = asset.model else { return Ok(paid) };
     let model = registry::state::model(state, model)?.ok_or_else(|| {
         atelier_state::StateError::corrupt(b"market/listing", "an asset's model is missing")
     })?;
-    let to_datasets =
-        registry::pay_royalties(state, events, buyer, &model, denom, params.dataset_royalty.of_floor(price))
-            .map_err(|f| f.map_rule(MarketError::Royalties))?;
+    let to_datasets = registry::pay_royalties(
+        state,
+        events,
+        buyer,
+        origin,
+        &model,
+        denom,
+        params.dataset_royalty.of_floor(price),
+    )
+    .map_err(|f| f.map_rule(MarketError::Royalties))?;
     paid = paid.checked_add(to_datasets).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     for fee in &model.lineage_fees {
         let part = fee.fee.of_floor(price);
-        revenue::pay_into(state, events, buyer, VaultId::Model(fee.model), denom, part)
+        revenue::pay_into(state, events, buyer, origin, VaultId::Model(fee.model), denom, part)
             .map_err(|f| f.map_rule(MarketError::Revenue))?;
         paid = paid.checked_add(part).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     }

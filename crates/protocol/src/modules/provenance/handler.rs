@@ -4,7 +4,10 @@ use atelier_primitives::Address;
 use atelier_state::StateWrite;
 
 use super::{ProvenanceError, ProvenanceMsg, state};
-use crate::{event::Event, modules::Failure};
+use crate::{
+    event::Event,
+    modules::{Failure, staking},
+};
 
 /// Runs `msg` sent by `sender` at `height`.
 pub(crate) fn handle(
@@ -22,7 +25,8 @@ pub(crate) fn handle(
                 }));
             }
             let lineage = state::lineage(state, parents, policy)?;
-            state::pay_license_fees(state, events, sender, &lineage)?;
+            let origin = staking::Origin { payer: *sender, height };
+            state::pay_license_fees(state, events, &origin, &lineage)?;
             // Point of no return.
             let mint = state::Mint {
                 owner: *sender,

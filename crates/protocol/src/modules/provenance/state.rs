@@ -22,6 +22,7 @@ use crate::{
         compute::JobId,
         registry::{DatasetWeight, MAX_LINEAGE, ModelId},
         revenue::{self, VaultId},
+        staking,
     },
     store::{key, read, scan, write},
 };
@@ -305,27 +306,27 @@ pub(crate) fn lineage(
     Ok(lineage)
 }
 
-/// Pays each parent's license fee from `payer` into the parent's vault.
+/// Pays each parent's license fee from `origin.payer` into the parent's vault.
 pub(crate) fn pay_license_fees(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    payer: &Address,
+    origin: &staking::Origin,
     lineage: &Lineage,
 ) -> ProvenanceResult<()> {
     for (parent, fee) in &lineage.license_fees {
-        revenue::pay_into(state, events, payer, VaultId::Asset(*parent), &Denom::GDC, *fee)
+        revenue::pay_into(state, events, &origin.payer, origin, VaultId::Asset(*parent), &Denom::GDC, *fee)
             .map_err(|f| f.map_rule(ProvenanceError::Revenue))?;
     }
     Ok(())
 }
 
-/// Pays `amount` of `denom` of `asset`'s revenue from `payer`: each ancestor in its royalty stack
-/// gets its share (a floor) into its vault; returns the rest, which is the asset's. O(stack size),
-/// whatever the size of the graph.
+/// Pays `amount` of `denom` of `asset`'s revenue from `origin.payer`: each ancestor in its royalty
+/// stack gets its share (a floor) into its vault; returns the rest, which is the asset's. O(stack
+/// size), whatever the size of the graph.
 pub(crate) fn pay_through_stack(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    payer: &Address,
+    origin: &staking::Origin,
     asset: &Asset,
     denom: &Denom,
     amount: Amount,
@@ -333,7 +334,7 @@ pub(crate) fn pay_through_stack(
     let mut rest = amount;
     for entry in &asset.royalty_stack {
         let part = entry.share.of_floor(amount);
-        revenue::pay_into(state, events, payer, VaultId::Asset(entry.ancestor), denom, part)
+        revenue::pay_into(state, events, &origin.payer, origin, VaultId::Asset(entry.ancestor), denom, part)
             .map_err(|f| f.map_rule(ProvenanceError::Revenue))?;
         rest = rest.checked_sub(part).map_err(|_| Failure::Rule(ProvenanceError::Overflow))?;
     }
@@ -401,6 +402,8 @@ mod tests {
     use crate::modules::{bank, revenue::query};
 
     const PAYER: Address = Address([7; 20]);
+    const ORIGIN: crate::modules::staking::Origin =
+        crate::modules::staking::Origin { payer: PAYER, height: atelier_primitives::Height(1) };
 
     fn owner(i: u8) -> Address {
         Address([i + 1; 20])
@@ -436,6 +439,7 @@ mod tests {
         let mut store = MemoryStore::new();
         let mut state = Overlay::new(&store);
         set_params(&mut state, &ProvenanceParams::default());
+        staking::genesis::init_default(&mut state);
         bank::state::init_balance(&mut state, &PAYER, &Denom::GDC, Amount::new(1_000_000));
         bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(1_000_000), Amount::ZERO);
         store.apply(state.into_changes()).unwrap();
@@ -452,7 +456,7 @@ mod tests {
         let record = asset(&state, c).unwrap().unwrap();
         assert_eq!(record.ancestors, vec![a, b]);
         let rest =
-            pay_through_stack(&mut state, &mut Vec::new(), &PAYER, &record, &Denom::GDC, Amount::new(100))
+            pay_through_stack(&mut state, &mut Vec::new(), &ORIGIN, &record, &Denom::GDC, Amount::new(100))
                 .unwrap();
         let vault_of =
             |id| query::position(&state, &VaultId::Asset(id), &owner((id.0 - 1) as u8)).unwrap().unwrap();

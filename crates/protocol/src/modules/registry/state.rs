@@ -20,7 +20,7 @@ use super::{RegistryError, RegistryEvent, RegistryParams, math};
 use crate::modules::accrual::{self, Accrual};
 use crate::{
     event::Event,
-    modules::{Failure, bank},
+    modules::{Failure, bank, staking},
     store::{key, read, write},
 };
 
@@ -419,6 +419,7 @@ pub(crate) fn pay_royalties(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     payer: &Address,
+    origin: &staking::Origin,
     model: &Model,
     denom: &Denom,
     amount: Amount,
@@ -455,6 +456,7 @@ pub(crate) fn pay_royalties(
             denom: *denom,
             amount: part,
         }));
+        staking::credit(state, origin, &dataset.owner, denom, part)?;
     }
     Ok(amount)
 }
@@ -542,6 +544,8 @@ mod tests {
     }
 
     const PAYER: Address = Address([7; 20]);
+    const ORIGIN: crate::modules::staking::Origin =
+        crate::modules::staking::Origin { payer: PAYER, height: atelier_primitives::Height(1) };
 
     /// A state with one dataset of `contributors` contributors (shares 1, 2, 3, …), a model on it,
     /// and a funded payer.
@@ -576,6 +580,7 @@ mod tests {
             lineage_fees: Vec::new(),
         };
         put_model(&mut state, &model);
+        crate::modules::staking::genesis::init_default(&mut state);
         store.apply(state.into_changes()).unwrap();
         (store, model)
     }
@@ -590,8 +595,16 @@ mod tests {
     /// The state operations one royalty payment costs.
     fn payment_operations(store: &MemoryStore, model: &Model) -> u64 {
         let mut state = Counting { inner: Overlay::new(store), operations: Cell::new(0) };
-        pay_royalties(&mut state, &mut Vec::new(), &PAYER, model, &Denom::GDC, Amount::new(1_000_003))
-            .unwrap();
+        pay_royalties(
+            &mut state,
+            &mut Vec::new(),
+            &PAYER,
+            &ORIGIN,
+            model,
+            &Denom::GDC,
+            Amount::new(1_000_003),
+        )
+        .unwrap();
         state.operations.get()
     }
 
@@ -609,8 +622,16 @@ mod tests {
         let payments = [1_000_003u128, 7, 999_999_999, 1];
         for payment in payments {
             let mut state = Overlay::new(&store);
-            pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, &Denom::GDC, Amount::new(payment))
-                .unwrap();
+            pay_royalties(
+                &mut state,
+                &mut Vec::new(),
+                &PAYER,
+                &ORIGIN,
+                &model,
+                &Denom::GDC,
+                Amount::new(payment),
+            )
+            .unwrap();
             store.apply(state.into_changes()).unwrap();
         }
         let paid: u128 = payments.iter().sum();
@@ -638,11 +659,13 @@ mod tests {
     fn a_contributor_who_joins_later_earns_only_from_then_on() {
         let (mut store, model) = setup(1);
         let mut state = Overlay::new(&store);
-        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, &Denom::GDC, Amount::new(1_000)).unwrap();
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &ORIGIN, &model, &Denom::GDC, Amount::new(1_000))
+            .unwrap();
         let mut dataset = dataset(&state, DatasetId(1)).unwrap().unwrap();
         let late = ContributorShares { contributor: contributor(99), shares: 1 };
         add_contributors(&mut state, &mut dataset, &[late]).unwrap();
-        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &model, &Denom::GDC, Amount::new(1_000)).unwrap();
+        pay_royalties(&mut state, &mut Vec::new(), &PAYER, &ORIGIN, &model, &Denom::GDC, Amount::new(1_000))
+            .unwrap();
         store.apply(state.into_changes()).unwrap();
         let early = query::stake(&store, DatasetId(1), &contributor(0)).unwrap().unwrap().claimable_gdc;
         let late = query::stake(&store, DatasetId(1), &contributor(99)).unwrap().unwrap().claimable_gdc;

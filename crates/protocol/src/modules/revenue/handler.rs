@@ -61,6 +61,8 @@ mod tests {
     };
 
     const PAYER: Address = Address([9; 20]);
+    const ORIGIN: crate::modules::staking::Origin =
+        crate::modules::staking::Origin { payer: PAYER, height: atelier_primitives::Height(1) };
     const VAULT: VaultId = VaultId::Model(ModelId(1));
 
     fn holder(i: u8) -> Address {
@@ -82,7 +84,8 @@ mod tests {
 
     fn pay(store: &mut MemoryStore, denom: Denom, amount: u128) {
         let mut state = Overlay::new(&*store);
-        state::pay_into(&mut state, &mut Vec::new(), &PAYER, VAULT, &denom, Amount::new(amount)).unwrap();
+        state::pay_into(&mut state, &mut Vec::new(), &PAYER, &ORIGIN, VAULT, &denom, Amount::new(amount))
+            .unwrap();
         store.apply(state.into_changes()).unwrap();
     }
 

@@ -19,9 +19,10 @@ use crate::{
     modules::{
         Failure,
         accrual::{self, Accrual},
-        bank,
+        bank, provenance,
         provenance::AssetId,
-        registry::ModelId,
+        registry::{self, ModelId},
+        staking,
     },
     store::{key, read, write},
 };
@@ -200,10 +201,13 @@ pub(crate) fn open(state: &mut impl StateWrite, events: &mut Vec<Event>, id: Vau
 }
 
 /// Pays `amount` of `denom` from `payer` into `id`'s vault: O(1), whatever the number of holders.
+/// The work it pays for is the vault's creator's (the model's owner, the asset's creator), whose
+/// reputation counts it as paid by `origin.payer`.
 pub(crate) fn pay_into(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     payer: &Address,
+    origin: &staking::Origin,
     id: VaultId,
     denom: &Denom,
     amount: Amount,
@@ -222,6 +226,13 @@ pub(crate) fn pay_into(
     // Point of no return.
     put_vault(state, &vault);
     events.push(Event::Revenue(RevenueEvent::RevenuePaid { vault: id, denom: *denom, amount }));
+    let creator = match id {
+        VaultId::Model(model) => registry::state::model(state, model)?.map(|m| m.owner),
+        VaultId::Asset(asset) => provenance::state::asset(state, asset)?.map(|a| a.creator),
+    };
+    if let Some(creator) = creator {
+        staking::credit(state, origin, &creator, denom, amount)?;
+    }
     Ok(())
 }
 

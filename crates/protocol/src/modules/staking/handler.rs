@@ -1,0 +1,313 @@
+//! Executes staking messages, and the capabilities other modules use: crediting creation value
+//! and slashing. Check everything, then write.
+
+use atelier_primitives::{Address, Amount, Bps, Denom, Height};
+use atelier_state::{StateError, StateWrite};
+
+use super::{
+    SlashReason, StakingError, StakingEvent, StakingMsg, Unbonding,
+    params::SlashDestination,
+    state::{self, account},
+};
+use crate::{
+    event::Event,
+    modules::{Failure, bank, compute},
+};
+
+type StakingResult<T = ()> = Result<T, Failure<StakingError>>;
+
+fn rule<T>(error: StakingError) -> StakingResult<T> {
+    Err(Failure::Rule(error))
+}
+
+/// Runs `msg` sent by `sender` at `height`.
+pub(crate) fn handle(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    sender: &Address,
+    msg: &StakingMsg,
+) -> StakingResult {
+    match msg {
+        StakingMsg::Stake { amount } => stake(state, events, height, sender, *amount),
+        StakingMsg::Unstake { amount } => unstake(state, events, height, sender, *amount),
+        StakingMsg::Withdraw {} => withdraw(state, events, height, sender),
+    }
+}
+
+fn stake(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    sender: &Address,
+    amount: Amount,
+) -> StakingResult {
+    let params = state::params(state)?;
+    if amount < params.min_stake {
+        return rule(StakingError::BelowMinimumStake { amount, min: params.min_stake });
+    }
+    let current = state::standing(state, sender, state::epoch_of(&params, height))?;
+    let bonded = current.bonded.checked_add(amount).map_err(|_| Failure::Rule(StakingError::Overflow))?;
+    bank::send(state, events, sender, &account(), &Denom::GDC, amount)
+        .map_err(|f| f.map_rule(StakingError::Bank))?;
+    // Point of no return. Stake bonded mid-epoch raises the bonded amount, not the epoch's floor:
+    // it earns from the next epoch on.
+    state::update_standing(state, &params, sender, height, |s| s.bonded = bonded)?;
+    events.push(Event::Staking(StakingEvent::Staked { account: *sender, amount, bonded }));
+    Ok(())
+}
+
+fn unstake(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    sender: &Address,
+    amount: Amount,
+) -> StakingResult {
+    let params = state::params(state)?;
+    let current = state::standing(state, sender, state::epoch_of(&params, height))?;
+    let Ok(bonded) = current.bonded.checked_sub(amount) else {
+        return rule(StakingError::ExceedsBonded { bonded: current.bonded, amount });
+    };
+    if amount.is_zero() {
+        return rule(StakingError::ExceedsBonded { bonded: current.bonded, amount });
+    }
+    let max = params.max_unbonding_entries;
+    if state::unbondings_of(state, sender, max as usize)?.len() >= max as usize {
+        return rule(StakingError::TooManyUnbonding { max });
+    }
+    let id = state::next_unbonding(state)?;
+    let following = id.checked_add(1).ok_or(Failure::Rule(StakingError::Overflow))?;
+    let release_at = Height(height.0.saturating_add(params.unbonding_blocks));
+    // Point of no return.
+    state::update_standing(state, &params, sender, height, |s| s.bonded = bonded)?;
+    let mut totals = state::totals(state)?;
+    totals.unbonding = totals.unbonding.saturating_add(amount);
+    state::set_totals(state, &totals);
+    state::put_unbonding(state, &Unbonding { id, owner: *sender, amount, release_at });
+    state::set_next_unbonding(state, following);
+    events.push(Event::Staking(StakingEvent::UnbondingStarted {
+        account: *sender,
+        entry: id,
+        amount,
+        release_at,
+    }));
+    Ok(())
+}
+
+fn withdraw(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    sender: &Address,
+) -> StakingResult {
+    let params = state::params(state)?;
+    let entries = state::unbondings_of(state, sender, params.max_unbonding_entries as usize)?;
+    let (released, waiting): (Vec<Unbonding>, Vec<Unbonding>) =
+        entries.into_iter().partition(|e| e.release_at <= height);
+    if released.is_empty() {
+        let next = waiting.iter().map(|e| e.release_at).min();
+        return rule(StakingError::NothingToWithdraw { next });
+    }
+    let amount = released
+        .iter()
+        .try_fold(Amount::ZERO, |sum, e| sum.checked_add(e.amount))
+        .map_err(|_| Failure::Rule(StakingError::Overflow))?;
+    bank::send(state, events, &account(), sender, &Denom::GDC, amount)
+        .map_err(|f| f.map_rule(StakingError::Bank))?;
+    // Point of no return.
+    for entry in &released {
+        state::put_unbonding(state, &Unbonding { amount: Amount::ZERO, ..*entry });
+    }
+    let mut totals = state::totals(state)?;
+    totals.unbonding = totals.unbonding.saturating_sub(amount);
+    state::set_totals(state, &totals);
+    events.push(Event::Staking(StakingEvent::Withdrawn { account: *sender, amount }));
+    Ok(())
+}
+
+/// Whose work a payment rewards is its recipient's; `Origin` says who paid in the end and when,
+/// so that the recipient's reputation counts it unless the two are related.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    /// The party whose money it is (the requester of a job, the buyer of a sale).
+    pub payer: Address,
+    /// The height of the payment.
+    pub height: Height,
+}
+
+/// Counts `amount` of `denom` paid by `origin.payer` to `earner` as `earner`'s creation value,
+/// unless the two are related (spec: README "Related accounts"). Reputation only: no funds move.
+pub(crate) fn credit(
+    state: &mut impl StateWrite,
+    origin: &Origin,
+    earner: &Address,
+    denom: &Denom,
+    amount: Amount,
+) -> Result<(), StateError> {
+    if amount.is_zero() {
+        return Ok(());
+    }
+    let params = state::params(state)?;
+    if state::related(state, &params, &origin.payer, earner, origin.height)? {
+        return Ok(());
+    }
+    let usd = *denom == Denom::USD;
+    state::update_standing(state, &params, earner, origin.height, |s| {
+        if usd {
+            s.created_uusd = s.created_uusd.saturating_add(amount);
+        } else {
+            s.created_ugdc = s.created_ugdc.saturating_add(amount);
+        }
+    })?;
+    Ok(())
+}
+
+/// The right to slash stake. Only `app` grants it, to the paths that prove a fault: compute
+/// disputes, compliance, the oracle and consensus evidence.
+#[derive(Debug)]
+pub(crate) struct Slasher(bank::Burner);
+
+impl Slasher {
+    pub(crate) fn grant() -> Slasher {
+        Slasher(bank::Burner::grant())
+    }
+
+    /// Takes `share` of `account`'s bonded stake and of each of its unbonding entries, each part
+    /// rounded up, and burns it or pays it to the treasury as the params say. Returns the amount.
+    pub(crate) fn slash(
+        &self,
+        state: &mut impl StateWrite,
+        events: &mut Vec<Event>,
+        height: Height,
+        offender: &Address,
+        share: Bps,
+        reason: SlashReason,
+    ) -> StakingResult<Amount> {
+        let params = state::params(state)?;
+        let current = state::standing(state, offender, state::epoch_of(&params, height))?;
+        let part = |amount: Amount| {
+            share.of_ceil(amount).map(|p| p.min(amount)).map_err(|_| Failure::Rule(StakingError::Overflow))
+        };
+        let from_bonded = part(current.bonded)?;
+        let mut entries = state::unbondings_of(state, offender, params.max_unbonding_entries as usize)?;
+        let mut from_unbonding = Amount::ZERO;
+        for entry in &mut entries {
+            let taken = part(entry.amount)?;
+            entry.amount = entry.amount.saturating_sub(taken);
+            from_unbonding = from_unbonding.saturating_add(taken);
+        }
+        let amount = from_bonded.saturating_add(from_unbonding);
+        if amount.is_zero() {
+            return Ok(amount);
+        }
+        match params.slash_destination {
+            SlashDestination::Burn => self.0.burn(state, events, &account(), &Denom::GDC, amount),
+            SlashDestination::Treasury => {
+                bank::send(state, events, &account(), &compute::treasury(), &Denom::GDC, amount)
+            }
+        }
+        .map_err(|f| f.map_rule(StakingError::Bank))?;
+        // Point of no return.
+        let bonded = current.bonded.saturating_sub(from_bonded);
+        state::update_standing(state, &params, offender, height, |s| s.bonded = bonded)?;
+        for entry in &entries {
+            state::put_unbonding(state, entry);
+        }
+        let mut totals = state::totals(state)?;
+        totals.unbonding = totals.unbonding.saturating_sub(from_unbonding);
+        state::set_totals(state, &totals);
+        events.push(Event::Staking(StakingEvent::Slashed {
+            account: *offender,
+            amount,
+            reason,
+            destination: params.slash_destination,
+        }));
+        Ok(amount)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use atelier_state::{MemoryStore, Overlay};
+
+    use super::*;
+    use crate::modules::staking::{genesis, query};
+
+    const STAKER: Address = Address([3; 20]);
+
+    fn staked(destination: SlashDestination) -> MemoryStore {
+        let mut store = MemoryStore::new();
+        let mut state = Overlay::new(&store);
+        genesis::init_default(&mut state);
+        let mut params = state::params(&state).unwrap();
+        params.slash_destination = destination;
+        state::set_params(&mut state, &params);
+        bank::state::init_balance(&mut state, &STAKER, &Denom::GDC, Amount::new(10_000_000));
+        bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(10_000_000), Amount::ZERO);
+        let mut events = Vec::new();
+        handle(
+            &mut state,
+            &mut events,
+            Height(1),
+            &STAKER,
+            &StakingMsg::Stake { amount: Amount::new(3_000_001) },
+        )
+        .unwrap();
+        handle(
+            &mut state,
+            &mut events,
+            Height(2),
+            &STAKER,
+            &StakingMsg::Unstake { amount: Amount::new(1_000_001) },
+        )
+        .unwrap();
+        store.apply(state.into_changes()).unwrap();
+        store
+    }
+
+    #[test]
+    fn a_slash_takes_its_share_of_bonded_and_unbonding_stake_each_rounded_up() {
+        for destination in [SlashDestination::Burn, SlashDestination::Treasury] {
+            let store = staked(destination);
+            let mut state = Overlay::new(&store);
+            let share = Bps::new(1_000).unwrap();
+            let slashed = Slasher::grant()
+                .slash(&mut state, &mut Vec::new(), Height(3), &STAKER, share, SlashReason::WrongResult)
+                .unwrap();
+            // 10% of 2 000 000 bonded, and of 1 000 001 unbonding rounded up to 100 001.
+            assert_eq!(slashed, Amount::new(200_000 + 100_001));
+            let position = query::position(&state, &STAKER).unwrap();
+            assert_eq!(position.bonded, Amount::new(1_800_000));
+            assert_eq!(position.unbonding[0].amount, Amount::new(900_000));
+            let (burned, to_treasury) = (
+                bank::state::burned(&state, &Denom::GDC).unwrap(),
+                bank::state::balance(&state, &compute::treasury(), &Denom::GDC).unwrap(),
+            );
+            match destination {
+                SlashDestination::Burn => assert_eq!((burned, to_treasury), (slashed, Amount::ZERO)),
+                SlashDestination::Treasury => assert_eq!((burned, to_treasury), (Amount::ZERO, slashed)),
+            }
+            assert!(crate::modules::staking::invariants::books(&state).unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn payments_between_related_accounts_earn_nothing() {
+        let store = staked(SlashDestination::Burn);
+        let mut state = Overlay::new(&store);
+        let params = state::params(&state).unwrap();
+        let other = Address([4; 20]);
+        assert!(state::related(&state, &params, &STAKER, &STAKER, Height(5)).unwrap());
+        assert!(!state::related(&state, &params, &STAKER, &other, Height(5)).unwrap());
+        state::record_funding(&mut state, &other, &STAKER, Height(5));
+        assert!(state::related(&state, &params, &STAKER, &other, Height(5)).unwrap());
+        let window = params.relation_window_blocks;
+        assert!(state::related(&state, &params, &other, &STAKER, Height(5 + window - 1)).unwrap());
+        assert!(!state::related(&state, &params, &other, &STAKER, Height(5 + window)).unwrap());
+        let origin = Origin { payer: other, height: Height(6) };
+        credit(&mut state, &origin, &STAKER, &Denom::GDC, Amount::new(1_000)).unwrap();
+        let standing = state::standing(&state, &STAKER, 0).unwrap();
+        assert_eq!(standing.created_ugdc, Amount::ZERO);
+    }
+}

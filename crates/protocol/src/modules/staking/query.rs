@@ -1,0 +1,56 @@
+//! Staking queries: stake, unbonding, reputation now and at a past height, tiers.
+
+use atelier_primitives::{Address, Amount, Height};
+use atelier_state::{StateError, StateRead};
+use serde::{Deserialize, Serialize};
+
+use super::{StakingParams, Tier, Totals, Unbonding, state};
+
+/// Staking params.
+pub fn params(state: &impl StateRead) -> Result<StakingParams, StateError> {
+    state::params(state)
+}
+
+/// The chain's totals: bonded, unbonding, total reputation.
+pub fn totals(state: &impl StateRead) -> Result<Totals, StateError> {
+    state::totals(state)
+}
+
+/// One account's stake and reputation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// The account.
+    pub account: Address,
+    /// Bonded stake.
+    pub bonded: Amount,
+    /// Stake unbonding, oldest entry first.
+    pub unbonding: Vec<Unbonding>,
+    /// Reputation now.
+    #[serde(with = "crate::serde_u128")]
+    pub reputation: u128,
+    /// Its tier.
+    pub tier: Option<Tier>,
+    /// The epoch under way.
+    pub epoch: u64,
+}
+
+/// `account`'s position at the state's height.
+pub fn position(state: &impl StateRead, account: &Address) -> Result<Position, StateError> {
+    let params = state::params(state)?;
+    let epoch = state::totals(state)?.epoch;
+    let standing = state::standing(state, account, epoch)?;
+    Ok(Position {
+        account: *account,
+        bonded: standing.bonded,
+        unbonding: state::unbondings_of(state, account, params.max_unbonding_entries as usize)?,
+        reputation: standing.reputation,
+        tier: params.tier(standing.reputation).cloned(),
+        epoch,
+    })
+}
+
+/// `account`'s reputation at `height`, which must not be after the state's height (later heights
+/// are not known yet; callers clamp). O(log checkpoints).
+pub fn reputation_at(state: &impl StateRead, account: &Address, height: Height) -> Result<u128, StateError> {
+    state::reputation_at(state, &state::params(state)?, account, height)
+}

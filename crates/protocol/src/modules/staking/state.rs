@@ -1,0 +1,370 @@
+//! Staking state, and the only code that changes it.
+//!
+//! | key | value |
+//! |---|---|
+//! | `staking/params` | [`StakingParams`] |
+//! | `staking/totals` | [`Totals`] |
+//! | `staking/rates/{n:8 BE}` | [`RateSegment`]: the rates history, by first epoch |
+//! | `staking/rates_count` | `u64`: segments in the history |
+//! | `staking/checkpoints/{address:20}` | `u64`: the account's checkpoints |
+//! | `staking/checkpoint/{address:20}{n:8 BE}` | [`Checkpoint`]: its standing from a height on |
+//! | `staking/unbonding/{address:20}{id:8 BE}` | [`Unbonding`] |
+//! | `staking/next_unbonding` | `u64`: the next unbonding id |
+//! | `staking/funded/{low:20}{high:20}` | [`Height`]: the last transfer between two accounts |
+//!
+//! Bonded and unbonding stake is held by the staking module's account ([`account`]).
+
+use atelier_primitives::{Address, Amount, Decode, Encode, Height};
+use atelier_state::{StateError, StateRead, StateWrite};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    params::{ReputationRates, StakingParams},
+    reputation::{self, RateSegment, Standing, Totals},
+};
+use crate::store::{key, read, scan, write};
+
+const PARAMS: &[u8] = b"staking/params";
+const TOTALS: &[u8] = b"staking/totals";
+const RATES: &[u8] = b"staking/rates/";
+const RATES_COUNT: &[u8] = b"staking/rates_count";
+pub(crate) const CHECKPOINTS: &[u8] = b"staking/checkpoints/";
+const CHECKPOINT: &[u8] = b"staking/checkpoint/";
+const UNBONDING: &[u8] = b"staking/unbonding/";
+const NEXT_UNBONDING: &[u8] = b"staking/next_unbonding";
+const FUNDED: &[u8] = b"staking/funded/";
+
+/// The staking module's account: every bonded and unbonding stake.
+pub fn account() -> Address {
+    *ACCOUNT
+}
+
+static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("staking"));
+
+/// An account's standing from `from_height` until its next checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    /// First height it describes.
+    pub from_height: Height,
+    /// The standing.
+    pub standing: Standing,
+}
+
+/// Stake on its way out: still slashable until `release_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Unbonding {
+    /// Its id.
+    pub id: u64,
+    /// Whose.
+    pub owner: Address,
+    /// How much is left of it.
+    pub amount: Amount,
+    /// First height it can be withdrawn at.
+    pub release_at: Height,
+}
+
+/// The epoch `height` is in.
+pub fn epoch_of(params: &StakingParams, height: Height) -> u64 {
+    height.0 / params.epoch_blocks.max(1)
+}
+
+pub(crate) fn params(state: &(impl StateRead + ?Sized)) -> Result<StakingParams, StateError> {
+    read(state, PARAMS)?.ok_or_else(|| StateError::corrupt(PARAMS, "staking params missing"))
+}
+
+pub(crate) fn set_params(state: &mut impl StateWrite, params: &StakingParams) {
+    write(state, PARAMS.to_vec(), params);
+}
+
+pub(crate) fn totals(state: &(impl StateRead + ?Sized)) -> Result<Totals, StateError> {
+    read(state, TOTALS)?.ok_or_else(|| StateError::corrupt(TOTALS, "staking totals missing"))
+}
+
+pub(crate) fn set_totals(state: &mut impl StateWrite, totals: &Totals) {
+    write(state, TOTALS.to_vec(), totals);
+}
+
+// --- rates history ---
+
+fn rates_count(state: &(impl StateRead + ?Sized)) -> Result<u64, StateError> {
+    Ok(read(state, RATES_COUNT)?.unwrap_or(0))
+}
+
+fn rate_segment(state: &(impl StateRead + ?Sized), n: u64) -> Result<RateSegment, StateError> {
+    let key = key(RATES, &[&n.to_be_bytes()]);
+    read(state, &key)?.ok_or_else(|| StateError::corrupt(&key, "rate segment missing"))
+}
+
+/// Appends rates in force from `from_epoch`; replaces the last segment if it starts there too.
+pub(crate) fn push_rates(state: &mut impl StateWrite, segment: &RateSegment) -> Result<(), StateError> {
+    let count = rates_count(state)?;
+    let n = match count.checked_sub(1) {
+        Some(last) if rate_segment(state, last)?.from_epoch == segment.from_epoch => last,
+        _ => {
+            write(state, RATES_COUNT.to_vec(), &(count + 1));
+            count
+        }
+    };
+    write(state, key(RATES, &[&n.to_be_bytes()]), segment);
+    Ok(())
+}
+
+/// Every rate segment, oldest first.
+pub(crate) fn rate_history(state: &(impl StateRead + ?Sized)) -> Result<Vec<RateSegment>, StateError> {
+    Ok(scan(state, RATES)?.into_iter().map(|(_, s)| s).collect())
+}
+
+/// The rates in force at `epoch` and the first epoch of the following segment. O(log segments).
+pub(crate) fn rates_at(
+    state: &(impl StateRead + ?Sized),
+    epoch: u64,
+) -> Result<(ReputationRates, Option<u64>), StateError> {
+    let count = rates_count(state)?;
+    // The last segment starting at or before `epoch` (the first starts at the chain's first epoch).
+    let (mut low, mut high) = (0u64, count);
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        if rate_segment(state, mid)?.from_epoch <= epoch { low = mid } else { high = mid }
+    }
+    let rates = rate_segment(state, low)?.rates;
+    let next = if low + 1 < count { Some(rate_segment(state, low + 1)?.from_epoch) } else { None };
+    Ok((rates, next))
+}
+
+// --- standings ---
+
+fn count_key(address: &Address) -> Vec<u8> {
+    key(CHECKPOINTS, &[address.as_bytes()])
+}
+
+fn checkpoint_key(address: &Address, n: u64) -> Vec<u8> {
+    key(CHECKPOINT, &[address.as_bytes(), &n.to_be_bytes()])
+}
+
+fn checkpoint_count(state: &(impl StateRead + ?Sized), address: &Address) -> Result<u64, StateError> {
+    Ok(read(state, &count_key(address))?.unwrap_or(0))
+}
+
+fn checkpoint(
+    state: &(impl StateRead + ?Sized),
+    address: &Address,
+    n: u64,
+) -> Result<Checkpoint, StateError> {
+    let key = checkpoint_key(address, n);
+    read(state, &key)?.ok_or_else(|| StateError::corrupt(&key, "checkpoint missing"))
+}
+
+/// The account's latest checkpoint, if it ever staked or earned.
+pub(crate) fn latest(
+    state: &(impl StateRead + ?Sized),
+    address: &Address,
+) -> Result<Option<Checkpoint>, StateError> {
+    match checkpoint_count(state, address)?.checked_sub(1) {
+        Some(last) => checkpoint(state, address, last).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The account's standing carried to `epoch` from its latest checkpoint.
+pub(crate) fn standing(
+    state: &(impl StateRead + ?Sized),
+    address: &Address,
+    epoch: u64,
+) -> Result<Standing, StateError> {
+    match latest(state, address)? {
+        Some(last) => reputation::advance(last.standing, epoch, |e| rates_at(state, e)),
+        None => Ok(Standing::empty(epoch)),
+    }
+}
+
+/// The account's reputation in the state after block `height` (at most the current height): the
+/// checkpoint in force then, carried to the epoch under way after that block. O(log checkpoints).
+pub(crate) fn reputation_at(
+    state: &(impl StateRead + ?Sized),
+    params: &StakingParams,
+    address: &Address,
+    height: Height,
+) -> Result<u128, StateError> {
+    let count = checkpoint_count(state, address)?;
+    if count == 0 || checkpoint(state, address, 0)?.from_height > height {
+        return Ok(0);
+    }
+    let (mut low, mut high) = (0u64, count);
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        if checkpoint(state, address, mid)?.from_height <= height { low = mid } else { high = mid }
+    }
+    let found = checkpoint(state, address, low)?;
+    // After block `height`: its epoch, or the next one if `height` ended its epoch.
+    let epoch = epoch_of(params, Height(height.0.saturating_add(1)));
+    let standing = reputation::advance(found.standing, epoch, |e| rates_at(state, e))?;
+    Ok(standing.reputation)
+}
+
+/// Stores `standing` as the account's state from `height` on. A change within the checkpoint's
+/// epoch that leaves its reputation as it was replaces it (the reputation of every height it
+/// covers is unchanged); anything else starts a new checkpoint.
+fn put_standing(
+    state: &mut impl StateWrite,
+    address: &Address,
+    height: Height,
+    standing: &Standing,
+) -> Result<(), StateError> {
+    let count = checkpoint_count(state, address)?;
+    let replace = match count.checked_sub(1) {
+        Some(last) => {
+            let old = checkpoint(state, address, last)?;
+            (old.standing.epoch == standing.epoch && old.standing.reputation == standing.reputation)
+                .then_some((last, old.from_height))
+        }
+        None => None,
+    };
+    let (n, from_height) = replace.unwrap_or((count, height));
+    if n == count {
+        write(state, count_key(address), &(count + 1));
+    }
+    write(state, checkpoint_key(address, n), &Checkpoint { from_height, standing: *standing });
+    Ok(())
+}
+
+/// Applies `change` to the account's standing at `height`, keeping the totals in step. The
+/// standing is first carried to the current epoch; its floor follows the bonded stake down.
+pub(crate) fn update_standing(
+    state: &mut impl StateWrite,
+    params: &StakingParams,
+    address: &Address,
+    height: Height,
+    change: impl FnOnce(&mut Standing),
+) -> Result<Standing, StateError> {
+    let epoch = epoch_of(params, height);
+    let before = standing(state, address, epoch)?;
+    let mut after = before;
+    change(&mut after);
+    after.floor = after.floor.min(after.bonded);
+    let rates = rates_at(state, epoch)?.0;
+    let mut totals = totals(state)?;
+    let adjust = |total: Amount, old: Amount, new: Amount| total.saturating_sub(old).saturating_add(new);
+    totals.bonded = adjust(totals.bonded, before.bonded, after.bonded);
+    totals.floor = adjust(totals.floor, before.floor, after.floor);
+    totals.creation_gain = totals
+        .creation_gain
+        .saturating_sub(before.creation_gain(&rates))
+        .saturating_add(after.creation_gain(&rates));
+    set_totals(state, &totals);
+    put_standing(state, address, height, &after)?;
+    Ok(after)
+}
+
+/// Every account with a checkpoint and its latest one. O(accounts): export, invariants.
+pub(crate) fn latest_checkpoints(
+    state: &(impl StateRead + ?Sized),
+) -> Result<Vec<(Address, Checkpoint)>, StateError> {
+    let mut all = Vec::new();
+    for (key, _) in scan::<u64>(state, CHECKPOINTS)? {
+        let address = key
+            .get(CHECKPOINTS.len()..)
+            .and_then(|b| <[u8; 20]>::try_from(b).ok())
+            .map(Address)
+            .ok_or_else(|| StateError::corrupt(&key, "malformed checkpoint count key"))?;
+        if let Some(last) = latest(state, &address)? {
+            all.push((address, last));
+        }
+    }
+    Ok(all)
+}
+
+/// Writes an exported checkpoint; genesis only.
+pub(crate) fn init_checkpoint(state: &mut impl StateWrite, address: &Address, checkpoint: &Checkpoint) {
+    write(state, count_key(address), &1u64);
+    write(state, checkpoint_key(address, 0), checkpoint);
+}
+
+// --- unbonding ---
+
+fn unbonding_prefix(owner: &Address) -> Vec<u8> {
+    key(UNBONDING, &[owner.as_bytes()])
+}
+
+fn unbonding_key(owner: &Address, id: u64) -> Vec<u8> {
+    key(UNBONDING, &[owner.as_bytes(), &id.to_be_bytes()])
+}
+
+/// The account's unbonding entries, oldest first; at most `limit`.
+pub(crate) fn unbondings_of(
+    state: &(impl StateRead + ?Sized),
+    owner: &Address,
+    limit: usize,
+) -> Result<Vec<Unbonding>, StateError> {
+    state
+        .scan_prefix_limited(&unbonding_prefix(owner), limit)?
+        .into_iter()
+        .map(|(key, bytes)| Unbonding::from_bytes(&bytes).map_err(|e| StateError::corrupt(&key, e)))
+        .collect()
+}
+
+pub(crate) fn put_unbonding(state: &mut impl StateWrite, entry: &Unbonding) {
+    if entry.amount.is_zero() {
+        state.delete(unbonding_key(&entry.owner, entry.id));
+    } else {
+        write(state, unbonding_key(&entry.owner, entry.id), entry);
+    }
+}
+
+pub(crate) fn next_unbonding(state: &(impl StateRead + ?Sized)) -> Result<u64, StateError> {
+    Ok(read(state, NEXT_UNBONDING)?.unwrap_or(1))
+}
+
+pub(crate) fn set_next_unbonding(state: &mut impl StateWrite, next: u64) {
+    write(state, NEXT_UNBONDING.to_vec(), &next);
+}
+
+/// Every unbonding entry. O(entries): export, invariants.
+pub(crate) fn all_unbondings(state: &(impl StateRead + ?Sized)) -> Result<Vec<Unbonding>, StateError> {
+    Ok(scan(state, UNBONDING)?.into_iter().map(|(_, u)| u).collect())
+}
+
+// --- relations ---
+
+fn pair_key(a: &Address, b: &Address) -> Vec<u8> {
+    let (low, high) = if a <= b { (a, b) } else { (b, a) };
+    key(FUNDED, &[low.as_bytes(), high.as_bytes()])
+}
+
+/// Records that `from` sent `to` funds at `height`.
+pub(crate) fn record_funding(state: &mut impl StateWrite, from: &Address, to: &Address, height: Height) {
+    if from != to {
+        write(state, pair_key(from, to), &height);
+    }
+}
+
+/// Whether `a` and `b` are one account, or one sent the other funds within the relation window.
+pub(crate) fn related(
+    state: &(impl StateRead + ?Sized),
+    params: &StakingParams,
+    a: &Address,
+    b: &Address,
+    height: Height,
+) -> Result<bool, StateError> {
+    if a == b {
+        return Ok(true);
+    }
+    let last: Option<Height> = read(state, &pair_key(a, b))?;
+    Ok(last.is_some_and(|at| height.0.saturating_sub(at.0) < params.relation_window_blocks))
+}
+
+/// Every recorded pair and its last transfer. O(pairs): export.
+pub(crate) fn fundings(
+    state: &(impl StateRead + ?Sized),
+) -> Result<Vec<(Address, Address, Height)>, StateError> {
+    let mut all = Vec::new();
+    for (key, height) in scan::<Height>(state, FUNDED)? {
+        let bytes = key.get(FUNDED.len()..).filter(|b| b.len() == 40);
+        let pair = bytes
+            .and_then(|b| Some((<[u8; 20]>::try_from(&b[..20]).ok()?, <[u8; 20]>::try_from(&b[20..]).ok()?)));
+        let (low, high) = pair.ok_or_else(|| StateError::corrupt(&key, "malformed funding key"))?;
+        all.push((Address(low), Address(high), height));
+    }
+    Ok(all)
+}
