@@ -54,6 +54,8 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
         market: atelier_protocol::modules::market::MarketGenesis::default(),
         staking: atelier_protocol::modules::staking::StakingGenesis::default(),
+        governance: atelier_protocol::modules::governance::GovernanceGenesis::default(),
+        clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
     })
 }
 

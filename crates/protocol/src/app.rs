@@ -7,7 +7,9 @@
 //! 3. **each transaction** — admission (chain id, expiry, nonce, gas, fee, balance), charge the fee
 //!    and consume the nonce, run the messages in an overlay that is kept only if all succeed, and
 //!    record a receipt;
-//! 4. **end** — settle the block's fees, move the base fee, record the height;
+//! 4. **end** — the compute market's deadlines and schedulers, the staking epoch and clusters at an
+//!    epoch's end, the block's fees and next base fee, then governance's due steps; record the
+//!    height;
 //! 5. **seal** — compute the state root from the changed keys and fill the header.
 //!
 //! [`build_block`] (proposer) leaves out transactions that would be rejected; [`apply_block`]
@@ -30,9 +32,9 @@ use crate::{
     modules::{
         Failure, auth,
         bank::{self, BankError},
-        compute,
+        clusters, compute,
         fees::{self, FeeParams, hooks::Collected},
-        registry, staking,
+        governance, registry, staking,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
     rejection::{BlockError, Rejection},
@@ -109,6 +111,12 @@ pub enum MsgError {
     /// A staking rule.
     #[error(transparent)]
     Staking(#[from] staking::StakingError),
+    /// A governance rule.
+    #[error(transparent)]
+    Governance(#[from] governance::GovernanceError),
+    /// A training-cluster rule.
+    #[error(transparent)]
+    Clusters(#[from] clusters::ClustersError),
 }
 
 impl MsgError {
@@ -122,6 +130,8 @@ impl MsgError {
             MsgError::Provenance(e) => e.code(),
             MsgError::Market(e) => e.code(),
             MsgError::Staking(e) => e.code(),
+            MsgError::Governance(e) => e.code(),
+            MsgError::Clusters(e) => e.code(),
         }
     }
 }
@@ -443,6 +453,8 @@ impl<'s, S: Store> BlockRun<'s, S> {
         compute::hooks::end_block(&mut self.state, &mut end_block_events, &ctx, &self.env.parent_hash)
             .map_err(invariant("compute end of block"))?;
         staking::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
+        clusters::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
+            .map_err(invariant("clusters end of epoch"))?;
         fees::hooks::end_block(
             &mut self.state,
             &mut end_block_events,
@@ -453,6 +465,8 @@ impl<'s, S: Store> BlockRun<'s, S> {
             &burner,
         )
         .map_err(invariant("fee settlement"))?;
+        governance::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
+            .map_err(invariant("governance end of block"))?;
         auth::state::set_height(&mut self.state, self.env.height);
         if cfg!(debug_assertions) {
             check_invariants(&self.state)?;
@@ -536,6 +550,10 @@ fn route(
             .map_err(|f| f.map_rule(MsgError::Market)),
         Msg::Staking(msg) => staking::handler::handle(state, events, height, sender, msg)
             .map_err(|f| f.map_rule(MsgError::Staking)),
+        Msg::Governance(msg) => governance::handler::handle(state, events, height, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Governance)),
+        Msg::Clusters(msg) => clusters::handler::handle(state, events, height, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Clusters)),
     }
 }
 

@@ -25,4 +25,8 @@ pub enum Event {
     Market(crate::modules::market::MarketEvent),
     /// From staking.
     Staking(crate::modules::staking::StakingEvent),
+    /// From governance.
+    Governance(crate::modules::governance::GovernanceEvent),
+    /// From the training clusters.
+    Clusters(crate::modules::clusters::ClustersEvent),
 }

@@ -9,8 +9,10 @@ use crate::{
     modules::{
         auth::{self, AuthGenesis},
         bank::{self, BankGenesis},
+        clusters::{self, ClustersGenesis},
         compute::{self, ComputeGenesis},
         fees::{self, FeesGenesis, ParamsError},
+        governance::{self, GovernanceGenesis},
         market::{self, MarketGenesis},
         provenance::{self, ProvenanceGenesis},
         registry::{self, RegistryGenesis},
@@ -57,6 +59,12 @@ pub struct Genesis {
     /// Stake, reputation and the relation records.
     #[serde(default)]
     pub staking: StakingGenesis,
+    /// Proposals, votes and grants.
+    #[serde(default)]
+    pub governance: GovernanceGenesis,
+    /// Training clusters and their reservations.
+    #[serde(default)]
+    pub clusters: ClustersGenesis,
 }
 
 fn first_height() -> Height {
@@ -121,6 +129,12 @@ pub enum GenesisError {
     /// The staking section is inconsistent.
     #[error("staking: {0}")]
     Staking(String),
+    /// The governance section is inconsistent.
+    #[error("governance: {0}")]
+    Governance(String),
+    /// The clusters section is inconsistent.
+    #[error("clusters: {0}")]
+    Clusters(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -152,6 +166,8 @@ impl Genesis {
             provenance: self.provenance.normalize()?,
             revenue: self.revenue.normalize()?,
             staking: self.staking.normalize(self.initial_height)?,
+            governance: self.governance.normalize()?,
+            clusters: self.clusters.normalize()?,
             registry,
             ..self
         })
@@ -171,6 +187,8 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     revenue::genesis::init(state, &genesis.revenue);
     market::genesis::init(state, &genesis.market);
     staking::genesis::init(state, &genesis.staking)?;
+    governance::genesis::init(state, &genesis.governance);
+    clusters::genesis::init(state, &genesis.clusters)?;
     Ok(())
 }
 
@@ -189,5 +207,7 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         revenue: revenue::genesis::export(state)?,
         market: market::genesis::export(state)?,
         staking: staking::genesis::export(state)?,
+        governance: governance::genesis::export(state)?,
+        clusters: clusters::genesis::export(state)?,
     })
 }

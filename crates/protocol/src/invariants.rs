@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{bank, compute, market, registry, revenue, staking};
+use crate::modules::{bank, clusters, compute, governance, market, registry, revenue, staking};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,5 +34,7 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     violations.extend(revenue::invariants::books(state)?);
     violations.extend(market::invariants::listings(state)?);
     violations.extend(staking::invariants::books(state)?);
+    violations.extend(governance::invariants::books(state)?);
+    violations.extend(clusters::invariants::books(state)?);
     Ok(violations)
 }

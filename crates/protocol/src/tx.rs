@@ -104,6 +104,10 @@ pub enum Msg {
     Market(crate::modules::market::MarketMsg),
     /// A staking message.
     Staking(crate::modules::staking::StakingMsg),
+    /// A governance message.
+    Governance(crate::modules::governance::GovernanceMsg),
+    /// A training-cluster message.
+    Clusters(crate::modules::clusters::ClustersMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -73,6 +73,9 @@ fn small_block_chain() -> TestChain {
             listing: 1_000,
             buy: 1_000,
             staking: 1_000,
+            propose: 1_000,
+            vote: 1_000,
+            clusters: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

@@ -44,6 +44,8 @@ impl Default for GenesisBuilder {
                 revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
                 market: atelier_protocol::modules::market::MarketGenesis::default(),
                 staking: atelier_protocol::modules::staking::StakingGenesis::default(),
+                governance: atelier_protocol::modules::governance::GovernanceGenesis::default(),
+                clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
             },
         }
     }

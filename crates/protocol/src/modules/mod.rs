@@ -5,8 +5,10 @@
 pub mod accrual;
 pub mod auth;
 pub mod bank;
+pub mod clusters;
 pub mod compute;
 pub mod fees;
+pub mod governance;
 pub mod market;
 pub mod provenance;
 pub mod registry;

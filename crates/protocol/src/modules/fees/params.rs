@@ -4,8 +4,8 @@ use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 use crate::modules::{
-    bank::BankMsg, compute::ComputeMsg, market::MarketMsg, provenance::ProvenanceMsg, registry::RegistryMsg,
-    revenue::RevenueMsg,
+    bank::BankMsg, compute::ComputeMsg, governance::GovernanceMsg, market::MarketMsg,
+    provenance::ProvenanceMsg, registry::RegistryMsg, revenue::RevenueMsg,
 };
 use crate::tx::Msg;
 
@@ -50,6 +50,12 @@ pub struct GasSchedule {
     pub buy: u64,
     /// `Stake`, `Unstake`, `Withdraw`.
     pub staking: u64,
+    /// `Propose` (its actions are validated against every module's params).
+    pub propose: u64,
+    /// `Vote`, `ClaimGrant`.
+    pub vote: u64,
+    /// `ReserveSlots`, `CancelReservation`.
+    pub clusters: u64,
 }
 
 impl GasSchedule {
@@ -81,6 +87,9 @@ impl GasSchedule {
             Msg::Market(MarketMsg::List { .. } | MarketMsg::Cancel { .. }) => self.listing,
             Msg::Market(MarketMsg::Buy { .. }) => self.buy,
             Msg::Staking(_) => self.staking,
+            Msg::Governance(GovernanceMsg::Propose { .. }) => self.propose,
+            Msg::Governance(GovernanceMsg::Vote { .. } | GovernanceMsg::ClaimGrant { .. }) => self.vote,
+            Msg::Clusters(_) => self.clusters,
         }
     }
 
@@ -111,6 +120,9 @@ impl GasSchedule {
             self.listing,
             self.buy,
             self.staking,
+            self.propose,
+            self.vote,
+            self.clusters,
         ]
         .into_iter()
         .max()
@@ -220,6 +232,9 @@ impl Default for FeeParams {
                 listing: 1_500,
                 buy: 10_000,
                 staking: 2_000,
+                propose: 20_000,
+                vote: 2_000,
+                clusters: 3_000,
             },
         }
     }

@@ -36,15 +36,7 @@ impl MarketGenesis {
     /// protocol fee and the dataset royalty (the stack cap plus the lineage fee cap).
     pub fn normalize(mut self, royalty_caps: u32) -> Result<MarketGenesis, GenesisError> {
         let invalid = |reason: String| GenesisError::Market(reason);
-        let total = u32::from(self.params.protocol_fee.get())
-            + u32::from(self.params.dataset_royalty.get())
-            + royalty_caps;
-        if total > 10_000 {
-            return Err(invalid(format!("a sale could owe {total} bps, over 10000")));
-        }
-        if self.params.max_listing_blocks == 0 || self.params.min_price.is_zero() {
-            return Err(invalid("max_listing_blocks and min_price must be positive".into()));
-        }
+        self.params.validate(royalty_caps).map_err(invalid)?;
         self.listings.sort_by_key(|l| l.id);
         if self.listings.windows(2).any(|w| w[0].id == w[1].id) {
             return Err(invalid("a listing id appears twice".into()));

@@ -52,6 +52,21 @@ impl Default for MarketParams {
     }
 }
 
+impl MarketParams {
+    /// Checks the params; `royalty_caps` is the most an asset sale can owe besides the protocol fee
+    /// and the dataset royalty (the provenance stack cap plus the registry's lineage fee cap).
+    pub fn validate(&self, royalty_caps: u32) -> Result<(), String> {
+        let total = u32::from(self.protocol_fee.get()) + u32::from(self.dataset_royalty.get()) + royalty_caps;
+        if total > 10_000 {
+            return Err(format!("a sale could owe {total} bps, over 10000"));
+        }
+        if self.max_listing_blocks == 0 || self.min_price.is_zero() {
+            return Err("max_listing_blocks and min_price must be positive".into());
+        }
+        Ok(())
+    }
+}
+
 /// The id of a listing, from 1.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,

@@ -1,0 +1,184 @@
+//! What a proposal's actions do, and the one `SetParams` path: a module's new params are written,
+//! then every module's params are validated together (caps that span modules included).
+
+use atelier_primitives::{Address, Amount, Height};
+use atelier_state::{Overlay, StateRead, StateWrite};
+
+use super::{Action, GovernanceEvent, ParamsChange, state};
+use crate::{
+    event::Event,
+    modules::{
+        Failure, bank, clusters, compute, fees, market, provenance, registry,
+        staking::{self, RateSegment},
+    },
+};
+
+type ActionResult<T = ()> = Result<T, Failure<String>>;
+
+fn rule<T>(reason: impl Into<String>) -> ActionResult<T> {
+    Err(Failure::Rule(reason.into()))
+}
+
+/// Whether `action` could apply on `state` at `height` (checked when it is proposed; it is checked
+/// again when it executes, on the state of then). Writes nothing.
+pub(crate) fn check(state: &impl StateWrite, height: Height, action: &Action) -> ActionResult {
+    let mut scratch = Overlay::new(state);
+    match action {
+        Action::SetParams(change) => set_params(&mut scratch, height, change),
+        Action::TreasurySpend { denom, amount, .. } => positive_known(denom, *amount),
+        Action::StartGrant { denom, per_block, blocks, .. } if *blocks > 0 => {
+            positive_known(denom, *per_block)
+        }
+        Action::StartGrant { .. } => rule("a grant lasts at least one block"),
+        Action::StopGrant { grant } => match state::grant(state, *grant)? {
+            Some(_) => Ok(()),
+            None => rule(format!("no grant {grant}")),
+        },
+        Action::RegisterCluster { slots_per_epoch: 0, .. } => {
+            rule("a cluster offers at least one slot per epoch")
+        }
+        Action::RegisterCluster { .. } => Ok(()),
+        Action::RecoverReputation { lost, to } if lost == to => {
+            rule("recovery moves reputation to another account")
+        }
+        Action::RecoverReputation { .. } => Ok(()),
+    }
+}
+
+fn positive_known(denom: &atelier_primitives::Denom, amount: Amount) -> ActionResult {
+    if !bank::DENOMS.contains(denom) {
+        return rule(format!("unknown denom {denom}"));
+    }
+    if amount.is_zero() {
+        return rule("the amount must be positive");
+    }
+    Ok(())
+}
+
+/// Runs `action` at the end of block `height`.
+pub(crate) fn execute(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    action: &Action,
+) -> ActionResult {
+    check(state, height, action)?;
+    match action {
+        Action::SetParams(change) => set_params(state, height, change),
+        Action::TreasurySpend { to, denom, amount } => {
+            bank::send(state, events, &compute::treasury(), to, denom, *amount)
+                .map_err(|f| f.map_rule(|e| e.to_string()))
+        }
+        Action::StartGrant { recipient, denom, per_block, blocks } => {
+            start_grant(state, events, height, recipient, *denom, *per_block, *blocks)
+        }
+        Action::StopGrant { grant } => stop_grant(state, events, height, *grant),
+        Action::RegisterCluster { operator, slots_per_epoch, price_per_slot } => {
+            clusters::handler::register(state, events, operator, *slots_per_epoch, *price_per_slot)
+                .map(|_| ())
+        }
+        Action::RecoverReputation { lost, to } => recover(state, events, height, lost, to),
+    }
+}
+
+/// Writes the new params of one module, then validates every module's together.
+fn set_params(state: &mut impl StateWrite, height: Height, change: &ParamsChange) -> ActionResult {
+    match change {
+        ParamsChange::Fees(params) => fees::state::set_params(state, params),
+        ParamsChange::Registry(params) => registry::state::set_params(state, params),
+        ParamsChange::Compute(params) => compute::state::set_params(state, params),
+        ParamsChange::Provenance(params) => provenance::state::set_params(state, params),
+        ParamsChange::Market(params) => market::state::set_params(state, params),
+        ParamsChange::Staking(params) => {
+            let old = staking::state::params(state)?;
+            if params.epoch_blocks != old.epoch_blocks {
+                return rule("staking epoch_blocks is fixed at genesis");
+            }
+            if params.rates != old.rates {
+                // Epochs already under way close with the rates they started with.
+                let from_epoch = staking::epoch_of(&old, height).saturating_add(1);
+                staking::state::push_rates(state, &RateSegment { from_epoch, rates: params.rates })?;
+            }
+            staking::state::set_params(state, params);
+        }
+        ParamsChange::Governance(params) => state::set_params(state, params),
+        ParamsChange::Clusters(params) => clusters::state::set_params(state, params),
+    }
+    validate_all(state)
+}
+
+/// Every module's params, validated together. spec: DESIGN §4 "one SetParams path that validates".
+fn validate_all(state: &impl StateRead) -> ActionResult {
+    let invalid = |module: &str, reason: String| Failure::Rule(format!("{module} params: {reason}"));
+    fees::state::params(state)?.validate().map_err(|e| invalid("fees", e.to_string()))?;
+    let registry = registry::state::params(state)?;
+    registry.validate().map_err(|e| invalid("registry", e.to_string()))?;
+    compute::state::params(state)?
+        .validate(registry.max_lineage_fee)
+        .map_err(|e| invalid("compute", e.to_string()))?;
+    let provenance = provenance::state::params(state)?;
+    provenance.validate().map_err(|e| invalid("provenance", e.to_string()))?;
+    let royalty_caps =
+        u32::from(provenance.max_royalty_stack.get()) + u32::from(registry.max_lineage_fee.get());
+    market::state::params(state)?.validate(royalty_caps).map_err(|e| invalid("market", e))?;
+    if let Some(problem) = staking::state::params(state)?.problem() {
+        return Err(invalid("staking", problem));
+    }
+    state::params(state)?.validate().map_err(|e| invalid("governance", e))?;
+    clusters::state::params(state)?.validate().map_err(|e| invalid("clusters", e))?;
+    Ok(())
+}
+
+fn start_grant(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    recipient: &Address,
+    denom: atelier_primitives::Denom,
+    per_block: Amount,
+    blocks: u64,
+) -> ActionResult {
+    let id = state::next_grant(state)?;
+    let grant = state::Grant {
+        id,
+        recipient: *recipient,
+        denom,
+        per_block,
+        paid_through: height,
+        ends: Height(height.0.saturating_add(blocks)),
+    };
+    state::put_grant(state, &grant);
+    state::set_next_grant(state, id.saturating_add(1));
+    events.push(Event::Governance(GovernanceEvent::GrantStarted { grant: id, recipient: *recipient }));
+    Ok(())
+}
+
+fn stop_grant(state: &mut impl StateWrite, events: &mut Vec<Event>, height: Height, id: u64) -> ActionResult {
+    let Some(mut grant) = state::grant(state, id)? else { return rule(format!("no grant {id}")) };
+    grant.ends = grant.ends.min(height);
+    state::put_grant(state, &grant);
+    events.push(Event::Governance(GovernanceEvent::GrantStopped { grant: id }));
+    Ok(())
+}
+
+/// Moves all of `lost`'s reputation to `to`, from this block on. Past heights keep their answers:
+/// both accounts get a new checkpoint. The total is unchanged.
+fn recover(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    lost: &Address,
+    to: &Address,
+) -> ActionResult {
+    let params = staking::state::params(state)?;
+    let amount = staking::state::standing(state, lost, staking::epoch_of(&params, height))?.reputation;
+    if amount == 0 {
+        return rule(format!("{lost} has no reputation to recover"));
+    }
+    staking::state::update_standing(state, &params, lost, height, |s| s.reputation = 0)?;
+    staking::state::update_standing(state, &params, to, height, |s| {
+        s.reputation = s.reputation.saturating_add(amount)
+    })?;
+    events.push(Event::Governance(GovernanceEvent::ReputationRecovered { lost: *lost, to: *to, amount }));
+    Ok(())
+}
