@@ -4,13 +4,15 @@ use std::{net::SocketAddr, path::Path, time::SystemTime};
 
 use anyhow::Result;
 use atelier_node::Node;
-use atelier_primitives::{Amount, Denom, hash::hex_encode, hd};
+use atelier_primitives::{Amount, Denom, Height, hash::hex_encode, hd};
 use atelier_protocol::{
     Genesis,
     modules::{
         auth::AuthGenesis,
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         fees::FeesGenesis,
+        governance::GovernanceGenesis,
+        staking::{Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
     },
 };
 use serde::Serialize;
@@ -24,10 +26,22 @@ const DEV_BALANCE: Amount = Amount::new(1_000_000 * 1_000_000);
 /// Each dev account's stablecoin balance: 1 000 000 USD.
 const DEV_STABLE: Amount = Amount::new(1_000_000 * 1_000_000);
 
-/// A genesis funding `accounts` dev accounts; dev account 0 is the stablecoin issuer.
+/// The dev treasury's starting balance, for governance to spend: 1 000 000 GDC.
+const DEV_TREASURY: Amount = Amount::new(1_000_000 * 1_000_000);
+/// Dev accounts that start staked, with a member's reputation, so that governance can be tried at
+/// once.
+const DEV_STAKERS: u32 = 4;
+/// Each staked dev account's bonded stake: 100 000 GDC.
+const DEV_STAKE: Amount = Amount::new(100_000 * 1_000_000);
+/// Each staked dev account's starting reputation: the `member` tier (may propose, one cluster slot).
+const DEV_REPUTATION: u128 = 2_000_000;
+
+/// A genesis funding `accounts` dev accounts and the treasury; dev account 0 is the stablecoin
+/// issuer and dev accounts 0–3 start staked. Epochs and governance periods are short, so that a proposal runs
+/// its course in about a minute of one-second blocks.
 pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
     let now_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    let balances = hd::dev_keys(0..accounts)
+    let mut balances: Vec<AccountBalances> = hd::dev_keys(0..accounts)
         .iter()
         .map(|key| AccountBalances {
             address: key.public_key().address(),
@@ -37,6 +51,14 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
             ],
         })
         .collect();
+    let (staking, bonded) = dev_staking(accounts.min(DEV_STAKERS));
+    if !bonded.is_zero() {
+        let coins = vec![Coin { denom: Denom::GDC, amount: bonded }];
+        balances.push(AccountBalances { address: atelier_protocol::modules::staking::account(), coins });
+    }
+    let treasury = vec![Coin { denom: Denom::GDC, amount: DEV_TREASURY }];
+    balances
+        .push(AccountBalances { address: atelier_protocol::modules::compute::treasury(), coins: treasury });
     Ok(Genesis {
         chain_id: chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
         genesis_time_ms: now_ms,
@@ -53,10 +75,45 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
         revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
         market: atelier_protocol::modules::market::MarketGenesis::default(),
-        staking: atelier_protocol::modules::staking::StakingGenesis::default(),
-        governance: atelier_protocol::modules::governance::GovernanceGenesis::default(),
+        staking,
+        governance: dev_governance(),
         clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
     })
+}
+
+/// Dev accounts `0..stakers` bonded with a member's reputation; 60-block epochs. Returns the
+/// section and the stake the staking account must hold.
+fn dev_staking(stakers: u32) -> (StakingGenesis, Amount) {
+    let mut genesis = StakingGenesis::default();
+    genesis.params.epoch_blocks = 60;
+    genesis.accounts = hd::dev_keys(0..stakers)
+        .iter()
+        .map(|key| StakerGenesis {
+            address: key.public_key().address(),
+            checkpoint: Checkpoint {
+                from_height: Height(0),
+                standing: Standing {
+                    reputation: DEV_REPUTATION,
+                    bonded: DEV_STAKE,
+                    floor: DEV_STAKE,
+                    ..Standing::default()
+                },
+            },
+        })
+        .collect();
+    let bonded = Amount::new(DEV_STAKE.get() * u128::from(stakers));
+    (genesis, bonded)
+}
+
+/// Governance with short periods: voting opens 5 blocks after a proposal and lasts 30, then 10
+/// blocks of timelock.
+fn dev_governance() -> GovernanceGenesis {
+    let mut genesis = GovernanceGenesis::default();
+    genesis.params.voting_delay_blocks = 5;
+    genesis.params.voting_period_blocks = 30;
+    genesis.params.timelock_blocks = 10;
+    genesis.params.grace_period_blocks = 100;
+    genesis
 }
 
 #[derive(Debug, Serialize)]

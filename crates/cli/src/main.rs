@@ -5,6 +5,7 @@
 
 mod config;
 mod dev;
+mod gov;
 mod keys;
 mod market;
 mod output;
@@ -177,6 +178,15 @@ enum QueryCommand {
     /// Listings of assets and shares.
     #[command(subcommand)]
     Market(market::MarketQuery),
+    /// Stake, reputation now and at past heights, tiers.
+    #[command(subcommand)]
+    Stake(gov::StakeQuery),
+    /// Proposals, votes and grants.
+    #[command(subcommand)]
+    Gov(gov::GovQuery),
+    /// Training clusters and reservations.
+    #[command(subcommand)]
+    Cluster(gov::ClusterQuery),
 }
 
 /// Who signs a transaction, and how it is sent.
@@ -218,6 +228,15 @@ enum TxCommand {
     /// Sell and buy assets and royalty-vault shares.
     #[command(subcommand)]
     Market(market::MarketTx),
+    /// Bond, unbond and withdraw stake.
+    #[command(subcommand)]
+    Stake(gov::StakeTx),
+    /// Propose, vote, claim grants.
+    #[command(subcommand)]
+    Gov(gov::GovTx),
+    /// Reserve training-cluster slots.
+    #[command(subcommand)]
+    Cluster(gov::ClusterTx),
 }
 
 fn main() -> std::process::ExitCode {
@@ -494,6 +513,15 @@ async fn run_query(
         QueryCommand::Market(query) => {
             output.print(&client.read(&market::market_path(query)).await?, output::pretty)
         }
+        QueryCommand::Stake(query) => {
+            output.print(&client.read(&gov::stake_path(store, query)?).await?, output::pretty)
+        }
+        QueryCommand::Gov(query) => {
+            output.print(&client.read(&gov::gov_path(store, query)?).await?, output::pretty)
+        }
+        QueryCommand::Cluster(query) => {
+            output.print(&client.read(&gov::cluster_path(query)).await?, output::pretty)
+        }
     }
 }
 
@@ -506,6 +534,9 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         }
         TxCommand::Compute(command) => market::message(store, command)?,
         TxCommand::Market(command) => market::market_message(command)?,
+        TxCommand::Stake(command) => gov::stake_message(command),
+        TxCommand::Gov(command) => gov::gov_message(store, command)?,
+        TxCommand::Cluster(command) => gov::cluster_message(command),
     };
     let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;

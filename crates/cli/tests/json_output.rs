@@ -111,6 +111,7 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
     );
 
     compute_market_flow(&node, keyring.path());
+    governance_flow(&node, keyring.path());
 
     let home = tempfile::tempdir().unwrap();
     let init = atelier(keyring.path())
@@ -245,4 +246,60 @@ fn close_challenge_window(node: &DevNode, keyring: &Path) {
             &["tx", "transfer", "--from", "dev7", "--to", "dev8", "--amount", "1", "--wait"],
         );
     }
+}
+
+/// Stake, reputation, a proposal and its votes, and the cluster reads, through the CLI alone. Dev
+/// accounts 0–3 start staked as members.
+fn governance_flow(node: &DevNode, keyring: &Path) {
+    let query = |line: &str| {
+        let mut args = vec!["query"];
+        args.extend(line.split_whitespace());
+        run_json(node, keyring, &args)
+    };
+    let tx = |line: &str| {
+        let mut args = vec!["tx"];
+        args.extend(line.split_whitespace());
+        args.push("--wait");
+        let sent = run_json(node, keyring, &args);
+        let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
+        assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{line}: {receipt}");
+    };
+    tx("stake stake --from dev5 --amount 5000000");
+    tx("stake unstake --from dev5 --amount 1000000");
+    let position = query("stake position dev5");
+    check("query_stake_position", &position);
+    assert_eq!(
+        (position["bonded"].as_str(), position["unbonding"][0]["amount"].as_str()),
+        (Some("4000000"), Some("1000000"))
+    );
+    check("query_stake_params", &query("stake params"));
+    check("query_stake_totals", &query("stake totals"));
+    let reputation = query("stake reputation dev1 --height 1");
+    check("query_stake_reputation", &reputation);
+    assert_eq!(reputation["reputation"], "2000000");
+    tx("gov propose --from dev1 --summary pay-dev5 --spend dev5=1000");
+    // Voting opens five blocks after the proposal.
+    close_challenge_window(node, keyring);
+    tx("gov vote --from dev1 --proposal 1 --choice for");
+    tx("gov vote --from dev2 --proposal 1 --choice abstain");
+    let proposal = query("gov proposal 1");
+    check("query_gov_proposal", &proposal);
+    assert_eq!(
+        (proposal["status"].as_str(), proposal["tally"]["for"].as_str()),
+        (Some("active"), Some("2000000"))
+    );
+    check("query_gov_proposals", &query("gov proposals"));
+    check("query_gov_vote", &query("gov vote --proposal 1 --voter dev2"));
+    check("query_gov_params", &query("gov params"));
+    check("query_cluster_params", &query("cluster params"));
+    assert_eq!(query("cluster list"), serde_json::json!([]));
+    // A proposer without a proposing tier is refused with its code.
+    let refused = atelier(keyring)
+        .args(["--node", &node.api, "tx", "gov", "propose", "--from", "dev8", "--summary", "x"])
+        .args(["--spend", "dev8=1", "--wait"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("failed: code 801"), "{stderr}");
 }

@@ -74,7 +74,21 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::market_api::market_params,
         crate::market_api::listings,
         crate::market_api::listing,
-        crate::market_api::royalty_stack
+        crate::market_api::royalty_stack,
+        crate::gov_api::staking_params,
+        crate::gov_api::staking_totals,
+        crate::gov_api::staking_position,
+        crate::gov_api::reputation,
+        crate::gov_api::governance_params,
+        crate::gov_api::proposals,
+        crate::gov_api::proposal,
+        crate::gov_api::vote,
+        crate::gov_api::grants,
+        crate::gov_api::clusters_params,
+        crate::gov_api::cluster_list,
+        crate::gov_api::cluster,
+        crate::gov_api::reservations,
+        crate::gov_api::reservation
     ),
     components(schemas(
         ErrorBody,
@@ -110,6 +124,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .merge(crate::market_api::routes())
+        .merge(crate::gov_api::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

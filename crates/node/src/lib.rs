@@ -7,6 +7,7 @@
 
 mod admission;
 pub mod c2pa;
+mod gov_api;
 pub mod http;
 pub mod ledger;
 pub mod listener;

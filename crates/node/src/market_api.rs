@@ -54,11 +54,14 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
 
 type Value = serde_json::Value;
 
-fn snapshot(node: &Node) -> Result<atelier_storage::Snapshot, ApiError> {
+pub(crate) fn snapshot(node: &Node) -> Result<atelier_storage::Snapshot, ApiError> {
     node.storage().snapshot().map_err(ApiError::internal)
 }
 
-fn found<T: serde::Serialize>(record: Option<T>, what: impl FnOnce() -> String) -> ApiResult<Value> {
+pub(crate) fn found<T: serde::Serialize>(
+    record: Option<T>,
+    what: impl FnOnce() -> String,
+) -> ApiResult<Value> {
     match record {
         Some(record) => Ok(Json(json(&record)?)),
         None => Err(ApiError::not_found(what())),
@@ -66,18 +69,18 @@ fn found<T: serde::Serialize>(record: Option<T>, what: impl FnOnce() -> String) 
 }
 
 /// A page size: 1 to 500, 100 if not given.
-fn page_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+pub(crate) fn page_limit(limit: Option<usize>) -> Result<usize, ApiError> {
     match limit.unwrap_or(100) {
         limit @ 1..=MAX_PAGE => Ok(limit),
         _ => Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_PAGE}"))),
     }
 }
 
-fn parse_address(text: &str) -> Result<Address, ApiError> {
+pub(crate) fn parse_address(text: &str) -> Result<Address, ApiError> {
     text.parse().map_err(ApiError::bad_request)
 }
 
-fn parse_id(text: &str) -> Result<u64, ApiError> {
+pub(crate) fn parse_id(text: &str) -> Result<u64, ApiError> {
     text.parse().map_err(|_| ApiError::bad_request(format!("not an id: {text:?}")))
 }
 
@@ -248,9 +251,9 @@ pub(crate) async fn position(
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct PageQuery {
     /// Only ids above this one.
-    after: Option<u64>,
+    pub(crate) after: Option<u64>,
     /// Most ids (1 to 500, default 100).
-    limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
 }
 
 /// An asset's ancestors, and a page of its direct descendants.

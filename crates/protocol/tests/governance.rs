@@ -115,13 +115,13 @@ fn voting_opens_and_closes_at_exact_heights() {
         (Height(proposed_at - 1), Height(starts), Height(ends))
     );
     idle_to(&mut chain, starts - 2);
-    assert_eq!(proposal(&chain, 1).status_now, Status::Pending);
+    assert_eq!(proposal(&chain, 1).proposal.status, Status::Pending);
     fails(&mut chain, 2, vote(1, Choice::For), 805); // at starts - 1
-    assert_eq!(proposal(&chain, 1).status_now, Status::Active);
+    assert_eq!(proposal(&chain, 1).proposal.status, Status::Active);
     ok(&mut chain, 2, vote(1, Choice::For)); // at starts
     idle_to(&mut chain, ends - 1);
     ok(&mut chain, 3, vote(1, Choice::For)); // at ends, the last voting height
-    assert_eq!(proposal(&chain, 1).status_now, Status::Queued);
+    assert_eq!(proposal(&chain, 1).proposal.status, Status::Queued);
     fails(&mut chain, 4, vote(1, Choice::For), 806); // at ends + 1
 }
 

@@ -4,31 +4,27 @@ use atelier_primitives::{Address, Height};
 use atelier_state::{StateError, StateRead};
 use serde::{Deserialize, Serialize};
 
-use super::{GovParams, Grant, Proposal, ProposalId, Status, Vote, state};
+use super::{GovParams, Grant, Proposal, ProposalId, Vote, state};
 
 /// Governance params.
 pub fn params(state: &impl StateRead) -> Result<GovParams, StateError> {
     state::params(state)
 }
 
-/// A proposal and its status at `height` (the state's height).
+/// A proposal as seen at a height: its `status` is the status then (Pending and Active follow
+/// from the height), and whether quorum is reached so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalView {
-    /// Its status now.
-    pub status_now: Status,
     /// Whether For and Abstain reach the quorum so far.
     pub quorum_reached: bool,
-    /// The record.
+    /// The record, with the status at the height.
     #[serde(flatten)]
     pub proposal: Proposal,
 }
 
-fn view(proposal: Proposal, height: Height) -> ProposalView {
-    ProposalView {
-        status_now: proposal.status_at(height),
-        quorum_reached: proposal.quorum_reached(),
-        proposal,
-    }
+fn view(mut proposal: Proposal, height: Height) -> ProposalView {
+    proposal.status = proposal.status_at(height);
+    ProposalView { quorum_reached: proposal.quorum_reached(), proposal }
 }
 
 /// A proposal, seen after block `height`.
