@@ -15,7 +15,10 @@ use commonware_cryptography::{Digested, Digestible, ed25519, sha256::Digest};
 use commonware_runtime::{Clock, Spawner, Supervisor};
 use futures::StreamExt;
 
-use crate::block::{ChainBlock, hash_of};
+use crate::{
+    block::{ChainBlock, hash_of},
+    evidence::EvidenceCheck,
+};
 
 /// How far ahead of this validator's clock a block's time may be before it is refused.
 pub const MAX_CLOCK_DRIFT_MS: u64 = 10_000;
@@ -32,14 +35,15 @@ pub type ConsensusContext = Context<Digest, ed25519::PublicKey>;
 pub struct ChainApp {
     node: Arc<Node>,
     min_block_interval_ms: u64,
+    evidence: EvidenceCheck,
 }
 
 impl ChainApp {
     /// The application over `node`. A leader proposes no sooner than `min_block_interval` after
     /// its parent's time, so that an idle chain does not commit empty blocks as fast as the
     /// network allows.
-    pub fn new(node: Arc<Node>, min_block_interval: std::time::Duration) -> Self {
-        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64 }
+    pub fn new(node: Arc<Node>, min_block_interval: std::time::Duration, evidence: EvidenceCheck) -> Self {
+        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64, evidence }
     }
 }
 
@@ -122,7 +126,7 @@ impl ChainApp {
     }
 }
 
-impl<E: Clock + Spawner + Supervisor> Application<E> for ChainApp {
+impl<E: Clock + Spawner + Supervisor + commonware_rand::CryptoRng> Application<E> for ChainApp {
     type SigningScheme = Scheme;
     type Context = ConsensusContext;
     type Block = ChainBlock;
@@ -159,7 +163,7 @@ impl<E: Clock + Spawner + Supervisor> Application<E> for ChainApp {
 
     async fn verify(
         &mut self,
-        (runtime, consensus): (E, ConsensusContext),
+        (mut runtime, consensus): (E, ConsensusContext),
         mut ancestry: impl Ancestry<ChainBlock>,
     ) -> bool {
         let Some(proposed) = ancestry.next().await else {
@@ -173,6 +177,12 @@ impl<E: Clock + Spawner + Supervisor> Application<E> for ChainApp {
         if block.header.time_ms > now_ms(&runtime).saturating_add(MAX_CLOCK_DRIFT_MS) {
             tracing::warn!(height = %block.header.height, "block time is too far ahead");
             return false;
+        }
+        for evidence in &block.evidence {
+            if let Err(reason) = self.evidence.check(&mut runtime, evidence) {
+                tracing::warn!(height = %block.header.height, %reason, "block carries bad evidence");
+                return false;
+            }
         }
         let parent = match self.parent_header(&runtime, ancestry).await {
             Ok(parent) => parent,

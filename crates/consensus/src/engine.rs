@@ -43,7 +43,12 @@ use commonware_runtime::{
 use commonware_storage::archive::immutable;
 use commonware_utils::{NZDuration, NZU16, NZU32, NZU64, NZUsize, ordered::Set};
 
-use crate::{application::ChainApp, block::ChainBlock, evidence::Evidence, finalizer::Finalizer};
+use crate::{
+    application::ChainApp,
+    block::ChainBlock,
+    evidence::{Evidence, EvidenceCheck},
+    finalizer::Finalizer,
+};
 
 /// The namespace every consensus signature of the chain is taken under.
 pub const NAMESPACE: &[u8] = b"atelier/consensus/v1";
@@ -193,7 +198,7 @@ where
             genesis_header.height
         )));
     }
-    let genesis = ChainBlock::new(Block { header: genesis_header, txs: Vec::new() });
+    let genesis = ChainBlock::new(Block { header: genesis_header, txs: Vec::new(), evidence: Vec::new() });
     let genesis_digest = genesis.digest();
 
     let (resolver_receiver, resolver) = marshal_resolver::init(
@@ -266,7 +271,8 @@ where
     crate::relay::start(runtime.child("relay"), node.clone(), channels.txs);
     marshal_actor.start(finalizer, buffer, (resolver_receiver, resolver));
 
-    let app = ChainApp::new(node.clone(), timing.min_block_interval);
+    let app =
+        ChainApp::new(node.clone(), timing.min_block_interval, EvidenceCheck::new(participants.clone()));
     let inline = Inline::new(runtime.child("inline"), app, marshal_mailbox, epocher);
     let evidence = Evidence::new(node, participants);
     let engine = simplex::Engine::new(

@@ -1,18 +1,26 @@
 //! [`Evidence`]: what consensus activity the node keeps — the latest view, for metrics, and every
-//! proof of a validator's equivocation, stored for the staking module to slash.
+//! proof of a validator's equivocation, stored for the staking module to slash — and
+//! [`EvidenceCheck`], which checks the proofs a proposed block carries.
 //!
 //! The ed25519 scheme is attributable: a proof carries the two conflicting signed votes, which
-//! anyone can check against the validator's key, so it can be shown on chain later.
+//! anyone can check against the validator's key. A leader puts the proofs its node recorded in its
+//! block (`atelier_node::Node::propose`); every validator checks each one here before it votes for
+//! the block, and the protocol slashes the validator at the block's end.
 
 use std::sync::Arc;
 
 use atelier_node::{Equivocation, Node};
-use commonware_codec::Encode;
+use atelier_protocol::{EquivocationKind, Misbehavior};
+use commonware_codec::{DecodeExt, Encode};
 use commonware_consensus::{
     Viewable,
-    simplex::{scheme::ed25519::Scheme, types::Activity},
+    simplex::{
+        scheme::ed25519::Scheme,
+        types::{Activity, Attributable, ConflictingFinalize, ConflictingNotarize, NullifyFinalize},
+    },
 };
 use commonware_cryptography::{ed25519, sha256::Digest};
+use commonware_parallel::Sequential;
 use commonware_utils::{Participant, ordered::Set};
 
 /// The simplex reporter beside marshal's: records views and equivocation evidence.
@@ -40,11 +48,77 @@ impl Evidence {
     }
 }
 
+/// Checks misbehavior evidence against the validator set.
+#[derive(Clone)]
+pub struct EvidenceCheck {
+    scheme: Scheme,
+    participants: Set<ed25519::PublicKey>,
+}
+
+/// Why a piece of evidence is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadEvidence {
+    /// The proof does not decode as the kind it claims.
+    #[error("the proof is not a {0:?}")]
+    Undecodable(EquivocationKind),
+    /// The proof is by another validator, or in another view, than the evidence names.
+    #[error("the proof is not the named validator's in the named view")]
+    Mismatch,
+    /// A signature in the proof does not verify.
+    #[error("a signature of the proof does not verify")]
+    BadSignature,
+}
+
+impl EvidenceCheck {
+    /// A check against `participants`, the validator set in the scheme's order.
+    pub fn new(participants: Set<ed25519::PublicKey>) -> Self {
+        EvidenceCheck {
+            scheme: Scheme::verifier(crate::engine::NAMESPACE, participants.clone()),
+            participants,
+        }
+    }
+
+    /// Whether `evidence` proves what it says: both signed votes verify under the named
+    /// validator's key, in the named view, and conflict.
+    pub fn check(
+        &self,
+        rng: &mut impl commonware_rand::CryptoRng,
+        evidence: &Misbehavior,
+    ) -> Result<(), BadEvidence> {
+        let proof = || bytes::Bytes::copy_from_slice(&evidence.proof);
+        let undecodable = |_| BadEvidence::Undecodable(evidence.kind);
+        let (signer, view, verified) = match evidence.kind {
+            EquivocationKind::ConflictingNotarize => {
+                let p = ConflictingNotarize::<Scheme, Digest>::decode(proof()).map_err(undecodable)?;
+                (p.signer(), p.view().get(), p.verify(rng, &self.scheme, &Sequential))
+            }
+            EquivocationKind::ConflictingFinalize => {
+                let p = ConflictingFinalize::<Scheme, Digest>::decode(proof()).map_err(undecodable)?;
+                (p.signer(), p.view().get(), p.verify(rng, &self.scheme, &Sequential))
+            }
+            EquivocationKind::NullifyFinalize => {
+                let p = NullifyFinalize::<Scheme, Digest>::decode(proof()).map_err(undecodable)?;
+                (p.signer(), p.view().get(), p.verify(rng, &self.scheme, &Sequential))
+            }
+        };
+        let named = self
+            .participants
+            .get(signer.get() as usize)
+            .map(|key| key.as_ref() == evidence.validator.as_bytes());
+        if named != Some(true) || view != evidence.view {
+            return Err(BadEvidence::Mismatch);
+        }
+        if !verified {
+            return Err(BadEvidence::BadSignature);
+        }
+        Ok(())
+    }
+}
+
 impl commonware_consensus::Reporter for Evidence {
     type Activity = Activity<Scheme, Digest>;
 
     fn report(&mut self, activity: Self::Activity) -> commonware_actor::Feedback {
-        use commonware_consensus::simplex::types::Attributable;
         self.node.metrics().observe_view(activity.view().get());
         match &activity {
             Activity::ConflictingNotarize(proof) => self.record(
@@ -65,5 +139,84 @@ impl commonware_consensus::Reporter for Evidence {
             _ => {}
         }
         commonware_actor::Feedback::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use atelier_protocol::{EquivocationKind, Misbehavior};
+    use commonware_codec::Encode;
+    use commonware_consensus::{
+        simplex::{
+            scheme::ed25519::Scheme,
+            types::{ConflictingNotarize, Notarize, Proposal},
+        },
+        types::{Epoch, Round, View},
+    };
+    use commonware_cryptography::{Hasher, Sha256, Signer, ed25519};
+    use commonware_utils::ordered::Set;
+
+    use super::{BadEvidence, EvidenceCheck};
+
+    fn keys() -> Vec<ed25519::PrivateKey> {
+        (0..4).map(ed25519::PrivateKey::from_seed).collect()
+    }
+
+    fn participants() -> Set<ed25519::PublicKey> {
+        Set::from_iter_dedup(keys().iter().map(|k| k.public_key()))
+    }
+
+    fn key_bytes(key: &ed25519::PublicKey) -> atelier_primitives::PublicKey {
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(key.as_ref());
+        atelier_primitives::PublicKey::from_array(bytes)
+    }
+
+    /// Validator `signer` notarizes two different proposals in `view`.
+    fn double_notarize(signer: usize, view: u64) -> Misbehavior {
+        let key =
+            keys().into_iter().find(|k| participants().position(&k.public_key()) == Some(signer)).unwrap();
+        let scheme = Scheme::signer(crate::engine::NAMESPACE, participants(), key.clone()).unwrap();
+        let proposal = |payload: &[u8]| {
+            Proposal::new(
+                Round::new(Epoch::new(0), View::new(view)),
+                View::new(view - 1),
+                Sha256::hash(&[payload]),
+            )
+        };
+        let first = Notarize::sign(&scheme, proposal(b"one block")).unwrap();
+        let second = Notarize::sign(&scheme, proposal(b"another block")).unwrap();
+        Misbehavior {
+            validator: key_bytes(&key.public_key()),
+            view,
+            kind: EquivocationKind::ConflictingNotarize,
+            proof: ConflictingNotarize::new(first, second).encode().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_real_double_notarize_is_accepted_and_any_alteration_refused() {
+        let check = EvidenceCheck::new(participants());
+        let mut rng = commonware_utils::test_rng();
+        let evidence = double_notarize(2, 7);
+        assert_eq!(check.check(&mut rng, &evidence), Ok(()));
+
+        let other = participants().iter().nth(1).map(key_bytes).unwrap();
+        let framed = Misbehavior { validator: other, ..evidence.clone() };
+        assert_eq!(check.check(&mut rng, &framed), Err(BadEvidence::Mismatch), "named another validator");
+        let elsewhere = Misbehavior { view: 8, ..evidence.clone() };
+        assert_eq!(check.check(&mut rng, &elsewhere), Err(BadEvidence::Mismatch), "named another view");
+        let relabelled = Misbehavior { kind: EquivocationKind::ConflictingFinalize, ..evidence.clone() };
+        assert!(check.check(&mut rng, &relabelled).is_err(), "claimed another kind");
+
+        let mut forged = evidence.clone();
+        let last = forged.proof.len() - 1;
+        forged.proof[last] ^= 1;
+        assert!(check.check(&mut rng, &forged).is_err(), "a signature byte changed");
+        let truncated = Misbehavior { proof: evidence.proof[..10].to_vec(), ..evidence };
+        assert_eq!(
+            check.check(&mut rng, &truncated),
+            Err(BadEvidence::Undecodable(EquivocationKind::ConflictingNotarize))
+        );
     }
 }

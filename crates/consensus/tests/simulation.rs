@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Net, link, simulate, transfers};
+use support::{Net, VALIDATOR_STAKE, link, simulate, transfers};
 
 const ALL: [usize; 4] = [0, 1, 2, 3];
 
@@ -118,7 +118,7 @@ fn a_two_two_partition_halts_without_conflicting_finality_and_heals() {
 }
 
 #[test]
-fn a_byzantine_validator_neither_stops_nor_forks_the_honest_three_and_is_recorded() {
+fn a_byzantine_validator_neither_stops_nor_forks_the_honest_three_and_is_recorded_and_slashed() {
     simulate(4, |context| async move {
         let mut net = Net::new(&context, 4, link(20)).await;
         for i in 0..3 {
@@ -140,6 +140,13 @@ fn a_byzantine_validator_neither_stops_nor_forks_the_honest_three_and_is_recorde
             recorded += evidence.len();
         }
         assert!(recorded > 0, "no honest validator recorded the equivocation");
+        // Honest leaders put the evidence in their blocks; the equivocator's stake is slashed,
+        // once per view, and nobody else's.
+        reach(&net, &[0, 1, 2], 20, 200).await;
+        net.assert_agreement();
+        let bonded = |i: usize| net.bonded(0, i);
+        assert!(bonded(3) < VALIDATOR_STAKE, "the equivocator kept its stake");
+        assert_eq!((bonded(0), bonded(1), bonded(2)), (VALIDATOR_STAKE, VALIDATOR_STAKE, VALIDATOR_STAKE));
     });
 }
 

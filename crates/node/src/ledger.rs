@@ -16,7 +16,7 @@ use atelier_primitives::{
     crypto::{InvalidSignatureAt, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
 };
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Header, SignatureCheck, SignedTx, apply_block, build_block,
+    Block, BlockError, ExecutedBlock, Header, Misbehavior, SignatureCheck, SignedTx, apply_block, build_block,
 };
 use atelier_state::{ChangeSet, Pending, Store};
 use atelier_storage::{Snapshot, Storage, StorageError};
@@ -70,13 +70,15 @@ pub enum Finalized {
 /// verifies others' proposals, and finalizes what the validators agreed on.
 pub trait Application: Send + Sync {
     /// Builds a block on `parent` (the head, or a pending block) from `candidates` (in priority
-    /// order), whose signatures were verified when they were admitted.
+    /// order), whose signatures were verified when they were admitted, carrying `evidence` the
+    /// consensus engine verified.
     fn propose(
         &self,
         parent: &Header,
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
+        evidence: Vec<Misbehavior>,
     ) -> Result<Arc<ExecutedBlock>, LedgerError>;
 
     /// Executes a proposed block on `parent`: every transaction admissible, signatures included,
@@ -252,10 +254,11 @@ impl Application for Ledger {
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
+        evidence: Vec<Misbehavior>,
     ) -> Result<Arc<ExecutedBlock>, LedgerError> {
         // Candidates come from this node's mempool, whose admission verified every signature.
         self.execute_on(parent, |state| {
-            build_block(state, parent, time_ms, proposer, candidates, SignatureCheck::Skip)
+            build_block(state, parent, time_ms, proposer, candidates, evidence, SignatureCheck::Skip)
         })
     }
 

@@ -24,8 +24,8 @@ use std::{
 pub use admission::Origin;
 use atelier_primitives::{Address, Hash};
 use atelier_protocol::{
-    Block, ExecutedBlock, Header, Rejection, SignedTx,
-    modules::{auth, fees},
+    Block, EquivocationKind, ExecutedBlock, Header, Misbehavior, Rejection, SignedTx,
+    modules::{auth, fees, staking},
 };
 pub use atelier_storage::Equivocation;
 use atelier_storage::{IndexedEvent, Storage};
@@ -133,6 +133,8 @@ pub struct Node {
     /// Why the node must stop, once something it cannot build on happened.
     halted: Mutex<Option<String>>,
     halt: Notify,
+    /// The first consensus view whose recorded equivocations may not all be slashed yet.
+    evidence_cursor: std::sync::atomic::AtomicU64,
 }
 
 impl Node {
@@ -158,6 +160,7 @@ impl Node {
             admitted: broadcast::channel(64).0,
             halted: Mutex::new(None),
             halt: Notify::new(),
+            evidence_cursor: std::sync::atomic::AtomicU64::new(0),
         }))
     }
 
@@ -306,7 +309,41 @@ impl Node {
             let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(u64::MAX);
             self.mempool().ready(base_fee, self.config.max_block_txs, nonce_of)
         };
-        self.ledger.propose(parent, time_ms, proposer, candidates)
+        self.ledger.propose(parent, time_ms, proposer, candidates, self.pending_evidence()?)
+    }
+
+    /// Equivocations this node recorded that the chain has not slashed yet, at most a block's
+    /// worth, oldest view first. Records are scanned from the first view that may still hold an
+    /// unslashed one, at most [`EVIDENCE_SCAN`] per block.
+    fn pending_evidence(&self) -> Result<Vec<Misbehavior>, LedgerError> {
+        use std::sync::atomic::Ordering;
+        let from = self.evidence_cursor.load(Ordering::Relaxed);
+        let recorded = self.storage().equivocations(from, EVIDENCE_SCAN)?;
+        if recorded.is_empty() {
+            return Ok(Vec::new());
+        }
+        let snapshot = self.storage().snapshot()?;
+        let mut evidence: Vec<Misbehavior> = Vec::new();
+        let mut cleared_through = None;
+        for record in recorded {
+            let Some(misbehavior) = misbehavior(&record) else { continue };
+            let slashed =
+                staking::query::punished(&snapshot, &misbehavior.validator.address(), misbehavior.view)
+                    .map_err(atelier_storage::StorageError::from)?
+                    .is_some();
+            let known =
+                evidence.iter().any(|e| (e.validator, e.view) == (misbehavior.validator, misbehavior.view));
+            if slashed && evidence.is_empty() {
+                cleared_through = Some(record.view);
+            } else if !slashed && !known && evidence.len() < atelier_protocol::block::MAX_EVIDENCE_PER_BLOCK {
+                evidence.push(misbehavior);
+            }
+        }
+        // Views wholly slashed before the first pending record are not scanned again.
+        if let Some(view) = cleared_through.filter(|view| evidence.iter().all(|e| e.view > *view)) {
+            self.evidence_cursor.store(view, Ordering::Relaxed);
+        }
+        Ok(evidence)
     }
 
     /// Executes a block someone else proposed on `parent`; nothing is committed. Signatures this
@@ -468,4 +505,23 @@ fn internal(error: impl std::fmt::Display) -> SubmitError {
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Most recorded equivocations looked at per proposed block.
+const EVIDENCE_SCAN: usize = 1_024;
+
+/// The protocol's form of a recorded equivocation; `None` for a kind it does not know.
+fn misbehavior(record: &Equivocation) -> Option<Misbehavior> {
+    let kind = match record.kind.as_str() {
+        "conflicting_notarize" => EquivocationKind::ConflictingNotarize,
+        "conflicting_finalize" => EquivocationKind::ConflictingFinalize,
+        "nullify_finalize" => EquivocationKind::NullifyFinalize,
+        _ => return None,
+    };
+    (record.proof.len() <= atelier_protocol::block::MAX_PROOF_BYTES).then(|| Misbehavior {
+        validator: atelier_primitives::PublicKey::from_array(record.validator),
+        view: record.view,
+        kind,
+        proof: record.proof.clone(),
+    })
 }

@@ -29,7 +29,8 @@ fn factory() -> TxFactory {
 /// A block on `parent` moving `amount` from dev account 1 (nonce `nonce`) to dev account 2.
 fn propose(ledger: &Ledger, parent: &Header, nonce: u64, amount: u128) -> std::sync::Arc<ExecutedBlock> {
     let tx = factory().transfer(&dev_key(1), nonce, dev_address(2), Amount::new(amount));
-    let executed = ledger.propose(parent, parent.time_ms + 1_000, dev_address(3), vec![tx]).unwrap();
+    let executed =
+        ledger.propose(parent, parent.time_ms + 1_000, dev_address(3), vec![tx], Vec::new()).unwrap();
     assert_eq!(executed.block.txs.len(), 1, "the transfer is included");
     executed
 }
@@ -95,7 +96,13 @@ fn a_fork_of_final_history_is_refused_and_a_conflicting_finality_stops_the_node(
     assert!(matches!(ledger.finalize(&chosen.block).unwrap(), Finalized::Committed(_)));
 
     // The rival's sibling slot is final: building on it is no longer possible.
-    let refused = ledger.propose(&rival.block.header, rival.block.header.time_ms + 1, dev_address(3), vec![]);
+    let refused = ledger.propose(
+        &rival.block.header,
+        rival.block.header.time_ms + 1,
+        dev_address(3),
+        vec![],
+        Vec::new(),
+    );
     assert!(matches!(refused, Err(LedgerError::UnknownParent { .. })), "{refused:?}");
     let conflicting = ledger.finalize(&rival.block);
     assert!(matches!(conflicting, Err(LedgerError::ConflictingFinality { .. })), "{conflicting:?}");
@@ -120,9 +127,17 @@ fn a_validator_trusts_only_the_exact_signatures_it_admitted() {
     let head = node.head();
     let block_with = |tx: SignedTx| {
         let snapshot = node.storage().snapshot().unwrap();
-        build_block(&snapshot, &head, head.time_ms + 1_000, dev_address(3), vec![tx], SignatureCheck::Skip)
-            .unwrap()
-            .block
+        build_block(
+            &snapshot,
+            &head,
+            head.time_ms + 1_000,
+            dev_address(3),
+            vec![tx],
+            Vec::new(),
+            SignatureCheck::Skip,
+        )
+        .unwrap()
+        .block
     };
     let refused = node.verify(&head, block_with(forged));
     let expected = Rejection::InvalidSignature(atelier_primitives::SignatureError::Invalid);

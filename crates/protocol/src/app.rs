@@ -25,7 +25,7 @@ use atelier_state::{
 };
 
 use crate::{
-    block::{Block, Header, MAX_TXS_PER_BLOCK, txs_root},
+    block::{Block, Header, MAX_EVIDENCE_PER_BLOCK, MAX_TXS_PER_BLOCK, Misbehavior, evidence_root, txs_root},
     event::Event,
     genesis::{self, Genesis, GenesisError},
     invariants,
@@ -154,6 +154,7 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
         txs_root: txs_root(&[]),
         state_root: commit.root,
         receipts_root: receipts_root(&[], &[]),
+        evidence_root: evidence_root(&[]),
         base_fee: genesis.fees.base_fee,
         gas_used: 0,
     };
@@ -161,7 +162,8 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
 }
 
 /// Builds the next block on `parent` from `candidates`, in the order given, leaving out those
-/// that would be rejected. At most [`MAX_TXS_PER_BLOCK`] candidates are considered.
+/// that would be rejected, carrying `evidence` (at most [`MAX_EVIDENCE_PER_BLOCK`]; the caller
+/// vouches for it, see [`Misbehavior`]). At most [`MAX_TXS_PER_BLOCK`] candidates are considered.
 ///
 /// Signatures are checked while the block executes. A proposer's candidates passed the same check
 /// when they were admitted, so a bad one is rare; then the block is built again without it.
@@ -171,9 +173,11 @@ pub fn build_block<S: Store>(
     time_ms: u64,
     proposer: Address,
     mut candidates: Vec<SignedTx>,
+    mut evidence: Vec<Misbehavior>,
     signatures: SignatureCheck<'_>,
 ) -> Result<ExecutedBlock, BlockError> {
     candidates.truncate(MAX_TXS_PER_BLOCK);
+    evidence.truncate(MAX_EVIDENCE_PER_BLOCK);
     let mut skipped = Vec::new();
     let mut valid = Vec::with_capacity(candidates.len());
     for tx in candidates {
@@ -183,7 +187,7 @@ pub fn build_block<S: Store>(
         }
     }
     let build = |txs: &[SignedTx], skipped: Vec<SkippedTx>| {
-        let mut run = BlockRun::begin(store, parent, time_ms, proposer)?;
+        let mut run = BlockRun::begin(store, parent, time_ms, proposer, evidence.clone())?;
         let mut skipped = skipped;
         for tx in txs {
             match run.execute_tx(tx) {
@@ -225,14 +229,17 @@ pub fn apply_block<S: Store>(
     block: Block,
     signatures: SignatureCheck<'_>,
 ) -> Result<ExecutedBlock, BlockError> {
-    let Block { header, txs } = block;
+    let Block { header, txs, evidence } = block;
     if txs.len() > MAX_TXS_PER_BLOCK {
         return Err(BlockError::TooManyTxs { count: txs.len(), max: MAX_TXS_PER_BLOCK });
+    }
+    if evidence.len() > MAX_EVIDENCE_PER_BLOCK {
+        return Err(BlockError::TooMuchEvidence { count: evidence.len(), max: MAX_EVIDENCE_PER_BLOCK });
     }
     if header.parent_hash != parent.hash() {
         return Err(BlockError::NotAChild("parent hash"));
     }
-    let mut run = BlockRun::begin(store, parent, header.time_ms, header.proposer)?;
+    let mut run = BlockRun::begin(store, parent, header.time_ms, header.proposer, evidence)?;
     for (index, tx) in txs.iter().enumerate() {
         tx.check_stateless().map_err(|rejection| BlockError::InvalidTx { index, rejection })?;
     }
@@ -302,7 +309,7 @@ pub fn precheck<S: StateRead>(
 }
 
 fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {
-    let fields: [(&'static str, bool); 10] = [
+    let fields: [(&'static str, bool); 11] = [
         ("chain_id", claimed.chain_id == executed.chain_id),
         ("height", claimed.height == executed.height),
         ("time_ms", claimed.time_ms == executed.time_ms),
@@ -311,6 +318,7 @@ fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {
         ("txs_root", claimed.txs_root == executed.txs_root),
         ("state_root", claimed.state_root == executed.state_root),
         ("receipts_root", claimed.receipts_root == executed.receipts_root),
+        ("evidence_root", claimed.evidence_root == executed.evidence_root),
         ("base_fee", claimed.base_fee == executed.base_fee),
         ("gas_used", claimed.gas_used == executed.gas_used),
     ];
@@ -355,11 +363,18 @@ struct BlockRun<'s, S: Store> {
     collected: Collected,
     txs: Vec<SignedTx>,
     receipts: Vec<Receipt>,
+    evidence: Vec<Misbehavior>,
 }
 
 impl<'s, S: Store> BlockRun<'s, S> {
     /// Step 1: the block extends `parent`, and `parent` describes `store`.
-    fn begin(store: &'s S, parent: &Header, time_ms: u64, proposer: Address) -> Result<Self, BlockError> {
+    fn begin(
+        store: &'s S,
+        parent: &Header,
+        time_ms: u64,
+        proposer: Address,
+        evidence: Vec<Misbehavior>,
+    ) -> Result<Self, BlockError> {
         if store.commitment()?.root() != parent.state_root {
             return Err(BlockError::ParentStateMismatch("state root"));
         }
@@ -389,6 +404,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             collected: Collected::default(),
             txs: Vec::new(),
             receipts: Vec::new(),
+            evidence,
         })
     }
 
@@ -444,6 +460,14 @@ impl<'s, S: Store> BlockRun<'s, S> {
         let burner = bank::Burner::grant();
         let compute_params = compute::state::params(&self.state)?;
         let slasher = staking::Slasher::grant();
+        staking::hooks::punish(
+            &mut self.state,
+            &mut end_block_events,
+            self.env.height,
+            &self.evidence,
+            &slasher,
+        )
+        .map_err(invariant("slashing evidence"))?;
         let ctx = compute::Context {
             params: &compute_params,
             height: self.env.height,
@@ -482,11 +506,12 @@ impl<'s, S: Store> BlockRun<'s, S> {
             txs_root: txs_root(&self.txs),
             state_root: commit.root,
             receipts_root: receipts_root(&self.receipts, &end_block_events),
+            evidence_root: evidence_root(&self.evidence),
             base_fee: self.env.base_fee,
             gas_used: self.collected.gas_used,
         };
         Ok(ExecutedBlock {
-            block: Block { header, txs: self.txs },
+            block: Block { header, txs: self.txs, evidence: self.evidence },
             receipts: self.receipts,
             end_block_events,
             commit,

@@ -1,12 +1,16 @@
 //! Blocks and their headers.
 
-use atelier_primitives::{Address, Amount, Decode, Encode, Hash, Height, merkle::merkle_root};
+use atelier_primitives::{Address, Amount, Decode, Encode, Hash, Height, PublicKey, merkle::merkle_root};
 use serde::{Deserialize, Serialize};
 
 use crate::tx::{ChainId, SignedTx};
 
 /// Most transactions one block may carry (the gas limit usually binds first).
 pub const MAX_TXS_PER_BLOCK: usize = 100_000;
+/// Most pieces of misbehavior evidence one block may carry.
+pub const MAX_EVIDENCE_PER_BLOCK: usize = 16;
+/// Largest proof of one piece of evidence, in bytes.
+pub const MAX_PROOF_BYTES: usize = 4_096;
 
 /// What a block commits to. Its hash identifies the block and is the next block's parent hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -27,6 +31,8 @@ pub struct Header {
     pub state_root: Hash,
     /// Merkle root of the receipts and end-of-block events.
     pub receipts_root: Hash,
+    /// Merkle root of the block's misbehavior evidence.
+    pub evidence_root: Hash,
     /// Base fee per gas charged in this block.
     pub base_fee: Amount,
     /// Gas used by the block's transactions.
@@ -40,7 +46,50 @@ impl Header {
     }
 }
 
-/// A header and the transactions it orders.
+/// What kind of double-signing a validator was caught at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[serde(rename_all = "snake_case")]
+pub enum EquivocationKind {
+    /// Two notarize votes for different proposals in one view.
+    ConflictingNotarize,
+    /// Two finalize votes for different proposals in one view.
+    ConflictingFinalize,
+    /// A nullify and a finalize vote in one view.
+    NullifyFinalize,
+}
+
+/// Proof that a validator equivocated, carried by a block for the staking module to slash.
+///
+/// The protocol does not read `proof`: the consensus engine that orders blocks checks every
+/// piece against the validator's key before it accepts a block (spec: staking §Evidence), the
+/// way a BFT engine hands an application the misbehavior it verified. The dev chain has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+pub struct Misbehavior {
+    /// The validator's consensus key; its account is the key's address.
+    pub validator: PublicKey,
+    /// The consensus view of the double-signing.
+    pub view: u64,
+    /// What it signed twice.
+    pub kind: EquivocationKind,
+    /// The consensus engine's encoding of the two conflicting signed votes.
+    #[codec(max = MAX_PROOF_BYTES)]
+    pub proof: Vec<u8>,
+}
+
+impl Misbehavior {
+    /// Its hash, for the evidence root.
+    pub fn hash(&self) -> Hash {
+        Hash::digest("atelier/evidence", &[&self.to_bytes()])
+    }
+}
+
+/// Merkle root of `evidence` by hash.
+pub fn evidence_root(evidence: &[Misbehavior]) -> Hash {
+    let hashes: Vec<Hash> = evidence.iter().map(Misbehavior::hash).collect();
+    merkle_root("atelier/evidence", &hashes)
+}
+
+/// A header, the transactions it orders and the misbehavior evidence it carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 pub struct Block {
     /// The header.
@@ -48,6 +97,9 @@ pub struct Block {
     /// Transactions, in execution order.
     #[codec(max = MAX_TXS_PER_BLOCK)]
     pub txs: Vec<SignedTx>,
+    /// Evidence of validators' equivocation, applied at the block's end.
+    #[codec(max = MAX_EVIDENCE_PER_BLOCK)]
+    pub evidence: Vec<Misbehavior>,
 }
 
 impl Block {

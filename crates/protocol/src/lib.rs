@@ -44,7 +44,7 @@ pub(crate) mod serde_u128 {
 pub mod tx;
 
 pub use app::{ExecutedBlock, SignatureCheck, apply_block, build_block, init_chain, precheck};
-pub use block::{Block, Header};
+pub use block::{Block, EquivocationKind, Header, Misbehavior};
 pub use event::Event;
 pub use genesis::{Genesis, GenesisError};
 pub use receipt::{Receipt, TxOutcome};

@@ -170,6 +170,14 @@ pub enum BlockError {
         /// The limit.
         max: usize,
     },
+    /// The block carries more misbehavior evidence than a block may.
+    #[error("block carries {count} pieces of evidence, the limit is {max}")]
+    TooMuchEvidence {
+        /// How many.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A transaction in the block should have been rejected.
     #[error("transaction {index} is invalid: {rejection}")]
     InvalidTx {

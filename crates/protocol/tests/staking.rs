@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use atelier_primitives::{Amount, Bps, Denom, Height};
 use atelier_protocol::{
-    Genesis, Msg, TxOutcome,
+    BlockError, EquivocationKind, Genesis, Misbehavior, Msg, TxOutcome,
+    block::MAX_EVIDENCE_PER_BLOCK,
     modules::{
         bank::BankMsg,
         market::{Item, ListingId, MarketMsg},
@@ -400,4 +401,54 @@ proptest! {
             }
         }
     }
+}
+
+fn equivocation(validator: u64, view: u64) -> Misbehavior {
+    Misbehavior {
+        validator: atelier_testkit::dev_key(validator).public_key(),
+        view,
+        kind: EquivocationKind::ConflictingNotarize,
+        proof: vec![7; 64],
+    }
+}
+
+#[test]
+fn equivocation_evidence_slashes_the_validators_stake_once_per_view() {
+    let stake = 1_000_000_001;
+    let mut chain = TestChain::new(genesis(8, |g| {
+        *g = GenesisBuilder::new()
+            .fund_dev_accounts(8, Amount::new(FUNDS))
+            .stake(dev_address(5), Amount::new(stake))
+            .build();
+    }));
+    let share = staking::query::params(&chain.store).unwrap().equivocation_slash;
+    let slashed = share.of_ceil(Amount::new(stake)).unwrap().get();
+    chain.produce_with_evidence(vec![equivocation(5, 3)]);
+    assert_eq!(position(&chain, 5).bonded.get(), stake - slashed);
+    assert_eq!(staking::query::punished(&chain.store, &dev_address(5), 3).unwrap(), Some(chain.head.height));
+    // The same equivocation carried again (by a later leader) slashes nothing more.
+    chain.produce_with_evidence(vec![equivocation(5, 3), equivocation(5, 3)]);
+    assert_eq!(position(&chain, 5).bonded.get(), stake - slashed);
+    // Another view is another offence.
+    chain.produce_with_evidence(vec![equivocation(5, 4)]);
+    let left = stake - slashed;
+    assert_eq!(position(&chain, 5).bonded.get(), left - share.of_ceil(Amount::new(left)).unwrap().get());
+    // Evidence against an account without stake slashes nothing and stops nothing.
+    chain.produce_with_evidence(vec![equivocation(6, 4)]);
+    assert_eq!(position(&chain, 6).bonded, Amount::ZERO);
+}
+
+#[test]
+fn a_block_with_more_evidence_than_allowed_or_altered_evidence_is_refused() {
+    let mut chain = chain(3);
+    let too_much: Vec<Misbehavior> =
+        (0..MAX_EVIDENCE_PER_BLOCK as u64 + 1).map(|v| equivocation(1, v)).collect();
+    let built = chain.build_with_evidence(Vec::new(), too_much.clone());
+    assert_eq!(built.block.evidence.len(), MAX_EVIDENCE_PER_BLOCK, "the proposer keeps a block's worth");
+    let mut block = built.block.clone();
+    block.evidence = too_much;
+    assert!(matches!(chain.apply(block), Err(BlockError::TooMuchEvidence { count: 17, max: 16 })));
+    let mut altered = built.block;
+    altered.evidence[0].view = 99;
+    assert!(matches!(chain.apply(altered), Err(BlockError::HeaderMismatch { .. })));
 }

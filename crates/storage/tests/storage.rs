@@ -27,8 +27,16 @@ fn build(storage: &Storage, txs: Vec<SignedTx>) -> ExecutedBlock {
     let head = storage.head().unwrap().unwrap();
     let snapshot = storage.snapshot().unwrap();
     let proposer = dev_address(3);
-    build_block(&snapshot, &head, head.time_ms + 1_000, proposer, txs, SignatureCheck::Verify(&BatchVerifier))
-        .unwrap()
+    build_block(
+        &snapshot,
+        &head,
+        head.time_ms + 1_000,
+        proposer,
+        txs,
+        Vec::new(),
+        SignatureCheck::Verify(&BatchVerifier),
+    )
+    .unwrap()
 }
 
 fn produce(storage: &Storage, txs: Vec<SignedTx>) -> ExecutedBlock {

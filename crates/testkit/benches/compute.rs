@@ -150,6 +150,7 @@ fn fixture(contributors: u64, status: JobStatus) -> (TestChain, Block, usize) {
         chain.head.time_ms + 1_000,
         chain.proposer,
         Vec::new(),
+        Vec::new(),
         SignatureCheck::Skip,
     )
     .expect("block builds");

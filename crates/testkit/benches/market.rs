@@ -74,6 +74,7 @@ fn fixture(stack: u64) -> (TestChain, Block) {
         chain.head.time_ms + 1_000,
         chain.proposer,
         txs,
+        Vec::new(),
         SignatureCheck::Skip,
     )
     .expect("block builds");

@@ -87,6 +87,7 @@ fn fixture(vaults: u64, holders: u64) -> (TestChain, Block) {
         chain.head.time_ms + 1_000,
         chain.proposer,
         txs,
+        Vec::new(),
         SignatureCheck::Skip,
     )
     .expect("block builds");

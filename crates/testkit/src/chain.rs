@@ -2,8 +2,8 @@
 
 use atelier_primitives::{Address, Amount, Denom, Hash, crypto::BatchVerifier};
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Genesis, Header, Msg, SignatureCheck, SignedTx, apply_block,
-    build_block, init_chain, invariants,
+    Block, BlockError, ExecutedBlock, Genesis, Header, Misbehavior, Msg, SignatureCheck, SignedTx,
+    apply_block, build_block, init_chain, invariants,
     modules::{auth, bank},
 };
 use atelier_state::MemoryStore;
@@ -75,10 +75,26 @@ impl TestChain {
 
     /// Builds the next block, one interval after the head, without committing it.
     pub fn build(&self, candidates: Vec<SignedTx>) -> ExecutedBlock {
+        self.build_with_evidence(candidates, Vec::new())
+    }
+
+    /// Builds the next block carrying `evidence` of validators' misbehavior, without committing it.
+    pub fn build_with_evidence(
+        &self,
+        candidates: Vec<SignedTx>,
+        evidence: Vec<Misbehavior>,
+    ) -> ExecutedBlock {
         let time = self.head.time_ms + BLOCK_INTERVAL_MS;
         let signatures = SignatureCheck::Verify(&BatchVerifier);
-        build_block(&self.store, &self.head, time, self.proposer, candidates, signatures)
+        build_block(&self.store, &self.head, time, self.proposer, candidates, evidence, signatures)
             .expect("building a block never fails on valid state")
+    }
+
+    /// Builds, commits and checks the next block, carrying `evidence`.
+    pub fn produce_with_evidence(&mut self, evidence: Vec<Misbehavior>) -> ExecutedBlock {
+        let executed = self.build_with_evidence(Vec::new(), evidence);
+        self.commit(&executed);
+        executed
     }
 
     /// Applies a block built elsewhere; commits only if it is valid.

@@ -57,11 +57,14 @@ impl GenesisBuilder {
         Self::default()
     }
 
-    /// Gives `address` `amount` of `denom`.
+    /// Gives `address` `amount` more of `denom`.
     pub fn fund(mut self, address: Address, denom: Denom, amount: Amount) -> Self {
         let coin = Coin { denom, amount };
         match self.genesis.bank.balances.iter_mut().find(|a| a.address == address) {
-            Some(account) => account.coins.push(coin),
+            Some(account) => match account.coins.iter_mut().find(|c| c.denom == denom) {
+                Some(held) => held.amount = held.amount.saturating_add(amount),
+                None => account.coins.push(coin),
+            },
             None => self.genesis.bank.balances.push(AccountBalances { address, coins: vec![coin] }),
         }
         self
@@ -80,6 +83,17 @@ impl GenesisBuilder {
     pub fn fees(mut self, fees: FeesGenesis) -> Self {
         self.genesis.fees = fees;
         self
+    }
+
+    /// Bonds `amount` of `address`'s stake at genesis (held by the staking account; the account
+    /// has no reputation yet).
+    pub fn stake(self, address: Address, amount: Amount) -> Self {
+        use atelier_protocol::modules::staking::{Checkpoint, Standing, genesis::StakerGenesis};
+        let mut builder = self.fund(atelier_protocol::modules::staking::account(), Denom::GDC, amount);
+        let standing = Standing { bonded: amount, floor: amount, ..Standing::default() };
+        let checkpoint = Checkpoint { from_height: atelier_primitives::Height(0), standing };
+        builder.genesis.staking.accounts.push(StakerGenesis { address, checkpoint });
+        builder
     }
 
     /// Changes the compute market's params.

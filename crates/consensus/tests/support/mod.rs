@@ -40,9 +40,18 @@ pub fn link(latency_ms: u64) -> Link {
     }
 }
 
-/// The genesis every validator starts from.
+/// Stake each of the first four validators bonds at genesis.
+pub const VALIDATOR_STAKE: Amount = Amount::new(1_000_000_000);
+
+/// The genesis every validator starts from: funded dev accounts, and the first four validators'
+/// accounts (their consensus keys' addresses) staked.
 pub fn genesis() -> Genesis {
-    GenesisBuilder::new().fund_dev_accounts(ACCOUNTS, FUNDS).build()
+    (0..4u64)
+        .fold(GenesisBuilder::new().fund_dev_accounts(ACCOUNTS, FUNDS), |builder, i| {
+            let key = ed25519::PrivateKey::from_seed(i).public_key();
+            builder.stake(atelier_consensus::application::address_of(&key), VALIDATOR_STAKE)
+        })
+        .build()
 }
 
 /// Transfers from every dev account at nonce `round`, one each.
@@ -342,6 +351,14 @@ impl Net {
             .filter(|b| !b.txs.is_empty())
             .map(|b| b.header.proposer)
             .collect()
+    }
+
+    /// Validator `validator`'s bonded stake in validator `index`'s committed state.
+    pub fn bonded(&self, index: usize, validator: usize) -> Amount {
+        let snapshot = self.node(index).unwrap().storage().snapshot().unwrap();
+        atelier_protocol::modules::staking::query::position(&snapshot, &self.address(validator))
+            .unwrap()
+            .bonded
     }
 
     /// Validator `index`'s chain address (the proposer named in its blocks).

@@ -30,6 +30,18 @@ pub struct Funding {
     pub height: Height,
 }
 
+/// An equivocation already slashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Punishment {
+    /// The validator's account.
+    pub validator: Address,
+    /// The consensus view.
+    pub view: u64,
+    /// When it was slashed.
+    pub height: Height,
+}
+
 /// The staking part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +64,9 @@ pub struct StakingGenesis {
     /// Recorded fundings.
     #[serde(default)]
     pub fundings: Vec<Funding>,
+    /// Equivocations already slashed.
+    #[serde(default)]
+    pub punished: Vec<Punishment>,
     /// The id the next unbonding entry gets.
     #[serde(default = "first_id")]
     pub next_unbonding: u64,
@@ -70,6 +85,7 @@ impl Default for StakingGenesis {
             accounts: Vec::new(),
             unbonding: Vec::new(),
             fundings: Vec::new(),
+            punished: Vec::new(),
             next_unbonding: 1,
         }
     }
@@ -102,6 +118,10 @@ impl StakingGenesis {
             return Err(invalid(
                 "unbonding ids must be unique, between 1 and next_unbonding, amounts positive".into(),
             ));
+        }
+        self.punished.sort_by_key(|p| (p.validator, p.view));
+        if self.punished.windows(2).any(|w| (w[0].validator, w[0].view) == (w[1].validator, w[1].view)) {
+            return Err(invalid("an equivocation is recorded twice".into()));
         }
         self.fundings.sort_by_key(|f| (f.low, f.high));
         if self.fundings.iter().any(|f| f.low >= f.high) {
@@ -148,6 +168,9 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Res
     for entry in &genesis.unbonding {
         state::put_unbonding(state, entry);
     }
+    for punishment in &genesis.punished {
+        state::set_punished(state, &punishment.validator, punishment.view, punishment.height);
+    }
     for funding in &genesis.fundings {
         state::record_funding(state, &funding.low, &funding.high, funding.height);
     }
@@ -168,6 +191,10 @@ pub(crate) fn export(state: &impl StateRead) -> Result<StakingGenesis, StateErro
         fundings: state::fundings(state)?
             .into_iter()
             .map(|(low, high, height)| Funding { low, high, height })
+            .collect(),
+        punished: state::punishments(state)?
+            .into_iter()
+            .map(|(validator, view, height)| Punishment { validator, view, height })
             .collect(),
         next_unbonding: state::next_unbonding(state)?,
     })

@@ -1,11 +1,36 @@
-//! The end of a block: closing the epoch's totals at its last block. O(1): every account's
-//! standing closes its epochs lazily, the next time it is read or changed.
+//! The end of a block: slashing the evidence the block carries, and closing the epoch's totals at
+//! its last block. O(evidence) and O(1): every account's standing closes its epochs lazily, the
+//! next time it is read or changed.
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateWrite};
 
-use super::{StakingEvent, state};
-use crate::event::Event;
+use super::{SlashReason, StakingError, StakingEvent, handler::Slasher, state};
+use crate::{block::Misbehavior, event::Event, modules::Failure};
+
+/// Slashes each validator whose equivocation the block proves, once per validator and view:
+/// `equivocation_slash` of its bonded and unbonding stake, rounded up (spec: staking §Evidence).
+pub(crate) fn punish(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    evidence: &[Misbehavior],
+    slasher: &Slasher,
+) -> Result<(), Failure<StakingError>> {
+    if evidence.is_empty() {
+        return Ok(());
+    }
+    let share = state::params(state)?.equivocation_slash;
+    for misbehavior in evidence {
+        let validator = misbehavior.validator.address();
+        if state::punished(state, &validator, misbehavior.view)?.is_some() {
+            continue;
+        }
+        slasher.slash(state, events, height, &validator, share, SlashReason::Equivocation)?;
+        state::set_punished(state, &validator, misbehavior.view, height);
+    }
+    Ok(())
+}
 
 /// Runs at the end of every block, after every module that credits creation value or moves stake.
 pub fn end_block(

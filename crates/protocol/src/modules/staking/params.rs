@@ -1,6 +1,6 @@
 //! Staking and reputation parameters.
 
-use atelier_primitives::{Amount, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 /// Parts per ten thousand, allowed above 100% (a cap of twice the stake is 20 000).
@@ -73,6 +73,8 @@ pub struct StakingParams {
     pub max_unbonding_entries: u32,
     /// What slashed stake becomes.
     pub slash_destination: SlashDestination,
+    /// Share of a validator's stake slashed for each proven equivocation (once per view).
+    pub equivocation_slash: Bps,
     /// Two accounts are related while less than this many blocks have passed since one sent the
     /// other funds; payments between related accounts earn no reputation.
     pub relation_window_blocks: u64,
@@ -85,7 +87,7 @@ pub struct StakingParams {
 
 impl Default for StakingParams {
     /// Epochs of 600 blocks; stakes of at least 1 GDC, unbonding over 1 000 blocks, at most 16
-    /// entries; slashes burned; relations remembered for 10 000 blocks; 1% of stake and 10% of
+    /// entries; slashes burned, 5% for an equivocation; relations remembered for 10 000 blocks; 1% of stake and 10% of
     /// creation value per epoch (creation capped at the stake), 5% decay; three tiers.
     fn default() -> Self {
         StakingParams {
@@ -94,6 +96,7 @@ impl Default for StakingParams {
             unbonding_blocks: 1_000,
             max_unbonding_entries: 16,
             slash_destination: SlashDestination::Burn,
+            equivocation_slash: Bps::new(500).unwrap_or(Bps::ZERO),
             relation_window_blocks: 10_000,
             rates: ReputationRates {
                 stake: 100,

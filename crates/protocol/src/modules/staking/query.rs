@@ -54,3 +54,13 @@ pub fn position(state: &impl StateRead, account: &Address) -> Result<Position, S
 pub fn reputation_at(state: &impl StateRead, account: &Address, height: Height) -> Result<u128, StateError> {
     state::reputation_at(state, &state::params(state)?, account, height)
 }
+
+/// When `validator`'s equivocation in consensus `view` was slashed, if it was (each is slashed
+/// once, however many blocks carry its evidence).
+pub fn punished(
+    state: &impl StateRead,
+    validator: &Address,
+    view: u64,
+) -> Result<Option<Height>, StateError> {
+    state::punished(state, validator, view)
+}

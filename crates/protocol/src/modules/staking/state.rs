@@ -11,6 +11,7 @@
 //! | `staking/unbonding/{address:20}{id:8 BE}` | [`Unbonding`] |
 //! | `staking/next_unbonding` | `u64`: the next unbonding id |
 //! | `staking/funded/{low:20}{high:20}` | [`Height`]: the last transfer between two accounts |
+//! | `staking/punished/{address:20}{view:8 BE}` | [`Height`]: when an equivocation in that view was slashed |
 //!
 //! Bonded and unbonding stake is held by the staking module's account ([`account`]).
 
@@ -33,6 +34,7 @@ const CHECKPOINT: &[u8] = b"staking/checkpoint/";
 const UNBONDING: &[u8] = b"staking/unbonding/";
 const NEXT_UNBONDING: &[u8] = b"staking/next_unbonding";
 const FUNDED: &[u8] = b"staking/funded/";
+const PUNISHED: &[u8] = b"staking/punished/";
 
 /// The staking module's account: every bonded and unbonding stake.
 pub fn account() -> Address {
@@ -365,6 +367,41 @@ pub(crate) fn fundings(
             .and_then(|b| Some((<[u8; 20]>::try_from(&b[..20]).ok()?, <[u8; 20]>::try_from(&b[20..]).ok()?)));
         let (low, high) = pair.ok_or_else(|| StateError::corrupt(&key, "malformed funding key"))?;
         all.push((Address(low), Address(high), height));
+    }
+    Ok(all)
+}
+
+// --- evidence ---
+
+fn punished_key(validator: &Address, view: u64) -> Vec<u8> {
+    key(PUNISHED, &[validator.as_bytes(), &view.to_be_bytes()])
+}
+
+/// When `validator`'s equivocation in `view` was slashed, if it was.
+pub(crate) fn punished(
+    state: &(impl StateRead + ?Sized),
+    validator: &Address,
+    view: u64,
+) -> Result<Option<Height>, StateError> {
+    read(state, &punished_key(validator, view))
+}
+
+pub(crate) fn set_punished(state: &mut impl StateWrite, validator: &Address, view: u64, height: Height) {
+    write(state, punished_key(validator, view), &height);
+}
+
+/// Every slashed equivocation, as `(validator, view, height)`. O(entries): export.
+pub(crate) fn punishments(
+    state: &(impl StateRead + ?Sized),
+) -> Result<Vec<(Address, u64, Height)>, StateError> {
+    let mut all = Vec::new();
+    for (key, height) in scan::<Height>(state, PUNISHED)? {
+        let rest = key.get(PUNISHED.len()..).filter(|b| b.len() == 28);
+        let parsed = rest.and_then(|b| {
+            Some((<[u8; 20]>::try_from(&b[..20]).ok()?, u64::from_be_bytes(b[20..].try_into().ok()?)))
+        });
+        let (address, view) = parsed.ok_or_else(|| StateError::corrupt(&key, "malformed punishment key"))?;
+        all.push((Address(address), view, height));
     }
     Ok(all)
 }
