@@ -452,3 +452,40 @@ fn a_block_with_more_evidence_than_allowed_or_altered_evidence_is_refused() {
     altered.evidence[0].view = 99;
     assert!(matches!(chain.apply(altered), Err(BlockError::HeaderMismatch { .. })));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Whatever the prices and however many round trips, an asset sold back and forth between two
+    /// related accounts earns neither any reputation beyond what its stake earns alone.
+    #[test]
+    fn payments_between_related_accounts_never_earn_reputation(
+        prices in prop::collection::vec(1_000u128..50_000_000, 1..8),
+        funder_is_seller in any::<bool>(),
+    ) {
+        let setup = |chain: &mut TestChain| {
+            ok(chain, 1, stake(1_000_000_000));
+            ok(chain, 2, stake(1_000_000_000));
+            let (from, to) = if funder_is_seller { (1, 2) } else { (2, 1) };
+            let funding = BankMsg::Transfer { to: dev_address(to), denom: Denom::GDC, amount: Amount::new(1) };
+            ok(chain, from, Msg::Bank(funding));
+            to_next_epoch(chain);
+        };
+        let (mut trading, mut idle) = (chain(4), chain(4));
+        setup(&mut trading);
+        setup(&mut idle);
+        for (round, price) in prices.iter().enumerate() {
+            let (seller, buyer) = if round % 2 == 0 { (1, 2) } else { (2, 1) };
+            let price = Amount::new(*price);
+            let item = Item::Asset { asset: AssetId(1) };
+            ok(&mut trading, seller, Msg::Market(MarketMsg::List { item, price, denom: Denom::GDC, expires_in: 5 }));
+            let buy = MarketMsg::Buy { listing: ListingId(round as u64 + 1), max_price: price };
+            ok(&mut trading, buyer, Msg::Market(buy));
+            idle.idle(2);
+        }
+        to_next_epoch(&mut trading);
+        to_next_epoch(&mut idle);
+        prop_assert_eq!(reputation(&trading, 1), reputation(&idle, 1));
+        prop_assert_eq!(reputation(&trading, 2), reputation(&idle, 2));
+    }
+}

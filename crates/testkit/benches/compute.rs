@@ -90,6 +90,7 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
     genesis.revenue.vaults = vec![VaultGenesis {
         vault: Vault {
             id: VaultId::Model(ModelId(1)),
+            creator: address(0xF0, 0),
             gdc: Accrual::default(),
             usd: Accrual::default(),
             holders: 1,

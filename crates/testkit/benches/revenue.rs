@@ -61,6 +61,7 @@ fn fixture(vaults: u64, holders: u64) -> (TestChain, Block) {
         entries.push(VaultGenesis {
             vault: Vault {
                 id: VaultId::Asset(AssetId(v + 1)),
+                creator: synthetic(u64::MAX),
                 gdc: accrual(),
                 usd: Accrual::default(),
                 holders,

@@ -138,6 +138,7 @@ impl GenesisBuilder {
         self.genesis.revenue.vaults.push(VaultGenesis {
             vault: Vault {
                 id: VaultId::Asset(AssetId(id)),
+                creator: owner,
                 gdc: Accrual::default(),
                 usd: Accrual::default(),
                 holders: 1,

@@ -78,6 +78,7 @@ mod tests {
             bank::state::init_supply(&mut state, &denom, Amount::new(u128::MAX / 4), Amount::ZERO);
         }
         state::open(&mut state, &mut Vec::new(), VAULT, &holder(0));
+        crate::modules::staking::genesis::init_default(&mut state);
         store.apply(state.into_changes()).unwrap();
         store
     }

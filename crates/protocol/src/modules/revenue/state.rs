@@ -19,9 +19,9 @@ use crate::{
     modules::{
         Failure,
         accrual::{self, Accrual},
-        bank, provenance,
+        bank,
         provenance::AssetId,
-        registry::{self, ModelId},
+        registry::ModelId,
         staking,
     },
     store::{key, read, write},
@@ -96,6 +96,9 @@ impl VaultId {
 pub struct Vault {
     /// Its id.
     pub id: VaultId,
+    /// Whose work it rewards (the model's owner, the asset's creator): whatever the holders, the
+    /// revenue counts toward this account's reputation.
+    pub creator: Address,
     /// Revenue in `ugdc`.
     pub gdc: Accrual,
     /// Revenue in `uusd`.
@@ -195,14 +198,17 @@ pub(crate) fn holdings(
 /// Opens `id`'s vault with every unit held by `owner`. A vault opens once: the caller mints or
 /// registers what it belongs to.
 pub(crate) fn open(state: &mut impl StateWrite, events: &mut Vec<Event>, id: VaultId, owner: &Address) {
-    put_vault(state, &Vault { id, gdc: Accrual::default(), usd: Accrual::default(), holders: 1 });
+    put_vault(
+        state,
+        &Vault { id, creator: *owner, gdc: Accrual::default(), usd: Accrual::default(), holders: 1 },
+    );
     put_holding(state, &id, owner, &Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 });
     events.push(Event::Revenue(RevenueEvent::VaultOpened { vault: id, owner: *owner }));
 }
 
 /// Pays `amount` of `denom` from `payer` into `id`'s vault: O(1), whatever the number of holders.
-/// The work it pays for is the vault's creator's (the model's owner, the asset's creator), whose
-/// reputation counts it as paid by `origin.payer`.
+/// The work it pays for is the vault's creator's, whose reputation counts it as paid by
+/// `origin.payer`.
 pub(crate) fn pay_into(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
@@ -226,13 +232,7 @@ pub(crate) fn pay_into(
     // Point of no return.
     put_vault(state, &vault);
     events.push(Event::Revenue(RevenueEvent::RevenuePaid { vault: id, denom: *denom, amount }));
-    let creator = match id {
-        VaultId::Model(model) => registry::state::model(state, model)?.map(|m| m.owner),
-        VaultId::Asset(asset) => provenance::state::asset(state, asset)?.map(|a| a.creator),
-    };
-    if let Some(creator) = creator {
-        staking::credit(state, origin, &creator, denom, amount)?;
-    }
+    staking::credit(state, origin, &vault.creator, denom, amount)?;
     Ok(())
 }
 

@@ -205,30 +205,28 @@ pub(crate) fn reputation_at(
     Ok(standing.reputation)
 }
 
-/// Stores `standing` as the account's state from `height` on. A change within the checkpoint's
-/// epoch that leaves its reputation as it was replaces it (the reputation of every height it
-/// covers is unchanged); anything else starts a new checkpoint.
+/// Stores `standing` as the account's state from `height` on, given its `count` checkpoints and
+/// the latest of them. A change within the latest checkpoint's epoch that leaves its reputation as
+/// it was replaces it (the reputation of every height it covers is unchanged); anything else
+/// starts a new checkpoint.
 fn put_standing(
     state: &mut impl StateWrite,
     address: &Address,
     height: Height,
+    (count, latest): (u64, Option<Checkpoint>),
     standing: &Standing,
-) -> Result<(), StateError> {
-    let count = checkpoint_count(state, address)?;
-    let replace = match count.checked_sub(1) {
-        Some(last) => {
-            let old = checkpoint(state, address, last)?;
-            (old.standing.epoch == standing.epoch && old.standing.reputation == standing.reputation)
-                .then_some((last, old.from_height))
-        }
-        None => None,
+) {
+    let same = |old: &Checkpoint| {
+        old.standing.epoch == standing.epoch && old.standing.reputation == standing.reputation
     };
-    let (n, from_height) = replace.unwrap_or((count, height));
-    if n == count {
-        write(state, count_key(address), &(count + 1));
-    }
+    let (n, from_height) = match latest {
+        Some(old) if same(&old) => (count - 1, old.from_height),
+        _ => {
+            write(state, count_key(address), &(count + 1));
+            (count, height)
+        }
+    };
     write(state, checkpoint_key(address, n), &Checkpoint { from_height, standing: *standing });
-    Ok(())
 }
 
 /// Applies `change` to the account's standing at `height`, keeping the totals in step. The
@@ -241,7 +239,15 @@ pub(crate) fn update_standing(
     change: impl FnOnce(&mut Standing),
 ) -> Result<Standing, StateError> {
     let epoch = epoch_of(params, height);
-    let before = standing(state, address, epoch)?;
+    let count = checkpoint_count(state, address)?;
+    let last = match count.checked_sub(1) {
+        Some(n) => Some(checkpoint(state, address, n)?),
+        None => None,
+    };
+    let before = match &last {
+        Some(last) => reputation::advance(last.standing, epoch, |e| rates_at(state, e))?,
+        None => Standing::empty(epoch),
+    };
     let mut after = before;
     change(&mut after);
     after.floor = after.floor.min(after.bonded);
@@ -255,7 +261,7 @@ pub(crate) fn update_standing(
         .saturating_sub(before.creation_gain(&rates))
         .saturating_add(after.creation_gain(&rates));
     set_totals(state, &totals);
-    put_standing(state, address, height, &after)?;
+    put_standing(state, address, height, (count, last), &after);
     Ok(after)
 }
 
