@@ -8,6 +8,7 @@ use atelier_primitives::{Amount, Denom, Height, hash::hex_encode, hd};
 use atelier_protocol::{
     Genesis,
     modules::{
+        amm::{AmmGenesis, Pool, genesis::LpHolding},
         auth::AuthGenesis,
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         fees::FeesGenesis,
@@ -28,6 +29,8 @@ const DEV_STABLE: Amount = Amount::new(1_000_000 * 1_000_000);
 
 /// The dev treasury's starting balance, for governance to spend: 1 000 000 GDC.
 const DEV_TREASURY: Amount = Amount::new(1_000_000 * 1_000_000);
+/// Each side of the dev pool, provided by the treasury: 100 000 GDC against 100 000 USD.
+const DEV_POOL_SIDE: Amount = Amount::new(100_000 * 1_000_000);
 /// Dev accounts that start staked, with a member's reputation, so that governance can be tried at
 /// once.
 const DEV_STAKERS: u32 = 4;
@@ -36,8 +39,8 @@ const DEV_STAKE: Amount = Amount::new(100_000 * 1_000_000);
 /// Each staked dev account's starting reputation: the `member` tier (may propose, one cluster slot).
 const DEV_REPUTATION: u128 = 2_000_000;
 
-/// A genesis funding `accounts` dev accounts and the treasury; dev account 0 is the stablecoin
-/// issuer and dev accounts 0–3 start staked. Epochs and governance periods are short, so that a proposal runs
+/// A genesis funding `accounts` dev accounts and the treasury, with a pool the treasury's liquidity
+/// fills; dev account 0 is the stablecoin issuer and dev accounts 0–3 start staked. Epochs and governance periods are short, so that a proposal runs
 /// its course in about a minute of one-second blocks.
 pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
     let now_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
@@ -59,6 +62,11 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
     let treasury = vec![Coin { denom: Denom::GDC, amount: DEV_TREASURY }];
     balances
         .push(AccountBalances { address: atelier_protocol::modules::compute::treasury(), coins: treasury });
+    let pool = vec![
+        Coin { denom: Denom::GDC, amount: DEV_POOL_SIDE },
+        Coin { denom: Denom::USD, amount: DEV_POOL_SIDE },
+    ];
+    balances.push(AccountBalances { address: atelier_protocol::modules::amm::account(), coins: pool });
     Ok(Genesis {
         chain_id: chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
         genesis_time_ms: now_ms,
@@ -78,6 +86,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         staking,
         governance: dev_governance(),
         clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
+        amm: dev_pool(),
     })
 }
 
@@ -103,6 +112,25 @@ fn dev_staking(stakers: u32) -> (StakingGenesis, Amount) {
         .collect();
     let bonded = Amount::new(DEV_STAKE.get() * u128::from(stakers));
     (genesis, bonded)
+}
+
+/// The GDC/uusd pool at a price of 1 uusd per ugdc, its liquidity the treasury's.
+fn dev_pool() -> AmmGenesis {
+    let supply = atelier_protocol::modules::amm::math::sqrt_product(DEV_POOL_SIDE.get(), DEV_POOL_SIDE.get());
+    let treasury = atelier_protocol::modules::compute::treasury();
+    AmmGenesis {
+        pool: Pool {
+            reserve_gdc: DEV_POOL_SIDE,
+            reserve_usd: DEV_POOL_SIDE,
+            lp_supply: supply,
+            ..Pool::default()
+        },
+        holdings: vec![LpHolding {
+            holder: treasury,
+            units: supply - atelier_protocol::modules::amm::math::MINIMUM_LIQUIDITY,
+        }],
+        ..AmmGenesis::default()
+    }
 }
 
 /// Governance with short periods: voting opens 5 blocks after a proposal and lasts 30, then 10

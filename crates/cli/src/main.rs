@@ -3,6 +3,7 @@
 //! Data goes to stdout (with `--output json`, the data alone); banners, progress and errors go to
 //! stderr.
 
+mod amm;
 mod config;
 mod dev;
 mod gov;
@@ -187,6 +188,9 @@ enum QueryCommand {
     /// Training clusters and reservations.
     #[command(subcommand)]
     Cluster(gov::ClusterQuery),
+    /// The GDC/uusd pool.
+    #[command(subcommand)]
+    Amm(amm::AmmQuery),
 }
 
 /// Who signs a transaction, and how it is sent.
@@ -237,6 +241,9 @@ enum TxCommand {
     /// Reserve training-cluster slots.
     #[command(subcommand)]
     Cluster(gov::ClusterTx),
+    /// Provide liquidity and swap on the GDC/uusd pool.
+    #[command(subcommand)]
+    Amm(amm::AmmTx),
 }
 
 fn main() -> std::process::ExitCode {
@@ -522,6 +529,9 @@ async fn run_query(
         QueryCommand::Cluster(query) => {
             output.print(&client.read(&gov::cluster_path(query)).await?, output::pretty)
         }
+        QueryCommand::Amm(query) => {
+            output.print(&client.read(&amm::amm_path(store, query)?).await?, output::pretty)
+        }
     }
 }
 
@@ -537,6 +547,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         TxCommand::Stake(command) => gov::stake_message(command),
         TxCommand::Gov(command) => gov::gov_message(store, command)?,
         TxCommand::Cluster(command) => gov::cluster_message(command),
+        TxCommand::Amm(command) => amm::amm_message(command),
     };
     let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;

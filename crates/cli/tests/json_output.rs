@@ -293,6 +293,7 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
     check("query_gov_params", &query("gov params"));
     check("query_cluster_params", &query("cluster params"));
     assert_eq!(query("cluster list"), serde_json::json!([]));
+    amm_flow(node, keyring);
     // A proposer without a proposing tier is refused with its code.
     let refused = atelier(keyring)
         .args(["--node", &node.api, "tx", "gov", "propose", "--from", "dev8", "--summary", "x"])
@@ -302,4 +303,30 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("failed: code 801"), "{stderr}");
+}
+
+/// The dev pool (the treasury's liquidity at 1 uusd per ugdc): a deposit, a swap cleared at the
+/// block's end, the pool and an LP position.
+fn amm_flow(node: &DevNode, keyring: &Path) {
+    let tx = |line: &str| {
+        let mut args = vec!["tx", "amm"];
+        args.extend(line.split_whitespace());
+        args.push("--wait");
+        let sent = run_json(node, keyring, &args);
+        let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
+        assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{line}: {receipt}");
+    };
+    let before = run_json(node, keyring, &["query", "amm", "pool"]);
+    check("query_amm_pool", &before);
+    tx("add-liquidity --from dev6 --max-gdc 1000000 --max-usd 1000000");
+    let lp = run_json(node, keyring, &["query", "amm", "lp", "dev6"]);
+    check("query_amm_lp", &lp);
+    assert_eq!(lp["units"], "1000000");
+    tx("swap --from dev6 --side sell-gdc --amount 1000000 --min-out 990000");
+    let after = run_json(node, keyring, &["query", "amm", "pool"]);
+    assert_eq!(
+        after["reserve_gdc"], "100002000000",
+        "the swap's input went into the pool at the block's end"
+    );
+    check("query_amm_params", &run_json(node, keyring, &["query", "amm", "params"]));
 }

@@ -88,7 +88,10 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::gov_api::cluster_list,
         crate::gov_api::cluster,
         crate::gov_api::reservations,
-        crate::gov_api::reservation
+        crate::gov_api::reservation,
+        crate::amm_api::amm_params,
+        crate::amm_api::pool,
+        crate::amm_api::lp
     ),
     components(schemas(
         ErrorBody,
@@ -125,6 +128,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/openapi.json", get(openapi))
         .merge(crate::market_api::routes())
         .merge(crate::gov_api::routes())
+        .merge(crate::amm_api::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

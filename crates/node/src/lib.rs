@@ -6,6 +6,7 @@
 //! drives today and a BFT engine drives with validators.
 
 mod admission;
+mod amm_api;
 pub mod c2pa;
 mod gov_api;
 pub mod http;

@@ -30,7 +30,7 @@ use crate::{
     genesis::{self, Genesis, GenesisError},
     invariants,
     modules::{
-        Failure, auth,
+        Failure, amm, auth,
         bank::{self, BankError},
         clusters, compute,
         fees::{self, FeeParams, hooks::Collected},
@@ -117,6 +117,9 @@ pub enum MsgError {
     /// A training-cluster rule.
     #[error(transparent)]
     Clusters(#[from] clusters::ClustersError),
+    /// An AMM rule.
+    #[error(transparent)]
+    Amm(#[from] amm::AmmError),
 }
 
 impl MsgError {
@@ -132,6 +135,7 @@ impl MsgError {
             MsgError::Staking(e) => e.code(),
             MsgError::Governance(e) => e.code(),
             MsgError::Clusters(e) => e.code(),
+            MsgError::Amm(e) => e.code(),
         }
     }
 }
@@ -479,6 +483,8 @@ impl<'s, S: Store> BlockRun<'s, S> {
         staking::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
         clusters::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
             .map_err(invariant("clusters end of epoch"))?;
+        amm::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
+            .map_err(invariant("amm batch clearing"))?;
         fees::hooks::end_block(
             &mut self.state,
             &mut end_block_events,
@@ -579,6 +585,9 @@ fn route(
             .map_err(|f| f.map_rule(MsgError::Governance)),
         Msg::Clusters(msg) => clusters::handler::handle(state, events, height, sender, msg)
             .map_err(|f| f.map_rule(MsgError::Clusters)),
+        Msg::Amm(msg) => {
+            amm::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Amm))
+        }
     }
 }
 

@@ -29,4 +29,6 @@ pub enum Event {
     Governance(crate::modules::governance::GovernanceEvent),
     /// From the training clusters.
     Clusters(crate::modules::clusters::ClustersEvent),
+    /// From the AMM.
+    Amm(crate::modules::amm::AmmEvent),
 }

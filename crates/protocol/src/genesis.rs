@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     block::Header,
     modules::{
+        amm::{self, AmmGenesis},
         auth::{self, AuthGenesis},
         bank::{self, BankGenesis},
         clusters::{self, ClustersGenesis},
@@ -65,6 +66,9 @@ pub struct Genesis {
     /// Training clusters and their reservations.
     #[serde(default)]
     pub clusters: ClustersGenesis,
+    /// The GDC/uusd pool and its LP holdings.
+    #[serde(default)]
+    pub amm: AmmGenesis,
 }
 
 fn first_height() -> Height {
@@ -135,6 +139,9 @@ pub enum GenesisError {
     /// The clusters section is inconsistent.
     #[error("clusters: {0}")]
     Clusters(String),
+    /// The AMM section is inconsistent.
+    #[error("amm: {0}")]
+    Amm(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -168,6 +175,7 @@ impl Genesis {
             staking: self.staking.normalize(self.initial_height)?,
             governance: self.governance.normalize()?,
             clusters: self.clusters.normalize()?,
+            amm: self.amm.normalize()?,
             registry,
             ..self
         })
@@ -189,6 +197,7 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     staking::genesis::init(state, &genesis.staking)?;
     governance::genesis::init(state, &genesis.governance);
     clusters::genesis::init(state, &genesis.clusters)?;
+    amm::genesis::init(state, &genesis.amm);
     Ok(())
 }
 
@@ -209,5 +218,6 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         staking: staking::genesis::export(state)?,
         governance: governance::genesis::export(state)?,
         clusters: clusters::genesis::export(state)?,
+        amm: amm::genesis::export(state)?,
     })
 }

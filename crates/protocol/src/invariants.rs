@@ -3,7 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{bank, clusters, compute, governance, market, registry, revenue, staking};
+use crate::modules::{amm, bank, clusters, compute, governance, market, registry, revenue, staking};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,5 +36,6 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     violations.extend(staking::invariants::books(state)?);
     violations.extend(governance::invariants::books(state)?);
     violations.extend(clusters::invariants::books(state)?);
+    violations.extend(amm::invariants::books(state)?);
     Ok(violations)
 }

@@ -108,6 +108,8 @@ pub enum Msg {
     Governance(crate::modules::governance::GovernanceMsg),
     /// A training-cluster message.
     Clusters(crate::modules::clusters::ClustersMsg),
+    /// An AMM message.
+    Amm(crate::modules::amm::AmmMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -76,6 +76,8 @@ fn small_block_chain() -> TestChain {
             propose: 1_000,
             vote: 1_000,
             clusters: 1_000,
+            liquidity: 1_000,
+            swap: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

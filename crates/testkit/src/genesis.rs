@@ -46,6 +46,7 @@ impl Default for GenesisBuilder {
                 staking: atelier_protocol::modules::staking::StakingGenesis::default(),
                 governance: atelier_protocol::modules::governance::GovernanceGenesis::default(),
                 clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
+                amm: atelier_protocol::modules::amm::AmmGenesis::default(),
             },
         }
     }

@@ -3,6 +3,7 @@
 //! `genesis`, `invariants` and a `README.md` spec; a module has only the parts it needs.
 
 pub mod accrual;
+pub mod amm;
 pub mod auth;
 pub mod bank;
 pub mod clusters;

@@ -4,7 +4,7 @@ use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 use crate::modules::{
-    bank::BankMsg, compute::ComputeMsg, governance::GovernanceMsg, market::MarketMsg,
+    amm::AmmMsg, bank::BankMsg, compute::ComputeMsg, governance::GovernanceMsg, market::MarketMsg,
     provenance::ProvenanceMsg, registry::RegistryMsg, revenue::RevenueMsg,
 };
 use crate::tx::Msg;
@@ -56,6 +56,10 @@ pub struct GasSchedule {
     pub vote: u64,
     /// `ReserveSlots`, `CancelReservation`.
     pub clusters: u64,
+    /// `AddLiquidity`, `RemoveLiquidity`.
+    pub liquidity: u64,
+    /// `Swap` (its share of the block's clearing included).
+    pub swap: u64,
 }
 
 impl GasSchedule {
@@ -90,6 +94,8 @@ impl GasSchedule {
             Msg::Governance(GovernanceMsg::Propose { .. }) => self.propose,
             Msg::Governance(GovernanceMsg::Vote { .. } | GovernanceMsg::ClaimGrant { .. }) => self.vote,
             Msg::Clusters(_) => self.clusters,
+            Msg::Amm(AmmMsg::AddLiquidity { .. } | AmmMsg::RemoveLiquidity { .. }) => self.liquidity,
+            Msg::Amm(AmmMsg::Swap { .. }) => self.swap,
         }
     }
 
@@ -123,6 +129,8 @@ impl GasSchedule {
             self.propose,
             self.vote,
             self.clusters,
+            self.liquidity,
+            self.swap,
         ]
         .into_iter()
         .max()
@@ -235,6 +243,8 @@ impl Default for FeeParams {
                 propose: 20_000,
                 vote: 2_000,
                 clusters: 3_000,
+                liquidity: 3_000,
+                swap: 4_000,
             },
         }
     }

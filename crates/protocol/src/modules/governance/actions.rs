@@ -8,7 +8,7 @@ use super::{Action, GovernanceEvent, ParamsChange, state};
 use crate::{
     event::Event,
     modules::{
-        Failure, bank, clusters, compute, fees, market, provenance, registry,
+        Failure, amm, bank, clusters, compute, fees, market, provenance, registry,
         staking::{self, RateSegment},
     },
 };
@@ -103,6 +103,7 @@ fn set_params(state: &mut impl StateWrite, height: Height, change: &ParamsChange
         }
         ParamsChange::Governance(params) => state::set_params(state, params),
         ParamsChange::Clusters(params) => clusters::state::set_params(state, params),
+        ParamsChange::Amm(params) => amm::state::set_params(state, params),
     }
     validate_all(state)
 }
@@ -126,6 +127,7 @@ fn validate_all(state: &impl StateRead) -> ActionResult {
     }
     state::params(state)?.validate().map_err(|e| invalid("governance", e))?;
     clusters::state::params(state)?.validate().map_err(|e| invalid("clusters", e))?;
+    amm::state::params(state)?.validate().map_err(|e| invalid("amm", e))?;
     Ok(())
 }
 

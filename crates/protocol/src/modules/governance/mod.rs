@@ -19,8 +19,9 @@ use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Height};
 use serde::{Deserialize, Serialize};
 
 use crate::modules::{
-    clusters::ClusterParams, compute::params::ComputeParams, fees::params::FeeParams, market::MarketParams,
-    provenance::params::ProvenanceParams, registry::params::RegistryParams, staking::StakingParams,
+    amm::AmmParams, clusters::ClusterParams, compute::params::ComputeParams, fees::params::FeeParams,
+    market::MarketParams, provenance::params::ProvenanceParams, registry::params::RegistryParams,
+    staking::StakingParams,
 };
 
 /// Most actions one proposal carries.
@@ -48,6 +49,8 @@ pub enum ParamsChange {
     Governance(GovParams),
     /// The clusters'.
     Clusters(ClusterParams),
+    /// The AMM's.
+    Amm(AmmParams),
 }
 
 /// What a proposal does if it passes.

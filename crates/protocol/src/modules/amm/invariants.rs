@@ -1,0 +1,37 @@
+//! The AMM's books: its account holds the reserves plus the inputs of waiting swaps, and the LP
+//! units held plus the locked minimum are the supply.
+
+use atelier_primitives::Denom;
+use atelier_state::{StateError, StateRead};
+
+use super::{Side, math::MINIMUM_LIQUIDITY, state};
+use crate::{invariants::Violation, modules::bank};
+
+/// Checks the books. O(LP holders + orders): for tests and debug builds.
+pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+    let mut violations = Vec::new();
+    let pool = state::pool(state)?;
+    let orders = state::orders(state)?;
+    let waiting =
+        |side: Side| orders.iter().filter(|o| o.side == side).map(|o| o.amount_in.get()).sum::<u128>();
+    for (denom, reserve, side) in
+        [(Denom::GDC, pool.reserve_gdc, Side::SellGdc), (Denom::USD, pool.reserve_usd, Side::SellUsd)]
+    {
+        let held = bank::state::balance(state, &state::account(), &denom)?.get();
+        if Some(held) != reserve.get().checked_add(waiting(side)) {
+            violations.push(Violation::new(
+                "amm",
+                format!("the AMM account holds {held} {denom}, reserve {reserve} + orders"),
+            ));
+        }
+    }
+    let held: u128 = state::lp_holdings(state)?.iter().map(|(_, units)| units).sum();
+    let locked = if pool.lp_supply == 0 { 0 } else { MINIMUM_LIQUIDITY };
+    if held + locked != pool.lp_supply {
+        violations.push(Violation::new(
+            "amm",
+            format!("LP units held {held} + locked {locked} != supply {}", pool.lp_supply),
+        ));
+    }
+    Ok(violations)
+}
