@@ -163,9 +163,31 @@ pub(crate) fn latest(
     state: &(impl StateRead + ?Sized),
     address: &Address,
 ) -> Result<Option<Checkpoint>, StateError> {
-    match checkpoint_count(state, address)?.checked_sub(1) {
-        Some(last) => checkpoint(state, address, last).map(Some),
-        None => Ok(None),
+    Ok(counted_latest(state, address)?.1)
+}
+
+/// The account's checkpoint count and its latest checkpoint.
+fn counted_latest(
+    state: &(impl StateRead + ?Sized),
+    address: &Address,
+) -> Result<(u64, Option<Checkpoint>), StateError> {
+    let count = checkpoint_count(state, address)?;
+    let latest = match count.checked_sub(1) {
+        Some(last) => Some(checkpoint(state, address, last)?),
+        None => None,
+    };
+    Ok((count, latest))
+}
+
+/// `latest` (or nothing) carried to `epoch`.
+fn carried(
+    state: &(impl StateRead + ?Sized),
+    latest: Option<&Checkpoint>,
+    epoch: u64,
+) -> Result<Standing, StateError> {
+    match latest {
+        Some(last) => reputation::advance(last.standing, epoch, |e| rates_at(state, e)),
+        None => Ok(Standing::empty(epoch)),
     }
 }
 
@@ -175,10 +197,7 @@ pub(crate) fn standing(
     address: &Address,
     epoch: u64,
 ) -> Result<Standing, StateError> {
-    match latest(state, address)? {
-        Some(last) => reputation::advance(last.standing, epoch, |e| rates_at(state, e)),
-        None => Ok(Standing::empty(epoch)),
-    }
+    carried(state, latest(state, address)?.as_ref(), epoch)
 }
 
 /// The account's reputation in the state after block `height` (at most the current height): the
@@ -239,15 +258,8 @@ pub(crate) fn update_standing(
     change: impl FnOnce(&mut Standing),
 ) -> Result<Standing, StateError> {
     let epoch = epoch_of(params, height);
-    let count = checkpoint_count(state, address)?;
-    let last = match count.checked_sub(1) {
-        Some(n) => Some(checkpoint(state, address, n)?),
-        None => None,
-    };
-    let before = match &last {
-        Some(last) => reputation::advance(last.standing, epoch, |e| rates_at(state, e))?,
-        None => Standing::empty(epoch),
-    };
+    let (count, last) = counted_latest(state, address)?;
+    let before = carried(state, last.as_ref(), epoch)?;
     let mut after = before;
     change(&mut after);
     after.floor = after.floor.min(after.bonded);
