@@ -13,7 +13,9 @@ use atelier_protocol::{
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         fees::FeesGenesis,
         governance::GovernanceGenesis,
+        oracle::{FeedId, FeedSpec, Operator, OracleGenesis},
         staking::{Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
+        treasury::{self, TreasuryGenesis},
     },
 };
 use serde::Serialize;
@@ -29,6 +31,8 @@ const DEV_STABLE: Amount = Amount::new(1_000_000 * 1_000_000);
 
 /// The dev treasury's starting balance, for governance to spend: 1 000 000 GDC.
 const DEV_TREASURY: Amount = Amount::new(1_000_000 * 1_000_000);
+/// The dev treasury's stable reserve: 500 000 USD.
+const DEV_RESERVE: Amount = Amount::new(500_000 * 1_000_000);
 /// Each side of the dev pool, provided by the treasury: 100 000 GDC against 100 000 USD.
 const DEV_POOL_SIDE: Amount = Amount::new(100_000 * 1_000_000);
 /// Dev accounts that start staked, with a member's reputation, so that governance can be tried at
@@ -59,9 +63,11 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         let coins = vec![Coin { denom: Denom::GDC, amount: bonded }];
         balances.push(AccountBalances { address: atelier_protocol::modules::staking::account(), coins });
     }
-    let treasury = vec![Coin { denom: Denom::GDC, amount: DEV_TREASURY }];
-    balances
-        .push(AccountBalances { address: atelier_protocol::modules::compute::treasury(), coins: treasury });
+    let treasury = vec![
+        Coin { denom: Denom::GDC, amount: DEV_TREASURY },
+        Coin { denom: Denom::USD, amount: DEV_RESERVE },
+    ];
+    balances.push(AccountBalances { address: treasury::account(), coins: treasury });
     let pool = vec![
         Coin { denom: Denom::GDC, amount: DEV_POOL_SIDE },
         Coin { denom: Denom::USD, amount: DEV_POOL_SIDE },
@@ -87,6 +93,8 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         governance: dev_governance(),
         clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
         amm: dev_pool(),
+        oracle: dev_oracle(accounts.min(DEV_STAKERS)),
+        treasury: dev_treasury(),
     })
 }
 
@@ -117,7 +125,7 @@ fn dev_staking(stakers: u32) -> (StakingGenesis, Amount) {
 /// The GDC/uusd pool at a price of 1 uusd per ugdc, its liquidity the treasury's.
 fn dev_pool() -> AmmGenesis {
     let supply = atelier_protocol::modules::amm::math::sqrt_product(DEV_POOL_SIDE.get(), DEV_POOL_SIDE.get());
-    let treasury = atelier_protocol::modules::compute::treasury();
+    let treasury = treasury::account();
     AmmGenesis {
         pool: Pool {
             reserve_gdc: DEV_POOL_SIDE,
@@ -141,6 +149,49 @@ fn dev_governance() -> GovernanceGenesis {
     genesis.params.voting_period_blocks = 30;
     genesis.params.timelock_blocks = 10;
     genesis.params.grace_period_blocks = 100;
+    genesis
+}
+
+/// The staked dev accounts are oracle operators; feeds for the GDC price (quorum 3, published at
+/// least every epoch), engagement and demand for one style (quorum 2).
+fn dev_oracle(stakers: u32) -> OracleGenesis {
+    let mut genesis = OracleGenesis::default();
+    let feed = |id: &str, quorum| FeedSpec {
+        id: FeedId(id.into()),
+        quorum,
+        heartbeat_blocks: 60,
+        deviation: atelier_primitives::Bps::new(50).unwrap_or(atelier_primitives::Bps::ZERO),
+        staleness_blocks: 120,
+        round_blocks: 10,
+    };
+    genesis.params.feeds = vec![
+        feed("gdc_usd", 3.min(stakers.max(1))),
+        feed("engagement", 2.min(stakers.max(1))),
+        feed("demand/portrait", 2.min(stakers.max(1))),
+    ];
+    genesis.operators = hd::dev_keys(0..stakers)
+        .iter()
+        .map(|key| Operator {
+            address: key.public_key().address(),
+            since: Height(0),
+            observations: 0,
+            outliers: 0,
+        })
+        .collect();
+    genesis
+}
+
+/// A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of runway, with
+/// buy-backs never taking the reserve under 20 epochs, and 10% of the value as pool liquidity.
+fn dev_treasury() -> TreasuryGenesis {
+    let mut genesis = TreasuryGenesis::default();
+    genesis.params.infra_cost_per_epoch = Amount::new(1_000 * 1_000_000);
+    genesis.params.runway_target_epochs = 100;
+    genesis.params.reserve_floor_epochs = 20;
+    genesis.params.pol_target = atelier_primitives::Bps::new(1_000).unwrap_or(atelier_primitives::Bps::ZERO);
+    genesis.params.max_pol_add_per_epoch = Amount::new(10_000 * 1_000_000);
+    genesis.params.grants_share =
+        atelier_primitives::Bps::new(1_000).unwrap_or(atelier_primitives::Bps::ZERO);
     genesis
 }
 

@@ -7,9 +7,10 @@
 //! 3. **each transaction** — admission (chain id, expiry, nonce, gas, fee, balance), charge the fee
 //!    and consume the nonce, run the messages in an overlay that is kept only if all succeed, and
 //!    record a receipt;
-//! 4. **end** — the compute market's deadlines and schedulers, the staking epoch and clusters at an
-//!    epoch's end, the block's fees and next base fee, then governance's due steps; record the
-//!    height;
+//! 4. **end** — staking evidence, the compute market's deadlines and schedulers, the oracle's
+//!    rounds, the staking epoch and clusters at an epoch's end, the treasury's epoch (its order
+//!    joins the batch), the AMM's batch, the treasury's settlement of its order, the block's fees
+//!    and next base fee, then governance's due steps; record the height;
 //! 5. **seal** — compute the state root from the changed keys and fill the header.
 //!
 //! [`build_block`] (proposer) leaves out transactions that would be rejected; [`apply_block`]
@@ -34,7 +35,7 @@ use crate::{
         bank::{self, BankError},
         clusters, compute,
         fees::{self, FeeParams, hooks::Collected},
-        governance, registry, staking,
+        governance, oracle, registry, staking, treasury,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
     rejection::{BlockError, Rejection},
@@ -120,6 +121,9 @@ pub enum MsgError {
     /// An AMM rule.
     #[error(transparent)]
     Amm(#[from] amm::AmmError),
+    /// An oracle rule.
+    #[error(transparent)]
+    Oracle(#[from] oracle::OracleError),
 }
 
 impl MsgError {
@@ -136,6 +140,7 @@ impl MsgError {
             MsgError::Governance(e) => e.code(),
             MsgError::Clusters(e) => e.code(),
             MsgError::Amm(e) => e.code(),
+            MsgError::Oracle(e) => e.code(),
         }
     }
 }
@@ -480,11 +485,16 @@ impl<'s, S: Store> BlockRun<'s, S> {
         };
         compute::hooks::end_block(&mut self.state, &mut end_block_events, &ctx, &self.env.parent_hash)
             .map_err(invariant("compute end of block"))?;
+        oracle::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
         staking::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
         clusters::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
             .map_err(invariant("clusters end of epoch"))?;
+        treasury::hooks::close_epoch(&mut self.state, &mut end_block_events, self.env.height)
+            .map_err(invariant("treasury epoch"))?;
         amm::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
             .map_err(invariant("amm batch clearing"))?;
+        treasury::hooks::after_clearing(&mut self.state, &mut end_block_events, &burner)
+            .map_err(invariant("treasury after clearing"))?;
         fees::hooks::end_block(
             &mut self.state,
             &mut end_block_events,
@@ -588,6 +598,8 @@ fn route(
         Msg::Amm(msg) => {
             amm::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Amm))
         }
+        Msg::Oracle(msg) => oracle::handler::handle(state, events, height, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Oracle)),
     }
 }
 

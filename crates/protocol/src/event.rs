@@ -31,4 +31,8 @@ pub enum Event {
     Clusters(crate::modules::clusters::ClustersEvent),
     /// From the AMM.
     Amm(crate::modules::amm::AmmEvent),
+    /// From the oracle.
+    Oracle(crate::modules::oracle::OracleEvent),
+    /// From the treasury.
+    Treasury(crate::modules::treasury::TreasuryEvent),
 }

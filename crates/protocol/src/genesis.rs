@@ -15,10 +15,12 @@ use crate::{
         fees::{self, FeesGenesis, ParamsError},
         governance::{self, GovernanceGenesis},
         market::{self, MarketGenesis},
+        oracle::{self, OracleGenesis},
         provenance::{self, ProvenanceGenesis},
         registry::{self, RegistryGenesis},
         revenue::{self, RevenueGenesis},
         staking::{self, StakingGenesis},
+        treasury::{self, TreasuryGenesis},
     },
     tx::ChainId,
 };
@@ -69,6 +71,12 @@ pub struct Genesis {
     /// The GDC/uusd pool and its LP holdings.
     #[serde(default)]
     pub amm: AmmGenesis,
+    /// Oracle operators, feeds and their values.
+    #[serde(default)]
+    pub oracle: OracleGenesis,
+    /// The treasury's params, book and income.
+    #[serde(default)]
+    pub treasury: TreasuryGenesis,
 }
 
 fn first_height() -> Height {
@@ -142,6 +150,12 @@ pub enum GenesisError {
     /// The AMM section is inconsistent.
     #[error("amm: {0}")]
     Amm(String),
+    /// The oracle section is inconsistent.
+    #[error("oracle: {0}")]
+    Oracle(String),
+    /// The treasury section is inconsistent.
+    #[error("treasury: {0}")]
+    Treasury(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -176,6 +190,8 @@ impl Genesis {
             governance: self.governance.normalize()?,
             clusters: self.clusters.normalize()?,
             amm: self.amm.normalize()?,
+            oracle: self.oracle.normalize()?,
+            treasury: self.treasury.normalize()?,
             registry,
             ..self
         })
@@ -198,6 +214,8 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     governance::genesis::init(state, &genesis.governance);
     clusters::genesis::init(state, &genesis.clusters)?;
     amm::genesis::init(state, &genesis.amm);
+    oracle::genesis::init(state, &genesis.oracle)?;
+    treasury::genesis::init(state, &genesis.treasury);
     Ok(())
 }
 
@@ -219,5 +237,7 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         governance: governance::genesis::export(state)?,
         clusters: clusters::genesis::export(state)?,
         amm: amm::genesis::export(state)?,
+        oracle: oracle::genesis::export(state)?,
+        treasury: treasury::genesis::export(state)?,
     })
 }

@@ -3,7 +3,9 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{amm, bank, clusters, compute, governance, market, registry, revenue, staking};
+use crate::modules::{
+    amm, bank, clusters, compute, governance, market, registry, revenue, staking, treasury,
+};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,5 +39,6 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     violations.extend(governance::invariants::books(state)?);
     violations.extend(clusters::invariants::books(state)?);
     violations.extend(amm::invariants::books(state)?);
+    violations.extend(treasury::invariants::books(state)?);
     Ok(violations)
 }

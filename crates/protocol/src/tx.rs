@@ -110,6 +110,8 @@ pub enum Msg {
     Clusters(crate::modules::clusters::ClustersMsg),
     /// An AMM message.
     Amm(crate::modules::amm::AmmMsg),
+    /// An oracle message.
+    Oracle(crate::modules::oracle::OracleMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -9,11 +9,12 @@ use atelier_protocol::{
     modules::{
         compute::{
             ClassCapacity, ComputeEvent, ComputeMsg, ComputeParams, Job, JobId, JobStatus, ProviderStatus,
-            account, query, treasury,
+            account, query,
         },
         provenance,
         registry::{self, ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
         revenue,
+        treasury::account as treasury,
     },
 };
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};

@@ -78,6 +78,7 @@ fn small_block_chain() -> TestChain {
             clusters: 1_000,
             liquidity: 1_000,
             swap: 1_000,
+            oracle: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

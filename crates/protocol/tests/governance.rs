@@ -8,10 +8,10 @@ use atelier_protocol::{
     Genesis, Msg, TxOutcome,
     modules::{
         clusters::{self, ClusterId, ClustersMsg},
-        compute,
         governance::{self, Action, ActionResult, Choice, GovernanceMsg, ParamsChange, ProposalId, Status},
         market,
         staking::{self, StakingMsg},
+        treasury,
     },
 };
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address};
@@ -28,7 +28,7 @@ const TREASURY_FUNDS: u128 = 1_000_000;
 fn genesis(change: impl FnOnce(&mut Genesis)) -> Genesis {
     let mut genesis = GenesisBuilder::new()
         .fund_dev_accounts(10, Amount::new(FUNDS))
-        .fund(compute::treasury(), Denom::GDC, Amount::new(TREASURY_FUNDS))
+        .fund(treasury::account(), Denom::GDC, Amount::new(TREASURY_FUNDS))
         .build();
     genesis.staking.params.epoch_blocks = EPOCH;
     let gov = &mut genesis.governance.params;
@@ -185,7 +185,7 @@ fn outcome(votes: &[(u64, Choice)]) -> (Status, bool) {
     let ends = proposal(&chain, 1).proposal.voting_ends.0;
     idle_to(&mut chain, ends);
     // The deposit goes back to the proposer or to the treasury.
-    let refunded = chain.balance(&compute::treasury(), Denom::GDC) == Amount::new(TREASURY_FUNDS);
+    let refunded = chain.balance(&treasury::account(), Denom::GDC) == Amount::new(TREASURY_FUNDS);
     (proposal(&chain, 1).proposal.status, refunded)
 }
 
@@ -313,7 +313,7 @@ fn a_grant_streams_per_block_and_stops_when_the_treasury_cannot_pay() {
     // 1 000 000 in the treasury lasts 1 000 blocks.
     chain.idle(1_000);
     ok(&mut chain, 6, claim.clone());
-    assert_eq!(chain.balance(&compute::treasury(), Denom::GDC), Amount::ZERO);
+    assert_eq!(chain.balance(&treasury::account(), Denom::GDC), Amount::ZERO);
     assert!(governance::query::grants(&chain.store).unwrap().is_empty(), "the grant stopped");
     fails(&mut chain, 6, claim, 809);
 }

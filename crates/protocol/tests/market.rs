@@ -121,7 +121,7 @@ fn the_treasury_is_paid_first_and_rounding_favours_it() {
     let mut chain = chain((250, 0), |_| {});
     ok(&mut chain, 2, derivative(&[1], 0));
     ok(&mut chain, 2, Msg::Market(list_asset(2, 1_001)));
-    let treasury = atelier_protocol::modules::compute::treasury();
+    let treasury = atelier_protocol::modules::treasury::account();
     let before = chain.balance(&treasury, Denom::GDC).get();
     let seller_before = balance(&chain, 2);
     ok(&mut chain, 4, buy(1, 1_001));

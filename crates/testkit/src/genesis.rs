@@ -47,6 +47,8 @@ impl Default for GenesisBuilder {
                 governance: atelier_protocol::modules::governance::GovernanceGenesis::default(),
                 clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
                 amm: atelier_protocol::modules::amm::AmmGenesis::default(),
+                oracle: atelier_protocol::modules::oracle::OracleGenesis::default(),
+                treasury: atelier_protocol::modules::treasury::TreasuryGenesis::default(),
             },
         }
     }
@@ -94,6 +96,18 @@ impl GenesisBuilder {
         let standing = Standing { bonded: amount, floor: amount, ..Standing::default() };
         let checkpoint = Checkpoint { from_height: atelier_primitives::Height(0), standing };
         builder.genesis.staking.accounts.push(StakerGenesis { address, checkpoint });
+        builder
+    }
+
+    /// Opens the GDC/uusd pool with these reserves (funding the AMM's account); its LP units, less
+    /// the locked minimum, are `holder`'s.
+    pub fn pool(self, gdc: Amount, usd: Amount, holder: Address) -> Self {
+        use atelier_protocol::modules::amm::{self, Pool, genesis::LpHolding, math};
+        let mut builder = self.fund(amm::account(), Denom::GDC, gdc).fund(amm::account(), Denom::USD, usd);
+        let supply = math::sqrt_product(gdc.get(), usd.get());
+        builder.genesis.amm.pool =
+            Pool { reserve_gdc: gdc, reserve_usd: usd, lp_supply: supply, ..Pool::default() };
+        builder.genesis.amm.holdings = vec![LpHolding { holder, units: supply - math::MINIMUM_LIQUIDITY }];
         builder
     }
 

@@ -11,10 +11,12 @@ pub mod compute;
 pub mod fees;
 pub mod governance;
 pub mod market;
+pub mod oracle;
 pub mod provenance;
 pub mod registry;
 pub mod revenue;
 pub mod staking;
+pub mod treasury;
 
 use atelier_state::StateError;
 

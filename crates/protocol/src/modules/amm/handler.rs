@@ -36,7 +36,13 @@ pub(crate) fn handle(
         AmmMsg::RemoveLiquidity { lp, min_gdc, min_usd } => {
             remove_liquidity(state, events, sender, *lp, *min_gdc, *min_usd)
         }
-        AmmMsg::Swap { side, amount_in, min_out } => swap(state, events, sender, *side, *amount_in, *min_out),
+        AmmMsg::Swap { side, amount_in, min_out } => {
+            let max = state::params(state)?.max_orders_per_block;
+            if state::order_count(state)? >= max {
+                return rule(AmmError::TooManyOrders { max });
+            }
+            place_order(state, events, sender, *side, *amount_in, *min_out).map(|_| ())
+        }
     }
 }
 
@@ -51,7 +57,9 @@ fn send(
     bank::send(state, events, from, to, &denom, amount).map_err(|f| f.map_rule(AmmError::Bank))
 }
 
-fn add_liquidity(
+/// Deposits at most `max_gdc` and `max_usd` from `provider` for at least `min_lp` units: a
+/// message's work, and the treasury's when it tops up its liquidity.
+pub(crate) fn add_liquidity(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     provider: &Address,
@@ -127,20 +135,18 @@ fn remove_liquidity(
     Ok(())
 }
 
-fn swap(
+/// Holds `amount_in` from `trader` for the block's clearing. A message's swap counts against
+/// `max_orders_per_block` (checked by the caller); the treasury's one order a block does not.
+pub(crate) fn place_order(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     trader: &Address,
     side: Side,
     amount_in: Amount,
     min_out: Amount,
-) -> AmmResult {
+) -> AmmResult<OrderId> {
     if amount_in.is_zero() {
         return rule(AmmError::ZeroAmount);
-    }
-    let max = state::params(state)?.max_orders_per_block;
-    if state::order_count(state)? >= max {
-        return rule(AmmError::TooManyOrders { max });
     }
     let id = state::next_order(state)?;
     let following = id.checked_add(1).ok_or(Failure::Rule(AmmError::Overflow))?;
@@ -150,5 +156,5 @@ fn swap(
     state::insert_order(state, &order)?;
     state::set_next_order(state, following);
     events.push(Event::Amm(AmmEvent::SwapPlaced { order: order.id, trader: *trader, side, amount_in }));
-    Ok(())
+    Ok(order.id)
 }

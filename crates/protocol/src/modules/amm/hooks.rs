@@ -52,6 +52,7 @@ pub fn end_block(state: &mut impl StateWrite, events: &mut Vec<Event>, height: H
         pool.last_price = math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
         pool.price_cumulative = pool.price_cumulative.saturating_add(pool.last_price);
         pool.last_height = height;
+        pool.price_blocks = pool.price_blocks.saturating_add(1);
         state::set_pool(state, &pool);
     }
     Ok(())

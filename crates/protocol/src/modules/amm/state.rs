@@ -77,6 +77,9 @@ pub struct Pool {
     pub last_price: u128,
     /// The last block whose price is in the accumulator.
     pub last_height: Height,
+    /// Blocks whose price is in the accumulator: a TWAP over a span is the accumulator's change
+    /// over this one's.
+    pub price_blocks: u64,
 }
 
 /// Which way a swap goes.

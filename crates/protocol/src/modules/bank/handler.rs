@@ -6,7 +6,7 @@ use atelier_state::StateWrite;
 use super::{BankError, BankMsg, DENOMS, state};
 use crate::{
     event::Event,
-    modules::{Failure, staking},
+    modules::{Failure, staking, treasury},
 };
 
 type BankResult = Result<(), Failure<BankError>>;
@@ -24,6 +24,7 @@ pub(crate) fn handle(
             transfer(state, events, sender, to, denom, *amount)?;
             // spec: staking §Related accounts — a transfer relates its two accounts for a while.
             staking::state::record_funding(state, sender, to, height);
+            treasury::hooks::record_transfer(state, events, to, denom, *amount)?;
             Ok(())
         }
         BankMsg::MintStable { to, amount } => mint_stable(state, events, sender, to, *amount),

@@ -24,5 +24,5 @@ pub use params::{ClassParams, ComputeParams, Waterfall};
 pub(crate) use settle::Context;
 pub use state::{
     ClassCapacity, ClassState, Dispute, Job, JobId, JobStatus, MAX_CLASSES, MAX_DISPUTE_CLAIMS,
-    MAX_ENDPOINT_BYTES, OutputClaim, Provider, ProviderStatus, account, treasury, valid_class_name,
+    MAX_ENDPOINT_BYTES, OutputClaim, Provider, ProviderStatus, account, jobs_settled, valid_class_name,
 };

@@ -9,7 +9,7 @@ use atelier_state::{StateError, StateWrite};
 
 use super::{
     ClassState, ComputeError, ComputeEvent, ComputeParams, Job, JobStatus, Provider, ProviderStatus,
-    state::{self, account, treasury},
+    state::{self, account},
 };
 use crate::{
     event::Event,
@@ -20,6 +20,7 @@ use crate::{
         registry,
         revenue::{self, VaultId},
         staking::{self, SlashReason},
+        treasury::{self, IncomeSource},
     },
 };
 
@@ -222,7 +223,9 @@ pub(crate) fn miss(
     let address = job.provider.ok_or_else(|| missing("provider of job", job.id))?;
     let mut provider = open_provider(state, &address)?;
     refund(state, events, job, JobStatus::Missed)?;
-    slash(state, events, params, &mut provider, params.missed_deadline_penalty, &treasury())?;
+    let penalty =
+        slash(state, events, params, &mut provider, params.missed_deadline_penalty, &treasury::account())?;
+    treasury::hooks::record_income(state, events, IncomeSource::ComputePenalties, &Denom::GDC, penalty)?;
     close_for_provider(state, &mut provider);
     Ok(())
 }
@@ -259,7 +262,8 @@ pub(crate) fn settle(
 
     // The requester pays for everyone's work: the provider's, the datasets' and the fine-tuners'.
     let origin = staking::Origin { payer: before.requester, height: ctx.height };
-    pay_out(state, events, &treasury(), to_treasury)?;
+    pay_out(state, events, &treasury::account(), to_treasury)?;
+    treasury::hooks::record_income(state, events, IncomeSource::JobFees, &Denom::GDC, to_treasury)?;
     registry::pay_royalties(state, events, &account(), &origin, &model, &Denom::GDC, to_datasets)
         .map_err(|f| f.map_rule(ComputeError::Royalties))?;
     for (vault, fee) in &fees {
@@ -273,6 +277,7 @@ pub(crate) fn settle(
     }
     pay_out(state, events, &address, provider_paid)?;
     staking::credit(state, &origin, &address, &Denom::GDC, provider_paid)?;
+    state::count_settled(state, &before.class)?;
     // The parents were checked at submission and assets never change, so this cannot fail.
     let lineage = provenance::state::lineage(state, &before.parents, &before.policy)
         .map_err(|f| f.map_rule(ComputeError::Lineage))?;

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `compute/params` | [`ComputeParams`](super::ComputeParams) |
 //! | `compute/class/{name}` | [`ClassState`] (absent until the class is first used) |
+//! | `compute/settled/{name}` | `u64`: jobs of the class settled since genesis |
 //! | `compute/provider/{address:20}` | [`Provider`] |
 //! | `compute/member/{len:1}{class}{address:20}` | `u64`: an active provider's capacity in the class |
 //! | `compute/next_job` | `u64`: the next job id |
@@ -33,6 +34,7 @@ use crate::{
 
 pub(crate) const PARAMS: &[u8] = b"compute/params";
 const CLASS: &[u8] = b"compute/class/";
+const SETTLED: &[u8] = b"compute/settled/";
 const PROVIDER: &[u8] = b"compute/provider/";
 const MEMBER: &[u8] = b"compute/member/";
 const NEXT_JOB: &[u8] = b"compute/next_job";
@@ -54,13 +56,7 @@ pub fn account() -> Address {
     *ACCOUNT
 }
 
-/// The treasury's account: the first part of every job's base fee, and missed-deadline penalties.
-pub fn treasury() -> Address {
-    *TREASURY
-}
-
 static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("compute"));
-static TREASURY: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("treasury"));
 
 /// Whether `name` is a well-formed class name: 1 to 32 bytes of `[a-z0-9-]`.
 pub fn valid_class_name(name: &str) -> bool {
@@ -346,6 +342,17 @@ pub(crate) fn class(
 
 pub(crate) fn put_class(state: &mut impl StateWrite, class: &ClassState) {
     write(state, class_key(&class.name), class);
+}
+
+/// Jobs of class `name` settled since genesis: an on-chain measure of demand.
+pub fn jobs_settled(state: &(impl StateRead + ?Sized), name: &str) -> Result<u64, StateError> {
+    Ok(read(state, &key(SETTLED, &[name.as_bytes()]))?.unwrap_or(0))
+}
+
+pub(crate) fn count_settled(state: &mut impl StateWrite, name: &str) -> Result<(), StateError> {
+    let settled = jobs_settled(state, name)?.saturating_add(1);
+    write(state, key(SETTLED, &[name.as_bytes()]), &settled);
+    Ok(())
 }
 
 /// Every stored class state, by name. O(classes).

@@ -60,6 +60,8 @@ pub struct GasSchedule {
     pub liquidity: u64,
     /// `Swap` (its share of the block's clearing included).
     pub swap: u64,
+    /// An oracle message (an observation's share of its round's close included).
+    pub oracle: u64,
 }
 
 impl GasSchedule {
@@ -96,6 +98,7 @@ impl GasSchedule {
             Msg::Clusters(_) => self.clusters,
             Msg::Amm(AmmMsg::AddLiquidity { .. } | AmmMsg::RemoveLiquidity { .. }) => self.liquidity,
             Msg::Amm(AmmMsg::Swap { .. }) => self.swap,
+            Msg::Oracle(_) => self.oracle,
         }
     }
 
@@ -131,6 +134,7 @@ impl GasSchedule {
             self.clusters,
             self.liquidity,
             self.swap,
+            self.oracle,
         ]
         .into_iter()
         .max()
@@ -245,6 +249,7 @@ impl Default for FeeParams {
                 clusters: 3_000,
                 liquidity: 3_000,
                 swap: 4_000,
+                oracle: 3_000,
             },
         }
     }

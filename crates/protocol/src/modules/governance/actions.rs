@@ -8,8 +8,9 @@ use super::{Action, GovernanceEvent, ParamsChange, state};
 use crate::{
     event::Event,
     modules::{
-        Failure, amm, bank, clusters, compute, fees, market, provenance, registry,
+        Failure, amm, bank, clusters, compute, fees, market, oracle, provenance, registry,
         staking::{self, RateSegment},
+        treasury,
     },
 };
 
@@ -66,7 +67,7 @@ pub(crate) fn execute(
     match action {
         Action::SetParams(change) => set_params(state, height, change),
         Action::TreasurySpend { to, denom, amount } => {
-            bank::send(state, events, &compute::treasury(), to, denom, *amount)
+            bank::send(state, events, &treasury::account(), to, denom, *amount)
                 .map_err(|f| f.map_rule(|e| e.to_string()))
         }
         Action::StartGrant { recipient, denom, per_block, blocks } => {
@@ -104,6 +105,8 @@ fn set_params(state: &mut impl StateWrite, height: Height, change: &ParamsChange
         ParamsChange::Governance(params) => state::set_params(state, params),
         ParamsChange::Clusters(params) => clusters::state::set_params(state, params),
         ParamsChange::Amm(params) => amm::state::set_params(state, params),
+        ParamsChange::Oracle(params) => oracle::state::set_params(state, params),
+        ParamsChange::Treasury(params) => treasury::state::set_params(state, params),
     }
     validate_all(state)
 }
@@ -128,6 +131,8 @@ fn validate_all(state: &impl StateRead) -> ActionResult {
     state::params(state)?.validate().map_err(|e| invalid("governance", e))?;
     clusters::state::params(state)?.validate().map_err(|e| invalid("clusters", e))?;
     amm::state::params(state)?.validate().map_err(|e| invalid("amm", e))?;
+    oracle::state::params(state)?.validate().map_err(|e| invalid("oracle", e))?;
+    treasury::state::params(state)?.validate().map_err(|e| invalid("treasury", e))?;
     Ok(())
 }
 

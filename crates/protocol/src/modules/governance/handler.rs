@@ -1,6 +1,6 @@
 //! Executes governance messages: check everything, then write.
 
-use atelier_primitives::{Address, Denom, Height};
+use atelier_primitives::{Address, Amount, Denom, Height};
 use atelier_state::StateWrite;
 
 use super::{
@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank, compute, staking},
+    modules::{Failure, bank, staking, treasury},
 };
 
 type GovResult<T = ()> = Result<T, Failure<GovernanceError>>;
@@ -156,17 +156,30 @@ fn claim_grant(
     if owed.is_zero() {
         return rule(GovernanceError::NothingToClaim { grant: id });
     }
-    let available = bank::state::balance(state, &compute::treasury(), &grant.denom)?;
-    let amount = owed.min(available);
-    // spec: governance §Grants — a treasury that cannot pay in full pays what it has and the
-    // grant stops.
-    let stopped = amount < owed;
+    // spec: governance §Grants — the epoch's grants budget (set by the treasury's controller)
+    // pays whole blocks and leaves the rest owed; when the treasury itself holds less than is
+    // owed and no more than the budget, it pays what it has and the grant stops.
+    let owed_blocks = height.min(grant.ends).0.saturating_sub(grant.paid_through.0);
+    let budget = treasury::hooks::grants_left(state, &grant.denom)?;
+    let budget_blocks = u64::try_from(budget.get() / grant.per_block.get().max(1)).unwrap_or(u64::MAX);
+    if budget_blocks == 0 {
+        return rule(GovernanceError::GrantBudgetSpent { grant: id, left: budget });
+    }
+    let available = bank::state::balance(state, &treasury::account(), &grant.denom)?;
+    let stopped = available < owed && available <= budget;
+    let (amount, paid_through) = if stopped {
+        (available, height.min(grant.ends))
+    } else {
+        let blocks = owed_blocks.min(budget_blocks);
+        let amount = grant.per_block.checked_mul(u128::from(blocks)).unwrap_or(Amount::MAX).min(owed);
+        (amount, Height(grant.paid_through.0.saturating_add(blocks)))
+    };
     if !amount.is_zero() {
-        bank::send(state, events, &compute::treasury(), sender, &grant.denom, amount)
+        bank::send(state, events, &treasury::account(), sender, &grant.denom, amount)
             .map_err(|f| f.map_rule(GovernanceError::Bank))?;
     }
     // Point of no return.
-    let paid_through = height.min(grant.ends);
+    treasury::hooks::draw_grant(state, &grant.denom, amount)?;
     let ends = if stopped { paid_through } else { grant.ends };
     state::put_grant(state, &state::Grant { paid_through, ends, ..grant });
     events.push(Event::Governance(GovernanceEvent::GrantPaid {

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank, compute},
+    modules::{Failure, bank, treasury},
 };
 
 /// Runs at the end of every block, after every other module, so that whatever it changes applies
@@ -42,10 +42,19 @@ fn tally(
     mut proposal: Proposal,
 ) -> Result<(), Failure<String>> {
     let quorum_reached = proposal.quorum_reached();
-    let to = if quorum_reached { proposal.proposer } else { compute::treasury() };
+    let to = if quorum_reached { proposal.proposer } else { treasury::account() };
     if !proposal.deposit.is_zero() {
         bank::send(state, events, &account(), &to, &Denom::GDC, proposal.deposit)
             .map_err(|f| f.map_rule(|e| e.to_string()))?;
+        if !quorum_reached {
+            treasury::hooks::record_income(
+                state,
+                events,
+                treasury::IncomeSource::ForfeitedDeposits,
+                &Denom::GDC,
+                proposal.deposit,
+            )?;
+        }
     }
     if proposal.passed() {
         let eta = Height(proposal.voting_ends.0.saturating_add(proposal.timelock_blocks));

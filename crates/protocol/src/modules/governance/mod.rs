@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::modules::{
     amm::AmmParams, clusters::ClusterParams, compute::params::ComputeParams, fees::params::FeeParams,
-    market::MarketParams, provenance::params::ProvenanceParams, registry::params::RegistryParams,
-    staking::StakingParams,
+    market::MarketParams, oracle::OracleParams, provenance::params::ProvenanceParams,
+    registry::params::RegistryParams, staking::StakingParams, treasury::TreasuryParams,
 };
 
 /// Most actions one proposal carries.
@@ -51,6 +51,10 @@ pub enum ParamsChange {
     Clusters(ClusterParams),
     /// The AMM's.
     Amm(AmmParams),
+    /// The oracle's, its feeds among them.
+    Oracle(OracleParams),
+    /// The treasury's: pacing, bands, runway and the controller's clamps.
+    Treasury(TreasuryParams),
 }
 
 /// What a proposal does if it passes.
@@ -308,6 +312,14 @@ pub enum GovernanceError {
     /// An amount or id overflowed.
     #[error("arithmetic overflow")]
     Overflow,
+    /// The epoch's grants budget cannot pay one block of the grant.
+    #[error("grant {grant}: the epoch's grants budget has {left} left, under one block's pay")]
+    GrantBudgetSpent {
+        /// The grant.
+        grant: u64,
+        /// What the budget has left.
+        left: Amount,
+    },
 }
 
 impl GovernanceError {
@@ -326,6 +338,7 @@ impl GovernanceError {
             GovernanceError::NothingToClaim { .. } => 810,
             GovernanceError::Bank(_) => 811,
             GovernanceError::Overflow => 812,
+            GovernanceError::GrantBudgetSpent { .. } => 813,
         }
     }
 }

@@ -7,9 +7,10 @@ use super::{Item, Listing, ListingId, MarketError, MarketEvent, MarketMsg, state
 use crate::{
     event::Event,
     modules::{
-        Failure, bank, compute, provenance, registry,
+        Failure, bank, provenance, registry,
         revenue::{self, VaultId},
         staking,
+        treasury::{self, IncomeSource},
     },
 };
 
@@ -167,7 +168,8 @@ fn buy(
         }
         bank::send(state, events, buyer, to, &denom, amount).map_err(|f| f.map_rule(MarketError::Bank))
     };
-    send(state, events, &compute::treasury(), protocol_fee)?;
+    send(state, events, &treasury::account(), protocol_fee)?;
+    treasury::hooks::record_income(state, events, IncomeSource::MarketFees, &denom, protocol_fee)?;
     let after_fee = price.checked_sub(protocol_fee).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     let royalties = match listing.item {
         Item::Asset { asset } => {

@@ -2,7 +2,7 @@
 //! and slashing. Check everything, then write.
 
 use atelier_primitives::{Address, Amount, Bps, Denom, Height};
-use atelier_state::{StateError, StateWrite};
+use atelier_state::{StateError, StateRead, StateWrite};
 
 use super::{
     SlashReason, StakingError, StakingEvent, StakingMsg, Unbonding,
@@ -11,7 +11,10 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank, compute},
+    modules::{
+        Failure, bank,
+        treasury::{self, IncomeSource},
+    },
 };
 
 type StakingResult<T = ()> = Result<T, Failure<StakingError>>;
@@ -163,6 +166,30 @@ pub(crate) fn credit(
     Ok(())
 }
 
+/// Stake `account` has bonded now.
+pub(crate) fn bonded(state: &impl StateRead, account: &Address) -> Result<Amount, StateError> {
+    Ok(state::latest(state, account)?.map(|c| c.standing.bonded).unwrap_or(Amount::ZERO))
+}
+
+/// Takes `share` of `account`'s reputation at `height`, rounded up (a penalty, not a transfer: the
+/// reputation is gone). Returns what was taken.
+pub(crate) fn penalize(
+    state: &mut impl StateWrite,
+    account: &Address,
+    share: Bps,
+    height: Height,
+) -> Result<u128, StateError> {
+    let params = state::params(state)?;
+    let mut taken = 0;
+    state::update_standing(state, &params, account, height, |s| {
+        taken = atelier_primitives::math::mul_div_ceil(s.reputation, u128::from(share.get()), Bps::SCALE)
+            .unwrap_or(s.reputation)
+            .min(s.reputation);
+        s.reputation -= taken;
+    })?;
+    Ok(taken)
+}
+
 /// The right to slash stake. Only `app` grants it, to the paths that prove a fault: compute
 /// disputes, compliance, the oracle and consensus evidence.
 #[derive(Debug)]
@@ -204,10 +231,13 @@ impl Slasher {
         match params.slash_destination {
             SlashDestination::Burn => self.0.burn(state, events, &account(), &Denom::GDC, amount),
             SlashDestination::Treasury => {
-                bank::send(state, events, &account(), &compute::treasury(), &Denom::GDC, amount)
+                bank::send(state, events, &account(), &treasury::account(), &Denom::GDC, amount)
             }
         }
         .map_err(|f| f.map_rule(StakingError::Bank))?;
+        if params.slash_destination == SlashDestination::Treasury {
+            treasury::hooks::record_income(state, events, IncomeSource::Slashes, &Denom::GDC, amount)?;
+        }
         // Point of no return.
         let bonded = current.bonded.saturating_sub(from_bonded);
         state::update_standing(state, &params, offender, height, |s| s.bonded = bonded)?;
@@ -282,7 +312,7 @@ mod tests {
             assert_eq!(position.unbonding[0].amount, Amount::new(900_000));
             let (burned, to_treasury) = (
                 bank::state::burned(&state, &Denom::GDC).unwrap(),
-                bank::state::balance(&state, &compute::treasury(), &Denom::GDC).unwrap(),
+                bank::state::balance(&state, &treasury::account(), &Denom::GDC).unwrap(),
             );
             match destination {
                 SlashDestination::Burn => assert_eq!((burned, to_treasury), (slashed, Amount::ZERO)),

@@ -1,0 +1,111 @@
+//! Treasury parameters: conversion pace, floor bands, buy-back triggers, runway and the
+//! controller's clamps (spec: `README.md` "Parameters").
+
+use atelier_primitives::{Amount, Bps, Decode, Encode};
+use serde::{Deserialize, Serialize};
+
+/// Treasury parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct TreasuryParams {
+    /// Share of an epoch's GDC income sold for the stable reserve while the runway is at target.
+    pub conversion_share: Bps,
+    /// The same while the runway is under target.
+    pub shortfall_conversion_share: Bps,
+    /// Most `ugdc` converted in one epoch.
+    pub max_conversion_per_epoch: Amount,
+    /// A treasury order's average price is at most this much worse than the pool's price before
+    /// it; an order that would be worse is deferred, and one the batch fills worse is refunded.
+    pub max_slippage: Bps,
+    /// Weight of the closing epoch's TWAP in the moving average.
+    pub ma_weight: Bps,
+    /// Most the moving average moves in one epoch, up or down, as a share of itself.
+    pub ma_cap: Bps,
+    /// The cushion, the upper of the lower bands: `MA × (1 − cushion)`.
+    pub cushion: Bps,
+    /// The wall, the lower band: `MA × (1 − wall)`; at least the cushion's distance.
+    pub wall: Bps,
+    /// Velocity (GDC moved by transfers per epoch, in millionths of the circulating supply)
+    /// under which an epoch counts as weak; 0 turns the test off.
+    pub velocity_floor_ppm: u64,
+    /// Weak epochs among the last `window_epochs` that start the defence (X of Y).
+    pub trigger_epochs: u32,
+    /// The window, at most 64 epochs.
+    pub window_epochs: u32,
+    /// A defence spreads the reserve above its floor over this many epochs of buy-backs.
+    pub defence_epochs: u32,
+    /// What the infrastructure costs per epoch, in `uusd`.
+    pub infra_cost_per_epoch: Amount,
+    /// The runway the controller steers the reserve to, in epochs of infrastructure cost.
+    pub runway_target_epochs: u32,
+    /// Buy-backs never take the reserve under this many epochs of infrastructure cost.
+    pub reserve_floor_epochs: u32,
+    /// Share of the treasury's value the controller keeps as pool liquidity, runway permitting.
+    pub pol_target: Bps,
+    /// Most `ugdc` added to the pool in one epoch (with its `uusd` at the pool's ratio).
+    pub max_pol_add_per_epoch: Amount,
+    /// Share of the treasury's GDC, and of the reserve above its target, grants may draw per epoch.
+    pub grants_share: Bps,
+    /// Epoch reports kept.
+    pub history_epochs: u32,
+}
+
+impl Default for TreasuryParams {
+    /// Half the GDC income converted (all of it while the runway is short), at most 1 000 000 GDC
+    /// an epoch, 1% slippage; the moving average takes 20% of each epoch's TWAP and moves at most
+    /// 5% an epoch; cushion 10%, wall 20% under it; defence after 2 weak epochs of the last 3,
+    /// spread over 10 epochs; no infrastructure cost, so no runway constraint; no POL target;
+    /// grants may draw everything; 512 reports kept.
+    fn default() -> Self {
+        let bps = |v| Bps::new(v).unwrap_or(Bps::ZERO);
+        TreasuryParams {
+            conversion_share: bps(5_000),
+            shortfall_conversion_share: bps(10_000),
+            max_conversion_per_epoch: Amount::new(1_000_000_000_000),
+            max_slippage: bps(100),
+            ma_weight: bps(2_000),
+            ma_cap: bps(500),
+            cushion: bps(1_000),
+            wall: bps(2_000),
+            velocity_floor_ppm: 0,
+            trigger_epochs: 2,
+            window_epochs: 3,
+            defence_epochs: 10,
+            infra_cost_per_epoch: Amount::ZERO,
+            runway_target_epochs: 0,
+            reserve_floor_epochs: 0,
+            pol_target: Bps::ZERO,
+            max_pol_add_per_epoch: Amount::ZERO,
+            grants_share: Bps::ONE,
+            history_epochs: 512,
+        }
+    }
+}
+
+impl TreasuryParams {
+    /// Checks the params.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.wall < self.cushion || self.wall == Bps::ONE {
+            return Err("the wall must be at least as far as the cushion, and under 100%".into());
+        }
+        if self.window_epochs == 0 || self.window_epochs > 64 {
+            return Err("window_epochs must be between 1 and 64".into());
+        }
+        if self.trigger_epochs == 0 || self.trigger_epochs > self.window_epochs {
+            return Err("trigger_epochs must be between 1 and window_epochs".into());
+        }
+        if self.defence_epochs == 0 {
+            return Err("defence_epochs must be positive".into());
+        }
+        if self.ma_weight == Bps::ZERO {
+            return Err("ma_weight must be positive".into());
+        }
+        if self.reserve_floor_epochs > self.runway_target_epochs {
+            return Err("reserve_floor_epochs must not exceed runway_target_epochs".into());
+        }
+        if self.history_epochs == 0 || self.history_epochs > 10_000 {
+            return Err("history_epochs must be between 1 and 10000".into());
+        }
+        Ok(())
+    }
+}

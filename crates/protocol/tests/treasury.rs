@@ -1,0 +1,391 @@
+//! The treasury: a thousandfold pump within an epoch moves the moving average and every valuation
+//! by at most the cap; buy-backs pace themselves over the defence, stop at the reserve floor and
+//! defer when the pool would fill them outside the slippage bound (before or in the batch); a
+//! sandwich around a buy-back inside its block earns nothing after fees; a share of GDC income is
+//! converted each epoch, capped; income is accounted by source; the treasury's ledger balances
+//! over random flows, with conservation checked after every block.
+
+use atelier_primitives::{Amount, Bps, Denom};
+use atelier_protocol::{
+    Event, ExecutedBlock, Genesis, Msg, TxOutcome,
+    modules::{
+        amm::{self, AmmEvent, AmmMsg, Side, math::PRICE_SCALE},
+        bank::BankMsg,
+        treasury::{self, IncomeSource, PendingKind, TreasuryEvent, TreasuryParams},
+    },
+};
+use atelier_testkit::{GenesisBuilder, TestChain, dev_address};
+use proptest::prelude::*;
+
+const FUNDS: u128 = 1_000_000_000_000_000_000;
+const EPOCH: u64 = 10;
+/// Each side of the pool: 1 000 000 GDC and 1 000 000 USD, a price of 1.
+const POOL: u128 = 1_000_000_000_000;
+const ATTACKER: u64 = 9;
+
+fn bps(v: u32) -> Bps {
+    Bps::new(v).unwrap()
+}
+
+/// Dev accounts funded in both denoms, a pool at a price of 1 whose liquidity is dev 0's, 10-block
+/// epochs, and a treasury holding `gdc` and a reserve of `reserve` under `params`.
+fn genesis(gdc: u128, reserve: u128, params: TreasuryParams) -> Genesis {
+    let builder = (0..10)
+        .fold(GenesisBuilder::new().fund_dev_accounts(10, Amount::new(FUNDS)), |b, i| {
+            b.fund(dev_address(i), Denom::USD, Amount::new(FUNDS))
+        })
+        .pool(Amount::new(POOL), Amount::new(POOL), dev_address(0))
+        .fund(treasury::account(), Denom::GDC, Amount::new(gdc))
+        .fund(treasury::account(), Denom::USD, Amount::new(reserve));
+    let mut genesis = builder.build();
+    genesis.staking.params.epoch_blocks = EPOCH;
+    genesis.treasury.params = params;
+    genesis
+}
+
+fn swap(side: Side, amount_in: u128) -> Msg {
+    Msg::Amm(AmmMsg::Swap { side, amount_in: Amount::new(amount_in), min_out: Amount::ZERO })
+}
+
+fn status(chain: &TestChain) -> treasury::query::Status {
+    treasury::query::status(&chain.store).unwrap()
+}
+
+fn treasury_events(executed: &ExecutedBlock) -> Vec<TreasuryEvent> {
+    executed
+        .end_block_events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Treasury(event) => Some(event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Produces blocks until the head is an epoch's last block, sending `msgs` in the first of them
+/// (or in that last block if the head is just before it); returns every block's events.
+fn finish_epoch(chain: &mut TestChain, msgs: Vec<(u64, Msg)>) -> Vec<TreasuryEvent> {
+    let mut events = Vec::new();
+    let mut msgs = Some(msgs);
+    loop {
+        let executed = chain.block_of(msgs.take().unwrap_or_default());
+        assert!(executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied));
+        events.extend(treasury_events(&executed));
+        if (chain.head.height.0 + 1).is_multiple_of(EPOCH) {
+            return events;
+        }
+    }
+}
+
+fn price(chain: &TestChain) -> u128 {
+    let pool = amm::query::pool(&chain.store).unwrap();
+    amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get())
+}
+
+#[test]
+fn a_thousandfold_pump_within_an_epoch_moves_the_average_and_every_valuation_at_most_the_cap() {
+    let params = TreasuryParams { ma_cap: bps(500), ..TreasuryParams::default() };
+    let mut chain = TestChain::new(genesis(10 * POOL, POOL, params));
+    finish_epoch(&mut chain, Vec::new());
+    let start = status(&chain);
+    assert_eq!(start.book.average, PRICE_SCALE, "the first epoch's TWAP starts the average");
+    // Selling 31 times the pool's USD multiplies the price by about a thousand.
+    let events = finish_epoch(&mut chain, vec![(ATTACKER, swap(Side::SellUsd, 31 * POOL))]);
+    assert!(price(&chain) > 950 * PRICE_SCALE, "the pump worked: {}", price(&chain));
+    let pumped = status(&chain);
+    let report = pumped.last_report.clone().unwrap();
+    assert!(report.twap.unwrap() > 800 * PRICE_SCALE, "the epoch's TWAP followed the pump");
+    assert_eq!(pumped.book.average, PRICE_SCALE + PRICE_SCALE / 20, "exactly the 5% cap");
+    assert_eq!(report.cushion, (PRICE_SCALE + PRICE_SCALE / 20) * 9 / 10);
+    let value = |s: &treasury::query::Status| s.last_report.as_ref().unwrap().targets.value.get();
+    let first = chain_value_at(&start);
+    assert!(value(&pumped) <= first + first / 20, "the treasury's value moved at most 5%");
+    assert!(!events.iter().any(|e| matches!(e, TreasuryEvent::OrderPlaced { .. })));
+    // Holding the pump for more epochs moves it at most 5% each time.
+    let mut previous = pumped.book.average;
+    for _ in 0..3 {
+        finish_epoch(&mut chain, Vec::new());
+        let average = status(&chain).book.average;
+        assert!(average <= previous + previous / 20 && average > previous);
+        previous = average;
+    }
+}
+
+/// The treasury's value as the controller would count it at the status's average.
+fn chain_value_at(status: &treasury::query::Status) -> u128 {
+    status.last_report.as_ref().unwrap().targets.value.get()
+}
+
+/// Defence params: weak when the TWAP is under 90% of the average (the wall far below), after 2 of
+/// the last 3 epochs, spread over 4 epochs; the reserve's floor is 100 epochs of a 1 000 000 uusd
+/// infrastructure cost.
+fn defence() -> TreasuryParams {
+    TreasuryParams {
+        wall: bps(9_000),
+        defence_epochs: 4,
+        infra_cost_per_epoch: Amount::new(1_000_000),
+        runway_target_epochs: 200,
+        reserve_floor_epochs: 100,
+        ..TreasuryParams::default()
+    }
+}
+
+const FLOOR: u128 = 100 * 1_000_000;
+
+/// Halves the price with one dump and closes epochs until the defence starts; returns its first
+/// epoch's events.
+fn crash(chain: &mut TestChain) -> Vec<TreasuryEvent> {
+    finish_epoch(chain, Vec::new());
+    let first = finish_epoch(chain, vec![(ATTACKER, swap(Side::SellGdc, POOL * 414 / 1_000))]);
+    assert!(price(chain) < PRICE_SCALE * 51 / 100);
+    assert!(
+        !first.iter().any(|e| matches!(e, TreasuryEvent::DefenceStarted { .. })),
+        "one weak epoch of two"
+    );
+    finish_epoch(chain, Vec::new())
+}
+
+fn placed(events: &[TreasuryEvent]) -> Option<u128> {
+    events.iter().find_map(|e| match e {
+        TreasuryEvent::OrderPlaced { kind: PendingKind::Buyback, amount_in, .. } => Some(amount_in.get()),
+        _ => None,
+    })
+}
+
+fn burned(events: &[TreasuryEvent]) -> Option<u128> {
+    events.iter().find_map(|e| match e {
+        TreasuryEvent::OrderFilled { kind: PendingKind::Buyback, amount_out, .. } => Some(amount_out.get()),
+        _ => None,
+    })
+}
+
+#[test]
+fn buybacks_pace_the_reserve_over_the_defence_burn_what_they_buy_and_stop_at_the_floor() {
+    let reserve = 1_000_000_000 + FLOOR;
+    let mut chain = TestChain::new(genesis(0, reserve, defence()));
+    let mut events = crash(&mut chain);
+    assert!(events.contains(&TreasuryEvent::DefenceStarted { epochs: 4 }));
+    let mut spent = Vec::new();
+    loop {
+        let before = status(&chain);
+        let Some(budget) = placed(&events) else { break };
+        assert_eq!(
+            budget,
+            (before.reserve.get() + budget - FLOOR) / u128::from(before.book.defence_left + 1)
+        );
+        let bought = burned(&events).expect("filled in its batch");
+        assert!(bought > budget, "GDC bought under a price of 1");
+        spent.push(budget);
+        events = finish_epoch(&mut chain, Vec::new());
+    }
+    assert_eq!(spent, vec![250_000_000; 4], "the reserve above the floor, spread over 4 epochs");
+    let after = status(&chain);
+    assert_eq!(after.reserve.get(), FLOOR);
+    assert_eq!(after.book.bought_with.get(), 1_000_000_000);
+    assert!(
+        events.contains(&TreasuryEvent::BuybackStopped {
+            reserve: Amount::new(FLOOR),
+            floor: Amount::new(FLOOR)
+        })
+    );
+    // Burned: the GDC supply fell by what the buy-backs bought (plus the fees' burns).
+    assert!(after.book.burned.get() > 1_000_000_000);
+    for _ in 0..3 {
+        let events = finish_epoch(&mut chain, Vec::new());
+        assert!(placed(&events).is_none(), "never under the floor");
+        assert_eq!(status(&chain).reserve.get(), FLOOR);
+    }
+}
+
+#[test]
+fn a_buyback_the_pool_would_fill_outside_the_slippage_bound_is_deferred() {
+    let params = TreasuryParams { max_slippage: bps(10), ..defence() };
+    // A reserve of a tenth of the pool: a quarter of it moves the price far more than 0.1%.
+    let mut chain = TestChain::new(genesis(0, POOL / 10 + FLOOR, params));
+    let events = crash(&mut chain);
+    assert!(events.contains(&TreasuryEvent::DefenceStarted { epochs: 4 }));
+    let deferred = events.iter().find_map(|e| match e {
+        TreasuryEvent::Deferred { kind: PendingKind::Buyback, amount_in, at_clearing: false, .. } => {
+            Some(amount_in.get())
+        }
+        _ => None,
+    });
+    assert_eq!(deferred, Some(POOL / 10 / 4));
+    assert!(placed(&events).is_none());
+    let after = status(&chain);
+    assert_eq!(after.reserve.get(), POOL / 10 + FLOOR, "nothing spent");
+    assert_eq!(after.book.defence_left, 4, "a deferred epoch is not counted");
+}
+
+#[test]
+fn a_buyback_whose_batch_price_misses_the_bound_is_refunded_and_deferred() {
+    let mut chain = TestChain::new(genesis(0, 1_000_000_000 + FLOOR, defence()));
+    finish_epoch(&mut chain, Vec::new());
+    finish_epoch(&mut chain, vec![(ATTACKER, swap(Side::SellGdc, POOL * 414 / 1_000))]);
+    // Into the defence's first block: a large purchase in the same batch moves the price 10%.
+    finish_epoch_but_one(&mut chain);
+    let executed = chain.block_of(vec![(ATTACKER, swap(Side::SellUsd, POOL / 20))]);
+    let events = treasury_events(&executed);
+    assert!(events.contains(&TreasuryEvent::DefenceStarted { epochs: 4 }));
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            TreasuryEvent::Deferred { kind: PendingKind::Buyback, at_clearing: true, .. }
+        ))
+    );
+    assert_eq!(status(&chain).reserve.get(), 1_000_000_000 + FLOOR, "refunded in full");
+}
+
+/// Produces blocks until the next block is an epoch's last.
+fn finish_epoch_but_one(chain: &mut TestChain) {
+    while !(chain.head.height.0 + 2).is_multiple_of(EPOCH) {
+        chain.idle(1);
+    }
+}
+
+#[test]
+fn a_sandwich_around_a_buyback_inside_its_block_earns_nothing_after_fees() {
+    let mut chain = TestChain::new(genesis(0, 1_000_000_000 + FLOOR, defence()));
+    finish_epoch(&mut chain, Vec::new());
+    finish_epoch(&mut chain, vec![(ATTACKER, swap(Side::SellGdc, POOL * 414 / 1_000))]);
+    finish_epoch_but_one(&mut chain);
+    let holdings = |chain: &TestChain| {
+        (
+            chain.balance(&dev_address(ATTACKER), Denom::GDC).get(),
+            chain.balance(&dev_address(ATTACKER), Denom::USD).get(),
+        )
+    };
+    let (gdc_before, usd_before) = holdings(&chain);
+    // Buy in front of the treasury and sell behind it, in the same block.
+    let front = 10_000_000u128;
+    let back = front * 2;
+    let executed =
+        chain.block_of(vec![(ATTACKER, swap(Side::SellUsd, front)), (ATTACKER, swap(Side::SellGdc, back))]);
+    assert!(executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied));
+    let events = treasury_events(&executed);
+    let budget = placed(&events).expect("the buy-back ran in this block");
+    let bought = burned(&events).unwrap();
+    let (gdc_after, usd_after) = holdings(&chain);
+    // Everyone in the batch traded at one price: the treasury's, uusd per ugdc.
+    let value = |gdc: u128, usd: u128| usd as i128 * bought as i128 + gdc as i128 * budget as i128;
+    let pnl = value(gdc_after, usd_after) - value(gdc_before, usd_before);
+    assert!(pnl < 0, "the sandwich lost {pnl} (at the batch price, scaled) to fees");
+    let fills: Vec<u128> = executed
+        .end_block_events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Amm(AmmEvent::SwapFilled { amount_out, .. }) => Some(amount_out.get()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fills.len(), 3, "both legs and the treasury's order filled in one batch");
+}
+
+#[test]
+fn a_share_of_gdc_income_is_converted_each_epoch_capped() {
+    let params =
+        TreasuryParams { max_conversion_per_epoch: Amount::new(300_000_000), ..TreasuryParams::default() };
+    let mut chain = TestChain::new(genesis(0, 0, params));
+    let donate = |amount: u128| {
+        Msg::Bank(BankMsg::Transfer {
+            to: treasury::account(),
+            denom: Denom::GDC,
+            amount: Amount::new(amount),
+        })
+    };
+    let events = finish_epoch(&mut chain, vec![(1, donate(400_000_000))]);
+    let converted = |events: &[TreasuryEvent]| {
+        events.iter().find_map(|e| match e {
+            TreasuryEvent::OrderFilled { kind: PendingKind::Conversion, amount_in, amount_out, .. } => {
+                Some((amount_in.get(), amount_out.get()))
+            }
+            _ => None,
+        })
+    };
+    let (sold, received) = converted(&events).expect("half of 400 000 000 converted");
+    assert_eq!(sold, 200_000_000);
+    assert_eq!(received, amm::math::amount_out(200_000_000, POOL, POOL).unwrap());
+    let after = status(&chain);
+    assert_eq!((after.gdc.get(), after.reserve.get()), (200_000_000, received));
+    let events = finish_epoch(&mut chain, vec![(1, donate(2_000_000_000))]);
+    assert_eq!(converted(&events).unwrap().0, 300_000_000, "half of it, capped at 300 000 000");
+    let income = treasury::query::income(&chain.store).unwrap();
+    let transfers = income.iter().find(|(s, _)| *s == IncomeSource::Transfers).unwrap().1;
+    assert_eq!(transfers.ugdc.get(), 2_400_000_000);
+    assert_eq!(status(&chain).last_report.unwrap().income.ugdc.get(), 2_000_000_000, "the epoch's own");
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Swap(Side, u128),
+    Donate(Denom, u128),
+    Idle(u64),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (prop_oneof![Just(Side::SellGdc), Just(Side::SellUsd)], 1u128..POOL / 2)
+            .prop_map(|(s, a)| Step::Swap(s, a)),
+        (prop_oneof![Just(Denom::GDC), Just(Denom::USD)], 1u128..POOL / 10)
+            .prop_map(|(d, a)| Step::Donate(d, a)),
+        (1u64..12).prop_map(Step::Idle),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Over random swaps, donations and epochs, with a defence that triggers at every weak epoch and
+    /// a pool target, the treasury's balances are exactly its start, plus its income, plus what its
+    /// orders received, less what they spent and what it put in the pool.
+    #[test]
+    fn the_treasury_ledger_balances_over_random_flows(steps in proptest::collection::vec(step(), 1..25)) {
+        let params = TreasuryParams {
+            trigger_epochs: 1,
+            window_epochs: 1,
+            max_slippage: bps(1_000),
+            pol_target: bps(2_000),
+            max_pol_add_per_epoch: Amount::new(POOL / 100),
+            ..defence()
+        };
+        let (gdc0, usd0) = (POOL / 5, POOL / 5);
+        let mut chain = TestChain::new(genesis(gdc0, usd0, params));
+        let (mut gdc, mut usd) = (gdc0 as i128, usd0 as i128);
+        let mut record = |executed: &ExecutedBlock| {
+            for receipt_events in executed.receipts.iter().map(|r| &r.events).chain(std::iter::once(&executed.end_block_events)) {
+                for event in receipt_events {
+                    match event {
+                        Event::Treasury(TreasuryEvent::IncomeReceived { denom, amount, .. }) => {
+                            if *denom == Denom::GDC { gdc += amount.get() as i128 } else { usd += amount.get() as i128 }
+                        }
+                        Event::Treasury(TreasuryEvent::OrderFilled { kind, amount_in, amount_out, .. }) => match kind {
+                            PendingKind::Buyback => usd -= amount_in.get() as i128,
+                            PendingKind::Conversion => {
+                                gdc -= amount_in.get() as i128;
+                                usd += amount_out.get() as i128;
+                            }
+                        },
+                        Event::Amm(AmmEvent::LiquidityAdded { provider, gdc: g, usd: u, .. }) if *provider == treasury::account() => {
+                            gdc -= g.get() as i128;
+                            usd -= u.get() as i128;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        };
+        for step in steps {
+            match step {
+                Step::Swap(side, amount) => record(&chain.block_of(vec![(ATTACKER, swap(side, amount))])),
+                Step::Donate(denom, amount) => record(&chain.block_of(vec![(1, Msg::Bank(BankMsg::Transfer {
+                    to: treasury::account(), denom, amount: Amount::new(amount),
+                }))])),
+                Step::Idle(blocks) => for _ in 0..blocks { record(&chain.produce(Vec::new())) },
+            }
+        }
+        let after = status(&chain);
+        prop_assert_eq!(after.gdc.get() as i128, gdc);
+        prop_assert_eq!(after.reserve.get() as i128, usd);
+        prop_assert!(after.reserve.get() >= FLOOR, "buy-backs never took the reserve under its floor");
+    }
+}
