@@ -10,6 +10,7 @@ mod gov;
 mod keys;
 mod market;
 mod output;
+mod treasury;
 mod validator;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
@@ -191,6 +192,12 @@ enum QueryCommand {
     /// The GDC/uusd pool.
     #[command(subcommand)]
     Amm(amm::AmmQuery),
+    /// Oracle feeds, rounds and operators.
+    #[command(subcommand)]
+    Oracle(treasury::OracleQuery),
+    /// The treasury: reserve, runway, bands, targets, income, epoch reports.
+    #[command(subcommand)]
+    Treasury(treasury::TreasuryQuery),
 }
 
 /// Who signs a transaction, and how it is sent.
@@ -244,6 +251,9 @@ enum TxCommand {
     /// Provide liquidity and swap on the GDC/uusd pool.
     #[command(subcommand)]
     Amm(amm::AmmTx),
+    /// Register as an oracle operator and observe feeds.
+    #[command(subcommand)]
+    Oracle(treasury::OracleTx),
 }
 
 fn main() -> std::process::ExitCode {
@@ -532,6 +542,12 @@ async fn run_query(
         QueryCommand::Amm(query) => {
             output.print(&client.read(&amm::amm_path(store, query)?).await?, output::pretty)
         }
+        QueryCommand::Oracle(query) => {
+            output.print(&client.read(&treasury::oracle_path(query)).await?, output::pretty)
+        }
+        QueryCommand::Treasury(query) => {
+            output.print(&client.read(treasury::treasury_path(query)).await?, output::pretty)
+        }
     }
 }
 
@@ -548,6 +564,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         TxCommand::Gov(command) => gov::gov_message(store, command)?,
         TxCommand::Cluster(command) => gov::cluster_message(command),
         TxCommand::Amm(command) => amm::amm_message(command),
+        TxCommand::Oracle(command) => treasury::oracle_message(command),
     };
     let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;

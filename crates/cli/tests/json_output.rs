@@ -294,6 +294,7 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
     check("query_cluster_params", &query("cluster params"));
     assert_eq!(query("cluster list"), serde_json::json!([]));
     amm_flow(node, keyring);
+    oracle_and_treasury_flow(node, keyring);
     // A proposer without a proposing tier is refused with its code.
     let refused = atelier(keyring)
         .args(["--node", &node.api, "tx", "gov", "propose", "--from", "dev8", "--summary", "x"])
@@ -329,4 +330,29 @@ fn amm_flow(node: &DevNode, keyring: &Path) {
         "the swap's input went into the pool at the block's end"
     );
     check("query_amm_params", &run_json(node, keyring, &["query", "amm", "params"]));
+}
+
+/// The dev oracle (dev0–dev3 are operators): three observations close a round of `gdc_usd` with
+/// their median; the treasury's status, income, params and reports.
+fn oracle_and_treasury_flow(node: &DevNode, keyring: &Path) {
+    let feed = run_json(node, keyring, &["query", "oracle", "feed", "gdc_usd"]);
+    let round = feed["round"]["number"].as_u64().unwrap().to_string();
+    for (from, value) in [("dev0", "990000000000"), ("dev1", "1000000000000"), ("dev2", "1020000000000")] {
+        let args = [
+            "tx", "oracle", "observe", "--from", from, "--feed", "gdc_usd", "--round", &round, "--value",
+            value, "--wait",
+        ];
+        let sent = run_json(node, keyring, &args);
+        let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
+        assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{from}: {receipt}");
+    }
+    let feed = run_json(node, keyring, &["query", "oracle", "feed", "gdc_usd"]);
+    check("query_oracle_feed", &feed);
+    assert_eq!(feed["latest"]["value"], "1000000000000", "the median of the three");
+    assert_eq!(feed["stale"], false);
+    check("query_oracle_operators", &run_json(node, keyring, &["query", "oracle", "operators"]));
+    check("query_oracle_params", &run_json(node, keyring, &["query", "oracle", "params"]));
+    check("query_treasury_status", &run_json(node, keyring, &["query", "treasury", "status"]));
+    check("query_treasury_income", &run_json(node, keyring, &["query", "treasury", "income"]));
+    check("query_treasury_params", &run_json(node, keyring, &["query", "treasury", "params"]));
 }

@@ -91,7 +91,15 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::gov_api::reservation,
         crate::amm_api::amm_params,
         crate::amm_api::pool,
-        crate::amm_api::lp
+        crate::amm_api::lp,
+        crate::treasury_api::treasury_status,
+        crate::treasury_api::treasury_params,
+        crate::treasury_api::income,
+        crate::treasury_api::epochs,
+        crate::treasury_api::oracle_params,
+        crate::treasury_api::operators,
+        crate::treasury_api::feeds,
+        crate::treasury_api::feed
     ),
     components(schemas(
         ErrorBody,
@@ -129,6 +137,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(crate::market_api::routes())
         .merge(crate::gov_api::routes())
         .merge(crate::amm_api::routes())
+        .merge(crate::treasury_api::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

@@ -15,6 +15,7 @@ pub mod listener;
 mod market_api;
 pub mod mempool;
 pub mod metrics;
+mod treasury_api;
 
 use std::{
     net::SocketAddr,

@@ -40,6 +40,29 @@ pub(crate) mod serde_u128 {
             Text::Number(number) => Ok(u128::from(number)),
         }
     }
+
+    /// The same for an optional value (`null` when absent).
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(
+            value: &Option<u128>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => super::serialize(value, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<u128>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrapped(#[serde(with = "super")] u128);
+            Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(value)| value))
+        }
+    }
 }
 pub mod tx;
 

@@ -440,3 +440,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn grants_draw_at_most_the_epochs_budget_and_the_rest_waits() {
+    // The controller lets grants draw 10% of the treasury's GDC an epoch: 100 000 of 1 000 000.
+    let mut chain = chain_with(|g| g.treasury.params.grants_share = Bps::new(1_000).unwrap());
+    let grant = Action::StartGrant {
+        recipient: dev_address(6),
+        denom: Denom::GDC,
+        per_block: Amount::new(30_000),
+        blocks: 100,
+    };
+    passed(&mut chain, vec![grant]);
+    while !(chain.head.height.0 + 1).is_multiple_of(EPOCH) {
+        chain.idle(1);
+    }
+    chain.idle(EPOCH);
+    let budget = treasury::query::status(&chain.store).unwrap().book.grants_left.ugdc;
+    let claim = Msg::Governance(GovernanceMsg::ClaimGrant { grant: 1 });
+    let held = chain.balance(&dev_address(6), Denom::GDC).get();
+    let fee = ok(&mut chain, 6, claim.clone());
+    let paid = chain.balance(&dev_address(6), Denom::GDC).get() + fee - held;
+    // Whole blocks within the budget: three blocks of 30 000 under a budget of about 100 000.
+    assert_eq!(paid, budget.get() / 30_000 * 30_000);
+    assert!(paid < 30_000 * 10, "more was owed");
+    fails(&mut chain, 6, claim.clone(), 813);
+    let grant = &governance::query::grants(&chain.store).unwrap()[0];
+    assert_eq!(grant.ends.0 - grant.paid_through.0, 100 - 3, "the rest stays owed");
+    // The next epoch's budget pays more of it.
+    while !(chain.head.height.0 + 1).is_multiple_of(EPOCH) {
+        chain.idle(1);
+    }
+    chain.idle(1);
+    ok(&mut chain, 6, claim);
+}

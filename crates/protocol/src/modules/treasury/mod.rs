@@ -42,6 +42,7 @@ pub enum TreasuryEvent {
         /// The epoch.
         epoch: u64,
         /// Its TWAP.
+        #[serde(with = "crate::serde_u128::option")]
         twap: Option<u128>,
         /// The moving average after it.
         #[serde(with = "crate::serde_u128")]

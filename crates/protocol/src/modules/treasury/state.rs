@@ -181,6 +181,7 @@ pub struct EpochReport {
     /// Its last block.
     pub height: Height,
     /// The pool's TWAP over the epoch, if it had a price.
+    #[serde(with = "crate::serde_u128::option")]
     pub twap: Option<u128>,
     /// The moving average after the epoch.
     #[serde(with = "crate::serde_u128")]
@@ -194,6 +195,7 @@ pub struct EpochReport {
     /// GDC moved by transfers in the epoch, per million of the circulating supply.
     pub velocity_ppm: Option<u64>,
     /// The oracle's GDC/USD when it was fresh.
+    #[serde(with = "crate::serde_u128::option")]
     pub oracle_price: Option<u128>,
     /// Whether the epoch counted as weak.
     pub weak: bool,
