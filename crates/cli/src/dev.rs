@@ -11,6 +11,7 @@ use atelier_protocol::{
         amm::{AmmGenesis, Pool, genesis::LpHolding},
         auth::AuthGenesis,
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
+        compliance::{ComplianceGenesis, FieldName, Schema, SchemaId},
         fees::FeesGenesis,
         governance::GovernanceGenesis,
         oracle::{FeedId, FeedSpec, Operator, OracleGenesis},
@@ -95,6 +96,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         amm: dev_pool(),
         oracle: dev_oracle(accounts.min(DEV_STAKERS)),
         treasury: dev_treasury(),
+        compliance: dev_compliance(accounts),
     })
 }
 
@@ -192,6 +194,27 @@ fn dev_treasury() -> TreasuryGenesis {
     genesis.params.max_pol_add_per_epoch = Amount::new(10_000 * 1_000_000);
     genesis.params.grants_share =
         atelier_primitives::Bps::new(1_000).unwrap_or(atelier_primitives::Bps::ZERO);
+    genesis
+}
+
+/// The ethical-sourcing schema (1, revocable) gates monetisation; dev8 is an approved attester
+/// and dev5–dev7 are arbiters (2 votes uphold) with a 30-block window.
+fn dev_compliance(accounts: u32) -> ComplianceGenesis {
+    let mut genesis = ComplianceGenesis::default();
+    let fields = ["consent", "license", "provenance"].map(|f| FieldName(f.into())).to_vec();
+    genesis.schemas =
+        vec![Schema { id: SchemaId(1), name: "ethical-sourcing".into(), fields, revocable: true }];
+    genesis.next_ids[0] = 2;
+    genesis.params.ethical_schema = Some(SchemaId(1));
+    genesis.params.dispute_window_blocks = 30;
+    let address = |i: u32| hd::dev_key(i).public_key().address();
+    if accounts > 8 {
+        genesis.attesters = vec![address(8)];
+    }
+    if accounts > 7 {
+        genesis.params.arbiters = (5..8).map(address).collect();
+        genesis.params.arbiter_quorum = 2;
+    }
     genesis
 }
 

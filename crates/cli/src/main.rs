@@ -4,6 +4,7 @@
 //! stderr.
 
 mod amm;
+mod compliance;
 mod config;
 mod dev;
 mod gov;
@@ -198,6 +199,12 @@ enum QueryCommand {
     /// The treasury: reserve, runway, bands, targets, income, epoch reports.
     #[command(subcommand)]
     Treasury(treasury::TreasuryQuery),
+    /// Attestations, schemas, attesters, and a subject's compliance now.
+    #[command(subcommand)]
+    Attest(compliance::AttestQuery),
+    /// Violation disputes.
+    #[command(subcommand)]
+    Dispute(compliance::DisputeQuery),
 }
 
 /// Who signs a transaction, and how it is sent.
@@ -254,6 +261,12 @@ enum TxCommand {
     /// Register as an oracle operator and observe feeds.
     #[command(subcommand)]
     Oracle(treasury::OracleTx),
+    /// Attest datasets and models, or revoke an attestation.
+    #[command(subcommand)]
+    Attest(compliance::AttestTx),
+    /// Report a violation, or vote on one as an arbiter.
+    #[command(subcommand)]
+    Dispute(compliance::DisputeTx),
 }
 
 fn main() -> std::process::ExitCode {
@@ -548,6 +561,12 @@ async fn run_query(
         QueryCommand::Treasury(query) => {
             output.print(&client.read(treasury::treasury_path(query)).await?, output::pretty)
         }
+        QueryCommand::Attest(query) => {
+            output.print(&client.read(&compliance::attest_path(query)).await?, output::pretty)
+        }
+        QueryCommand::Dispute(query) => {
+            output.print(&client.read(&compliance::dispute_path(query)).await?, output::pretty)
+        }
     }
 }
 
@@ -565,6 +584,8 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         TxCommand::Cluster(command) => gov::cluster_message(command),
         TxCommand::Amm(command) => amm::amm_message(command),
         TxCommand::Oracle(command) => treasury::oracle_message(command),
+        TxCommand::Attest(command) => compliance::attest_message(command),
+        TxCommand::Dispute(command) => compliance::dispute_message(command),
     };
     let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;

@@ -158,6 +158,21 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
         "register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
     ));
     tx("register-model --from dev2 --class image-xl --dataset 1=10000 --fee 500".into());
+    // The dev chain gates monetisation on ethical sourcing: until dev8 attests dataset 1, model 1
+    // cannot take jobs.
+    let refused = atelier(keyring)
+        .args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "1"])
+        .args(["--units", "100", "--max-fee", "2000", "--prompt", "early", "--wait"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("code 332"), "{refused:?}");
+    let attest = ["tx", "attest", "add", "--from", "dev8", "--schema", "1", "--subject", "dataset/1"];
+    let sent = run_json(node, keyring, &[&attest[..], &["--data-hash", &content, "--wait"]].concat());
+    let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
+    assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{receipt}");
+    let standing = run_json(node, keyring, &["query", "attest", "subject", "model/1"]);
+    check("query_attest_subject", &standing);
+    assert_eq!(standing["gate"]["status"], "compliant");
     tx("register-provider --from dev3 --bond 1000000000 --endpoint https://gpu.example --capacity image-xl=1000".into());
     submit("fox");
     let job = query("job 1");
@@ -295,6 +310,7 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
     assert_eq!(query("cluster list"), serde_json::json!([]));
     amm_flow(node, keyring);
     oracle_and_treasury_flow(node, keyring);
+    dispute_flow(node, keyring);
     // A proposer without a proposing tier is refused with its code.
     let refused = atelier(keyring)
         .args(["--node", &node.api, "tx", "gov", "propose", "--from", "dev8", "--summary", "x"])
@@ -355,4 +371,34 @@ fn oracle_and_treasury_flow(node: &DevNode, keyring: &Path) {
     check("query_treasury_status", &run_json(node, keyring, &["query", "treasury", "status"]));
     check("query_treasury_income", &run_json(node, keyring, &["query", "treasury", "income"]));
     check("query_treasury_params", &run_json(node, keyring, &["query", "treasury", "params"]));
+}
+
+/// A report about asset 1 with its bond, an arbiter's vote, the dispute and the compliance params.
+fn dispute_flow(node: &DevNode, keyring: &Path) {
+    let evidence = "33".repeat(32);
+    let sent = [
+        vec![
+            "tx",
+            "dispute",
+            "report",
+            "--from",
+            "dev9",
+            "--subject",
+            "asset/1",
+            "--evidence-hash",
+            &evidence,
+        ],
+        vec!["--bond", "100000000", "--wait"],
+    ]
+    .concat();
+    let sent = run_json(node, keyring, &sent);
+    let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
+    assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{receipt}");
+    let vote = ["tx", "dispute", "vote", "--from", "dev5", "--dispute", "1", "--verdict", "uphold", "--wait"];
+    run_json(node, keyring, &vote);
+    let dispute = run_json(node, keyring, &["query", "dispute", "show", "1"]);
+    check("query_dispute_show", &dispute);
+    assert_eq!(dispute["dispute"]["uphold"], 1);
+    check("query_attest_params", &run_json(node, keyring, &["query", "attest", "params"]));
+    check("query_attest_schemas", &run_json(node, keyring, &["query", "attest", "schemas"]));
 }

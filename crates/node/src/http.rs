@@ -99,7 +99,14 @@ pub(crate) type Shared = State<Arc<Node>>;
         crate::treasury_api::oracle_params,
         crate::treasury_api::operators,
         crate::treasury_api::feeds,
-        crate::treasury_api::feed
+        crate::treasury_api::feed,
+        crate::compliance_api::params,
+        crate::compliance_api::schemas,
+        crate::compliance_api::attesters,
+        crate::compliance_api::attestation,
+        crate::compliance_api::subject,
+        crate::compliance_api::disputes,
+        crate::compliance_api::dispute
     ),
     components(schemas(
         ErrorBody,
@@ -138,6 +145,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(crate::gov_api::routes())
         .merge(crate::amm_api::routes())
         .merge(crate::treasury_api::routes())
+        .merge(crate::compliance_api::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

@@ -8,6 +8,7 @@
 mod admission;
 mod amm_api;
 pub mod c2pa;
+mod compliance_api;
 mod gov_api;
 pub mod http;
 pub mod ledger;

@@ -33,7 +33,7 @@ use crate::{
     modules::{
         Failure, amm, auth,
         bank::{self, BankError},
-        clusters, compute,
+        clusters, compliance, compute,
         fees::{self, FeeParams, hooks::Collected},
         governance, oracle, registry, staking, treasury,
     },
@@ -124,6 +124,9 @@ pub enum MsgError {
     /// An oracle rule.
     #[error(transparent)]
     Oracle(#[from] oracle::OracleError),
+    /// A compliance rule.
+    #[error(transparent)]
+    Compliance(#[from] compliance::ComplianceError),
 }
 
 impl MsgError {
@@ -141,6 +144,7 @@ impl MsgError {
             MsgError::Clusters(e) => e.code(),
             MsgError::Amm(e) => e.code(),
             MsgError::Oracle(e) => e.code(),
+            MsgError::Compliance(e) => e.code(),
         }
     }
 }
@@ -443,7 +447,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             tips: self.collected.tips.saturating_add(quote.tip),
         };
 
-        let outcome = match run_msgs(&self.state, env.height, &sender, &tx.tx().msgs)
+        let outcome = match run_msgs(&self.state, env.height, env.time_ms, &sender, &tx.tx().msgs)
             .map_err(|e| TxStop::Block(e.into()))?
         {
             Ok((changes, msg_events)) => {
@@ -480,12 +484,15 @@ impl<'s, S: Store> BlockRun<'s, S> {
         let ctx = compute::Context {
             params: &compute_params,
             height: self.env.height,
+            time_ms: self.env.time_ms,
             burner: &burner,
             slasher: &slasher,
         };
         compute::hooks::end_block(&mut self.state, &mut end_block_events, &ctx, &self.env.parent_hash)
             .map_err(invariant("compute end of block"))?;
         oracle::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
+        compliance::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height, &slasher)
+            .map_err(invariant("compliance disputes"))?;
         staking::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
         clusters::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
             .map_err(invariant("clusters end of epoch"))?;
@@ -542,13 +549,14 @@ impl<'s, S: Store> BlockRun<'s, S> {
 fn run_msgs<S: StateWrite>(
     state: &S,
     height: Height,
+    time_ms: u64,
     sender: &Address,
     msgs: &[Msg],
 ) -> Result<Result<(ChangeSet, Vec<Event>), (u32, MsgError)>, StateError> {
     let mut overlay = Overlay::new(state);
     let mut events = Vec::new();
     for (index, msg) in msgs.iter().enumerate() {
-        match route(&mut overlay, &mut events, height, sender, msg) {
+        match route(&mut overlay, &mut events, height, time_ms, sender, msg) {
             Ok(()) => {}
             // Bounded by MAX_MSGS_PER_TX, so the index fits.
             Err(Failure::Rule(error)) => return Ok(Err((index as u32, error))),
@@ -563,6 +571,7 @@ fn route(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     height: Height,
+    time_ms: u64,
     sender: &Address,
     msg: &Msg,
 ) -> Result<(), Failure<MsgError>> {
@@ -577,7 +586,8 @@ fn route(
             let params = compute::state::params(state)?;
             let burner = bank::Burner::grant();
             let slasher = staking::Slasher::grant();
-            let ctx = compute::Context { params: &params, height, burner: &burner, slasher: &slasher };
+            let ctx =
+                compute::Context { params: &params, height, time_ms, burner: &burner, slasher: &slasher };
             compute::handler::handle(state, events, &ctx, sender, msg)
                 .map_err(|f| f.map_rule(MsgError::Compute))
         }
@@ -587,8 +597,10 @@ fn route(
             crate::modules::provenance::handler::handle(state, events, height, sender, msg)
                 .map_err(|f| f.map_rule(MsgError::Provenance))
         }
-        Msg::Market(msg) => crate::modules::market::handler::handle(state, events, height, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Market)),
+        Msg::Market(msg) => {
+            crate::modules::market::handler::handle(state, events, height, time_ms, sender, msg)
+                .map_err(|f| f.map_rule(MsgError::Market))
+        }
         Msg::Staking(msg) => staking::handler::handle(state, events, height, sender, msg)
             .map_err(|f| f.map_rule(MsgError::Staking)),
         Msg::Governance(msg) => governance::handler::handle(state, events, height, sender, msg)
@@ -600,6 +612,8 @@ fn route(
         }
         Msg::Oracle(msg) => oracle::handler::handle(state, events, height, sender, msg)
             .map_err(|f| f.map_rule(MsgError::Oracle)),
+        Msg::Compliance(msg) => compliance::handler::handle(state, events, height, time_ms, sender, msg)
+            .map_err(|f| f.map_rule(MsgError::Compliance)),
     }
 }
 

@@ -35,4 +35,6 @@ pub enum Event {
     Oracle(crate::modules::oracle::OracleEvent),
     /// From the treasury.
     Treasury(crate::modules::treasury::TreasuryEvent),
+    /// From compliance.
+    Compliance(crate::modules::compliance::ComplianceEvent),
 }

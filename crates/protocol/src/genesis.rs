@@ -11,6 +11,7 @@ use crate::{
         auth::{self, AuthGenesis},
         bank::{self, BankGenesis},
         clusters::{self, ClustersGenesis},
+        compliance::{self, ComplianceGenesis},
         compute::{self, ComputeGenesis},
         fees::{self, FeesGenesis, ParamsError},
         governance::{self, GovernanceGenesis},
@@ -77,6 +78,9 @@ pub struct Genesis {
     /// The treasury's params, book and income.
     #[serde(default)]
     pub treasury: TreasuryGenesis,
+    /// Schemas, attesters, attestations, tags, disputes and escrows.
+    #[serde(default)]
+    pub compliance: ComplianceGenesis,
 }
 
 fn first_height() -> Height {
@@ -156,6 +160,9 @@ pub enum GenesisError {
     /// The treasury section is inconsistent.
     #[error("treasury: {0}")]
     Treasury(String),
+    /// The compliance section is inconsistent.
+    #[error("compliance: {0}")]
+    Compliance(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,
@@ -192,6 +199,7 @@ impl Genesis {
             amm: self.amm.normalize()?,
             oracle: self.oracle.normalize()?,
             treasury: self.treasury.normalize()?,
+            compliance: self.compliance.normalize()?,
             registry,
             ..self
         })
@@ -216,6 +224,7 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(),
     amm::genesis::init(state, &genesis.amm);
     oracle::genesis::init(state, &genesis.oracle)?;
     treasury::genesis::init(state, &genesis.treasury);
+    compliance::genesis::init(state, &genesis.compliance)?;
     Ok(())
 }
 
@@ -239,5 +248,6 @@ pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateErr
         amm: amm::genesis::export(state)?,
         oracle: oracle::genesis::export(state)?,
         treasury: treasury::genesis::export(state)?,
+        compliance: compliance::genesis::export(state)?,
     })
 }

@@ -4,7 +4,7 @@
 use atelier_state::{StateError, StateRead};
 
 use crate::modules::{
-    amm, bank, clusters, compute, governance, market, registry, revenue, staking, treasury,
+    amm, bank, clusters, compliance, compute, governance, market, registry, revenue, staking, treasury,
 };
 
 /// One broken invariant.
@@ -40,5 +40,6 @@ pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     violations.extend(clusters::invariants::books(state)?);
     violations.extend(amm::invariants::books(state)?);
     violations.extend(treasury::invariants::books(state)?);
+    violations.extend(compliance::invariants::books(state)?);
     Ok(violations)
 }

@@ -112,6 +112,8 @@ pub enum Msg {
     Amm(crate::modules::amm::AmmMsg),
     /// An oracle message.
     Oracle(crate::modules::oracle::OracleMsg),
+    /// A compliance message.
+    Compliance(crate::modules::compliance::ComplianceMsg),
 }
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").

@@ -79,6 +79,7 @@ fn small_block_chain() -> TestChain {
             liquidity: 1_000,
             swap: 1_000,
             oracle: 1_000,
+            compliance: 1_000,
         },
     };
     let genesis = GenesisBuilder::new()

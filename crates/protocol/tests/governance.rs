@@ -474,3 +474,35 @@ fn grants_draw_at_most_the_epochs_budget_and_the_rest_waits() {
     chain.idle(1);
     ok(&mut chain, 6, claim);
 }
+
+#[test]
+fn governance_registers_schemas_approves_attesters_and_clears_a_wrongful_tag() {
+    use atelier_protocol::modules::compliance::{self, FieldName, Subject, Tag};
+    let wrongly = Subject::Dataset(atelier_protocol::modules::registry::DatasetId(7));
+    let mut chain = chain_with(|g| {
+        g.compliance.tags = vec![compliance::genesis::TagGenesis {
+            subject: wrongly,
+            tag: Tag { dispute: compliance::DisputeId(1), height: Height(0) },
+        }];
+    });
+    let actions = vec![
+        Action::RegisterSchema {
+            name: "ethical-sourcing".into(),
+            fields: vec![FieldName("consent".into())],
+            revocable: true,
+        },
+        Action::SetAttester { attester: dev_address(8), approved: true },
+        Action::ClearTag { subject: wrongly },
+    ];
+    let eta = passed(&mut chain, actions);
+    chain.idle(1);
+    let executed =
+        governance::query::proposal(&chain.store, ProposalId(1), chain.head.height).unwrap().unwrap();
+    assert_eq!(executed.proposal.status, Status::Executed, "at {eta}");
+    assert_eq!(compliance::query::schemas(&chain.store).unwrap().len(), 1);
+    assert_eq!(compliance::query::attesters(&chain.store).unwrap(), vec![dev_address(8)]);
+    let view = compliance::query::subject(&chain.store, &wrongly, chain.head.time_ms).unwrap();
+    assert_eq!(view.tag, None, "the tag is cleared");
+    // Clearing what is not tagged is refused when proposed.
+    fails(&mut chain, 1, propose(vec![Action::ClearTag { subject: wrongly }]), 803);
+}

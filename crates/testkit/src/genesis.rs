@@ -49,6 +49,7 @@ impl Default for GenesisBuilder {
                 amm: atelier_protocol::modules::amm::AmmGenesis::default(),
                 oracle: atelier_protocol::modules::oracle::OracleGenesis::default(),
                 treasury: atelier_protocol::modules::treasury::TreasuryGenesis::default(),
+                compliance: atelier_protocol::modules::compliance::ComplianceGenesis::default(),
             },
         }
     }

@@ -7,6 +7,7 @@ pub mod amm;
 pub mod auth;
 pub mod bank;
 pub mod clusters;
+pub mod compliance;
 pub mod compute;
 pub mod fees;
 pub mod governance;

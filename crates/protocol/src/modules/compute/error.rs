@@ -201,6 +201,14 @@ pub enum ComputeError {
     /// The job's parents break a provenance rule (reported with provenance's code).
     #[error(transparent)]
     Lineage(crate::modules::provenance::ProvenanceError),
+    /// The model may not earn: its lineage is unattested or tagged.
+    #[error("model {model} is not compliant: {gate}")]
+    NotCompliant {
+        /// The model.
+        model: crate::modules::registry::ModelId,
+        /// Why.
+        gate: crate::modules::compliance::Gate,
+    },
 }
 
 impl ComputeError {
@@ -238,6 +246,7 @@ impl ComputeError {
             ComputeError::Royalties(_) => 329,
             ComputeError::Revenue(_) => 330,
             ComputeError::Staking(_) => 331,
+            ComputeError::NotCompliant { .. } => 332,
             ComputeError::Lineage(e) => e.code(),
         }
     }

@@ -260,6 +260,11 @@ fn submit_job(
     let Some(model) = registry::state::model(state, job.model)? else {
         return rule(ComputeError::UnknownModel { model: job.model });
     };
+    // spec: compliance §The gate — a model earns only while its lineage is attested and untagged.
+    let gate = crate::modules::compliance::gate::gate(state, &model, ctx.time_ms)?;
+    if gate != crate::modules::compliance::Gate::Compliant {
+        return rule(ComputeError::NotCompliant { model: model.id, gate });
+    }
     let Some(mut class) = state::class(state, params, &model.class)? else {
         return rule(ComputeError::UnknownClass { class: model.class });
     };

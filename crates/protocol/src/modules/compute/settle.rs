@@ -16,6 +16,7 @@ use crate::{
     modules::{
         Failure,
         bank::{self, Burner},
+        compliance,
         provenance::{self, DigitalSourceType, state::Mint},
         registry,
         revenue::{self, VaultId},
@@ -34,6 +35,8 @@ pub(crate) fn rule<T>(error: ComputeError) -> ComputeResult<T> {
 pub(crate) struct Context<'a> {
     pub(crate) params: &'a ComputeParams,
     pub(crate) height: Height,
+    /// The block's time: attestations expire by it.
+    pub(crate) time_ms: u64,
     pub(crate) burner: &'a Burner,
     pub(crate) slasher: &'a staking::Slasher,
 }
@@ -264,11 +267,22 @@ pub(crate) fn settle(
     let origin = staking::Origin { payer: before.requester, height: ctx.height };
     pay_out(state, events, &treasury::account(), to_treasury)?;
     treasury::hooks::record_income(state, events, IncomeSource::JobFees, &Denom::GDC, to_treasury)?;
-    registry::pay_royalties(state, events, &account(), &origin, &model, &Denom::GDC, to_datasets)
-        .map_err(|f| f.map_rule(ComputeError::Royalties))?;
-    for (vault, fee) in &fees {
-        revenue::pay_into(state, events, &account(), &origin, *vault, &Denom::GDC, *fee)
-            .map_err(|f| f.map_rule(ComputeError::Revenue))?;
+    // spec: compliance §The gate — a job in flight when its model lapses settles the lineage's
+    // parts into escrow (to remediation once tagged), not to the model's parties.
+    match compliance::gate::gate(state, &model, ctx.time_ms)? {
+        compliance::Gate::Compliant => {
+            registry::pay_royalties(state, events, &account(), &origin, &model, &Denom::GDC, to_datasets)
+                .map_err(|f| f.map_rule(ComputeError::Royalties))?;
+            for (vault, fee) in &fees {
+                revenue::pay_into(state, events, &account(), &origin, *vault, &Denom::GDC, *fee)
+                    .map_err(|f| f.map_rule(ComputeError::Revenue))?;
+            }
+        }
+        gate => {
+            let withheld = to_datasets.saturating_add(to_fine_tuners);
+            compliance::gate::withhold(state, events, &account(), &model, gate, &Denom::GDC, withheld)
+                .map_err(|f| f.map_rule(ComputeError::Bank))?;
+        }
     }
     if !burned.is_zero() {
         ctx.burner

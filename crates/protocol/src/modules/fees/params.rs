@@ -62,6 +62,8 @@ pub struct GasSchedule {
     pub swap: u64,
     /// An oracle message (an observation's share of its round's close included).
     pub oracle: u64,
+    /// A compliance message (a report's share of its decision included).
+    pub compliance: u64,
 }
 
 impl GasSchedule {
@@ -99,6 +101,7 @@ impl GasSchedule {
             Msg::Amm(AmmMsg::AddLiquidity { .. } | AmmMsg::RemoveLiquidity { .. }) => self.liquidity,
             Msg::Amm(AmmMsg::Swap { .. }) => self.swap,
             Msg::Oracle(_) => self.oracle,
+            Msg::Compliance(_) => self.compliance,
         }
     }
 
@@ -135,6 +138,7 @@ impl GasSchedule {
             self.liquidity,
             self.swap,
             self.oracle,
+            self.compliance,
         ]
         .into_iter()
         .max()
@@ -250,6 +254,7 @@ impl Default for FeeParams {
                 liquidity: 3_000,
                 swap: 4_000,
                 oracle: 3_000,
+                compliance: 5_000,
             },
         }
     }

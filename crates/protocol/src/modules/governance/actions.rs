@@ -8,7 +8,7 @@ use super::{Action, GovernanceEvent, ParamsChange, state};
 use crate::{
     event::Event,
     modules::{
-        Failure, amm, bank, clusters, compute, fees, market, oracle, provenance, registry,
+        Failure, amm, bank, clusters, compliance, compute, fees, market, oracle, provenance, registry,
         staking::{self, RateSegment},
         treasury,
     },
@@ -43,6 +43,12 @@ pub(crate) fn check(state: &impl StateWrite, height: Height, action: &Action) ->
             rule("recovery moves reputation to another account")
         }
         Action::RecoverReputation { .. } => Ok(()),
+        Action::RegisterSchema { name, fields, .. } => compliance::admin::check_schema(name, fields),
+        Action::SetAttester { .. } => Ok(()),
+        Action::ClearTag { subject } => compliance::admin::check_tagged(&scratch, subject),
+        Action::ReleaseEscrow { model, to } => {
+            compliance::admin::release_escrow(&mut scratch, &mut Vec::new(), *model, to)
+        }
     }
 }
 
@@ -79,6 +85,14 @@ pub(crate) fn execute(
                 .map(|_| ())
         }
         Action::RecoverReputation { lost, to } => recover(state, events, height, lost, to),
+        Action::RegisterSchema { name, fields, revocable } => {
+            compliance::admin::register_schema(state, events, name, fields, *revocable)
+        }
+        Action::SetAttester { attester, approved } => {
+            compliance::admin::set_attester(state, events, attester, *approved)
+        }
+        Action::ClearTag { subject } => compliance::admin::clear_tag(state, events, subject),
+        Action::ReleaseEscrow { model, to } => compliance::admin::release_escrow(state, events, *model, to),
     }
 }
 
@@ -105,6 +119,7 @@ fn set_params(state: &mut impl StateWrite, height: Height, change: &ParamsChange
         ParamsChange::Governance(params) => state::set_params(state, params),
         ParamsChange::Clusters(params) => clusters::state::set_params(state, params),
         ParamsChange::Amm(params) => amm::state::set_params(state, params),
+        ParamsChange::Compliance(params) => compliance::state::set_params(state, params),
         ParamsChange::Oracle(params) => oracle::state::set_params(state, params),
         ParamsChange::Treasury(params) => treasury::state::set_params(state, params),
     }
@@ -131,6 +146,13 @@ fn validate_all(state: &impl StateRead) -> ActionResult {
     state::params(state)?.validate().map_err(|e| invalid("governance", e))?;
     clusters::state::params(state)?.validate().map_err(|e| invalid("clusters", e))?;
     amm::state::params(state)?.validate().map_err(|e| invalid("amm", e))?;
+    let compliance = compliance::state::params(state)?;
+    compliance.validate().map_err(|e| invalid("compliance", e))?;
+    if let Some(schema) = compliance.ethical_schema
+        && compliance::state::schema(state, schema)?.is_none()
+    {
+        return Err(invalid("compliance", format!("the ethical-sourcing schema {schema} is not registered")));
+    }
     oracle::state::params(state)?.validate().map_err(|e| invalid("oracle", e))?;
     treasury::state::params(state)?.validate().map_err(|e| invalid("treasury", e))?;
     Ok(())

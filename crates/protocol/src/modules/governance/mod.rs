@@ -51,6 +51,8 @@ pub enum ParamsChange {
     Clusters(ClusterParams),
     /// The AMM's.
     Amm(AmmParams),
+    /// Compliance's: the ethical-sourcing schema, bonds, arbiters, slashes.
+    Compliance(crate::modules::compliance::ComplianceParams),
     /// The oracle's, its feeds among them.
     Oracle(OracleParams),
     /// The treasury's: pacing, bands, runway and the controller's clamps.
@@ -102,6 +104,36 @@ pub enum Action {
         /// The lost account.
         lost: Address,
         /// Its owner's new account.
+        to: Address,
+    },
+    /// Register an attestation schema.
+    RegisterSchema {
+        /// Its name.
+        #[codec(max = crate::modules::compliance::state::MAX_NAME_BYTES)]
+        name: String,
+        /// Its fields.
+        #[codec(max = crate::modules::compliance::state::MAX_FIELDS)]
+        fields: Vec<crate::modules::compliance::FieldName>,
+        /// Whether its attestations can be revoked.
+        revocable: bool,
+    },
+    /// Approve (or remove) an attester.
+    SetAttester {
+        /// Who.
+        attester: Address,
+        /// Approve or remove.
+        approved: bool,
+    },
+    /// Clear a wrongful tag.
+    ClearTag {
+        /// The subject.
+        subject: crate::modules::compliance::Subject,
+    },
+    /// Pay a model's escrowed revenue to an account (once it is remediated).
+    ReleaseEscrow {
+        /// The model.
+        model: crate::modules::registry::ModelId,
+        /// To whom.
         to: Address,
     },
 }

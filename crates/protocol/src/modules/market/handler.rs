@@ -7,7 +7,7 @@ use super::{Item, Listing, ListingId, MarketError, MarketEvent, MarketMsg, state
 use crate::{
     event::Event,
     modules::{
-        Failure, bank, provenance, registry,
+        Failure, bank, compliance, provenance, registry,
         revenue::{self, VaultId},
         staking,
         treasury::{self, IncomeSource},
@@ -20,11 +20,12 @@ fn rule<T>(error: MarketError) -> MarketResult<T> {
     Err(Failure::Rule(error))
 }
 
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` sent by `sender` in the block at `height` and time `now_ms`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     height: Height,
+    now_ms: u64,
     sender: &Address,
     msg: &MarketMsg,
 ) -> MarketResult {
@@ -33,7 +34,9 @@ pub(crate) fn handle(
             list(state, events, height, sender, *item, *price, denom, *expires_in)
         }
         MarketMsg::Cancel { listing } => cancel(state, events, sender, *listing),
-        MarketMsg::Buy { listing, max_price } => buy(state, events, height, sender, *listing, *max_price),
+        MarketMsg::Buy { listing, max_price } => {
+            buy(state, events, height, now_ms, sender, *listing, *max_price)
+        }
     }
 }
 
@@ -142,6 +145,7 @@ fn buy(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     height: Height,
+    now_ms: u64,
     buyer: &Address,
     id: ListingId,
     max_price: Amount,
@@ -176,7 +180,7 @@ fn buy(
             let mut record = provenance::state::asset(state, asset)?.ok_or_else(|| {
                 atelier_state::StateError::corrupt(b"market/listing", "a listed asset is missing")
             })?;
-            let royalties = pay_royalties(state, events, &origin, &record, &params, price, &denom)?;
+            let royalties = pay_royalties(state, events, &origin, now_ms, &record, &params, price, &denom)?;
             if record.creator == listing.seller {
                 // A first sale pays for the creator's work; a resale only for the ancestors'.
                 primary_sale = true;
@@ -215,10 +219,12 @@ fn buy(
 /// Pays an asset sale's royalties from `buyer`: the royalty stack (each ancestor's share into its
 /// vault), the model's dataset royalty and each lineage model's fee into its vault. O(stack +
 /// lineage), never a walk of the graph. Returns what was paid.
+#[allow(clippy::too_many_arguments)]
 fn pay_royalties(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     origin: &staking::Origin,
+    now_ms: u64,
     asset: &provenance::Asset,
     params: &state::MarketParams,
     price: Amount,
@@ -232,6 +238,23 @@ fn pay_royalties(
     let model = registry::state::model(state, model)?.ok_or_else(|| {
         atelier_state::StateError::corrupt(b"market/listing", "an asset's model is missing")
     })?;
+    // spec: compliance §The gate — a model's lineage earns from sales only while it may earn.
+    let gate = compliance::gate::gate(state, &model, now_ms)?;
+    if gate != compliance::Gate::Compliant {
+        let lineage_fee = model
+            .lineage_fees
+            .iter()
+            .fold(Amount::ZERO, |sum, fee| sum.saturating_add(fee.fee.of_floor(price)));
+        let due = if model.lineage_datasets.is_empty() {
+            Amount::ZERO
+        } else {
+            params.dataset_royalty.of_floor(price)
+        };
+        let withheld = due.checked_add(lineage_fee).map_err(|_| Failure::Rule(MarketError::Overflow))?;
+        compliance::gate::withhold(state, events, buyer, &model, gate, denom, withheld)
+            .map_err(|f| f.map_rule(MarketError::Bank))?;
+        return paid.checked_add(withheld).map_err(|_| Failure::Rule(MarketError::Overflow));
+    }
     let to_datasets = registry::pay_royalties(
         state,
         events,

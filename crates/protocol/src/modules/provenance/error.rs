@@ -47,6 +47,12 @@ pub enum ProvenanceError {
     /// Arithmetic overflowed.
     #[error("amount overflow")]
     Overflow,
+    /// A parent is tagged for a violation: it cannot be remixed.
+    #[error("asset {asset} is tagged for a violation and cannot be a parent")]
+    TaggedParent {
+        /// The parent.
+        asset: crate::modules::provenance::AssetId,
+    },
 }
 
 impl ProvenanceError {
@@ -61,6 +67,7 @@ impl ProvenanceError {
             ProvenanceError::Revenue(_) => 406,
             ProvenanceError::IdsExhausted => 407,
             ProvenanceError::Overflow => 408,
+            ProvenanceError::TaggedParent { .. } => 409,
         }
     }
 }

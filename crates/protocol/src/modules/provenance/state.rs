@@ -260,6 +260,13 @@ pub(crate) fn lineage(
         let Some(record) = asset(state, parent)? else {
             return rule(ProvenanceError::UnknownAsset { asset: parent });
         };
+        // spec: compliance §Disputes — a tagged asset is no one's parent.
+        if crate::modules::compliance::gate::is_tagged(
+            state,
+            &crate::modules::compliance::Subject::Asset(parent),
+        )? {
+            return rule(ProvenanceError::TaggedParent { asset: parent });
+        }
         lineage.parents.push(Edge { parent, share: record.policy.share });
         lineage.license_fees.push((parent, record.policy.license_fee));
         records.insert(parent, record);
@@ -334,6 +341,22 @@ pub(crate) fn pay_through_stack(
     let mut rest = amount;
     for entry in &asset.royalty_stack {
         let part = entry.share.of_floor(amount);
+        // spec: compliance §Disputes — a tagged ancestor's revenue stops: its part goes to the
+        // remediation account.
+        let tagged = crate::modules::compliance::Subject::Asset(entry.ancestor);
+        if !part.is_zero() && crate::modules::compliance::gate::is_tagged(state, &tagged)? {
+            crate::modules::bank::send(
+                state,
+                events,
+                &origin.payer,
+                &crate::modules::compliance::remediation(),
+                denom,
+                part,
+            )
+            .map_err(|f| f.map_rule(ProvenanceError::Bank))?;
+            rest = rest.checked_sub(part).map_err(|_| Failure::Rule(ProvenanceError::Overflow))?;
+            continue;
+        }
         revenue::pay_into(state, events, &origin.payer, origin, VaultId::Asset(entry.ancestor), denom, part)
             .map_err(|f| f.map_rule(ProvenanceError::Revenue))?;
         rest = rest.checked_sub(part).map_err(|_| Failure::Rule(ProvenanceError::Overflow))?;

@@ -127,6 +127,12 @@ pub enum RegistryError {
         /// What the claim needs.
         needed: Amount,
     },
+    /// The base model is tagged for a violation: it cannot be fine-tuned.
+    #[error("model {model} is tagged for a violation and cannot be a parent")]
+    TaggedParent {
+        /// The base model.
+        model: ModelId,
+    },
 }
 
 impl RegistryError {
@@ -151,6 +157,7 @@ impl RegistryError {
             RegistryError::VaultShort { .. } => 216,
             RegistryError::UnknownClass { .. } => 217,
             RegistryError::UnknownDenom { .. } => 218,
+            RegistryError::TaggedParent { .. } => 219,
         }
     }
 }

@@ -127,6 +127,15 @@ fn register_model(
             None => return rule(RegistryError::UnknownModel { model: id }),
         },
     };
+    // spec: compliance §Disputes — a tagged model is no one's parent.
+    if let Some(id) = parent
+        && crate::modules::compliance::gate::is_tagged(
+            state,
+            &crate::modules::compliance::Subject::Model(id),
+        )?
+    {
+        return rule(RegistryError::TaggedParent { model: id });
+    }
     if let Some(p) = &parent_model
         && p.class != class
     {

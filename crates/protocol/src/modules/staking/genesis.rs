@@ -67,6 +67,9 @@ pub struct StakingGenesis {
     /// Equivocations already slashed.
     #[serde(default)]
     pub punished: Vec<Punishment>,
+    /// Stake locked after upheld violations.
+    #[serde(default)]
+    pub locks: Vec<Lock>,
     /// The id the next unbonding entry gets.
     #[serde(default = "first_id")]
     pub next_unbonding: u64,
@@ -86,6 +89,7 @@ impl Default for StakingGenesis {
             unbonding: Vec::new(),
             fundings: Vec::new(),
             punished: Vec::new(),
+            locks: Vec::new(),
             next_unbonding: 1,
         }
     }
@@ -123,6 +127,10 @@ impl StakingGenesis {
         if self.punished.windows(2).any(|w| (w[0].validator, w[0].view) == (w[1].validator, w[1].view)) {
             return Err(invalid("an equivocation is recorded twice".into()));
         }
+        self.locks.sort_by_key(|l| l.address);
+        if self.locks.windows(2).any(|w| w[0].address == w[1].address) {
+            return Err(invalid("an account is locked twice".into()));
+        }
         self.fundings.sort_by_key(|f| (f.low, f.high));
         if self.fundings.iter().any(|f| f.low >= f.high) {
             return Err(invalid("a funding's low address must be below its high one".into()));
@@ -156,6 +164,16 @@ fn sum(amounts: impl Iterator<Item = Amount>) -> Result<Amount, GenesisError> {
     Ok(total)
 }
 
+/// An account's stake locked until a height.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    /// The account.
+    pub address: Address,
+    /// The first height it may unstake at.
+    pub until: Height,
+}
+
 pub(crate) fn init(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Result<(), StateError> {
     state::set_params(state, &genesis.params);
     for segment in &genesis.rate_history {
@@ -173,6 +191,9 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Res
     }
     for funding in &genesis.fundings {
         state::record_funding(state, &funding.low, &funding.high, funding.height);
+    }
+    for lock in &genesis.locks {
+        state::lock(state, &lock.address, lock.until)?;
     }
     state::set_next_unbonding(state, genesis.next_unbonding);
     Ok(())
@@ -196,6 +217,7 @@ pub(crate) fn export(state: &impl StateRead) -> Result<StakingGenesis, StateErro
             .into_iter()
             .map(|(validator, view, height)| Punishment { validator, view, height })
             .collect(),
+        locks: state::locks(state)?.into_iter().map(|(address, until)| Lock { address, until }).collect(),
         next_unbonding: state::next_unbonding(state)?,
     })
 }

@@ -68,6 +68,9 @@ fn unstake(
     amount: Amount,
 ) -> StakingResult {
     let params = state::params(state)?;
+    if let Some(until) = state::locked_until(state, sender)?.filter(|until| height < *until) {
+        return rule(StakingError::Locked { until });
+    }
     let current = state::standing(state, sender, state::epoch_of(&params, height))?;
     let Ok(bonded) = current.bonded.checked_sub(amount) else {
         return rule(StakingError::ExceedsBonded { bonded: current.bonded, amount });
@@ -228,14 +231,17 @@ impl Slasher {
         if amount.is_zero() {
             return Ok(amount);
         }
-        match params.slash_destination {
+        // spec: compliance §Disputes — a violation's slash is burned whatever the destination.
+        let destination =
+            if reason == SlashReason::Violation { SlashDestination::Burn } else { params.slash_destination };
+        match destination {
             SlashDestination::Burn => self.0.burn(state, events, &account(), &Denom::GDC, amount),
             SlashDestination::Treasury => {
                 bank::send(state, events, &account(), &treasury::account(), &Denom::GDC, amount)
             }
         }
         .map_err(|f| f.map_rule(StakingError::Bank))?;
-        if params.slash_destination == SlashDestination::Treasury {
+        if destination == SlashDestination::Treasury {
             treasury::hooks::record_income(state, events, IncomeSource::Slashes, &Denom::GDC, amount)?;
         }
         // Point of no return.

@@ -144,6 +144,12 @@ pub enum StakingError {
     /// An amount overflowed.
     #[error("arithmetic overflow")]
     Overflow,
+    /// The stake is locked after an upheld violation.
+    #[error("stake is locked until height {until}")]
+    Locked {
+        /// The first height it may unstake at.
+        until: Height,
+    },
 }
 
 impl StakingError {
@@ -156,6 +162,7 @@ impl StakingError {
             StakingError::NothingToWithdraw { .. } => 704,
             StakingError::Bank(_) => 705,
             StakingError::Overflow => 706,
+            StakingError::Locked { .. } => 707,
         }
     }
 }

@@ -12,6 +12,7 @@
 //! | `staking/next_unbonding` | `u64`: the next unbonding id |
 //! | `staking/funded/{low:20}{high:20}` | [`Height`]: the last transfer between two accounts |
 //! | `staking/punished/{address:20}{view:8 BE}` | [`Height`]: when an equivocation in that view was slashed |
+//! | `staking/locked/{address:20}` | [`Height`]: the account cannot unstake before it (an upheld violation) |
 //!
 //! Bonded and unbonding stake is held by the staking module's account ([`account`]).
 
@@ -35,6 +36,7 @@ const UNBONDING: &[u8] = b"staking/unbonding/";
 const NEXT_UNBONDING: &[u8] = b"staking/next_unbonding";
 const FUNDED: &[u8] = b"staking/funded/";
 const PUNISHED: &[u8] = b"staking/punished/";
+const LOCKED: &[u8] = b"staking/locked/";
 
 /// The staking module's account: every bonded and unbonding stake.
 pub fn account() -> Address {
@@ -420,6 +422,34 @@ pub(crate) fn punishments(
         });
         let (address, view) = parsed.ok_or_else(|| StateError::corrupt(&key, "malformed punishment key"))?;
         all.push((Address(address), view, height));
+    }
+    Ok(all)
+}
+
+/// The height before which `address` cannot unstake, if it is locked.
+pub(crate) fn locked_until(
+    state: &(impl StateRead + ?Sized),
+    address: &Address,
+) -> Result<Option<Height>, StateError> {
+    read(state, &key(LOCKED, &[address.as_bytes()]))
+}
+
+/// Locks `address`'s stake until `until` (a later lock extends an earlier one).
+pub(crate) fn lock(state: &mut impl StateWrite, address: &Address, until: Height) -> Result<(), StateError> {
+    let until = locked_until(state, address)?.map_or(until, |old| old.max(until));
+    write(state, key(LOCKED, &[address.as_bytes()]), &until);
+    Ok(())
+}
+
+/// Every lock. O(locks): export, invariants.
+pub(crate) fn locks(state: &(impl StateRead + ?Sized)) -> Result<Vec<(Address, Height)>, StateError> {
+    let mut all = Vec::new();
+    for (key, until) in scan::<Height>(state, LOCKED)? {
+        let address = key
+            .get(LOCKED.len()..)
+            .and_then(|b| <[u8; 20]>::try_from(b).ok())
+            .ok_or_else(|| StateError::corrupt(&key, "malformed lock key"))?;
+        all.push((Address(address), until));
     }
     Ok(all)
 }

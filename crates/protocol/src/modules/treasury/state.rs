@@ -57,17 +57,20 @@ pub enum IncomeSource {
     ForfeitedDeposits,
     /// Transfers from anyone.
     Transfers,
+    /// Bonds of rejected compliance reports.
+    DisputeBonds,
 }
 
 impl IncomeSource {
     /// Every source, in order.
-    pub const ALL: [IncomeSource; 6] = [
+    pub const ALL: [IncomeSource; 7] = [
         IncomeSource::JobFees,
         IncomeSource::ComputePenalties,
         IncomeSource::MarketFees,
         IncomeSource::Slashes,
         IncomeSource::ForfeitedDeposits,
         IncomeSource::Transfers,
+        IncomeSource::DisputeBonds,
     ];
 
     fn tag(self) -> u8 {

@@ -1,0 +1,184 @@
+//! `atelier tx attest|dispute …` and `atelier query attest|dispute …`: attestations of ethical
+//! data sourcing, violation reports and arbiters' votes.
+
+use std::time::SystemTime;
+
+use atelier_primitives::{Amount, Hash};
+use atelier_protocol::{
+    Msg,
+    modules::compliance::{AttestationId, ComplianceMsg, DisputeId, SchemaId, Subject},
+};
+use clap::Subcommand;
+
+use crate::Signing;
+
+/// An attester's message.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttestTx {
+    /// Attest a dataset or model under a schema (the signer must be an approved attester).
+    Add {
+        #[command(flatten)]
+        signing: Signing,
+        /// The schema (1 is the dev chain's ethical-sourcing schema).
+        #[arg(long)]
+        schema: u64,
+        /// `dataset/ID` or `model/ID`.
+        #[arg(long)]
+        subject: Subject,
+        /// Hash of the attested records (64 hex digits).
+        #[arg(long)]
+        data_hash: Hash,
+        /// Days from now until it expires.
+        #[arg(long, default_value_t = 365)]
+        valid_for_days: u64,
+    },
+    /// Revoke one of the signer's attestations.
+    Revoke {
+        #[command(flatten)]
+        signing: Signing,
+        /// The attestation.
+        #[arg(long)]
+        attestation: u64,
+    },
+}
+
+/// A report or an arbiter's vote.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DisputeTx {
+    /// Report a dataset, model or asset, with a bond in ugdc.
+    Report {
+        #[command(flatten)]
+        signing: Signing,
+        /// `dataset/ID`, `model/ID` or `asset/ID`.
+        #[arg(long)]
+        subject: Subject,
+        /// Hash of the evidence (64 hex digits).
+        #[arg(long)]
+        evidence_hash: Hash,
+        /// The bond, in ugdc.
+        #[arg(long)]
+        bond: Amount,
+    },
+    /// An arbiter's vote.
+    Vote {
+        #[command(flatten)]
+        signing: Signing,
+        /// The dispute.
+        #[arg(long)]
+        dispute: u64,
+        /// uphold or reject.
+        #[arg(long, value_enum)]
+        verdict: Verdict,
+    },
+}
+
+/// An arbiter's verdict, on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum Verdict {
+    /// The violation is real.
+    Uphold,
+    /// It is not.
+    Reject,
+}
+
+/// The message an attestation command asks for, and who signs it.
+pub(crate) fn attest_message(command: AttestTx) -> (Signing, Msg) {
+    let (signing, msg) = match command {
+        AttestTx::Add { signing, schema, subject, data_hash, valid_for_days } => {
+            let now_ms =
+                SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+            let expiry_ms = now_ms.saturating_add(valid_for_days.saturating_mul(86_400_000));
+            (signing, ComplianceMsg::Attest { schema: SchemaId(schema), subject, data_hash, expiry_ms })
+        }
+        AttestTx::Revoke { signing, attestation } => {
+            (signing, ComplianceMsg::Revoke { attestation: AttestationId(attestation) })
+        }
+    };
+    (signing, Msg::Compliance(msg))
+}
+
+/// The message a dispute command asks for, and who signs it.
+pub(crate) fn dispute_message(command: DisputeTx) -> (Signing, Msg) {
+    let (signing, msg) = match command {
+        DisputeTx::Report { signing, subject, evidence_hash, bond } => {
+            (signing, ComplianceMsg::ReportViolation { subject, evidence_hash, bond })
+        }
+        DisputeTx::Vote { signing, dispute, verdict } => (
+            signing,
+            ComplianceMsg::VoteDispute {
+                dispute: DisputeId(dispute),
+                uphold: matches!(verdict, Verdict::Uphold),
+            },
+        ),
+    };
+    (signing, Msg::Compliance(msg))
+}
+
+/// A read of attestations.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttestQuery {
+    /// A subject's attestations with their validity now, its tag, open dispute, and for a model
+    /// whether it may earn and what is escrowed.
+    Subject {
+        /// `dataset/ID`, `model/ID` or `asset/ID`.
+        subject: Subject,
+    },
+    /// One attestation.
+    Show {
+        /// Its id.
+        id: u64,
+    },
+    /// Registered schemas.
+    Schemas,
+    /// Approved attesters.
+    Attesters,
+    /// The ethical-sourcing schema, bonds, arbiters, slash and lock.
+    Params,
+}
+
+/// The API path that answers an attestation query.
+pub(crate) fn attest_path(query: AttestQuery) -> String {
+    match query {
+        AttestQuery::Subject { subject } => {
+            let (kind, id) = match subject {
+                Subject::Dataset(id) => ("dataset", id.0),
+                Subject::Model(id) => ("model", id.0),
+                Subject::Asset(id) => ("asset", id.0),
+            };
+            format!("/compliance/subjects/{kind}/{id}")
+        }
+        AttestQuery::Show { id } => format!("/compliance/attestations/{id}"),
+        AttestQuery::Schemas => "/compliance/schemas".into(),
+        AttestQuery::Attesters => "/compliance/attesters".into(),
+        AttestQuery::Params => "/compliance/params".into(),
+    }
+}
+
+/// A read of disputes.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DisputeQuery {
+    /// One dispute with its votes.
+    Show {
+        /// Its id.
+        id: u64,
+    },
+    /// Disputes by id.
+    List {
+        /// Only ids above this one.
+        #[arg(long)]
+        after: Option<u64>,
+        /// Most disputes.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+}
+
+/// The API path that answers a dispute query.
+pub(crate) fn dispute_path(query: DisputeQuery) -> String {
+    match query {
+        DisputeQuery::Show { id } => format!("/compliance/disputes/{id}"),
+        DisputeQuery::List { after, limit } => {
+            format!("/compliance/disputes?after={}&limit={limit}", after.unwrap_or(0))
+        }
+    }
+}
