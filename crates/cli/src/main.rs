@@ -11,6 +11,7 @@ mod gov;
 mod keys;
 mod market;
 mod output;
+mod sim;
 mod treasury;
 mod validator;
 
@@ -58,6 +59,9 @@ enum Command {
     /// Named keys in an encrypted keystore.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The economic simulator: scenarios over the protocol's own execution.
+    #[command(subcommand)]
+    Sim(sim::SimCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -297,6 +301,7 @@ fn run(cli: Cli) -> Result<()> {
             runtime.block_on(run_tx(Client::new(cli.node), &keystore(cli.keyring_dir), tx, cli.output))
         }
         Command::Keys(command) => run_keys(&keystore(cli.keyring_dir), command, cli.output),
+        Command::Sim(command) => sim::run(command, cli.output),
     }
 }
 

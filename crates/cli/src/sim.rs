@@ -1,0 +1,89 @@
+//! `atelier sim run|replay`: the economic simulator over the protocol's own execution.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use atelier_sim::{Batch, Sweep};
+use clap::Subcommand;
+
+use crate::output::Output;
+
+/// A simulator command.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SimCommand {
+    /// Run a scenario's Monte Carlo runs and sweeps; write per-block CSVs, manifests and
+    /// summary.json into --out.
+    Run {
+        /// The scenario (TOML), e.g. scenarios/baseline.toml.
+        scenario: PathBuf,
+        /// Runs per sweep point (the scenario's by default).
+        #[arg(long)]
+        runs: Option<u64>,
+        /// The seed (the scenario's by default).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Sweep a value by its dotted path: KEY=V1,V2,… (repeat for a cartesian product).
+        #[arg(long)]
+        sweep: Vec<Sweep>,
+        /// The output folder.
+        #[arg(long, default_value = "sim-out")]
+        out: PathBuf,
+        /// Worker threads (all cores by default).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Rerun one run from its manifest and check it reaches the same state root.
+    Replay {
+        /// A run's manifest, e.g. sim-out/point-0/run-3.json.
+        manifest: PathBuf,
+    },
+}
+
+pub(crate) fn run(command: SimCommand, output: Output) -> Result<()> {
+    match command {
+        SimCommand::Run { scenario, runs, seed, sweep, out, threads } => {
+            let text =
+                std::fs::read_to_string(&scenario).with_context(|| format!("{}", scenario.display()))?;
+            let threads =
+                threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let batch = Batch { scenario: text, runs, seed, sweeps: sweep, out: out.clone(), threads };
+            let started = std::time::Instant::now();
+            let summary = atelier_sim::run(&batch)?;
+            let seconds = started.elapsed().as_secs_f64();
+            let steps = summary.blocks * summary.runs * summary.points.len() as u64;
+            let report = serde_json::json!({
+                "out": out.display().to_string(),
+                "points": summary.points.len(),
+                "runs": summary.runs,
+                "blocks": summary.blocks,
+                "failed": summary.points.iter().map(|p| p.failed).sum::<u64>(),
+                "seconds": seconds,
+                "steps_per_second": steps as f64 / seconds.max(1e-9),
+            });
+            output.print(&report, |r| {
+                format!(
+                    "{} runs of {} blocks at {} points in {:.1} s ({:.0} steps/s), {} failed; results in {}",
+                    r["runs"],
+                    r["blocks"],
+                    r["points"],
+                    r["seconds"].as_f64().unwrap_or(0.0),
+                    r["steps_per_second"].as_f64().unwrap_or(0.0),
+                    r["failed"],
+                    r["out"].as_str().unwrap_or("")
+                )
+            })
+        }
+        SimCommand::Replay { manifest } => {
+            let (recorded, root) = atelier_sim::replay(&manifest)?;
+            let same = root == recorded.final_state_root;
+            let report = serde_json::json!({ "recorded": recorded.final_state_root, "replayed": root, "identical": same });
+            output.print(&report, |r| {
+                format!("recorded {} replayed {} identical {}", r["recorded"], r["replayed"], r["identical"])
+            })?;
+            if !same {
+                anyhow::bail!("the replay reached another state root");
+            }
+            Ok(())
+        }
+    }
+}

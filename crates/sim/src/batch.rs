@@ -1,0 +1,360 @@
+//! Batches: every (sweep point, run) of a scenario, run in parallel on a fixed number of threads,
+//! each streaming its per-block CSV to disk as it goes and leaving a manifest; the summary is
+//! built from each run's final row, so memory stays bounded whatever the number of runs.
+
+use std::{
+    fs,
+    io::{BufWriter, IsTerminal, Write},
+    path::{Path, PathBuf},
+    sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    rng::Key,
+    scenario::{Scenario, ScenarioError, Sweep, points},
+    world::{Row, RunError, World},
+};
+
+/// The simulator's version, recorded in every manifest.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Why a batch could not run (a run's own failure is recorded in its manifest instead).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The scenario is invalid.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The output folder could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A manifest does not parse.
+    #[error("manifest {path}: {reason}")]
+    Manifest {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BatchError + '_ {
+    move |source| BatchError::Io { path: path.to_path_buf(), source }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// The scenario's TOML text.
+    pub scenario: String,
+    /// Runs per point (the scenario's if `None`).
+    pub runs: Option<u64>,
+    /// The seed (the scenario's if `None`).
+    pub seed: Option<u64>,
+    /// Sweeps, combined as a cartesian product.
+    pub sweeps: Vec<Sweep>,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+/// One run's record, written beside its CSV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The scenario file, relative to the manifest.
+    pub scenario_file: String,
+    /// The simulator's version.
+    pub version: String,
+    /// The batch seed.
+    pub seed: u64,
+    /// The sweep point's index.
+    pub point: u64,
+    /// The point's overrides.
+    pub overrides: Vec<(String, String)>,
+    /// The run's index.
+    pub run: u64,
+    /// Blocks it produced.
+    pub blocks: u64,
+    /// The state root after its last block.
+    pub final_state_root: String,
+    /// Why it stopped early, if it did (a broken invariant, say).
+    pub error: Option<String>,
+}
+
+/// A metric's distribution across a point's runs (of each run's final value).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    /// The metric.
+    pub metric: String,
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile (nearest rank).
+    pub p5: f64,
+    /// 95th percentile (nearest rank).
+    pub p95: f64,
+}
+
+/// A sweep point's summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointSummary {
+    /// Its index.
+    pub point: u64,
+    /// Its overrides.
+    pub overrides: Vec<(String, String)>,
+    /// Runs that finished.
+    pub completed: u64,
+    /// Runs that stopped on an error.
+    pub failed: u64,
+    /// Each metric's distribution.
+    pub metrics: Vec<Aggregate>,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The scenario.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// Runs per point.
+    pub runs: u64,
+    /// Blocks per run.
+    pub blocks: u64,
+    /// Per point.
+    pub points: Vec<PointSummary>,
+}
+
+struct Job {
+    point: usize,
+    run: u64,
+}
+
+/// Runs `batch`; returns its summary (also written to `summary.json`).
+pub fn run(batch: &Batch) -> Result<Summary, BatchError> {
+    let points = points(&batch.sweeps);
+    let mut scenarios = Vec::with_capacity(points.len());
+    for overrides in &points {
+        let mut scenario = Scenario::parse(&batch.scenario, overrides)?;
+        scenario.runs = batch.runs.unwrap_or(scenario.runs);
+        scenario.seed = batch.seed.unwrap_or(scenario.seed);
+        scenarios.push(scenario);
+    }
+    let first = &scenarios[0];
+    fs::create_dir_all(&batch.out).map_err(io(&batch.out))?;
+    let scenario_path = batch.out.join("scenario.toml");
+    fs::write(&scenario_path, &batch.scenario).map_err(io(&scenario_path))?;
+    let jobs: Vec<Job> =
+        (0..points.len()).flat_map(|point| (0..first.runs).map(move |run| Job { point, run })).collect();
+    let finals: Mutex<Vec<Option<Result<Row, String>>>> = Mutex::new(vec![None; jobs.len()]);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let failure: Mutex<Option<BatchError>> = Mutex::new(None);
+    let progress = Progress::new(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..batch.threads.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    let scenario = &scenarios[job.point];
+                    let outcome =
+                        run_one(scenario, &points[job.point], job.point as u64, job.run, &batch.out);
+                    match outcome {
+                        Ok(last) => {
+                            if let Ok(mut finals) = finals.lock() {
+                                finals[index] = Some(last);
+                            }
+                        }
+                        Err(error) => {
+                            if let Ok(mut failure) = failure.lock() {
+                                failure.get_or_insert(error);
+                            }
+                        }
+                    }
+                    progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1);
+                }
+            });
+        }
+    });
+    progress.finish();
+    if let Some(error) = failure.into_inner().ok().flatten() {
+        return Err(error);
+    }
+    let finals = finals.into_inner().unwrap_or_default();
+    let mut summary = Summary {
+        scenario: first.name.clone(),
+        seed: first.seed,
+        runs: first.runs,
+        blocks: first.blocks,
+        points: Vec::new(),
+    };
+    for (point, overrides) in points.iter().enumerate() {
+        let outcomes: Vec<&Option<Result<Row, String>>> =
+            jobs.iter().zip(&finals).filter(|(job, _)| job.point == point).map(|(_, f)| f).collect();
+        let rows: Vec<Row> =
+            outcomes.iter().filter_map(|o| o.as_ref().and_then(|r| r.as_ref().ok()).copied()).collect();
+        let failed = outcomes.len() as u64 - rows.len() as u64;
+        summary.points.push(PointSummary {
+            point: point as u64,
+            overrides: overrides.clone(),
+            completed: rows.len() as u64,
+            failed,
+            metrics: aggregate(&rows),
+        });
+    }
+    let path = batch.out.join("summary.json");
+    let text = serde_json::to_string_pretty(&summary).unwrap_or_default();
+    fs::write(&path, text).map_err(io(&path))?;
+    Ok(summary)
+}
+
+fn aggregate(rows: &[Row]) -> Vec<Aggregate> {
+    Row::METRICS
+        .iter()
+        .enumerate()
+        .map(|(i, metric)| {
+            let mut values: Vec<f64> = rows.iter().map(|r| r.values()[i] as f64).collect();
+            values.sort_by(f64::total_cmp);
+            let rank = |q: f64| {
+                if values.is_empty() {
+                    return 0.0;
+                }
+                let index = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+                values[index]
+            };
+            let mean = if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 };
+            Aggregate { metric: (*metric).to_string(), mean, p5: rank(0.05), p95: rank(0.95) }
+        })
+        .collect()
+}
+
+/// The folder and file stem of a run.
+fn run_paths(out: &Path, point: u64, run: u64) -> (PathBuf, PathBuf) {
+    let dir = out.join(format!("point-{point}"));
+    (dir.join(format!("run-{run}.csv")), dir.join(format!("run-{run}.json")))
+}
+
+/// Runs one (point, run), streaming its CSV; returns its final row, or the error that stopped it.
+fn run_one(
+    scenario: &Scenario,
+    overrides: &[(String, String)],
+    point: u64,
+    run: u64,
+    out: &Path,
+) -> Result<Result<Row, String>, BatchError> {
+    let (csv_path, manifest_path) = run_paths(out, point, run);
+    if let Some(dir) = csv_path.parent() {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let file = fs::File::create(&csv_path).map_err(io(&csv_path))?;
+    let mut csv = BufWriter::new(file);
+    writeln!(csv, "{}", Row::HEADER).map_err(io(&csv_path))?;
+    let (outcome, blocks, root) =
+        simulate(scenario, point, run, |row| writeln!(csv, "{}", row.csv())).map_err(io(&csv_path))?;
+    csv.flush().map_err(io(&csv_path))?;
+    let manifest = Manifest {
+        scenario: scenario.name.clone(),
+        scenario_file: "../scenario.toml".into(),
+        version: VERSION.into(),
+        seed: scenario.seed,
+        point,
+        overrides: overrides.to_vec(),
+        run,
+        blocks,
+        final_state_root: root,
+        error: outcome.as_ref().err().cloned(),
+    };
+    let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    fs::write(&manifest_path, text).map_err(io(&manifest_path))?;
+    Ok(outcome)
+}
+
+/// Runs `scenario`'s `run` at `point`, handing each row to `sink`; returns the final row or the
+/// error that stopped the run, the blocks produced and the final state root.
+pub fn simulate(
+    scenario: &Scenario,
+    point: u64,
+    run: u64,
+    mut sink: impl FnMut(&Row) -> std::io::Result<()>,
+) -> std::io::Result<(Result<Row, String>, u64, String)> {
+    let key = Key { seed: scenario.seed, point, run, block: 0, stream: 0 };
+    let mut world = match World::new(scenario, key) {
+        Ok(world) => world,
+        Err(error) => return Ok((Err(error.to_string()), 0, String::new())),
+    };
+    let mut last = Row::default();
+    for block in 1..=scenario.blocks {
+        match world.step(block) {
+            Ok(row) => {
+                sink(&row)?;
+                last = row;
+            }
+            Err(error @ (RunError::Invariant { .. } | RunError::Block { .. } | RunError::Genesis(_))) => {
+                return Ok((Err(error.to_string()), block - 1, world.head().state_root.to_hex()));
+            }
+        }
+    }
+    Ok((Ok(last), scenario.blocks, world.head().state_root.to_hex()))
+}
+
+/// Reruns the run a manifest describes; returns the manifest and the state root it reaches now.
+pub fn replay(manifest_path: &Path) -> Result<(Manifest, String), BatchError> {
+    let text = fs::read_to_string(manifest_path).map_err(io(manifest_path))?;
+    let manifest: Manifest = serde_json::from_str(&text)
+        .map_err(|e| BatchError::Manifest { path: manifest_path.to_path_buf(), reason: e.to_string() })?;
+    let scenario_path = manifest_path.parent().unwrap_or(Path::new(".")).join(&manifest.scenario_file);
+    let scenario_text = fs::read_to_string(&scenario_path).map_err(io(&scenario_path))?;
+    let mut scenario = Scenario::parse(&scenario_text, &manifest.overrides)?;
+    scenario.seed = manifest.seed;
+    let (_, _, root) =
+        simulate(&scenario, manifest.point, manifest.run, |_| Ok(())).map_err(io(manifest_path))?;
+    Ok((manifest, root))
+}
+
+/// Progress on stderr: a bar on a terminal, plain lines otherwise.
+struct Progress {
+    total: usize,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress { total, terminal: std::io::stderr().is_terminal() }
+    }
+
+    fn tick(&self, done: usize) {
+        let mut err = std::io::stderr().lock();
+        if self.terminal {
+            let width = 30;
+            let filled = done * width / self.total.max(1);
+            let _ = write!(
+                err,
+                "\r[{}{}] {done}/{} runs",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                self.total
+            );
+        } else {
+            let _ = writeln!(err, "run {done}/{} done", self.total);
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+}
