@@ -6,20 +6,21 @@ use std::collections::BTreeMap;
 
 use atelier_primitives::{Address, Amount, Denom, Hash, Height, PublicKey, SecretKey, crypto::Signature};
 use atelier_protocol::{
-    BlockError, ExecutedBlock, Header, Msg, SignatureCheck, SignedTx, Tx, build_block, init_chain,
+    BlockError, ExecutedBlock, Genesis, Header, Msg, SignatureCheck, SignedTx, Tx, build_block, init_chain,
     invariants,
     modules::{
-        amm::{self, AmmMsg, Side},
-        auth, bank,
+        amm::{self, AmmGenesis, AmmMsg, Side, genesis::LpHolding},
+        auth,
+        bank::{self, AccountBalances, BankGenesis, BankParams, Coin},
         compute::{self, ClassCapacity, ComputeEvent, ComputeMsg, JobId},
         fees::{self, params::GasSchedule},
         registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
+        staking::StakingGenesis,
         treasury,
     },
     tx::ChainId,
 };
 use atelier_state::MemoryStore;
-use atelier_testkit::GenesisBuilder;
 
 use crate::{
     rng::{Key, Stream},
@@ -175,7 +176,6 @@ fn key_of(name: &str, index: u64) -> PublicKey {
 impl World {
     /// The world at genesis for `scenario` under `key` (its `block` and `stream` are ignored).
     pub fn new(scenario: &Scenario, key: Key) -> Result<World, RunError> {
-        let g = &scenario.genesis;
         let studio_key = key_of("studio", 0);
         let studio = (studio_key, studio_key.address());
         let mut agents = Vec::new();
@@ -185,21 +185,9 @@ impl World {
                 agents.push(Agent { population, rank, key, address: key.address() });
             }
         }
-        let mut builder = GenesisBuilder::new().chain_id("atelier-sim");
-        for address in std::iter::once(studio.1).chain(agents.iter().map(|a| a.address)) {
-            let balance = Amount::new(u128::from(g.balance));
-            builder = builder.fund(address, Denom::GDC, balance).fund(address, Denom::USD, balance);
-        }
-        builder = builder
-            .pool(
-                Amount::new(u128::from(g.pool_side)),
-                Amount::new(u128::from(g.pool_side)),
-                treasury::account(),
-            )
-            .fund(treasury::account(), Denom::GDC, Amount::new(u128::from(g.treasury)))
-            .fund(treasury::account(), Denom::USD, Amount::new(u128::from(g.treasury)));
-        let mut genesis = builder.build();
-        genesis.staking.params.epoch_blocks = g.epoch_blocks;
+        let accounts: Vec<Address> =
+            std::iter::once(studio.1).chain(agents.iter().map(|a| a.address)).collect();
+        let genesis = genesis(scenario, &accounts, studio.1)?;
         let mut store = MemoryStore::new();
         let state = init_chain(&store, genesis).map_err(|e| RunError::Genesis(e.to_string()))?;
         store.commit(state.commit);
@@ -439,6 +427,63 @@ impl World {
             skipped,
         })
     }
+}
+
+/// Genesis time of simulated chains: 2026-01-01T00:00:00Z.
+const GENESIS_TIME_MS: u64 = 1_767_225_600_000;
+
+/// The simulation's genesis: every account funded in both denoms, the pool and the treasury
+/// funded, the pool's liquidity the treasury's, the scenario's epoch length; module defaults
+/// otherwise.
+fn genesis(scenario: &Scenario, accounts: &[Address], issuer: Address) -> Result<Genesis, RunError> {
+    let g = &scenario.genesis;
+    let both = |amount: u64| {
+        [Denom::GDC, Denom::USD].map(|denom| Coin { denom, amount: Amount::new(u128::from(amount)) }).to_vec()
+    };
+    let mut balances: Vec<AccountBalances> = accounts
+        .iter()
+        .map(|address| AccountBalances { address: *address, coins: both(g.balance) })
+        .collect();
+    balances.push(AccountBalances { address: treasury::account(), coins: both(g.treasury) });
+    balances.push(AccountBalances { address: amm::account(), coins: both(g.pool_side) });
+    let side = Amount::new(u128::from(g.pool_side));
+    let supply = amm::math::sqrt_product(side.get(), side.get());
+    if supply <= amm::math::MINIMUM_LIQUIDITY {
+        return Err(RunError::Genesis("genesis.pool_side is too small for the pool's first mint".into()));
+    }
+    let holdings =
+        vec![LpHolding { holder: treasury::account(), units: supply - amm::math::MINIMUM_LIQUIDITY }];
+    let mut staking = StakingGenesis::default();
+    staking.params.epoch_blocks = g.epoch_blocks;
+    Ok(Genesis {
+        chain_id: "atelier-sim".parse().map_err(|e| RunError::Genesis(format!("{e}")))?,
+        genesis_time_ms: GENESIS_TIME_MS,
+        initial_height: Height(1),
+        auth: Default::default(),
+        bank: BankGenesis { params: BankParams { stable_issuer: issuer }, balances, burned: Vec::new() },
+        fees: Default::default(),
+        registry: Default::default(),
+        compute: Default::default(),
+        provenance: Default::default(),
+        revenue: Default::default(),
+        market: Default::default(),
+        staking,
+        governance: Default::default(),
+        clusters: Default::default(),
+        amm: AmmGenesis {
+            pool: amm::Pool {
+                reserve_gdc: side,
+                reserve_usd: side,
+                lp_supply: supply,
+                ..amm::Pool::default()
+            },
+            holdings,
+            ..AmmGenesis::default()
+        },
+        oracle: Default::default(),
+        treasury: Default::default(),
+        compliance: Default::default(),
+    })
 }
 
 fn job(units: u64, max_fee: u128, tip: u128, block: u64, agent: u64) -> ComputeMsg {
