@@ -118,6 +118,14 @@ pub enum Population {
         /// Bond each posts.
         bond: u64,
     },
+    /// Staked oracle operators observing the outside GDC price (the pool's price, times a crash's
+    /// factor while one is under way) with relative noise, once per round of the `gdc_usd` feed.
+    OracleOperator {
+        /// How many (at least the feed's quorum of 3 for values to publish).
+        count: u64,
+        /// Largest relative error of an observation, 0 to 1.
+        noise: f64,
+    },
     /// Traders on the AMM: each block each swaps with a probability, either way.
     Trader {
         /// How many.
@@ -142,6 +150,16 @@ pub enum Shock {
         /// The multiplier.
         factor: f64,
     },
+    /// The outside GDC price falls to `factor` of the pool's for `blocks` blocks from `at`: oracle
+    /// operators report it.
+    PriceCrash {
+        /// First block.
+        at: u64,
+        /// How long.
+        blocks: u64,
+        /// The outside price over the pool's, 0 to 1.
+        factor: f64,
+    },
     /// A `share` of providers stops answering for `blocks` blocks from `at`.
     ProviderOutage {
         /// First block.
@@ -156,9 +174,9 @@ pub enum Shock {
 impl Shock {
     fn window(&self) -> (u64, u64) {
         match self {
-            Shock::DemandSpike { at, blocks, .. } | Shock::ProviderOutage { at, blocks, .. } => {
-                (*at, *blocks)
-            }
+            Shock::DemandSpike { at, blocks, .. }
+            | Shock::PriceCrash { at, blocks, .. }
+            | Shock::ProviderOutage { at, blocks, .. } => (*at, *blocks),
         }
     }
 
@@ -209,6 +227,9 @@ impl Scenario {
                         "a prompter needs a finite demand ≥ 0, a finite elasticity, a positive reference fee and units",
                     );
                 }
+                Population::OracleOperator { noise, .. } if !(0.0..=1.0).contains(noise) => {
+                    return invalid("an oracle operator's noise is between 0 and 1");
+                }
                 Population::Trader { activity, .. } if !(0.0..=1.0).contains(activity) => {
                     return invalid("a trader's activity is a probability");
                 }
@@ -225,6 +246,7 @@ impl Population {
         match self {
             Population::Prompter { count, .. }
             | Population::Provider { count, .. }
+            | Population::OracleOperator { count, .. }
             | Population::Trader { count, .. } => *count,
         }
     }

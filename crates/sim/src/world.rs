@@ -14,8 +14,9 @@ use atelier_protocol::{
         bank::{self, AccountBalances, BankGenesis, BankParams, Coin},
         compute::{self, ClassCapacity, ComputeEvent, ComputeMsg, JobId},
         fees::{self, params::GasSchedule},
+        oracle::{self, FeedId, Operator, OracleGenesis, OracleMsg},
         registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
-        staking::StakingGenesis,
+        staking::{self, Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
         treasury,
     },
     tx::ChainId,
@@ -102,14 +103,16 @@ pub struct Row {
     pub burned: u128,
     /// Transactions the proposer left out.
     pub skipped: u64,
+    /// The oracle's published GDC/USD (0 before its first value).
+    pub oracle_price: u128,
 }
 
 impl Row {
     /// The CSV header.
-    pub const HEADER: &'static str = "block,gas_used,base_fee,compute_base_fee,utilisation_bps,queued,jobs_submitted,jobs_admitted,jobs_settled,swaps,price,treasury_gdc,reserve,burned,skipped";
+    pub const HEADER: &'static str = "block,gas_used,base_fee,compute_base_fee,utilisation_bps,queued,jobs_submitted,jobs_admitted,jobs_settled,swaps,price,treasury_gdc,reserve,burned,skipped,oracle_price";
 
     /// The metric names, in CSV order after `block`.
-    pub const METRICS: [&'static str; 14] = [
+    pub const METRICS: [&'static str; 15] = [
         "gas_used",
         "base_fee",
         "compute_base_fee",
@@ -124,10 +127,11 @@ impl Row {
         "reserve",
         "burned",
         "skipped",
+        "oracle_price",
     ];
 
     /// The metrics, in [`Row::METRICS`] order.
-    pub fn values(&self) -> [u128; 14] {
+    pub fn values(&self) -> [u128; 15] {
         [
             u128::from(self.gas_used),
             self.base_fee,
@@ -143,6 +147,7 @@ impl Row {
             self.reserve,
             self.burned,
             u128::from(self.skipped),
+            self.oracle_price,
         ]
     }
 
@@ -166,6 +171,8 @@ pub struct World {
     nonces: BTreeMap<Address, u64>,
     /// Jobs assigned in the last block, by provider.
     assigned: Vec<(Address, JobId)>,
+    /// The last `gdc_usd` round each oracle operator observed.
+    observed: BTreeMap<Address, u64>,
 }
 
 fn key_of(name: &str, index: u64) -> PublicKey {
@@ -187,7 +194,12 @@ impl World {
         }
         let accounts: Vec<Address> =
             std::iter::once(studio.1).chain(agents.iter().map(|a| a.address)).collect();
-        let genesis = genesis(scenario, &accounts, studio.1)?;
+        let operators: Vec<Address> = agents
+            .iter()
+            .filter(|a| matches!(scenario.agents[a.population], Population::OracleOperator { .. }))
+            .map(|a| a.address)
+            .collect();
+        let genesis = genesis(scenario, &accounts, studio.1, &operators)?;
         let mut store = MemoryStore::new();
         let state = init_chain(&store, genesis).map_err(|e| RunError::Genesis(e.to_string()))?;
         store.commit(state.commit);
@@ -204,6 +216,7 @@ impl World {
             agents,
             nonces: BTreeMap::new(),
             assigned: Vec::new(),
+            observed: BTreeMap::new(),
         })
     }
 
@@ -259,7 +272,13 @@ impl World {
     }
 
     /// What the agents send in `block`.
-    fn agent_msgs(&self, block: u64, compute_base_fee: u128) -> Vec<((PublicKey, Address), Msg)> {
+    fn agent_msgs(
+        &self,
+        block: u64,
+        compute_base_fee: u128,
+        round: u64,
+        pool_price: u128,
+    ) -> Vec<((PublicKey, Address), Msg)> {
         let spike: f64 = self
             .scenario
             .shocks
@@ -267,7 +286,7 @@ impl World {
             .filter(|s| s.active(block))
             .map(|s| match s {
                 Shock::DemandSpike { factor, .. } => *factor,
-                Shock::ProviderOutage { .. } => 1.0,
+                Shock::PriceCrash { .. } | Shock::ProviderOutage { .. } => 1.0,
             })
             .product();
         let outage: f64 = self
@@ -277,9 +296,19 @@ impl World {
             .filter(|s| s.active(block))
             .map(|s| match s {
                 Shock::ProviderOutage { share, .. } => *share,
-                Shock::DemandSpike { .. } => 0.0,
+                Shock::DemandSpike { .. } | Shock::PriceCrash { .. } => 0.0,
             })
             .fold(0.0, f64::max);
+        let crash: f64 = self
+            .scenario
+            .shocks
+            .iter()
+            .filter(|s| s.active(block))
+            .map(|s| match s {
+                Shock::PriceCrash { factor, .. } => *factor,
+                Shock::DemandSpike { .. } | Shock::ProviderOutage { .. } => 1.0,
+            })
+            .product();
         let mut msgs = Vec::new();
         for (index, agent) in self.agents.iter().enumerate() {
             let mut rng = Stream::new(Key { block, stream: index as u64, ..self.key });
@@ -303,6 +332,14 @@ impl World {
                             };
                             msgs.push((sender, Msg::Compute(answer)));
                         }
+                    }
+                }
+                Population::OracleOperator { noise, .. } => {
+                    if self.observed.get(&agent.address) != Some(&round) {
+                        let error = noise * (2.0 * rng.unit() - 1.0);
+                        let value = (pool_price as f64 * crash * (1.0 + error)).max(0.0) as u128;
+                        let observe = OracleMsg::SubmitObservation { feed: FeedId::gdc_usd(), round, value };
+                        msgs.push((sender, Msg::Oracle(observe)));
                     }
                 }
                 Population::Trader { activity, size, .. } => {
@@ -333,7 +370,18 @@ impl World {
         let msgs = if block <= SETUP_BLOCKS {
             self.setup_msgs(block)
         } else {
-            self.agent_msgs(block, class.base_fee.get())
+            let round = oracle::query::feed(&self.store, &FeedId::gdc_usd(), self.head.height)
+                .map_err(|e| fail(e.to_string()))?
+                .map_or(1, |f| f.round.number);
+            let pool = amm::query::pool(&self.store).map_err(|e| fail(e.to_string()))?;
+            let price = amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
+            let msgs = self.agent_msgs(block, class.base_fee.get(), round, price);
+            for (sender, msg) in &msgs {
+                if matches!(msg, Msg::Oracle(_)) {
+                    self.observed.insert(sender.1, round);
+                }
+            }
+            msgs
         };
         let submitted =
             msgs.iter().filter(|(_, m)| matches!(m, Msg::Compute(ComputeMsg::SubmitJob { .. }))).count();
@@ -425,6 +473,9 @@ impl World {
             reserve: bank::query::balance(&self.store, &treasury::account(), &Denom::USD)?.get(),
             burned: bank::query::supply(&self.store, &Denom::GDC)?.burned.get(),
             skipped,
+            oracle_price: oracle::query::feed(&self.store, &FeedId::gdc_usd(), self.head.height)?
+                .and_then(|f| f.latest)
+                .map_or(0, |p| p.value),
         })
     }
 }
@@ -435,7 +486,12 @@ const GENESIS_TIME_MS: u64 = 1_767_225_600_000;
 /// The simulation's genesis: every account funded in both denoms, the pool and the treasury
 /// funded, the pool's liquidity the treasury's, the scenario's epoch length; module defaults
 /// otherwise.
-fn genesis(scenario: &Scenario, accounts: &[Address], issuer: Address) -> Result<Genesis, RunError> {
+fn genesis(
+    scenario: &Scenario,
+    accounts: &[Address],
+    issuer: Address,
+    operators: &[Address],
+) -> Result<Genesis, RunError> {
     let g = &scenario.genesis;
     let both = |amount: u64| {
         [Denom::GDC, Denom::USD].map(|denom| Coin { denom, amount: Amount::new(u128::from(amount)) }).to_vec()
@@ -455,6 +511,29 @@ fn genesis(scenario: &Scenario, accounts: &[Address], issuer: Address) -> Result
         vec![LpHolding { holder: treasury::account(), units: supply - amm::math::MINIMUM_LIQUIDITY }];
     let mut staking = StakingGenesis::default();
     staking.params.epoch_blocks = g.epoch_blocks;
+    // Oracle operators start staked at the oracle's minimum and registered.
+    let mut oracle = OracleGenesis::default();
+    let stake = oracle.params.min_stake;
+    for address in operators {
+        let standing = Standing { bonded: stake, floor: stake, ..Standing::default() };
+        let checkpoint = Checkpoint { from_height: Height(0), standing };
+        staking.accounts.push(StakerGenesis { address: *address, checkpoint });
+        oracle.operators.push(Operator { address: *address, since: Height(0), observations: 0, outliers: 0 });
+    }
+    if !operators.is_empty() {
+        let bonded = Amount::new(stake.get().saturating_mul(operators.len() as u128));
+        balances.push(AccountBalances {
+            address: staking::account(),
+            coins: vec![Coin { denom: Denom::GDC, amount: bonded }],
+        });
+    }
+    oracle.params.max_operators = oracle.params.max_operators.max(operators.len().min(64) as u32);
+    for feed in &mut oracle.params.feeds {
+        feed.quorum = feed.quorum.min(operators.len().max(1) as u32);
+        feed.heartbeat_blocks = 20;
+        feed.staleness_blocks = 2 * g.epoch_blocks.max(20);
+        feed.round_blocks = 10;
+    }
     Ok(Genesis {
         chain_id: "atelier-sim".parse().map_err(|e| RunError::Genesis(format!("{e}")))?,
         genesis_time_ms: GENESIS_TIME_MS,
@@ -480,7 +559,7 @@ fn genesis(scenario: &Scenario, accounts: &[Address], issuer: Address) -> Result
             holdings,
             ..AmmGenesis::default()
         },
-        oracle: Default::default(),
+        oracle,
         treasury: Default::default(),
         compliance: Default::default(),
     })
