@@ -279,36 +279,8 @@ impl World {
         round: u64,
         pool_price: u128,
     ) -> Vec<((PublicKey, Address), Msg)> {
-        let spike: f64 = self
-            .scenario
-            .shocks
-            .iter()
-            .filter(|s| s.active(block))
-            .map(|s| match s {
-                Shock::DemandSpike { factor, .. } => *factor,
-                Shock::PriceCrash { .. } | Shock::ProviderOutage { .. } => 1.0,
-            })
-            .product();
-        let outage: f64 = self
-            .scenario
-            .shocks
-            .iter()
-            .filter(|s| s.active(block))
-            .map(|s| match s {
-                Shock::ProviderOutage { share, .. } => *share,
-                Shock::DemandSpike { .. } | Shock::PriceCrash { .. } => 0.0,
-            })
-            .fold(0.0, f64::max);
-        let crash: f64 = self
-            .scenario
-            .shocks
-            .iter()
-            .filter(|s| s.active(block))
-            .map(|s| match s {
-                Shock::PriceCrash { factor, .. } => *factor,
-                Shock::DemandSpike { .. } | Shock::ProviderOutage { .. } => 1.0,
-            })
-            .product();
+        let shocks = Shocks::at(&self.scenario.shocks, block);
+        let (spike, outage, crash) = (shocks.demand, shocks.outage, shocks.crash);
         let mut msgs = Vec::new();
         for (index, agent) in self.agents.iter().enumerate() {
             let mut rng = Stream::new(Key { block, stream: index as u64, ..self.key });
@@ -477,6 +449,28 @@ impl World {
                 .and_then(|f| f.latest)
                 .map_or(0, |p| p.value),
         })
+    }
+}
+
+/// The shocks under way at a block, combined: demand multipliers multiply, the largest outage
+/// share wins, price-crash factors multiply.
+struct Shocks {
+    demand: f64,
+    outage: f64,
+    crash: f64,
+}
+
+impl Shocks {
+    fn at(shocks: &[Shock], block: u64) -> Shocks {
+        let mut combined = Shocks { demand: 1.0, outage: 0.0, crash: 1.0 };
+        for shock in shocks.iter().filter(|s| s.active(block)) {
+            match shock {
+                Shock::DemandSpike { factor, .. } => combined.demand *= factor,
+                Shock::ProviderOutage { share, .. } => combined.outage = combined.outage.max(*share),
+                Shock::PriceCrash { factor, .. } => combined.crash *= factor,
+            }
+        }
+        combined
     }
 }
 
