@@ -2,6 +2,37 @@
 //! shape: `params`, `state` (typed keys), `msg`, `handler`, `hooks`, `events`, `error`, `query`,
 //! `genesis`, `invariants` and a `README.md` spec; a module has only the parts it needs.
 
+/// A `u64` id newtype with the derives every id needs and a `Display` of the bare number. The
+/// expanding module imports `fmt`, `Serialize`, `Deserialize`, `Encode` and `Decode`.
+macro_rules! id {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            Default,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+            Encode,
+            Decode,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub u64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
 pub mod accrual;
 pub mod amm;
 pub mod auth;

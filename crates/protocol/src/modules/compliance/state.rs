@@ -68,38 +68,9 @@ static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Addre
 static REMEDIATION: std::sync::LazyLock<Address> =
     std::sync::LazyLock::new(|| Address::module("remediation"));
 
-macro_rules! id {
-    ($name:ident, $what:literal) => {
-        #[doc = concat!("The id of a ", $what, ", given in order from 1.")]
-        #[derive(
-            Clone,
-            Copy,
-            Debug,
-            Default,
-            PartialEq,
-            Eq,
-            PartialOrd,
-            Ord,
-            Hash,
-            Serialize,
-            Deserialize,
-            Encode,
-            Decode,
-        )]
-        #[serde(transparent)]
-        pub struct $name(pub u64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    };
-}
-
-id!(SchemaId, "schema");
-id!(AttestationId, "attestation");
-id!(DisputeId, "dispute");
+id!(SchemaId, "The id of a schema, given in order from 1.");
+id!(AttestationId, "The id of an attestation, given in order from 1.");
+id!(DisputeId, "The id of a dispute, given in order from 1.");
 
 /// What an attestation or a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
@@ -252,6 +223,14 @@ pub struct Dispute {
     pub status: DisputeStatus,
 }
 
+/// The fixed-size part of `key` after its first `from` bytes, or a corrupt-state error naming the
+/// kind of key.
+fn suffix<const N: usize>(key: &[u8], from: usize, kind: &str) -> Result<[u8; N], StateError> {
+    key.get(from..)
+        .and_then(|b| <[u8; N]>::try_from(b).ok())
+        .ok_or_else(|| StateError::corrupt(key, format!("malformed {kind} key")))
+}
+
 pub(crate) fn params(state: &(impl StateRead + ?Sized)) -> Result<ComplianceParams, StateError> {
     read(state, PARAMS)?.ok_or_else(|| StateError::corrupt(PARAMS, "compliance params missing"))
 }
@@ -303,11 +282,7 @@ pub(crate) fn set_attester(state: &mut impl StateWrite, address: &Address, appro
 pub(crate) fn attesters(state: &(impl StateRead + ?Sized)) -> Result<Vec<Address>, StateError> {
     let mut all = Vec::new();
     for (key, _) in scan::<bool>(state, ATTESTER)? {
-        let address = key
-            .get(ATTESTER.len()..)
-            .and_then(|b| <[u8; 20]>::try_from(b).ok())
-            .ok_or_else(|| StateError::corrupt(&key, "malformed attester key"))?;
-        all.push(Address(address));
+        all.push(Address(suffix(&key, ATTESTER.len(), "attester")?));
     }
     Ok(all)
 }
@@ -340,11 +315,7 @@ pub(crate) fn indexed(
     let prefix = key(SUBJECT, &[&subject.key_bytes()]);
     let mut all = Vec::new();
     for (key, _) in scan::<bool>(state, &prefix)? {
-        let id = key
-            .get(prefix.len()..)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(u64::from_be_bytes)
-            .ok_or_else(|| StateError::corrupt(&key, "malformed subject index key"))?;
+        let id = u64::from_be_bytes(suffix(&key, prefix.len(), "subject index")?);
         let found = attestation(state, AttestationId(id))?
             .ok_or_else(|| StateError::corrupt(&key, "an indexed attestation is missing"))?;
         all.push(found);
@@ -417,11 +388,7 @@ pub(crate) fn due(state: &(impl StateRead + ?Sized), height: Height) -> Result<V
     let prefix = key(TIMER, &[&height.0.to_be_bytes()]);
     let mut all = Vec::new();
     for (key, _) in scan::<bool>(state, &prefix)? {
-        let id = key
-            .get(prefix.len()..)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(u64::from_be_bytes)
-            .ok_or_else(|| StateError::corrupt(&key, "malformed timer key"))?;
+        let id = u64::from_be_bytes(suffix(&key, prefix.len(), "timer")?);
         all.push(DisputeId(id));
     }
     Ok(all)
@@ -451,11 +418,7 @@ pub(crate) fn votes(
     let prefix = key(VOTE, &[&dispute.0.to_be_bytes()]);
     let mut all = Vec::new();
     for (key, uphold) in scan::<bool>(state, &prefix)? {
-        let address = key
-            .get(prefix.len()..)
-            .and_then(|b| <[u8; 20]>::try_from(b).ok())
-            .ok_or_else(|| StateError::corrupt(&key, "malformed vote key"))?;
-        all.push((Address(address), uphold));
+        all.push((Address(suffix(&key, prefix.len(), "vote")?), uphold));
     }
     Ok(all)
 }

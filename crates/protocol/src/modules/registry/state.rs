@@ -53,37 +53,8 @@ pub fn account() -> Address {
 
 static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("registry"));
 
-macro_rules! id {
-    ($name:ident, $what:literal) => {
-        #[doc = concat!("The id of a ", $what, ", given in order of registration from 1.")]
-        #[derive(
-            Clone,
-            Copy,
-            Debug,
-            Default,
-            PartialEq,
-            Eq,
-            PartialOrd,
-            Ord,
-            Hash,
-            Serialize,
-            Deserialize,
-            Encode,
-            Decode,
-        )]
-        #[serde(transparent)]
-        pub struct $name(pub u64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    };
-}
-
-id!(DatasetId, "dataset");
-id!(ModelId, "model");
+id!(DatasetId, "The id of a dataset, given in order of registration from 1.");
+id!(ModelId, "The id of a model, given in order of registration from 1.");
 
 /// A registered dataset and its royalty accumulator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
