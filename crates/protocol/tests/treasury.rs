@@ -1,6 +1,7 @@
 //! The treasury: a thousandfold pump within an epoch moves the moving average and every valuation
 //! by at most the cap; buy-backs pace themselves over the defence, stop at the reserve floor and
-//! defer when the pool would fill them outside the slippage bound (before or in the batch); a
+//! shrink to the price-move bound and defer when the pool would fill them outside the slippage
+//! bound (before or in the batch); a
 //! sandwich around a buy-back inside its block earns nothing after fees; a share of GDC income is
 //! converted each epoch, capped; income is accounted by source; the treasury's ledger balances
 //! over random flows, with conservation checked after every block.
@@ -199,7 +200,8 @@ fn buybacks_pace_the_reserve_over_the_defence_burn_what_they_buy_and_stop_at_the
 
 #[test]
 fn a_buyback_the_pool_would_fill_outside_the_slippage_bound_is_deferred() {
-    let params = TreasuryParams { max_slippage: bps(10), ..defence() };
+    // The slippage rule alone: no bound on the move shrinks the order first.
+    let params = TreasuryParams { max_slippage: bps(10), max_price_move: Bps::ZERO, ..defence() };
     // A reserve of a tenth of the pool: a quarter of it moves the price far more than 0.1%.
     let mut chain = TestChain::new(genesis(0, POOL / 10 + FLOOR, params));
     let events = crash(&mut chain);
@@ -215,6 +217,32 @@ fn a_buyback_the_pool_would_fill_outside_the_slippage_bound_is_deferred() {
     let after = status(&chain);
     assert_eq!(after.reserve.get(), POOL / 10 + FLOOR, "nothing spent");
     assert_eq!(after.book.defence_left, 4, "a deferred epoch is not counted");
+}
+
+#[test]
+fn a_buyback_that_would_move_the_price_more_than_the_bound_is_shrunk_to_it_and_the_rest_waits() {
+    // A reserve of a tenth of the pool: a quarter of it would lift the price about 7%.
+    let reserve = POOL / 10 + FLOOR;
+    let mut chain = TestChain::new(genesis(0, reserve, defence()));
+    finish_epoch(&mut chain, Vec::new());
+    finish_epoch(&mut chain, vec![(ATTACKER, swap(Side::SellGdc, POOL * 414 / 1_000))]);
+    finish_epoch_but_one(&mut chain);
+    let pool = amm::query::pool(&chain.store).unwrap();
+    let before = price(&chain);
+    let events = treasury_events(&chain.block_of(Vec::new()));
+    assert!(events.contains(&TreasuryEvent::DefenceStarted { epochs: 4 }));
+    // R × (√1.005 − 1), rounded down.
+    let r = pool.reserve_usd.get();
+    let fit = amm::math::sqrt_product(r, r * 10_050 / 10_000) - r;
+    assert_eq!(placed(&events), Some(fit));
+    assert!(fit < (reserve - FLOOR) / 4);
+    let moved = price(&chain);
+    assert!(moved > before && moved <= before * 10_050 / 10_000, "{before} → {moved}");
+    let after = status(&chain);
+    assert_eq!(after.reserve.get(), reserve - fit, "the rest stays in the reserve");
+    assert_eq!(after.book.defence_left, 3, "a shrunk epoch counts");
+    let next = finish_epoch(&mut chain, Vec::new());
+    assert!(placed(&next).is_some_and(|amount| amount < fit * 2), "the defence goes on, shrunk again");
 }
 
 #[test]

@@ -226,7 +226,19 @@ fn least_out(amount_in: u128, reserve_in: u128, reserve_out: u128, slippage: Bps
     mul_div_ceil(at_price, Bps::SCALE, Bps::SCALE + u128::from(slippage.get())).ok()
 }
 
-/// Places the treasury's order, or defers it if the pool would fill it outside the slippage bound.
+/// The largest input that moves the pool's price at most `max_move` (ignoring the fee, which only
+/// makes the move smaller): the price goes as the square of the input side's reserve, so
+/// `R_in × (√(1 + max_move) − 1)`, rounded down; `None` without a bound.
+fn largest_within_move(reserve_in: u128, max_move: Bps) -> Option<u128> {
+    if max_move == Bps::ZERO {
+        return None;
+    }
+    let grown = mul_div_floor(reserve_in, Bps::SCALE + u128::from(max_move.get()), Bps::SCALE).ok()?;
+    Some(amm::math::sqrt_product(reserve_in, grown).saturating_sub(reserve_in))
+}
+
+/// Places the treasury's order, shrunk to the price-move bound, or defers it if the pool would
+/// fill it outside the slippage bound.
 fn place(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
@@ -239,6 +251,8 @@ fn place(
         PendingKind::Buyback => (Side::SellUsd, pool.reserve_usd.get(), pool.reserve_gdc.get()),
         PendingKind::Conversion => (Side::SellGdc, pool.reserve_gdc.get(), pool.reserve_usd.get()),
     };
+    let amount_in =
+        largest_within_move(reserve_in, params.max_price_move).map_or(amount_in, |m| amount_in.min(m));
     let bound = if reserve_in == 0 || reserve_out == 0 {
         None
     } else {

@@ -17,6 +17,11 @@ pub struct TreasuryParams {
     /// A treasury order's average price is at most this much worse than the pool's price before
     /// it; an order that would be worse is deferred, and one the batch fills worse is refunded.
     pub max_slippage: Bps,
+    /// Most a treasury order may move the pool's price; a larger order is shrunk to what moves it
+    /// that far, the rest staying for later epochs. Under the pool's round trip (two fees), a
+    /// trade before the order and its reverse after it pay more in fees than the order moves
+    /// the price. 0 turns the rule off.
+    pub max_price_move: Bps,
     /// Weight of the closing epoch's TWAP in the moving average.
     pub ma_weight: Bps,
     /// Most the moving average moves in one epoch, up or down, as a share of itself.
@@ -52,7 +57,7 @@ pub struct TreasuryParams {
 
 impl Default for TreasuryParams {
     /// Half the GDC income converted (all of it while the runway is short), at most 1 000 000 GDC
-    /// an epoch, 1% slippage; the moving average takes 20% of each epoch's TWAP and moves at most
+    /// an epoch, 1% slippage, orders moving the price at most 0.5%; the moving average takes 20% of each epoch's TWAP and moves at most
     /// 5% an epoch; cushion 10%, wall 20% under it; defence after 2 weak epochs of the last 3,
     /// spread over 10 epochs; no infrastructure cost, so no runway constraint; no POL target;
     /// grants may draw everything; 512 reports kept.
@@ -63,6 +68,7 @@ impl Default for TreasuryParams {
             shortfall_conversion_share: bps(10_000),
             max_conversion_per_epoch: Amount::new(1_000_000_000_000),
             max_slippage: bps(100),
+            max_price_move: bps(50),
             ma_weight: bps(2_000),
             ma_cap: bps(500),
             cushion: bps(1_000),

@@ -46,6 +46,11 @@ pub fn status(state: &impl StateRead) -> Result<Status, StateError> {
     })
 }
 
+/// The running state alone: moving average, defence, budgets, targets, totals. O(1).
+pub fn book(state: &impl StateRead) -> Result<Book, StateError> {
+    state::book(state)
+}
+
 /// Income since genesis, by source.
 pub fn income(state: &impl StateRead) -> Result<Vec<(IncomeSource, Income)>, StateError> {
     IncomeSource::ALL.into_iter().map(|source| Ok((source, state::income(state, source)?))).collect()
