@@ -25,6 +25,10 @@ pub(crate) enum SimCommand {
         /// Sweep a value by its dotted path: KEY=V1,V2,… (repeat for a cartesian product).
         #[arg(long)]
         sweep: Vec<Sweep>,
+        /// Sweep values that move together: KEY=V1,V2,… (repeat; each with as many values; they
+        /// make one dimension of the product).
+        #[arg(long)]
+        zip: Vec<Sweep>,
         /// The output folder.
         #[arg(long, default_value = "sim-out")]
         out: PathBuf,
@@ -41,14 +45,15 @@ pub(crate) enum SimCommand {
 
 pub(crate) fn run(command: SimCommand, output: Output) -> Result<()> {
     match command {
-        SimCommand::Run { scenario, runs, seed, sweep, out, threads } => {
+        SimCommand::Run { scenario, runs, seed, sweep, zip, out, threads } => {
             let text =
                 std::fs::read_to_string(&scenario).with_context(|| format!("{}", scenario.display()))?;
             let threads =
                 threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let batch = Batch { scenario: text, runs, seed, sweeps: sweep, out: out.clone(), threads };
+            let batch =
+                Batch { scenario: text, runs, seed, sweeps: sweep, zipped: zip, out: out.clone(), threads };
             let started = std::time::Instant::now();
-            let summary = atelier_sim::run(&batch)?;
+            let (summary, timing) = atelier_sim::run_timed(&batch)?;
             let seconds = started.elapsed().as_secs_f64();
             let steps = summary.blocks * summary.runs * summary.points.len() as u64;
             let report = serde_json::json!({
@@ -59,17 +64,25 @@ pub(crate) fn run(command: SimCommand, output: Output) -> Result<()> {
                 "failed": summary.points.iter().map(|p| p.failed).sum::<u64>(),
                 "seconds": seconds,
                 "steps_per_second": steps as f64 / seconds.max(1e-9),
+                "time_split": time_split(&timing),
             });
             output.print(&report, |r| {
+                let split = &r["time_split"];
+                let share = |k: &str| split[k].as_f64().unwrap_or(0.0) * 100.0;
                 format!(
-                    "{} runs of {} blocks at {} points in {:.1} s ({:.0} steps/s), {} failed; results in {}",
+                    "{} runs of {} blocks at {} points in {:.1} s ({:.0} steps/s), {} failed; results in {}\n\
+                     time in runs: protocol {:.1}%, invariant checks {:.1}%, agents {:.1}%, metrics {:.1}%",
                     r["runs"],
                     r["blocks"],
                     r["points"],
                     r["seconds"].as_f64().unwrap_or(0.0),
                     r["steps_per_second"].as_f64().unwrap_or(0.0),
                     r["failed"],
-                    r["out"].as_str().unwrap_or("")
+                    r["out"].as_str().unwrap_or(""),
+                    share("protocol"),
+                    share("invariants"),
+                    share("agents"),
+                    share("measuring"),
                 )
             })
         }
@@ -86,4 +99,16 @@ pub(crate) fn run(command: SimCommand, output: Output) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Each part's share of the runs' summed time.
+fn time_split(timing: &atelier_sim::Timing) -> serde_json::Value {
+    let parts = [
+        ("protocol", timing.protocol),
+        ("invariants", timing.invariants),
+        ("agents", timing.agents),
+        ("measuring", timing.measuring),
+    ];
+    let total: f64 = parts.iter().map(|(_, d)| d.as_secs_f64()).sum::<f64>().max(1e-12);
+    parts.iter().map(|(name, d)| ((*name).to_string(), serde_json::json!(d.as_secs_f64() / total))).collect()
 }

@@ -15,9 +15,11 @@ use std::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    metrics::Row,
+    report::{self, Bands, Trace},
     rng::Key,
     scenario::{Scenario, ScenarioError, Sweep, points},
-    world::{Row, RunError, World},
+    world::{RunError, Timing, World},
 };
 
 /// The simulator's version, recorded in every manifest.
@@ -62,6 +64,8 @@ pub struct Batch {
     pub seed: Option<u64>,
     /// Sweeps, combined as a cartesian product.
     pub sweeps: Vec<Sweep>,
+    /// Sweeps that move together, as one dimension of that product.
+    pub zipped: Vec<Sweep>,
     /// The output folder.
     pub out: PathBuf,
     /// Worker threads.
@@ -144,7 +148,12 @@ struct Job {
 
 /// Runs `batch`; returns its summary (also written to `summary.json`).
 pub fn run(batch: &Batch) -> Result<Summary, BatchError> {
-    let points = points(&batch.sweeps);
+    run_timed(batch).map(|(summary, _)| summary)
+}
+
+/// Runs `batch`; returns its summary and where its runs' time went, summed over them.
+pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
+    let points = points(&batch.sweeps, &batch.zipped)?;
     let mut scenarios = Vec::with_capacity(points.len());
     for overrides in &points {
         let mut scenario = Scenario::parse(&batch.scenario, overrides)?;
@@ -159,6 +168,8 @@ pub fn run(batch: &Batch) -> Result<Summary, BatchError> {
     let jobs: Vec<Job> =
         (0..points.len()).flat_map(|point| (0..first.runs).map(move |run| Job { point, run })).collect();
     let finals: Mutex<Vec<Option<Result<Row, String>>>> = Mutex::new(vec![None; jobs.len()]);
+    let timing: Mutex<Timing> = Mutex::new(Timing::default());
+    let bands: Mutex<Vec<Bands>> = Mutex::new(scenarios.iter().map(|s| Bands::new(s.blocks)).collect());
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failure: Mutex<Option<BatchError>> = Mutex::new(None);
@@ -173,9 +184,18 @@ pub fn run(batch: &Batch) -> Result<Summary, BatchError> {
                     let outcome =
                         run_one(scenario, &points[job.point], job.point as u64, job.run, &batch.out);
                     match outcome {
-                        Ok(last) => {
+                        Ok(finished) => {
+                            if let Ok(mut timing) = timing.lock() {
+                                *timing = timing.plus(finished.timing);
+                            }
+                            if let Ok(mut bands) = bands.lock() {
+                                bands[job.point].merge(&finished.trace);
+                                if job.run == 0 {
+                                    bands[job.point].reputations = finished.reputations;
+                                }
+                            }
                             if let Ok(mut finals) = finals.lock() {
-                                finals[index] = Some(last);
+                                finals[index] = Some(finished.last);
                             }
                         }
                         Err(error) => {
@@ -218,7 +238,10 @@ pub fn run(batch: &Batch) -> Result<Summary, BatchError> {
     let path = batch.out.join("summary.json");
     let text = serde_json::to_string_pretty(&summary).unwrap_or_default();
     fs::write(&path, text).map_err(io(&path))?;
-    Ok(summary)
+    let path = batch.out.join("report.html");
+    let bands = bands.into_inner().unwrap_or_default();
+    fs::write(&path, report::html(&summary, &bands)).map_err(io(&path))?;
+    Ok((summary, timing.into_inner().unwrap_or_default()))
 }
 
 fn aggregate(rows: &[Row]) -> Vec<Aggregate> {
@@ -247,23 +270,36 @@ fn run_paths(out: &Path, point: u64, run: u64) -> (PathBuf, PathBuf) {
     (dir.join(format!("run-{run}.csv")), dir.join(format!("run-{run}.json")))
 }
 
-/// Runs one (point, run), streaming its CSV; returns its final row, or the error that stopped it.
+/// What a finished run hands back to its batch.
+struct Finished {
+    /// Its final row, or the error that stopped it.
+    last: Result<Row, String>,
+    trace: Trace,
+    reputations: Vec<u128>,
+    timing: Timing,
+}
+
+/// Runs one (point, run), streaming its CSV.
 fn run_one(
     scenario: &Scenario,
     overrides: &[(String, String)],
     point: u64,
     run: u64,
     out: &Path,
-) -> Result<Result<Row, String>, BatchError> {
+) -> Result<Finished, BatchError> {
     let (csv_path, manifest_path) = run_paths(out, point, run);
     if let Some(dir) = csv_path.parent() {
         fs::create_dir_all(dir).map_err(io(dir))?;
     }
     let file = fs::File::create(&csv_path).map_err(io(&csv_path))?;
     let mut csv = BufWriter::new(file);
-    writeln!(csv, "{}", Row::HEADER).map_err(io(&csv_path))?;
-    let (outcome, blocks, root) =
-        simulate(scenario, point, run, |row| writeln!(csv, "{}", row.csv())).map_err(io(&csv_path))?;
+    writeln!(csv, "{}", Row::header()).map_err(io(&csv_path))?;
+    let mut trace = Trace::new(scenario.blocks);
+    let outcome = simulate(scenario, point, run, |row| {
+        trace.push(row);
+        writeln!(csv, "{}", row.csv())
+    })
+    .map_err(io(&csv_path))?;
     csv.flush().map_err(io(&csv_path))?;
     let manifest = Manifest {
         scenario: scenario.name.clone(),
@@ -273,41 +309,67 @@ fn run_one(
         point,
         overrides: overrides.to_vec(),
         run,
-        blocks,
-        final_state_root: root,
-        error: outcome.as_ref().err().cloned(),
+        blocks: outcome.blocks,
+        final_state_root: outcome.root,
+        error: outcome.last.as_ref().err().cloned(),
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     fs::write(&manifest_path, text).map_err(io(&manifest_path))?;
-    Ok(outcome)
+    Ok(Finished { last: outcome.last, trace, reputations: outcome.reputations, timing: outcome.timing })
 }
 
-/// Runs `scenario`'s `run` at `point`, handing each row to `sink`; returns the final row or the
-/// error that stopped the run, the blocks produced and the final state root.
+/// How a simulated run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The final row, or the error that stopped the run.
+    pub last: Result<Row, String>,
+    /// Blocks produced.
+    pub blocks: u64,
+    /// The state root after the last of them.
+    pub root: String,
+    /// Every agent's reputation at the end.
+    pub reputations: Vec<u128>,
+    /// Where its time went.
+    pub timing: Timing,
+}
+
+/// Runs `scenario`'s `run` at `point`, handing each row to `sink`.
 pub fn simulate(
     scenario: &Scenario,
     point: u64,
     run: u64,
     mut sink: impl FnMut(&Row) -> std::io::Result<()>,
-) -> std::io::Result<(Result<Row, String>, u64, String)> {
+) -> std::io::Result<Outcome> {
     let key = Key { seed: scenario.seed, point, run, block: 0, stream: 0 };
     let mut world = match World::new(scenario, key) {
         Ok(world) => world,
-        Err(error) => return Ok((Err(error.to_string()), 0, String::new())),
+        Err(error) => {
+            return Ok(Outcome {
+                last: Err(error.to_string()),
+                blocks: 0,
+                root: String::new(),
+                reputations: Vec::new(),
+                timing: Timing::default(),
+            });
+        }
     };
-    let mut last = Row::default();
+    let mut last = Ok(Row::default());
+    let mut blocks = 0;
     for block in 1..=scenario.blocks {
         match world.step(block) {
             Ok(row) => {
                 sink(&row)?;
-                last = row;
+                last = Ok(row);
+                blocks = block;
             }
             Err(error @ (RunError::Invariant { .. } | RunError::Block { .. } | RunError::Genesis(_))) => {
-                return Ok((Err(error.to_string()), block - 1, world.head().state_root.to_hex()));
+                last = Err(error.to_string());
+                break;
             }
         }
     }
-    Ok((Ok(last), scenario.blocks, world.head().state_root.to_hex()))
+    let reputations = world.reputations().unwrap_or_default();
+    Ok(Outcome { last, blocks, root: world.head().state_root.to_hex(), reputations, timing: world.timing() })
 }
 
 /// Reruns the run a manifest describes; returns the manifest and the state root it reaches now.
@@ -319,9 +381,8 @@ pub fn replay(manifest_path: &Path) -> Result<(Manifest, String), BatchError> {
     let scenario_text = fs::read_to_string(&scenario_path).map_err(io(&scenario_path))?;
     let mut scenario = Scenario::parse(&scenario_text, &manifest.overrides)?;
     scenario.seed = manifest.seed;
-    let (_, _, root) =
-        simulate(&scenario, manifest.point, manifest.run, |_| Ok(())).map_err(io(manifest_path))?;
-    Ok((manifest, root))
+    let outcome = simulate(&scenario, manifest.point, manifest.run, |_| Ok(())).map_err(io(manifest_path))?;
+    Ok((manifest, outcome.root))
 }
 
 /// Progress on stderr: a bar on a terminal, plain lines otherwise.

@@ -4,10 +4,15 @@
 //! from (scenario, seed, version) whatever the number of threads.
 
 pub mod batch;
+mod genesis;
+pub mod metrics;
+pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod svg;
 pub mod world;
 
-pub use batch::{Batch, BatchError, Manifest, Summary, replay, run, simulate};
+pub use batch::{Batch, BatchError, Manifest, Outcome, Summary, replay, run, run_timed, simulate};
+pub use metrics::Row;
 pub use scenario::{Population, Scenario, ScenarioError, Shock, Sweep};
-pub use world::{Row, RunError, World};
+pub use world::{RunError, Timing, World};

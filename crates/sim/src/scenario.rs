@@ -74,6 +74,28 @@ pub struct GenesisOverrides {
     pub pool_side: u64,
     /// The treasury's `ugdc` and `uusd`.
     pub treasury: u64,
+    /// The infrastructure the treasury funds, `uusd` per epoch: its runway's unit.
+    #[serde(default = "infra_cost")]
+    pub infra_cost: u64,
+    /// The settlement waterfall's treasury share, in basis points (the module's default if unset).
+    #[serde(default)]
+    pub treasury_share_bps: Option<u16>,
+    /// Its datasets' share.
+    #[serde(default)]
+    pub dataset_share_bps: Option<u16>,
+    /// Its burned share.
+    #[serde(default)]
+    pub burn_bps: Option<u16>,
+    /// The treasury's cushion band under the moving average: the floor it defends.
+    #[serde(default)]
+    pub cushion_bps: Option<u16>,
+    /// Its wall band, at least as far as the cushion.
+    #[serde(default)]
+    pub wall_bps: Option<u16>,
+}
+
+fn infra_cost() -> u64 {
+    1_000_000_000
 }
 
 impl Default for GenesisOverrides {
@@ -83,6 +105,12 @@ impl Default for GenesisOverrides {
             balance: 1_000_000_000_000,
             pool_side: 100_000_000_000,
             treasury: 100_000_000_000,
+            infra_cost: infra_cost(),
+            treasury_share_bps: None,
+            dataset_share_bps: None,
+            burn_bps: None,
+            cushion_bps: None,
+            wall_bps: None,
         }
     }
 }
@@ -110,13 +138,35 @@ pub enum Population {
         units: u64,
     },
     /// GPU operators serving the class: each answers what it is assigned in the next block.
+    /// With a `cost`, each adjusts its capacity to profitability at every epoch's start: 10% more
+    /// while the class's base fee is over 110% of the cost, 10% less while it is under the cost.
     Provider {
         /// How many.
         count: u64,
-        /// Units per block each offers.
+        /// Units per block each offers at first.
         capacity: u64,
         /// Bond each posts.
         bond: u64,
+        /// What serving a unit costs it, per unit; 0 keeps the capacity fixed.
+        #[serde(default)]
+        cost: u64,
+        /// `ugdc` each bonds in staking in the first block, earning reputation (0: none).
+        #[serde(default)]
+        stake: u64,
+    },
+    /// Data contributors: each registers a dataset in the first block — the base model is
+    /// trained on all of theirs, evenly — and claims its royalties at every epoch's close.
+    DataContributor {
+        /// How many.
+        count: u64,
+    },
+    /// Fine-tuners: each registers a fine-tune of the base model taking `performance_fee_bps` of
+    /// its jobs' base fee; prompters choose among the base model and every fine-tune evenly.
+    FineTuner {
+        /// How many.
+        count: u64,
+        /// Its performance fee, in basis points.
+        performance_fee_bps: u16,
     },
     /// Staked oracle operators observing the outside GDC price (the pool's price, times a crash's
     /// factor while one is under way) with relative noise, once per round of the `gdc_usd` feed.
@@ -134,6 +184,74 @@ pub enum Population {
         activity: f64,
         /// Largest input, in base units.
         size: u64,
+    },
+    /// Stakers: each bonds `stake` `ugdc` in the first block and holds it.
+    Staker {
+        /// How many.
+        count: u64,
+        /// `ugdc` each bonds.
+        stake: u64,
+    },
+    /// Attack, wash trading: buys GDC with `size` `uusd` in one block and sells what it bought in
+    /// the next, over and over, pumping volume and the price it trades at.
+    WashTrader {
+        /// How many.
+        count: u64,
+        /// `uusd` per purchase.
+        size: u64,
+    },
+    /// Attack, sybil splitting: `stake` split evenly over `accounts` accounts, beside an honest
+    /// twin bonding all of it in one account; the attacker's edge is theirs minus the twin's.
+    SybilStaker {
+        /// Accounts the stake is split over.
+        accounts: u64,
+        /// `ugdc` in all.
+        stake: u64,
+    },
+    /// Attack, flash staking: bonds `stake` in each epoch's last block and unbonds it in the
+    /// next, to be counted at the epoch's close without holding stake through it.
+    FlashStaker {
+        /// How many.
+        count: u64,
+        /// `ugdc` each bonds.
+        stake: u64,
+    },
+    /// Attack, buy-back sandwich: while the treasury defends the floor, buys GDC with `size`
+    /// `uusd` `lead` blocks before each epoch's last block (0: in the buy-back's own batch) and
+    /// sells what it bought in the block after.
+    Sandwicher {
+        /// How many.
+        count: u64,
+        /// `uusd` per purchase.
+        size: u64,
+        /// Blocks before the epoch's last block.
+        lead: u64,
+    },
+    /// Attack, oracle manipulation: staked oracle operators reporting the outside price times
+    /// `1 − bias`, to make the treasury buy; the first of them sandwiches the buy-backs it hopes
+    /// for with `size` `uusd`, a block ahead.
+    OracleManipulator {
+        /// How many operators.
+        count: u64,
+        /// How far under the outside price they report, 0 to 1.
+        bias: f64,
+        /// `uusd` per purchase.
+        size: u64,
+    },
+    /// Attack, fee-market spam: a provider that also floods its class with `jobs` jobs of
+    /// `units` units per block to push the compute base fee up, beside an honest twin provider
+    /// of the same capacity and bond; the attacker's edge is its gain minus the twin's.
+    Spammer {
+        /// Jobs per block.
+        jobs: u64,
+        /// Units per job.
+        units: u64,
+        /// The most it pays per unit.
+        max_fee: u64,
+        /// Units per block each of the two offers.
+        capacity: u64,
+        /// Bond each posts.
+        bond: u64,
     },
 }
 
@@ -233,6 +351,15 @@ impl Scenario {
                 Population::Trader { activity, .. } if !(0.0..=1.0).contains(activity) => {
                     return invalid("a trader's activity is a probability");
                 }
+                Population::OracleManipulator { bias, .. } if !(0.0..=1.0).contains(bias) => {
+                    return invalid("an oracle manipulator's bias is between 0 and 1");
+                }
+                Population::SybilStaker { accounts, stake } if *accounts == 0 || stake < accounts => {
+                    return invalid("a sybil staker needs at least one account and one ugdc per account");
+                }
+                Population::Spammer { units, .. } if *units == 0 => {
+                    return invalid("a spammer's jobs need units");
+                }
                 _ => {}
             }
         }
@@ -246,9 +373,42 @@ impl Population {
         match self {
             Population::Prompter { count, .. }
             | Population::Provider { count, .. }
+            | Population::DataContributor { count }
+            | Population::FineTuner { count, .. }
             | Population::OracleOperator { count, .. }
-            | Population::Trader { count, .. } => *count,
+            | Population::Trader { count, .. }
+            | Population::Staker { count, .. }
+            | Population::WashTrader { count, .. }
+            | Population::FlashStaker { count, .. }
+            | Population::Sandwicher { count, .. }
+            | Population::OracleManipulator { count, .. } => *count,
+            // The twin first.
+            Population::SybilStaker { accounts, .. } => accounts.saturating_add(1),
+            Population::Spammer { .. } => 2,
         }
+    }
+
+    /// Whether it attacks the protocol; its accounts' gains are the attacker's PnL.
+    pub fn attacks(&self) -> bool {
+        matches!(
+            self,
+            Population::WashTrader { .. }
+                | Population::SybilStaker { .. }
+                | Population::FlashStaker { .. }
+                | Population::Sandwicher { .. }
+                | Population::OracleManipulator { .. }
+                | Population::Spammer { .. }
+        )
+    }
+
+    /// Whether its agent of `rank` is the honest twin the attacker is measured against.
+    pub fn is_twin(&self, rank: u64) -> bool {
+        rank == 0 && matches!(self, Population::SybilStaker { .. } | Population::Spammer { .. })
+    }
+
+    /// Whether its agents observe the oracle's feeds.
+    pub fn observes(&self) -> bool {
+        matches!(self, Population::OracleOperator { .. } | Population::OracleManipulator { .. })
     }
 }
 
@@ -309,21 +469,77 @@ impl std::str::FromStr for Sweep {
     }
 }
 
-/// The sweep's points: the cartesian product of every sweep's values (one point, no override,
-/// without sweeps), in order.
-pub fn points(sweeps: &[Sweep]) -> Vec<Vec<(String, String)>> {
-    let mut points: Vec<Vec<(String, String)>> = vec![Vec::new()];
+/// The batch's points: the zipped sweeps move together (their `i`-th values make the `i`-th
+/// step; they must have as many values each), and that one dimension is combined with every
+/// other sweep as a cartesian product, in order. One point, with no override, without sweeps.
+pub fn points(sweeps: &[Sweep], zipped: &[Sweep]) -> Result<Vec<Vec<(String, String)>>, ScenarioError> {
+    let mut dimensions: Vec<Vec<Vec<(String, String)>>> = Vec::new();
+    if let Some(first) = zipped.first() {
+        if let Some(odd) = zipped.iter().find(|z| z.values.len() != first.values.len()) {
+            return Err(ScenarioError::Invalid(format!(
+                "zipped sweeps need as many values each: {} has {}, {} has {}",
+                first.key,
+                first.values.len(),
+                odd.key,
+                odd.values.len()
+            )));
+        }
+        let steps = (0..first.values.len())
+            .map(|i| zipped.iter().map(|z| (z.key.clone(), z.values[i].clone())).collect())
+            .collect();
+        dimensions.push(steps);
+    }
     for sweep in sweeps {
+        dimensions.push(sweep.values.iter().map(|v| vec![(sweep.key.clone(), v.clone())]).collect());
+    }
+    let mut points: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for dimension in &dimensions {
         points = points
             .into_iter()
             .flat_map(|point| {
-                sweep.values.iter().map(move |value| {
+                dimension.iter().map(move |step| {
                     let mut next = point.clone();
-                    next.push((sweep.key.clone(), value.clone()));
+                    next.extend(step.iter().cloned());
                     next
                 })
             })
             .collect();
     }
-    points
+    Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sweep(text: &str) -> Sweep {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn zipped_sweeps_move_together_and_combine_with_the_others_as_a_product() {
+        let zipped = [sweep("a=1,2"), sweep("b=x,y")];
+        let all = points(&[sweep("c=7,8,9")], &zipped).unwrap();
+        assert_eq!(all.len(), 2 * 3);
+        let pair = |a: &str, b: &str, c: &str| {
+            vec![("a".to_string(), a.to_string()), ("b".into(), b.into()), ("c".into(), c.into())]
+        };
+        assert_eq!(all[0], pair("1", "x", "7"));
+        assert_eq!(all[2], pair("1", "x", "9"));
+        assert_eq!(all[3], pair("2", "y", "7"));
+        assert_eq!(points(&[], &[]).unwrap(), vec![Vec::new()]);
+    }
+
+    #[test]
+    fn zipped_sweeps_of_different_lengths_are_refused() {
+        let error = points(&[], &[sweep("a=1,2"), sweep("b=1")]).unwrap_err();
+        assert!(error.to_string().contains("as many values"), "{error}");
+    }
+
+    #[test]
+    fn an_override_of_a_missing_key_is_refused() {
+        let text = "name = \"t\"\nblocks = 5\n";
+        let error = Scenario::parse(text, &[("genesis.nope.x".into(), "1".into())]).unwrap_err();
+        assert!(matches!(error, ScenarioError::Override { .. }), "{error}");
+    }
 }

@@ -2,28 +2,35 @@
 //! submitting transactions that go through `build_block` like anyone's; signatures are not made
 //! nor checked (`SignatureCheck::Skip`), nothing else is skipped.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
 
-use atelier_primitives::{Address, Amount, Denom, Hash, Height, PublicKey, SecretKey, crypto::Signature};
+use atelier_primitives::{
+    Address, Amount, Bps, Denom, Hash, Height, PublicKey, SecretKey, crypto::Signature,
+};
 use atelier_protocol::{
-    BlockError, ExecutedBlock, Genesis, Header, Msg, SignatureCheck, SignedTx, Tx, build_block, init_chain,
+    BlockError, Event, ExecutedBlock, Header, Msg, SignatureCheck, SignedTx, Tx, build_block, init_chain,
     invariants,
     modules::{
-        amm::{self, AmmGenesis, AmmMsg, Side, genesis::LpHolding},
+        amm::{self, AmmEvent, AmmMsg, Side},
         auth,
-        bank::{self, AccountBalances, BankGenesis, BankParams, Coin},
+        bank::{self},
         compute::{self, ClassCapacity, ComputeEvent, ComputeMsg, JobId},
         fees::{self, params::GasSchedule},
-        oracle::{self, FeedId, Operator, OracleGenesis, OracleMsg},
-        registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
-        staking::{self, Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
+        oracle::{self, FeedId, OracleMsg},
+        registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryEvent, RegistryMsg},
+        staking::{self, StakingMsg},
         treasury,
     },
     tx::ChainId,
 };
-use atelier_state::MemoryStore;
+use atelier_state::{MemoryStore, StateError};
 
 use crate::{
+    genesis::genesis,
+    metrics::{Row, gini_bps},
     rng::{Key, Stream},
     scenario::{Population, Scenario, Shock},
 };
@@ -32,8 +39,11 @@ use crate::{
 pub const BLOCK_MS: u64 = 1_000;
 /// The class every job runs on.
 const CLASS: &str = "image-xl";
-/// Blocks spent registering the dataset, model and providers before agents act.
-pub const SETUP_BLOCKS: u64 = 2;
+/// Blocks spent registering datasets, providers and stakes (1), the base model (2) and its
+/// fine-tunes (3) before agents act.
+pub const SETUP_BLOCKS: u64 = 3;
+/// Attackers stop this many blocks before a run's end, so what they started settles.
+pub const WIND_DOWN_BLOCKS: u64 = 10;
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -70,92 +80,53 @@ struct Agent {
     address: Address,
 }
 
-/// What one block measured.
+type Sender = (PublicKey, Address);
+
+/// What an account holds, in base units: `ugdc` (liquid, bonded, unbonding, provider bond) and
+/// `uusd`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Row {
-    /// Height.
-    pub block: u64,
-    /// Gas the block used.
-    pub gas_used: u64,
-    /// Block-space base fee per gas.
-    pub base_fee: u128,
-    /// The class's compute base fee per unit.
-    pub compute_base_fee: u128,
-    /// The class's utilisation in the last block, in basis points.
-    pub utilisation_bps: u64,
-    /// Jobs waiting in the class's queue.
-    pub queued: u64,
-    /// Jobs submitted in the block.
-    pub jobs_submitted: u64,
-    /// Jobs admitted in the block.
-    pub jobs_admitted: u64,
-    /// Jobs settled since genesis.
-    pub jobs_settled: u64,
-    /// Swaps filled in the block.
-    pub swaps: u64,
-    /// The pool's price, uusd per ugdc × 10^12.
-    pub price: u128,
-    /// The treasury's `ugdc`.
-    pub treasury_gdc: u128,
-    /// The treasury's stable reserve, `uusd`.
-    pub reserve: u128,
-    /// `ugdc` burned since genesis.
-    pub burned: u128,
-    /// Transactions the proposer left out.
-    pub skipped: u64,
-    /// The oracle's published GDC/USD (0 before its first value).
-    pub oracle_price: u128,
+struct Holdings {
+    gdc: i128,
+    usd: i128,
 }
 
-impl Row {
-    /// The CSV header.
-    pub const HEADER: &'static str = "block,gas_used,base_fee,compute_base_fee,utilisation_bps,queued,jobs_submitted,jobs_admitted,jobs_settled,swaps,price,treasury_gdc,reserve,burned,skipped,oracle_price";
-
-    /// The metric names, in CSV order after `block`.
-    pub const METRICS: [&'static str; 15] = [
-        "gas_used",
-        "base_fee",
-        "compute_base_fee",
-        "utilisation_bps",
-        "queued",
-        "jobs_submitted",
-        "jobs_admitted",
-        "jobs_settled",
-        "swaps",
-        "price",
-        "treasury_gdc",
-        "reserve",
-        "burned",
-        "skipped",
-        "oracle_price",
-    ];
-
-    /// The metrics, in [`Row::METRICS`] order.
-    pub fn values(&self) -> [u128; 15] {
-        [
-            u128::from(self.gas_used),
-            self.base_fee,
-            self.compute_base_fee,
-            u128::from(self.utilisation_bps),
-            u128::from(self.queued),
-            u128::from(self.jobs_submitted),
-            u128::from(self.jobs_admitted),
-            u128::from(self.jobs_settled),
-            u128::from(self.swaps),
-            self.price,
-            self.treasury_gdc,
-            self.reserve,
-            self.burned,
-            u128::from(self.skipped),
-            self.oracle_price,
-        ]
+impl Holdings {
+    fn of(state: &MemoryStore, account: &Address) -> Result<Holdings, StateError> {
+        let position = staking::query::position(state, account)?;
+        let bond = compute::query::provider(state, account)?.map_or(0, |p| p.bond.get());
+        let gdc = bank::query::balance(state, account, &Denom::GDC)?.get()
+            + position.bonded.get()
+            + position.unbonding.iter().map(|u| u.amount.get()).sum::<u128>()
+            + bond;
+        let usd = bank::query::balance(state, account, &Denom::USD)?.get();
+        Ok(Holdings { gdc: gdc as i128, usd: usd as i128 })
     }
 
-    /// One CSV line, without its newline.
-    pub fn csv(&self) -> String {
-        let values: Vec<String> = self.values().iter().map(u128::to_string).collect();
-        format!("{},{}", self.block, values.join(","))
+    /// The change from `start`, valued in `uusd` at `price` (`uusd` per `ugdc` × 10^12).
+    fn gain_since(&self, start: &Holdings, price: u128) -> i128 {
+        let scale = amm::math::PRICE_SCALE as i128;
+        (self.usd - start.usd) + (self.gdc - start.gdc).saturating_mul(price as i128) / scale
     }
+}
+
+/// What changes only at an epoch's close, measured then and carried.
+#[derive(Debug, Clone, Copy, Default)]
+struct EpochMetrics {
+    average: i128,
+    cushion: i128,
+    wall: i128,
+    bought_back: i128,
+    bought_burned: i128,
+    reputation_gini_bps: i128,
+}
+
+/// What settled jobs paid, by role, since genesis.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flows {
+    providers: i128,
+    datasets: i128,
+    fine_tuners: i128,
+    treasury: i128,
 }
 
 /// A run in progress.
@@ -166,13 +137,50 @@ pub struct World {
     head: Header,
     chain_id: ChainId,
     gas: GasSchedule,
-    studio: (PublicKey, Address),
+    epoch_blocks: u64,
+    infra_cost: u128,
+    studio: Sender,
     agents: Vec<Agent>,
     nonces: BTreeMap<Address, u64>,
     /// Jobs assigned in the last block, by provider.
     assigned: Vec<(Address, JobId)>,
     /// The last `gdc_usd` round each oracle operator observed.
     observed: BTreeMap<Address, u64>,
+    /// What each attacker and twin held at genesis.
+    start: BTreeMap<Address, Holdings>,
+    epoch: EpochMetrics,
+    flows: Flows,
+    /// Datasets registered, by owner.
+    datasets: BTreeMap<Address, DatasetId>,
+    /// Models registered, in order: the base model first.
+    models: Vec<ModelId>,
+    timing: Timing,
+}
+
+/// Where a run's wall time went (not part of any result: it differs from run to run).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timing {
+    /// Agents choosing and building their transactions.
+    pub agents: Duration,
+    /// The protocol: building, executing and committing blocks.
+    pub protocol: Duration,
+    /// Checking every invariant after each block (release builds; debug builds check inside the
+    /// protocol's time).
+    pub invariants: Duration,
+    /// Reading the metrics of each block.
+    pub measuring: Duration,
+}
+
+impl Timing {
+    /// The sum of two.
+    pub fn plus(self, other: Timing) -> Timing {
+        Timing {
+            agents: self.agents + other.agents,
+            protocol: self.protocol + other.protocol,
+            invariants: self.invariants + other.invariants,
+            measuring: self.measuring + other.measuring,
+        }
+    }
 }
 
 fn key_of(name: &str, index: u64) -> PublicKey {
@@ -194,30 +202,52 @@ impl World {
         }
         let accounts: Vec<Address> =
             std::iter::once(studio.1).chain(agents.iter().map(|a| a.address)).collect();
-        let operators: Vec<Address> = agents
-            .iter()
-            .filter(|a| matches!(scenario.agents[a.population], Population::OracleOperator { .. }))
-            .map(|a| a.address)
-            .collect();
+        let operators: Vec<Address> =
+            agents.iter().filter(|a| scenario.agents[a.population].observes()).map(|a| a.address).collect();
         let genesis = genesis(scenario, &accounts, studio.1, &operators)?;
         let mut store = MemoryStore::new();
         let state = init_chain(&store, genesis).map_err(|e| RunError::Genesis(e.to_string()))?;
         store.commit(state.commit);
-        let chain_id = state.header.chain_id.clone();
-        let gas = fees::query::params(&store).map_err(|e| RunError::Genesis(e.to_string()))?.gas;
+        let read = |e: StateError| RunError::Genesis(e.to_string());
+        let gas = fees::query::params(&store).map_err(read)?.gas;
+        let epoch_blocks = staking::query::params(&store).map_err(read)?.epoch_blocks;
+        let infra_cost = treasury::query::params(&store).map_err(read)?.infra_cost_per_epoch.get();
+        let mut start = BTreeMap::new();
+        for agent in agents.iter().filter(|a| World::measured(scenario, a)) {
+            start.insert(agent.address, Holdings::of(&store, &agent.address).map_err(read)?);
+        }
         Ok(World {
             scenario: scenario.clone(),
             key,
             store,
-            head: state.header,
-            chain_id,
+            head: state.header.clone(),
+            chain_id: state.header.chain_id,
             gas,
+            epoch_blocks,
+            infra_cost,
             studio,
             agents,
             nonces: BTreeMap::new(),
             assigned: Vec::new(),
             observed: BTreeMap::new(),
+            start,
+            epoch: EpochMetrics::default(),
+            flows: Flows::default(),
+            datasets: BTreeMap::new(),
+            models: Vec::new(),
+            timing: Timing::default(),
         })
+    }
+
+    /// Whether an agent's gains are measured: attackers, and what they are measured against.
+    fn measured(scenario: &Scenario, agent: &Agent) -> bool {
+        let population = &scenario.agents[agent.population];
+        population.attacks() || (population.observes() && scenario.agents.iter().any(|p| p.attacks()))
+    }
+
+    /// Where the run's time went so far.
+    pub fn timing(&self) -> Timing {
+        self.timing
     }
 
     /// The last committed header.
@@ -225,7 +255,7 @@ impl World {
         &self.head
     }
 
-    fn tx(&mut self, sender: (PublicKey, Address), msgs: Vec<Msg>, base_fee: Amount) -> SignedTx {
+    fn tx(&mut self, sender: Sender, msgs: Vec<Msg>, base_fee: Amount) -> SignedTx {
         let nonce = *self.nonces.entry(sender.1).or_insert(0);
         let body = Tx {
             chain_id: self.chain_id.clone(),
@@ -240,7 +270,7 @@ impl World {
         SignedTx::new(body, Signature::from_array([0; 64]))
     }
 
-    fn setup_msgs(&self, block: u64) -> Vec<((PublicKey, Address), Msg)> {
+    fn setup_msgs(&self, block: u64) -> Vec<(Sender, Msg)> {
         let mut msgs = Vec::new();
         if block == 1 {
             let dataset = RegistryMsg::RegisterDataset {
@@ -250,83 +280,229 @@ impl World {
             };
             msgs.push((self.studio, Msg::Registry(dataset)));
             for agent in &self.agents {
-                if let Population::Provider { capacity, bond, .. } = &self.scenario.agents[agent.population] {
-                    let register = ComputeMsg::RegisterProvider {
-                        bond: Amount::new(u128::from(*bond)),
-                        endpoint: "https://gpu.sim".into(),
-                        capacities: vec![ClassCapacity { class: CLASS.into(), units: *capacity }],
-                    };
-                    msgs.push(((agent.key, agent.address), Msg::Compute(register)));
+                let sender = (agent.key, agent.address);
+                let stake =
+                    |amount: u64| Msg::Staking(StakingMsg::Stake { amount: Amount::new(amount.into()) });
+                match &self.scenario.agents[agent.population] {
+                    Population::Provider { capacity, bond, stake: amount, .. } => {
+                        msgs.push((sender, Msg::Compute(register_provider(*capacity, *bond))));
+                        if *amount > 0 {
+                            msgs.push((sender, stake(*amount)));
+                        }
+                    }
+                    Population::Spammer { capacity, bond, .. } => {
+                        msgs.push((sender, Msg::Compute(register_provider(*capacity, *bond))));
+                    }
+                    Population::DataContributor { .. } => {
+                        let dataset = RegistryMsg::RegisterDataset {
+                            content_hash: Hash::digest("atelier/sim/dataset", &[&agent.address.0]),
+                            license: "CC-BY-4.0".into(),
+                            contributors: vec![ContributorShares { contributor: agent.address, shares: 1 }],
+                        };
+                        msgs.push((sender, Msg::Registry(dataset)));
+                    }
+                    Population::Staker { stake: amount, .. } => msgs.push((sender, stake(*amount))),
+                    Population::SybilStaker { accounts, stake: amount } => {
+                        let share = if agent.rank == 0 { *amount } else { amount / accounts };
+                        msgs.push((sender, stake(share)));
+                    }
+                    _ => {}
                 }
             }
         } else if block == 2 {
+            // Trained on the contributors' datasets evenly (the studio's own without any).
+            let contributed: Vec<DatasetId> =
+                self.datasets.iter().filter(|(owner, _)| **owner != self.studio.1).map(|(_, d)| *d).collect();
+            let trained_on = if contributed.is_empty() { vec![DatasetId(1)] } else { contributed };
+            let share = Bps::SCALE as u32 / trained_on.len() as u32;
+            let datasets = trained_on
+                .iter()
+                .enumerate()
+                .map(|(i, dataset)| {
+                    let rest = if i == 0 { Bps::SCALE as u32 - share * trained_on.len() as u32 } else { 0 };
+                    DatasetWeight { dataset: *dataset, weight: Bps::new(share + rest).unwrap_or(Bps::ZERO) }
+                })
+                .collect();
             let model = RegistryMsg::RegisterModel {
                 class: CLASS.into(),
                 parent: None,
-                datasets: vec![DatasetWeight { dataset: DatasetId(1), weight: atelier_primitives::Bps::ONE }],
-                performance_fee: atelier_primitives::Bps::new(500).unwrap_or(atelier_primitives::Bps::ZERO),
+                datasets,
+                performance_fee: Bps::new(500).unwrap_or(Bps::ZERO),
             };
             msgs.push((self.studio, Msg::Registry(model)));
+        } else if block == 3 {
+            for agent in &self.agents {
+                if let Population::FineTuner { performance_fee_bps, .. } =
+                    &self.scenario.agents[agent.population]
+                {
+                    let model = RegistryMsg::RegisterModel {
+                        class: CLASS.into(),
+                        parent: self.models.first().copied(),
+                        datasets: Vec::new(),
+                        performance_fee: Bps::new(u32::from(*performance_fee_bps)).unwrap_or(Bps::ZERO),
+                    };
+                    msgs.push(((agent.key, agent.address), Msg::Registry(model)));
+                }
+            }
         }
         msgs
     }
 
     /// What the agents send in `block`.
-    fn agent_msgs(
-        &self,
-        block: u64,
-        compute_base_fee: u128,
-        round: u64,
-        pool_price: u128,
-    ) -> Vec<((PublicKey, Address), Msg)> {
+    fn agent_msgs(&self, block: u64, market: &Market) -> Result<Vec<(Sender, Msg)>, StateError> {
         let shocks = Shocks::at(&self.scenario.shocks, block);
-        let (spike, outage, crash) = (shocks.demand, shocks.outage, shocks.crash);
+        let attacking = block + WIND_DOWN_BLOCKS <= self.scenario.blocks;
+        let height = self.head.height.0 + 1;
         let mut msgs = Vec::new();
         for (index, agent) in self.agents.iter().enumerate() {
             let mut rng = Stream::new(Key { block, stream: index as u64, ..self.key });
             let sender = (agent.key, agent.address);
-            match &self.scenario.agents[agent.population] {
-                Population::Prompter { demand, elasticity, reference_fee, max_fee, tip, units, .. } => {
-                    let price = compute_base_fee.max(1) as f64;
-                    let p = demand * spike * (*reference_fee as f64 / price).powf(*elasticity);
-                    if compute_base_fee <= u128::from(*max_fee) && rng.chance(p.min(1.0)) {
-                        let job = job(*units, u128::from(*max_fee), u128::from(*tip), block, index as u64);
-                        msgs.push((sender, Msg::Compute(job)));
-                    }
+            let mut send = |msg: Msg| msgs.push((sender, msg));
+            let population = &self.scenario.agents[agent.population];
+            if let Population::Provider { .. } | Population::Spammer { .. } = population {
+                let down = match population {
+                    Population::Provider { count, .. } => (agent.rank as f64) < shocks.outage * *count as f64,
+                    _ => false,
+                };
+                if !down {
+                    self.answers(agent).into_iter().for_each(&mut send);
                 }
-                Population::Provider { count, .. } => {
-                    let down = (agent.rank as f64) < outage * *count as f64;
-                    if !down {
-                        for (_, job) in self.assigned.iter().filter(|(p, _)| *p == agent.address) {
-                            let answer = ComputeMsg::SubmitResult {
-                                job: *job,
-                                output_hash: Hash::digest("atelier/sim/output", &[&job.0.to_le_bytes()]),
-                            };
-                            msgs.push((sender, Msg::Compute(answer)));
+            }
+            match population {
+                Population::Prompter { demand, elasticity, reference_fee, max_fee, tip, units, .. } => {
+                    let price = market.compute_base_fee.max(1) as f64;
+                    let p = demand * shocks.demand * (*reference_fee as f64 / price).powf(*elasticity);
+                    if market.compute_base_fee <= u128::from(*max_fee) && rng.chance(p.min(1.0)) {
+                        let choice = rng.between(0, self.models.len().saturating_sub(1) as u128) as usize;
+                        if let Some(model) = self.models.get(choice) {
+                            send(job(*model, *units, (*max_fee).into(), (*tip).into(), block, index as u64));
                         }
                     }
                 }
-                Population::OracleOperator { noise, .. } => {
-                    if self.observed.get(&agent.address) != Some(&round) {
-                        let error = noise * (2.0 * rng.unit() - 1.0);
-                        let value = (pool_price as f64 * crash * (1.0 + error)).max(0.0) as u128;
-                        let observe = OracleMsg::SubmitObservation { feed: FeedId::gdc_usd(), round, value };
-                        msgs.push((sender, Msg::Oracle(observe)));
+                Population::Provider { cost, .. } if *cost > 0 && self.first_of_epoch(height) => {
+                    if let Some(msg) = self.adjusted_capacity(agent, *cost, market.compute_base_fee)? {
+                        send(msg);
                     }
                 }
-                Population::Trader { activity, size, .. } => {
-                    if rng.chance(*activity) {
-                        let side = if rng.chance(0.5) { Side::SellGdc } else { Side::SellUsd };
-                        let amount_in = Amount::new(rng.between(1, u128::from(*size)));
-                        msgs.push((
-                            sender,
-                            Msg::Amm(AmmMsg::Swap { side, amount_in, min_out: Amount::ZERO }),
-                        ));
+                Population::DataContributor { .. } if self.last_of_epoch(height) => {
+                    if let Some(dataset) = self.datasets.get(&agent.address) {
+                        send(Msg::Registry(RegistryMsg::ClaimRoyalties { dataset: *dataset }));
                     }
                 }
+                Population::OracleOperator { noise, .. }
+                    if self.observed.get(&agent.address) != Some(&market.round) =>
+                {
+                    let error = noise * (2.0 * rng.unit() - 1.0);
+                    let value = market.price as f64 * shocks.crash * (1.0 + error);
+                    send(observation(market.round, value));
+                }
+                Population::Trader { activity, size, .. } if rng.chance(*activity) => {
+                    let side = if rng.chance(0.5) { Side::SellGdc } else { Side::SellUsd };
+                    send(swap(side, rng.between(1, u128::from(*size))));
+                }
+                Population::WashTrader { size, .. } if attacking => {
+                    if block.is_multiple_of(2) {
+                        send(swap(Side::SellUsd, (*size).into()));
+                    } else if let Some(msg) = self.sell_what_was_bought(agent)? {
+                        send(msg);
+                    }
+                }
+                Population::FlashStaker { stake, .. } => {
+                    let position = staking::query::position(&self.store, &agent.address)?;
+                    if attacking && self.last_of_epoch(height) {
+                        send(Msg::Staking(StakingMsg::Stake { amount: Amount::new((*stake).into()) }));
+                    } else if self.first_of_epoch(height) && !position.bonded.is_zero() {
+                        send(Msg::Staking(StakingMsg::Unstake { amount: position.bonded }));
+                    }
+                    if position.unbonding.iter().any(|u| u.release_at.0 <= height) {
+                        send(Msg::Staking(StakingMsg::Withdraw {}));
+                    }
+                }
+                Population::Sandwicher { size, lead, .. } => {
+                    if attacking && market.defending && self.last_of_epoch(height + lead) {
+                        send(swap(Side::SellUsd, (*size).into()));
+                    } else if self.first_of_epoch(height)
+                        && let Some(msg) = self.sell_what_was_bought(agent)?
+                    {
+                        send(msg);
+                    }
+                }
+                Population::OracleManipulator { bias, size, .. } => {
+                    if self.observed.get(&agent.address) != Some(&market.round) {
+                        let value = market.price as f64 * shocks.crash * (1.0 - bias);
+                        send(observation(market.round, value));
+                    }
+                    if agent.rank == 0 {
+                        if attacking && market.defending && self.last_of_epoch(height + 1) {
+                            send(swap(Side::SellUsd, (*size).into()));
+                        } else if self.first_of_epoch(height)
+                            && let Some(msg) = self.sell_what_was_bought(agent)?
+                        {
+                            send(msg);
+                        }
+                    }
+                }
+                Population::Spammer { jobs, units, max_fee, .. } if attacking && agent.rank == 1 => {
+                    for (n, model) in (0..*jobs).zip(std::iter::repeat(self.models.first()).flatten()) {
+                        let id = index as u64 * 1_000_000 + n;
+                        send(job(*model, *units, (*max_fee).into(), 0, block, id));
+                    }
+                }
+                _ => {}
             }
         }
-        msgs
+        Ok(msgs)
+    }
+
+    /// The results a provider owes for the jobs it was assigned in the last block.
+    fn answers(&self, agent: &Agent) -> Vec<Msg> {
+        self.assigned
+            .iter()
+            .filter(|(provider, _)| *provider == agent.address)
+            .map(|(_, job)| {
+                Msg::Compute(ComputeMsg::SubmitResult {
+                    job: *job,
+                    output_hash: Hash::digest("atelier/sim/output", &[&job.0.to_le_bytes()]),
+                })
+            })
+            .collect()
+    }
+
+    /// A provider's new capacity when its class's base fee is over 110% of its cost per unit
+    /// (10% more) or under it (10% less, at least 1 unit); `None` in between.
+    fn adjusted_capacity(&self, agent: &Agent, cost: u64, base_fee: u128) -> Result<Option<Msg>, StateError> {
+        let Some(provider) = compute::query::provider(&self.store, &agent.address)? else { return Ok(None) };
+        let units = provider.capacity(CLASS);
+        let cost = u128::from(cost);
+        let next = if base_fee * 10 > cost * 11 {
+            units.saturating_add((units / 10).max(1))
+        } else if base_fee < cost {
+            units.saturating_sub((units / 10).max(1)).max(1)
+        } else {
+            return Ok(None);
+        };
+        Ok((next != units).then(|| {
+            Msg::Compute(ComputeMsg::UpdateProvider {
+                endpoint: String::new(),
+                capacities: vec![ClassCapacity { class: CLASS.into(), units: next }],
+                add_bond: Amount::ZERO,
+            })
+        }))
+    }
+
+    /// A sale of the `ugdc` an agent holds beyond what it started with, if any.
+    fn sell_what_was_bought(&self, agent: &Agent) -> Result<Option<Msg>, StateError> {
+        let held = bank::query::balance(&self.store, &agent.address, &Denom::GDC)?.get();
+        let bought = held.saturating_sub(u128::from(self.scenario.genesis.balance));
+        Ok((bought > 0).then(|| swap(Side::SellGdc, bought)))
+    }
+
+    fn first_of_epoch(&self, height: u64) -> bool {
+        height.is_multiple_of(self.epoch_blocks)
+    }
+
+    fn last_of_epoch(&self, height: u64) -> bool {
+        height % self.epoch_blocks == self.epoch_blocks - 1
     }
 
     /// Produces block `block` (from 1) and measures it.
@@ -334,23 +510,15 @@ impl World {
         let height = self.head.height.0 + 1;
         let fail = |reason: String| RunError::Block { height, reason };
         let base_fee = fees::query::base_fee(&self.store).map_err(|e| fail(e.to_string()))?;
-        let class = compute::query::classes(&self.store)
-            .map_err(|e| fail(e.to_string()))?
-            .into_iter()
-            .find(|c| c.name == CLASS)
-            .ok_or_else(|| fail(format!("no class {CLASS}")))?;
+        let started = Instant::now();
         let msgs = if block <= SETUP_BLOCKS {
             self.setup_msgs(block)
         } else {
-            let round = oracle::query::feed(&self.store, &FeedId::gdc_usd(), self.head.height)
-                .map_err(|e| fail(e.to_string()))?
-                .map_or(1, |f| f.round.number);
-            let pool = amm::query::pool(&self.store).map_err(|e| fail(e.to_string()))?;
-            let price = amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
-            let msgs = self.agent_msgs(block, class.base_fee.get(), round, price);
+            let market = Market::read(&self.store, self.head.height).map_err(|e| fail(e.to_string()))?;
+            let msgs = self.agent_msgs(block, &market).map_err(|e| fail(e.to_string()))?;
             for (sender, msg) in &msgs {
                 if matches!(msg, Msg::Oracle(_)) {
-                    self.observed.insert(sender.1, round);
+                    self.observed.insert(sender.1, market.round);
                 }
             }
             msgs
@@ -365,6 +533,8 @@ impl World {
         }
         let time = self.head.time_ms + BLOCK_MS;
         let proposer = Address::module("sim-proposer");
+        let built = Instant::now();
+        self.timing.agents += built - started;
         let executed =
             match build_block(&self.store, &self.head, time, proposer, txs, Vec::new(), SignatureCheck::Skip)
             {
@@ -377,7 +547,9 @@ impl World {
             };
         // A left-out transaction did not use its nonce: the nonces are read back from the chain.
         let skipped = executed.skipped.len() as u64;
-        self.commit(executed.clone());
+        self.commit(&executed);
+        let committed = Instant::now();
+        self.timing.protocol += committed - built;
         if skipped > 0 {
             self.resync_nonces().map_err(|e| fail(e.to_string()))?;
         }
@@ -390,65 +562,196 @@ impl World {
                 return Err(RunError::Invariant { height, detail: detail.join("; ") });
             }
         }
-        self.measure(block, &executed, submitted as u64, skipped).map_err(|e| fail(e.to_string()))
+        let checked = Instant::now();
+        self.timing.invariants += checked - committed;
+        let row = self.measure(block, &executed, submitted as u64, skipped).map_err(|e| fail(e.to_string()));
+        self.timing.measuring += checked.elapsed();
+        row
     }
 
-    fn commit(&mut self, executed: ExecutedBlock) {
-        self.assigned = executed
-            .end_block_events
-            .iter()
-            .filter_map(|e| match e {
-                atelier_protocol::Event::Compute(ComputeEvent::JobAdmitted { job, provider, .. }) => {
-                    Some((*provider, *job))
+    fn commit(&mut self, executed: &ExecutedBlock) {
+        self.assigned.clear();
+        let events = executed.receipts.iter().flat_map(|r| r.events.iter()).chain(&executed.end_block_events);
+        for event in events {
+            match event {
+                Event::Compute(ComputeEvent::JobAdmitted { job, provider, .. }) => {
+                    self.assigned.push((*provider, *job));
                 }
-                _ => None,
-            })
-            .collect();
+                Event::Registry(RegistryEvent::DatasetRegistered { dataset, owner, .. }) => {
+                    self.datasets.insert(*owner, *dataset);
+                }
+                Event::Registry(RegistryEvent::ModelRegistered { model, .. }) => self.models.push(*model),
+                Event::Compute(ComputeEvent::JobSettled {
+                    treasury,
+                    datasets,
+                    fine_tuners,
+                    provider_paid,
+                    ..
+                }) => {
+                    self.flows.providers += provider_paid.get() as i128;
+                    self.flows.datasets += datasets.get() as i128;
+                    self.flows.fine_tuners += fine_tuners.get() as i128;
+                    self.flows.treasury += treasury.get() as i128;
+                }
+                _ => {}
+            }
+        }
         self.head = executed.block.header.clone();
-        self.store.commit(executed.commit);
+        self.store.commit(executed.commit.clone());
     }
 
-    fn resync_nonces(&mut self) -> Result<(), atelier_state::StateError> {
+    fn resync_nonces(&mut self) -> Result<(), StateError> {
         for (address, nonce) in self.nonces.iter_mut() {
             *nonce = auth::query::nonce(&self.store, address)?;
         }
         Ok(())
     }
 
+    /// Every agent's reputation now.
+    pub fn reputations(&self) -> Result<Vec<u128>, StateError> {
+        self.agents
+            .iter()
+            .map(|a| Ok(staking::query::position(&self.store, &a.address)?.reputation))
+            .collect()
+    }
+
+    /// Reads what changes only when an epoch closes.
+    fn measure_epoch(&mut self) -> Result<(), StateError> {
+        let status = treasury::query::status(&self.store)?;
+        if let Some(report) = &status.last_report {
+            self.epoch.average = report.average as i128;
+            self.epoch.cushion = report.cushion as i128;
+            self.epoch.wall = report.wall as i128;
+        }
+        self.epoch.bought_back = status.book.bought_with.get() as i128;
+        self.epoch.bought_burned = status.book.burned.get() as i128;
+        self.epoch.reputation_gini_bps = gini_bps(&self.reputations()?);
+        Ok(())
+    }
+
+    /// The attackers' gains and reputation beyond their twins', at `price`.
+    fn attack_edge(&self, price: u128) -> Result<(i128, i128), StateError> {
+        let honest_operators: Vec<&Agent> = self
+            .agents
+            .iter()
+            .filter(|a| matches!(self.scenario.agents[a.population], Population::OracleOperator { .. }))
+            .collect();
+        let (mut pnl, mut reputation) = (0i128, 0i128);
+        for (index, population) in self.scenario.agents.iter().enumerate().filter(|(_, p)| p.attacks()) {
+            let members = self.agents.iter().filter(|a| a.population == index);
+            let (attackers, twins): (Vec<&Agent>, Vec<&Agent>) =
+                members.partition(|a| !population.is_twin(a.rank));
+            let (gain, held) = self.gains(&attackers, price)?;
+            pnl += gain;
+            reputation += held;
+            if !twins.is_empty() {
+                let (gain, held) = self.gains(&twins, price)?;
+                pnl -= gain;
+                reputation -= held;
+            } else if matches!(population, Population::OracleManipulator { .. })
+                && !honest_operators.is_empty()
+            {
+                // Operators are measured against the honest ones, scaled to their number.
+                let (gain, held) = self.gains(&honest_operators, price)?;
+                let scale = |v: i128| v * attackers.len() as i128 / honest_operators.len() as i128;
+                pnl -= scale(gain);
+                reputation -= scale(held);
+            }
+        }
+        Ok((pnl, reputation))
+    }
+
+    /// The summed gains and reputation of `agents`.
+    fn gains(&self, agents: &[&Agent], price: u128) -> Result<(i128, i128), StateError> {
+        let (mut gain, mut reputation) = (0i128, 0i128);
+        for agent in agents {
+            let start = self.start.get(&agent.address).copied().unwrap_or_default();
+            gain += Holdings::of(&self.store, &agent.address)?.gain_since(&start, price);
+            reputation += staking::query::position(&self.store, &agent.address)?.reputation as i128;
+        }
+        Ok((gain, reputation))
+    }
+
     fn measure(
-        &self,
+        &mut self,
         block: u64,
         executed: &ExecutedBlock,
         submitted: u64,
         skipped: u64,
-    ) -> Result<Row, atelier_state::StateError> {
+    ) -> Result<Row, StateError> {
+        let height = executed.block.header.height.0;
+        if block == 1 || self.last_of_epoch(height) {
+            self.measure_epoch()?;
+        }
         let class = compute::query::classes(&self.store)?.into_iter().find(|c| c.name == CLASS);
         let pool = amm::query::pool(&self.store)?;
+        let price = amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
         let events =
-            || executed.receipts.iter().flat_map(|r| r.events.iter()).chain(executed.end_block_events.iter());
-        let count = |f: &dyn Fn(&atelier_protocol::Event) -> bool| events().filter(|e| f(e)).count() as u64;
+            || executed.receipts.iter().flat_map(|r| r.events.iter()).chain(&executed.end_block_events);
+        let count = |f: &dyn Fn(&Event) -> bool| events().filter(|e| f(e)).count() as i128;
+        let reserve = bank::query::balance(&self.store, &treasury::account(), &Denom::USD)?.get();
+        let (attacker_pnl, attacker_reputation) =
+            if self.start.is_empty() { (0, 0) } else { self.attack_edge(price)? };
+        let int = |v: u128| v as i128;
         Ok(Row {
             block,
-            gas_used: executed.block.header.gas_used,
-            base_fee: executed.block.header.base_fee.get(),
-            compute_base_fee: class.as_ref().map_or(0, |c| c.base_fee.get()),
-            utilisation_bps: class.as_ref().map_or(0, |c| u64::from(c.utilisation.get())),
-            queued: class.as_ref().map_or(0, |c| u64::from(c.queued)),
-            jobs_submitted: submitted,
-            jobs_admitted: count(&|e| {
-                matches!(e, atelier_protocol::Event::Compute(ComputeEvent::JobAdmitted { .. }))
-            }),
-            jobs_settled: compute::jobs_settled(&self.store, CLASS)?,
-            swaps: count(&|e| matches!(e, atelier_protocol::Event::Amm(amm::AmmEvent::SwapFilled { .. }))),
-            price: amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get()),
-            treasury_gdc: bank::query::balance(&self.store, &treasury::account(), &Denom::GDC)?.get(),
-            reserve: bank::query::balance(&self.store, &treasury::account(), &Denom::USD)?.get(),
-            burned: bank::query::supply(&self.store, &Denom::GDC)?.burned.get(),
-            skipped,
+            gas_used: i128::from(executed.block.header.gas_used),
+            base_fee: int(executed.block.header.base_fee.get()),
+            compute_base_fee: class.as_ref().map_or(0, |c| int(c.base_fee.get())),
+            utilisation_bps: class.as_ref().map_or(0, |c| i128::from(c.utilisation.get())),
+            queued: class.as_ref().map_or(0, |c| i128::from(c.queued)),
+            jobs_submitted: i128::from(submitted),
+            jobs_admitted: count(&|e| matches!(e, Event::Compute(ComputeEvent::JobAdmitted { .. }))),
+            jobs_settled: i128::from(compute::jobs_settled(&self.store, CLASS)?),
+            swaps: count(&|e| matches!(e, Event::Amm(AmmEvent::SwapFilled { .. }))),
+            price: int(price),
+            treasury_gdc: int(bank::query::balance(&self.store, &treasury::account(), &Denom::GDC)?.get()),
+            reserve: int(reserve),
+            runway_epochs: reserve.checked_div(self.infra_cost).map_or(0, int),
+            burned: int(bank::query::supply(&self.store, &Denom::GDC)?.burned.get()),
+            skipped: i128::from(skipped),
             oracle_price: oracle::query::feed(&self.store, &FeedId::gdc_usd(), self.head.height)?
                 .and_then(|f| f.latest)
-                .map_or(0, |p| p.value),
+                .map_or(0, |p| int(p.value)),
+            average: self.epoch.average,
+            cushion: self.epoch.cushion,
+            wall: self.epoch.wall,
+            bought_back: self.epoch.bought_back,
+            bought_burned: self.epoch.bought_burned,
+            paid_providers: self.flows.providers,
+            paid_datasets: self.flows.datasets,
+            paid_fine_tuners: self.flows.fine_tuners,
+            paid_treasury: self.flows.treasury,
+            reputation_gini_bps: self.epoch.reputation_gini_bps,
+            attacker_pnl,
+            attacker_reputation,
         })
+    }
+}
+
+/// What agents see of the chain before they act.
+struct Market {
+    /// The class's base fee per unit.
+    compute_base_fee: u128,
+    /// The `gdc_usd` round under way.
+    round: u64,
+    /// The pool's price.
+    price: u128,
+    /// Whether the treasury is defending the floor.
+    defending: bool,
+}
+
+impl Market {
+    fn read(store: &MemoryStore, height: Height) -> Result<Market, StateError> {
+        let compute_base_fee = compute::query::classes(store)?
+            .into_iter()
+            .find(|c| c.name == CLASS)
+            .map_or(0, |c| c.base_fee.get());
+        let round = oracle::query::feed(store, &FeedId::gdc_usd(), height)?.map_or(1, |f| f.round.number);
+        let pool = amm::query::pool(store)?;
+        let price = amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
+        let defending = treasury::query::book(store)?.defence_left > 0;
+        Ok(Market { compute_base_fee, round, price, defending })
     }
 }
 
@@ -474,94 +777,29 @@ impl Shocks {
     }
 }
 
-/// Genesis time of simulated chains: 2026-01-01T00:00:00Z.
-const GENESIS_TIME_MS: u64 = 1_767_225_600_000;
+fn register_provider(capacity: u64, bond: u64) -> ComputeMsg {
+    ComputeMsg::RegisterProvider {
+        bond: Amount::new(bond.into()),
+        endpoint: "https://gpu.sim".into(),
+        capacities: vec![ClassCapacity { class: CLASS.into(), units: capacity }],
+    }
+}
 
-/// The simulation's genesis: every account funded in both denoms, the pool and the treasury
-/// funded, the pool's liquidity the treasury's, the scenario's epoch length; module defaults
-/// otherwise.
-fn genesis(
-    scenario: &Scenario,
-    accounts: &[Address],
-    issuer: Address,
-    operators: &[Address],
-) -> Result<Genesis, RunError> {
-    let g = &scenario.genesis;
-    let both = |amount: u64| {
-        [Denom::GDC, Denom::USD].map(|denom| Coin { denom, amount: Amount::new(u128::from(amount)) }).to_vec()
-    };
-    let mut balances: Vec<AccountBalances> = accounts
-        .iter()
-        .map(|address| AccountBalances { address: *address, coins: both(g.balance) })
-        .collect();
-    balances.push(AccountBalances { address: treasury::account(), coins: both(g.treasury) });
-    balances.push(AccountBalances { address: amm::account(), coins: both(g.pool_side) });
-    let side = Amount::new(u128::from(g.pool_side));
-    let supply = amm::math::sqrt_product(side.get(), side.get());
-    if supply <= amm::math::MINIMUM_LIQUIDITY {
-        return Err(RunError::Genesis("genesis.pool_side is too small for the pool's first mint".into()));
-    }
-    let holdings =
-        vec![LpHolding { holder: treasury::account(), units: supply - amm::math::MINIMUM_LIQUIDITY }];
-    let mut staking = StakingGenesis::default();
-    staking.params.epoch_blocks = g.epoch_blocks;
-    // Oracle operators start staked at the oracle's minimum and registered.
-    let mut oracle = OracleGenesis::default();
-    let stake = oracle.params.min_stake;
-    for address in operators {
-        let standing = Standing { bonded: stake, floor: stake, ..Standing::default() };
-        let checkpoint = Checkpoint { from_height: Height(0), standing };
-        staking.accounts.push(StakerGenesis { address: *address, checkpoint });
-        oracle.operators.push(Operator { address: *address, since: Height(0), observations: 0, outliers: 0 });
-    }
-    if !operators.is_empty() {
-        let bonded = Amount::new(stake.get().saturating_mul(operators.len() as u128));
-        balances.push(AccountBalances {
-            address: staking::account(),
-            coins: vec![Coin { denom: Denom::GDC, amount: bonded }],
-        });
-    }
-    oracle.params.max_operators = oracle.params.max_operators.max(operators.len().min(64) as u32);
-    for feed in &mut oracle.params.feeds {
-        feed.quorum = feed.quorum.min(operators.len().max(1) as u32);
-        feed.heartbeat_blocks = 20;
-        feed.staleness_blocks = 2 * g.epoch_blocks.max(20);
-        feed.round_blocks = 10;
-    }
-    Ok(Genesis {
-        chain_id: "atelier-sim".parse().map_err(|e| RunError::Genesis(format!("{e}")))?,
-        genesis_time_ms: GENESIS_TIME_MS,
-        initial_height: Height(1),
-        auth: Default::default(),
-        bank: BankGenesis { params: BankParams { stable_issuer: issuer }, balances, burned: Vec::new() },
-        fees: Default::default(),
-        registry: Default::default(),
-        compute: Default::default(),
-        provenance: Default::default(),
-        revenue: Default::default(),
-        market: Default::default(),
-        staking,
-        governance: Default::default(),
-        clusters: Default::default(),
-        amm: AmmGenesis {
-            pool: amm::Pool {
-                reserve_gdc: side,
-                reserve_usd: side,
-                lp_supply: supply,
-                ..amm::Pool::default()
-            },
-            holdings,
-            ..AmmGenesis::default()
-        },
-        oracle,
-        treasury: Default::default(),
-        compliance: Default::default(),
+fn swap(side: Side, amount_in: u128) -> Msg {
+    Msg::Amm(AmmMsg::Swap { side, amount_in: Amount::new(amount_in), min_out: Amount::ZERO })
+}
+
+fn observation(round: u64, value: f64) -> Msg {
+    Msg::Oracle(OracleMsg::SubmitObservation {
+        feed: FeedId::gdc_usd(),
+        round,
+        value: value.max(0.0) as u128,
     })
 }
 
-fn job(units: u64, max_fee: u128, tip: u128, block: u64, agent: u64) -> ComputeMsg {
-    ComputeMsg::SubmitJob {
-        model: ModelId(1),
+fn job(model: ModelId, units: u64, max_fee: u128, tip: u128, block: u64, agent: u64) -> Msg {
+    Msg::Compute(ComputeMsg::SubmitJob {
+        model,
         units,
         max_fee_per_unit: Amount::new(max_fee),
         tip_per_unit: Amount::new(tip),
@@ -570,5 +808,5 @@ fn job(units: u64, max_fee: u128, tip: u128, block: u64, agent: u64) -> ComputeM
         deterministic: true,
         parents: Vec::new(),
         policy: Default::default(),
-    }
+    })
 }

@@ -17,6 +17,7 @@ fn batch(out: &Path, threads: usize, sweeps: Vec<Sweep>) -> Batch {
         runs: Some(2),
         seed: Some(42),
         sweeps,
+        zipped: Vec::new(),
         out: out.to_path_buf(),
         threads,
     }
@@ -50,8 +51,8 @@ fn the_same_seed_gives_identical_csvs_and_roots_on_one_thread_or_two() {
     let second = run(&batch(b.path(), 2, short())).unwrap();
     assert_eq!(first, second);
     let (files_a, files_b) = (files(a.path()), files(b.path()));
-    assert_eq!(files_a.len(), 1 + 1 + 2 * 2 * 2, "scenario, summary, and a CSV and a manifest per run");
-    assert_eq!(files_a, files_b);
+    assert_eq!(files_a.len(), 3 + 2 * 2 * 2, "scenario, summary, report, and a CSV and a manifest per run");
+    assert_eq!(files_a, files_b, "the report too, whatever order the runs finished in");
     assert!(first.points.iter().all(|p| p.failed == 0 && p.completed == 2), "{first:?}");
     let csv =
         String::from_utf8(files_a.iter().find(|(n, _)| n == "point-0/run-0.csv").unwrap().1.clone()).unwrap();
@@ -73,4 +74,28 @@ fn a_different_seed_gives_a_different_run_and_a_manifest_replays_to_its_root() {
     assert_eq!(root, recorded.final_state_root);
     assert_eq!(recorded.overrides, vec![("blocks".into(), "40".into()), ("shocks.0.at".into(), "30".into())]);
     assert!(recorded.error.is_none());
+}
+
+#[test]
+fn the_report_draws_every_section_as_svg_without_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&batch(dir.path(), 2, short())).unwrap();
+    let report = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for section in [
+        "Fees",
+        "Utilisation",
+        "Treasury, reserve and runway",
+        "Market price against the floor bands",
+        "Buy-backs",
+        "Reputation",
+        "Royalty and fee flows by role",
+        "Attacker PnL",
+    ] {
+        assert!(report.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+    let svgs = report.matches("<svg").count();
+    assert!(svgs >= 18, "{svgs} charts");
+    assert_eq!(svgs, report.matches("</svg>").count());
+    let charts: String = report.split("<svg").skip(1).collect();
+    assert!(!charts.contains("<text") && !charts.contains("font"), "labels are strokes");
 }

@@ -14,9 +14,9 @@ fn scenario(name: &str, overrides: &[(&str, &str)]) -> Scenario {
 }
 
 fn last_row(scenario: &Scenario) -> Row {
-    let (outcome, blocks, _) = simulate(scenario, 0, 0, |_| Ok(())).unwrap();
-    assert_eq!(blocks, scenario.blocks);
-    outcome.unwrap()
+    let outcome = simulate(scenario, 0, 0, |_| Ok(())).unwrap();
+    assert_eq!(outcome.blocks, scenario.blocks);
+    outcome.last.unwrap()
 }
 
 #[test]
