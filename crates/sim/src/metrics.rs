@@ -74,6 +74,12 @@ rows! {
     paid_fine_tuners,
     /// To the treasury.
     paid_treasury,
+    /// Assets sold in the block.
+    sales,
+    /// What sales paid since genesis to royalty stacks, datasets and model vaults, `ugdc`.
+    paid_royalties,
+    /// Sales' protocol fees since genesis, `ugdc`.
+    market_fees,
     /// The Gini coefficient of the agents' reputation, in basis points, as of the last epoch's
     /// close.
     reputation_gini_bps,

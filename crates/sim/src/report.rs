@@ -88,11 +88,24 @@ impl Bands {
         (bucket as f64 + 0.5) * self.blocks as f64 / bucket_count(self.blocks) as f64
     }
 
-    fn series(&self, metric: &str, name: String, color: &'static str, band: bool) -> Series {
+    /// The mean line of `metric` (and its band) over the buckets the runs reached; with
+    /// `measured_only`, leaving out buckets where the mean is 0 (a measure not taken yet, like
+    /// the bands before the first epoch closes).
+    fn series(
+        &self,
+        metric: &str,
+        name: String,
+        color: &'static str,
+        band: bool,
+        measured_only: bool,
+    ) -> Series {
         let Some(m) = Row::METRICS.iter().position(|n| *n == metric) else {
             return Series { name, color, line: Vec::new(), band: Vec::new() };
         };
-        let reached = || (0..self.runs.len()).filter(|b| self.runs[*b] > 0);
+        let reached = || {
+            (0..self.runs.len())
+                .filter(move |b| self.runs[*b] > 0 && !(measured_only && self.sum[*b][m] == 0))
+        };
         let line = reached().map(|b| (self.x(b), self.sum[b][m] as f64 / self.runs[b] as f64)).collect();
         let band = if band {
             reached().map(|b| (self.x(b), self.low[b][m] as f64, self.high[b][m] as f64)).collect()
@@ -120,7 +133,7 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
     let labels: Vec<String> = summary.points.iter().map(|p| label(p.point as usize, &p.overrides)).collect();
     let shown = bands.len().min(SHOWN);
     let per_point = |metric: &str| -> Vec<Series> {
-        (0..shown).map(|i| bands[i].series(metric, labels[i].clone(), PALETTE[i], true)).collect()
+        (0..shown).map(|i| bands[i].series(metric, labels[i].clone(), PALETTE[i], true, false)).collect()
     };
     let mut out = String::new();
     let _ = write!(
@@ -176,11 +189,13 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
             line_chart("runway (epochs of infrastructure cost)", "block", &per_point("runway_epochs")),
         ],
     );
-    let metric_series = |b: &Bands, metrics: &[(&str, &str)]| -> Vec<Series> {
+    let metric_series = |b: &Bands, metrics: &[(&str, &str)], measured_only: bool| -> Vec<Series> {
         metrics
             .iter()
             .enumerate()
-            .map(|(i, (metric, name))| b.series(metric, (*name).into(), PALETTE[i % PALETTE.len()], i == 0))
+            .map(|(i, (metric, name))| {
+                b.series(metric, (*name).into(), PALETTE[i % PALETTE.len()], i == 0, measured_only)
+            })
             .collect()
     };
     let price = [
@@ -197,7 +212,7 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
                 line_chart(
                     &format!("price and bands, {}", labels[i]),
                     "block",
-                    &metric_series(&bands[i], &price),
+                    &metric_series(&bands[i], &price, true),
                 )
             })
             .collect(),
@@ -241,6 +256,7 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
         ("paid_datasets", "datasets"),
         ("paid_fine_tuners", "fine-tuners"),
         ("paid_treasury", "treasury"),
+        ("paid_royalties", "sale royalties"),
     ];
     section(
         "Royalty and fee flows by role",
@@ -249,7 +265,7 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
                 line_chart(
                     &format!("ugdc paid by settled jobs, {}", labels[i]),
                     "block",
-                    &metric_series(&bands[i], &flows),
+                    &metric_series(&bands[i], &flows, false),
                 )
             })
             .collect(),

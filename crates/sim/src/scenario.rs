@@ -136,6 +136,47 @@ pub enum Population {
         tip: u64,
         /// Units per job.
         units: u64,
+        /// Chance that a prompter lists each output it receives for sale.
+        #[serde(default)]
+        list_share: f64,
+        /// Its asking price, `ugdc`.
+        #[serde(default)]
+        price: u64,
+    },
+    /// Collectors: each block each buys an open listing at most `max_price` with a probability.
+    Collector {
+        /// How many.
+        count: u64,
+        /// Probability per block.
+        activity: f64,
+        /// The most it pays, `ugdc`.
+        max_price: u64,
+    },
+    /// Remixers: each block each, with a probability, asks for a job whose output remixes a
+    /// recent output (its parent, whose royalty stack it inherits), and lists what it gets.
+    Remixer {
+        /// How many.
+        count: u64,
+        /// Probability per block.
+        activity: f64,
+        /// Units per job.
+        units: u64,
+        /// The most it pays per unit.
+        max_fee: u64,
+        /// Chance it lists each output.
+        list_share: f64,
+        /// Its asking price, `ugdc`.
+        price: u64,
+    },
+    /// Liquidity providers: each block each, with a probability, deposits `amount` `ugdc` (and
+    /// `uusd` at the pool's ratio) when it holds no pool units, or withdraws them all when it does.
+    LiquidityProvider {
+        /// How many.
+        count: u64,
+        /// Probability per block.
+        activity: f64,
+        /// `ugdc` per deposit.
+        amount: u64,
     },
     /// GPU operators serving the class: each answers what it is assigned in the next block.
     /// With a `cost`, each adjusts its capacity to profitability at every epoch's start: 10% more
@@ -348,8 +389,24 @@ impl Scenario {
                 Population::OracleOperator { noise, .. } if !(0.0..=1.0).contains(noise) => {
                     return invalid("an oracle operator's noise is between 0 and 1");
                 }
-                Population::Trader { activity, .. } if !(0.0..=1.0).contains(activity) => {
-                    return invalid("a trader's activity is a probability");
+                Population::Trader { activity, .. }
+                | Population::Collector { activity, .. }
+                | Population::LiquidityProvider { activity, .. }
+                    if !(0.0..=1.0).contains(activity) =>
+                {
+                    return invalid("an activity is a probability");
+                }
+                Population::Prompter { list_share, .. } if !(0.0..=1.0).contains(list_share) => {
+                    return invalid("a list share is a probability");
+                }
+                Population::Remixer { activity, list_share, units, .. }
+                    if !(0.0..=1.0).contains(activity)
+                        || !(0.0..=1.0).contains(list_share)
+                        || *units == 0 =>
+                {
+                    return invalid(
+                        "a remixer's activity and list share are probabilities, its units positive",
+                    );
                 }
                 Population::OracleManipulator { bias, .. } if !(0.0..=1.0).contains(bias) => {
                     return invalid("an oracle manipulator's bias is between 0 and 1");
@@ -374,6 +431,9 @@ impl Population {
             Population::Prompter { count, .. }
             | Population::Provider { count, .. }
             | Population::DataContributor { count }
+            | Population::Collector { count, .. }
+            | Population::Remixer { count, .. }
+            | Population::LiquidityProvider { count, .. }
             | Population::FineTuner { count, .. }
             | Population::OracleOperator { count, .. }
             | Population::Trader { count, .. }

@@ -134,16 +134,25 @@ const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 300.0;
 const LEFT: f64 = 70.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 40.0;
 const BOTTOM: f64 = 36.0;
+/// Where the title's baseline is, and the first legend row's.
+const TITLE: f64 = 18.0;
+const LEGEND: f64 = 32.0;
+const LEGEND_ROW: f64 = 10.0;
 
 struct Frame {
     x: (f64, f64),
     y: (f64, f64),
+    /// The plot's top edge: under the title and the legend's rows.
+    top: f64,
 }
 
 impl Frame {
-    fn new(xs: impl Iterator<Item = f64> + Clone, ys: impl Iterator<Item = f64> + Clone) -> Frame {
+    fn new(
+        xs: impl Iterator<Item = f64> + Clone,
+        ys: impl Iterator<Item = f64> + Clone,
+        legend_rows: usize,
+    ) -> Frame {
         let bounds = |values: &mut dyn Iterator<Item = f64>| {
             let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
             for v in values.filter(|v| v.is_finite()) {
@@ -158,7 +167,8 @@ impl Frame {
                 (low, high)
             }
         };
-        Frame { x: bounds(&mut xs.clone()), y: bounds(&mut ys.clone()) }
+        let top = LEGEND + LEGEND_ROW * legend_rows.saturating_sub(1) as f64 + 10.0;
+        Frame { x: bounds(&mut xs.clone()), y: bounds(&mut ys.clone()), top }
     }
 
     fn px(&self, x: f64) -> f64 {
@@ -166,17 +176,17 @@ impl Frame {
     }
 
     fn py(&self, y: f64) -> f64 {
-        HEIGHT - BOTTOM - (y - self.y.0) / (self.y.1 - self.y.0) * (HEIGHT - TOP - BOTTOM)
+        HEIGHT - BOTTOM - (y - self.y.0) / (self.y.1 - self.y.0) * (HEIGHT - self.top - BOTTOM)
     }
 
-    /// The title, axes, ticks and their labels.
-    fn draw(&self, out: &mut String, title: &str, x_label: &str) {
+    /// The title, axes, ticks and their labels (the x axis's only when `x_ticks`).
+    fn draw(&self, out: &mut String, title: &str, x_label: &str, x_ticks: bool) {
         let _ = write!(
             out,
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="100%" height="100%" fill="#fff"/>"##
         );
-        text(out, LEFT, 18.0, 11.0, "#111", title);
-        let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM);
+        text(out, 10.0, TITLE, 11.0, "#111", &fit(title, (WIDTH - 20.0) / 11.0));
+        let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, self.top, HEIGHT - BOTTOM);
         let _ = write!(
             out,
             r##"<path d="M{x0} {y0}L{x0} {y1}L{x1} {y1}" fill="none" stroke="#444" stroke-width="1"/>"##
@@ -188,10 +198,12 @@ impl Frame {
             let label = compact(yv);
             let _ = write!(out, r##"<path d="M{x0} {y:.1}L{x1} {y:.1}" stroke="#eee" stroke-width="1"/>"##);
             text(out, x0 - 6.0 - text_width(8.0, &label), y + 4.0, 8.0, "#444", &label);
-            let xv = self.x.0 + f * (self.x.1 - self.x.0);
-            let x = self.px(xv);
-            let label = compact(xv.round());
-            text(out, x - text_width(8.0, &label) / 2.0, y1 + 14.0, 8.0, "#444", &label);
+            if x_ticks {
+                let xv = self.x.0 + f * (self.x.1 - self.x.0);
+                let x = self.px(xv);
+                let label = compact(xv.round());
+                text(out, x - text_width(8.0, &label) / 2.0, y1 + 14.0, 8.0, "#444", &label);
+            }
         }
         text(out, (x0 + x1) / 2.0 - text_width(8.0, x_label) / 2.0, HEIGHT - 6.0, 8.0, "#444", x_label);
     }
@@ -202,9 +214,10 @@ pub fn line_chart(title: &str, x_label: &str, series: &[Series]) -> String {
     let xs = series.iter().flat_map(|s| s.line.iter().map(|p| p.0));
     let ys =
         series.iter().flat_map(|s| s.line.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
-    let frame = Frame::new(xs, ys);
+    let rows = legend_rows(series.iter().map(|s| (s.name.as_str(), s.color)));
+    let frame = Frame::new(xs, ys, rows.len());
     let mut out = String::new();
-    frame.draw(&mut out, title, x_label);
+    frame.draw(&mut out, title, x_label, true);
     for s in series {
         if !s.band.is_empty() {
             let mut d = String::new();
@@ -223,32 +236,56 @@ pub fn line_chart(title: &str, x_label: &str, series: &[Series]) -> String {
         }
         let _ = write!(out, r#"<path d="{d}" fill="none" stroke="{}" stroke-width="1.5"/>"#, s.color);
     }
-    legend(&mut out, series.iter().map(|s| (s.name.as_str(), s.color)));
+    for (row, entries) in rows.iter().enumerate() {
+        let y = LEGEND + LEGEND_ROW * row as f64;
+        for (x, name, color) in entries {
+            let _ =
+                write!(out, r#"<rect x="{x:.1}" y="{:.1}" width="10" height="4" fill="{color}"/>"#, y - 4.0);
+            text(&mut out, x + 14.0, y, 7.0, "#222", name);
+        }
+    }
     out.push_str("</svg>");
     out
 }
 
-fn legend<'a>(out: &mut String, entries: impl Iterator<Item = (&'a str, &'static str)>) {
-    let mut x = LEFT + 4.0;
-    let mut y = TOP - 8.0;
+/// `text` cut to at most `chars` characters, marked with `..` when cut.
+fn fit(text: &str, chars: f64) -> String {
+    let most = chars.max(3.0) as usize;
+    if text.chars().count() <= most {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(most - 2).collect();
+    format!("{kept}..")
+}
+
+/// The legend's entries laid out in rows across the chart: `(x, name, colour)`.
+fn legend_rows<'a>(
+    entries: impl Iterator<Item = (&'a str, &'static str)>,
+) -> Vec<Vec<(f64, String, &'static str)>> {
+    let (start, end) = (10.0, WIDTH - RIGHT);
+    let mut rows: Vec<Vec<(f64, String, &'static str)>> = Vec::new();
+    let mut x = end;
     for (name, color) in entries {
-        let width = 14.0 + text_width(7.0, name) + 10.0;
-        if x + width > WIDTH - RIGHT {
-            x = LEFT + 4.0;
-            y += 10.0;
+        let name = fit(name, (end - start - 14.0) / 7.0);
+        let width = 14.0 + text_width(7.0, &name) + 10.0;
+        if x + width > end {
+            rows.push(Vec::new());
+            x = start;
         }
-        let _ = write!(out, r#"<rect x="{x:.1}" y="{:.1}" width="10" height="4" fill="{color}"/>"#, y - 4.0);
-        text(out, x + 14.0, y, 7.0, "#222", name);
+        if let Some(row) = rows.last_mut() {
+            row.push((x, name, color));
+        }
         x += width;
     }
+    rows
 }
 
 /// A bar per label with a whisker from low to high: `(label, value, low, high)`.
 pub fn bar_chart(title: &str, bars: &[(String, f64, f64, f64)]) -> String {
     let ys = bars.iter().flat_map(|b| [b.1, b.2, b.3, 0.0]);
-    let frame = Frame::new((0..=bars.len()).map(|i| i as f64), ys);
+    let frame = Frame::new((0..=bars.len()).map(|i| i as f64), ys, 0);
     let mut out = String::new();
-    frame.draw(&mut out, title, "sweep point");
+    frame.draw(&mut out, title, "sweep point", false);
     let slot = (WIDTH - LEFT - RIGHT) / bars.len().max(1) as f64;
     for (i, (label, value, low, high)) in bars.iter().enumerate() {
         let x = LEFT + slot * i as f64 + slot * 0.2;

@@ -3,7 +3,7 @@
 //! nor checked (`SignatureCheck::Skip`), nothing else is skipped.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet, VecDeque},
     time::{Duration, Instant},
 };
 
@@ -19,7 +19,9 @@ use atelier_protocol::{
         bank::{self},
         compute::{self, ClassCapacity, ComputeEvent, ComputeMsg, JobId},
         fees::{self, params::GasSchedule},
+        market::{Item, ListingId, MarketEvent, MarketMsg},
         oracle::{self, FeedId, OracleMsg},
+        provenance::{self, AssetId},
         registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryEvent, RegistryMsg},
         staking::{self, StakingMsg},
         treasury,
@@ -44,6 +46,10 @@ const CLASS: &str = "image-xl";
 pub const SETUP_BLOCKS: u64 = 3;
 /// Attackers stop this many blocks before a run's end, so what they started settles.
 pub const WIND_DOWN_BLOCKS: u64 = 10;
+/// Blocks a listing stays open.
+const LISTING_BLOCKS: u64 = 100;
+/// Open listings and recent outputs the world remembers for its collectors and remixers.
+const REMEMBERED: usize = 1_024;
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -120,13 +126,27 @@ struct EpochMetrics {
     reputation_gini_bps: i128,
 }
 
-/// What settled jobs paid, by role, since genesis.
+/// What settled jobs and sales paid, by role, since genesis.
 #[derive(Debug, Clone, Copy, Default)]
 struct Flows {
     providers: i128,
     datasets: i128,
     fine_tuners: i128,
     treasury: i128,
+    /// Sales' royalty stacks, dataset royalties and model fees.
+    royalties: i128,
+    /// Sales' protocol fees.
+    market_fees: i128,
+    /// Sales in the last block.
+    sales: i128,
+}
+
+/// An open listing, as collectors see it.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    listing: ListingId,
+    price: u128,
+    until: u64,
 }
 
 /// A run in progress.
@@ -154,6 +174,12 @@ pub struct World {
     datasets: BTreeMap<Address, DatasetId>,
     /// Models registered, in order: the base model first.
     models: Vec<ModelId>,
+    /// Outputs minted in the last block, with their owners.
+    minted: Vec<(Address, AssetId)>,
+    /// The latest outputs, for remixers.
+    recent: VecDeque<AssetId>,
+    /// Open listings, oldest first.
+    listings: VecDeque<Open>,
     timing: Timing,
 }
 
@@ -235,6 +261,9 @@ impl World {
             flows: Flows::default(),
             datasets: BTreeMap::new(),
             models: Vec::new(),
+            minted: Vec::new(),
+            recent: VecDeque::new(),
+            listings: VecDeque::new(),
             timing: Timing::default(),
         })
     }
@@ -248,6 +277,11 @@ impl World {
     /// Where the run's time went so far.
     pub fn timing(&self) -> Timing {
         self.timing
+    }
+
+    /// The chain's state.
+    pub fn store(&self) -> &MemoryStore {
+        &self.store
     }
 
     /// The last committed header.
@@ -354,6 +388,7 @@ impl World {
         let attacking = block + WIND_DOWN_BLOCKS <= self.scenario.blocks;
         let height = self.head.height.0 + 1;
         let mut msgs = Vec::new();
+        let mut bought = BTreeSet::new();
         for (index, agent) in self.agents.iter().enumerate() {
             let mut rng = Stream::new(Key { block, stream: index as u64, ..self.key });
             let sender = (agent.key, agent.address);
@@ -368,7 +403,58 @@ impl World {
                     self.answers(agent).into_iter().for_each(&mut send);
                 }
             }
+            if let Population::Prompter { list_share, price, .. }
+            | Population::Remixer { list_share, price, .. } = population
+            {
+                for (_, asset) in self.minted.iter().filter(|(owner, _)| *owner == agent.address) {
+                    if rng.chance(*list_share) {
+                        send(list(*asset, *price));
+                    }
+                }
+            }
             match population {
+                Population::Collector { activity, max_price, .. } if rng.chance(*activity) => {
+                    let affordable: Vec<&Open> = self
+                        .listings
+                        .iter()
+                        .filter(|o| o.price <= u128::from(*max_price) && !bought.contains(&o.listing))
+                        .collect();
+                    if !affordable.is_empty() {
+                        let open = affordable[rng.between(0, affordable.len() as u128 - 1) as usize];
+                        bought.insert(open.listing);
+                        let buy =
+                            MarketMsg::Buy { listing: open.listing, max_price: Amount::new(open.price) };
+                        send(Msg::Market(buy));
+                    }
+                }
+                Population::Remixer { activity, units, max_fee, .. } if rng.chance(*activity) => {
+                    let parent =
+                        self.recent.get(rng.between(0, self.recent.len().saturating_sub(1) as u128) as usize);
+                    if let (Some(parent), Some(model)) = (parent, self.models.first()) {
+                        let mut remix = job(*model, *units, (*max_fee).into(), 0, block, index as u64);
+                        if let Msg::Compute(ComputeMsg::SubmitJob { parents, .. }) = &mut remix {
+                            parents.push(*parent);
+                        }
+                        send(remix);
+                    }
+                }
+                Population::LiquidityProvider { activity, amount, .. } if rng.chance(*activity) => {
+                    let units = amm::query::lp_units(&self.store, &agent.address)?;
+                    if units == 0 {
+                        let usd = u128::from(*amount).saturating_mul(market.price) / amm::math::PRICE_SCALE;
+                        send(Msg::Amm(AmmMsg::AddLiquidity {
+                            max_gdc: Amount::new((*amount).into()),
+                            max_usd: Amount::new(usd + usd / 100 + 1),
+                            min_lp: 0,
+                        }));
+                    } else {
+                        send(Msg::Amm(AmmMsg::RemoveLiquidity {
+                            lp: units,
+                            min_gdc: Amount::ZERO,
+                            min_usd: Amount::ZERO,
+                        }));
+                    }
+                }
                 Population::Prompter { demand, elasticity, reference_fee, max_fee, tip, units, .. } => {
                     let price = market.compute_base_fee.max(1) as f64;
                     let p = demand * shocks.demand * (*reference_fee as f64 / price).powf(*elasticity);
@@ -547,7 +633,7 @@ impl World {
             };
         // A left-out transaction did not use its nonce: the nonces are read back from the chain.
         let skipped = executed.skipped.len() as u64;
-        self.commit(&executed);
+        self.commit(&executed).map_err(|e| fail(e.to_string()))?;
         let committed = Instant::now();
         self.timing.protocol += committed - built;
         if skipped > 0 {
@@ -569,8 +655,11 @@ impl World {
         row
     }
 
-    fn commit(&mut self, executed: &ExecutedBlock) {
+    fn commit(&mut self, executed: &ExecutedBlock) -> Result<(), StateError> {
         self.assigned.clear();
+        self.flows.sales = 0;
+        let height = executed.block.header.height.0;
+        let mut settled = Vec::new();
         let events = executed.receipts.iter().flat_map(|r| r.events.iter()).chain(&executed.end_block_events);
         for event in events {
             match event {
@@ -586,18 +675,42 @@ impl World {
                     datasets,
                     fine_tuners,
                     provider_paid,
+                    asset,
                     ..
                 }) => {
                     self.flows.providers += provider_paid.get() as i128;
                     self.flows.datasets += datasets.get() as i128;
                     self.flows.fine_tuners += fine_tuners.get() as i128;
                     self.flows.treasury += treasury.get() as i128;
+                    settled.push(*asset);
+                }
+                Event::Market(MarketEvent::Listed { listing, price, .. }) => {
+                    let until = height + LISTING_BLOCKS;
+                    remember(&mut self.listings, Open { listing: *listing, price: price.get(), until });
+                }
+                Event::Market(MarketEvent::Sold { listing, protocol_fee, royalties, .. }) => {
+                    self.listings.retain(|o| o.listing != *listing);
+                    self.flows.royalties += royalties.get() as i128;
+                    self.flows.market_fees += protocol_fee.get() as i128;
+                    self.flows.sales += 1;
+                }
+                Event::Market(MarketEvent::Cancelled { listing }) => {
+                    self.listings.retain(|o| o.listing != *listing);
                 }
                 _ => {}
             }
         }
+        self.listings.retain(|o| o.until > height);
         self.head = executed.block.header.clone();
         self.store.commit(executed.commit.clone());
+        self.minted.clear();
+        for asset in settled {
+            if let Some(minted) = provenance::query::asset(&self.store, asset)? {
+                self.minted.push((minted.owner, asset));
+            }
+            remember(&mut self.recent, asset);
+        }
+        Ok(())
     }
 
     fn resync_nonces(&mut self) -> Result<(), StateError> {
@@ -722,6 +835,9 @@ impl World {
             paid_datasets: self.flows.datasets,
             paid_fine_tuners: self.flows.fine_tuners,
             paid_treasury: self.flows.treasury,
+            sales: self.flows.sales,
+            paid_royalties: self.flows.royalties,
+            market_fees: self.flows.market_fees,
             reputation_gini_bps: self.epoch.reputation_gini_bps,
             attacker_pnl,
             attacker_reputation,
@@ -783,6 +899,23 @@ fn register_provider(capacity: u64, bond: u64) -> ComputeMsg {
         endpoint: "https://gpu.sim".into(),
         capacities: vec![ClassCapacity { class: CLASS.into(), units: capacity }],
     }
+}
+
+/// Keeps at most [`REMEMBERED`] items, dropping the oldest.
+fn remember<T>(items: &mut VecDeque<T>, item: T) {
+    if items.len() == REMEMBERED {
+        items.pop_front();
+    }
+    items.push_back(item);
+}
+
+fn list(asset: AssetId, price: u64) -> Msg {
+    Msg::Market(MarketMsg::List {
+        item: Item::Asset { asset },
+        price: Amount::new(price.into()),
+        denom: Denom::GDC,
+        expires_in: LISTING_BLOCKS,
+    })
 }
 
 fn swap(side: Side, amount_in: u128) -> Msg {

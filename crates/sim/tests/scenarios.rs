@@ -1,5 +1,6 @@
 //! Shocks move the economy the way the protocol says they should: an outside price crash reported
-//! by the oracle makes the treasury spend its reserve on buy-backs, and nothing else does.
+//! by the oracle makes the treasury spend its reserve on buy-backs, and nothing else does; the
+//! baseline community's collectors buy what is listed, and its sales pay royalties.
 
 use std::{fs, path::Path};
 
@@ -40,4 +41,12 @@ fn an_outside_price_crash_reported_by_the_oracle_makes_the_treasury_buy_back() {
         calm.reserve
     );
     assert!(crashed.burned > calm.burned, "and burned what it bought");
+}
+
+#[test]
+fn collectors_buy_listed_outputs_and_their_sales_pay_royalties_and_the_protocol_fee() {
+    let last = last_row(&scenario("baseline.toml", &[("blocks", "80")]));
+    assert!(last.paid_providers > 0 && last.paid_datasets > 0 && last.paid_fine_tuners > 0, "{last:?}");
+    assert!(last.paid_royalties > 0, "sales paid royalties: {last:?}");
+    assert!(last.market_fees > 0, "and the protocol fee: {last:?}");
 }

@@ -1,6 +1,6 @@
 //! [`MemoryStore`]: the in-memory backend, for tests, the simulator and benchmarks.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use atelier_primitives::Hash;
 
@@ -11,11 +11,13 @@ use crate::{
 /// State held in memory, with its commitment kept up to date on every commit.
 ///
 /// Point reads go through a hashed index (a block reads every key it touches); prefix scans walk
-/// an ordered set of the keys, which changes only when a key appears or disappears.
+/// an ordered set of the keys, which changes only when a key appears or disappears. Each key is
+/// held once, shared by the two, and each value in a slice of exactly its length: a long
+/// simulation's state is mostly many small entries.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore {
-    entries: HashIndex<Key, Value>,
-    keys: BTreeSet<Key>,
+    entries: HashIndex<Arc<[u8]>, Box<[u8]>>,
+    keys: BTreeSet<Arc<[u8]>>,
     commitment: LtHash,
 }
 
@@ -32,14 +34,18 @@ impl MemoryStore {
         for (key, write) in prepared.changes.into_writes_unordered() {
             match write {
                 Some(value) => {
-                    if !self.entries.contains_key(&key) {
+                    let value = value.into_boxed_slice();
+                    if let Some(held) = self.entries.get_mut(key.as_slice()) {
+                        *held = value;
+                    } else {
+                        let key: Arc<[u8]> = key.into();
                         self.keys.insert(key.clone());
+                        self.entries.insert(key, value);
                     }
-                    self.entries.insert(key, value);
                 }
                 None => {
-                    if self.entries.remove(&key).is_some() {
-                        self.keys.remove(&key);
+                    if self.entries.remove(key.as_slice()).is_some() {
+                        self.keys.remove(key.as_slice());
                     }
                 }
             }
@@ -83,7 +89,7 @@ impl MemoryStore {
 
 impl StateRead for MemoryStore {
     fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError> {
-        Ok(self.entries.get(key).cloned())
+        Ok(self.entries.get(key).map(|v| v.to_vec()))
     }
 
     fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
@@ -92,7 +98,7 @@ impl StateRead for MemoryStore {
             .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
             .take_while(|k| k.starts_with(prefix))
             .take(limit)
-            .filter_map(|k| self.entries.get(k).map(|v| (k.clone(), v.clone())))
+            .filter_map(|k| self.entries.get(k).map(|v| (k.to_vec(), v.to_vec())))
             .collect())
     }
 }
