@@ -505,10 +505,8 @@ impl World {
                     }
                 }
                 Population::Sandwicher { size, lead, .. } => {
-                    if attacking && market.defending && self.last_of_epoch(height + lead) {
-                        send(swap(Side::SellUsd, (*size).into()));
-                    } else if self.first_of_epoch(height)
-                        && let Some(msg) = self.sell_what_was_bought(agent)?
+                    if let Some(msg) =
+                        self.sandwich(agent, height, *lead, *size, attacking && market.defending)?
                     {
                         send(msg);
                     }
@@ -518,14 +516,11 @@ impl World {
                         let value = market.price as f64 * shocks.crash * (1.0 - bias);
                         send(observation(market.round, value));
                     }
-                    if agent.rank == 0 {
-                        if attacking && market.defending && self.last_of_epoch(height + 1) {
-                            send(swap(Side::SellUsd, (*size).into()));
-                        } else if self.first_of_epoch(height)
-                            && let Some(msg) = self.sell_what_was_bought(agent)?
-                        {
-                            send(msg);
-                        }
+                    if agent.rank == 0
+                        && let Some(msg) =
+                            self.sandwich(agent, height, 1, *size, attacking && market.defending)?
+                    {
+                        send(msg);
                     }
                 }
                 Population::Spammer { jobs, units, max_fee, .. } if attacking && agent.rank == 1 => {
@@ -574,6 +569,26 @@ impl World {
                 add_bond: Amount::ZERO,
             })
         }))
+    }
+
+    /// The sandwich around the treasury's buy-backs: while `on`, a purchase with `size` `uusd`
+    /// `lead` blocks before an epoch's last block; at the next epoch's first block, the sale of
+    /// what it bought.
+    fn sandwich(
+        &self,
+        agent: &Agent,
+        height: u64,
+        lead: u64,
+        size: u64,
+        on: bool,
+    ) -> Result<Option<Msg>, StateError> {
+        if on && self.last_of_epoch(height + lead) {
+            return Ok(Some(swap(Side::SellUsd, size.into())));
+        }
+        if self.first_of_epoch(height) {
+            return self.sell_what_was_bought(agent);
+        }
+        Ok(None)
     }
 
     /// A sale of the `ugdc` an agent holds beyond what it started with, if any.
