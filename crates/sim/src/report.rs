@@ -205,18 +205,16 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
         ("wall", "wall"),
         ("oracle_price", "oracle gdc_usd"),
     ];
-    section(
-        "Market price against the floor bands",
+    // One chart per point, of several metrics.
+    let charts_per_point = |title: &str, metrics: &[(&str, &str)], measured_only: bool| -> Vec<String> {
         (0..shown)
             .map(|i| {
-                line_chart(
-                    &format!("price and bands, {}", labels[i]),
-                    "block",
-                    &metric_series(&bands[i], &price, true),
-                )
+                let title = format!("{title}, {}", labels[i]);
+                line_chart(&title, "block", &metric_series(&bands[i], metrics, measured_only))
             })
-            .collect(),
-    );
+            .collect()
+    };
+    section("Market price against the floor bands", charts_per_point("price and bands", &price, true));
     section(
         "Buy-backs",
         vec![
@@ -258,18 +256,7 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
         ("paid_treasury", "treasury"),
         ("paid_royalties", "sale royalties"),
     ];
-    section(
-        "Royalty and fee flows by role",
-        (0..shown)
-            .map(|i| {
-                line_chart(
-                    &format!("ugdc paid by settled jobs, {}", labels[i]),
-                    "block",
-                    &metric_series(&bands[i], &flows, false),
-                )
-            })
-            .collect(),
-    );
+    section("Royalty and fee flows by role", charts_per_point("ugdc paid by jobs and sales", &flows, false));
     let pnl: Vec<(String, f64, f64, f64)> = summary
         .points
         .iter()

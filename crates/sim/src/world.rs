@@ -744,15 +744,16 @@ impl World {
     }
 
     /// Reads what changes only when an epoch closes.
-    fn measure_epoch(&mut self) -> Result<(), StateError> {
-        let status = treasury::query::status(&self.store)?;
-        if let Some(report) = &status.last_report {
+    fn measure_epoch(&mut self, height: u64) -> Result<(), StateError> {
+        let epoch = height / self.epoch_blocks;
+        if let Some(report) = treasury::query::report(&self.store, epoch)? {
             self.epoch.average = report.average as i128;
             self.epoch.cushion = report.cushion as i128;
             self.epoch.wall = report.wall as i128;
         }
-        self.epoch.bought_back = status.book.bought_with.get() as i128;
-        self.epoch.bought_burned = status.book.burned.get() as i128;
+        let book = treasury::query::book(&self.store)?;
+        self.epoch.bought_back = book.bought_with.get() as i128;
+        self.epoch.bought_burned = book.burned.get() as i128;
         self.epoch.reputation_gini_bps = gini_bps(&self.reputations()?);
         Ok(())
     }
@@ -809,7 +810,7 @@ impl World {
     ) -> Result<Row, StateError> {
         let height = executed.block.header.height.0;
         if block == 1 || self.last_of_epoch(height) {
-            self.measure_epoch()?;
+            self.measure_epoch(height)?;
         }
         let class = compute::query::classes(&self.store)?.into_iter().find(|c| c.name == CLASS);
         let pool = amm::query::pool(&self.store)?;

@@ -51,6 +51,11 @@ pub fn book(state: &impl StateRead) -> Result<Book, StateError> {
     state::book(state)
 }
 
+/// The report of `epoch`, if it is still kept. O(1).
+pub fn report(state: &impl StateRead, epoch: u64) -> Result<Option<EpochReport>, StateError> {
+    state::report(state, epoch)
+}
+
 /// Income since genesis, by source.
 pub fn income(state: &impl StateRead) -> Result<Vec<(IncomeSource, Income)>, StateError> {
     IncomeSource::ALL.into_iter().map(|source| Ok((source, state::income(state, source)?))).collect()
