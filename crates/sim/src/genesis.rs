@@ -8,6 +8,7 @@ use atelier_protocol::{
         amm::{self, AmmGenesis, genesis::LpHolding},
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         compute::ComputeGenesis,
+        governance::GovernanceGenesis,
         oracle::{Operator, OracleGenesis},
         staking::{self, Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
         treasury::{self, TreasuryGenesis},
@@ -90,7 +91,14 @@ pub(crate) fn genesis(
         revenue: Default::default(),
         market: Default::default(),
         staking,
-        governance: Default::default(),
+        governance: {
+            let mut governance = GovernanceGenesis::default();
+            let params = &mut governance.params;
+            params.voting_delay_blocks = g.voting_delay_blocks.unwrap_or(params.voting_delay_blocks);
+            params.voting_period_blocks = g.voting_period_blocks.unwrap_or(params.voting_period_blocks);
+            params.timelock_blocks = g.timelock_blocks.unwrap_or(params.timelock_blocks);
+            governance
+        },
         clusters: Default::default(),
         amm: AmmGenesis {
             pool: amm::Pool {

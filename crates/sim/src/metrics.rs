@@ -83,6 +83,14 @@ rows! {
     /// The Gini coefficient of the agents' reputation, in basis points, as of the last epoch's
     /// close.
     reputation_gini_bps,
+    /// Governance proposals opened since genesis.
+    proposals,
+    /// Proposals executed since genesis.
+    proposals_executed,
+    /// Proposals defeated since genesis.
+    proposals_defeated,
+    /// Votes cast since genesis.
+    votes,
     /// What the attack agents gained, `uusd` at the pool's price: the change in their holdings
     /// minus that of the honest twin they are measured against.
     attacker_pnl,

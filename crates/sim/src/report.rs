@@ -249,6 +249,9 @@ pub fn html(summary: &Summary, bands: &[Bands]) -> String {
         &lorenz,
     ));
     section("Reputation", reputation);
+    let governance =
+        [("proposals", "opened"), ("proposals_executed", "executed"), ("proposals_defeated", "defeated")];
+    section("Governance", charts_per_point("proposals (cumulative)", &governance, false));
     let flows = [
         ("paid_providers", "providers"),
         ("paid_datasets", "datasets"),

@@ -92,6 +92,15 @@ pub struct GenesisOverrides {
     /// Its wall band, at least as far as the cushion.
     #[serde(default)]
     pub wall_bps: Option<u16>,
+    /// Governance's blocks between a proposal and its voting (the module's default if unset).
+    #[serde(default)]
+    pub voting_delay_blocks: Option<u64>,
+    /// Its blocks of voting.
+    #[serde(default)]
+    pub voting_period_blocks: Option<u64>,
+    /// Its blocks between a passed vote and execution.
+    #[serde(default)]
+    pub timelock_blocks: Option<u64>,
 }
 
 fn infra_cost() -> u64 {
@@ -111,6 +120,9 @@ impl Default for GenesisOverrides {
             burn_bps: None,
             cushion_bps: None,
             wall_bps: None,
+            voting_delay_blocks: None,
+            voting_period_blocks: None,
+            timelock_blocks: None,
         }
     }
 }
@@ -225,6 +237,26 @@ pub enum Population {
         activity: f64,
         /// Largest input, in base units.
         size: u64,
+    },
+    /// Voters: each bonds `stake` `ugdc` in the first block; its reputation is its voting power.
+    /// Every `propose_every` blocks the first of them, once its tier may propose, asks the
+    /// treasury for `ask` `ugdc` (a `TreasurySpend` to itself). Each voter takes part in each
+    /// proposal with chance `turnout`, at the first block of its voting, and votes For when the
+    /// ask is at most the share of the treasury's `ugdc` it tolerates (the k-th of n voters
+    /// `k / n × max_share`), Against otherwise.
+    Voter {
+        /// How many.
+        count: u64,
+        /// `ugdc` each bonds.
+        stake: u64,
+        /// Blocks between proposals.
+        propose_every: u64,
+        /// `ugdc` each proposal asks for.
+        ask: u64,
+        /// Chance of voting on a proposal.
+        turnout: f64,
+        /// The largest share of the treasury's `ugdc` the most tolerant voter grants, 0 to 1.
+        max_share: f64,
     },
     /// Stakers: each bonds `stake` `ugdc` in the first block and holds it.
     Staker {
@@ -411,6 +443,15 @@ impl Scenario {
                 Population::OracleManipulator { bias, .. } if !(0.0..=1.0).contains(bias) => {
                     return invalid("an oracle manipulator's bias is between 0 and 1");
                 }
+                Population::Voter { propose_every, turnout, max_share, .. }
+                    if *propose_every == 0
+                        || !(0.0..=1.0).contains(turnout)
+                        || !(0.0..=1.0).contains(max_share) =>
+                {
+                    return invalid(
+                        "a voter proposes every positive number of blocks; its turnout and share are between 0 and 1",
+                    );
+                }
                 Population::SybilStaker { accounts, stake } if *accounts == 0 || stake < accounts => {
                     return invalid("a sybil staker needs at least one account and one ugdc per account");
                 }
@@ -438,6 +479,7 @@ impl Population {
             | Population::OracleOperator { count, .. }
             | Population::Trader { count, .. }
             | Population::Staker { count, .. }
+            | Population::Voter { count, .. }
             | Population::WashTrader { count, .. }
             | Population::FlashStaker { count, .. }
             | Population::Sandwicher { count, .. }

@@ -19,6 +19,7 @@ use atelier_protocol::{
         bank::{self},
         compute::{self, ClassCapacity, ComputeEvent, ComputeMsg, JobId},
         fees::{self, params::GasSchedule},
+        governance::{self, Action, Choice, GovernanceEvent, GovernanceMsg, ProposalId},
         market::{Item, ListingId, MarketEvent, MarketMsg},
         oracle::{self, FeedId, OracleMsg},
         provenance::{self, AssetId},
@@ -141,6 +142,26 @@ struct Flows {
     sales: i128,
 }
 
+/// What governance did since genesis.
+#[derive(Debug, Clone, Copy, Default)]
+struct Governed {
+    proposals: i128,
+    executed: i128,
+    defeated: i128,
+    votes: i128,
+}
+
+/// A proposal whose voting is yet to start, as voters see it.
+#[derive(Debug, Clone, Copy)]
+struct Ballot {
+    proposal: ProposalId,
+    proposer: Address,
+    snapshot: Height,
+    voting_starts: u64,
+    /// The `ugdc` its treasury spends ask for.
+    ask: u128,
+}
+
 /// An open listing, as collectors see it.
 #[derive(Debug, Clone, Copy)]
 struct Open {
@@ -180,6 +201,9 @@ pub struct World {
     recent: VecDeque<AssetId>,
     /// Open listings, oldest first.
     listings: VecDeque<Open>,
+    /// Proposals whose voting has not started, by id.
+    ballots: Vec<Ballot>,
+    governed: Governed,
     timing: Timing,
 }
 
@@ -264,6 +288,8 @@ impl World {
             minted: Vec::new(),
             recent: VecDeque::new(),
             listings: VecDeque::new(),
+            ballots: Vec::new(),
+            governed: Governed::default(),
             timing: Timing::default(),
         })
     }
@@ -335,7 +361,9 @@ impl World {
                         };
                         msgs.push((sender, Msg::Registry(dataset)));
                     }
-                    Population::Staker { stake: amount, .. } => msgs.push((sender, stake(*amount))),
+                    Population::Staker { stake: amount, .. } | Population::Voter { stake: amount, .. } => {
+                        msgs.push((sender, stake(*amount)))
+                    }
                     Population::SybilStaker { accounts, stake: amount } => {
                         let share = if agent.rank == 0 { *amount } else { amount / accounts };
                         msgs.push((sender, stake(share)));
@@ -482,6 +510,27 @@ impl World {
                     let value = market.price as f64 * shocks.crash * (1.0 + error);
                     send(observation(market.round, value));
                 }
+                Population::Voter { count, propose_every, ask, turnout, max_share, .. } => {
+                    if agent.rank == 0 && block.is_multiple_of(*propose_every) && self.may_propose(agent)? {
+                        send(proposal(agent.address, *ask));
+                    }
+                    // The k-th of n voters grants at most k / n × max_share of the treasury's GDC.
+                    let tolerated =
+                        (agent.rank + 1) as f64 / *count as f64 * max_share * market.treasury_gdc as f64;
+                    for ballot in self.ballots.iter().filter(|b| b.voting_starts == height) {
+                        let power =
+                            staking::query::reputation_at(&self.store, &agent.address, ballot.snapshot)?;
+                        if power == 0 || !rng.chance(*turnout) {
+                            continue;
+                        }
+                        let choice = if ballot.proposer == agent.address || ballot.ask as f64 <= tolerated {
+                            Choice::For
+                        } else {
+                            Choice::Against
+                        };
+                        send(Msg::Governance(GovernanceMsg::Vote { proposal: ballot.proposal, choice }));
+                    }
+                }
                 Population::Trader { activity, size, .. } if rng.chance(*activity) => {
                     let side = if rng.chance(0.5) { Side::SellGdc } else { Side::SellUsd };
                     send(swap(side, rng.between(1, u128::from(*size))));
@@ -598,6 +647,13 @@ impl World {
         Ok((bought > 0).then(|| swap(Side::SellGdc, bought)))
     }
 
+    /// Whether an agent's reputation now gives it a tier that may propose.
+    fn may_propose(&self, agent: &Agent) -> Result<bool, StateError> {
+        let reputation = staking::query::position(&self.store, &agent.address)?.reputation;
+        let params = staking::query::params(&self.store)?;
+        Ok(params.tier(reputation).is_some_and(|t| t.propose))
+    }
+
     fn first_of_epoch(&self, height: u64) -> bool {
         height.is_multiple_of(self.epoch_blocks)
     }
@@ -675,6 +731,7 @@ impl World {
         self.flows.sales = 0;
         let height = executed.block.header.height.0;
         let mut settled = Vec::new();
+        let mut proposed = Vec::new();
         let events = executed.receipts.iter().flat_map(|r| r.events.iter()).chain(&executed.end_block_events);
         for event in events {
             match event {
@@ -712,10 +769,18 @@ impl World {
                 Event::Market(MarketEvent::Cancelled { listing }) => {
                     self.listings.retain(|o| o.listing != *listing);
                 }
+                Event::Governance(GovernanceEvent::Proposed { proposal, .. }) => {
+                    self.governed.proposals += 1;
+                    proposed.push(*proposal);
+                }
+                Event::Governance(GovernanceEvent::Voted { .. }) => self.governed.votes += 1,
+                Event::Governance(GovernanceEvent::Executed { .. }) => self.governed.executed += 1,
+                Event::Governance(GovernanceEvent::Defeated { .. }) => self.governed.defeated += 1,
                 _ => {}
             }
         }
         self.listings.retain(|o| o.until > height);
+        self.ballots.retain(|b| b.voting_starts > height);
         self.head = executed.block.header.clone();
         self.store.commit(executed.commit.clone());
         self.minted.clear();
@@ -724,6 +789,27 @@ impl World {
                 self.minted.push((minted.owner, asset));
             }
             remember(&mut self.recent, asset);
+        }
+        for id in proposed {
+            if let Some(governance::query::ProposalView { proposal, .. }) =
+                governance::query::proposal(&self.store, id, self.head.height)?
+            {
+                let ask = proposal
+                    .actions
+                    .iter()
+                    .map(|a| match a {
+                        Action::TreasurySpend { denom: Denom::GDC, amount, .. } => amount.get(),
+                        _ => 0,
+                    })
+                    .sum();
+                self.ballots.push(Ballot {
+                    proposal: id,
+                    proposer: proposal.proposer,
+                    snapshot: proposal.snapshot,
+                    voting_starts: proposal.voting_starts.0,
+                    ask,
+                });
+            }
         }
         Ok(())
     }
@@ -855,6 +941,10 @@ impl World {
             paid_royalties: self.flows.royalties,
             market_fees: self.flows.market_fees,
             reputation_gini_bps: self.epoch.reputation_gini_bps,
+            proposals: self.governed.proposals,
+            proposals_executed: self.governed.executed,
+            proposals_defeated: self.governed.defeated,
+            votes: self.governed.votes,
             attacker_pnl,
             attacker_reputation,
         })
@@ -871,6 +961,8 @@ struct Market {
     price: u128,
     /// Whether the treasury is defending the floor.
     defending: bool,
+    /// The treasury's `ugdc`.
+    treasury_gdc: u128,
 }
 
 impl Market {
@@ -883,7 +975,8 @@ impl Market {
         let pool = amm::query::pool(store)?;
         let price = amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
         let defending = treasury::query::book(store)?.defence_left > 0;
-        Ok(Market { compute_base_fee, round, price, defending })
+        let treasury_gdc = bank::query::balance(store, &treasury::account(), &Denom::GDC)?.get();
+        Ok(Market { compute_base_fee, round, price, defending, treasury_gdc })
     }
 }
 
@@ -931,6 +1024,14 @@ fn list(asset: AssetId, price: u64) -> Msg {
         price: Amount::new(price.into()),
         denom: Denom::GDC,
         expires_in: LISTING_BLOCKS,
+    })
+}
+
+/// A proposal asking the treasury for `ask` `ugdc` for `to`.
+fn proposal(to: Address, ask: u64) -> Msg {
+    Msg::Governance(GovernanceMsg::Propose {
+        summary: "fund a voter's work".into(),
+        actions: vec![Action::TreasurySpend { to, denom: Denom::GDC, amount: Amount::new(ask.into()) }],
     })
 }
 

@@ -1,10 +1,12 @@
 //! Shocks move the economy the way the protocol says they should: an outside price crash reported
 //! by the oracle makes the treasury spend its reserve on buy-backs, and nothing else does; the
-//! baseline community's collectors buy what is listed, and its sales pay royalties.
+//! baseline community's collectors buy what is listed, and its sales pay royalties; its voters
+//! grant what they tolerate from the treasury and refuse what they do not.
 
 use std::{fs, path::Path};
 
-use atelier_sim::{Row, Scenario, simulate};
+use atelier_protocol::modules::governance::{self, ActionResult, Status};
+use atelier_sim::{Population, Row, Scenario, World, rng::Key, simulate};
 
 fn scenario(name: &str, overrides: &[(&str, &str)]) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name);
@@ -49,4 +51,48 @@ fn collectors_buy_listed_outputs_and_their_sales_pay_royalties_and_the_protocol_
     assert!(last.paid_providers > 0 && last.paid_datasets > 0 && last.paid_fine_tuners > 0, "{last:?}");
     assert!(last.paid_royalties > 0, "sales paid royalties: {last:?}");
     assert!(last.market_fees > 0, "and the protocol fee: {last:?}");
+}
+
+/// The baseline's voters over 140 blocks of 20-block epochs, with a vote lasting 20 blocks and
+/// execution 10 blocks after it, asking for `ask` `ugdc` each time; the world at the end.
+fn governed(ask: &str) -> (Row, World) {
+    let overrides = [
+        ("blocks", "140"),
+        ("genesis.epoch_blocks", "20"),
+        ("genesis.voting_delay_blocks", "5"),
+        ("genesis.voting_period_blocks", "20"),
+        ("genesis.timelock_blocks", "10"),
+        ("agents.6.propose_every", "20"),
+        ("agents.6.ask", ask),
+        ("agents.6.turnout", "1.0"),
+        ("agents.6.max_share", "0.5"),
+    ];
+    let scenario = scenario("baseline.toml", &overrides);
+    assert!(matches!(scenario.agents[6], Population::Voter { .. }), "the overrides reach the voters");
+    let mut world =
+        World::new(&scenario, Key { seed: scenario.seed, point: 0, run: 0, block: 0, stream: 0 }).unwrap();
+    let mut last = Row::default();
+    for block in 1..=scenario.blocks {
+        last = world.step(block).unwrap();
+    }
+    (last, world)
+}
+
+#[test]
+fn voters_grant_an_ask_they_tolerate_and_the_treasury_pays_it_and_refuse_a_greedy_one() {
+    // 1% of the treasury's GDC: every voter tolerates it (the least tolerant 2.5%).
+    let (modest, world) = governed("1_000_000_000");
+    assert!(modest.proposals >= 4 && modest.proposals_executed >= 3, "{modest:?}");
+    assert_eq!(modest.proposals_defeated, 0, "{modest:?}");
+    assert!(modest.votes >= 20 * modest.proposals_executed, "every voter voted: {modest:?}");
+    let proposals = governance::query::proposals(world.store(), None, 100, world.head().height).unwrap();
+    let executed: Vec<_> = proposals.iter().filter(|p| p.proposal.status == Status::Executed).collect();
+    assert_eq!(executed.len() as i128, modest.proposals_executed);
+    for view in executed {
+        assert!(view.proposal.results.iter().all(|r| *r == ActionResult::Applied), "{:?}", view.proposal);
+    }
+    // 40%: only the 5 most tolerant of 20 and the proposer vote For.
+    let (greedy, _) = governed("40_000_000_000");
+    assert!(greedy.proposals >= 4 && greedy.proposals_defeated >= 3, "{greedy:?}");
+    assert_eq!(greedy.proposals_executed, 0, "{greedy:?}");
 }
