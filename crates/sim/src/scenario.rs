@@ -132,7 +132,8 @@ impl Default for GenesisOverrides {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Population {
     /// People prompting the model: each block each submits a job with a probability that falls
-    /// with the class's base fee: `demand × (reference_fee / base_fee) ^ elasticity`.
+    /// with the class's base fee: `demand × (reference_fee / base_fee) ^ elasticity`. A style is a
+    /// model: populations with a `style` prompt only it, each with its own demand curve.
     Prompter {
         /// How many.
         count: u64,
@@ -154,6 +155,10 @@ pub enum Population {
         /// Its asking price, `ugdc`.
         #[serde(default)]
         price: u64,
+        /// The model it prompts: 0 the base model, k the k-th fine-tune; unset, any of them
+        /// evenly.
+        #[serde(default)]
+        style: Option<u64>,
     },
     /// Collectors: each block each buys an open listing at most `max_price` with a probability.
     Collector {
@@ -405,8 +410,17 @@ impl Scenario {
         if agents > 100_000 {
             return invalid("at most 100 000 agents");
         }
+        let fine_tunes: u64 = self
+            .agents
+            .iter()
+            .filter(|p| matches!(p, Population::FineTuner { .. }))
+            .map(Population::count)
+            .sum();
         for population in &self.agents {
             match population {
+                Population::Prompter { style: Some(style), .. } if *style > fine_tunes => {
+                    return invalid("a prompter's style is 0 (the base model) or the number of a fine-tune");
+                }
                 Population::Prompter { demand, elasticity, reference_fee, units, .. }
                     if !(demand.is_finite()
                         && *demand >= 0.0

@@ -310,6 +310,11 @@ impl World {
         &self.store
     }
 
+    /// The accounts of the scenario's `population`-th population, by rank.
+    pub fn members(&self, population: usize) -> Vec<Address> {
+        self.agents.iter().filter(|a| a.population == population).map(|a| a.address).collect()
+    }
+
     /// The last committed header.
     pub fn head(&self) -> &Header {
         &self.head
@@ -483,11 +488,23 @@ impl World {
                         }));
                     }
                 }
-                Population::Prompter { demand, elasticity, reference_fee, max_fee, tip, units, .. } => {
+                Population::Prompter {
+                    demand,
+                    elasticity,
+                    reference_fee,
+                    max_fee,
+                    tip,
+                    units,
+                    style,
+                    ..
+                } => {
                     let price = market.compute_base_fee.max(1) as f64;
                     let p = demand * shocks.demand * (*reference_fee as f64 / price).powf(*elasticity);
                     if market.compute_base_fee <= u128::from(*max_fee) && rng.chance(p.min(1.0)) {
-                        let choice = rng.between(0, self.models.len().saturating_sub(1) as u128) as usize;
+                        let choice = match style {
+                            Some(style) => *style as usize,
+                            None => rng.between(0, self.models.len().saturating_sub(1) as u128) as usize,
+                        };
                         if let Some(model) = self.models.get(choice) {
                             send(job(*model, *units, (*max_fee).into(), (*tip).into(), block, index as u64));
                         }

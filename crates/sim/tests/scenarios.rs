@@ -5,7 +5,11 @@
 
 use std::{fs, path::Path};
 
-use atelier_protocol::modules::governance::{self, ActionResult, Status};
+use atelier_protocol::modules::{
+    governance::{self, ActionResult, Status},
+    registry::{self, ModelId},
+    revenue::{self, VaultId},
+};
 use atelier_sim::{Population, Row, Scenario, World, rng::Key, simulate};
 
 fn scenario(name: &str, overrides: &[(&str, &str)]) -> Scenario {
@@ -95,4 +99,36 @@ fn voters_grant_an_ask_they_tolerate_and_the_treasury_pays_it_and_refuse_a_greed
     let (greedy, _) = governed("40_000_000_000");
     assert!(greedy.proposals >= 4 && greedy.proposals_defeated >= 3, "{greedy:?}");
     assert_eq!(greedy.proposals_executed, 0, "{greedy:?}");
+}
+
+#[test]
+fn prompters_of_one_style_pay_only_that_fine_tune() {
+    let scenario = scenario("cadcad-parity.toml", &[("blocks", "40"), ("agents.0.style", "2")]);
+    let mut world =
+        World::new(&scenario, Key { seed: scenario.seed, point: 0, run: 0, block: 0, stream: 0 }).unwrap();
+    for block in 1..=scenario.blocks {
+        world.step(block).unwrap();
+    }
+    let fine_tuners = world.members(3);
+    assert!(matches!(scenario.agents[3], Population::FineTuner { .. }) && fine_tuners.len() == 10);
+    let mut paid = Vec::new();
+    for id in 1..=11 {
+        let model = registry::query::model(world.store(), ModelId(id)).unwrap().unwrap();
+        let rank = fine_tuners.iter().position(|a| *a == model.owner);
+        let owed = revenue::query::owed(world.store(), &VaultId::Model(model.id)).unwrap();
+        if owed.is_some_and(|(gdc, _)| !gdc.is_zero()) {
+            paid.push(rank);
+        }
+    }
+    // The base model (the studio's) takes its fee from every job of its fine-tunes; of those, the
+    // second registered is style 2.
+    assert_eq!(paid, vec![None, Some(1)]);
+}
+
+#[test]
+fn a_style_beyond_the_fine_tunes_is_refused() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/cadcad-parity.toml");
+    let text = fs::read_to_string(path).unwrap();
+    let error = Scenario::parse(&text, &[("agents.0.style".into(), "11".into())]).unwrap_err();
+    assert!(error.to_string().contains("style"), "{error}");
 }
