@@ -34,6 +34,38 @@ pub(crate) fn scan<T: Decode>(
         .collect()
 }
 
+/// The keys of the timers under `prefix` (keyed `prefix ++ due height (8 bytes BE) ++ …`) due at
+/// or before `height`, earliest first, at most `limit`. Reads in batches growing fourfold from 64,
+/// so the cost follows what is due, not how many timers wait.
+pub(crate) fn due_keys(
+    state: &(impl StateRead + ?Sized),
+    prefix: &[u8],
+    height: u64,
+    limit: usize,
+) -> Result<Vec<Vec<u8>>, StateError> {
+    let mut batch = limit.min(64);
+    loop {
+        let entries = state.scan_prefix_limited(prefix, batch)?;
+        let read_all = entries.len() < batch || batch == limit;
+        let mut due = Vec::with_capacity(entries.len());
+        for (key, _) in entries {
+            let at = key
+                .get(prefix.len()..prefix.len() + 8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .ok_or_else(|| StateError::corrupt(&key, "timer key too short"))?;
+            if at > height {
+                return Ok(due);
+            }
+            due.push(key);
+        }
+        if read_all {
+            return Ok(due);
+        }
+        batch = batch.saturating_mul(4).min(limit);
+    }
+}
+
 /// `prefix ++ parts`, the one way keys are built.
 pub(crate) fn key(prefix: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let len = prefix.len() + parts.iter().map(|p| p.len()).sum::<usize>();
@@ -43,4 +75,41 @@ pub(crate) fn key(prefix: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         key.extend_from_slice(part);
     }
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use atelier_state::{ChangeSet, MemoryStore};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The batched read finds exactly the first `limit` due timers, whatever waits behind them.
+        #[test]
+        fn due_keys_are_the_first_timers_due_by_the_height_up_to_the_limit(
+            dues in proptest::collection::btree_set((0u64..400, 0u64..4), 0..600),
+            height in 0u64..400,
+            limit in 1usize..700,
+        ) {
+            let mut store = MemoryStore::new();
+            let mut changes = ChangeSet::new();
+            let keys: Vec<Vec<u8>> =
+                dues.iter().map(|(at, id)| key(b"t/", &[&at.to_be_bytes(), &id.to_be_bytes()])).collect();
+            for k in &keys {
+                changes.put(k.clone(), Vec::new());
+            }
+            // Other prefixes do not count.
+            changes.put(b"u/".to_vec(), Vec::new());
+            store.apply(changes).unwrap();
+            let expected: Vec<Vec<u8>> = dues
+                .iter()
+                .zip(&keys)
+                .filter(|((at, _), _)| *at <= height)
+                .map(|(_, k)| k.clone())
+                .take(limit)
+                .collect();
+            prop_assert_eq!(due_keys(&store, b"t/", height, limit).unwrap(), expected);
+        }
+    }
 }

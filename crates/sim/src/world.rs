@@ -721,7 +721,7 @@ impl World {
             };
         // A left-out transaction did not use its nonce: the nonces are read back from the chain.
         let skipped = executed.skipped.len() as u64;
-        self.commit(&executed).map_err(|e| fail(e.to_string()))?;
+        let events = self.commit(executed).map_err(|e| fail(e.to_string()))?;
         let committed = Instant::now();
         self.timing.protocol += committed - built;
         if skipped > 0 {
@@ -738,19 +738,22 @@ impl World {
         }
         let checked = Instant::now();
         self.timing.invariants += checked - committed;
-        let row = self.measure(block, &executed, submitted as u64, skipped).map_err(|e| fail(e.to_string()));
+        let row = self.measure(block, &events, submitted as u64, skipped).map_err(|e| fail(e.to_string()));
         self.timing.measuring += checked.elapsed();
         row
     }
 
-    fn commit(&mut self, executed: &ExecutedBlock) -> Result<(), StateError> {
+    /// Applies the block and follows what happened in it; returns its events.
+    fn commit(&mut self, executed: ExecutedBlock) -> Result<Vec<Event>, StateError> {
+        let ExecutedBlock { block, receipts, end_block_events, commit, .. } = executed;
+        let events: Vec<Event> =
+            receipts.into_iter().flat_map(|r| r.events).chain(end_block_events).collect();
         self.assigned.clear();
         self.flows.sales = 0;
-        let height = executed.block.header.height.0;
+        let height = block.header.height.0;
         let mut settled = Vec::new();
         let mut proposed = Vec::new();
-        let events = executed.receipts.iter().flat_map(|r| r.events.iter()).chain(&executed.end_block_events);
-        for event in events {
+        for event in &events {
             match event {
                 Event::Compute(ComputeEvent::JobAdmitted { job, provider, .. }) => {
                     self.assigned.push((*provider, *job));
@@ -798,8 +801,8 @@ impl World {
         }
         self.listings.retain(|o| o.until > height);
         self.ballots.retain(|b| b.voting_starts > height);
-        self.head = executed.block.header.clone();
-        self.store.commit(executed.commit.clone());
+        self.head = block.header;
+        self.store.commit(commit);
         self.minted.clear();
         for asset in settled {
             if let Some(minted) = provenance::query::asset(&self.store, asset)? {
@@ -828,7 +831,7 @@ impl World {
                 });
             }
         }
-        Ok(())
+        Ok(events)
     }
 
     fn resync_nonces(&mut self) -> Result<(), StateError> {
@@ -907,28 +910,26 @@ impl World {
     fn measure(
         &mut self,
         block: u64,
-        executed: &ExecutedBlock,
+        events: &[Event],
         submitted: u64,
         skipped: u64,
     ) -> Result<Row, StateError> {
-        let height = executed.block.header.height.0;
+        let height = self.head.height.0;
         if block == 1 || self.last_of_epoch(height) {
             self.measure_epoch(height)?;
         }
         let class = compute::query::classes(&self.store)?.into_iter().find(|c| c.name == CLASS);
         let pool = amm::query::pool(&self.store)?;
         let price = amm::math::price(pool.reserve_gdc.get(), pool.reserve_usd.get());
-        let events =
-            || executed.receipts.iter().flat_map(|r| r.events.iter()).chain(&executed.end_block_events);
-        let count = |f: &dyn Fn(&Event) -> bool| events().filter(|e| f(e)).count() as i128;
+        let count = |f: &dyn Fn(&Event) -> bool| events.iter().filter(|e| f(e)).count() as i128;
         let reserve = bank::query::balance(&self.store, &treasury::account(), &Denom::USD)?.get();
         let (attacker_pnl, attacker_reputation) =
             if self.start.is_empty() { (0, 0) } else { self.attack_edge(price)? };
         let int = |v: u128| v as i128;
         Ok(Row {
             block,
-            gas_used: i128::from(executed.block.header.gas_used),
-            base_fee: int(executed.block.header.base_fee.get()),
+            gas_used: i128::from(self.head.gas_used),
+            base_fee: int(self.head.base_fee.get()),
             compute_base_fee: class.as_ref().map_or(0, |c| int(c.base_fee.get())),
             utilisation_bps: class.as_ref().map_or(0, |c| i128::from(c.utilisation.get())),
             queued: class.as_ref().map_or(0, |c| i128::from(c.queued)),

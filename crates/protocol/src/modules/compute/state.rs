@@ -29,7 +29,7 @@ use crate::{
         provenance::{AssetId, RoyaltyPolicy},
         registry::ModelId,
     },
-    store::{key, read, scan, write},
+    store::{due_keys, key, read, scan, write},
 };
 
 pub(crate) const PARAMS: &[u8] = b"compute/params";
@@ -486,18 +486,7 @@ pub(crate) fn due_timers(
     height: Height,
     limit: usize,
 ) -> Result<Vec<JobId>, StateError> {
-    let mut due = Vec::new();
-    for (key, _) in state.scan_prefix_limited(TIMER, limit)? {
-        let at: [u8; 8] = key
-            .get(TIMER.len()..TIMER.len() + 8)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| StateError::corrupt(&key, "timer key too short"))?;
-        if u64::from_be_bytes(at) > height.0 {
-            break;
-        }
-        due.push(job_id_at_end(&key)?);
-    }
-    Ok(due)
+    due_keys(state, TIMER, height.0, limit)?.iter().map(|key| job_id_at_end(key)).collect()
 }
 
 /// The ids of `address`'s jobs as requester (`assigned` false) or provider, by id. O(its jobs).

@@ -19,7 +19,7 @@ use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Choice, GovParams, MAX_ACTIONS};
-use crate::store::{key, read, scan, write};
+use crate::store::{due_keys, key, read, scan, write};
 
 const PARAMS: &[u8] = b"governance/params";
 const NEXT_PROPOSAL: &[u8] = b"governance/next_proposal";
@@ -292,19 +292,20 @@ pub(crate) fn due_timers(
     height: Height,
     limit: usize,
 ) -> Result<Vec<(Height, ProposalId)>, StateError> {
-    let mut due = Vec::new();
-    for (key, _) in state.scan_prefix_limited(TIMER, limit)? {
-        let rest = key.get(TIMER.len()..).filter(|b| b.len() == 16);
-        let parsed = rest.and_then(|b| {
-            Some((u64::from_be_bytes(b[..8].try_into().ok()?), u64::from_be_bytes(b[8..].try_into().ok()?)))
-        });
-        let (at, id) = parsed.ok_or_else(|| StateError::corrupt(&key, "malformed timer key"))?;
-        if at > height.0 {
-            break;
-        }
-        due.push((Height(at), ProposalId(id)));
-    }
-    Ok(due)
+    due_keys(state, TIMER, height.0, limit)?
+        .into_iter()
+        .map(|key| {
+            let rest = key.get(TIMER.len()..).filter(|b| b.len() == 16);
+            let parsed = rest.and_then(|b| {
+                Some((
+                    u64::from_be_bytes(b[..8].try_into().ok()?),
+                    u64::from_be_bytes(b[8..].try_into().ok()?),
+                ))
+            });
+            let (at, id) = parsed.ok_or_else(|| StateError::corrupt(&key, "malformed timer key"))?;
+            Ok((Height(at), ProposalId(id)))
+        })
+        .collect()
 }
 
 pub(crate) fn next_grant(state: &(impl StateRead + ?Sized)) -> Result<u64, StateError> {

@@ -419,16 +419,16 @@ pub(crate) fn pay_royalties(
     bank::send(state, events, payer, &account(), denom, amount)
         .map_err(|f| f.map_rule(RegistryError::Bank))?;
     // Point of no return.
-    for (dataset, part) in updated {
-        put_dataset(state, &dataset);
+    for (dataset, part) in &updated {
+        put_dataset(state, dataset);
         events.push(Event::Registry(RegistryEvent::RoyaltiesPaid {
             dataset: dataset.id,
             model: model.id,
             denom: *denom,
-            amount: part,
+            amount: *part,
         }));
-        staking::credit(state, origin, &dataset.owner, denom, part)?;
     }
+    staking::credit_all(state, origin, denom, updated.iter().map(|(d, part)| (&d.owner, *part)))?;
     Ok(amount)
 }
 

@@ -151,21 +151,37 @@ pub(crate) fn credit(
     denom: &Denom,
     amount: Amount,
 ) -> Result<(), StateError> {
-    if amount.is_zero() {
+    credit_all(state, origin, denom, [(earner, amount)])
+}
+
+/// [`credit`] of several earners paid by one payer at one height, reading the params, the
+/// epoch's rates and the totals once.
+pub(crate) fn credit_all<'a>(
+    state: &mut impl StateWrite,
+    origin: &Origin,
+    denom: &Denom,
+    earners: impl IntoIterator<Item = (&'a Address, Amount)>,
+) -> Result<(), StateError> {
+    let mut earners = earners.into_iter().filter(|(_, amount)| !amount.is_zero()).peekable();
+    if earners.peek().is_none() {
         return Ok(());
     }
     let params = state::params(state)?;
-    if state::related(state, &params, &origin.payer, earner, origin.height)? {
-        return Ok(());
-    }
+    let mut standings = state::Standings::open(state, &params, origin.height)?;
     let usd = *denom == Denom::USD;
-    state::update_standing(state, &params, earner, origin.height, |s| {
-        if usd {
-            s.created_uusd = s.created_uusd.saturating_add(amount);
-        } else {
-            s.created_ugdc = s.created_ugdc.saturating_add(amount);
+    for (earner, amount) in earners {
+        if state::related(state, &params, &origin.payer, earner, origin.height)? {
+            continue;
         }
-    })?;
+        standings.update(state, earner, |s| {
+            if usd {
+                s.created_uusd = s.created_uusd.saturating_add(amount);
+            } else {
+                s.created_ugdc = s.created_ugdc.saturating_add(amount);
+            }
+        })?;
+    }
+    standings.close(state);
     Ok(())
 }
 

@@ -13,7 +13,7 @@ pub mod reputation;
 pub(crate) mod state;
 
 pub use genesis::StakingGenesis;
-pub(crate) use handler::{Origin, Slasher, bonded, credit, penalize};
+pub(crate) use handler::{Origin, Slasher, bonded, credit, credit_all, penalize};
 pub use params::{ReputationRates, SlashDestination, StakingParams, Tier};
 pub use reputation::{RateSegment, Standing, Totals};
 pub use state::{Checkpoint, Unbonding, account, epoch_of};

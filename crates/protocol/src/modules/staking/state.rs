@@ -259,24 +259,59 @@ pub(crate) fn update_standing(
     height: Height,
     change: impl FnOnce(&mut Standing),
 ) -> Result<Standing, StateError> {
-    let epoch = epoch_of(params, height);
-    let (count, last) = counted_latest(state, address)?;
-    let before = carried(state, last.as_ref(), epoch)?;
-    let mut after = before;
-    change(&mut after);
-    after.floor = after.floor.min(after.bonded);
-    let rates = rates_at(state, epoch)?.0;
-    let mut totals = totals(state)?;
-    let adjust = |total: Amount, old: Amount, new: Amount| total.saturating_sub(old).saturating_add(new);
-    totals.bonded = adjust(totals.bonded, before.bonded, after.bonded);
-    totals.floor = adjust(totals.floor, before.floor, after.floor);
-    totals.creation_gain = totals
-        .creation_gain
-        .saturating_sub(before.creation_gain(&rates))
-        .saturating_add(after.creation_gain(&rates));
-    set_totals(state, &totals);
-    put_standing(state, address, height, (count, last), &after);
+    let mut standings = Standings::open(state, params, height)?;
+    let after = standings.update(state, address, change)?;
+    standings.close(state);
     Ok(after)
+}
+
+/// Several standings updated at one height: the epoch's rates and the totals are read once, and
+/// the totals written once by [`Standings::close`].
+pub(crate) struct Standings {
+    height: Height,
+    epoch: u64,
+    rates: ReputationRates,
+    totals: Totals,
+}
+
+impl Standings {
+    pub(crate) fn open(
+        state: &(impl StateRead + ?Sized),
+        params: &StakingParams,
+        height: Height,
+    ) -> Result<Standings, StateError> {
+        let epoch = epoch_of(params, height);
+        Ok(Standings { height, epoch, rates: rates_at(state, epoch)?.0, totals: totals(state)? })
+    }
+
+    /// [`update_standing`] of one account.
+    pub(crate) fn update(
+        &mut self,
+        state: &mut impl StateWrite,
+        address: &Address,
+        change: impl FnOnce(&mut Standing),
+    ) -> Result<Standing, StateError> {
+        let (count, last) = counted_latest(state, address)?;
+        let before = carried(state, last.as_ref(), self.epoch)?;
+        let mut after = before;
+        change(&mut after);
+        after.floor = after.floor.min(after.bonded);
+        let adjust = |total: Amount, old: Amount, new: Amount| total.saturating_sub(old).saturating_add(new);
+        let totals = &mut self.totals;
+        totals.bonded = adjust(totals.bonded, before.bonded, after.bonded);
+        totals.floor = adjust(totals.floor, before.floor, after.floor);
+        totals.creation_gain = totals
+            .creation_gain
+            .saturating_sub(before.creation_gain(&self.rates))
+            .saturating_add(after.creation_gain(&self.rates));
+        put_standing(state, address, self.height, (count, last), &after);
+        Ok(after)
+    }
+
+    /// Writes the totals.
+    pub(crate) fn close(self, state: &mut impl StateWrite) {
+        set_totals(state, &self.totals);
+    }
 }
 
 /// Every account with a checkpoint and its latest one. O(accounts): export, invariants.
