@@ -62,7 +62,8 @@ pub trait Encode {
 
     /// The encoding as a new vector.
     fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
+        // Most state values fit: one allocation instead of a doubling series.
+        let mut out = Vec::with_capacity(128);
         self.encode_to(&mut out);
         out
     }

@@ -34,7 +34,9 @@ impl MemoryStore {
         for (key, write) in prepared.changes.into_writes_unordered() {
             match write {
                 Some(value) => {
-                    let value = value.into_boxed_slice();
+                    // A fresh allocation of exactly its length: shrinking the write's buffer in
+                    // place would leave its spare tail between long-lived values.
+                    let value = Box::<[u8]>::from(value.as_slice());
                     if let Some(held) = self.entries.get_mut(key.as_slice()) {
                         *held = value;
                     } else {
