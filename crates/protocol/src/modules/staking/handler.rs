@@ -362,4 +362,39 @@ mod tests {
         let standing = state::standing(&state, &STAKER, 0).unwrap();
         assert_eq!(standing.created_ugdc, Amount::ZERO);
     }
+
+    proptest::proptest! {
+        /// One payer's credits at once leave exactly the state, totals included, that crediting
+        /// each earner in turn leaves — repeated earners, zero amounts and related ones among them.
+        #[test]
+        fn crediting_earners_together_equals_crediting_them_one_by_one(
+            earners in proptest::collection::vec((0u8..6, 0u128..5_000_000), 0..12),
+            usd in proptest::bool::ANY,
+            height in 2u64..2_000,
+        ) {
+            let mut store = staked(SlashDestination::Burn);
+            let payer = Address([9; 20]);
+            let denom = if usd { Denom::USD } else { Denom::GDC };
+            // The staker is related to the payer; the others are not.
+            let mut related = Overlay::new(&store);
+            state::record_funding(&mut related, &payer, &STAKER, Height(1));
+            let related = related.into_changes();
+            store.apply(related).unwrap();
+            let accounts: Vec<(Address, Amount)> = earners
+                .iter()
+                .map(|(who, amount)| {
+                    (if *who == 0 { STAKER } else { Address([10 + who; 20]) }, Amount::new(*amount))
+                })
+                .collect();
+            let origin = Origin { payer, height: Height(height) };
+            let mut together = Overlay::new(&store);
+            credit_all(&mut together, &origin, &denom, accounts.iter().map(|(a, m)| (a, *m))).unwrap();
+            let mut one_by_one = Overlay::new(&store);
+            for (account, amount) in &accounts {
+                credit(&mut one_by_one, &origin, account, &denom, *amount).unwrap();
+            }
+            let (together, one_by_one) = (together.into_changes(), one_by_one.into_changes());
+            proptest::prop_assert_eq!(together.sorted(), one_by_one.sorted());
+        }
+    }
 }
