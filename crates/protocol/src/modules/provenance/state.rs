@@ -406,7 +406,7 @@ pub(crate) fn mint(
     };
     put_asset(state, &asset);
     set_next_asset(state, following);
-    revenue::state::open(state, events, VaultId::Asset(asset.id), &asset.owner);
+    revenue::state::open(state, events, VaultId::Asset(asset.id), &asset.creator);
     events.push(Event::Provenance(ProvenanceEvent::AssetMinted {
         asset: asset.id,
         owner: asset.owner,
@@ -520,5 +520,62 @@ mod tests {
                 .filter(|(_, s)| *s > 0)
                 .collect::<Vec<_>>()
         );
+    }
+
+    proptest::proptest! {
+        /// A minted asset's vault writes nothing until it changes, and then behaves exactly as a
+        /// vault recorded at the mint: the same answers and the same results for any payments,
+        /// transfers and claims.
+        #[test]
+        fn an_unopened_asset_vault_behaves_as_the_recorded_vault_it_stands_for(
+            steps in proptest::collection::vec((0u8..3, 0u8..4, 0u8..4, 1u64..revenue::SHARE_UNITS, 1u128..10_000), 1..24),
+        ) {
+            let base = store();
+            let mut unopened = Overlay::new(&base);
+            let asset = mint_one(&mut unopened, 0, &[], policy(0));
+            let vault = VaultId::Asset(asset);
+            proptest::prop_assert!(unopened.changes().sorted().iter().all(|(k, _)| !k.starts_with(b"revenue/")));
+            let mut recorded = Overlay::new(&base);
+            mint_one(&mut recorded, 0, &[], policy(0));
+            revenue::state::vault_to_change(&mut recorded, &vault).unwrap();
+            // What each world answers: the vault, its holdings, what it owes, positions and balances.
+            let answers = |state: &Overlay<'_, MemoryStore>| {
+                let holders: Vec<_> = (0..4)
+                    .map(|i| {
+                        let position = query::position(state, &vault, &owner(i)).unwrap();
+                        (position, bank::state::balance(state, &owner(i), &Denom::GDC).unwrap())
+                    })
+                    .collect();
+                (
+                    query::vault(state, &vault).unwrap(),
+                    revenue::state::holdings(state, &vault).unwrap(),
+                    query::owed(state, &vault).unwrap(),
+                    holders,
+                )
+            };
+            proptest::prop_assert_eq!(answers(&unopened), answers(&recorded));
+            for (kind, from, to, units, amount) in steps {
+                let mut results = Vec::new();
+                for state in [&mut unopened, &mut recorded] {
+                    // As a transaction: kept only if it succeeds.
+                    let mut tx = Overlay::new(&*state);
+                    let mut events = Vec::new();
+                    let result = match kind {
+                        0 => revenue::pay_into(&mut tx, &mut events, &PAYER, &ORIGIN, vault, &Denom::GDC, Amount::new(amount))
+                            .map_err(|e| format!("{e:?}")),
+                        1 => revenue::handler::handle(&mut tx, &mut events, &owner(from), &revenue::RevenueMsg::TransferShares { vault, to: owner(to), units })
+                            .map_err(|e| format!("{e:?}")),
+                        _ => revenue::handler::handle(&mut tx, &mut events, &owner(from), &revenue::RevenueMsg::ClaimRevenue { vault })
+                            .map_err(|e| format!("{e:?}")),
+                    };
+                    let changes = tx.into_changes();
+                    if result.is_ok() {
+                        state.apply(changes);
+                    }
+                    results.push((result, answers(state), events));
+                }
+                proptest::prop_assert_eq!(&results[0], &results[1]);
+            }
+        }
     }
 }

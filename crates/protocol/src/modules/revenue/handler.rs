@@ -33,7 +33,7 @@ fn claim(
     sender: &Address,
     id: VaultId,
 ) -> RevenueResult {
-    let Some(mut vault) = state::vault(state, &id)? else {
+    let Some(mut vault) = state::vault_to_change(state, &id)? else {
         return rule(RevenueError::UnknownVault { vault: id });
     };
     let nothing = RevenueError::NothingToClaim { vault: id, holder: *sender };

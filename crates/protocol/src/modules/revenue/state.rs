@@ -6,6 +6,11 @@
 //! | `revenue/holding/{kind:1}{id:8 BE}{address:20}` | [`Holding`], absent at zero units |
 //!
 //! Every vault's unclaimed revenue is held by the revenue module's account ([`account`]).
+//!
+//! An asset's vault has no record until it is first paid or its units move: until then it holds
+//! nothing and its one holder is the asset's creator, so [`vault`], [`holding`] and [`holdings`]
+//! answer from the asset, and the paths that write a vault first write that state down. Most
+//! outputs never earn; each would otherwise add two entries to the state.
 
 use std::fmt;
 
@@ -20,7 +25,7 @@ use crate::{
         Failure,
         accrual::{self, Accrual},
         bank,
-        provenance::AssetId,
+        provenance::{self, AssetId},
         registry::ModelId,
         staking,
     },
@@ -149,8 +154,40 @@ fn holding_key(id: &VaultId, holder: &Address) -> Vec<u8> {
     key(HOLDING, &[&id.key_part(), holder.as_bytes()])
 }
 
+/// The vault `id`, recorded or unopened.
 pub(crate) fn vault(state: &(impl StateRead + ?Sized), id: &VaultId) -> Result<Option<Vault>, StateError> {
-    read(state, &vault_key(id))
+    match read(state, &vault_key(id))? {
+        Some(vault) => Ok(Some(vault)),
+        None => unopened(state, id),
+    }
+}
+
+/// The vault of an asset that has no record: nothing paid in, every unit with its creator.
+fn unopened(state: &(impl StateRead + ?Sized), id: &VaultId) -> Result<Option<Vault>, StateError> {
+    let VaultId::Asset(asset) = id else { return Ok(None) };
+    Ok(provenance::state::asset(state, *asset)?.map(|asset| fresh(*id, asset.creator)))
+}
+
+fn fresh(id: VaultId, creator: Address) -> Vault {
+    Vault { id, creator, gdc: Accrual::default(), usd: Accrual::default(), holders: 1 }
+}
+
+const WHOLE: Holding = Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 };
+
+/// The vault `id` for a change: an unopened one is recorded first, with its creator's holding.
+pub(crate) fn vault_to_change(
+    state: &mut impl StateWrite,
+    id: &VaultId,
+) -> Result<Option<Vault>, StateError> {
+    if let Some(vault) = read(state, &vault_key(id))? {
+        return Ok(Some(vault));
+    }
+    let vault = unopened(state, id)?;
+    if let Some(vault) = &vault {
+        put_vault(state, vault);
+        put_holding(state, id, &vault.creator, &WHOLE);
+    }
+    Ok(vault)
 }
 
 pub(crate) fn put_vault(state: &mut impl StateWrite, vault: &Vault) {
@@ -162,7 +199,18 @@ pub(crate) fn holding(
     id: &VaultId,
     holder: &Address,
 ) -> Result<Option<Holding>, StateError> {
-    read(state, &holding_key(id, holder))
+    if let Some(holding) = read(state, &holding_key(id, holder))? {
+        return Ok(Some(holding));
+    }
+    Ok(unopened_creator(state, id)?.filter(|creator| creator == holder).map(|_| WHOLE))
+}
+
+/// The creator of `id` if it is an unopened vault: its one holder.
+fn unopened_creator(state: &(impl StateRead + ?Sized), id: &VaultId) -> Result<Option<Address>, StateError> {
+    if state.get(&vault_key(id))?.is_some() {
+        return Ok(None);
+    }
+    Ok(unopened(state, id)?.map(|vault| vault.creator))
 }
 
 pub(crate) fn put_holding(state: &mut impl StateWrite, id: &VaultId, holder: &Address, holding: &Holding) {
@@ -173,7 +221,7 @@ pub(crate) fn put_holding(state: &mut impl StateWrite, id: &VaultId, holder: &Ad
     }
 }
 
-/// Every vault. O(vaults): export, invariants.
+/// Every recorded vault (unopened ones hold nothing). O(vaults): export, invariants.
 pub(crate) fn vaults(state: &(impl StateRead + ?Sized)) -> Result<Vec<Vault>, StateError> {
     Ok(crate::store::scan(state, VAULT)?.into_iter().map(|(_, v)| v).collect())
 }
@@ -183,6 +231,9 @@ pub(crate) fn holdings(
     state: &(impl StateRead + ?Sized),
     id: &VaultId,
 ) -> Result<Vec<(Address, Holding)>, StateError> {
+    if let Some(creator) = unopened_creator(state, id)? {
+        return Ok(vec![(creator, WHOLE)]);
+    }
     let prefix = key(HOLDING, &[&id.key_part()]);
     crate::store::scan::<Holding>(state, &prefix)?
         .into_iter()
@@ -196,13 +247,13 @@ pub(crate) fn holdings(
 }
 
 /// Opens `id`'s vault with every unit held by `owner`. A vault opens once: the caller mints or
-/// registers what it belongs to.
+/// registers what it belongs to. A model's vault is recorded now; an asset's, minted by `owner`,
+/// stays unopened until it is first changed.
 pub(crate) fn open(state: &mut impl StateWrite, events: &mut Vec<Event>, id: VaultId, owner: &Address) {
-    put_vault(
-        state,
-        &Vault { id, creator: *owner, gdc: Accrual::default(), usd: Accrual::default(), holders: 1 },
-    );
-    put_holding(state, &id, owner, &Holding { units: SHARE_UNITS, settled_gdc: 0, settled_usd: 0 });
+    if let VaultId::Model(_) = id {
+        put_vault(state, &fresh(id, *owner));
+        put_holding(state, &id, owner, &WHOLE);
+    }
     events.push(Event::Revenue(RevenueEvent::VaultOpened { vault: id, owner: *owner }));
 }
 
@@ -221,7 +272,9 @@ pub(crate) fn pay_into(
     if amount.is_zero() {
         return Ok(());
     }
-    let Some(mut vault) = vault(state, &id)? else { return rule(RevenueError::UnknownVault { vault: id }) };
+    let Some(mut vault) = vault_to_change(state, &id)? else {
+        return rule(RevenueError::UnknownVault { vault: id });
+    };
     vault
         .accrual(denom)
         .map_err(Failure::Rule)?
@@ -279,7 +332,7 @@ pub(crate) fn transfer_shares(
     to: &Address,
     units: u64,
 ) -> RevenueResult<()> {
-    let Some(mut vault) = vault(state, &id)? else {
+    let Some(mut vault) = vault_to_change(state, &id)? else {
         return rule(RevenueError::UnknownVault { vault: id });
     };
     if sender == to {
