@@ -34,15 +34,15 @@ pub(crate) fn scan<T: Decode>(
         .collect()
 }
 
-/// The keys of the timers under `prefix` (keyed `prefix ++ due height (8 bytes BE) ++ …`) due at
-/// or before `height`, earliest first, at most `limit`. Reads in batches growing fourfold from 64,
+/// The timers under `prefix` (keyed `prefix ++ due height (8 bytes BE) ++ …`) due at or before
+/// `height`, earliest first, at most `limit`, as `(due height, key)`. Reads in batches growing fourfold from 64,
 /// so the cost follows what is due, not how many timers wait.
 pub(crate) fn due_keys(
     state: &(impl StateRead + ?Sized),
     prefix: &[u8],
     height: u64,
     limit: usize,
-) -> Result<Vec<Vec<u8>>, StateError> {
+) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
     let mut batch = limit.min(64);
     loop {
         let entries = state.scan_prefix_limited(prefix, batch)?;
@@ -57,7 +57,7 @@ pub(crate) fn due_keys(
             if at > height {
                 return Ok(due);
             }
-            due.push(key);
+            due.push((at, key));
         }
         if read_all {
             return Ok(due);
@@ -102,11 +102,11 @@ mod tests {
             // Other prefixes do not count.
             changes.put(b"u/".to_vec(), Vec::new());
             store.apply(changes).unwrap();
-            let expected: Vec<Vec<u8>> = dues
+            let expected: Vec<(u64, Vec<u8>)> = dues
                 .iter()
                 .zip(&keys)
                 .filter(|((at, _), _)| *at <= height)
-                .map(|(_, k)| k.clone())
+                .map(|((at, _), k)| (*at, k.clone()))
                 .take(limit)
                 .collect();
             prop_assert_eq!(due_keys(&store, b"t/", height, limit).unwrap(), expected);

@@ -486,7 +486,7 @@ pub(crate) fn due_timers(
     height: Height,
     limit: usize,
 ) -> Result<Vec<JobId>, StateError> {
-    due_keys(state, TIMER, height.0, limit)?.iter().map(|key| job_id_at_end(key)).collect()
+    due_keys(state, TIMER, height.0, limit)?.iter().map(|(_, key)| job_id_at_end(key)).collect()
 }
 
 /// The ids of `address`'s jobs as requester (`assigned` false) or provider, by id. O(its jobs).

@@ -294,15 +294,12 @@ pub(crate) fn due_timers(
 ) -> Result<Vec<(Height, ProposalId)>, StateError> {
     due_keys(state, TIMER, height.0, limit)?
         .into_iter()
-        .map(|key| {
-            let rest = key.get(TIMER.len()..).filter(|b| b.len() == 16);
-            let parsed = rest.and_then(|b| {
-                Some((
-                    u64::from_be_bytes(b[..8].try_into().ok()?),
-                    u64::from_be_bytes(b[8..].try_into().ok()?),
-                ))
-            });
-            let (at, id) = parsed.ok_or_else(|| StateError::corrupt(&key, "malformed timer key"))?;
+        .map(|(at, key)| {
+            let id = key
+                .get(TIMER.len() + 8..)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .ok_or_else(|| StateError::corrupt(&key, "malformed timer key"))?;
             Ok((Height(at), ProposalId(id)))
         })
         .collect()
