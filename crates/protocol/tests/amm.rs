@@ -146,6 +146,26 @@ fn a_swap_whose_minimum_the_price_misses_is_refunded_and_the_others_fill() {
 }
 
 #[test]
+fn a_swap_that_would_pay_nothing_is_refunded_and_the_pool_keeps_nothing() {
+    let mut chain = seeded();
+    let before = pool(&chain);
+    let usd = chain.balance(&dev_address(1), Denom::USD);
+    // 1 uusd at 2 uusd per ugdc buys half a unit: rounded down, nothing.
+    assert_eq!(math::amount_out(1, 2_000_000_000, 1_000_000_000), Ok(0));
+    let executed = chain.block_of(vec![(1, swap(Side::SellUsd, 1, 0))]);
+    assert_eq!(executed.receipts[0].outcome, TxOutcome::Applied);
+    assert!(filled(&executed).is_empty());
+    assert!(
+        executed.end_block_events.iter().any(|e| matches!(e, Event::Amm(AmmEvent::SwapRefunded { .. }))),
+        "{:?}",
+        executed.end_block_events
+    );
+    assert_eq!(chain.balance(&dev_address(1), Denom::USD), usd);
+    let after = pool(&chain);
+    assert_eq!((after.reserve_gdc, after.reserve_usd), (before.reserve_gdc, before.reserve_usd));
+}
+
+#[test]
 fn the_price_accumulator_adds_the_closing_price_every_block() {
     let mut chain = seeded();
     let start = pool(&chain);

@@ -36,8 +36,10 @@ pub fn end_block(state: &mut impl StateWrite, events: &mut Vec<Event>, height: H
                 break;
             };
             let fills = fills(&active, &clearing, gdc_in, usd_in)?;
+            // spec: amm §Minimums — a fill of nothing is refused like a missed minimum (as
+            // Uniswap v2 refuses an output of 0), so the pool never keeps an input for nothing.
             let (missed, kept): (Vec<_>, Vec<_>) =
-                active.iter().zip(fills.iter()).partition(|(o, fill)| **fill < o.min_out.get());
+                active.iter().zip(fills.iter()).partition(|(o, fill)| **fill < o.min_out.get().max(1));
             if missed.is_empty() {
                 settle(state, events, &mut pool, &active, &fills, &clearing, (gdc_in, usd_in))?;
                 break;

@@ -88,13 +88,12 @@ pub struct Clearing {
 }
 
 /// Clears `gdc_in` sold for `uusd` and `usd_in` sold for `ugdc` against each other and the pool
-/// `(reserve_gdc, reserve_usd)` at one price. When one side outweighs the other at the pool's
-/// price after fee, only the net `d` of it trades against the curve, the `d` at which the pool's
-/// average price `out(d) / d` pays the crossing part exactly as much:
-/// `out(d) × (sold − d) = other × d`, solved in closed form. Both sides then trade at that price (up to
-/// rounding down).
-/// Within the fee band the two sides cross entirely at `usd_in / gdc_in` and the pool is not
-/// touched. `None` when nothing can clear (one side only, and no liquidity).
+/// `(reserve_gdc, reserve_usd)` at one price (spec: README "Batch clearing"). When one side
+/// outweighs the other at the pool's price after fee, only a net `d` of it trades against the
+/// curve: the largest `d` whose exact average price `out*(d) / d` (the curve before rounding) still
+/// pays the crossing part, `out*(d) × (sold − d) ≥ other × d`. Within the fee band the two sides
+/// cross entirely at `usd_in / gdc_in` and the pool is not touched. `None` when nothing can clear
+/// (one side only, and no liquidity).
 pub fn clear(
     reserve_gdc: u128,
     reserve_usd: u128,
@@ -130,11 +129,13 @@ pub fn clear(
     Ok(Some(Clearing { to_gdc_sellers: usd_in, to_usd_sellers: gdc_in, ..Clearing::default() }))
 }
 
-/// The net amount `d` of the heavier side traded against the pool, and what it buys. With the
-/// exact (unrounded) curve, `out(d) × (sold − d) = other × d` solves in closed form:
-/// `997 × R_out × (sold − d) = other × (1000 × R_in + 997 × d)`, so
-/// `d = (997 × R_out × sold − 1000 × R_in × other) / (997 × (R_out + other))`, rounded down. (Searching
-/// the rounded curve instead fails at prices near one unit per unit, where `out(1) = 0`.)
+/// The net amount `d` of the heavier side traded against the pool, and what it buys. On the exact
+/// curve `out*(d) = 997 × d × R_out / (1000 × R_in + 997 × d)`, the rule
+/// `out*(d) × (sold − d) ≥ other × d` is linear in `d` once `d` is divided out:
+/// `997 × R_out × (sold − d) ≥ other × (1000 × R_in + 997 × d)`, so its largest `d` is
+/// `floor((997 × R_out × sold − 1000 × R_in × other) / (997 × (R_out + other)))`. (The rounded curve
+/// would not do: `out(d) × (sold − d) ≥ other × d` is not monotone in `d` — at a price near one unit
+/// per unit `out(1) = 0` — so its largest solution has no bounded search.)
 fn net(sold: u128, other: u128, reserve_in: u128, reserve_out: u128) -> Result<(u128, u128), Overflow> {
     let worth = times(mul_wide(reserve_out, sold), FEE_KEPT).ok_or(Overflow)?;
     let against = times(mul_wide(reserve_in, other), FEE_SCALE).ok_or(Overflow)?;
@@ -192,7 +193,7 @@ mod tests {
         let (x, y) = (1_000_000_000u128, 2_000_000_000u128);
         let c = clear(x, y, 10_000_000, 4_000_000).unwrap().unwrap();
         // GDC sellers get U for A = 10 000 000; USD sellers pay B = 4 000 000 for G: the same
-        // price when U × G = A × B (to one part in a million, the rounding of the bisection).
+        // price when U × G = A × B (to one part in a million, the rounding of `d` and of the output).
         let (a, b) = (10_000_000u128, 4_000_000u128);
         assert!((c.to_gdc_sellers * c.to_usd_sellers).abs_diff(a * b) * 1_000_000 <= a * b);
         assert!(c.pool_gdc_in < 10_000_000 && c.pool_gdc_in > 7_000_000);
@@ -213,5 +214,59 @@ mod tests {
     fn nothing_clears_on_one_side_without_liquidity() {
         assert_eq!(clear(0, 0, 1_000, 0), Ok(None));
         assert_eq!(clear(0, 0, 1_000, 5_000).unwrap().unwrap().to_gdc_sellers, 5_000);
+    }
+    #[test]
+    fn the_crossed_amount_is_the_largest_the_exact_curve_pays_for() {
+        // Two opposite swaps where the rounded curve and the exact one part: the USD side
+        // outweighs, and the exact curve's largest `d` is 2 930 616 uusd (the rounded one's would
+        // be 2 930 449, see `net`).
+        let (x, y) = (105_126_498_423u128, 103_984_920_717u128);
+        let (gdc_in, usd_in) = (1_000_000_000, 995_075_759);
+        let c = clear(x, y, gdc_in, usd_in).unwrap().unwrap();
+        assert_eq!((c.pool_gdc_in, c.pool_usd_in), (0, 2_930_616));
+        assert!(pays_the_crossing_part(c.pool_usd_in, usd_in, gdc_in, y, x));
+        assert!(!pays_the_crossing_part(c.pool_usd_in + 1, usd_in, gdc_in, y, x));
+        assert_eq!(c.to_gdc_sellers, usd_in - 2_930_616);
+    }
+
+    /// The rule, in exact arithmetic: `out*(d) × (sold − d) ≥ other × d` on the unrounded curve,
+    /// multiplied out: `997 × d × R_out × (sold − d) ≥ other × d × (1000 × R_in + 997 × d)`.
+    fn pays_the_crossing_part(d: u128, sold: u128, other: u128, reserve_in: u128, reserve_out: u128) -> bool {
+        use num_bigint::BigUint;
+        if d > sold {
+            return false;
+        }
+        let big = BigUint::from;
+        let pool_pays = big(997u128) * big(d) * big(reserve_out) * big(sold - d);
+        let crossing_pays = big(other) * big(d) * (big(1000u128) * big(reserve_in) + big(997u128) * big(d));
+        pool_pays >= crossing_pays
+    }
+
+    proptest::proptest! {
+        /// spec: amm §Batch clearing — the heavier side crosses the largest `d` the rule allows
+        /// (so the crossing side is never paid less than the rule gives: one unit more of `d` would
+        /// break it), the pool pays `out(d)` for it, and every unit sold reaches someone.
+        #[test]
+        fn two_sided_batches_cross_the_rules_amount_and_conserve_value(
+            reserve_gdc in 1_000u128..1_000_000_000_000_000,
+            reserve_usd in 1_000u128..1_000_000_000_000_000,
+            gdc_in in 1u128..10_000_000_000_000,
+            usd_in in 1u128..10_000_000_000_000,
+        ) {
+            let c = clear(reserve_gdc, reserve_usd, gdc_in, usd_in).unwrap().unwrap();
+            proptest::prop_assert_eq!(c.to_usd_sellers + c.pool_gdc_in, gdc_in + c.pool_gdc_out);
+            proptest::prop_assert_eq!(c.to_gdc_sellers + c.pool_usd_in, usd_in + c.pool_usd_out);
+            proptest::prop_assert!(c.pool_gdc_in == 0 || c.pool_usd_in == 0, "{c:?}");
+            if c.pool_gdc_in > 0 {
+                proptest::prop_assert!(pays_the_crossing_part(c.pool_gdc_in, gdc_in, usd_in, reserve_gdc, reserve_usd));
+                proptest::prop_assert!(!pays_the_crossing_part(c.pool_gdc_in + 1, gdc_in, usd_in, reserve_gdc, reserve_usd));
+                proptest::prop_assert_eq!(c.pool_usd_out, amount_out(c.pool_gdc_in, reserve_gdc, reserve_usd).unwrap());
+            }
+            if c.pool_usd_in > 0 {
+                proptest::prop_assert!(pays_the_crossing_part(c.pool_usd_in, usd_in, gdc_in, reserve_usd, reserve_gdc));
+                proptest::prop_assert!(!pays_the_crossing_part(c.pool_usd_in + 1, usd_in, gdc_in, reserve_usd, reserve_gdc));
+                proptest::prop_assert_eq!(c.pool_gdc_out, amount_out(c.pool_usd_in, reserve_usd, reserve_gdc).unwrap());
+            }
+        }
     }
 }
