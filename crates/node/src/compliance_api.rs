@@ -78,7 +78,7 @@ pub(crate) async fn subject(
 #[utoipa::path(get, path = "/compliance/disputes", params(PageQuery), responses((status = 200, description = "disputes")))]
 pub(crate) async fn disputes(State(node): Shared, Query(page): Query<PageQuery>) -> ApiResult<Value> {
     let limit = page_limit(page.limit)?;
-    let all = compliance::query::disputes(&snapshot(&node)?, page.after.unwrap_or(0), limit)
+    let all = compliance::query::disputes(&snapshot(&node)?, page.after.map(DisputeId), limit)
         .map_err(ApiError::internal)?;
     Ok(Json(json(&all)?))
 }

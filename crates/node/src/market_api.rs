@@ -202,6 +202,10 @@ pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiRes
 pub(crate) struct AssetsQuery {
     /// The owner.
     owner: String,
+    /// Only ids above this one.
+    after: Option<u64>,
+    /// Most ids (1 to 500, default 100).
+    limit: Option<usize>,
 }
 
 /// The ids of an owner's assets.
@@ -213,7 +217,10 @@ pub(crate) async fn assets(
 ) -> ApiResult<Value> {
     let Query(query) = query?;
     let owner = parse_address(&query.owner)?;
-    Ok(Json(json(&provenance::query::assets_of(&snapshot(&node)?, &owner).map_err(ApiError::internal)?)?))
+    let limit = page_limit(query.limit)?;
+    let page = provenance::query::assets_of(&snapshot(&node)?, &owner, query.after.map(AssetId), limit)
+        .map_err(ApiError::internal)?;
+    Ok(Json(json(&page)?))
 }
 
 fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {

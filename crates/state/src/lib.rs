@@ -54,16 +54,31 @@ pub trait StateRead {
     /// The value under `key`, if any.
     fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError>;
 
-    /// The first `limit` entries whose key starts with `prefix`, in key order. The work is
-    /// bounded by `limit` (and, over an overlay, by its buffered writes): per-block queues read
-    /// their heads with it.
-    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError>;
+    /// The first `limit` entries whose key starts with `prefix` and is at least `from`, in key
+    /// order. The work is bounded by `limit` (and, over an overlay, by its buffered writes) — not
+    /// by how many entries come before `from`: paged queries start at their cursor with it.
+    fn scan_from(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError>;
 
-    /// Every entry whose key starts with `prefix`, in key order. Unbounded: for invariants,
-    /// export and paged queries, never for per-transaction work.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
-        self.scan_prefix_limited(prefix, usize::MAX)
+    /// The first `limit` entries whose key starts with `prefix`, in key order, bounded like
+    /// [`StateRead::scan_from`]: per-block queues read their heads with it.
+    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+        self.scan_from(prefix, prefix, limit)
     }
+
+    /// Every entry whose key starts with `prefix`, in key order. Unbounded: for invariants and
+    /// export, never for per-transaction work or a paged query.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Key, Value)>, StateError> {
+        self.scan_from(prefix, prefix, usize::MAX)
+    }
+}
+
+/// The first key after `key` in key order: `key ++ [0]`. A page that ended at `key` continues
+/// from here.
+pub fn key_after(key: &[u8]) -> Key {
+    let mut next = Vec::with_capacity(key.len() + 1);
+    next.extend_from_slice(key);
+    next.push(0);
+    next
 }
 
 /// Write access to state.

@@ -94,10 +94,11 @@ impl StateRead for MemoryStore {
         Ok(self.entries.get(key).map(|v| v.to_vec()))
     }
 
-    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+    fn scan_from(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+        let start = from.max(prefix);
         Ok(self
             .keys
-            .range::<[u8], _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .range::<[u8], _>((std::ops::Bound::Included(start), std::ops::Bound::Unbounded))
             .take_while(|k| k.starts_with(prefix))
             .take(limit)
             .filter_map(|k| self.entries.get(k).map(|v| (k.to_vec(), v.to_vec())))

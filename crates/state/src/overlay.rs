@@ -46,13 +46,14 @@ impl<S: StateRead + ?Sized> StateRead for Overlay<'_, S> {
         }
     }
 
-    /// Reads `limit` plus the number of buffered deletions under `prefix` from the base: at most
+    /// Reads `limit` plus the number of buffered deletions in the range from the base: at most
     /// that many base entries are hidden, so the first `limit` of the merged view are among them.
-    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
-        let writes: Vec<(&Key, Option<&Value>)> = self.writes.with_prefix(prefix).collect();
+    fn scan_from(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+        let writes: Vec<(&Key, Option<&Value>)> =
+            self.writes.with_prefix(prefix).filter(|(key, _)| key.as_slice() >= from).collect();
         let deletions = writes.iter().filter(|(_, write)| write.is_none()).count();
         let mut merged: std::collections::BTreeMap<Key, Value> =
-            self.base.scan_prefix_limited(prefix, limit.saturating_add(deletions))?.into_iter().collect();
+            self.base.scan_from(prefix, from, limit.saturating_add(deletions))?.into_iter().collect();
         for (key, write) in writes {
             match write {
                 Some(value) => merged.insert(key.clone(), value.clone()),

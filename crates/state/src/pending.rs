@@ -25,8 +25,8 @@ impl<S: StateRead + ?Sized> StateRead for Pending<'_, S> {
         self.state.get(key)
     }
 
-    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
-        self.state.scan_prefix_limited(prefix, limit)
+    fn scan_from(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+        self.state.scan_from(prefix, from, limit)
     }
 }
 

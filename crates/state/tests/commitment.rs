@@ -93,6 +93,28 @@ proptest! {
         let head: Vec<_> = full.into_iter().take(limit).collect();
         prop_assert_eq!(overlay.scan_prefix_limited(&[], limit).unwrap(), head);
     }
+
+    #[test]
+    fn a_scan_from_a_cursor_is_the_full_scan_from_that_key_in_the_store_and_any_overlay(
+        base in prop::collection::vec((0u8..32, 0u8..4), 0..24),
+        block in prop::collection::vec((0u8..32, prop::option::of(0u8..4)), 0..24),
+        from in prop::collection::vec(0u8..33, 0..3),
+        limit in 0usize..12,
+    ) {
+        let mut store = MemoryStore::new();
+        let base: Vec<(u8, Option<u8>)> = base.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        store.apply(changes(&base)).unwrap();
+        let expected = |full: Vec<(Vec<u8>, Vec<u8>)>| -> Vec<(Vec<u8>, Vec<u8>)> {
+            full.into_iter().filter(|(k, _)| *k >= from).take(limit).collect()
+        };
+        prop_assert_eq!(store.scan_from(&[], &from, limit).unwrap(), expected(store.scan_prefix(&[]).unwrap()));
+        let mut overlay = Overlay::new(&store);
+        for (key, value) in &block {
+            match value { Some(v) => overlay.put(vec![*key], vec![*v]), None => overlay.delete(vec![*key]) }
+        }
+        let full = overlay.scan_prefix(&[]).unwrap();
+        prop_assert_eq!(overlay.scan_from(&[], &from, limit).unwrap(), expected(full));
+    }
 }
 
 #[test]

@@ -42,9 +42,9 @@ impl StateRead for Snapshot {
         Ok(self.state.get(key).map_err(backend)?.map(|value| value.value().to_vec()))
     }
 
-    fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+    fn scan_from(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
         let mut out = Vec::new();
-        for entry in self.state.range(prefix..).map_err(backend)? {
+        for entry in self.state.range(from.max(prefix)..).map_err(backend)? {
             let (key, value) = entry.map_err(backend)?;
             if out.len() >= limit || !key.value().starts_with(prefix) {
                 break;

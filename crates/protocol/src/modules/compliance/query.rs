@@ -129,6 +129,10 @@ pub fn dispute(state: &impl StateRead, id: DisputeId) -> Result<Option<DisputeVi
 }
 
 /// Disputes after `after`, by id, at most `limit`.
-pub fn disputes(state: &impl StateRead, after: u64, limit: usize) -> Result<Vec<Dispute>, StateError> {
-    Ok(state::disputes(state)?.into_iter().filter(|d| d.id.0 > after).take(limit).collect())
+pub fn disputes(
+    state: &impl StateRead,
+    after: Option<DisputeId>,
+    limit: usize,
+) -> Result<Vec<Dispute>, StateError> {
+    state::disputes_page(state, after, limit)
 }

@@ -31,7 +31,7 @@ use crate::{
         provenance::AssetId,
         registry::{DatasetId, ModelId},
     },
-    store::{key, read, scan, write},
+    store::{key, page, read, scan, write},
 };
 
 const PARAMS: &[u8] = b"compliance/params";
@@ -350,6 +350,15 @@ pub(crate) fn dispute(
 /// Every dispute, by id. O(disputes): export, queries.
 pub(crate) fn disputes(state: &(impl StateRead + ?Sized)) -> Result<Vec<Dispute>, StateError> {
     Ok(scan(state, DISPUTE)?.into_iter().map(|(_, d)| d).collect())
+}
+
+/// Disputes with ids above `after`, at most `limit`, by id; reads only the page.
+pub(crate) fn disputes_page(
+    state: &(impl StateRead + ?Sized),
+    after: Option<DisputeId>,
+    limit: usize,
+) -> Result<Vec<Dispute>, StateError> {
+    page(state, DISPUTE, after.map(|id| id.0), limit)
 }
 
 /// Stores `dispute`, keeping the subject's open dispute, the open count and its timer in step.

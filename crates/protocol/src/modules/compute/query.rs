@@ -76,16 +76,8 @@ pub fn jobs_of(
     limit: usize,
 ) -> Result<Vec<Job>, StateError> {
     let mut jobs = Vec::new();
-    for id in state::jobs_of(state, address, assigned)? {
-        if after.is_some_and(|after| id <= after) {
-            continue;
-        }
-        if jobs.len() >= limit {
-            break;
-        }
-        if let Some(job) = state::job(state, id)? {
-            jobs.push(job);
-        }
+    for id in state::jobs_of(state, address, assigned, after, limit)? {
+        jobs.extend(state::job(state, id)?);
     }
     Ok(jobs)
 }

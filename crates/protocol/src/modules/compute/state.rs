@@ -29,7 +29,7 @@ use crate::{
         provenance::{AssetId, RoyaltyPolicy},
         registry::ModelId,
     },
-    store::{due_keys, key, read, scan, write},
+    store::{due_keys, id_at_end, id_page, key, read, scan, write},
 };
 
 pub(crate) const PARAMS: &[u8] = b"compute/params";
@@ -308,11 +308,7 @@ fn timer_key(height: Height, id: JobId) -> Vec<u8> {
 }
 
 fn job_id_at_end(key: &[u8]) -> Result<JobId, StateError> {
-    key.len()
-        .checked_sub(8)
-        .and_then(|start| key[start..].try_into().ok())
-        .map(|bytes| JobId(u64::from_be_bytes(bytes)))
-        .ok_or_else(|| StateError::corrupt(key, "key does not end in a job id"))
+    id_at_end(key).map(JobId)
 }
 
 pub(crate) fn params(state: &(impl StateRead + ?Sized)) -> Result<ComputeParams, StateError> {
@@ -490,13 +486,17 @@ pub(crate) fn due_timers(
 }
 
 /// The ids of `address`'s jobs as requester (`assigned` false) or provider, by id. O(its jobs).
+/// `address`'s jobs as requester (or, with `assigned`, as provider) with ids above `after`, at
+/// most `limit`, by id; reads only the page.
 pub(crate) fn jobs_of(
     state: &(impl StateRead + ?Sized),
     address: &Address,
     assigned: bool,
+    after: Option<JobId>,
+    limit: usize,
 ) -> Result<Vec<JobId>, StateError> {
     let prefix = key(if assigned { BY_PROVIDER } else { BY_REQUESTER }, &[address.as_bytes()]);
-    state.scan_prefix(&prefix)?.iter().map(|(key, _)| job_id_at_end(key)).collect()
+    Ok(id_page(state, &prefix, after.map(|id| id.0), limit)?.into_iter().map(JobId).collect())
 }
 
 /// `share` of `amount`, rounded up: what a slash takes.

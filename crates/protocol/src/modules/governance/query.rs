@@ -45,12 +45,7 @@ pub fn proposals(
     height: Height,
 ) -> Result<Vec<ProposalView>, StateError> {
     let next = Height(height.0.saturating_add(1));
-    Ok(state::proposals(state)?
-        .into_iter()
-        .filter(|p| after.is_none_or(|a| p.id > a))
-        .take(limit)
-        .map(|p| view(p, next))
-        .collect())
+    Ok(state::proposals_page(state, after, limit)?.into_iter().map(|p| view(p, next)).collect())
 }
 
 /// `voter`'s vote on a proposal.

@@ -19,7 +19,7 @@ use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Choice, GovParams, MAX_ACTIONS};
-use crate::store::{due_keys, key, read, scan, write};
+use crate::store::{due_keys, key, page, read, scan, write};
 
 const PARAMS: &[u8] = b"governance/params";
 const NEXT_PROPOSAL: &[u8] = b"governance/next_proposal";
@@ -240,6 +240,15 @@ pub(crate) fn put_proposal(state: &mut impl StateWrite, proposal: &Proposal) {
 /// Every proposal, by id. O(proposals): export, invariants.
 pub(crate) fn proposals(state: &(impl StateRead + ?Sized)) -> Result<Vec<Proposal>, StateError> {
     Ok(scan(state, PROPOSAL)?.into_iter().map(|(_, p)| p).collect())
+}
+
+/// Proposals with ids above `after`, at most `limit`, by id; reads only the page.
+pub(crate) fn proposals_page(
+    state: &(impl StateRead + ?Sized),
+    after: Option<ProposalId>,
+    limit: usize,
+) -> Result<Vec<Proposal>, StateError> {
+    page(state, PROPOSAL, after.map(|id| id.0), limit)
 }
 
 fn vote_key(id: ProposalId, voter: &Address) -> Vec<u8> {

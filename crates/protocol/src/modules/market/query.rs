@@ -30,5 +30,5 @@ pub fn listings(
     after: Option<ListingId>,
     limit: usize,
 ) -> Result<Vec<Listing>, StateError> {
-    Ok(state::listings(state)?.into_iter().filter(|l| after.is_none_or(|a| l.id > a)).take(limit).collect())
+    state::listings_page(state, after, limit)
 }

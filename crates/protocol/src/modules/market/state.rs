@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     modules::{provenance::AssetId, revenue::VaultId},
-    store::{key, read, scan, write},
+    store::{key, page, read, scan, write},
 };
 
 const PARAMS: &[u8] = b"market/params";
@@ -173,4 +173,13 @@ pub(crate) fn remove_listing(state: &mut impl StateWrite, listing: &Listing) {
 /// Every listing, by id. O(listings): export, invariants, queries.
 pub(crate) fn listings(state: &(impl StateRead + ?Sized)) -> Result<Vec<Listing>, StateError> {
     Ok(scan(state, LISTING)?.into_iter().map(|(_, l)| l).collect())
+}
+
+/// Listings with ids above `after`, at most `limit`, by id; reads only the page.
+pub(crate) fn listings_page(
+    state: &(impl StateRead + ?Sized),
+    after: Option<ListingId>,
+    limit: usize,
+) -> Result<Vec<Listing>, StateError> {
+    page(state, LISTING, after.map(|id| id.0), limit)
 }

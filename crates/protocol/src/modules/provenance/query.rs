@@ -16,9 +16,14 @@ pub fn asset(state: &impl StateRead, id: AssetId) -> Result<Option<Asset>, State
     state::asset(state, id)
 }
 
-/// The ids of `owner`'s assets, ascending.
-pub fn assets_of(state: &impl StateRead, owner: &Address) -> Result<Vec<AssetId>, StateError> {
-    state::assets_of(state, owner)
+/// The ids of `owner`'s assets above `after`, at most `limit`, ascending.
+pub fn assets_of(
+    state: &impl StateRead,
+    owner: &Address,
+    after: Option<AssetId>,
+    limit: usize,
+) -> Result<Vec<AssetId>, StateError> {
+    state::assets_of(state, owner, after, limit)
 }
 
 /// An asset's place in the graph.
@@ -38,11 +43,7 @@ pub fn lineage(
     limit: usize,
 ) -> Result<Option<Lineage>, StateError> {
     let Some(record) = state::asset(state, asset)? else { return Ok(None) };
-    let children = state::children(state, asset)?
-        .into_iter()
-        .filter(|c| after.is_none_or(|a| *c > a))
-        .take(limit)
-        .collect();
+    let children = state::children(state, asset, after, limit)?;
     Ok(Some(Lineage { ancestors: record.ancestors, children }))
 }
 

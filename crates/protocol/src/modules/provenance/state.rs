@@ -24,7 +24,7 @@ use crate::{
         revenue::{self, VaultId},
         staking,
     },
-    store::{key, read, scan, write},
+    store::{id_page, key, read, scan, write},
 };
 
 pub(crate) const PARAMS: &[u8] = b"provenance/params";
@@ -188,33 +188,27 @@ pub(crate) fn assets(state: &(impl StateRead + ?Sized)) -> Result<Vec<Asset>, St
     Ok(scan(state, ASSET)?.into_iter().map(|(_, a)| a).collect())
 }
 
-fn ids_after(state: &(impl StateRead + ?Sized), prefix: &[u8]) -> Result<Vec<AssetId>, StateError> {
-    state
-        .scan_prefix(prefix)?
-        .iter()
-        .map(|(key, _)| {
-            key[prefix.len()..]
-                .try_into()
-                .map(|bytes| AssetId(u64::from_be_bytes(bytes)))
-                .map_err(|_| StateError::corrupt(key, "index key does not end in an asset id"))
-        })
-        .collect()
-}
-
-/// The ids of `owner`'s assets. O(its assets).
+/// The ids of `owner`'s assets above `after`, at most `limit`, by id; reads only the page.
 pub(crate) fn assets_of(
     state: &(impl StateRead + ?Sized),
     owner: &Address,
+    after: Option<AssetId>,
+    limit: usize,
 ) -> Result<Vec<AssetId>, StateError> {
-    ids_after(state, &key(BY_OWNER, &[owner.as_bytes()]))
+    let prefix = key(BY_OWNER, &[owner.as_bytes()]);
+    Ok(id_page(state, &prefix, after.map(|id| id.0), limit)?.into_iter().map(AssetId).collect())
 }
 
-/// The ids of `parent`'s direct descendants. O(its children).
+/// `parent`'s direct descendants with ids above `after`, at most `limit`, by id; reads only the
+/// page.
 pub(crate) fn children(
     state: &(impl StateRead + ?Sized),
     parent: AssetId,
+    after: Option<AssetId>,
+    limit: usize,
 ) -> Result<Vec<AssetId>, StateError> {
-    ids_after(state, &key(CHILD, &[&parent.0.to_be_bytes()]))
+    let prefix = key(CHILD, &[&parent.0.to_be_bytes()]);
+    Ok(id_page(state, &prefix, after.map(|id| id.0), limit)?.into_iter().map(AssetId).collect())
 }
 
 type ProvenanceResult<T> = Result<T, Failure<ProvenanceError>>;

@@ -497,9 +497,14 @@ mod tests {
             self.operations.set(self.operations.get() + 1);
             self.inner.get(key)
         }
-        fn scan_prefix_limited(&self, prefix: &[u8], limit: usize) -> Result<Vec<(Key, Value)>, StateError> {
+        fn scan_from(
+            &self,
+            prefix: &[u8],
+            from: &[u8],
+            limit: usize,
+        ) -> Result<Vec<(Key, Value)>, StateError> {
             self.operations.set(self.operations.get() + 1);
-            self.inner.scan_prefix_limited(prefix, limit)
+            self.inner.scan_from(prefix, from, limit)
         }
     }
 
