@@ -17,13 +17,19 @@ use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Height};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
+use super::AmmParams;
 use crate::store::{key, read, scan, write};
 
 const PARAMS: &[u8] = b"amm/params";
+
 const POOL: &[u8] = b"amm/pool";
+
 const LP: &[u8] = b"amm/lp/";
+
 const NEXT_ORDER: &[u8] = b"amm/next_order";
+
 const ORDER: &[u8] = b"amm/order/";
+
 const ORDERS: &[u8] = b"amm/orders";
 
 /// The AMM module's account: the pool's reserves and the orders' inputs.
@@ -32,31 +38,6 @@ pub fn account() -> Address {
 }
 
 static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Address::module("amm"));
-
-/// AMM parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(deny_unknown_fields)]
-pub struct AmmParams {
-    /// Most swaps one block clears (the clearing reads them all).
-    pub max_orders_per_block: u32,
-}
-
-impl Default for AmmParams {
-    /// 2 000 swaps a block.
-    fn default() -> Self {
-        AmmParams { max_orders_per_block: 2_000 }
-    }
-}
-
-impl AmmParams {
-    /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.max_orders_per_block == 0 || self.max_orders_per_block > 20_000 {
-            return Err("max_orders_per_block must be between 1 and 20000".into());
-        }
-        Ok(())
-    }
-}
 
 /// The GDC/uusd constant-product pool.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]

@@ -226,7 +226,7 @@ fn pay_royalties(
     origin: &staking::Origin,
     now_ms: u64,
     asset: &provenance::Asset,
-    params: &state::MarketParams,
+    params: &super::MarketParams,
     price: Amount,
     denom: &Denom,
 ) -> MarketResult<Amount> {

@@ -3,10 +3,7 @@
 use atelier_primitives::{Address, Height};
 use atelier_state::StateWrite;
 
-use super::{
-    FeedId, Operator, OracleError, OracleEvent, OracleMsg,
-    state::{self, OracleParams},
-};
+use super::{FeedId, Operator, OracleError, OracleEvent, OracleMsg, OracleParams, state};
 use crate::{
     event::Event,
     modules::{Failure, staking},

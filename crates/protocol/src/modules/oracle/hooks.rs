@@ -1,17 +1,14 @@
 //! The end of a block: every listed feed whose open round has its quorum closes it with the median,
 //! penalizes the outliers, publishes on deviation or heartbeat and opens the next round; a round
 //! that ran out of time under its quorum is dropped. O(feeds + observations closed), at most
-//! [`super::state::MAX_FEEDS`] feeds and [`super::state::MAX_OPERATORS`] observations each.
+//! [`super::MAX_FEEDS`] feeds and [`super::MAX_OPERATORS`] observations each.
 
 use std::cmp::Ordering;
 
 use atelier_primitives::{Bps, Height};
 use atelier_state::{StateError, StateWrite};
 
-use super::{
-    FeedSpec, OracleEvent, Published, Round, RoundResult,
-    state::{self, OracleParams},
-};
+use super::{FeedSpec, OracleEvent, OracleParams, Published, Round, RoundResult, state};
 use crate::{event::Event, modules::staking};
 
 /// Runs at the end of every block.

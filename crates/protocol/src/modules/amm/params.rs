@@ -1,0 +1,29 @@
+//! AMM parameters, changed only through governance's `SetParams`.
+
+use atelier_primitives::{Decode, Encode};
+use serde::{Deserialize, Serialize};
+
+/// AMM parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct AmmParams {
+    /// Most swaps one block clears (the clearing reads them all).
+    pub max_orders_per_block: u32,
+}
+
+impl Default for AmmParams {
+    /// 2 000 swaps a block.
+    fn default() -> Self {
+        AmmParams { max_orders_per_block: 2_000 }
+    }
+}
+
+impl AmmParams {
+    /// Checks the params.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_orders_per_block == 0 || self.max_orders_per_block > 20_000 {
+            return Err("max_orders_per_block must be between 1 and 20000".into());
+        }
+        Ok(())
+    }
+}

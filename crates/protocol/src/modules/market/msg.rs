@@ -1,0 +1,35 @@
+//! Market messages: what a transaction asks of the module.
+
+use atelier_primitives::{Amount, Decode, Denom, Encode};
+use serde::{Deserialize, Serialize};
+
+use super::{Item, ListingId};
+
+/// A market message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MarketMsg {
+    /// Offer `item` at `price` of `denom` for `expires_in` blocks.
+    List {
+        /// The asset or the shares.
+        item: Item,
+        /// The price.
+        price: Amount,
+        /// Its denomination (`ugdc` or `uusd`).
+        denom: Denom,
+        /// Blocks the listing stays open.
+        expires_in: u64,
+    },
+    /// The seller withdraws a listing.
+    Cancel {
+        /// The listing.
+        listing: ListingId,
+    },
+    /// Buy a listing, paying at most `max_price`.
+    Buy {
+        /// The listing.
+        listing: ListingId,
+        /// The most the buyer pays.
+        max_price: Amount,
+    },
+}

@@ -1,0 +1,102 @@
+//! Why a oracle message failed. Codes are stable: a retired code keeps its number.
+
+use atelier_primitives::{Address, Height};
+
+use super::FeedId;
+
+/// A broken oracle rule, or a value a consumer must not use. Codes are stable (the oracle range is
+/// 1100–1199).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OracleError {
+    /// The feed is not in the params.
+    #[error("no feed {feed}")]
+    UnknownFeed {
+        /// The feed.
+        feed: FeedId,
+    },
+    /// The sender is an operator already.
+    #[error("{operator} is an operator already")]
+    AlreadyOperator {
+        /// Who.
+        operator: Address,
+    },
+    /// The sender is not an operator.
+    #[error("{sender} is not an oracle operator")]
+    NotOperator {
+        /// Who.
+        sender: Address,
+    },
+    /// Too little stake bonded.
+    #[error("operators need {min} ugdc bonded, {sender} has {bonded}")]
+    StakeBelowMinimum {
+        /// Who.
+        sender: Address,
+        /// Bonded now.
+        bonded: atelier_primitives::Amount,
+        /// The minimum.
+        min: atelier_primitives::Amount,
+    },
+    /// The operator set is full.
+    #[error("the oracle has its {max} operators")]
+    TooManyOperators {
+        /// The maximum.
+        max: u32,
+    },
+    /// Not the open round.
+    #[error("feed {feed} has round {open} open, not {round}")]
+    WrongRound {
+        /// The feed.
+        feed: FeedId,
+        /// The round open.
+        open: u64,
+        /// The round given.
+        round: u64,
+    },
+    /// One observation per operator per round.
+    #[error("{operator} observed round {round} of {feed} already")]
+    AlreadyObserved {
+        /// The feed.
+        feed: FeedId,
+        /// The round.
+        round: u64,
+        /// Who.
+        operator: Address,
+    },
+    /// The feed's value is older than its staleness limit.
+    #[error(
+        "feed {feed} was last published at block {published_at}, more than {limit} blocks before {height}"
+    )]
+    Stale {
+        /// The feed.
+        feed: FeedId,
+        /// When its value was published.
+        published_at: Height,
+        /// The staleness limit in blocks.
+        limit: u64,
+        /// The height asked about.
+        height: Height,
+    },
+    /// Nothing published yet.
+    #[error("feed {feed} has no value yet")]
+    NoValue {
+        /// The feed.
+        feed: FeedId,
+    },
+}
+
+impl OracleError {
+    /// The stable numeric code.
+    pub fn code(&self) -> u32 {
+        match self {
+            OracleError::UnknownFeed { .. } => 1101,
+            OracleError::AlreadyOperator { .. } => 1102,
+            OracleError::NotOperator { .. } => 1103,
+            OracleError::StakeBelowMinimum { .. } => 1104,
+            OracleError::TooManyOperators { .. } => 1105,
+            OracleError::WrongRound { .. } => 1106,
+            OracleError::AlreadyObserved { .. } => 1107,
+            OracleError::Stale { .. } => 1108,
+            OracleError::NoValue { .. } => 1109,
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Oracle parameters, changed only through governance's `SetParams`.
+
+use super::FeedId;
+use atelier_primitives::{Amount, Bps, Decode, Encode};
+use serde::{Deserialize, Serialize};
+
+/// Most feeds the params list (each costs one read at every block's end).
+pub const MAX_FEEDS: usize = 32;
+
+/// Most operators (a closing round sorts one observation per operator).
+pub const MAX_OPERATORS: u32 = 64;
+
+/// One feed's rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct FeedSpec {
+    /// Its id.
+    pub id: FeedId,
+    /// Observations a round needs before it closes.
+    pub quorum: u32,
+    /// A round's median is published when the last value is this many blocks old...
+    pub heartbeat_blocks: u64,
+    /// ...or when it moved at least this much from the last value.
+    pub deviation: Bps,
+    /// Consumers refuse a value older than this many blocks.
+    pub staleness_blocks: u64,
+    /// A round under its quorum this many blocks after its first observation is dropped.
+    pub round_blocks: u64,
+}
+
+/// Oracle parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct OracleParams {
+    /// Stake an operator keeps bonded in staking to register and to observe.
+    pub min_stake: Amount,
+    /// Most operators (at most [`MAX_OPERATORS`]).
+    pub max_operators: u32,
+    /// An observation further than this from the median is an outlier.
+    pub outlier_distance: Bps,
+    /// Share of its reputation an outlier loses, rounded up.
+    pub outlier_penalty: Bps,
+    /// Closed rounds kept per feed.
+    pub history_rounds: u32,
+    /// The feeds.
+    #[codec(max = MAX_FEEDS)]
+    pub feeds: Vec<FeedSpec>,
+}
+
+impl Default for OracleParams {
+    /// 1 000 GDC of stake, 32 operators, outliers beyond 5% lose 1% of their reputation, 256 rounds
+    /// of history; one feed, GDC/USD: quorum 3, heartbeat 600 blocks, deviation 0.5%, stale after
+    /// 1 200 blocks, rounds of 30 blocks.
+    fn default() -> Self {
+        let bps = |v| Bps::new(v).unwrap_or(Bps::ZERO);
+        OracleParams {
+            min_stake: Amount::new(1_000_000_000),
+            max_operators: 32,
+            outlier_distance: bps(500),
+            outlier_penalty: bps(100),
+            history_rounds: 256,
+            feeds: vec![FeedSpec {
+                id: FeedId::gdc_usd(),
+                quorum: 3,
+                heartbeat_blocks: 600,
+                deviation: bps(50),
+                staleness_blocks: 1_200,
+                round_blocks: 30,
+            }],
+        }
+    }
+}
+
+impl OracleParams {
+    /// Checks the params.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_operators == 0 || self.max_operators > MAX_OPERATORS {
+            return Err(format!("max_operators must be between 1 and {MAX_OPERATORS}"));
+        }
+        if self.history_rounds == 0 || self.history_rounds > 10_000 {
+            return Err("history_rounds must be between 1 and 10000".into());
+        }
+        if self.feeds.len() > MAX_FEEDS {
+            return Err(format!("at most {MAX_FEEDS} feeds"));
+        }
+        for (i, feed) in self.feeds.iter().enumerate() {
+            if !feed.id.is_valid() {
+                return Err(format!("feed id {:?} must be 1 to 64 bytes of [a-z0-9_./-]", feed.id.0));
+            }
+            if self.feeds[..i].iter().any(|f| f.id == feed.id) {
+                return Err(format!("feed {} is listed twice", feed.id));
+            }
+            if feed.quorum == 0 || feed.quorum > self.max_operators {
+                return Err(format!("feed {}: quorum must be between 1 and max_operators", feed.id));
+            }
+            if feed.heartbeat_blocks == 0 || feed.round_blocks == 0 {
+                return Err(format!("feed {}: heartbeat_blocks and round_blocks must be positive", feed.id));
+            }
+            if feed.staleness_blocks < feed.heartbeat_blocks {
+                return Err(format!("feed {}: staleness_blocks must be at least heartbeat_blocks", feed.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The spec of `feed`.
+    pub fn feed(&self, feed: &FeedId) -> Option<&FeedSpec> {
+        self.feeds.iter().find(|f| f.id == *feed)
+    }
+}
