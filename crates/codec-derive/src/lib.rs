@@ -1,18 +1,24 @@
 //! `#[derive(Encode, Decode)]` for the canonical encoding of `atelier_primitives::codec`.
 //!
 //! - A struct encodes its fields in declaration order.
-//! - An enum encodes a `u8` tag, the variant's position in declaration order, then its fields:
-//!   append new variants, never reorder or remove one (a stored or signed value would change
-//!   meaning).
+//! - An enum encodes a `u8` tag, the variant's position in declaration order unless the variant
+//!   names its own with `#[codec(tag = N)]`, then its fields: append new variants, never reorder
+//!   or remove one (a stored or signed value would change meaning). Tags must be distinct.
 //! - A `Vec<T>` or `String` field needs `#[codec(max = N)]`, the longest length its decoder
 //!   accepts, so that decoding untrusted bytes never over-allocates.
+//!
+//! - `#[derive(ErrorCode)]` gives an error enum its stable numeric codes: each variant carries
+//!   `#[code(N)]`, or `#[code(inner)]` when it wraps another error (one field) whose code it
+//!   keeps. It generates `code()`, `CODES` (the table of every code the type defines, which a
+//!   snapshot test guards) and `RETIRED`, the codes named by `#[code(retired(N, …))]` on the enum:
+//!   codes no longer given out, which no variant may take again. Codes must be distinct.
 //!
 //! The generated code names `atelier_primitives`, so the deriving crate depends on it.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
 use quote::{format_ident, quote};
-use syn::{Data, DeriveInput, Expr, Fields, Type, parse_macro_input, spanned::Spanned};
+use syn::{Data, DeriveInput, Expr, Fields, Type, parse::Parse, parse_macro_input, spanned::Spanned};
 
 /// Derives `atelier_primitives::Encode`.
 #[proc_macro_derive(Encode, attributes(codec))]
@@ -26,6 +32,147 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
 pub fn derive_decode(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand_decode(&input).unwrap_or_else(|e| e.to_compile_error()).into()
+}
+
+/// Each variant's tag: `#[codec(tag = N)]` if given, else its position; distinct.
+fn variant_tags(data: &syn::DataEnum) -> syn::Result<Vec<u8>> {
+    let mut tags: Vec<u8> = Vec::with_capacity(data.variants.len());
+    for (position, variant) in data.variants.iter().enumerate() {
+        let mut tag = None;
+        for attr in variant.attrs.iter().filter(|a| a.path().is_ident("codec")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("tag") {
+                    tag = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse::<u8>()?);
+                    Ok(())
+                } else {
+                    Err(meta.error("expected `tag = N` on a variant"))
+                }
+            })?;
+        }
+        let tag = match tag {
+            Some(tag) => tag,
+            None => {
+                u8::try_from(position).map_err(|_| syn::Error::new(variant.span(), "at most 256 variants"))?
+            }
+        };
+        if tags.contains(&tag) {
+            return Err(syn::Error::new(variant.span(), format!("tag {tag} is used twice")));
+        }
+        tags.push(tag);
+    }
+    Ok(tags)
+}
+
+/// Derives `code()` and `CODES` for an error enum (see the crate's documentation).
+#[proc_macro_derive(ErrorCode, attributes(code))]
+pub fn derive_error_code(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand_error_code(&input).unwrap_or_else(|e| e.to_compile_error()).into()
+}
+
+/// What a variant's `#[code(..)]` says.
+enum Code {
+    /// Its own stable number.
+    Own(u32),
+    /// The wrapped error's code.
+    Inner,
+}
+
+fn variant_code(variant: &syn::Variant) -> syn::Result<Code> {
+    let mut code = None;
+    for attr in variant.attrs.iter().filter(|a| a.path().is_ident("code")) {
+        let parsed = attr.parse_args_with(|input: syn::parse::ParseStream<'_>| {
+            if input.peek(syn::Ident) {
+                let ident: syn::Ident = input.parse()?;
+                if ident == "inner" {
+                    Ok(Code::Inner)
+                } else {
+                    Err(syn::Error::new(ident.span(), "expected a number or `inner`"))
+                }
+            } else {
+                Ok(Code::Own(input.parse::<syn::LitInt>()?.base10_parse::<u32>()?))
+            }
+        })?;
+        code = Some(parsed);
+    }
+    code.ok_or_else(|| syn::Error::new(variant.span(), "every variant needs #[code(N)] or #[code(inner)]"))
+}
+
+/// The codes in the enum's `#[code(retired(N, …))]`.
+fn retired_codes(input: &DeriveInput) -> syn::Result<Vec<u32>> {
+    let mut retired = Vec::new();
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("code")) {
+        attr.parse_nested_meta(|meta| {
+            if !meta.path.is_ident("retired") {
+                return Err(meta.error("expected `retired(N, …)` on the enum"));
+            }
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let codes = content.parse_terminated(syn::LitInt::parse, syn::Token![,])?;
+            for code in codes {
+                retired.push(code.base10_parse::<u32>()?);
+            }
+            Ok(())
+        })?;
+    }
+    Ok(retired)
+}
+
+fn expand_error_code(input: &DeriveInput) -> syn::Result<Tokens> {
+    let name = &input.ident;
+    let Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new(input.span(), "ErrorCode derives on error enums"));
+    };
+    let retired = retired_codes(input)?;
+    let mut arms = Vec::new();
+    let mut table = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    for variant in &data.variants {
+        let ident = &variant.ident;
+        let label = ident.to_string();
+        match variant_code(variant)? {
+            Code::Own(code) => {
+                if seen.contains(&code) {
+                    return Err(syn::Error::new(variant.span(), format!("code {code} is used twice")));
+                }
+                if retired.contains(&code) {
+                    return Err(syn::Error::new(variant.span(), format!("code {code} is retired")));
+                }
+                seen.push(code);
+                let pattern = match &variant.fields {
+                    Fields::Named(_) => quote! { { .. } },
+                    Fields::Unnamed(_) => quote! { (..) },
+                    Fields::Unit => quote! {},
+                };
+                arms.push(quote! { #name::#ident #pattern => #code, });
+                table.push(quote! { (#code, #label) });
+            }
+            Code::Inner => {
+                if !matches!(&variant.fields, Fields::Unnamed(f) if f.unnamed.len() == 1) {
+                    return Err(syn::Error::new(variant.span(), "#[code(inner)] wraps exactly one error"));
+                }
+                arms.push(quote! { #name::#ident(inner) => inner.code(), });
+            }
+        }
+    }
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics #name #ty_generics #where_clause {
+            /// Every code this type defines, with its variant's name (wrapped errors keep their
+            /// own type's codes).
+            pub const CODES: &'static [(u32, &'static str)] = &[#(#table),*];
+
+            /// Codes this type gave out once and never will again.
+            pub const RETIRED: &'static [u32] = &[#(#retired),*];
+
+            /// The stable numeric code; a wrapped error's is the inner error's.
+            pub fn code(&self) -> u32 {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    })
 }
 
 /// How one field is written and read.
@@ -127,10 +274,8 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
             let arms = data
                 .variants
                 .iter()
-                .enumerate()
-                .map(|(tag, variant)| {
-                    let tag = u8::try_from(tag)
-                        .map_err(|_| syn::Error::new(variant.span(), "at most 256 variants"))?;
+                .zip(variant_tags(data)?)
+                .map(|(variant, tag)| {
                     let ident = &variant.ident;
                     let fields = fields(&variant.fields)?;
                     let pattern = shape(
@@ -178,10 +323,8 @@ fn expand_decode(input: &DeriveInput) -> syn::Result<Tokens> {
             let arms = data
                 .variants
                 .iter()
-                .enumerate()
-                .map(|(tag, variant)| {
-                    let tag = u8::try_from(tag)
-                        .map_err(|_| syn::Error::new(variant.span(), "at most 256 variants"))?;
+                .zip(variant_tags(data)?)
+                .map(|(variant, tag)| {
                     let ident = &variant.ident;
                     let values = fields(&variant.fields)?
                         .iter()

@@ -1,4 +1,5 @@
-//! The derived encoding: fields in order, enum tags by position, bounded sequences.
+//! The derived encoding: fields in order, enum tags by position or as given, bounded sequences;
+//! and derived error codes.
 
 use atelier_primitives::{Address, Amount, Decode, DecodeError, Encode};
 
@@ -58,4 +59,56 @@ fn sequences_and_strings_over_their_bound_are_refused() {
     assert!(matches!(Named::from_bytes(&long.to_bytes()), Err(DecodeError::TooLong { max: 3, .. })));
     let wordy = Named { id: 1, owner: Address::default(), shares: vec![], label: "123456789".into() };
     assert!(matches!(Named::from_bytes(&wordy.to_bytes()), Err(DecodeError::TooLong { max: 8, .. })));
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+enum Tagged {
+    #[codec(tag = 4)]
+    Late(u8),
+    First,
+    #[codec(tag = 9)]
+    Named {
+        value: u16,
+    },
+}
+
+#[test]
+fn a_variant_with_its_own_tag_encodes_it_and_the_others_keep_their_positions() {
+    assert_eq!(Tagged::Late(7).to_bytes(), vec![4, 7]);
+    assert_eq!(Tagged::First.to_bytes(), vec![1]);
+    assert_eq!(Tagged::Named { value: 2 }.to_bytes()[0], 9);
+    for value in [Tagged::Late(7), Tagged::First, Tagged::Named { value: 2 }] {
+        assert_eq!(Tagged::from_bytes(&value.to_bytes()).unwrap(), value);
+    }
+    assert!(matches!(Tagged::from_bytes(&[0]), Err(DecodeError::UnknownTag { tag: 0, .. })));
+}
+
+#[derive(Debug, atelier_primitives::ErrorCode)]
+enum Inner {
+    #[code(7)]
+    Broke,
+}
+
+#[derive(Debug, atelier_primitives::ErrorCode)]
+#[code(retired(12))]
+enum Outer {
+    #[code(10)]
+    Plain,
+    #[code(11)]
+    Fields {
+        #[allow(dead_code)]
+        why: u8,
+    },
+    #[code(inner)]
+    Wrapped(Inner),
+}
+
+#[test]
+fn error_codes_come_from_their_variants_and_a_wrapper_keeps_the_inner_code() {
+    assert_eq!(Outer::Plain.code(), 10);
+    assert_eq!(Outer::Fields { why: 1 }.code(), 11);
+    assert_eq!(Outer::Wrapped(Inner::Broke).code(), 7);
+    assert_eq!(Outer::CODES, &[(10, "Plain"), (11, "Fields")]);
+    assert_eq!(Outer::RETIRED, &[12]);
+    assert_eq!(Inner::CODES, &[(7, "Broke")]);
 }

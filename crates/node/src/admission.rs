@@ -141,6 +141,7 @@ pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>, origin: Origin) -> Vec<Resu
 fn refused(failure: Failure<Rejection>) -> SubmitError {
     match failure {
         Failure::Rule(rejection) => MempoolError::Rejected(rejection).into(),
+        Failure::Bug(what) => internal(what),
         Failure::Fatal(error) => internal(error),
     }
 }

@@ -23,7 +23,7 @@ pub mod merkle;
 pub use address::{Address, AddressError};
 pub use amount::{Amount, AmountParseError, ArithmeticError};
 /// `#[derive(Encode, Decode)]`: the canonical encoding of a struct or enum (see the derive crate).
-pub use atelier_codec_derive::{Decode, Encode};
+pub use atelier_codec_derive::{Decode, Encode, ErrorCode};
 pub use bps::{Bps, BpsError};
 pub use codec::{Decode, DecodeError, Encode, Reader};
 pub use crypto::{PublicKey, SecretKey, Signature, SignatureError};

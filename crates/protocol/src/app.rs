@@ -21,9 +21,7 @@ use atelier_primitives::{
     Address, Amount, Hash, Height,
     crypto::{SignatureVerifier, SignedMessage, verify_while},
 };
-use atelier_state::{
-    ChangeSet, Overlay, PreparedCommit, StateError, StateRead, StateWrite, Store, prepare_commit,
-};
+use atelier_state::{ChangeSet, Overlay, PreparedCommit, StateRead, StateWrite, Store, prepare_commit};
 
 use crate::{
     block::{Block, Header, MAX_EVIDENCE_PER_BLOCK, MAX_TXS_PER_BLOCK, Misbehavior, evidence_root, txs_root},
@@ -35,7 +33,7 @@ use crate::{
         bank::{self, BankError},
         clusters, compliance, compute,
         fees::{self, FeeParams, hooks::Collected},
-        governance, oracle, registry, staking, treasury,
+        governance, market, oracle, provenance, registry, revenue, staking, treasury,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
     rejection::{BlockError, Rejection},
@@ -130,7 +128,7 @@ pub enum MsgError {
 }
 
 impl MsgError {
-    /// The stable numeric code.
+    /// The stable numeric code: the module's own, or a wrapped error's.
     pub fn code(&self) -> u32 {
         match self {
             MsgError::Bank(e) => e.code(),
@@ -146,6 +144,35 @@ impl MsgError {
             MsgError::Oracle(e) => e.code(),
             MsgError::Compliance(e) => e.code(),
         }
+    }
+
+    /// Every code a transaction can end with, as `(module, code, variant)`: the admission
+    /// rejections (`app`), each module's failures, and the bug code. Retired codes are listed as
+    /// `retired`.
+    pub fn code_table() -> Vec<(&'static str, u32, &'static str)> {
+        type Codes = &'static [(u32, &'static str)];
+        let modules: [(&'static str, Codes, &[u32]); 13] = [
+            ("app", Rejection::CODES, Rejection::RETIRED),
+            ("bank", BankError::CODES, BankError::RETIRED),
+            ("registry", registry::RegistryError::CODES, registry::RegistryError::RETIRED),
+            ("compute", compute::ComputeError::CODES, compute::ComputeError::RETIRED),
+            ("provenance", provenance::ProvenanceError::CODES, provenance::ProvenanceError::RETIRED),
+            ("revenue", revenue::RevenueError::CODES, revenue::RevenueError::RETIRED),
+            ("market", market::MarketError::CODES, market::MarketError::RETIRED),
+            ("staking", staking::StakingError::CODES, staking::StakingError::RETIRED),
+            ("governance", governance::GovernanceError::CODES, governance::GovernanceError::RETIRED),
+            ("clusters", clusters::ClustersError::CODES, clusters::ClustersError::RETIRED),
+            ("amm", amm::AmmError::CODES, amm::AmmError::RETIRED),
+            ("oracle", oracle::OracleError::CODES, oracle::OracleError::RETIRED),
+            ("compliance", compliance::ComplianceError::CODES, compliance::ComplianceError::RETIRED),
+        ];
+        let mut table = vec![("app", crate::modules::BUG_CODE, "Bug")];
+        for (module, codes, retired) in modules {
+            table.extend(codes.iter().map(|(code, name)| (module, *code, *name)));
+            table.extend(retired.iter().map(|code| (module, *code, "retired")));
+        }
+        table.sort_by_key(|(_, code, _)| *code);
+        table
     }
 }
 
@@ -353,6 +380,7 @@ impl From<Failure<Rejection>> for TxStop {
     fn from(failure: Failure<Rejection>) -> Self {
         match failure {
             Failure::Rule(rejection) => TxStop::Rejected(rejection),
+            Failure::Bug(what) => TxStop::Block(bug(what)),
             Failure::Fatal(error) => TxStop::Block(BlockError::Storage(error)),
         }
     }
@@ -447,9 +475,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             tips: self.collected.tips.saturating_add(quote.tip),
         };
 
-        let outcome = match run_msgs(&self.state, env.height, env.time_ms, &sender, &tx.tx().msgs)
-            .map_err(|e| TxStop::Block(e.into()))?
-        {
+        let outcome = match run_msgs(&self.state, env.height, env.time_ms, &sender, &tx.tx().msgs)? {
             Ok((changes, msg_events)) => {
                 self.state.apply(changes);
                 events.extend(msg_events);
@@ -544,7 +570,8 @@ impl<'s, S: Store> BlockRun<'s, S> {
 }
 
 /// Runs `msgs` in an overlay: `Ok(Ok(changes, events))` if all succeed, `Ok(Err(index, error))` at
-/// the first failure (the overlay is dropped), `Err` if storage failed.
+/// the first failure (the overlay is dropped), `Err` if the block must be abandoned (a bug or a
+/// storage fault).
 #[allow(clippy::type_complexity)]
 fn run_msgs<S: StateWrite>(
     state: &S,
@@ -552,7 +579,7 @@ fn run_msgs<S: StateWrite>(
     time_ms: u64,
     sender: &Address,
     msgs: &[Msg],
-) -> Result<Result<(ChangeSet, Vec<Event>), (u32, MsgError)>, StateError> {
+) -> Result<Result<(ChangeSet, Vec<Event>), (u32, MsgError)>, BlockError> {
     let mut overlay = Overlay::new(state);
     let mut events = Vec::new();
     for (index, msg) in msgs.iter().enumerate() {
@@ -560,7 +587,8 @@ fn run_msgs<S: StateWrite>(
             Ok(()) => {}
             // Bounded by MAX_MSGS_PER_TX, so the index fits.
             Err(Failure::Rule(error)) => return Ok(Err((index as u32, error))),
-            Err(Failure::Fatal(error)) => return Err(error),
+            Err(Failure::Bug(what)) => return Err(bug(what)),
+            Err(Failure::Fatal(error)) => return Err(BlockError::Storage(error)),
         }
     }
     Ok(Ok((overlay.into_changes(), events)))
@@ -617,13 +645,20 @@ fn route(
     }
 }
 
-/// A step that cannot fail once its checks passed (a fee charge after its quote): a rule broken
-/// there is a bug, reported as a broken invariant; a storage fault stays one.
+/// A step that cannot fail once its checks passed (a fee charge after its quote, a block's end):
+/// a rule broken there is a bug; a storage fault stays one.
 fn invariant<E: std::fmt::Display>(step: &'static str) -> impl Fn(Failure<E>) -> BlockError {
     move |failure| match failure {
-        Failure::Rule(error) => BlockError::InvariantBroken(format!("{step}: {error}")),
+        Failure::Rule(error) => bug(format!("{step}: {error}")),
+        Failure::Bug(what) => bug(what),
         Failure::Fatal(error) => BlockError::Storage(error),
     }
+}
+
+/// A bug: tests stop at it; a release node refuses the block and stops before committing.
+fn bug(what: String) -> BlockError {
+    debug_assert!(false, "bug: {what}");
+    BlockError::Bug(what)
 }
 
 impl From<BlockError> for TxStop {

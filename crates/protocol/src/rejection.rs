@@ -1,20 +1,22 @@
 //! Why a transaction cannot enter a block, and why a block is invalid.
 
-use atelier_primitives::{Amount, Height, crypto::SignatureError};
+use atelier_primitives::{Amount, ErrorCode, Height, crypto::SignatureError};
 use atelier_state::StateError;
 
 use crate::tx::ChainId;
 
 /// A transaction that never enters a block. Codes are stable; a retired code keeps its number.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
 pub enum Rejection {
     /// The bytes are not a canonical transaction.
+    #[code(1)]
     #[error("malformed transaction: {reason}")]
     Malformed {
         /// What the decoder found.
         reason: String,
     },
     /// The encoded transaction is too large.
+    #[code(2)]
     #[error("transaction is {size} bytes, the limit is {max}")]
     TooLarge {
         /// Its size.
@@ -23,9 +25,11 @@ pub enum Rejection {
         max: usize,
     },
     /// The transaction carries no message.
+    #[code(3)]
     #[error("transaction has no messages")]
     NoMessages,
     /// The transaction carries too many messages.
+    #[code(4)]
     #[error("transaction has {count} messages, the limit is {max}")]
     TooManyMessages {
         /// How many it has.
@@ -34,9 +38,11 @@ pub enum Rejection {
         max: usize,
     },
     /// The signature does not verify under ZIP-215 rules.
+    #[code(5)]
     #[error("invalid signature: {0}")]
     InvalidSignature(SignatureError),
     /// The transaction is for another chain.
+    #[code(6)]
     #[error("transaction is for chain {got}, this is {expected}")]
     WrongChainId {
         /// This chain.
@@ -45,6 +51,7 @@ pub enum Rejection {
         got: ChainId,
     },
     /// The transaction's expiry height has passed.
+    #[code(7)]
     #[error("transaction expired at height {expiry_height}, the block is at {height}")]
     Expired {
         /// Its expiry height.
@@ -53,6 +60,7 @@ pub enum Rejection {
         height: Height,
     },
     /// The nonce was already used: a replay.
+    #[code(8)]
     #[error("nonce {got} already used; the next nonce is {expected}")]
     NonceTooLow {
         /// The sender's next nonce.
@@ -61,6 +69,7 @@ pub enum Rejection {
         got: u64,
     },
     /// The nonce skips ahead of the sender's sequence.
+    #[code(9)]
     #[error("nonce {got} is ahead of the sequence; the next nonce is {expected}")]
     NonceGap {
         /// The sender's next nonce.
@@ -69,6 +78,7 @@ pub enum Rejection {
         got: u64,
     },
     /// The gas limit is below the gas the messages need.
+    #[code(10)]
     #[error("gas limit {gas_limit} is below the {required} gas the messages need")]
     GasLimitTooLow {
         /// Gas the transaction uses.
@@ -77,6 +87,7 @@ pub enum Rejection {
         gas_limit: u64,
     },
     /// The tip cap exceeds the fee cap.
+    #[code(11)]
     #[error("max priority fee {max_priority_fee_per_gas} exceeds max fee {max_fee_per_gas}")]
     PriorityFeeAboveFeeCap {
         /// The tip cap.
@@ -85,6 +96,7 @@ pub enum Rejection {
         max_fee_per_gas: Amount,
     },
     /// The fee cap is below the block's base fee.
+    #[code(12)]
     #[error("max fee {max_fee_per_gas} per gas is below the base fee {base_fee}")]
     FeeCapBelowBaseFee {
         /// The fee cap.
@@ -93,9 +105,11 @@ pub enum Rejection {
         base_fee: Amount,
     },
     /// The fee does not fit in an amount.
+    #[code(13)]
     #[error("fee overflows")]
     FeeOverflow,
     /// The sender cannot pay the fee.
+    #[code(14)]
     #[error("balance {balance} cannot pay the fee {fee}")]
     InsufficientFeeBalance {
         /// The sender's native balance.
@@ -104,6 +118,7 @@ pub enum Rejection {
         fee: Amount,
     },
     /// The block has no room left for this transaction; it may fit in a later block.
+    #[code(15)]
     #[error("transaction needs {gas} gas, the block has {gas_left} left")]
     BlockGasExhausted {
         /// Gas the transaction uses.
@@ -112,6 +127,7 @@ pub enum Rejection {
         gas_left: u64,
     },
     /// The transaction needs more gas than any block may use; it can never be included.
+    #[code(16)]
     #[error("transaction needs {gas} gas, more than a block's limit of {block_gas_limit}")]
     ExceedsBlockGasLimit {
         /// Gas the transaction uses.
@@ -119,30 +135,6 @@ pub enum Rejection {
         /// The block gas limit.
         block_gas_limit: u64,
     },
-}
-
-impl Rejection {
-    /// The stable numeric code (the app's range is 1–99).
-    pub fn code(&self) -> u32 {
-        match self {
-            Rejection::Malformed { .. } => 1,
-            Rejection::TooLarge { .. } => 2,
-            Rejection::NoMessages => 3,
-            Rejection::TooManyMessages { .. } => 4,
-            Rejection::InvalidSignature(_) => 5,
-            Rejection::WrongChainId { .. } => 6,
-            Rejection::Expired { .. } => 7,
-            Rejection::NonceTooLow { .. } => 8,
-            Rejection::NonceGap { .. } => 9,
-            Rejection::GasLimitTooLow { .. } => 10,
-            Rejection::PriorityFeeAboveFeeCap { .. } => 11,
-            Rejection::FeeCapBelowBaseFee { .. } => 12,
-            Rejection::FeeOverflow => 13,
-            Rejection::InsufficientFeeBalance { .. } => 14,
-            Rejection::BlockGasExhausted { .. } => 15,
-            Rejection::ExceedsBlockGasLimit { .. } => 16,
-        }
-    }
 }
 
 /// Why a block cannot be applied. Nothing is written.
@@ -195,6 +187,9 @@ pub enum BlockError {
     /// A protocol invariant broke; a bug, never a user's doing.
     #[error("invariant broken: {0}")]
     InvariantBroken(String),
+    /// A step that cannot fail once its checks passed failed; a bug, never a user's doing.
+    #[error("internal error (code {code}): {0}", code = crate::modules::BUG_CODE)]
+    Bug(String),
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StateError),

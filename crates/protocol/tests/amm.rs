@@ -106,7 +106,7 @@ fn each_amm_failure_leaves_state_unchanged() {
             }),
             1005,
         ),
-        (1, swap(Side::SellGdc, FUNDS * 2, 0), 1007),
+        (1, swap(Side::SellGdc, FUNDS * 2, 0), 101), // the bank's insufficient balance, kept through the wrapper
     ];
     for (sender, msg, code) in codes {
         let before = pool(&chain);

@@ -286,7 +286,7 @@ fn each_compliance_message_fails_with_its_code_and_changes_nothing() {
     world.fails(REPORTER, report(Subject::Model(BASE), REPORT_BOND - 1), 1210);
     world.ok(REPORTER, report(Subject::Model(BASE), REPORT_BOND));
     world.fails(REPORTER, report(Subject::Model(BASE), REPORT_BOND), 1211);
-    world.fails(REPORTER, report(Subject::Dataset(DatasetId(1)), FUNDS * 2), 1219);
+    world.fails(REPORTER, report(Subject::Dataset(DatasetId(1)), FUNDS * 2), 101);
     world.ok(REPORTER, report(Subject::Model(TUNE), REPORT_BOND));
     world.fails(REPORTER, report(Subject::Model(TUNE_OF_TUNE), REPORT_BOND), 1218);
     world.fails(STRANGER, vote(1, true), 1213);

@@ -343,7 +343,7 @@ fn each_provider_message_fails_with_its_code_and_changes_nothing() {
     market.fails(12, register(BOND, &[]), 306);
     market.fails(12, register(BOND, &[("image-xl", 1), ("image-xl", 2)]), 306);
     market.fails(12, register(BOND, &[("image-xl", 0)]), 306);
-    market.fails(12, register(FUNDS * 2, &[("image-xl", 1)]), 327);
+    market.fails(12, register(FUNDS * 2, &[("image-xl", 1)]), 101);
     let overflow =
         ComputeMsg::UpdateProvider { endpoint: String::new(), capacities: Vec::new(), add_bond: Amount::MAX };
     market.fails(10, overflow, 326);
@@ -381,7 +381,7 @@ fn each_job_message_fails_with_its_code_and_changes_nothing() {
     market.fails(ALICE, job(IMAGE_MODEL, 1, 1_000, 1_001), 314);
     market.fails(ALICE, job(IMAGE_MODEL, 1, 999, 0), 315);
     market.fails(ALICE, job(IMAGE_MODEL, 2, u128::MAX, 0), 326);
-    market.fails(ALICE, job(IMAGE_MODEL, 1, FUNDS, 0), 327);
+    market.fails(ALICE, job(IMAGE_MODEL, 1, FUNDS, 0), 101);
     // text-small has no providers: its jobs wait.
     market.ok(ALICE, job(TEXT_MODEL, 1, 10, 0));
     market.ok(ALICE, job(TEXT_MODEL, 1, 10, 0));

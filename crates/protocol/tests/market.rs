@@ -170,7 +170,7 @@ fn each_market_failure_has_its_code_and_changes_nothing() {
     chain.produce(vec![drain]);
     ok(&mut chain, 2, Msg::Market(MarketMsg::Cancel { listing: ListingId(1) }));
     ok(&mut chain, 2, Msg::Market(list_asset(2, 49_000)));
-    fails(&mut chain, 5, MarketMsg::Buy { listing: ListingId(2), max_price: Amount::new(49_000) }, 613);
+    fails(&mut chain, 5, MarketMsg::Buy { listing: ListingId(2), max_price: Amount::new(49_000) }, 101);
     for _ in 0..10 {
         chain.produce(Vec::new());
     }

@@ -110,5 +110,5 @@ fn each_derivative_failure_has_its_code_and_changes_nothing() {
     fails(&mut deep, 4, derivative(&[6, 2], policy(0, 0)), 403);
     // A license fee the sender cannot pay.
     let mut expensive = self::chain(|b| b.root_asset(dev_address(1), policy(0, 2 * FUNDS)), |_| {});
-    fails(&mut expensive, 5, derivative(&[3], policy(0, 0)), 406);
+    fails(&mut expensive, 5, derivative(&[3], policy(0, 0)), 101);
 }

@@ -125,7 +125,7 @@ fn each_staking_failure_leaves_state_unchanged() {
     }
     fails(&mut chain, 1, unstake(10), 703);
     fails(&mut chain, 1, withdraw(), 704);
-    fails(&mut chain, 2, stake(FUNDS * 2), 705);
+    fails(&mut chain, 2, stake(FUNDS * 2), 101);
 }
 
 #[test]

@@ -53,11 +53,14 @@ pub mod treasury;
 use atelier_state::StateError;
 
 /// Why a handler stopped: the message broke a rule (the transaction fails, its writes are
-/// discarded), or storage failed (the block is abandoned and the node stops).
+/// discarded); or something the protocol guarantees did not hold, a bug (the block is refused and
+/// the node stops before committing); or storage failed (likewise).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure<E> {
     /// The message broke a rule of its module.
     Rule(E),
+    /// A step that cannot fail once its checks passed failed: never a user's doing.
+    Bug(String),
     /// Storage failed.
     Fatal(StateError),
 }
@@ -73,7 +76,24 @@ impl<E> Failure<E> {
     pub fn map_rule<F>(self, f: impl FnOnce(E) -> F) -> Failure<F> {
         match self {
             Failure::Rule(e) => Failure::Rule(f(e)),
+            Failure::Bug(what) => Failure::Bug(what),
+            Failure::Fatal(e) => Failure::Fatal(e),
+        }
+    }
+
+    /// For a step past its point of no return: a broken rule there is a bug, named by `step`.
+    pub fn into_bug<F>(self, step: &str) -> Failure<F>
+    where
+        E: std::fmt::Display,
+    {
+        match self {
+            Failure::Rule(e) => Failure::Bug(format!("{step}: {e}")),
+            Failure::Bug(what) => Failure::Bug(what),
             Failure::Fatal(e) => Failure::Fatal(e),
         }
     }
 }
+
+/// The error code of a bug ([`Failure::Bug`]): the block is refused with it and the node stops.
+/// No user error uses it.
+pub const BUG_CODE: u32 = 99;

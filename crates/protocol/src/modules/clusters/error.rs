@@ -1,19 +1,23 @@
 //! Why a training-cluster message failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Address, Amount};
+use atelier_primitives::{Address, Amount, ErrorCode};
 
 use super::ClusterId;
 
 /// A broken clusters rule. Codes are stable (the clusters range is 900–999).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
+// Wrapped errors once had codes of their own; they now keep the inner error's.
+#[code(retired(909))]
 pub enum ClustersError {
     /// No active cluster has this id.
+    #[code(901)]
     #[error("no active cluster {cluster}")]
     UnknownCluster {
         /// The id named.
         cluster: ClusterId,
     },
     /// The epoch is not a coming one within the horizon.
+    #[code(902)]
     #[error("epoch {epoch} is not between {first} and {last}")]
     InvalidEpoch {
         /// Asked for.
@@ -24,6 +28,7 @@ pub enum ClustersError {
         last: u64,
     },
     /// The account's tier does not allow that many slots in the epoch.
+    #[code(903)]
     #[error("the account's tier allows {allowed} slots in an epoch; it holds {held} and asks {asked}")]
     TierTooLow {
         /// Slots the tier allows per epoch.
@@ -34,6 +39,7 @@ pub enum ClustersError {
         asked: u32,
     },
     /// A bid under the cluster's price.
+    #[code(904)]
     #[error("bid {bid} per slot is under the price {price}")]
     BidBelowPrice {
         /// The bid.
@@ -42,6 +48,7 @@ pub enum ClustersError {
         price: Amount,
     },
     /// The epoch has as many requests for the cluster as allowed.
+    #[code(905)]
     #[error("cluster {cluster} has {max} requests for the epoch already")]
     TooManyRequests {
         /// The cluster.
@@ -50,12 +57,14 @@ pub enum ClustersError {
         max: u32,
     },
     /// No reservation has this id.
+    #[code(906)]
     #[error("no reservation {reservation}")]
     UnknownReservation {
         /// The id named.
         reservation: u64,
     },
     /// Only the requester cancels.
+    #[code(907)]
     #[error("{sender} did not make reservation {reservation}")]
     NotRequester {
         /// The reservation.
@@ -64,6 +73,7 @@ pub enum ClustersError {
         sender: Address,
     },
     /// Zero slots, or more than the cluster has.
+    #[code(908)]
     #[error("asked {asked} slots; the cluster has {slots} per epoch")]
     InvalidSlots {
         /// Asked for.
@@ -72,27 +82,11 @@ pub enum ClustersError {
         slots: u32,
     },
     /// Moving funds failed.
+    #[code(inner)]
     #[error("moving funds: {0}")]
     Bank(#[from] crate::modules::bank::BankError),
     /// An amount or id overflowed.
+    #[code(910)]
     #[error("arithmetic overflow")]
     Overflow,
-}
-
-impl ClustersError {
-    /// The stable numeric code.
-    pub fn code(&self) -> u32 {
-        match self {
-            ClustersError::UnknownCluster { .. } => 901,
-            ClustersError::InvalidEpoch { .. } => 902,
-            ClustersError::TierTooLow { .. } => 903,
-            ClustersError::BidBelowPrice { .. } => 904,
-            ClustersError::TooManyRequests { .. } => 905,
-            ClustersError::UnknownReservation { .. } => 906,
-            ClustersError::NotRequester { .. } => 907,
-            ClustersError::InvalidSlots { .. } => 908,
-            ClustersError::Bank(_) => 909,
-            ClustersError::Overflow => 910,
-        }
-    }
 }

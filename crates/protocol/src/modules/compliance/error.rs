@@ -1,31 +1,37 @@
 //! Why a compliance message failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Address, Amount};
+use atelier_primitives::{Address, Amount, ErrorCode};
 
 use super::{AttestationId, DisputeId, SchemaId, Subject};
 
 /// A broken compliance rule. Codes are stable (the compliance range is 1200–1299).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
+// Wrapped errors once had codes of their own; they now keep the inner error's.
+#[code(retired(1219))]
 pub enum ComplianceError {
     /// No such schema.
+    #[code(1201)]
     #[error("no schema {schema}")]
     UnknownSchema {
         /// The id.
         schema: SchemaId,
     },
     /// The sender is not an approved attester.
+    #[code(1202)]
     #[error("{sender} is not an approved attester")]
     NotAttester {
         /// Who.
         sender: Address,
     },
     /// The subject does not exist, or cannot be attested (assets are reported, not attested).
+    #[code(1203)]
     #[error("no {subject} to attest or report")]
     UnknownSubject {
         /// It.
         subject: Subject,
     },
     /// The expiry is not after the block's time.
+    #[code(1204)]
     #[error("expiry {expiry_ms} is not after the block time {now_ms}")]
     AlreadyExpired {
         /// The expiry.
@@ -34,18 +40,21 @@ pub enum ComplianceError {
         now_ms: u64,
     },
     /// The subject holds as many valid attestations as allowed.
+    #[code(1205)]
     #[error("the subject already has {max} valid attestations")]
     TooManyAttestations {
         /// The maximum.
         max: u32,
     },
     /// No such attestation.
+    #[code(1206)]
     #[error("no attestation {attestation}")]
     UnknownAttestation {
         /// The id.
         attestation: AttestationId,
     },
     /// Only its attester revokes an attestation.
+    #[code(1207)]
     #[error("attestation {attestation} is not {sender}'s to revoke")]
     NotTheAttester {
         /// The attestation.
@@ -54,18 +63,21 @@ pub enum ComplianceError {
         sender: Address,
     },
     /// Revoked already.
+    #[code(1208)]
     #[error("attestation {attestation} is revoked already")]
     AlreadyRevoked {
         /// The attestation.
         attestation: AttestationId,
     },
     /// The schema's attestations cannot be revoked.
+    #[code(1209)]
     #[error("schema {schema} is not revocable")]
     NotRevocable {
         /// The schema.
         schema: SchemaId,
     },
     /// The bond is under the minimum.
+    #[code(1210)]
     #[error("a report needs a bond of at least {min}, not {bond}")]
     BondTooSmall {
         /// Offered.
@@ -74,6 +86,7 @@ pub enum ComplianceError {
         min: Amount,
     },
     /// The subject is under dispute already.
+    #[code(1211)]
     #[error("{subject} is under dispute {dispute} already")]
     AlreadyDisputed {
         /// The subject.
@@ -82,30 +95,35 @@ pub enum ComplianceError {
         dispute: DisputeId,
     },
     /// The subject is tagged already.
+    #[code(1212)]
     #[error("{subject} is tagged already")]
     AlreadyTagged {
         /// The subject.
         subject: Subject,
     },
     /// The sender is not an arbiter.
+    #[code(1213)]
     #[error("{sender} is not an arbiter")]
     NotArbiter {
         /// Who.
         sender: Address,
     },
     /// No such dispute.
+    #[code(1214)]
     #[error("no dispute {dispute}")]
     UnknownDispute {
         /// The id.
         dispute: DisputeId,
     },
     /// The dispute is decided.
+    #[code(1215)]
     #[error("dispute {dispute} is closed")]
     DisputeClosed {
         /// The id.
         dispute: DisputeId,
     },
     /// One vote per arbiter.
+    #[code(1216)]
     #[error("{arbiter} voted on dispute {dispute} already")]
     AlreadyVoted {
         /// The dispute.
@@ -114,46 +132,22 @@ pub enum ComplianceError {
         arbiter: Address,
     },
     /// No arbiters are appointed, so no report could be decided.
+    #[code(1217)]
     #[error("no arbiters are appointed")]
     NoArbiters,
     /// As many disputes are open as allowed.
+    #[code(1218)]
     #[error("{max} disputes are open already")]
     TooManyDisputes {
         /// The maximum.
         max: u32,
     },
     /// Moving funds failed.
+    #[code(inner)]
     #[error("moving funds: {0}")]
     Bank(#[from] crate::modules::bank::BankError),
     /// An id overflowed.
+    #[code(1220)]
     #[error("arithmetic overflow")]
     Overflow,
-}
-
-impl ComplianceError {
-    /// The stable numeric code.
-    pub fn code(&self) -> u32 {
-        match self {
-            ComplianceError::UnknownSchema { .. } => 1201,
-            ComplianceError::NotAttester { .. } => 1202,
-            ComplianceError::UnknownSubject { .. } => 1203,
-            ComplianceError::AlreadyExpired { .. } => 1204,
-            ComplianceError::TooManyAttestations { .. } => 1205,
-            ComplianceError::UnknownAttestation { .. } => 1206,
-            ComplianceError::NotTheAttester { .. } => 1207,
-            ComplianceError::AlreadyRevoked { .. } => 1208,
-            ComplianceError::NotRevocable { .. } => 1209,
-            ComplianceError::BondTooSmall { .. } => 1210,
-            ComplianceError::AlreadyDisputed { .. } => 1211,
-            ComplianceError::AlreadyTagged { .. } => 1212,
-            ComplianceError::NotArbiter { .. } => 1213,
-            ComplianceError::UnknownDispute { .. } => 1214,
-            ComplianceError::DisputeClosed { .. } => 1215,
-            ComplianceError::AlreadyVoted { .. } => 1216,
-            ComplianceError::NoArbiters => 1217,
-            ComplianceError::TooManyDisputes { .. } => 1218,
-            ComplianceError::Bank(_) => 1219,
-            ComplianceError::Overflow => 1220,
-        }
-    }
 }

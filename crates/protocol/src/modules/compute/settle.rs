@@ -272,10 +272,10 @@ pub(crate) fn settle(
     match compliance::gate::gate(state, &model, ctx.time_ms)? {
         compliance::Gate::Compliant => {
             registry::pay_royalties(state, events, &account(), &origin, &model, &Denom::GDC, to_datasets)
-                .map_err(|f| f.map_rule(ComputeError::Royalties))?;
+                .map_err(|f| f.into_bug("dataset royalties"))?;
             for (vault, fee) in &fees {
                 revenue::pay_into(state, events, &account(), &origin, *vault, &Denom::GDC, *fee)
-                    .map_err(|f| f.map_rule(ComputeError::Revenue))?;
+                    .map_err(|f| f.into_bug("a fine-tuner's vault"))?;
             }
         }
         gate => {
@@ -294,7 +294,7 @@ pub(crate) fn settle(
     state::count_settled(state, &before.class)?;
     // The parents were checked at submission and assets never change, so this cannot fail.
     let lineage = provenance::state::lineage(state, &before.parents, &before.policy)
-        .map_err(|f| f.map_rule(ComputeError::Lineage))?;
+        .map_err(|f| f.into_bug("a settled job's lineage"))?;
     let source_type = if before.parents.is_empty() {
         DigitalSourceType::TrainedAlgorithmicMedia
     } else {
@@ -369,7 +369,7 @@ pub(crate) fn resolve(
                     ctx.params.wrong_result_stake_slash,
                     SlashReason::WrongResult,
                 )
-                .map_err(|f| f.map_rule(ComputeError::Staking))?;
+                .map_err(|f| f.into_bug("slashing a wrong result's stake"))?;
             close_for_provider(state, &mut provider);
             Some(assigned)
         }

@@ -53,6 +53,7 @@ fn propose(
             Err(Failure::Rule(reason)) => {
                 return rule(GovernanceError::InvalidAction { index: index as u32, reason });
             }
+            Err(Failure::Bug(what)) => return Err(Failure::Bug(what)),
             Err(Failure::Fatal(error)) => return Err(Failure::Fatal(error)),
         }
     }

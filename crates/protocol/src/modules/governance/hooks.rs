@@ -104,7 +104,7 @@ fn execute(
                 let reason = reason.chars().take(MAX_REASON_BYTES / 4).collect();
                 results.push(ActionResult::Failed { reason });
             }
-            Err(Failure::Fatal(error)) => return Err(Failure::Fatal(error)),
+            Err(failure) => return Err(failure),
         }
     }
     let failed = results.iter().filter(|r| matches!(r, ActionResult::Failed { .. })).count() as u32;

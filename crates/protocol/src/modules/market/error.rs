@@ -1,25 +1,31 @@
 //! Why a market message failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Address, Amount, Denom};
+use atelier_primitives::{Address, Amount, Denom, ErrorCode};
 
 use super::ListingId;
 
 /// A broken market rule. Codes are stable (the market range is 600–699).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
+// 613 and 614 (moving funds, vaults) now keep the inner error's code; 615 and 616 (paying
+// royalties after the sale's checks) could only fail by a bug, which now refuses the block.
+#[code(retired(613, 614, 615, 616))]
 pub enum MarketError {
     /// No listing has this id.
+    #[code(601)]
     #[error("no listing {listing}")]
     UnknownListing {
         /// The id named.
         listing: ListingId,
     },
     /// The asset does not exist.
+    #[code(602)]
     #[error("no asset {asset}")]
     UnknownAsset {
         /// The id named.
         asset: crate::modules::provenance::AssetId,
     },
     /// Only the owner lists an asset.
+    #[code(603)]
     #[error("{sender} does not own asset {asset}")]
     NotOwner {
         /// The asset.
@@ -28,6 +34,7 @@ pub enum MarketError {
         sender: Address,
     },
     /// The asset has an open listing already.
+    #[code(604)]
     #[error("asset {asset} is listed already (listing {listing})")]
     AlreadyListed {
         /// The asset.
@@ -36,6 +43,7 @@ pub enum MarketError {
         listing: ListingId,
     },
     /// The price is below the minimum.
+    #[code(605)]
     #[error("price {price} is below the minimum {min}")]
     PriceTooLow {
         /// The price.
@@ -44,12 +52,14 @@ pub enum MarketError {
         min: Amount,
     },
     /// A denomination the market does not price in.
+    #[code(606)]
     #[error("cannot price in {denom}")]
     UnknownDenom {
         /// The denomination.
         denom: Denom,
     },
     /// The listing's life is zero or too long.
+    #[code(607)]
     #[error("a listing lasts 1 to {max} blocks, not {blocks}")]
     InvalidExpiry {
         /// Blocks asked for.
@@ -58,6 +68,7 @@ pub enum MarketError {
         max: u64,
     },
     /// The seller does not hold the shares (now).
+    #[code(608)]
     #[error("{seller} holds {held} units of the vault, the listing offers {units}")]
     InsufficientShares {
         /// The seller.
@@ -68,6 +79,7 @@ pub enum MarketError {
         units: u64,
     },
     /// Only the seller cancels.
+    #[code(609)]
     #[error("{sender} did not list {listing}")]
     NotSeller {
         /// The listing.
@@ -76,6 +88,7 @@ pub enum MarketError {
         sender: Address,
     },
     /// The listing expired.
+    #[code(610)]
     #[error("listing {listing} expired at height {expired_at}")]
     Expired {
         /// The listing.
@@ -84,9 +97,11 @@ pub enum MarketError {
         expired_at: u64,
     },
     /// A seller cannot buy its own listing.
+    #[code(611)]
     #[error("the seller cannot buy its own listing")]
     SelfPurchase,
     /// The price is above what the buyer pays.
+    #[code(612)]
     #[error("price {price} is above the buyer's maximum {max_price}")]
     PriceAboveMax {
         /// The price.
@@ -95,43 +110,15 @@ pub enum MarketError {
         max_price: Amount,
     },
     /// Moving funds failed (the buyer cannot pay).
+    #[code(inner)]
     #[error("moving funds: {0}")]
     Bank(#[from] crate::modules::bank::BankError),
     /// Paying a vault or moving shares failed.
+    #[code(inner)]
     #[error("royalty vault: {0}")]
     Revenue(crate::modules::revenue::RevenueError),
-    /// Paying dataset royalties failed (a bug guard).
-    #[error("dataset royalties: {0}")]
-    Royalties(crate::modules::registry::RegistryError),
-    /// Paying the royalty stack failed (a bug guard).
-    #[error("royalty stack: {0}")]
-    Provenance(crate::modules::provenance::ProvenanceError),
     /// More than `u64::MAX` listings, or an amount overflow.
+    #[code(617)]
     #[error("arithmetic or ids exhausted")]
     Overflow,
-}
-
-impl MarketError {
-    /// The stable numeric code.
-    pub fn code(&self) -> u32 {
-        match self {
-            MarketError::UnknownListing { .. } => 601,
-            MarketError::UnknownAsset { .. } => 602,
-            MarketError::NotOwner { .. } => 603,
-            MarketError::AlreadyListed { .. } => 604,
-            MarketError::PriceTooLow { .. } => 605,
-            MarketError::UnknownDenom { .. } => 606,
-            MarketError::InvalidExpiry { .. } => 607,
-            MarketError::InsufficientShares { .. } => 608,
-            MarketError::NotSeller { .. } => 609,
-            MarketError::Expired { .. } => 610,
-            MarketError::SelfPurchase => 611,
-            MarketError::PriceAboveMax { .. } => 612,
-            MarketError::Bank(_) => 613,
-            MarketError::Revenue(_) => 614,
-            MarketError::Royalties(_) => 615,
-            MarketError::Provenance(_) => 616,
-            MarketError::Overflow => 617,
-        }
-    }
 }

@@ -160,9 +160,38 @@ fn buy(
     if listing.price > max_price {
         return rule(MarketError::PriceAboveMax { price: listing.price, max_price });
     }
+    let balance = bank::state::balance(state, buyer, &listing.denom)?;
+    if balance < listing.price {
+        return rule(MarketError::Bank(bank::BankError::InsufficientBalance {
+            denom: listing.denom,
+            balance,
+            amount: listing.price,
+        }));
+    }
+    if let Item::Shares { vault, units } = listing.item {
+        let held = units_held(state, &vault, &listing.seller)?;
+        if held < units {
+            return rule(MarketError::InsufficientShares { seller: listing.seller, held, units });
+        }
+    }
+    // Point of no return: the buyer holds the price and the seller the item, and every part of
+    // the price is a share of it, so each payment below succeeds.
+    let origin = staking::Origin { payer: *buyer, height };
+    sell(state, events, &origin, now_ms, &listing).map_err(|f| f.into_bug("market sale"))
+}
+
+/// Moves the item to the buyer and the price to everyone it pays: the treasury's fee, the
+/// royalties, then the seller.
+fn sell(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    origin: &staking::Origin,
+    now_ms: u64,
+    listing: &Listing,
+) -> MarketResult {
+    let buyer = &origin.payer;
     let params = state::params(state)?;
     let (price, denom) = (listing.price, listing.denom);
-    let origin = staking::Origin { payer: *buyer, height };
     let mut primary_sale = false;
     let protocol_fee =
         params.protocol_fee.of_ceil(price).map_err(|_| Failure::Rule(MarketError::Overflow))?;
@@ -180,7 +209,7 @@ fn buy(
             let mut record = provenance::state::asset(state, asset)?.ok_or_else(|| {
                 atelier_state::StateError::corrupt(b"market/listing", "a listed asset is missing")
             })?;
-            let royalties = pay_royalties(state, events, &origin, now_ms, &record, &params, price, &denom)?;
+            let royalties = pay_royalties(state, events, origin, now_ms, &record, &params, price, &denom)?;
             if record.creator == listing.seller {
                 // A first sale pays for the creator's work; a resale only for the ancestors'.
                 primary_sale = true;
@@ -189,10 +218,6 @@ fn buy(
             royalties
         }
         Item::Shares { vault, units } => {
-            let held = units_held(state, &vault, &listing.seller)?;
-            if held < units {
-                return rule(MarketError::InsufficientShares { seller: listing.seller, held, units });
-            }
             revenue::state::transfer_shares(state, events, vault, &listing.seller, buyer, units)
                 .map_err(|f| f.map_rule(MarketError::Revenue))?;
             Amount::ZERO
@@ -201,11 +226,11 @@ fn buy(
     let proceeds = after_fee.checked_sub(royalties).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     send(state, events, &listing.seller, proceeds)?;
     if primary_sale {
-        staking::credit(state, &origin, &listing.seller, &denom, proceeds)?;
+        staking::credit(state, origin, &listing.seller, &denom, proceeds)?;
     }
-    state::remove_listing(state, &listing);
+    state::remove_listing(state, listing);
     events.push(Event::Market(MarketEvent::Sold {
-        listing: id,
+        listing: listing.id,
         buyer: *buyer,
         seller: listing.seller,
         denom,
@@ -232,7 +257,7 @@ fn pay_royalties(
 ) -> MarketResult<Amount> {
     let buyer = &origin.payer;
     let after_stack = provenance::state::pay_through_stack(state, events, origin, asset, denom, price)
-        .map_err(|f| f.map_rule(MarketError::Provenance))?;
+        .map_err(|f| f.into_bug("royalty stack"))?;
     let mut paid = price.checked_sub(after_stack).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     let Some(model) = asset.model else { return Ok(paid) };
     let model = registry::state::model(state, model)?.ok_or_else(|| {
@@ -264,7 +289,7 @@ fn pay_royalties(
         denom,
         params.dataset_royalty.of_floor(price),
     )
-    .map_err(|f| f.map_rule(MarketError::Royalties))?;
+    .map_err(|f| f.into_bug("dataset royalties"))?;
     paid = paid.checked_add(to_datasets).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     for fee in &model.lineage_fees {
         let part = fee.fee.of_floor(price);

@@ -1,32 +1,36 @@
 //! Why a oracle message failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Address, Height};
+use atelier_primitives::{Address, ErrorCode, Height};
 
 use super::FeedId;
 
 /// A broken oracle rule, or a value a consumer must not use. Codes are stable (the oracle range is
 /// 1100–1199).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
 pub enum OracleError {
     /// The feed is not in the params.
+    #[code(1101)]
     #[error("no feed {feed}")]
     UnknownFeed {
         /// The feed.
         feed: FeedId,
     },
     /// The sender is an operator already.
+    #[code(1102)]
     #[error("{operator} is an operator already")]
     AlreadyOperator {
         /// Who.
         operator: Address,
     },
     /// The sender is not an operator.
+    #[code(1103)]
     #[error("{sender} is not an oracle operator")]
     NotOperator {
         /// Who.
         sender: Address,
     },
     /// Too little stake bonded.
+    #[code(1104)]
     #[error("operators need {min} ugdc bonded, {sender} has {bonded}")]
     StakeBelowMinimum {
         /// Who.
@@ -37,12 +41,14 @@ pub enum OracleError {
         min: atelier_primitives::Amount,
     },
     /// The operator set is full.
+    #[code(1105)]
     #[error("the oracle has its {max} operators")]
     TooManyOperators {
         /// The maximum.
         max: u32,
     },
     /// Not the open round.
+    #[code(1106)]
     #[error("feed {feed} has round {open} open, not {round}")]
     WrongRound {
         /// The feed.
@@ -53,6 +59,7 @@ pub enum OracleError {
         round: u64,
     },
     /// One observation per operator per round.
+    #[code(1107)]
     #[error("{operator} observed round {round} of {feed} already")]
     AlreadyObserved {
         /// The feed.
@@ -66,6 +73,7 @@ pub enum OracleError {
     #[error(
         "feed {feed} was last published at block {published_at}, more than {limit} blocks before {height}"
     )]
+    #[code(1108)]
     Stale {
         /// The feed.
         feed: FeedId,
@@ -77,26 +85,10 @@ pub enum OracleError {
         height: Height,
     },
     /// Nothing published yet.
+    #[code(1109)]
     #[error("feed {feed} has no value yet")]
     NoValue {
         /// The feed.
         feed: FeedId,
     },
-}
-
-impl OracleError {
-    /// The stable numeric code.
-    pub fn code(&self) -> u32 {
-        match self {
-            OracleError::UnknownFeed { .. } => 1101,
-            OracleError::AlreadyOperator { .. } => 1102,
-            OracleError::NotOperator { .. } => 1103,
-            OracleError::StakeBelowMinimum { .. } => 1104,
-            OracleError::TooManyOperators { .. } => 1105,
-            OracleError::WrongRound { .. } => 1106,
-            OracleError::AlreadyObserved { .. } => 1107,
-            OracleError::Stale { .. } => 1108,
-            OracleError::NoValue { .. } => 1109,
-        }
-    }
 }

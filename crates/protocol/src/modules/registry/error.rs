@@ -1,25 +1,30 @@
 //! Why a registry operation failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Address, Amount, Bps};
+use atelier_primitives::{Address, Amount, Bps, ErrorCode};
 
 use super::{DatasetId, ModelId};
 
 /// A broken registry rule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
+// Wrapped errors once had codes of their own; they now keep the inner error's.
+#[code(retired(214))]
 pub enum RegistryError {
     /// No dataset has this id.
+    #[code(201)]
     #[error("no dataset {dataset}")]
     UnknownDataset {
         /// The id named.
         dataset: DatasetId,
     },
     /// No model has this id.
+    #[code(202)]
     #[error("no model {model}")]
     UnknownModel {
         /// The id named.
         model: ModelId,
     },
     /// Only the dataset's owner may add contributors.
+    #[code(203)]
     #[error("{sender} does not own dataset {dataset}")]
     NotDatasetOwner {
         /// The dataset.
@@ -29,18 +34,21 @@ pub enum RegistryError {
     },
     /// A contributor list is empty, too long, names someone twice or already registered, or
     /// gives someone no shares.
+    #[code(204)]
     #[error("invalid contributors: {reason}")]
     InvalidContributors {
         /// What is wrong.
         reason: String,
     },
     /// The total shares of a dataset would exceed `u128::MAX`.
+    #[code(205)]
     #[error("dataset {dataset}'s shares would overflow")]
     SharesOverflow {
         /// The dataset.
         dataset: DatasetId,
     },
     /// A license or compute class is empty, too long, or not `[a-z0-9-]` (classes).
+    #[code(206)]
     #[error("invalid {field}: {reason}")]
     InvalidText {
         /// The field.
@@ -49,12 +57,14 @@ pub enum RegistryError {
         reason: &'static str,
     },
     /// A model's dataset weights are not as the rules require.
+    #[code(207)]
     #[error("invalid dataset weights: {reason}")]
     InvalidWeights {
         /// What is wrong.
         reason: String,
     },
     /// A fine-tune would be deeper than allowed.
+    #[code(208)]
     #[error("lineage depth {depth} exceeds the maximum {max}")]
     LineageTooDeep {
         /// The depth the model would have.
@@ -63,6 +73,7 @@ pub enum RegistryError {
         max: u32,
     },
     /// A lineage would reach more datasets than allowed.
+    #[code(209)]
     #[error("lineage reaches {count} datasets, more than the maximum {max}")]
     TooManyLineageDatasets {
         /// How many it would reach.
@@ -71,6 +82,7 @@ pub enum RegistryError {
         max: u32,
     },
     /// A performance fee, or the sum along the lineage, exceeds its cap.
+    #[code(210)]
     #[error("performance fee {} bps exceeds the cap {} bps", fee.get(), cap.get())]
     FeeTooHigh {
         /// The fee (or the lineage's sum).
@@ -79,6 +91,7 @@ pub enum RegistryError {
         cap: Bps,
     },
     /// The fine-tune's parent serves another compute class.
+    #[code(211)]
     #[error("parent model {parent} serves class {parent_class}, not {class}")]
     ClassMismatch {
         /// The parent.
@@ -89,6 +102,7 @@ pub enum RegistryError {
         class: String,
     },
     /// There is nothing to claim.
+    #[code(212)]
     #[error("{contributor} has no royalties to claim from dataset {dataset}")]
     NothingToClaim {
         /// The dataset.
@@ -97,27 +111,33 @@ pub enum RegistryError {
         contributor: Address,
     },
     /// An accumulator or total would overflow.
+    #[code(213)]
     #[error("royalty arithmetic overflowed")]
     Overflow,
     /// Moving the royalty funds failed.
+    #[code(inner)]
     #[error("moving royalties: {0}")]
     Bank(#[from] crate::modules::bank::BankError),
     /// More than `u64::MAX` datasets or models.
+    #[code(215)]
     #[error("ids exhausted")]
     IdsExhausted,
     /// Royalties in a denomination the chain does not carry (a bug guard).
+    #[code(218)]
     #[error("unknown denomination {denom}")]
     UnknownDenom {
         /// The denomination.
         denom: atelier_primitives::Denom,
     },
     /// The compute market has no class of this name.
+    #[code(217)]
     #[error("no compute class {class:?}")]
     UnknownClass {
         /// The name given.
         class: String,
     },
     /// Paid royalties leave the vault short (a bug: caught before anything is written).
+    #[code(216)]
     #[error("vault of dataset {dataset} is short: {available} available, {needed} needed")]
     VaultShort {
         /// The dataset.
@@ -128,36 +148,10 @@ pub enum RegistryError {
         needed: Amount,
     },
     /// The base model is tagged for a violation: it cannot be fine-tuned.
+    #[code(219)]
     #[error("model {model} is tagged for a violation and cannot be a parent")]
     TaggedParent {
         /// The base model.
         model: ModelId,
     },
-}
-
-impl RegistryError {
-    /// The stable numeric code (the registry's range is 200–299).
-    pub fn code(&self) -> u32 {
-        match self {
-            RegistryError::UnknownDataset { .. } => 201,
-            RegistryError::UnknownModel { .. } => 202,
-            RegistryError::NotDatasetOwner { .. } => 203,
-            RegistryError::InvalidContributors { .. } => 204,
-            RegistryError::SharesOverflow { .. } => 205,
-            RegistryError::InvalidText { .. } => 206,
-            RegistryError::InvalidWeights { .. } => 207,
-            RegistryError::LineageTooDeep { .. } => 208,
-            RegistryError::TooManyLineageDatasets { .. } => 209,
-            RegistryError::FeeTooHigh { .. } => 210,
-            RegistryError::ClassMismatch { .. } => 211,
-            RegistryError::NothingToClaim { .. } => 212,
-            RegistryError::Overflow => 213,
-            RegistryError::Bank(_) => 214,
-            RegistryError::IdsExhausted => 215,
-            RegistryError::VaultShort { .. } => 216,
-            RegistryError::UnknownClass { .. } => 217,
-            RegistryError::UnknownDenom { .. } => 218,
-            RegistryError::TaggedParent { .. } => 219,
-        }
-    }
 }

@@ -1,19 +1,23 @@
 //! Why a royalty-vault message failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Address, Denom};
+use atelier_primitives::{Address, Denom, ErrorCode};
 
 use super::VaultId;
 
 /// A broken revenue rule. Codes are stable (the revenue range is 500–599).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
+// Wrapped errors once had codes of their own; they now keep the inner error's.
+#[code(retired(507))]
 pub enum RevenueError {
     /// No vault has this id.
+    #[code(501)]
     #[error("no vault {vault}")]
     UnknownVault {
         /// The id named.
         vault: VaultId,
     },
     /// The holder has nothing to claim.
+    #[code(502)]
     #[error("{holder} has no revenue to claim from vault {vault}")]
     NothingToClaim {
         /// The vault.
@@ -22,6 +26,7 @@ pub enum RevenueError {
         holder: Address,
     },
     /// The sender holds fewer units than it would transfer (or it would transfer none).
+    #[code(503)]
     #[error("{holder} holds {held} units of vault {vault}, cannot transfer {units}")]
     InsufficientShares {
         /// The vault.
@@ -34,33 +39,22 @@ pub enum RevenueError {
         units: u64,
     },
     /// Shares go to someone else.
+    #[code(504)]
     #[error("shares cannot be transferred to their holder")]
     SelfTransfer,
     /// Revenue in a denomination the chain does not carry.
+    #[code(505)]
     #[error("unknown denomination {denom}")]
     UnknownDenom {
         /// The denomination.
         denom: Denom,
     },
     /// An accumulator or total would overflow.
+    #[code(506)]
     #[error("revenue arithmetic overflowed")]
     Overflow,
     /// Moving the funds failed.
+    #[code(inner)]
     #[error("moving revenue: {0}")]
     Bank(#[from] crate::modules::bank::BankError),
-}
-
-impl RevenueError {
-    /// The stable numeric code.
-    pub fn code(&self) -> u32 {
-        match self {
-            RevenueError::UnknownVault { .. } => 501,
-            RevenueError::NothingToClaim { .. } => 502,
-            RevenueError::InsufficientShares { .. } => 503,
-            RevenueError::SelfTransfer => 504,
-            RevenueError::UnknownDenom { .. } => 505,
-            RevenueError::Overflow => 506,
-            RevenueError::Bank(_) => 507,
-        }
-    }
 }

@@ -374,6 +374,7 @@ fn top_up_pool(
         }
         // Too small to mint a unit: nothing moved.
         Err(Failure::Rule(_)) => Ok(()),
+        Err(Failure::Bug(what)) => Err(Failure::Bug(what)),
         Err(Failure::Fatal(error)) => Err(Failure::Fatal(error)),
     }
 }
