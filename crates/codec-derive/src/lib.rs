@@ -9,9 +9,10 @@
 //!
 //! - `#[derive(ErrorCode)]` gives an error enum its stable numeric codes: each variant carries
 //!   `#[code(N)]`, or `#[code(inner)]` when it wraps another error (one field) whose code it
-//!   keeps. It generates `code()`, `CODES` (the table of every code the type defines, which a
-//!   snapshot test guards) and `RETIRED`, the codes named by `#[code(retired(N, …))]` on the enum:
-//!   codes no longer given out, which no variant may take again. Codes must be distinct.
+//!   keeps. It generates `code()` and implements `atelier_primitives::ErrorCode`: `CODES` (the
+//!   table of every code the type defines, which a snapshot test guards) and `RETIRED`, the codes
+//!   named by `#[code(retired(N, …))]` on the enum, no longer given out, which no variant may take
+//!   again. Codes must be distinct.
 //!
 //! The generated code names `atelier_primitives`, so the deriving crate depends on it.
 
@@ -158,18 +159,20 @@ fn expand_error_code(input: &DeriveInput) -> syn::Result<Tokens> {
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         impl #impl_generics #name #ty_generics #where_clause {
-            /// Every code this type defines, with its variant's name (wrapped errors keep their
-            /// own type's codes).
-            pub const CODES: &'static [(u32, &'static str)] = &[#(#table),*];
-
-            /// Codes this type gave out once and never will again.
-            pub const RETIRED: &'static [u32] = &[#(#retired),*];
-
             /// The stable numeric code; a wrapped error's is the inner error's.
             pub fn code(&self) -> u32 {
                 match self {
                     #(#arms)*
                 }
+            }
+        }
+
+        impl #impl_generics atelier_primitives::ErrorCode for #name #ty_generics #where_clause {
+            const CODES: &'static [(u32, &'static str)] = &[#(#table),*];
+            const RETIRED: &'static [u32] = &[#(#retired),*];
+
+            fn code(&self) -> u32 {
+                #name::code(self)
             }
         }
     })

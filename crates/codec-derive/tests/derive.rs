@@ -1,7 +1,7 @@
 //! The derived encoding: fields in order, enum tags by position or as given, bounded sequences;
 //! and derived error codes.
 
-use atelier_primitives::{Address, Amount, Decode, DecodeError, Encode};
+use atelier_primitives::{Address, Amount, Decode, DecodeError, Encode, ErrorCode};
 
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 struct Named {
@@ -83,13 +83,13 @@ fn a_variant_with_its_own_tag_encodes_it_and_the_others_keep_their_positions() {
     assert!(matches!(Tagged::from_bytes(&[0]), Err(DecodeError::UnknownTag { tag: 0, .. })));
 }
 
-#[derive(Debug, atelier_primitives::ErrorCode)]
+#[derive(Debug, ErrorCode)]
 enum Inner {
     #[code(7)]
     Broke,
 }
 
-#[derive(Debug, atelier_primitives::ErrorCode)]
+#[derive(Debug, ErrorCode)]
 #[code(retired(12))]
 enum Outer {
     #[code(10)]

@@ -68,9 +68,9 @@ pub(crate) async fn subject(
     Path((kind, id)): Path<(String, String)>,
 ) -> ApiResult<Value> {
     let subject: Subject = format!("{kind}/{id}").parse().map_err(ApiError::bad_request)?;
-    let now_ms = node.head().time_ms;
+    let time_ms = node.head().time_ms;
     Ok(Json(json(
-        &compliance::query::subject(&snapshot(&node)?, &subject, now_ms).map_err(ApiError::internal)?,
+        &compliance::query::subject(&snapshot(&node)?, &subject, time_ms).map_err(ApiError::internal)?,
     )?))
 }
 

@@ -295,6 +295,17 @@ impl Decode for Denom {
     }
 }
 
+/// An error with stable numeric codes, derived with `#[derive(ErrorCode)]`: clients match on the
+/// numbers, so a code is never renumbered or given out twice.
+pub trait ErrorCode {
+    /// Every code the type defines, with its variant's name (wrapped errors keep their own type's).
+    const CODES: &'static [(u32, &'static str)];
+    /// Codes the type gave out once and never will again.
+    const RETIRED: &'static [u32];
+    /// The code of this error; a wrapped error's is the inner error's.
+    fn code(&self) -> u32;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

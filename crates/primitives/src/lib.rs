@@ -22,10 +22,11 @@ pub mod merkle;
 
 pub use address::{Address, AddressError};
 pub use amount::{Amount, AmountParseError, ArithmeticError};
-/// `#[derive(Encode, Decode)]`: the canonical encoding of a struct or enum (see the derive crate).
+/// `#[derive(Encode, Decode)]`: the canonical encoding of a struct or enum; `#[derive(ErrorCode)]`:
+/// an error enum's stable codes (see the derive crate).
 pub use atelier_codec_derive::{Decode, Encode, ErrorCode};
 pub use bps::{Bps, BpsError};
-pub use codec::{Decode, DecodeError, Encode, Reader};
+pub use codec::{Decode, DecodeError, Encode, ErrorCode, Reader};
 pub use crypto::{PublicKey, SecretKey, Signature, SignatureError};
 pub use denom::{Denom, DenomError};
 pub use hash::Hash;

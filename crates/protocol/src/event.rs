@@ -3,38 +3,24 @@
 use atelier_primitives::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use crate::modules::{bank::BankEvent, fees::FeeEvent};
+use crate::modules::{self, Module};
 
-/// An event, tagged with its module.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(tag = "module", content = "event", rename_all = "snake_case")]
-pub enum Event {
-    /// From the bank.
-    Bank(BankEvent),
-    /// From the fee market.
-    Fees(FeeEvent),
-    /// From the registry.
-    Registry(crate::modules::registry::RegistryEvent),
-    /// From the compute market.
-    Compute(crate::modules::compute::ComputeEvent),
-    /// From provenance.
-    Provenance(crate::modules::provenance::ProvenanceEvent),
-    /// From the royalty vaults.
-    Revenue(crate::modules::revenue::RevenueEvent),
-    /// From the market.
-    Market(crate::modules::market::MarketEvent),
-    /// From staking.
-    Staking(crate::modules::staking::StakingEvent),
-    /// From governance.
-    Governance(crate::modules::governance::GovernanceEvent),
-    /// From the training clusters.
-    Clusters(crate::modules::clusters::ClustersEvent),
-    /// From the AMM.
-    Amm(crate::modules::amm::AmmEvent),
-    /// From the oracle.
-    Oracle(crate::modules::oracle::OracleEvent),
-    /// From the treasury.
-    Treasury(crate::modules::treasury::TreasuryEvent),
-    /// From compliance.
-    Compliance(crate::modules::compliance::ComplianceEvent),
+/// Declares [`Event`] from the list of modules: a variant for each module that reports, with its
+/// fixed tag.
+macro_rules! event_enum {
+    ($( $(#[$section:meta])* $module:ident : $Type:ident {
+        $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
+    } ),* $(,)?) => {
+        /// An event, tagged with its module.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+        #[serde(tag = "module", content = "event", rename_all = "snake_case")]
+        pub enum Event {
+            $($(
+                #[doc = concat!("From ", stringify!($module), ".")]
+                #[codec(tag = $event)]
+                $Type(<modules::$module::$Type as Module>::Event),
+            )?)*
+        }
+    };
 }
+modules::for_each_module!(event_enum);

@@ -3,9 +3,7 @@
 
 use atelier_state::{StateError, StateRead};
 
-use crate::modules::{
-    amm, bank, clusters, compliance, compute, governance, market, registry, revenue, staking, treasury,
-};
+use crate::modules::{self, Module};
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,18 +26,17 @@ impl std::fmt::Display for Violation {
     }
 }
 
-/// Every violation in `state`; empty when all invariants hold. O(state).
-pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
-    let mut violations = bank::invariants::conservation(state)?;
-    violations.extend(registry::invariants::vault(state)?);
-    violations.extend(compute::invariants::books(state)?);
-    violations.extend(revenue::invariants::books(state)?);
-    violations.extend(market::invariants::listings(state)?);
-    violations.extend(staking::invariants::books(state)?);
-    violations.extend(governance::invariants::books(state)?);
-    violations.extend(clusters::invariants::books(state)?);
-    violations.extend(amm::invariants::books(state)?);
-    violations.extend(treasury::invariants::books(state)?);
-    violations.extend(compliance::invariants::books(state)?);
-    Ok(violations)
+/// Declares [`check_all`] over the list of modules.
+macro_rules! check_all {
+    ($( $(#[$section:meta])* $module:ident : $Type:ident {
+        $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
+    } ),* $(,)?) => {
+        /// Every violation in `state`, module by module; empty when all invariants hold. O(state).
+        pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+            let mut violations = Vec::new();
+            $( violations.extend(<modules::$module::$Type as Module>::invariants(state)?); )*
+            Ok(violations)
+        }
+    };
 }
+modules::for_each_module!(check_all);

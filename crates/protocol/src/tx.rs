@@ -8,7 +8,10 @@ use atelier_primitives::{
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{modules::bank::BankMsg, rejection::Rejection};
+use crate::{
+    modules::{self, Handler},
+    rejection::Rejection,
+};
 
 /// Most messages one transaction may carry.
 pub const MAX_MSGS_PER_TX: usize = 64;
@@ -86,35 +89,39 @@ impl Decode for ChainId {
     }
 }
 
-/// One instruction inside a transaction, routed to the module that owns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(rename_all = "snake_case")]
-pub enum Msg {
-    /// A bank message.
-    Bank(BankMsg),
-    /// A registry message.
-    Registry(crate::modules::registry::RegistryMsg),
-    /// A compute market message.
-    Compute(crate::modules::compute::ComputeMsg),
-    /// A royalty vault message.
-    Revenue(crate::modules::revenue::RevenueMsg),
-    /// A provenance message.
-    Provenance(crate::modules::provenance::ProvenanceMsg),
-    /// A market message.
-    Market(crate::modules::market::MarketMsg),
-    /// A staking message.
-    Staking(crate::modules::staking::StakingMsg),
-    /// A governance message.
-    Governance(crate::modules::governance::GovernanceMsg),
-    /// A training-cluster message.
-    Clusters(crate::modules::clusters::ClustersMsg),
-    /// An AMM message.
-    Amm(crate::modules::amm::AmmMsg),
-    /// An oracle message.
-    Oracle(crate::modules::oracle::OracleMsg),
-    /// A compliance message.
-    Compliance(crate::modules::compliance::ComplianceMsg),
+/// Declares [`Msg`] from the list of modules: a variant for each module that takes messages,
+/// with its fixed tag.
+macro_rules! msg_enum {
+    ($( $(#[$section:meta])* $module:ident : $Type:ident {
+        $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
+    } ),* $(,)?) => {
+        /// One instruction inside a transaction, routed to the module that owns it.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Msg {
+            $($(
+                #[doc = concat!("A message to ", stringify!($module), ".")]
+                #[codec(tag = $msg)]
+                $Type(<modules::$module::$Type as Handler>::Msg),
+            )?)*
+        }
+
+        impl Msg {
+            /// Its gas: fixed by its kind (and, for lists, their length), so simulation is exact.
+            pub fn gas(&self, schedule: &modules::fees::GasSchedule) -> u64 {
+                match self {
+                    $($(
+                        Msg::$Type(msg) => {
+                            let _tag: u8 = $msg;
+                            <modules::$module::$Type as Handler>::gas(msg, schedule)
+                        }
+                    )?)*
+                }
+            }
+        }
+    };
 }
+modules::for_each_module!(msg_enum);
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

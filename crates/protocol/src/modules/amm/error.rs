@@ -61,3 +61,11 @@ pub enum AmmError {
     #[error("arithmetic overflow")]
     Overflow,
 }
+
+/// Why AMM params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmmParamsError {
+    /// The clearing reads every swap of a block: the cap bounds its work.
+    #[error("max_orders_per_block must be between 1 and 20000")]
+    MaxOrdersOutOfRange,
+}

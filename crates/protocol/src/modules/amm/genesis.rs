@@ -40,8 +40,8 @@ pub struct AmmGenesis {
 impl AmmGenesis {
     /// Checks the section and sorts it.
     pub fn normalize(mut self) -> Result<AmmGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Amm(reason);
-        self.params.validate().map_err(invalid)?;
+        let invalid = |reason: String| GenesisError::Section { module: "amm", reason };
+        self.params.validate().map_err(|e| invalid(e.to_string()))?;
         self.next_order = self.next_order.max(1);
         self.holdings.sort_by_key(|h| h.holder);
         if self.holdings.windows(2).any(|w| w[0].holder == w[1].holder)

@@ -9,26 +9,23 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank},
+    modules::{Ctx, Failure, bank, rule},
 };
 
 type AmmResult<T = ()> = Result<T, Failure<AmmError>>;
-
-fn rule<T>(error: AmmError) -> AmmResult<T> {
-    Err(Failure::Rule(error))
-}
 
 fn overflow<E>(_: E) -> Failure<AmmError> {
     Failure::Rule(AmmError::Overflow)
 }
 
-/// Runs `msg` sent by `sender`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &AmmMsg,
 ) -> AmmResult {
+    let sender = &ctx.sender;
     match msg {
         AmmMsg::AddLiquidity { max_gdc, max_usd, min_lp } => {
             add_liquidity(state, events, sender, *max_gdc, *max_usd, *min_lp)

@@ -3,7 +3,7 @@
 //! most `max_orders_per_block` orders; each round refunds at least one order whose minimum the
 //! price misses, so the rounds are bounded too.
 
-use atelier_primitives::{Amount, Height, math::mul_div_floor};
+use atelier_primitives::{Amount, math::mul_div_floor};
 use atelier_state::StateWrite;
 
 use super::{
@@ -11,6 +11,7 @@ use super::{
     math::{self, Clearing},
     state::{self, account},
 };
+use crate::modules::Ctx;
 use crate::{
     event::Event,
     modules::{Failure, bank},
@@ -19,7 +20,8 @@ use crate::{
 type HookResult<T = ()> = Result<T, Failure<AmmError>>;
 
 /// Runs at the end of every block.
-pub fn end_block(state: &mut impl StateWrite, events: &mut Vec<Event>, height: Height) -> HookResult {
+pub(crate) fn end_block(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: &Ctx<()>) -> HookResult {
+    let height = ctx.height;
     let orders = state::orders(state)?;
     let mut pool = state::pool(state)?;
     if !orders.is_empty() {

@@ -15,9 +15,77 @@ pub mod params;
 pub mod query;
 pub(crate) mod state;
 
-pub use error::AmmError;
+pub use error::{AmmError, AmmParamsError};
 pub use events::AmmEvent;
 pub use genesis::AmmGenesis;
 pub use msg::AmmMsg;
 pub use params::AmmParams;
 pub use state::{Order, OrderId, Pool, Side, account};
+
+use atelier_primitives::Height;
+use atelier_state::{StateError, StateRead, StateWrite};
+
+use crate::{
+    Event, Genesis, GenesisError,
+    invariants::Violation,
+    modules::{Ctx, Failure, Governed, Handler, Module, fees::GasSchedule},
+};
+
+/// The GDC/uusd pool.
+#[derive(Debug)]
+pub struct Amm;
+
+impl Module for Amm {
+    const NAME: &'static str = "amm";
+    type Genesis = AmmGenesis;
+    type Event = AmmEvent;
+
+    fn normalize(section: AmmGenesis, _: &Genesis) -> Result<AmmGenesis, GenesisError> {
+        section.normalize()
+    }
+
+    fn init(state: &mut impl StateWrite, section: &AmmGenesis) -> Result<(), GenesisError> {
+        genesis::init(state, section);
+        Ok(())
+    }
+
+    fn export(state: &impl StateRead) -> Result<AmmGenesis, StateError> {
+        genesis::export(state)
+    }
+
+    fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+        invariants::books(state)
+    }
+}
+
+impl Handler for Amm {
+    type Msg = AmmMsg;
+    type Error = AmmError;
+    type Caps = ();
+
+    fn handle(
+        state: &mut impl StateWrite,
+        events: &mut Vec<Event>,
+        ctx: &Ctx<()>,
+        msg: &AmmMsg,
+    ) -> Result<(), Failure<AmmError>> {
+        handler::handle(state, events, ctx, msg)
+    }
+
+    fn gas(msg: &AmmMsg, schedule: &GasSchedule) -> u64 {
+        msg.gas(schedule)
+    }
+}
+
+impl Governed for Amm {
+    type Params = AmmParams;
+
+    fn set_params(state: &mut impl StateWrite, _: Height, params: &AmmParams) -> Result<(), Failure<String>> {
+        state::set_params(state, params);
+        Ok(())
+    }
+
+    fn validate_params(state: &impl StateRead) -> Result<(), Failure<String>> {
+        state::params(state)?.validate().map_err(|e| Failure::Rule(e.to_string()))
+    }
+}

@@ -41,3 +41,13 @@ pub enum AmmMsg {
         min_out: Amount,
     },
 }
+
+impl AmmMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            AmmMsg::AddLiquidity { .. } | AmmMsg::RemoveLiquidity { .. } => schedule.liquidity,
+            AmmMsg::Swap { .. } => schedule.swap,
+        }
+    }
+}

@@ -3,6 +3,8 @@
 use atelier_primitives::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
+use super::AmmParamsError;
+
 /// AMM parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
@@ -20,9 +22,9 @@ impl Default for AmmParams {
 
 impl AmmParams {
     /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), AmmParamsError> {
         if self.max_orders_per_block == 0 || self.max_orders_per_block > 20_000 {
-            return Err("max_orders_per_block must be between 1 and 20000".into());
+            return Err(AmmParamsError::MaxOrdersOutOfRange);
         }
         Ok(())
     }

@@ -1,34 +1,37 @@
 //! Executes bank messages: check everything, then write.
 
-use atelier_primitives::{Address, Amount, Denom, Height};
+use atelier_primitives::{Address, Amount, Denom};
 use atelier_state::StateWrite;
 
-use super::{BankError, BankMsg, DENOMS, state};
+use super::{BankCaps, BankError, BankMsg, DENOMS, state};
 use crate::{
+    app::caps::{Burner, Minter},
     event::Event,
-    modules::{Failure, staking, treasury},
+    modules::{Ctx, Failure, staking, treasury},
 };
 
 type BankResult = Result<(), Failure<BankError>>;
 
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` in the block `ctx` describes.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    sender: &Address,
+    ctx: &Ctx<BankCaps>,
     msg: &BankMsg,
 ) -> BankResult {
+    let sender = &ctx.sender;
     match msg {
         BankMsg::Transfer { to, denom, amount } => {
             transfer(state, events, sender, to, denom, *amount)?;
             // spec: staking §Related accounts — a transfer relates its two accounts for a while.
-            staking::state::record_funding(state, sender, to, height);
+            staking::state::record_funding(state, sender, to, ctx.height);
             treasury::hooks::record_transfer(state, events, to, denom, *amount)?;
             Ok(())
         }
-        BankMsg::MintStable { to, amount } => mint_stable(state, events, sender, to, *amount),
-        BankMsg::BurnStable { amount } => burn_stable(state, events, sender, *amount),
+        BankMsg::MintStable { to, amount } => {
+            mint_stable(state, events, &ctx.caps.minter, sender, to, *amount)
+        }
+        BankMsg::BurnStable { amount } => burn_stable(state, events, &ctx.caps.burner, sender, *amount),
     }
 }
 
@@ -50,24 +53,26 @@ fn transfer(
 fn mint_stable(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
+    minter: &Minter,
     sender: &Address,
     to: &Address,
     amount: Amount,
 ) -> BankResult {
     check_positive(amount)?;
     check_issuer(state, sender)?;
-    state::Minter::grant().mint(state, events, to, &Denom::USD, amount)
+    minter.mint(state, events, to, &Denom::USD, amount)
 }
 
 fn burn_stable(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
+    burner: &Burner,
     sender: &Address,
     amount: Amount,
 ) -> BankResult {
     check_positive(amount)?;
     check_issuer(state, sender)?;
-    state::Burner::grant().burn(state, events, sender, &Denom::USD, amount)
+    burner.burn(state, events, sender, &Denom::USD, amount)
 }
 
 fn check_positive(amount: Amount) -> BankResult {

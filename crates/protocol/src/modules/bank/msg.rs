@@ -3,6 +3,8 @@
 use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
 use serde::{Deserialize, Serialize};
 
+use crate::modules::fees::GasSchedule;
+
 /// A bank message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -28,4 +30,15 @@ pub enum BankMsg {
         /// How much.
         amount: Amount,
     },
+}
+
+impl BankMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &GasSchedule) -> u64 {
+        match self {
+            BankMsg::Transfer { .. } => schedule.transfer,
+            BankMsg::MintStable { .. } => schedule.mint_stable,
+            BankMsg::BurnStable { .. } => schedule.burn_stable,
+        }
+    }
 }

@@ -11,6 +11,7 @@ use atelier_primitives::{Address, Amount, Denom};
 use atelier_state::{StateError, StateRead, StateWrite};
 
 use super::{BankError, BankEvent, BankParams};
+use crate::app::caps::{Burner, Minter};
 use crate::{
     event::Event,
     modules::Failure,
@@ -116,20 +117,7 @@ pub(crate) fn send(
     Ok(())
 }
 
-/// The right to create supply. Only `app` constructs capabilities and hands each to the module
-/// that needs it; no message reaches one otherwise.
-#[derive(Debug)]
-pub(crate) struct Minter(());
-
-/// The right to destroy supply. Handed only to the modules that burn (fees).
-#[derive(Debug)]
-pub(crate) struct Burner(());
-
 impl Minter {
-    pub(crate) fn grant() -> Minter {
-        Minter(())
-    }
-
     /// Creates `amount` of `denom` for `to`.
     pub(crate) fn mint(
         &self,
@@ -151,10 +139,6 @@ impl Minter {
 }
 
 impl Burner {
-    pub(crate) fn grant() -> Burner {
-        Burner(())
-    }
-
     /// Destroys `amount` of `denom` from `from`'s balance.
     pub(crate) fn burn(
         &self,

@@ -90,3 +90,14 @@ pub enum ClustersError {
     #[error("arithmetic overflow")]
     Overflow,
 }
+
+/// Why cluster params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClustersParamsError {
+    /// A bound is zero.
+    #[error("max_clusters, max_requests_per_epoch and horizon_epochs must be positive")]
+    Zero,
+    /// A bound is past what an epoch's allocation may read.
+    #[error("at most 1024 clusters and 4096 requests per epoch")]
+    TooLarge,
+}

@@ -46,8 +46,8 @@ impl Default for ClustersGenesis {
 impl ClustersGenesis {
     /// Checks the section and sorts it.
     pub fn normalize(mut self) -> Result<ClustersGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Clusters(reason);
-        self.params.validate().map_err(invalid)?;
+        let invalid = |reason: String| GenesisError::Section { module: "clusters", reason };
+        self.params.validate().map_err(|e| invalid(e.to_string()))?;
         self.clusters.sort_by_key(|c| c.id);
         self.reservations.sort_by_key(|r| r.id);
         if self.clusters.windows(2).any(|w| w[0].id == w[1].id)

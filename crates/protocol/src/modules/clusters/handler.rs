@@ -10,23 +10,19 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank, staking},
+    modules::{Ctx, Failure, bank, rule, staking},
 };
 
 type ClustersResult<T = ()> = Result<T, Failure<ClustersError>>;
 
-fn rule<T>(error: ClustersError) -> ClustersResult<T> {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &ClustersMsg,
 ) -> ClustersResult {
+    let (height, sender) = (ctx.height, &ctx.sender);
     match msg {
         ClustersMsg::ReserveSlots { cluster, epoch, slots, bid_per_slot } => {
             reserve(state, events, height, sender, *cluster, *epoch, *slots, *bid_per_slot)

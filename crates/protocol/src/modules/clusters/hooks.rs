@@ -1,21 +1,23 @@
 //! The end of an epoch's last block: pay operators for the epoch's allocated slots, then allocate
 //! the next epoch's. O(clusters × max_requests_per_epoch).
 
-use atelier_primitives::{Denom, Height};
+use atelier_primitives::Denom;
 use atelier_state::StateWrite;
 
 use super::{ClustersEvent, Reservation, ReservationStatus, state};
+use crate::modules::Ctx;
 use crate::{
     event::Event,
     modules::{Failure, bank, staking},
 };
 
 /// Runs at the end of every block, after staking has closed the epoch's totals.
-pub fn end_block(
+pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
+    ctx: &Ctx<()>,
 ) -> Result<(), Failure<String>> {
+    let height = ctx.height;
     let staking_params = staking::state::params(state)?;
     if !(height.0 + 1).is_multiple_of(staking_params.epoch_blocks.max(1)) {
         return Ok(());

@@ -27,3 +27,10 @@ pub enum ClustersMsg {
         reservation: u64,
     },
 }
+
+impl ClustersMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        schedule.clusters
+    }
+}

@@ -3,6 +3,8 @@
 use atelier_primitives::{Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
+use super::ClustersParamsError;
+
 /// Clusters parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
@@ -32,12 +34,12 @@ impl Default for ClusterParams {
 
 impl ClusterParams {
     /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ClustersParamsError> {
         if self.max_clusters == 0 || self.max_requests_per_epoch == 0 || self.horizon_epochs == 0 {
-            return Err("max_clusters, max_requests_per_epoch and horizon_epochs must be positive".into());
+            return Err(ClustersParamsError::Zero);
         }
         if self.max_clusters > 1_024 || self.max_requests_per_epoch > 4_096 {
-            return Err("at most 1024 clusters and 4096 requests per epoch".into());
+            return Err(ClustersParamsError::TooLarge);
         }
         Ok(())
     }

@@ -10,14 +10,10 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank, registry::ModelId},
+    modules::{Failure, bank, registry::ModelId, rule},
 };
 
 type AdminResult = Result<(), Failure<String>>;
-
-fn rule(reason: impl Into<String>) -> AdminResult {
-    Err(Failure::Rule(reason.into()))
-}
 
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -48,7 +44,7 @@ pub(crate) fn register_schema(
 ) -> AdminResult {
     check_schema(name, fields)?;
     let Some(id) = state::take_id(state, "schema")? else {
-        return rule("schema ids exhausted");
+        return rule("schema ids exhausted".into());
     };
     let schema = Schema { id: SchemaId(id), name: name.to_string(), fields: fields.to_vec(), revocable };
     state::put_schema(state, &schema);

@@ -32,12 +32,12 @@ pub enum ComplianceError {
     },
     /// The expiry is not after the block's time.
     #[code(1204)]
-    #[error("expiry {expiry_ms} is not after the block time {now_ms}")]
+    #[error("expiry {expiry_ms} is not after the block time {time_ms}")]
     AlreadyExpired {
         /// The expiry.
         expiry_ms: u64,
         /// The block time.
-        now_ms: u64,
+        time_ms: u64,
     },
     /// The subject holds as many valid attestations as allowed.
     #[code(1205)]
@@ -150,4 +150,27 @@ pub enum ComplianceError {
     #[code(1220)]
     #[error("arithmetic overflow")]
     Overflow,
+}
+
+/// Why compliance params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ComplianceParamsError {
+    /// Disputes need a window to be decided in.
+    #[error("dispute_window_blocks must be positive")]
+    NoDisputeWindow,
+    /// The quorum must be reachable.
+    #[error("arbiter_quorum must be between 1 and the number of arbiters")]
+    Quorum,
+    /// An arbiter is listed twice.
+    #[error("arbiters must be distinct")]
+    DuplicateArbiter,
+    /// The gate reads every attestation of a subject.
+    #[error("max_attestations_per_subject must be between 1 and 64")]
+    AttestationsOutOfRange,
+    /// Open disputes are bounded.
+    #[error("max_open_disputes must be between 1 and 1024")]
+    OpenDisputesOutOfRange,
+    /// The ethical-sourcing schema must exist.
+    #[error("the ethical-sourcing schema {0} is not registered")]
+    UnknownSchema(super::SchemaId),
 }

@@ -46,18 +46,18 @@ pub fn is_tagged(state: &(impl StateRead + ?Sized), subject: &Subject) -> Result
     Ok(state::tag(state, subject)?.is_some())
 }
 
-/// Whether `subject` holds a valid attestation under `schema` at block time `now_ms`.
+/// Whether `subject` holds a valid attestation under `schema` at block time `time_ms`.
 pub fn is_attested(
     state: &(impl StateRead + ?Sized),
     subject: &Subject,
     schema: super::SchemaId,
-    now_ms: u64,
+    time_ms: u64,
 ) -> Result<bool, StateError> {
-    Ok(state::indexed(state, subject)?.iter().any(|a| a.schema == schema && a.is_valid(now_ms)))
+    Ok(state::indexed(state, subject)?.iter().any(|a| a.schema == schema && a.is_valid(time_ms)))
 }
 
-/// Whether `model` may earn at block time `now_ms` (spec: README "The gate").
-pub fn gate(state: &(impl StateRead + ?Sized), model: &Model, now_ms: u64) -> Result<Gate, StateError> {
+/// Whether `model` may earn at block time `time_ms` (spec: README "The gate").
+pub fn gate(state: &(impl StateRead + ?Sized), model: &Model, time_ms: u64) -> Result<Gate, StateError> {
     let own = Subject::Model(model.id);
     if is_tagged(state, &own)? {
         return Ok(Gate::Tagged(own));
@@ -76,7 +76,7 @@ pub fn gate(state: &(impl StateRead + ?Sized), model: &Model, now_ms: u64) -> Re
     }
     if let Some(schema) = state::params(state)?.ethical_schema {
         for weight in &model.lineage_datasets {
-            if !is_attested(state, &Subject::Dataset(weight.dataset), schema, now_ms)? {
+            if !is_attested(state, &Subject::Dataset(weight.dataset), schema, time_ms)? {
                 return Ok(Gate::Unattested(weight.dataset));
             }
         }

@@ -95,8 +95,8 @@ const KINDS: [&str; 3] = ["schema", "attestation", "dispute"];
 impl ComplianceGenesis {
     /// Checks the section and sorts it.
     pub fn normalize(mut self) -> Result<ComplianceGenesis, GenesisError> {
-        let invalid = |reason: &str| GenesisError::Compliance(reason.into());
-        self.params.validate().map_err(GenesisError::Compliance)?;
+        let invalid = |reason: &str| GenesisError::Section { module: "compliance", reason: reason.into() };
+        self.params.validate().map_err(|e| GenesisError::section("compliance", e.to_string()))?;
         self.schemas.sort_by_key(|s| s.id);
         self.attesters.sort();
         self.attestations.sort_by_key(|a| a.id);

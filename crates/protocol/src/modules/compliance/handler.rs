@@ -9,28 +9,24 @@ use super::{
     state::{self, account},
 };
 use crate::{
+    app::caps::Slasher,
     event::Event,
-    modules::{Failure, bank, provenance, registry},
+    modules::{Ctx, Failure, bank, provenance, registry, rule},
 };
 
 type ComplianceResult = Result<(), Failure<ComplianceError>>;
 
-fn rule(error: ComplianceError) -> ComplianceResult {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender` in the block at `height` and time `now_ms`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    now_ms: u64,
-    sender: &Address,
+    ctx: &Ctx<Slasher>,
     msg: &ComplianceMsg,
 ) -> ComplianceResult {
+    let (height, time_ms, sender) = (ctx.height, ctx.time_ms, &ctx.sender);
     match msg {
         ComplianceMsg::Attest { schema, subject, data_hash, expiry_ms } => {
-            attest(state, events, height, now_ms, sender, *schema, *subject, *data_hash, *expiry_ms)
+            attest(state, events, height, time_ms, sender, *schema, *subject, *data_hash, *expiry_ms)
         }
         ComplianceMsg::Revoke { attestation } => revoke(state, events, sender, *attestation),
         ComplianceMsg::ReportViolation { subject, evidence_hash, bond } => {
@@ -60,7 +56,7 @@ fn attest(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     height: Height,
-    now_ms: u64,
+    time_ms: u64,
     sender: &Address,
     schema: SchemaId,
     subject: Subject,
@@ -76,12 +72,12 @@ fn attest(
     if matches!(subject, Subject::Asset(_)) || responsible(state, &subject)?.is_none() {
         return rule(ComplianceError::UnknownSubject { subject });
     }
-    if expiry_ms <= now_ms {
-        return rule(ComplianceError::AlreadyExpired { expiry_ms, now_ms });
+    if expiry_ms <= time_ms {
+        return rule(ComplianceError::AlreadyExpired { expiry_ms, time_ms });
     }
     let max = state::params(state)?.max_attestations_per_subject;
     let (valid, lapsed): (Vec<_>, Vec<_>) =
-        state::indexed(state, &subject)?.into_iter().partition(|a| a.is_valid(now_ms));
+        state::indexed(state, &subject)?.into_iter().partition(|a| a.is_valid(time_ms));
     if valid.len() >= max as usize {
         return rule(ComplianceError::TooManyAttestations { max });
     }

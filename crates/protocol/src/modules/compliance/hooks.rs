@@ -8,6 +8,7 @@ use super::{
     ComplianceEvent, Dispute, DisputeStatus, Subject, Tag,
     state::{self, account, remediation},
 };
+use crate::modules::Ctx;
 use crate::{
     event::Event,
     modules::{
@@ -27,9 +28,9 @@ fn broken<E: std::fmt::Display>(failure: Failure<E>) -> Failure<String> {
 pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    slasher: &staking::Slasher,
+    ctx: &Ctx<crate::app::caps::Slasher>,
 ) -> HookResult {
+    let (height, slasher) = (ctx.height, &ctx.caps);
     for id in state::due(state, height)? {
         let Some(dispute) = state::dispute(state, id)? else {
             return Err(Failure::Rule(format!("dispute {id} has a timer but no record")));
@@ -65,7 +66,7 @@ fn uphold(
     events: &mut Vec<Event>,
     height: Height,
     mut dispute: Dispute,
-    slasher: &staking::Slasher,
+    slasher: &crate::app::caps::Slasher,
 ) -> HookResult {
     let params = state::params(state)?;
     state::set_tag(state, &dispute.subject, Some(&Tag { dispute: dispute.id, height }));

@@ -42,3 +42,10 @@ pub enum ComplianceMsg {
         uphold: bool,
     },
 }
+
+impl ComplianceMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        schedule.compliance
+    }
+}

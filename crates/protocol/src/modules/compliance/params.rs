@@ -3,7 +3,7 @@
 use atelier_primitives::{Address, Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use super::SchemaId;
+use super::{ComplianceParamsError, SchemaId};
 
 /// Most arbiters.
 pub const MAX_ARBITERS: usize = 32;
@@ -58,25 +58,25 @@ impl Default for ComplianceParams {
 
 impl ComplianceParams {
     /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ComplianceParamsError> {
         if self.dispute_window_blocks == 0 {
-            return Err("dispute_window_blocks must be positive".into());
+            return Err(ComplianceParamsError::NoDisputeWindow);
         }
         if self.arbiter_quorum == 0
             || (!self.arbiters.is_empty() && self.arbiter_quorum as usize > self.arbiters.len())
         {
-            return Err("arbiter_quorum must be between 1 and the number of arbiters".into());
+            return Err(ComplianceParamsError::Quorum);
         }
         let mut sorted = self.arbiters.clone();
         sorted.sort();
         if sorted.windows(2).any(|w| w[0] == w[1]) {
-            return Err("arbiters must be distinct".into());
+            return Err(ComplianceParamsError::DuplicateArbiter);
         }
         if self.max_attestations_per_subject == 0 || self.max_attestations_per_subject > 64 {
-            return Err("max_attestations_per_subject must be between 1 and 64".into());
+            return Err(ComplianceParamsError::AttestationsOutOfRange);
         }
         if self.max_open_disputes == 0 || self.max_open_disputes > 1_024 {
-            return Err("max_open_disputes must be between 1 and 1024".into());
+            return Err(ComplianceParamsError::OpenDisputesOutOfRange);
         }
         Ok(())
     }

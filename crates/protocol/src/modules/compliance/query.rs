@@ -58,18 +58,18 @@ pub struct AttestationView {
     pub valid: bool,
 }
 
-/// `subject` at block time `now_ms`.
-pub fn subject(state: &impl StateRead, subject: &Subject, now_ms: u64) -> Result<SubjectView, StateError> {
+/// `subject` at block time `time_ms`.
+pub fn subject(state: &impl StateRead, subject: &Subject, time_ms: u64) -> Result<SubjectView, StateError> {
     let params = state::params(state)?;
     let attestations: Vec<AttestationView> = state::indexed(state, subject)?
         .into_iter()
-        .map(|attestation| AttestationView { valid: attestation.is_valid(now_ms), attestation })
+        .map(|attestation| AttestationView { valid: attestation.is_valid(time_ms), attestation })
         .collect();
     let ethically_attested = params
         .ethical_schema
         .is_some_and(|schema| attestations.iter().any(|a| a.valid && a.attestation.schema == schema));
     let (gate, escrow) = match subject {
-        Subject::Model(id) => model_standing(state, *id, now_ms)?,
+        Subject::Model(id) => model_standing(state, *id, time_ms)?,
         _ => (None, Vec::new()),
     };
     Ok(SubjectView {
@@ -87,7 +87,7 @@ pub fn subject(state: &impl StateRead, subject: &Subject, now_ms: u64) -> Result
 fn model_standing(
     state: &impl StateRead,
     id: ModelId,
-    now_ms: u64,
+    time_ms: u64,
 ) -> Result<(Option<Gate>, Vec<(Denom, Amount)>), StateError> {
     let Some(model) = registry::state::model(state, id)? else {
         return Ok((None, Vec::new()));
@@ -99,7 +99,7 @@ fn model_standing(
             escrow.push((denom, held));
         }
     }
-    Ok((Some(gate::gate(state, &model, now_ms)?), escrow))
+    Ok((Some(gate::gate(state, &model, time_ms)?), escrow))
 }
 
 /// One dispute with its votes.

@@ -169,9 +169,9 @@ pub struct Attestation {
 }
 
 impl Attestation {
-    /// Valid at block time `now_ms`: not revoked, not expired.
-    pub fn is_valid(&self, now_ms: u64) -> bool {
-        !self.revoked && now_ms < self.expiry_ms
+    /// Valid at block time `time_ms`: not revoked, not expired.
+    pub fn is_valid(&self, time_ms: u64) -> bool {
+        !self.revoked && time_ms < self.expiry_ms
     }
 }
 

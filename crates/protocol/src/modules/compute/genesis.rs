@@ -52,7 +52,7 @@ impl ComputeGenesis {
     /// Checks the section against the registry's lineage fee cap, sorts it, and recomputes the
     /// class counters from the providers and jobs.
     pub fn normalize(mut self, max_lineage_fee: Bps) -> Result<ComputeGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Compute(reason);
+        let invalid = |reason: String| GenesisError::Section { module: "compute", reason };
         self.params.validate(max_lineage_fee).map_err(|e| invalid(e.to_string()))?;
         self.providers.sort_by_key(|p| p.address);
         self.jobs.sort_by_key(|j| j.id);

@@ -4,24 +4,26 @@ use atelier_primitives::{Address, Amount, Hash};
 use atelier_state::StateWrite;
 
 use super::{
-    ClassCapacity, ComputeError, ComputeEvent, ComputeMsg, ComputeParams, Dispute, Job, JobId, JobStatus,
-    OutputClaim, Provider, ProviderStatus,
-    settle::{self, ComputeResult, Context, Memberships, rule},
+    ClassCapacity, ComputeCaps, ComputeError, ComputeEvent, ComputeMsg, ComputeParams, Dispute, Job, JobId,
+    JobStatus, OutputClaim, Provider, ProviderStatus,
+    settle::{self, ComputeResult, Context, Memberships},
     state,
 };
 use crate::{
     event::Event,
-    modules::{Failure, provenance, registry, staking},
+    modules::{Ctx, Failure, provenance, registry, rule, staking},
 };
 
-/// Runs `msg` sent by `sender` in the block `ctx` describes.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    ctx: &Context<'_>,
-    sender: &Address,
+    block: &Ctx<ComputeCaps>,
     msg: &ComputeMsg,
 ) -> ComputeResult<()> {
+    let params = state::params(state)?;
+    let ctx = &Context::new(block, &params);
+    let sender = &block.sender;
     match msg {
         ComputeMsg::RegisterProvider { bond, endpoint, capacities } => {
             register_provider(state, events, ctx.params, sender, *bond, endpoint, capacities)

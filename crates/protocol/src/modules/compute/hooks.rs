@@ -10,23 +10,25 @@ use atelier_primitives::{Address, Amount, Hash, Height};
 use atelier_state::{StateError, StateWrite};
 
 use super::{
-    ClassParams, ComputeError, ComputeEvent, Job, JobStatus,
+    ClassParams, ComputeCaps, ComputeError, ComputeEvent, Job, JobStatus,
     math::{self, CapacityTree},
     settle::{self, ComputeResult, Context},
     state,
 };
 use crate::{
     event::Event,
-    modules::{Failure, fees},
+    modules::{Ctx, Failure, fees},
 };
 
-/// Runs the compute market's end of block. `parent_hash` seeds the assignment of jobs.
+/// Runs the compute market's end of block. The parent's hash seeds the assignment of jobs.
 pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    ctx: &Context<'_>,
-    parent_hash: &Hash,
+    block: &Ctx<ComputeCaps>,
 ) -> ComputeResult<()> {
+    let params = state::params(state)?;
+    let ctx = &Context::new(block, &params);
+    let parent_hash = &block.parent_hash;
     run_timers(state, events, ctx)?;
     for class in &ctx.params.classes {
         let units = admit(state, events, ctx, class, parent_hash)?;

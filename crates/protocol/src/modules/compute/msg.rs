@@ -90,3 +90,18 @@ pub enum ComputeMsg {
         output_hash: Hash,
     },
 }
+
+impl ComputeMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            ComputeMsg::RegisterProvider { .. }
+            | ComputeMsg::UpdateProvider { .. }
+            | ComputeMsg::DeregisterProvider
+            | ComputeMsg::WithdrawBond => schedule.provider,
+            ComputeMsg::SubmitJob { .. } => schedule.submit_job,
+            ComputeMsg::CancelJob { .. } | ComputeMsg::SubmitResult { .. } => schedule.job_update,
+            ComputeMsg::ChallengeResult { .. } | ComputeMsg::ClaimOutput { .. } => schedule.dispute,
+        }
+    }
+}

@@ -8,18 +8,19 @@ use atelier_primitives::{Address, Amount, Bps, Denom, Height};
 use atelier_state::{StateError, StateWrite};
 
 use super::{
-    ClassState, ComputeError, ComputeEvent, ComputeParams, Job, JobStatus, Provider, ProviderStatus,
+    ClassState, ComputeCaps, ComputeError, ComputeEvent, ComputeParams, Job, JobStatus, Provider,
+    ProviderStatus,
     state::{self, account},
 };
 use crate::{
+    app::caps::{Burner, Slasher},
     event::Event,
     modules::{
-        Failure,
-        bank::{self, Burner},
-        compliance,
+        Ctx, Failure, bank, compliance,
         provenance::{self, DigitalSourceType, state::Mint},
         registry,
         revenue::{self, VaultId},
+        rule,
         staking::{self, SlashReason},
         treasury::{self, IncomeSource},
     },
@@ -27,18 +28,27 @@ use crate::{
 
 pub(crate) type ComputeResult<T> = Result<T, Failure<ComputeError>>;
 
-pub(crate) fn rule<T>(error: ComputeError) -> ComputeResult<T> {
-    Err(Failure::Rule(error))
-}
-
-/// What the block gives the compute market's money paths.
+/// What the compute market's money paths need of a message's or hook's [`Ctx`], with the
+/// market's params read once.
 pub(crate) struct Context<'a> {
     pub(crate) params: &'a ComputeParams,
     pub(crate) height: Height,
     /// The block's time: attestations expire by it.
     pub(crate) time_ms: u64,
     pub(crate) burner: &'a Burner,
-    pub(crate) slasher: &'a staking::Slasher,
+    pub(crate) slasher: &'a Slasher,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(ctx: &'a Ctx<ComputeCaps>, params: &'a ComputeParams) -> Self {
+        Context {
+            params,
+            height: ctx.height,
+            time_ms: ctx.time_ms,
+            burner: &ctx.caps.burner,
+            slasher: &ctx.caps.slasher,
+        }
+    }
 }
 
 fn send(

@@ -1,9 +1,10 @@
 //! End of block: burn the base fees, pay the tips, set the next base fee.
 
-use atelier_primitives::{Address, Amount, Denom};
+use atelier_primitives::{Amount, Denom};
 use atelier_state::StateWrite;
 
 use super::{FeeEvent, FeeParams, math, state};
+use crate::modules::Ctx;
 use crate::{
     event::Event,
     modules::{Failure, bank},
@@ -18,15 +19,16 @@ pub(crate) struct Collected {
 }
 
 /// Settles the block's fees held by the collector and moves the base fee for the next block.
+/// The block's proposer (`ctx.sender`) receives the tips.
 pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
+    ctx: &Ctx<crate::app::caps::Burner>,
     params: &FeeParams,
     base_fee: Amount,
-    proposer: &Address,
     collected: &Collected,
-    burner: &bank::Burner,
 ) -> Result<(), Failure<bank::BankError>> {
+    let (proposer, burner) = (&ctx.sender, &ctx.caps);
     let collector = state::collector();
     if !collected.burned.is_zero() {
         burner.burn(state, events, &collector, &Denom::GDC, collected.burned)?;

@@ -3,10 +3,7 @@
 use atelier_primitives::{Amount, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
-use crate::modules::{
-    amm::AmmMsg, bank::BankMsg, compute::ComputeMsg, governance::GovernanceMsg, market::MarketMsg,
-    provenance::ProvenanceMsg, registry::RegistryMsg, revenue::RevenueMsg,
-};
+use super::FeesParamsError;
 use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
@@ -67,48 +64,10 @@ pub struct GasSchedule {
 }
 
 impl GasSchedule {
-    /// Gas of one message.
-    pub fn msg(&self, msg: &Msg) -> u64 {
-        match msg {
-            Msg::Bank(BankMsg::Transfer { .. }) => self.transfer,
-            Msg::Bank(BankMsg::MintStable { .. }) => self.mint_stable,
-            Msg::Bank(BankMsg::BurnStable { .. }) => self.burn_stable,
-            Msg::Registry(
-                RegistryMsg::RegisterDataset { contributors, .. }
-                | RegistryMsg::AddContributors { contributors, .. },
-            ) => self
-                .register_dataset
-                .saturating_add(self.per_contributor.saturating_mul(contributors.len() as u64)),
-            Msg::Registry(RegistryMsg::RegisterModel { .. }) => self.register_model,
-            Msg::Registry(RegistryMsg::ClaimRoyalties { .. }) => self.claim_royalties,
-            Msg::Compute(
-                ComputeMsg::RegisterProvider { .. }
-                | ComputeMsg::UpdateProvider { .. }
-                | ComputeMsg::DeregisterProvider
-                | ComputeMsg::WithdrawBond,
-            ) => self.provider,
-            Msg::Compute(ComputeMsg::SubmitJob { .. }) => self.submit_job,
-            Msg::Compute(ComputeMsg::CancelJob { .. } | ComputeMsg::SubmitResult { .. }) => self.job_update,
-            Msg::Compute(ComputeMsg::ChallengeResult { .. } | ComputeMsg::ClaimOutput { .. }) => self.dispute,
-            Msg::Revenue(RevenueMsg::ClaimRevenue { .. } | RevenueMsg::TransferShares { .. }) => self.revenue,
-            Msg::Provenance(ProvenanceMsg::RegisterDerivative { .. }) => self.register_derivative,
-            Msg::Market(MarketMsg::List { .. } | MarketMsg::Cancel { .. }) => self.listing,
-            Msg::Market(MarketMsg::Buy { .. }) => self.buy,
-            Msg::Staking(_) => self.staking,
-            Msg::Governance(GovernanceMsg::Propose { .. }) => self.propose,
-            Msg::Governance(GovernanceMsg::Vote { .. } | GovernanceMsg::ClaimGrant { .. }) => self.vote,
-            Msg::Clusters(_) => self.clusters,
-            Msg::Amm(AmmMsg::AddLiquidity { .. } | AmmMsg::RemoveLiquidity { .. }) => self.liquidity,
-            Msg::Amm(AmmMsg::Swap { .. }) => self.swap,
-            Msg::Oracle(_) => self.oracle,
-            Msg::Compliance(_) => self.compliance,
-        }
-    }
-
     /// Gas of a transaction carrying `msgs`; saturates (and so exceeds any gas limit) instead of
     /// wrapping.
     pub fn tx_gas(&self, msgs: &[Msg]) -> u64 {
-        msgs.iter().fold(self.tx, |sum, msg| sum.saturating_add(self.msg(msg)))
+        msgs.iter().fold(self.tx, |sum, msg| sum.saturating_add(msg.gas(self)))
     }
 
     /// The largest fixed cost of a message. A message whose cost grows with its items (a long
@@ -162,25 +121,9 @@ pub struct FeeParams {
     pub gas: GasSchedule,
 }
 
-/// Why fee parameters are unusable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParamsError {
-    /// A parameter is zero where the rule divides by it.
-    #[error("{0} must be positive")]
-    Zero(&'static str),
-    /// The block gas limit cannot hold a one-message transaction of every kind.
-    #[error("block gas limit {limit} cannot hold a one-message transaction of {largest} gas")]
-    BlockTooSmall {
-        /// The block gas limit.
-        limit: u64,
-        /// Gas of the costliest one-message transaction.
-        largest: u64,
-    },
-}
-
 impl FeeParams {
     /// Checks the parameters are usable.
-    pub fn validate(&self) -> Result<(), ParamsError> {
+    pub fn validate(&self) -> Result<(), FeesParamsError> {
         let nonzero = [
             ("block_gas_limit", self.block_gas_limit),
             ("elasticity_multiplier", self.elasticity_multiplier),
@@ -201,16 +144,24 @@ impl FeeParams {
             ("gas.register_derivative", self.gas.register_derivative),
             ("gas.listing", self.gas.listing),
             ("gas.buy", self.gas.buy),
+            ("gas.staking", self.gas.staking),
+            ("gas.propose", self.gas.propose),
+            ("gas.vote", self.gas.vote),
+            ("gas.clusters", self.gas.clusters),
+            ("gas.liquidity", self.gas.liquidity),
+            ("gas.swap", self.gas.swap),
+            ("gas.oracle", self.gas.oracle),
+            ("gas.compliance", self.gas.compliance),
         ];
         if let Some((name, _)) = nonzero.iter().find(|(_, v)| *v == 0) {
-            return Err(ParamsError::Zero(name));
+            return Err(FeesParamsError::Zero(name));
         }
         if self.block_gas_limit / self.elasticity_multiplier == 0 {
-            return Err(ParamsError::Zero("block_gas_limit / elasticity_multiplier"));
+            return Err(FeesParamsError::Zero("block_gas_limit / elasticity_multiplier"));
         }
         let largest = self.gas.largest_msg().saturating_add(self.gas.tx);
         if largest > self.block_gas_limit {
-            return Err(ParamsError::BlockTooSmall { limit: self.block_gas_limit, largest });
+            return Err(FeesParamsError::BlockTooSmall { limit: self.block_gas_limit, largest });
         }
         Ok(())
     }

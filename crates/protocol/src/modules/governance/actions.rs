@@ -7,18 +7,10 @@ use atelier_state::{Overlay, StateRead, StateWrite};
 use super::{Action, GovernanceEvent, ParamsChange, state};
 use crate::{
     event::Event,
-    modules::{
-        Failure, amm, bank, clusters, compliance, compute, fees, market, oracle, provenance, registry,
-        staking::{self, RateSegment},
-        treasury,
-    },
+    modules::{self, Failure, Governed, bank, clusters, compliance, rule, staking, treasury},
 };
 
 type ActionResult<T = ()> = Result<T, Failure<String>>;
-
-fn rule<T>(reason: impl Into<String>) -> ActionResult<T> {
-    Err(Failure::Rule(reason.into()))
-}
 
 /// Whether `action` could apply on `state` at `height` (checked when it is proposed; it is checked
 /// again when it executes, on the state of then). Writes nothing.
@@ -30,17 +22,17 @@ pub(crate) fn check(state: &impl StateWrite, height: Height, action: &Action) ->
         Action::StartGrant { denom, per_block, blocks, .. } if *blocks > 0 => {
             positive_known(denom, *per_block)
         }
-        Action::StartGrant { .. } => rule("a grant lasts at least one block"),
+        Action::StartGrant { .. } => rule("a grant lasts at least one block".into()),
         Action::StopGrant { grant } => match state::grant(state, *grant)? {
             Some(_) => Ok(()),
             None => rule(format!("no grant {grant}")),
         },
         Action::RegisterCluster { slots_per_epoch: 0, .. } => {
-            rule("a cluster offers at least one slot per epoch")
+            rule("a cluster offers at least one slot per epoch".into())
         }
         Action::RegisterCluster { .. } => Ok(()),
         Action::RecoverReputation { lost, to } if lost == to => {
-            rule("recovery moves reputation to another account")
+            rule("recovery moves reputation to another account".into())
         }
         Action::RecoverReputation { .. } => Ok(()),
         Action::RegisterSchema { name, fields, .. } => compliance::admin::check_schema(name, fields),
@@ -57,7 +49,7 @@ fn positive_known(denom: &atelier_primitives::Denom, amount: Amount) -> ActionRe
         return rule(format!("unknown denom {denom}"));
     }
     if amount.is_zero() {
-        return rule("the amount must be positive");
+        return rule("the amount must be positive".into());
     }
     Ok(())
 }
@@ -96,67 +88,38 @@ pub(crate) fn execute(
     }
 }
 
-/// Writes the new params of one module, then validates every module's together.
-fn set_params(state: &mut impl StateWrite, height: Height, change: &ParamsChange) -> ActionResult {
-    match change {
-        ParamsChange::Fees(params) => fees::state::set_params(state, params),
-        ParamsChange::Registry(params) => registry::state::set_params(state, params),
-        ParamsChange::Compute(params) => compute::state::set_params(state, params),
-        ParamsChange::Provenance(params) => provenance::state::set_params(state, params),
-        ParamsChange::Market(params) => market::state::set_params(state, params),
-        ParamsChange::Staking(params) => {
-            let old = staking::state::params(state)?;
-            if params.epoch_blocks != old.epoch_blocks {
-                return rule("staking epoch_blocks is fixed at genesis");
+/// Declares [`set_params`] and [`validate_all`] over the modules whose params governance sets.
+macro_rules! params_paths {
+    ($( $(#[$section:meta])* $module:ident : $Type:ident {
+        $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
+    } ),* $(,)?) => {
+        /// Writes the new params of one module, then validates every module's together.
+        fn set_params(state: &mut impl StateWrite, height: Height, change: &ParamsChange) -> ActionResult {
+            match change {
+                $($(
+                    ParamsChange::$Type(params) => {
+                        let _tag: u8 = $params;
+                        <modules::$module::$Type as Governed>::set_params(state, height, params)?
+                    }
+                )?)*
             }
-            if params.rates != old.rates {
-                // Epochs already under way close with the rates they started with.
-                let from_epoch = staking::epoch_of(&old, height).saturating_add(1);
-                staking::state::push_rates(state, &RateSegment { from_epoch, rates: params.rates })?;
-            }
-            staking::state::set_params(state, params);
+            validate_all(state)
         }
-        ParamsChange::Governance(params) => state::set_params(state, params),
-        ParamsChange::Clusters(params) => clusters::state::set_params(state, params),
-        ParamsChange::Amm(params) => amm::state::set_params(state, params),
-        ParamsChange::Compliance(params) => compliance::state::set_params(state, params),
-        ParamsChange::Oracle(params) => oracle::state::set_params(state, params),
-        ParamsChange::Treasury(params) => treasury::state::set_params(state, params),
-    }
-    validate_all(state)
-}
 
-/// Every module's params, validated together. spec: DESIGN §4 "one SetParams path that validates".
-fn validate_all(state: &impl StateRead) -> ActionResult {
-    let invalid = |module: &str, reason: String| Failure::Rule(format!("{module} params: {reason}"));
-    fees::state::params(state)?.validate().map_err(|e| invalid("fees", e.to_string()))?;
-    let registry = registry::state::params(state)?;
-    registry.validate().map_err(|e| invalid("registry", e.to_string()))?;
-    compute::state::params(state)?
-        .validate(registry.max_lineage_fee)
-        .map_err(|e| invalid("compute", e.to_string()))?;
-    let provenance = provenance::state::params(state)?;
-    provenance.validate().map_err(|e| invalid("provenance", e.to_string()))?;
-    let royalty_caps =
-        u32::from(provenance.max_royalty_stack.get()) + u32::from(registry.max_lineage_fee.get());
-    market::state::params(state)?.validate(royalty_caps).map_err(|e| invalid("market", e))?;
-    if let Some(problem) = staking::state::params(state)?.problem() {
-        return Err(invalid("staking", problem));
-    }
-    state::params(state)?.validate().map_err(|e| invalid("governance", e))?;
-    clusters::state::params(state)?.validate().map_err(|e| invalid("clusters", e))?;
-    amm::state::params(state)?.validate().map_err(|e| invalid("amm", e))?;
-    let compliance = compliance::state::params(state)?;
-    compliance.validate().map_err(|e| invalid("compliance", e))?;
-    if let Some(schema) = compliance.ethical_schema
-        && compliance::state::schema(state, schema)?.is_none()
-    {
-        return Err(invalid("compliance", format!("the ethical-sourcing schema {schema} is not registered")));
-    }
-    oracle::state::params(state)?.validate().map_err(|e| invalid("oracle", e))?;
-    treasury::state::params(state)?.validate().map_err(|e| invalid("treasury", e))?;
-    Ok(())
+        /// Every module's params, validated together. spec: DESIGN §4 "one SetParams path that
+        /// validates".
+        fn validate_all(state: &impl StateRead) -> ActionResult {
+            $($(
+                let _tag: u8 = $params;
+                <modules::$module::$Type as Governed>::validate_params(state).map_err(|failure| {
+                    failure.map_rule(|reason| format!("{} params: {reason}", stringify!($module)))
+                })?;
+            )?)*
+            Ok(())
+        }
+    };
 }
+modules::for_each_module!(params_paths);
 
 fn start_grant(
     state: &mut impl StateWrite,

@@ -109,3 +109,20 @@ pub enum GovernanceError {
         left: Amount,
     },
 }
+
+/// Why governance params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GovernanceParamsError {
+    /// A period or bound is zero.
+    #[error("voting_period_blocks, timelock_blocks and max_steps_per_block must be positive")]
+    Zero,
+    /// A proposal carries a bounded list of actions.
+    #[error("max_actions must be between 1 and {max}")]
+    MaxActions {
+        /// The largest allowed.
+        max: usize,
+    },
+    /// A proposal must need some turnout.
+    #[error("quorum must be positive")]
+    NoQuorum,
+}

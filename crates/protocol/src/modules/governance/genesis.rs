@@ -64,8 +64,8 @@ impl Default for GovernanceGenesis {
 impl GovernanceGenesis {
     /// Checks the section and sorts it.
     pub fn normalize(mut self) -> Result<GovernanceGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Governance(reason);
-        self.params.validate().map_err(invalid)?;
+        let invalid = |reason: String| GenesisError::Section { module: "governance", reason };
+        self.params.validate().map_err(|e| invalid(e.to_string()))?;
         self.proposals.sort_by_key(|p| p.id);
         self.votes.sort_by_key(|v| (v.proposal, v.voter));
         self.grants.sort_by_key(|g| g.id);

@@ -9,23 +9,19 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Failure, bank, staking, treasury},
+    modules::{Ctx, Failure, bank, rule, staking, treasury},
 };
 
 type GovResult<T = ()> = Result<T, Failure<GovernanceError>>;
 
-fn rule<T>(error: GovernanceError) -> GovResult<T> {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &GovernanceMsg,
 ) -> GovResult {
+    let (height, sender) = (ctx.height, &ctx.sender);
     match msg {
         GovernanceMsg::Propose { summary, actions } => {
             propose(state, events, height, sender, summary, actions)

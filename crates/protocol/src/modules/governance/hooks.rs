@@ -9,6 +9,7 @@ use super::{
     GovernanceEvent, actions,
     state::{self, ActionResult, MAX_REASON_BYTES, Proposal, Status, account},
 };
+use crate::modules::Ctx;
 use crate::{
     event::Event,
     modules::{Failure, bank, treasury},
@@ -16,11 +17,12 @@ use crate::{
 
 /// Runs at the end of every block, after every other module, so that whatever it changes applies
 /// from the next block on in all of them.
-pub fn end_block(
+pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
+    ctx: &Ctx<()>,
 ) -> Result<(), Failure<String>> {
+    let height = ctx.height;
     let limit = state::params(state)?.max_steps_per_block as usize;
     for (due, id) in state::due_timers(state, height, limit)? {
         state::clear_timer(state, due, id);

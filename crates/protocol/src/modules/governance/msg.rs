@@ -3,12 +3,8 @@
 use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
 use serde::{Deserialize, Serialize};
 
-use super::{GovParams, ProposalId};
-use crate::modules::{
-    amm::AmmParams, clusters::ClusterParams, compute::params::ComputeParams, fees::params::FeeParams,
-    market::MarketParams, oracle::OracleParams, provenance::params::ProvenanceParams,
-    registry::params::RegistryParams, staking::StakingParams, treasury::TreasuryParams,
-};
+use super::ProposalId;
+use crate::modules::{self, Governed};
 
 /// Most actions one proposal carries.
 pub const MAX_ACTIONS: usize = 16;
@@ -16,35 +12,27 @@ pub const MAX_ACTIONS: usize = 16;
 /// Longest proposal summary, in bytes.
 pub const MAX_SUMMARY_BYTES: usize = 1_024;
 
-/// New params for one module, validated with every other module's before they apply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamsChange {
-    /// The fee market's.
-    Fees(FeeParams),
-    /// The registry's.
-    Registry(RegistryParams),
-    /// The compute market's.
-    Compute(ComputeParams),
-    /// Provenance's.
-    Provenance(ProvenanceParams),
-    /// The market's.
-    Market(MarketParams),
-    /// Staking's (its epoch length stays; a change of rates applies from the next epoch).
-    Staking(StakingParams),
-    /// Governance's own (open proposals keep the ones they were made under).
-    Governance(GovParams),
-    /// The clusters'.
-    Clusters(ClusterParams),
-    /// The AMM's.
-    Amm(AmmParams),
-    /// Compliance's: the ethical-sourcing schema, bonds, arbiters, slashes.
-    Compliance(crate::modules::compliance::ComplianceParams),
-    /// The oracle's, its feeds among them.
-    Oracle(OracleParams),
-    /// The treasury's: pacing, bands, runway and the controller's clamps.
-    Treasury(TreasuryParams),
+/// Declares [`ParamsChange`] from the list of modules: a variant for each module whose params
+/// governance sets, with its fixed tag.
+macro_rules! params_change {
+    ($( $(#[$section:meta])* $module:ident : $Type:ident {
+        $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
+    } ),* $(,)?) => {
+        /// New params for one module, validated with every other module's before they apply. (Staking
+        /// keeps its epoch length and applies a change of rates from the next epoch; open proposals
+        /// keep the governance params they were made under.)
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ParamsChange {
+            $($(
+                #[doc = concat!("New params for ", stringify!($module), ".")]
+                #[codec(tag = $params)]
+                $Type(<modules::$module::$Type as Governed>::Params),
+            )?)*
+        }
+    };
 }
+modules::for_each_module!(params_change);
 
 /// What a proposal does if it passes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -162,4 +150,14 @@ pub enum GovernanceMsg {
         /// The grant.
         grant: u64,
     },
+}
+
+impl GovernanceMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            GovernanceMsg::Propose { .. } => schedule.propose,
+            GovernanceMsg::Vote { .. } | GovernanceMsg::ClaimGrant { .. } => schedule.vote,
+        }
+    }
 }

@@ -3,6 +3,8 @@
 use atelier_primitives::{Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
+use super::GovernanceParamsError;
+
 /// Governance parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
@@ -44,17 +46,15 @@ impl Default for GovParams {
 
 impl GovParams {
     /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), GovernanceParamsError> {
         if self.voting_period_blocks == 0 || self.timelock_blocks == 0 || self.max_steps_per_block == 0 {
-            return Err(
-                "voting_period_blocks, timelock_blocks and max_steps_per_block must be positive".into()
-            );
+            return Err(GovernanceParamsError::Zero);
         }
         if self.max_actions == 0 || self.max_actions as usize > super::MAX_ACTIONS {
-            return Err(format!("max_actions must be between 1 and {}", super::MAX_ACTIONS));
+            return Err(GovernanceParamsError::MaxActions { max: super::MAX_ACTIONS });
         }
         if self.quorum == Bps::ZERO {
-            return Err("quorum must be positive".into());
+            return Err(GovernanceParamsError::NoQuorum);
         }
         Ok(())
     }

@@ -122,3 +122,17 @@ pub enum MarketError {
     #[error("arithmetic or ids exhausted")]
     Overflow,
 }
+
+/// Why market params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarketParamsError {
+    /// The fee, the dataset royalty and the largest royalties could exceed a sale's price.
+    #[error("a sale could owe {total} bps, over 10000")]
+    OverOwed {
+        /// What a sale could owe, in bps.
+        total: u32,
+    },
+    /// A bound is zero.
+    #[error("max_listing_blocks and min_price must be positive")]
+    Zero,
+}

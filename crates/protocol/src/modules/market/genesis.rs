@@ -35,8 +35,8 @@ impl MarketGenesis {
     /// Checks the section and sorts it. `royalty_caps` is the most an asset sale can owe besides the
     /// protocol fee and the dataset royalty (the stack cap plus the lineage fee cap).
     pub fn normalize(mut self, royalty_caps: u32) -> Result<MarketGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Market(reason);
-        self.params.validate(royalty_caps).map_err(invalid)?;
+        let invalid = |reason: String| GenesisError::Section { module: "market", reason };
+        self.params.validate(royalty_caps).map_err(|e| invalid(e.to_string()))?;
         self.listings.sort_by_key(|l| l.id);
         if self.listings.windows(2).any(|w| w[0].id == w[1].id) {
             return Err(invalid("a listing id appears twice".into()));

@@ -7,35 +7,30 @@ use super::{Item, Listing, ListingId, MarketError, MarketEvent, MarketMsg, state
 use crate::{
     event::Event,
     modules::{
-        Failure, bank, compliance, provenance, registry,
+        Ctx, Failure, bank, compliance, provenance, registry,
         revenue::{self, VaultId},
-        staking,
+        rule, staking,
         treasury::{self, IncomeSource},
     },
 };
 
 type MarketResult<T = ()> = Result<T, Failure<MarketError>>;
 
-fn rule<T>(error: MarketError) -> MarketResult<T> {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender` in the block at `height` and time `now_ms`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    now_ms: u64,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &MarketMsg,
 ) -> MarketResult {
+    let (height, time_ms, sender) = (ctx.height, ctx.time_ms, &ctx.sender);
     match msg {
         MarketMsg::List { item, price, denom, expires_in } => {
             list(state, events, height, sender, *item, *price, denom, *expires_in)
         }
         MarketMsg::Cancel { listing } => cancel(state, events, sender, *listing),
         MarketMsg::Buy { listing, max_price } => {
-            buy(state, events, height, now_ms, sender, *listing, *max_price)
+            buy(state, events, height, time_ms, sender, *listing, *max_price)
         }
     }
 }
@@ -145,7 +140,7 @@ fn buy(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     height: Height,
-    now_ms: u64,
+    time_ms: u64,
     buyer: &Address,
     id: ListingId,
     max_price: Amount,
@@ -177,7 +172,7 @@ fn buy(
     // Point of no return: the buyer holds the price and the seller the item, and every part of
     // the price is a share of it, so each payment below succeeds.
     let origin = staking::Origin { payer: *buyer, height };
-    sell(state, events, &origin, now_ms, &listing).map_err(|f| f.into_bug("market sale"))
+    sell(state, events, &origin, time_ms, &listing).map_err(|f| f.into_bug("market sale"))
 }
 
 /// Moves the item to the buyer and the price to everyone it pays: the treasury's fee, the
@@ -186,7 +181,7 @@ fn sell(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     origin: &staking::Origin,
-    now_ms: u64,
+    time_ms: u64,
     listing: &Listing,
 ) -> MarketResult {
     let buyer = &origin.payer;
@@ -209,7 +204,7 @@ fn sell(
             let mut record = provenance::state::asset(state, asset)?.ok_or_else(|| {
                 atelier_state::StateError::corrupt(b"market/listing", "a listed asset is missing")
             })?;
-            let royalties = pay_royalties(state, events, origin, now_ms, &record, &params, price, &denom)?;
+            let royalties = pay_royalties(state, events, origin, time_ms, &record, &params, price, &denom)?;
             if record.creator == listing.seller {
                 // A first sale pays for the creator's work; a resale only for the ancestors'.
                 primary_sale = true;
@@ -249,7 +244,7 @@ fn pay_royalties(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     origin: &staking::Origin,
-    now_ms: u64,
+    time_ms: u64,
     asset: &provenance::Asset,
     params: &super::MarketParams,
     price: Amount,
@@ -264,7 +259,7 @@ fn pay_royalties(
         atelier_state::StateError::corrupt(b"market/listing", "an asset's model is missing")
     })?;
     // spec: compliance §The gate — a model's lineage earns from sales only while it may earn.
-    let gate = compliance::gate::gate(state, &model, now_ms)?;
+    let gate = compliance::gate::gate(state, &model, time_ms)?;
     if gate != compliance::Gate::Compliant {
         let lineage_fee = model
             .lineage_fees

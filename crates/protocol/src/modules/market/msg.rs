@@ -33,3 +33,13 @@ pub enum MarketMsg {
         max_price: Amount,
     },
 }
+
+impl MarketMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            MarketMsg::List { .. } | MarketMsg::Cancel { .. } => schedule.listing,
+            MarketMsg::Buy { .. } => schedule.buy,
+        }
+    }
+}

@@ -3,6 +3,8 @@
 use atelier_primitives::{Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
+use super::MarketParamsError;
+
 /// Market parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
@@ -33,13 +35,13 @@ impl Default for MarketParams {
 impl MarketParams {
     /// Checks the params; `royalty_caps` is the most an asset sale can owe besides the protocol fee
     /// and the dataset royalty (the provenance stack cap plus the registry's lineage fee cap).
-    pub fn validate(&self, royalty_caps: u32) -> Result<(), String> {
+    pub fn validate(&self, royalty_caps: u32) -> Result<(), MarketParamsError> {
         let total = u32::from(self.protocol_fee.get()) + u32::from(self.dataset_royalty.get()) + royalty_caps;
         if total > 10_000 {
-            return Err(format!("a sale could owe {total} bps, over 10000"));
+            return Err(MarketParamsError::OverOwed { total });
         }
         if self.max_listing_blocks == 0 || self.min_price.is_zero() {
-            return Err("max_listing_blocks and min_price must be positive".into());
+            return Err(MarketParamsError::Zero);
         }
         Ok(())
     }

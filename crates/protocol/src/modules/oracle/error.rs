@@ -92,3 +92,38 @@ pub enum OracleError {
         feed: FeedId,
     },
 }
+
+/// Why oracle params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OracleParamsError {
+    /// Operators are bounded: a round's close reads all their observations.
+    #[error("max_operators must be between 1 and {max}")]
+    MaxOperators {
+        /// The largest allowed.
+        max: u32,
+    },
+    /// Closed rounds kept are bounded.
+    #[error("history_rounds must be between 1 and 10000")]
+    HistoryOutOfRange,
+    /// Feeds are bounded: the block's end reads each.
+    #[error("at most {max} feeds")]
+    TooManyFeeds {
+        /// The largest allowed.
+        max: usize,
+    },
+    /// A feed id is malformed.
+    #[error("feed id {0:?} must be 1 to 64 bytes of [a-z0-9_./-]")]
+    InvalidFeedId(String),
+    /// A feed is listed twice.
+    #[error("feed {0} is listed twice")]
+    DuplicateFeed(super::FeedId),
+    /// A feed's quorum cannot be met.
+    #[error("feed {0}: quorum must be between 1 and max_operators")]
+    Quorum(super::FeedId),
+    /// A feed's timing is zero.
+    #[error("feed {0}: heartbeat_blocks and round_blocks must be positive")]
+    ZeroTiming(super::FeedId),
+    /// A feed would go stale before its heartbeat.
+    #[error("feed {0}: staleness_blocks must be at least heartbeat_blocks")]
+    StaleBeforeHeartbeat(super::FeedId),
+}

@@ -36,8 +36,8 @@ pub struct OracleGenesis {
 impl OracleGenesis {
     /// Checks the section and sorts it.
     pub fn normalize(mut self) -> Result<OracleGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Oracle(reason);
-        self.params.validate().map_err(invalid)?;
+        let invalid = |reason: String| GenesisError::Section { module: "oracle", reason };
+        self.params.validate().map_err(|e| invalid(e.to_string()))?;
         self.operators.sort_by_key(|o| o.address);
         if self.operators.windows(2).any(|w| w[0].address == w[1].address) {
             return Err(invalid("operators must be distinct".into()));

@@ -6,19 +6,19 @@ use atelier_state::StateWrite;
 use super::{FeedId, Operator, OracleError, OracleEvent, OracleMsg, OracleParams, state};
 use crate::{
     event::Event,
-    modules::{Failure, staking},
+    modules::{Ctx, Failure, staking},
 };
 
 type OracleResult = Result<(), Failure<OracleError>>;
 
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &OracleMsg,
 ) -> OracleResult {
+    let (height, sender) = (ctx.height, &ctx.sender);
     let params = state::params(state)?;
     match msg {
         OracleMsg::RegisterOperator => register(state, events, &params, height, sender),

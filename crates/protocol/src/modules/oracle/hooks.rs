@@ -8,15 +8,17 @@ use std::cmp::Ordering;
 use atelier_primitives::{Bps, Height};
 use atelier_state::{StateError, StateWrite};
 
-use super::{FeedSpec, OracleEvent, OracleParams, Published, Round, RoundResult, state};
+use super::{FeedSpec, OracleError, OracleEvent, OracleParams, Published, Round, RoundResult, state};
+use crate::modules::{Ctx, Failure};
 use crate::{event::Event, modules::staking};
 
 /// Runs at the end of every block.
-pub fn end_block(
+pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-) -> Result<(), StateError> {
+    ctx: &Ctx<()>,
+) -> Result<(), Failure<OracleError>> {
+    let height = ctx.height;
     let params = state::params(state)?;
     for spec in &params.feeds {
         let round = state::round(state, &spec.id)?;

@@ -24,3 +24,10 @@ pub enum OracleMsg {
         value: u128,
     },
 }
+
+impl OracleMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        schedule.oracle
+    }
+}

@@ -1,6 +1,6 @@
 //! Oracle parameters, changed only through governance's `SetParams`.
 
-use super::FeedId;
+use super::{FeedId, OracleParamsError};
 use atelier_primitives::{Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
@@ -73,31 +73,32 @@ impl Default for OracleParams {
 
 impl OracleParams {
     /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), OracleParamsError> {
         if self.max_operators == 0 || self.max_operators > MAX_OPERATORS {
-            return Err(format!("max_operators must be between 1 and {MAX_OPERATORS}"));
+            return Err(OracleParamsError::MaxOperators { max: MAX_OPERATORS });
         }
         if self.history_rounds == 0 || self.history_rounds > 10_000 {
-            return Err("history_rounds must be between 1 and 10000".into());
+            return Err(OracleParamsError::HistoryOutOfRange);
         }
         if self.feeds.len() > MAX_FEEDS {
-            return Err(format!("at most {MAX_FEEDS} feeds"));
+            return Err(OracleParamsError::TooManyFeeds { max: MAX_FEEDS });
         }
         for (i, feed) in self.feeds.iter().enumerate() {
+            let id = || feed.id.clone();
             if !feed.id.is_valid() {
-                return Err(format!("feed id {:?} must be 1 to 64 bytes of [a-z0-9_./-]", feed.id.0));
+                return Err(OracleParamsError::InvalidFeedId(feed.id.0.clone()));
             }
             if self.feeds[..i].iter().any(|f| f.id == feed.id) {
-                return Err(format!("feed {} is listed twice", feed.id));
+                return Err(OracleParamsError::DuplicateFeed(id()));
             }
             if feed.quorum == 0 || feed.quorum > self.max_operators {
-                return Err(format!("feed {}: quorum must be between 1 and max_operators", feed.id));
+                return Err(OracleParamsError::Quorum(id()));
             }
             if feed.heartbeat_blocks == 0 || feed.round_blocks == 0 {
-                return Err(format!("feed {}: heartbeat_blocks and round_blocks must be positive", feed.id));
+                return Err(OracleParamsError::ZeroTiming(id()));
             }
             if feed.staleness_blocks < feed.heartbeat_blocks {
-                return Err(format!("feed {}: staleness_blocks must be at least heartbeat_blocks", feed.id));
+                return Err(OracleParamsError::StaleBeforeHeartbeat(id()));
             }
         }
         Ok(())

@@ -35,7 +35,7 @@ impl ProvenanceGenesis {
     /// Checks the section and sorts it canonically. Parents and ancestors must be earlier assets,
     /// so the lineage stays a DAG.
     pub fn normalize(mut self) -> Result<ProvenanceGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Provenance(reason);
+        let invalid = |reason: String| GenesisError::Section { module: "provenance", reason };
         self.params.validate().map_err(|e| invalid(e.to_string()))?;
         self.assets.sort_by_key(|a| a.id);
         if self.assets.windows(2).any(|w| w[0].id == w[1].id) {

@@ -1,22 +1,21 @@
 //! Executes provenance messages: check everything, then write.
 
-use atelier_primitives::Address;
 use atelier_state::StateWrite;
 
 use super::{ProvenanceError, ProvenanceMsg, state};
 use crate::{
     event::Event,
-    modules::{Failure, staking},
+    modules::{Ctx, Failure, staking},
 };
 
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: atelier_primitives::Height,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &ProvenanceMsg,
 ) -> Result<(), Failure<ProvenanceError>> {
+    let (height, sender) = (ctx.height, &ctx.sender);
     match msg {
         ProvenanceMsg::RegisterDerivative { parents, output_hash, prompt_hash, source_type, policy } => {
             if parents.is_empty() {

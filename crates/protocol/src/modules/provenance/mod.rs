@@ -6,6 +6,8 @@ pub mod error;
 pub mod events;
 pub mod genesis;
 pub(crate) mod handler;
+pub mod hooks;
+pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
@@ -19,3 +21,75 @@ pub use params::ProvenanceParams;
 pub use state::{
     Asset, AssetId, DigitalSourceType, Edge, MAX_ANCESTORS, MAX_PARENTS, RoyaltyPolicy, StackEntry,
 };
+
+use atelier_primitives::Height;
+use atelier_state::{StateError, StateRead, StateWrite};
+
+use crate::{
+    Event, Genesis, GenesisError,
+    invariants::Violation,
+    modules::{Ctx, Failure, Governed, Handler, Module, fees::GasSchedule},
+};
+
+/// Assets with their lineage.
+#[derive(Debug)]
+pub struct Provenance;
+
+impl Module for Provenance {
+    const NAME: &'static str = "provenance";
+    type Genesis = ProvenanceGenesis;
+    type Event = ProvenanceEvent;
+
+    fn normalize(section: ProvenanceGenesis, _: &Genesis) -> Result<ProvenanceGenesis, GenesisError> {
+        section.normalize()
+    }
+
+    fn init(state: &mut impl StateWrite, section: &ProvenanceGenesis) -> Result<(), GenesisError> {
+        genesis::init(state, section);
+        Ok(())
+    }
+
+    fn export(state: &impl StateRead) -> Result<ProvenanceGenesis, StateError> {
+        genesis::export(state)
+    }
+
+    fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+        invariants::books(state)
+    }
+}
+
+impl Handler for Provenance {
+    type Msg = ProvenanceMsg;
+    type Error = ProvenanceError;
+    type Caps = ();
+
+    fn handle(
+        state: &mut impl StateWrite,
+        events: &mut Vec<Event>,
+        ctx: &Ctx<()>,
+        msg: &ProvenanceMsg,
+    ) -> Result<(), Failure<ProvenanceError>> {
+        handler::handle(state, events, ctx, msg)
+    }
+
+    fn gas(msg: &ProvenanceMsg, schedule: &GasSchedule) -> u64 {
+        msg.gas(schedule)
+    }
+}
+
+impl Governed for Provenance {
+    type Params = ProvenanceParams;
+
+    fn set_params(
+        state: &mut impl StateWrite,
+        _: Height,
+        params: &ProvenanceParams,
+    ) -> Result<(), Failure<String>> {
+        state::set_params(state, params);
+        Ok(())
+    }
+
+    fn validate_params(state: &impl StateRead) -> Result<(), Failure<String>> {
+        state::params(state)?.validate().map_err(|e| Failure::Rule(e.to_string()))
+    }
+}

@@ -25,3 +25,12 @@ pub enum ProvenanceMsg {
         policy: RoyaltyPolicy,
     },
 }
+
+impl ProvenanceMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            ProvenanceMsg::RegisterDerivative { .. } => schedule.register_derivative,
+        }
+    }
+}

@@ -22,7 +22,7 @@ use crate::{
         compute::JobId,
         registry::{DatasetWeight, MAX_LINEAGE, ModelId},
         revenue::{self, VaultId},
-        staking,
+        rule, staking,
     },
     store::{id_page, key, read, scan, write},
 };
@@ -183,6 +183,19 @@ pub(crate) fn set_owner(state: &mut impl StateWrite, asset: &mut Asset, owner: A
     put_asset(state, asset);
 }
 
+/// Whether `asset` is listed under its owner.
+pub(crate) fn is_indexed_under_owner(
+    state: &(impl StateRead + ?Sized),
+    asset: &Asset,
+) -> Result<bool, StateError> {
+    Ok(state.get(&key(BY_OWNER, &[asset.owner.as_bytes(), &asset.id.0.to_be_bytes()]))?.is_some())
+}
+
+/// Entries in the owner index. O(assets): invariants.
+pub(crate) fn owner_index_len(state: &(impl StateRead + ?Sized)) -> Result<usize, StateError> {
+    Ok(state.scan_prefix(BY_OWNER)?.len())
+}
+
 /// Every asset, by id. O(assets): export.
 pub(crate) fn assets(state: &(impl StateRead + ?Sized)) -> Result<Vec<Asset>, StateError> {
     Ok(scan(state, ASSET)?.into_iter().map(|(_, a)| a).collect())
@@ -212,10 +225,6 @@ pub(crate) fn children(
 }
 
 type ProvenanceResult<T> = Result<T, Failure<ProvenanceError>>;
-
-fn rule<T>(error: ProvenanceError) -> ProvenanceResult<T> {
-    Err(Failure::Rule(error))
-}
 
 /// Where a new asset comes from, computed once at mint (Story Protocol's LAP semantics): the
 /// edges to its parents carry their shares now; its ancestor closure expands each node once; an
@@ -416,7 +425,7 @@ mod tests {
     use atelier_state::{MemoryStore, Overlay};
 
     use super::*;
-    use crate::modules::{bank, revenue::query};
+    use crate::modules::{Ctx, bank, revenue::query};
 
     const PAYER: Address = Address([7; 20]);
     const ORIGIN: crate::modules::staking::Origin =
@@ -557,9 +566,9 @@ mod tests {
                     let result = match kind {
                         0 => revenue::pay_into(&mut tx, &mut events, &PAYER, &ORIGIN, vault, &Denom::GDC, Amount::new(amount))
                             .map_err(|e| format!("{e:?}")),
-                        1 => revenue::handler::handle(&mut tx, &mut events, &owner(from), &revenue::RevenueMsg::TransferShares { vault, to: owner(to), units })
+                        1 => revenue::handler::handle(&mut tx, &mut events, &Ctx::for_tests(Height(1), owner(from)), &revenue::RevenueMsg::TransferShares { vault, to: owner(to), units })
                             .map_err(|e| format!("{e:?}")),
-                        _ => revenue::handler::handle(&mut tx, &mut events, &owner(from), &revenue::RevenueMsg::ClaimRevenue { vault })
+                        _ => revenue::handler::handle(&mut tx, &mut events, &Ctx::for_tests(Height(1), owner(from)), &revenue::RevenueMsg::ClaimRevenue { vault })
                             .map_err(|e| format!("{e:?}")),
                     };
                     let changes = tx.into_changes();

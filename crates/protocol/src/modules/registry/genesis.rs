@@ -66,7 +66,7 @@ impl Default for RegistryGenesis {
 impl RegistryGenesis {
     /// Checks the section and sorts it canonically.
     pub fn normalize(mut self) -> Result<RegistryGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Registry(reason);
+        let invalid = |reason: String| GenesisError::Section { module: "registry", reason };
         self.params.validate().map_err(|e| invalid(e.to_string()))?;
         self.datasets.sort_by_key(|d| d.dataset.id);
         self.models.sort_by_key(|m| m.id);

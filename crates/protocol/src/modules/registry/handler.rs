@@ -10,24 +10,22 @@ use super::{
 use crate::{
     event::Event,
     modules::{
-        Failure,
+        Ctx, Failure,
         revenue::{self, VaultId},
+        rule,
     },
 };
 
 type RegistryResult = Result<(), Failure<RegistryError>>;
 
-fn rule(error: RegistryError) -> RegistryResult {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &RegistryMsg,
 ) -> RegistryResult {
+    let sender = &ctx.sender;
     match msg {
         RegistryMsg::RegisterDataset { content_hash, license, contributors } => {
             register_dataset(state, events, sender, content_hash, license, contributors)

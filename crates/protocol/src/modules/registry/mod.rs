@@ -5,6 +5,7 @@ pub mod error;
 pub mod events;
 pub mod genesis;
 pub(crate) mod handler;
+pub mod hooks;
 pub mod invariants;
 pub mod math;
 pub mod msg;
@@ -22,3 +23,75 @@ pub use state::{
     Contribution, ContributorShares, Dataset, DatasetId, DatasetWeight, FeeShare, MAX_CLASS_BYTES,
     MAX_LICENSE_BYTES, MAX_LINEAGE, MAX_MODEL_DATASETS, Model, ModelId, account,
 };
+
+use atelier_primitives::Height;
+use atelier_state::{StateError, StateRead, StateWrite};
+
+use crate::{
+    Event, Genesis, GenesisError,
+    invariants::Violation,
+    modules::{Ctx, Failure, Governed, Handler, Module, fees::GasSchedule},
+};
+
+/// Datasets, models and their royalties.
+#[derive(Debug)]
+pub struct Registry;
+
+impl Module for Registry {
+    const NAME: &'static str = "registry";
+    type Genesis = RegistryGenesis;
+    type Event = RegistryEvent;
+
+    fn normalize(section: RegistryGenesis, _: &Genesis) -> Result<RegistryGenesis, GenesisError> {
+        section.normalize()
+    }
+
+    fn init(state: &mut impl StateWrite, section: &RegistryGenesis) -> Result<(), GenesisError> {
+        genesis::init(state, section);
+        Ok(())
+    }
+
+    fn export(state: &impl StateRead) -> Result<RegistryGenesis, StateError> {
+        genesis::export(state)
+    }
+
+    fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+        invariants::vault(state)
+    }
+}
+
+impl Handler for Registry {
+    type Msg = RegistryMsg;
+    type Error = RegistryError;
+    type Caps = ();
+
+    fn handle(
+        state: &mut impl StateWrite,
+        events: &mut Vec<Event>,
+        ctx: &Ctx<()>,
+        msg: &RegistryMsg,
+    ) -> Result<(), Failure<RegistryError>> {
+        handler::handle(state, events, ctx, msg)
+    }
+
+    fn gas(msg: &RegistryMsg, schedule: &GasSchedule) -> u64 {
+        msg.gas(schedule)
+    }
+}
+
+impl Governed for Registry {
+    type Params = RegistryParams;
+
+    fn set_params(
+        state: &mut impl StateWrite,
+        _: Height,
+        params: &RegistryParams,
+    ) -> Result<(), Failure<String>> {
+        state::set_params(state, params);
+        Ok(())
+    }
+
+    fn validate_params(state: &impl StateRead) -> Result<(), Failure<String>> {
+        state::params(state)?.validate().map_err(|e| Failure::Rule(e.to_string()))
+    }
+}

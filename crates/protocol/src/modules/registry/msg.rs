@@ -51,3 +51,17 @@ pub enum RegistryMsg {
         dataset: DatasetId,
     },
 }
+
+impl RegistryMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            RegistryMsg::RegisterDataset { contributors, .. }
+            | RegistryMsg::AddContributors { contributors, .. } => schedule
+                .register_dataset
+                .saturating_add(schedule.per_contributor.saturating_mul(contributors.len() as u64)),
+            RegistryMsg::RegisterModel { .. } => schedule.register_model,
+            RegistryMsg::ClaimRoyalties { .. } => schedule.claim_royalties,
+        }
+    }
+}

@@ -4,7 +4,12 @@ use atelier_primitives::{Address, Amount, Denom};
 use atelier_state::{StateError, StateRead};
 use serde::{Deserialize, Serialize};
 
-use super::{Dataset, DatasetId, Model, ModelId, state};
+use super::{Dataset, DatasetId, Model, ModelId, RegistryParams, state};
+
+/// The registry's params.
+pub fn params(state: &impl StateRead) -> Result<RegistryParams, StateError> {
+    state::params(state)
+}
 
 /// A dataset, if registered.
 pub fn dataset(state: &impl StateRead, id: DatasetId) -> Result<Option<Dataset>, StateError> {

@@ -20,7 +20,7 @@ use super::{RegistryError, RegistryEvent, RegistryParams, math};
 use crate::modules::accrual::{self, Accrual};
 use crate::{
     event::Event,
-    modules::{Failure, bank, staking},
+    modules::{Failure, bank, rule, staking},
     store::{key, read, write},
 };
 
@@ -41,10 +41,6 @@ pub const MAX_MODEL_DATASETS: usize = 64;
 pub const MAX_LINEAGE: usize = 256;
 
 type RegistryResult<T> = Result<T, Failure<RegistryError>>;
-
-fn rule<T>(error: RegistryError) -> RegistryResult<T> {
-    Err(Failure::Rule(error))
-}
 
 /// The registry's module account: it holds every dataset's unclaimed royalties.
 pub fn account() -> Address {

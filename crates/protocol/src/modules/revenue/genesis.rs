@@ -40,7 +40,7 @@ impl RevenueGenesis {
     /// Checks that every vault's units sum to 100 000 000 and its holder count is right, and sorts
     /// the section.
     pub fn normalize(mut self) -> Result<RevenueGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Revenue(reason);
+        let invalid = |reason: String| GenesisError::Section { module: "revenue", reason };
         self.vaults.sort_by_key(|v| v.vault.id);
         if self.vaults.windows(2).any(|w| w[0].vault.id == w[1].vault.id) {
             return Err(invalid("a vault appears twice".into()));

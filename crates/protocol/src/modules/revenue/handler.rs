@@ -4,21 +4,21 @@ use atelier_primitives::Address;
 use atelier_state::StateWrite;
 
 use super::{RevenueError, RevenueMsg, VaultId, state};
-use crate::{event::Event, modules::Failure};
+use crate::{
+    event::Event,
+    modules::{Ctx, Failure, rule},
+};
 
 type RevenueResult = Result<(), Failure<RevenueError>>;
 
-fn rule(error: RevenueError) -> RevenueResult {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &RevenueMsg,
 ) -> RevenueResult {
+    let sender = &ctx.sender;
     match msg {
         RevenueMsg::ClaimRevenue { vault } => claim(state, events, sender, *vault),
         RevenueMsg::TransferShares { vault, to, units } => {
@@ -55,7 +55,7 @@ mod tests {
 
     use super::*;
     use crate::modules::{
-        bank,
+        Ctx, bank,
         registry::ModelId,
         revenue::{SHARE_UNITS, query},
     };
@@ -92,7 +92,8 @@ mod tests {
 
     fn send(store: &mut MemoryStore, from: u8, msg: RevenueMsg) -> RevenueResult {
         let mut state = Overlay::new(&*store);
-        let result = handle(&mut state, &mut Vec::new(), &holder(from), &msg);
+        let ctx = Ctx::for_tests(atelier_primitives::Height(1), holder(from));
+        let result = handle(&mut state, &mut Vec::new(), &ctx, &msg);
         if result.is_ok() {
             store.apply(state.into_changes()).unwrap();
         }

@@ -6,8 +6,10 @@ pub mod error;
 pub mod events;
 pub mod genesis;
 pub(crate) mod handler;
+pub mod hooks;
 pub mod invariants;
 pub mod msg;
+pub mod params;
 pub mod query;
 pub(crate) mod state;
 
@@ -18,3 +20,57 @@ pub use genesis::{HoldingGenesis, RevenueGenesis, VaultGenesis};
 pub use msg::RevenueMsg;
 pub(crate) use state::pay_into;
 pub use state::{Holding, SHARE_UNITS, Vault, VaultId, account};
+
+use atelier_state::{StateError, StateRead, StateWrite};
+
+use crate::{
+    Event, Genesis, GenesisError,
+    invariants::Violation,
+    modules::{Ctx, Failure, Handler, Module, fees::GasSchedule},
+};
+
+/// Royalty vaults and their revenue shares.
+#[derive(Debug)]
+pub struct Revenue;
+
+impl Module for Revenue {
+    const NAME: &'static str = "revenue";
+    type Genesis = RevenueGenesis;
+    type Event = RevenueEvent;
+
+    fn normalize(section: RevenueGenesis, _: &Genesis) -> Result<RevenueGenesis, GenesisError> {
+        section.normalize()
+    }
+
+    fn init(state: &mut impl StateWrite, section: &RevenueGenesis) -> Result<(), GenesisError> {
+        genesis::init(state, section);
+        Ok(())
+    }
+
+    fn export(state: &impl StateRead) -> Result<RevenueGenesis, StateError> {
+        genesis::export(state)
+    }
+
+    fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+        invariants::books(state)
+    }
+}
+
+impl Handler for Revenue {
+    type Msg = RevenueMsg;
+    type Error = RevenueError;
+    type Caps = ();
+
+    fn handle(
+        state: &mut impl StateWrite,
+        events: &mut Vec<Event>,
+        ctx: &Ctx<()>,
+        msg: &RevenueMsg,
+    ) -> Result<(), Failure<RevenueError>> {
+        handler::handle(state, events, ctx, msg)
+    }
+
+    fn gas(msg: &RevenueMsg, schedule: &GasSchedule) -> u64 {
+        msg.gas(schedule)
+    }
+}

@@ -25,3 +25,12 @@ pub enum RevenueMsg {
         units: u64,
     },
 }
+
+impl RevenueMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        match self {
+            RevenueMsg::ClaimRevenue { .. } | RevenueMsg::TransferShares { .. } => schedule.revenue,
+        }
+    }
+}

@@ -27,7 +27,7 @@ use crate::{
         bank,
         provenance::{self, AssetId},
         registry::ModelId,
-        staking,
+        rule, staking,
     },
     store::{key, read, write},
 };
@@ -141,10 +141,6 @@ impl Holding {
 }
 
 type RevenueResult<T> = Result<T, Failure<RevenueError>>;
-
-fn rule<T>(error: RevenueError) -> RevenueResult<T> {
-    Err(Failure::Rule(error))
-}
 
 fn vault_key(id: &VaultId) -> Vec<u8> {
     key(VAULT, &[&id.key_part()])

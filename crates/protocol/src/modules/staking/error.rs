@@ -55,3 +55,41 @@ pub enum StakingError {
         until: Height,
     },
 }
+
+/// Why staking params are unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StakingParamsError {
+    /// A period or the minimum stake is zero.
+    #[error("epoch_blocks, unbonding_blocks and min_stake must be positive")]
+    Zero,
+    /// Unbonding entries per account are bounded: a slash reads them all.
+    #[error("max_unbonding_entries must be between 1 and 1024")]
+    UnbondingEntriesOutOfRange,
+    /// Reputation must decay, and at most entirely.
+    #[error("rates.decay must be between {min} and 10000")]
+    DecayOutOfRange {
+        /// The least decay.
+        min: super::params::Ratio,
+    },
+    /// A reputation rate past the cap that keeps scores in range.
+    #[error("reputation rates are at most {max}")]
+    RateTooHigh {
+        /// The largest allowed.
+        max: super::params::Ratio,
+    },
+    /// Tiers are bounded.
+    #[error("between 1 and {max} tiers")]
+    TierCount {
+        /// The most tiers.
+        max: usize,
+    },
+    /// Tiers rise strictly.
+    #[error("tiers must have strictly ascending min_reputation")]
+    TiersOutOfOrder,
+    /// A tier's name is empty or too long.
+    #[error("tier names are 1 to {max} bytes")]
+    TierName {
+        /// The longest name.
+        max: usize,
+    },
+}

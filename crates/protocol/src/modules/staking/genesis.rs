@@ -99,9 +99,9 @@ impl StakingGenesis {
     /// Checks the section, fills what is implied and sorts it; `first_height` is the chain's first
     /// block.
     pub fn normalize(mut self, first_height: Height) -> Result<StakingGenesis, GenesisError> {
-        let invalid = |reason: String| GenesisError::Staking(reason);
-        if let Some(problem) = self.params.problem() {
-            return Err(invalid(problem));
+        let invalid = |reason: String| GenesisError::Section { module: "staking", reason };
+        if let Err(problem) = self.params.validate() {
+            return Err(invalid(problem.to_string()));
         }
         if self.rate_history.is_empty() {
             self.rate_history.push(RateSegment { from_epoch: 0, rates: self.params.rates });
@@ -159,7 +159,7 @@ impl StakingGenesis {
 fn sum(amounts: impl Iterator<Item = Amount>) -> Result<Amount, GenesisError> {
     let mut total = Amount::ZERO;
     for amount in amounts {
-        total = total.checked_add(amount).map_err(|_| GenesisError::Staking("stake overflows".into()))?;
+        total = total.checked_add(amount).map_err(|_| GenesisError::section("staking", "stake overflows"))?;
     }
     Ok(total)
 }

@@ -9,28 +9,25 @@ use super::{
     params::SlashDestination,
     state::{self, account},
 };
+use crate::app::caps::Slasher;
 use crate::{
     event::Event,
     modules::{
-        Failure, bank,
+        Ctx, Failure, bank, rule,
         treasury::{self, IncomeSource},
     },
 };
 
 type StakingResult<T = ()> = Result<T, Failure<StakingError>>;
 
-fn rule<T>(error: StakingError) -> StakingResult<T> {
-    Err(Failure::Rule(error))
-}
-
-/// Runs `msg` sent by `sender` at `height`.
+/// Runs `msg` in the block `ctx` describes, sent by `ctx.sender`.
 pub(crate) fn handle(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-    sender: &Address,
+    ctx: &Ctx<()>,
     msg: &StakingMsg,
 ) -> StakingResult {
+    let (height, sender) = (ctx.height, &ctx.sender);
     match msg {
         StakingMsg::Stake { amount } => stake(state, events, height, sender, *amount),
         StakingMsg::Unstake { amount } => unstake(state, events, height, sender, *amount),
@@ -209,16 +206,28 @@ pub(crate) fn penalize(
     Ok(taken)
 }
 
-/// The right to slash stake. Only `app` grants it, to the paths that prove a fault: compute
-/// disputes, compliance, the oracle and consensus evidence.
-#[derive(Debug)]
-pub(crate) struct Slasher(bank::Burner);
-
-impl Slasher {
-    pub(crate) fn grant() -> Slasher {
-        Slasher(bank::Burner::grant())
+/// Writes new staking params at `height`: the epoch length is fixed at genesis, and new rates
+/// apply from the next epoch (epochs under way close with the rates they started with).
+pub(crate) fn set_params(
+    state: &mut impl StateWrite,
+    height: Height,
+    params: &super::StakingParams,
+) -> Result<(), Failure<String>> {
+    let old = state::params(state)?;
+    if params.epoch_blocks != old.epoch_blocks {
+        return Err(Failure::Rule("staking epoch_blocks is fixed at genesis".into()));
     }
+    if params.rates != old.rates {
+        let from_epoch = state::epoch_of(&old, height).saturating_add(1);
+        state::push_rates(state, &super::RateSegment { from_epoch, rates: params.rates })?;
+    }
+    state::set_params(state, params);
+    Ok(())
+}
 
+/// Slashing: the app grants a [`Slasher`] only to the paths that prove a fault (compute
+/// disputes, compliance, consensus evidence).
+impl Slasher {
     /// Takes `share` of `account`'s bonded stake and of each of its unbonding entries, each part
     /// rounded up, and burns it or pays it to the treasury as the params say. Returns the amount.
     pub(crate) fn slash(
@@ -251,7 +260,7 @@ impl Slasher {
         let destination =
             if reason == SlashReason::Violation { SlashDestination::Burn } else { params.slash_destination };
         match destination {
-            SlashDestination::Burn => self.0.burn(state, events, &account(), &Denom::GDC, amount),
+            SlashDestination::Burn => self.burner().burn(state, events, &account(), &Denom::GDC, amount),
             SlashDestination::Treasury => {
                 bank::send(state, events, &account(), &treasury::account(), &Denom::GDC, amount)
             }
@@ -284,7 +293,10 @@ mod tests {
     use atelier_state::{MemoryStore, Overlay};
 
     use super::*;
-    use crate::modules::staking::{genesis, query};
+    use crate::modules::{
+        Ctx,
+        staking::{genesis, query},
+    };
 
     const STAKER: Address = Address([3; 20]);
 
@@ -298,22 +310,10 @@ mod tests {
         bank::state::init_balance(&mut state, &STAKER, &Denom::GDC, Amount::new(10_000_000));
         bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(10_000_000), Amount::ZERO);
         let mut events = Vec::new();
-        handle(
-            &mut state,
-            &mut events,
-            Height(1),
-            &STAKER,
-            &StakingMsg::Stake { amount: Amount::new(3_000_001) },
-        )
-        .unwrap();
-        handle(
-            &mut state,
-            &mut events,
-            Height(2),
-            &STAKER,
-            &StakingMsg::Unstake { amount: Amount::new(1_000_001) },
-        )
-        .unwrap();
+        let stake = StakingMsg::Stake { amount: Amount::new(3_000_001) };
+        handle(&mut state, &mut events, &Ctx::for_tests(Height(1), STAKER), &stake).unwrap();
+        let unstake = StakingMsg::Unstake { amount: Amount::new(1_000_001) };
+        handle(&mut state, &mut events, &Ctx::for_tests(Height(2), STAKER), &unstake).unwrap();
         store.apply(state.into_changes()).unwrap();
         store
     }
@@ -324,7 +324,7 @@ mod tests {
             let store = staked(destination);
             let mut state = Overlay::new(&store);
             let share = Bps::new(1_000).unwrap();
-            let slashed = Slasher::grant()
+            let slashed = crate::app::caps::for_tests::<Slasher>()
                 .slash(&mut state, &mut Vec::new(), Height(3), &STAKER, share, SlashReason::WrongResult)
                 .unwrap();
             // 10% of 2 000 000 bonded, and of 1 000 001 unbonding rounded up to 100 001.

@@ -2,10 +2,10 @@
 //! its last block. O(evidence) and O(1): every account's standing closes its epochs lazily, the
 //! next time it is read or changed.
 
-use atelier_primitives::Height;
-use atelier_state::{StateError, StateWrite};
+use atelier_state::StateWrite;
 
-use super::{SlashReason, StakingError, StakingEvent, handler::Slasher, state};
+use super::{SlashReason, StakingError, StakingEvent, state};
+use crate::{app::caps::Slasher, modules::Ctx};
 use crate::{block::Misbehavior, event::Event, modules::Failure};
 
 /// Slashes each validator whose equivocation the block proves, once per validator and view:
@@ -13,10 +13,10 @@ use crate::{block::Misbehavior, event::Event, modules::Failure};
 pub(crate) fn punish(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
+    ctx: &Ctx<Slasher>,
     evidence: &[Misbehavior],
-    slasher: &Slasher,
 ) -> Result<(), Failure<StakingError>> {
+    let (height, slasher) = (ctx.height, &ctx.caps);
     if evidence.is_empty() {
         return Ok(());
     }
@@ -33,11 +33,12 @@ pub(crate) fn punish(
 }
 
 /// Runs at the end of every block, after every module that credits creation value or moves stake.
-pub fn end_block(
+pub(crate) fn end_block(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    height: Height,
-) -> Result<(), StateError> {
+    ctx: &Ctx<()>,
+) -> Result<(), Failure<StakingError>> {
+    let height = ctx.height;
     let params = state::params(state)?;
     if !(height.0 + 1).is_multiple_of(params.epoch_blocks.max(1)) {
         return Ok(());

@@ -15,11 +15,81 @@ pub mod query;
 pub mod reputation;
 pub(crate) mod state;
 
-pub use error::StakingError;
+pub use error::{StakingError, StakingParamsError};
 pub use events::{SlashReason, StakingEvent};
 pub use genesis::StakingGenesis;
-pub(crate) use handler::{Origin, Slasher, bonded, credit, credit_all, penalize};
+pub(crate) use handler::{Origin, bonded, credit, credit_all, penalize};
 pub use msg::StakingMsg;
 pub use params::{ReputationRates, SlashDestination, StakingParams, Tier};
 pub use reputation::{RateSegment, Standing, Totals};
 pub use state::{Checkpoint, Unbonding, account, epoch_of};
+
+use atelier_primitives::Height;
+use atelier_state::{StateError, StateRead, StateWrite};
+
+use crate::{
+    Event, Genesis, GenesisError,
+    invariants::Violation,
+    modules::{Ctx, Failure, Governed, Handler, Module, fees::GasSchedule},
+};
+
+/// Stake, unbonding, slashing and Proof-of-Creation reputation.
+#[derive(Debug)]
+pub struct Staking;
+
+impl Module for Staking {
+    const NAME: &'static str = "staking";
+    type Genesis = StakingGenesis;
+    type Event = StakingEvent;
+
+    fn normalize(section: StakingGenesis, genesis: &Genesis) -> Result<StakingGenesis, GenesisError> {
+        section.normalize(genesis.initial_height)
+    }
+
+    fn init(state: &mut impl StateWrite, section: &StakingGenesis) -> Result<(), GenesisError> {
+        Ok(genesis::init(state, section)?)
+    }
+
+    fn export(state: &impl StateRead) -> Result<StakingGenesis, StateError> {
+        genesis::export(state)
+    }
+
+    fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+        invariants::books(state)
+    }
+}
+
+impl Handler for Staking {
+    type Msg = StakingMsg;
+    type Error = StakingError;
+    type Caps = ();
+
+    fn handle(
+        state: &mut impl StateWrite,
+        events: &mut Vec<Event>,
+        ctx: &Ctx<()>,
+        msg: &StakingMsg,
+    ) -> Result<(), Failure<StakingError>> {
+        handler::handle(state, events, ctx, msg)
+    }
+
+    fn gas(msg: &StakingMsg, schedule: &GasSchedule) -> u64 {
+        msg.gas(schedule)
+    }
+}
+
+impl Governed for Staking {
+    type Params = StakingParams;
+
+    fn set_params(
+        state: &mut impl StateWrite,
+        height: Height,
+        params: &StakingParams,
+    ) -> Result<(), Failure<String>> {
+        handler::set_params(state, height, params)
+    }
+
+    fn validate_params(state: &impl StateRead) -> Result<(), Failure<String>> {
+        state::params(state)?.validate().map_err(|e| Failure::Rule(e.to_string()))
+    }
+}

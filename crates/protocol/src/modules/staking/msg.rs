@@ -20,3 +20,10 @@ pub enum StakingMsg {
     /// Take back every unbonding entry whose period is over.
     Withdraw {},
 }
+
+impl StakingMsg {
+    /// Its gas (spec: fees §Gas).
+    pub fn gas(&self, schedule: &crate::modules::fees::GasSchedule) -> u64 {
+        schedule.staking
+    }
+}

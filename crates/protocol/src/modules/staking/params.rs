@@ -3,6 +3,8 @@
 use atelier_primitives::{Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
+use super::StakingParamsError;
+
 /// Parts per ten thousand, allowed above 100% (a cap of twice the stake is 20 000).
 pub type Ratio = u32;
 
@@ -115,32 +117,32 @@ impl Default for StakingParams {
 }
 
 impl StakingParams {
-    /// Why these params are unusable, if they are.
-    pub fn problem(&self) -> Option<String> {
+    /// Checks the params.
+    pub fn validate(&self) -> Result<(), StakingParamsError> {
         let rates = &self.rates;
         if self.epoch_blocks == 0 || self.unbonding_blocks == 0 || self.min_stake.is_zero() {
-            return Some("epoch_blocks, unbonding_blocks and min_stake must be positive".into());
+            return Err(StakingParamsError::Zero);
         }
         if self.max_unbonding_entries == 0 || self.max_unbonding_entries > 1_024 {
-            return Some("max_unbonding_entries must be between 1 and 1024".into());
+            return Err(StakingParamsError::UnbondingEntriesOutOfRange);
         }
         if !(MIN_DECAY..=10_000).contains(&rates.decay) {
-            return Some(format!("rates.decay must be between {MIN_DECAY} and 10000"));
+            return Err(StakingParamsError::DecayOutOfRange { min: MIN_DECAY });
         }
         let ratios = [rates.stake, rates.creation_ugdc, rates.creation_uusd, rates.creation_cap];
         if ratios.iter().any(|r| *r > MAX_RATIO) {
-            return Some(format!("reputation rates are at most {MAX_RATIO}"));
+            return Err(StakingParamsError::RateTooHigh { max: MAX_RATIO });
         }
         if self.tiers.is_empty() || self.tiers.len() > MAX_TIERS {
-            return Some(format!("between 1 and {MAX_TIERS} tiers"));
+            return Err(StakingParamsError::TierCount { max: MAX_TIERS });
         }
         if self.tiers.windows(2).any(|w| w[0].min_reputation >= w[1].min_reputation) {
-            return Some("tiers must have strictly ascending min_reputation".into());
+            return Err(StakingParamsError::TiersOutOfOrder);
         }
         if self.tiers.iter().any(|t| t.name.is_empty() || t.name.len() > MAX_TIER_NAME_BYTES) {
-            return Some(format!("tier names are 1 to {MAX_TIER_NAME_BYTES} bytes"));
+            return Err(StakingParamsError::TierName { max: MAX_TIER_NAME_BYTES });
         }
-        None
+        Ok(())
     }
 
     /// The tier of an account with `reputation`: the last whose minimum it reaches.

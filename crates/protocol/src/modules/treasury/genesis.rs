@@ -41,10 +41,10 @@ impl Default for TreasuryGenesis {
 impl TreasuryGenesis {
     /// Checks the section and sorts it.
     pub fn normalize(mut self) -> Result<TreasuryGenesis, GenesisError> {
-        self.params.validate().map_err(GenesisError::Treasury)?;
+        self.params.validate().map_err(|e| GenesisError::section("treasury", e.to_string()))?;
         self.income.sort_by_key(|i| i.source);
         if self.income.windows(2).any(|w| w[0].source == w[1].source) {
-            return Err(GenesisError::Treasury("one income entry per source".into()));
+            return Err(GenesisError::section("treasury", "one income entry per source"));
         }
         self.income.retain(|i| i.income != Income::default());
         Ok(self)

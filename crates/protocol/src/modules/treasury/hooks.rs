@@ -5,7 +5,7 @@
 //! same uniform price as everyone's; [`after_clearing`] burns what a buy-back bought and returns
 //! the rest to the treasury. Both are O(1) but for one read per compute class.
 
-use atelier_primitives::{Address, Amount, Bps, Denom, Height, math::mul_div_ceil, math::mul_div_floor};
+use atelier_primitives::{Address, Amount, Bps, Denom, math::mul_div_ceil, math::mul_div_floor};
 use atelier_state::{StateError, StateWrite};
 
 use super::{
@@ -13,6 +13,7 @@ use super::{
     controller::{self, Inputs, Targets},
     state::{self, Book, ClassJobs, EpochReport, IncomeSource, Pending, PendingKind, account, operations},
 };
+use crate::modules::Ctx;
 use crate::{
     event::Event,
     modules::{
@@ -108,11 +109,8 @@ pub(crate) fn draw_grant(
 }
 
 /// Runs at the end of every block, before the AMM clears it; acts at an epoch's last block.
-pub(crate) fn close_epoch(
-    state: &mut impl StateWrite,
-    events: &mut Vec<Event>,
-    height: Height,
-) -> HookResult {
+pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: &Ctx<()>) -> HookResult {
+    let height = ctx.height;
     let staking_params = staking::state::params(state)?;
     if !(height.0 + 1).is_multiple_of(staking_params.epoch_blocks.max(1)) {
         return Ok(());
@@ -384,8 +382,9 @@ fn top_up_pool(
 pub(crate) fn after_clearing(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
-    burner: &bank::Burner,
+    ctx: &Ctx<crate::app::caps::Burner>,
 ) -> HookResult {
+    let burner = &ctx.caps;
     let Some(pending) = state::pending(state)? else {
         return Ok(());
     };

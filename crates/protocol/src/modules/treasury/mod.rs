@@ -5,18 +5,75 @@
 //! and grants; everything else is the block's end. Spec: `README.md` beside this file.
 
 pub mod controller;
+pub mod error;
 pub mod events;
 pub mod genesis;
+pub mod handler;
 pub(crate) mod hooks;
 pub mod invariants;
+pub mod msg;
 pub mod params;
 pub mod query;
 pub(crate) mod state;
 
 pub use controller::Targets;
+pub use error::TreasuryParamsError;
 pub use events::TreasuryEvent;
 pub use genesis::TreasuryGenesis;
 pub use params::TreasuryParams;
 pub use state::{
     Book, ClassJobs, EpochReport, Income, IncomeSource, Pending, PendingKind, account, operations,
 };
+
+use atelier_primitives::Height;
+use atelier_state::{StateError, StateRead, StateWrite};
+
+use crate::{
+    Genesis, GenesisError,
+    invariants::Violation,
+    modules::{Failure, Governed, Module},
+};
+
+/// The treasury, its reserve and its floor defence.
+#[derive(Debug)]
+pub struct Treasury;
+
+impl Module for Treasury {
+    const NAME: &'static str = "treasury";
+    type Genesis = TreasuryGenesis;
+    type Event = TreasuryEvent;
+
+    fn normalize(section: TreasuryGenesis, _: &Genesis) -> Result<TreasuryGenesis, GenesisError> {
+        section.normalize()
+    }
+
+    fn init(state: &mut impl StateWrite, section: &TreasuryGenesis) -> Result<(), GenesisError> {
+        genesis::init(state, section);
+        Ok(())
+    }
+
+    fn export(state: &impl StateRead) -> Result<TreasuryGenesis, StateError> {
+        genesis::export(state)
+    }
+
+    fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+        invariants::books(state)
+    }
+}
+
+impl Governed for Treasury {
+    type Params = TreasuryParams;
+
+    fn set_params(
+        state: &mut impl StateWrite,
+        _: Height,
+        params: &TreasuryParams,
+    ) -> Result<(), Failure<String>> {
+        state::set_params(state, params);
+        Ok(())
+    }
+
+    fn validate_params(state: &impl StateRead) -> Result<(), Failure<String>> {
+        state::params(state)?.validate().map_err(|e| Failure::Rule(e.to_string()))
+    }
+}

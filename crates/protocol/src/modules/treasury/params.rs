@@ -4,6 +4,8 @@
 use atelier_primitives::{Amount, Bps, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
+use super::TreasuryParamsError;
+
 /// Treasury parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
@@ -90,27 +92,27 @@ impl Default for TreasuryParams {
 
 impl TreasuryParams {
     /// Checks the params.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), TreasuryParamsError> {
         if self.wall < self.cushion || self.wall == Bps::ONE {
-            return Err("the wall must be at least as far as the cushion, and under 100%".into());
+            return Err(TreasuryParamsError::Bands);
         }
         if self.window_epochs == 0 || self.window_epochs > 64 {
-            return Err("window_epochs must be between 1 and 64".into());
+            return Err(TreasuryParamsError::WindowOutOfRange);
         }
         if self.trigger_epochs == 0 || self.trigger_epochs > self.window_epochs {
-            return Err("trigger_epochs must be between 1 and window_epochs".into());
+            return Err(TreasuryParamsError::TriggerOutOfRange);
         }
         if self.defence_epochs == 0 {
-            return Err("defence_epochs must be positive".into());
+            return Err(TreasuryParamsError::NoDefenceEpochs);
         }
         if self.ma_weight == Bps::ZERO {
-            return Err("ma_weight must be positive".into());
+            return Err(TreasuryParamsError::NoMaWeight);
         }
         if self.reserve_floor_epochs > self.runway_target_epochs {
-            return Err("reserve_floor_epochs must not exceed runway_target_epochs".into());
+            return Err(TreasuryParamsError::FloorBeyondRunway);
         }
         if self.history_epochs == 0 || self.history_epochs > 10_000 {
-            return Err("history_epochs must be between 1 and 10000".into());
+            return Err(TreasuryParamsError::HistoryOutOfRange);
         }
         Ok(())
     }

@@ -17,11 +17,15 @@
 //! (everyone else) refuses a block that contains one and checks the header against execution.
 //! Neither writes: both return an [`ExecutedBlock`] whose `commit` the caller applies to its store.
 
+pub mod caps;
+
 use atelier_primitives::{
-    Address, Amount, Hash, Height,
+    Address, Amount, ErrorCode, Hash, Height,
     crypto::{SignatureVerifier, SignedMessage, verify_while},
 };
 use atelier_state::{ChangeSet, Overlay, PreparedCommit, StateRead, StateWrite, Store, prepare_commit};
+
+use self::caps::Capabilities;
 
 use crate::{
     block::{Block, Header, MAX_EVIDENCE_PER_BLOCK, MAX_TXS_PER_BLOCK, Misbehavior, evidence_root, txs_root},
@@ -29,11 +33,9 @@ use crate::{
     genesis::{self, Genesis, GenesisError},
     invariants,
     modules::{
-        Failure, amm, auth,
-        bank::{self, BankError},
-        clusters, compliance, compute,
+        self, Ctx, Failure, Handler, amm, auth, clusters, compliance, compute,
         fees::{self, FeeParams, hooks::Collected},
-        governance, market, oracle, provenance, registry, revenue, staking, treasury,
+        governance, oracle, staking, treasury,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
     rejection::{BlockError, Rejection},
@@ -86,95 +88,71 @@ pub struct GenesisState {
     pub genesis: Genesis,
 }
 
-/// Why a message failed, by module. Codes are the modules' stable codes.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MsgError {
-    /// A bank rule.
-    #[error(transparent)]
-    Bank(#[from] BankError),
-    /// A registry rule.
-    #[error(transparent)]
-    Registry(#[from] crate::modules::registry::RegistryError),
-    /// A compute market rule.
-    #[error(transparent)]
-    Compute(#[from] compute::ComputeError),
-    /// A royalty vault rule.
-    #[error(transparent)]
-    Revenue(#[from] crate::modules::revenue::RevenueError),
-    /// A provenance rule.
-    #[error(transparent)]
-    Provenance(#[from] crate::modules::provenance::ProvenanceError),
-    /// A market rule.
-    #[error(transparent)]
-    Market(#[from] crate::modules::market::MarketError),
-    /// A staking rule.
-    #[error(transparent)]
-    Staking(#[from] staking::StakingError),
-    /// A governance rule.
-    #[error(transparent)]
-    Governance(#[from] governance::GovernanceError),
-    /// A training-cluster rule.
-    #[error(transparent)]
-    Clusters(#[from] clusters::ClustersError),
-    /// An AMM rule.
-    #[error(transparent)]
-    Amm(#[from] amm::AmmError),
-    /// An oracle rule.
-    #[error(transparent)]
-    Oracle(#[from] oracle::OracleError),
-    /// A compliance rule.
-    #[error(transparent)]
-    Compliance(#[from] compliance::ComplianceError),
-}
-
-impl MsgError {
-    /// The stable numeric code: the module's own, or a wrapped error's.
-    pub fn code(&self) -> u32 {
-        match self {
-            MsgError::Bank(e) => e.code(),
-            MsgError::Registry(e) => e.code(),
-            MsgError::Compute(e) => e.code(),
-            MsgError::Revenue(e) => e.code(),
-            MsgError::Provenance(e) => e.code(),
-            MsgError::Market(e) => e.code(),
-            MsgError::Staking(e) => e.code(),
-            MsgError::Governance(e) => e.code(),
-            MsgError::Clusters(e) => e.code(),
-            MsgError::Amm(e) => e.code(),
-            MsgError::Oracle(e) => e.code(),
-            MsgError::Compliance(e) => e.code(),
+/// Declares [`MsgError`] and [`route`] from the list of modules.
+macro_rules! routing {
+    ($( $(#[$section:meta])* $module:ident : $Type:ident {
+        $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
+    } ),* $(,)?) => {
+        /// Why a message failed, by module. Codes are the modules' stable codes.
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        pub enum MsgError {
+            $($(
+                #[doc = concat!("A rule of ", stringify!($module), " (message tag ", $msg, ").")]
+                #[error(transparent)]
+                $Type(#[from] <modules::$module::$Type as Handler>::Error),
+            )?)*
         }
-    }
 
-    /// Every code a transaction can end with, as `(module, code, variant)`: the admission
-    /// rejections (`app`), each module's failures, and the bug code. Retired codes are listed as
-    /// `retired`.
-    pub fn code_table() -> Vec<(&'static str, u32, &'static str)> {
-        type Codes = &'static [(u32, &'static str)];
-        let modules: [(&'static str, Codes, &[u32]); 13] = [
-            ("app", Rejection::CODES, Rejection::RETIRED),
-            ("bank", BankError::CODES, BankError::RETIRED),
-            ("registry", registry::RegistryError::CODES, registry::RegistryError::RETIRED),
-            ("compute", compute::ComputeError::CODES, compute::ComputeError::RETIRED),
-            ("provenance", provenance::ProvenanceError::CODES, provenance::ProvenanceError::RETIRED),
-            ("revenue", revenue::RevenueError::CODES, revenue::RevenueError::RETIRED),
-            ("market", market::MarketError::CODES, market::MarketError::RETIRED),
-            ("staking", staking::StakingError::CODES, staking::StakingError::RETIRED),
-            ("governance", governance::GovernanceError::CODES, governance::GovernanceError::RETIRED),
-            ("clusters", clusters::ClustersError::CODES, clusters::ClustersError::RETIRED),
-            ("amm", amm::AmmError::CODES, amm::AmmError::RETIRED),
-            ("oracle", oracle::OracleError::CODES, oracle::OracleError::RETIRED),
-            ("compliance", compliance::ComplianceError::CODES, compliance::ComplianceError::RETIRED),
-        ];
-        let mut table = vec![("app", crate::modules::BUG_CODE, "Bug")];
-        for (module, codes, retired) in modules {
-            table.extend(codes.iter().map(|(code, name)| (module, *code, *name)));
-            table.extend(retired.iter().map(|code| (module, *code, "retired")));
+        impl MsgError {
+            /// The stable numeric code: the module's own, or a wrapped error's.
+            pub fn code(&self) -> u32 {
+                match self {
+                    $($( MsgError::$Type(error) => { let _tag: u8 = $msg; error.code() } )?)*
+                }
+            }
+
+            /// Every code a transaction can end with, as `(module, code, variant)` by code: the
+            /// admission rejections (`app`), the bug code, and each module's failures, its retired
+            /// codes listed as `retired`.
+            pub fn code_table() -> Vec<(&'static str, u32, &'static str)> {
+                let mut table = vec![("app", crate::modules::BUG_CODE, "Bug")];
+                let mut add = |module: &'static str, codes: &[(u32, &'static str)], retired: &[u32]| {
+                    table.extend(codes.iter().map(|(code, name)| (module, *code, *name)));
+                    table.extend(retired.iter().map(|code| (module, *code, "retired")));
+                };
+                add("app", Rejection::CODES, Rejection::RETIRED);
+                $($({
+                    let _tag: u8 = $msg;
+                    type Error = <modules::$module::$Type as Handler>::Error;
+                    add(stringify!($module), <Error as ErrorCode>::CODES, <Error as ErrorCode>::RETIRED);
+                })?)*
+                table.sort_by_key(|(_, code, _)| *code);
+                table
+            }
         }
-        table.sort_by_key(|(_, code, _)| *code);
-        table
-    }
+
+        /// Sends one message to the module that owns it, with the capabilities that module holds.
+        fn route(
+            state: &mut impl StateWrite,
+            events: &mut Vec<Event>,
+            block: &BlockEnv,
+            sender: &Address,
+            msg: &Msg,
+        ) -> Result<(), Failure<MsgError>> {
+            match msg {
+                $($(
+                    Msg::$Type(msg) => {
+                        let _tag: u8 = $msg;
+                        let ctx = block.ctx(*sender);
+                        <modules::$module::$Type as Handler>::handle(state, events, &ctx, msg)
+                            .map_err(|f| f.map_rule(MsgError::$Type))
+                    }
+                )?)*
+            }
+        }
+    };
 }
+modules::for_each_module!(routing);
 
 /// Validates `genesis` and computes the chain's first state on top of an empty `store`.
 pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState, GenesisError> {
@@ -397,6 +375,25 @@ struct BlockEnv {
     fee_params: FeeParams,
 }
 
+impl BlockEnv {
+    /// The context of a handler or hook acting for `sender` in this block, with the capabilities
+    /// `C` its module holds: the one place capabilities are made.
+    fn ctx<C: Capabilities>(&self, sender: Address) -> Ctx<C> {
+        Ctx {
+            height: self.height,
+            time_ms: self.time_ms,
+            parent_hash: self.parent_hash,
+            sender,
+            caps: caps::grant(),
+        }
+    }
+
+    /// The context of a hook at the block's end: it acts for the proposer.
+    fn hook<C: Capabilities>(&self) -> Ctx<C> {
+        self.ctx(self.proposer)
+    }
+}
+
 /// A block being executed: its overlay on the store and what it has produced so far.
 struct BlockRun<'s, S: Store> {
     state: Overlay<'s, S>,
@@ -475,7 +472,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             tips: self.collected.tips.saturating_add(quote.tip),
         };
 
-        let outcome = match run_msgs(&self.state, env.height, env.time_ms, &sender, &tx.tx().msgs)? {
+        let outcome = match run_msgs(&self.state, env, &sender, &tx.tx().msgs)? {
             Ok((changes, msg_events)) => {
                 self.state.apply(changes);
                 events.extend(msg_events);
@@ -496,49 +493,21 @@ impl<'s, S: Store> BlockRun<'s, S> {
     /// Steps 4 and 5: end of block, then the header.
     fn finish(mut self, store: &S) -> Result<ExecutedBlock, BlockError> {
         let mut end_block_events = Vec::new();
-        let burner = bank::Burner::grant();
-        let compute_params = compute::state::params(&self.state)?;
-        let slasher = staking::Slasher::grant();
-        staking::hooks::punish(
-            &mut self.state,
-            &mut end_block_events,
-            self.env.height,
-            &self.evidence,
-            &slasher,
-        )
-        .map_err(invariant("slashing evidence"))?;
-        let ctx = compute::Context {
-            params: &compute_params,
-            height: self.env.height,
-            time_ms: self.env.time_ms,
-            burner: &burner,
-            slasher: &slasher,
-        };
-        compute::hooks::end_block(&mut self.state, &mut end_block_events, &ctx, &self.env.parent_hash)
-            .map_err(invariant("compute end of block"))?;
-        oracle::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
-        compliance::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height, &slasher)
-            .map_err(invariant("compliance disputes"))?;
-        staking::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)?;
-        clusters::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
-            .map_err(invariant("clusters end of epoch"))?;
-        treasury::hooks::close_epoch(&mut self.state, &mut end_block_events, self.env.height)
-            .map_err(invariant("treasury epoch"))?;
-        amm::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
-            .map_err(invariant("amm batch clearing"))?;
-        treasury::hooks::after_clearing(&mut self.state, &mut end_block_events, &burner)
+        let (env, state, events) = (&self.env, &mut self.state, &mut end_block_events);
+        staking::hooks::punish(state, events, &env.hook(), &self.evidence)
+            .map_err(invariant("slashing evidence"))?;
+        compute::hooks::end_block(state, events, &env.hook()).map_err(invariant("compute end of block"))?;
+        oracle::hooks::end_block(state, events, &env.hook()).map_err(invariant("oracle rounds"))?;
+        compliance::hooks::end_block(state, events, &env.hook()).map_err(invariant("compliance disputes"))?;
+        staking::hooks::end_block(state, events, &env.hook()).map_err(invariant("staking epoch"))?;
+        clusters::hooks::end_block(state, events, &env.hook()).map_err(invariant("clusters end of epoch"))?;
+        treasury::hooks::close_epoch(state, events, &env.hook()).map_err(invariant("treasury epoch"))?;
+        amm::hooks::end_block(state, events, &env.hook()).map_err(invariant("amm batch clearing"))?;
+        treasury::hooks::after_clearing(state, events, &env.hook())
             .map_err(invariant("treasury after clearing"))?;
-        fees::hooks::end_block(
-            &mut self.state,
-            &mut end_block_events,
-            &self.env.fee_params,
-            self.env.base_fee,
-            &self.env.proposer,
-            &self.collected,
-            &burner,
-        )
-        .map_err(invariant("fee settlement"))?;
-        governance::hooks::end_block(&mut self.state, &mut end_block_events, self.env.height)
+        fees::hooks::end_block(state, events, &env.hook(), &env.fee_params, env.base_fee, &self.collected)
+            .map_err(invariant("fee settlement"))?;
+        governance::hooks::end_block(state, events, &env.hook())
             .map_err(invariant("governance end of block"))?;
         auth::state::set_height(&mut self.state, self.env.height);
         if cfg!(debug_assertions) {
@@ -575,15 +544,14 @@ impl<'s, S: Store> BlockRun<'s, S> {
 #[allow(clippy::type_complexity)]
 fn run_msgs<S: StateWrite>(
     state: &S,
-    height: Height,
-    time_ms: u64,
+    block: &BlockEnv,
     sender: &Address,
     msgs: &[Msg],
 ) -> Result<Result<(ChangeSet, Vec<Event>), (u32, MsgError)>, BlockError> {
     let mut overlay = Overlay::new(state);
     let mut events = Vec::new();
     for (index, msg) in msgs.iter().enumerate() {
-        match route(&mut overlay, &mut events, height, time_ms, sender, msg) {
+        match route(&mut overlay, &mut events, block, sender, msg) {
             Ok(()) => {}
             // Bounded by MAX_MSGS_PER_TX, so the index fits.
             Err(Failure::Rule(error)) => return Ok(Err((index as u32, error))),
@@ -592,57 +560,6 @@ fn run_msgs<S: StateWrite>(
         }
     }
     Ok(Ok((overlay.into_changes(), events)))
-}
-
-/// Sends one message to the module that owns it.
-fn route(
-    state: &mut impl StateWrite,
-    events: &mut Vec<Event>,
-    height: Height,
-    time_ms: u64,
-    sender: &Address,
-    msg: &Msg,
-) -> Result<(), Failure<MsgError>> {
-    match msg {
-        Msg::Bank(msg) => {
-            bank::handler::handle(state, events, height, sender, msg).map_err(|f| f.map_rule(MsgError::Bank))
-        }
-        Msg::Registry(msg) => {
-            registry::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Registry))
-        }
-        Msg::Compute(msg) => {
-            let params = compute::state::params(state)?;
-            let burner = bank::Burner::grant();
-            let slasher = staking::Slasher::grant();
-            let ctx =
-                compute::Context { params: &params, height, time_ms, burner: &burner, slasher: &slasher };
-            compute::handler::handle(state, events, &ctx, sender, msg)
-                .map_err(|f| f.map_rule(MsgError::Compute))
-        }
-        Msg::Revenue(msg) => crate::modules::revenue::handler::handle(state, events, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Revenue)),
-        Msg::Provenance(msg) => {
-            crate::modules::provenance::handler::handle(state, events, height, sender, msg)
-                .map_err(|f| f.map_rule(MsgError::Provenance))
-        }
-        Msg::Market(msg) => {
-            crate::modules::market::handler::handle(state, events, height, time_ms, sender, msg)
-                .map_err(|f| f.map_rule(MsgError::Market))
-        }
-        Msg::Staking(msg) => staking::handler::handle(state, events, height, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Staking)),
-        Msg::Governance(msg) => governance::handler::handle(state, events, height, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Governance)),
-        Msg::Clusters(msg) => clusters::handler::handle(state, events, height, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Clusters)),
-        Msg::Amm(msg) => {
-            amm::handler::handle(state, events, sender, msg).map_err(|f| f.map_rule(MsgError::Amm))
-        }
-        Msg::Oracle(msg) => oracle::handler::handle(state, events, height, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Oracle)),
-        Msg::Compliance(msg) => compliance::handler::handle(state, events, height, time_ms, sender, msg)
-            .map_err(|f| f.map_rule(MsgError::Compliance)),
-    }
 }
 
 /// A step that cannot fail once its checks passed (a fee charge after its quote, a block's end):

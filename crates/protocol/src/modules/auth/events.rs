@@ -1,0 +1,2 @@
+//! auth reports nothing: a transaction's receipt already says it was included, and its nonce is
+//! visible in the account's query.

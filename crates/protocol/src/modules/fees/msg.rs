@@ -1,0 +1,2 @@
+//! The fee market takes no messages: every transaction pays it through its fee caps, checked and
+//! charged in `handler` before the transaction's messages run.
