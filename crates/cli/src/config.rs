@@ -25,9 +25,17 @@ pub(crate) struct FileConfig {
     pub(crate) api_addr: SocketAddr,
     pub(crate) block_time_ms: u64,
     pub(crate) proposer: Address,
+    /// Absent in a home written before the key existed: the node's default.
+    #[serde(default = "default_invariant_scan_blocks")]
+    pub(crate) invariant_scan_blocks: u64,
     pub(crate) mempool: MempoolSection,
     /// Present in a validator's home.
     pub(crate) validator: Option<ValidatorSection>,
+}
+
+fn default_invariant_scan_blocks() -> u64 {
+    atelier_node::NodeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), Address::default())
+        .invariant_scan_blocks
 }
 
 /// `[validator]` in `config.toml`.
@@ -132,6 +140,11 @@ block_time_ms = 1000
 # account of its consensus key).
 proposer = "{proposer}"
 
+# Every this many blocks, and on start, the node checks every invariant of the whole state (O(state))
+# before it commits; a broken one stops it. The cheap checks run on every block regardless. 0 checks
+# only on start.
+invariant_scan_blocks = {invariant_scan_blocks}
+
 [mempool]
 # Most transactions held.
 max_txs = {max_txs}
@@ -145,6 +158,7 @@ nonce_window = {nonce_window}
 min_replacement_bump_percent = {bump}
 {validator}"#,
         version = env!("CARGO_PKG_VERSION"),
+        invariant_scan_blocks = default_invariant_scan_blocks(),
         max_txs = mempool.max_txs,
         max_bytes = mempool.max_bytes,
         max_per_sender = mempool.max_per_sender,

@@ -419,6 +419,7 @@ fn open_node(
     let block_time_ms = block_time_ms.unwrap_or(file.block_time_ms);
     node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
     node_config.mempool = file.mempool.clone().into();
+    node_config.invariant_scan_blocks = file.invariant_scan_blocks;
     Ok((Node::new(storage, node_config)?, file))
 }
 

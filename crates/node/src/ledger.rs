@@ -16,7 +16,8 @@ use atelier_primitives::{
     crypto::{InvalidSignatureAt, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
 };
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Header, Misbehavior, SignatureCheck, SignedTx, apply_block, build_block,
+    Block, BlockError, ExecutedBlock, Header, Misbehavior, SignatureCheck, SignedTx, app::refuse,
+    apply_block, build_block, invariants,
 };
 use atelier_state::{ChangeSet, Pending, Store};
 use atelier_storage::{Snapshot, Storage, StorageError};
@@ -95,15 +96,45 @@ pub trait Application: Send + Sync {
 pub struct Ledger {
     storage: Storage,
     verifier: ParallelBatchVerifier,
+    /// Every this many blocks the whole state's invariants are checked before a commit (0: never).
+    invariant_scan_blocks: u64,
     /// Executed blocks that are not final, by hash. The lock also serializes execution against
     /// commits, so that every block runs on one consistent committed state.
     pending: Mutex<BTreeMap<Hash, Arc<ExecutedBlock>>>,
 }
 
 impl Ledger {
-    /// A ledger over `storage`, which must hold a chain.
-    pub fn new(storage: Storage) -> Self {
-        Ledger { storage, verifier: ParallelBatchVerifier::all_cores(), pending: Mutex::default() }
+    /// A ledger over `storage`, which must hold a chain, checking the whole state's invariants
+    /// before every `invariant_scan_blocks`-th commit (0: never; the cheap ones run on every block
+    /// in the protocol).
+    pub fn new(storage: Storage, invariant_scan_blocks: u64) -> Self {
+        Ledger {
+            storage,
+            verifier: ParallelBatchVerifier::all_cores(),
+            invariant_scan_blocks,
+            pending: Mutex::default(),
+        }
+    }
+
+    /// Checks every invariant of the committed state: O(state). A node runs it on start.
+    pub fn check_invariants(&self) -> Result<(), LedgerError> {
+        let snapshot = self.storage.snapshot()?;
+        refuse(invariants::check_all(&snapshot).map_err(StorageError::from)?)?;
+        Ok(())
+    }
+
+    /// Checks every invariant of the state `executed` leads to, when its height is due for a
+    /// scan: a broken one refuses the commit.
+    fn scan_before_commit(&self, executed: &ExecutedBlock) -> Result<(), LedgerError> {
+        let every = self.invariant_scan_blocks;
+        if every == 0 || !executed.block.header.height.get().is_multiple_of(every) {
+            return Ok(());
+        }
+        let snapshot = self.storage.snapshot()?;
+        let after =
+            Pending::new(&snapshot, executed.commit.changes.clone(), executed.commit.commitment.clone());
+        refuse(invariants::check_all(&after).map_err(StorageError::from)?)?;
+        Ok(())
     }
 
     /// The storage underneath, for queries.
@@ -300,9 +331,46 @@ impl Application for Ledger {
             None => self.verify(&head, block.clone())?,
         };
         let mut pending = self.lock();
+        self.scan_before_commit(&executed)?;
         self.storage.commit_block(&executed)?;
         let new_head = &executed.block.header;
         pending.retain(|_, kept| kept.block.header.height > new_head.height);
         Ok(Finalized::Committed(executed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use atelier_primitives::Amount;
+    use atelier_testkit::{GenesisBuilder, dev_address, tamper};
+
+    use super::*;
+
+    /// spec: DESIGN §3 — a broken invariant stops the node before it commits. (In a debug build the
+    /// protocol's own full check refuses such a block first; a release node relies on this scan.)
+    #[test]
+    fn a_block_due_for_a_scan_whose_state_breaks_an_invariant_is_refused_before_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&dir.path().join("chain.redb")).unwrap();
+        let genesis = GenesisBuilder::new().fund_dev_accounts(2, Amount::new(1_000)).build();
+        storage.init(&atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis).unwrap()).unwrap();
+        let head = storage.head().unwrap().unwrap();
+        let broken = tamper::block_creating_funds(
+            &storage.snapshot().unwrap(),
+            &head,
+            &dev_address(5),
+            Amount::new(7),
+        )
+        .unwrap();
+        let never = Ledger::new(storage, 0);
+        assert!(never.scan_before_commit(&broken).is_ok(), "no scan is due");
+        let every_block = Ledger { invariant_scan_blocks: 1, ..never };
+        match every_block.scan_before_commit(&broken) {
+            Err(LedgerError::Block(BlockError::InvariantBroken(detail))) => {
+                assert!(detail.contains("ugdc"), "{detail}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(every_block.head().unwrap(), head, "nothing was committed");
     }
 }

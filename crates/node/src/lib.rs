@@ -82,6 +82,9 @@ pub struct NodeConfig {
     pub max_block_txs: usize,
     /// API limits.
     pub limits: ApiLimits,
+    /// Every this many blocks, and on start, the whole state's invariants are checked (O(state))
+    /// before a commit; a broken one stops the node. 0 checks only on start.
+    pub invariant_scan_blocks: u64,
 }
 
 impl NodeConfig {
@@ -94,6 +97,7 @@ impl NodeConfig {
             mempool: MempoolConfig::default(),
             max_block_txs: 20_000,
             limits: ApiLimits::default(),
+            invariant_scan_blocks: 1_000,
         }
     }
 }
@@ -141,10 +145,14 @@ pub struct Node {
 }
 
 impl Node {
-    /// A node over `storage`, which must hold a chain.
+    /// A node over `storage`, which must hold a chain whose state keeps every invariant.
     pub fn new(storage: Storage, config: NodeConfig) -> Result<Arc<Node>, LedgerError> {
-        let ledger = Ledger::new(storage);
+        let ledger = Ledger::new(storage, config.invariant_scan_blocks);
         let head = ledger.head()?;
+        if let Err(error) = ledger.check_invariants() {
+            tracing::error!(%error, height = head.height.get(), "the stored state breaks an invariant; not starting");
+            return Err(error);
+        }
         // Small: each message holds a whole block's events, and a slow subscriber only needs to
         // learn that it lagged.
         let (blocks, _) = broadcast::channel(8);

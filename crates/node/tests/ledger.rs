@@ -19,7 +19,7 @@ fn ledger(dir: &Path) -> Ledger {
     let storage = Storage::open(&dir.join("chain.redb")).unwrap();
     let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
     storage.init(&state).unwrap();
-    Ledger::new(storage)
+    Ledger::new(storage, 1)
 }
 
 fn factory() -> TxFactory {
@@ -146,4 +146,28 @@ fn a_validator_trusts_only_the_exact_signatures_it_admitted() {
         "{refused:?}"
     );
     assert!(node.verify(&head, block_with(valid)).is_ok());
+}
+
+#[test]
+fn a_node_refuses_to_start_on_a_state_that_breaks_an_invariant() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&dir.path().join("chain.redb")).unwrap();
+    let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+    storage.init(&state).unwrap();
+    let head = storage.head().unwrap().unwrap();
+    let broken = atelier_testkit::tamper::block_creating_funds(
+        &storage.snapshot().unwrap(),
+        &head,
+        &dev_address(9),
+        Amount::new(5),
+    )
+    .unwrap();
+    storage.commit_block(&broken).unwrap();
+    let config = atelier_node::NodeConfig::new("127.0.0.1:0".parse().unwrap(), dev_address(3));
+    match atelier_node::Node::new(storage, config) {
+        Err(LedgerError::Block(atelier_protocol::BlockError::InvariantBroken(detail))) => {
+            assert!(detail.starts_with("bank: ugdc"), "{detail}")
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+    }
 }

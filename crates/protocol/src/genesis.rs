@@ -121,6 +121,9 @@ pub enum GenesisError {
         /// What is wrong.
         reason: String,
     },
+    /// The state the genesis writes breaks an invariant.
+    #[error("the genesis breaks invariants: {0}")]
+    Invariants(String),
     /// The first block cannot be at height 0.
     #[error("initial height must be at least 1")]
     InitialHeightZero,

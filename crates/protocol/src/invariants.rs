@@ -1,7 +1,10 @@
-//! Invariants every state reached by the protocol satisfies. Checked after every block in tests
-//! and debug builds; a violation is a bug and stops the chain before it commits.
+//! Invariants every state reached by the protocol satisfies. The cheap ones ([`check_block`]:
+//! conservation from the block's changes, the books of accounts that are empty between blocks)
+//! run after every block on every node; the full scan ([`check_all`], O(state)) runs after every
+//! block in tests and debug builds, on a genesis, and in a node at an interval and on start. A
+//! violation is a bug and stops the chain before it commits.
 
-use atelier_state::{StateError, StateRead};
+use atelier_state::{ChangeSet, StateError, StateRead};
 
 use crate::modules::{self, Module};
 
@@ -35,6 +38,20 @@ macro_rules! check_all {
         pub fn check_all(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
             let mut violations = Vec::new();
             $( violations.extend(<modules::$module::$Type as Module>::invariants(state)?); )*
+            Ok(violations)
+        }
+
+        /// The violations a block's `changes` from `before` to `after` show, module by module,
+        /// checking only the cheap invariants: O(changes). Run after every block on every node.
+        pub fn check_block(
+            before: &impl StateRead,
+            after: &impl StateRead,
+            changes: &ChangeSet,
+        ) -> Result<Vec<Violation>, StateError> {
+            let mut violations = Vec::new();
+            $(
+                violations.extend(<modules::$module::$Type as Module>::block_invariants(before, after, changes)?);
+            )*
             Ok(violations)
         }
     };

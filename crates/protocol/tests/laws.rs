@@ -187,3 +187,21 @@ fn genesis_round_trips_through_json() {
     assert!(json.contains("\"amount\": \"5\""), "amounts are decimal strings:\n{json}");
     assert_eq!(serde_json::from_str::<Genesis>(&json).unwrap(), genesis);
 }
+
+#[test]
+fn a_genesis_whose_sections_disagree_is_refused_with_the_broken_invariant() {
+    // A pool whose reserves nobody deposited: the AMM account holds nothing.
+    let mut genesis = GenesisBuilder::new().fund_dev_accounts(3, Amount::new(5_000_000)).build();
+    genesis.amm.pool.reserve_gdc = Amount::new(2_000_000);
+    genesis.amm.pool.reserve_usd = Amount::new(2_000_000);
+    genesis.amm.pool.lp_supply = 2_000_000;
+    genesis.amm.holdings =
+        vec![atelier_protocol::modules::amm::genesis::LpHolding { holder: dev_address(0), units: 1_999_000 }];
+    let store = atelier_state::MemoryStore::new();
+    match atelier_protocol::init_chain(&store, genesis) {
+        Err(atelier_protocol::GenesisError::Invariants(detail)) => {
+            assert!(detail.contains("amm"), "{detail}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

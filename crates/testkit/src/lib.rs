@@ -9,6 +9,7 @@ pub mod factory;
 pub mod genesis;
 pub mod keys;
 pub mod strategies;
+pub mod tamper;
 
 pub use chain::TestChain;
 pub use factory::TxFactory;

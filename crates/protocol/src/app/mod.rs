@@ -162,6 +162,13 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
     }
     let mut state = Overlay::new(store);
     genesis::init(&mut state, &genesis)?;
+    // A genesis whose sections disagree (a module account short of what its books say it holds)
+    // is refused with the reasons, before any block builds on it.
+    let violations = invariants::check_all(&state)?;
+    if !violations.is_empty() {
+        let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        return Err(GenesisError::Invariants(detail.join("; ")));
+    }
     let commit = prepare_commit(store, state.into_changes())?;
     let header = Header {
         chain_id: genesis.chain_id.clone(),
@@ -510,8 +517,12 @@ impl<'s, S: Store> BlockRun<'s, S> {
         governance::hooks::end_block(state, events, &env.hook())
             .map_err(invariant("governance end of block"))?;
         auth::state::set_height(&mut self.state, self.env.height);
+        // spec: DESIGN §3 — a broken invariant stops the chain before it commits: the cheap ones
+        // on every node for every block, the full scan in tests and debug builds (a node also
+        // runs it at an interval, before committing).
+        refuse(invariants::check_block(store, &self.state, self.state.changes())?)?;
         if cfg!(debug_assertions) {
-            check_invariants(&self.state)?;
+            refuse(invariants::check_all(&self.state)?)?;
         }
 
         let commit = prepare_commit(store, self.state.into_changes())?;
@@ -584,8 +595,8 @@ impl From<BlockError> for TxStop {
     }
 }
 
-fn check_invariants(state: &impl StateRead) -> Result<(), BlockError> {
-    let violations = invariants::check_all(state)?;
+/// Refuses a block whose state shows `violations`.
+pub fn refuse(violations: Vec<invariants::Violation>) -> Result<(), BlockError> {
     if violations.is_empty() {
         return Ok(());
     }

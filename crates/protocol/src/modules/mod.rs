@@ -57,7 +57,7 @@ pub mod staking;
 pub mod treasury;
 
 use atelier_primitives::{Address, Hash, Height};
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     app::caps::Capabilities,
@@ -163,6 +163,17 @@ pub trait Module {
     fn export(state: &impl StateRead) -> Result<Self::Genesis, StateError>;
     /// Every broken invariant of its state, over the whole state: O(its state).
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError>;
+
+    /// The invariants cheap enough for every block on every node: O(what the block changed, or
+    /// 1). `before` is the state the block started from, `after` the state it leads to, `changes`
+    /// what it wrote. None unless a module has some.
+    fn block_invariants(
+        _before: &impl StateRead,
+        _after: &impl StateRead,
+        _changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        Ok(Vec::new())
+    }
 }
 
 /// A module that takes messages.

@@ -1,5 +1,6 @@
 //! The AMM's books: its account holds the reserves plus the inputs of waiting swaps, and the LP
-//! units held plus the locked minimum are the supply.
+//! units held plus the locked minimum are the supply. Between blocks no swap waits, so the
+//! account holds exactly the reserves: an O(1) check for every block.
 
 use atelier_primitives::Denom;
 use atelier_state::{StateError, StateRead};
@@ -32,6 +33,26 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
             "amm",
             format!("LP units held {held} + locked {locked} != supply {}", pool.lp_supply),
         ));
+    }
+    Ok(violations)
+}
+
+/// Checks, between blocks, that no swap waits and the AMM account holds exactly the reserves. O(1).
+pub fn reserves(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
+    let mut violations = Vec::new();
+    let waiting = state::order_count(state)?;
+    if waiting != 0 {
+        violations.push(Violation::new("amm", format!("{waiting} swaps outlived their block")));
+    }
+    let pool = state::pool(state)?;
+    for (denom, reserve) in [(Denom::GDC, pool.reserve_gdc), (Denom::USD, pool.reserve_usd)] {
+        let held = bank::state::balance(state, &state::account(), &denom)?;
+        if held != reserve {
+            violations.push(Violation::new(
+                "amm",
+                format!("the AMM account holds {held} {denom} between blocks, its reserve is {reserve}"),
+            ));
+        }
     }
     Ok(violations)
 }

@@ -23,7 +23,7 @@ pub use params::AmmParams;
 pub use state::{Order, OrderId, Pool, Side, account};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -55,6 +55,14 @@ impl Module for Amm {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    fn block_invariants(
+        _before: &impl StateRead,
+        after: &impl StateRead,
+        _changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::reserves(after)
     }
 }
 

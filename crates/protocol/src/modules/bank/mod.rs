@@ -23,7 +23,7 @@ use atelier_primitives::Denom;
 
 use crate::app::caps::{Burner, Capabilities, Minter, Seal};
 
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -71,6 +71,14 @@ impl Module for Bank {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::conservation(state)
+    }
+
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::conservation_of_changes(before, after, changes)
     }
 }
 

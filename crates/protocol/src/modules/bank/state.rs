@@ -25,6 +25,11 @@ pub(crate) const BURNED: &[u8] = b"bank/burned/";
 
 type BankResult<T> = Result<T, Failure<BankError>>;
 
+/// The balance stored under a balance key (0 when absent).
+pub(crate) fn balance_at(state: &(impl StateRead + ?Sized), key: &[u8]) -> Result<Amount, StateError> {
+    Ok(read(state, key)?.unwrap_or(Amount::ZERO))
+}
+
 pub(crate) fn balance_key(address: &Address, denom: &Denom) -> Vec<u8> {
     key(BALANCE, &[address.as_bytes(), denom.as_bytes()])
 }

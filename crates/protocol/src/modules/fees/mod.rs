@@ -20,7 +20,7 @@ pub use genesis::FeesGenesis;
 pub use params::{FeeParams, GasSchedule};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Genesis, GenesisError,
@@ -53,6 +53,15 @@ impl Module for Fees {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// Its books are O(1): every block checks them.
+    fn block_invariants(
+        _before: &impl StateRead,
+        after: &impl StateRead,
+        _changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books(after)
     }
 }
 

@@ -26,7 +26,7 @@ pub use state::{
 };
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Genesis, GenesisError,
@@ -58,6 +58,15 @@ impl Module for Treasury {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// Its books are O(1): every block checks them.
+    fn block_invariants(
+        _before: &impl StateRead,
+        after: &impl StateRead,
+        _changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books(after)
     }
 }
 
