@@ -9,10 +9,8 @@ use atelier_protocol::{
     Genesis,
     modules::{
         amm::{AmmGenesis, Pool, genesis::LpHolding},
-        auth::AuthGenesis,
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         compliance::{ComplianceGenesis, FieldName, Schema, SchemaId},
-        fees::FeesGenesis,
         governance::GovernanceGenesis,
         oracle::{FeedId, FeedSpec, Operator, OracleGenesis},
         staking::{Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
@@ -74,29 +72,20 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         Coin { denom: Denom::USD, amount: DEV_POOL_SIDE },
     ];
     balances.push(AccountBalances { address: atelier_protocol::modules::amm::account(), coins: pool });
+    let chain_id = chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Genesis {
-        chain_id: chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
-        genesis_time_ms: now_ms,
-        initial_height: atelier_primitives::Height(1),
-        auth: AuthGenesis::default(),
         bank: BankGenesis {
             params: BankParams { stable_issuer: hd::dev_key(0).public_key().address() },
             balances,
             burned: Vec::new(),
         },
-        fees: FeesGenesis::default(),
-        registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
-        compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
-        provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
-        revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
-        market: atelier_protocol::modules::market::MarketGenesis::default(),
         staking,
         governance: dev_governance(),
-        clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
         amm: dev_pool(),
         oracle: dev_oracle(accounts.min(DEV_STAKERS)),
         treasury: dev_treasury(),
         compliance: dev_compliance(accounts),
+        ..Genesis::new(chain_id, now_ms)
     })
 }
 

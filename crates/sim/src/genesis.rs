@@ -71,14 +71,9 @@ pub(crate) fn genesis(
         feed.staleness_blocks = 2 * g.epoch_blocks.max(20);
         feed.round_blocks = 10;
     }
+    let chain_id = "atelier-sim".parse().map_err(|e| RunError::Genesis(format!("{e}")))?;
     Ok(Genesis {
-        chain_id: "atelier-sim".parse().map_err(|e| RunError::Genesis(format!("{e}")))?,
-        genesis_time_ms: GENESIS_TIME_MS,
-        initial_height: Height(1),
-        auth: Default::default(),
         bank: BankGenesis { params: BankParams { stable_issuer: issuer }, balances, burned: Vec::new() },
-        fees: Default::default(),
-        registry: Default::default(),
         compute: {
             let mut compute = ComputeGenesis::default();
             let waterfall = &mut compute.params.waterfall;
@@ -87,9 +82,6 @@ pub(crate) fn genesis(
             set_bps(&mut waterfall.burn, g.burn_bps)?;
             compute
         },
-        provenance: Default::default(),
-        revenue: Default::default(),
-        market: Default::default(),
         staking,
         governance: {
             let mut governance = GovernanceGenesis::default();
@@ -99,7 +91,6 @@ pub(crate) fn genesis(
             params.timelock_blocks = g.timelock_blocks.unwrap_or(params.timelock_blocks);
             governance
         },
-        clusters: Default::default(),
         amm: AmmGenesis {
             pool: amm::Pool {
                 reserve_gdc: side,
@@ -119,7 +110,7 @@ pub(crate) fn genesis(
             treasury.params.wall = treasury.params.wall.max(treasury.params.cushion);
             treasury
         },
-        compliance: Default::default(),
+        ..Genesis::new(chain_id, GENESIS_TIME_MS)
     })
 }
 

@@ -3,11 +3,7 @@
 use atelier_primitives::{Address, Amount, Denom};
 use atelier_protocol::{
     Genesis,
-    modules::{
-        auth::AuthGenesis,
-        bank::{AccountBalances, BankGenesis, BankParams, Coin},
-        fees::FeesGenesis,
-    },
+    modules::bank::{AccountBalances, BankGenesis, BankParams, Coin},
 };
 
 use crate::keys::dev_address;
@@ -26,30 +22,15 @@ pub struct GenesisBuilder {
 
 impl Default for GenesisBuilder {
     fn default() -> Self {
+        let chain_id = TEST_CHAIN_ID.parse().expect("valid chain id");
         GenesisBuilder {
             genesis: Genesis {
-                chain_id: TEST_CHAIN_ID.parse().expect("valid chain id"),
-                genesis_time_ms: TEST_GENESIS_TIME_MS,
-                initial_height: atelier_primitives::Height(1),
-                auth: AuthGenesis::default(),
                 bank: BankGenesis {
                     params: BankParams { stable_issuer: dev_address(0) },
                     balances: Vec::new(),
                     burned: Vec::new(),
                 },
-                fees: FeesGenesis::default(),
-                registry: atelier_protocol::modules::registry::RegistryGenesis::default(),
-                compute: atelier_protocol::modules::compute::ComputeGenesis::default(),
-                provenance: atelier_protocol::modules::provenance::ProvenanceGenesis::default(),
-                revenue: atelier_protocol::modules::revenue::RevenueGenesis::default(),
-                market: atelier_protocol::modules::market::MarketGenesis::default(),
-                staking: atelier_protocol::modules::staking::StakingGenesis::default(),
-                governance: atelier_protocol::modules::governance::GovernanceGenesis::default(),
-                clusters: atelier_protocol::modules::clusters::ClustersGenesis::default(),
-                amm: atelier_protocol::modules::amm::AmmGenesis::default(),
-                oracle: atelier_protocol::modules::oracle::OracleGenesis::default(),
-                treasury: atelier_protocol::modules::treasury::TreasuryGenesis::default(),
-                compliance: atelier_protocol::modules::compliance::ComplianceGenesis::default(),
+                ..Genesis::new(chain_id, TEST_GENESIS_TIME_MS)
             },
         }
     }
@@ -84,7 +65,7 @@ impl GenesisBuilder {
     }
 
     /// Replaces the fee market section.
-    pub fn fees(mut self, fees: FeesGenesis) -> Self {
+    pub fn fees(mut self, fees: atelier_protocol::modules::fees::FeesGenesis) -> Self {
         self.genesis.fees = fees;
         self
     }

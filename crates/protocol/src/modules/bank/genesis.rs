@@ -28,8 +28,9 @@ pub struct AccountBalances {
     pub coins: Vec<Coin>,
 }
 
-/// The bank's part of genesis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The bank's part of genesis. Its default has no balances and names no stablecoin issuer (the
+/// zero address, which no key controls); a genesis file must give the section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BankGenesis {
     /// Parameters.

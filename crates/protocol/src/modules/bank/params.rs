@@ -4,7 +4,7 @@ use atelier_primitives::{Address, Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 /// Bank parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct BankParams {
     /// The one account allowed to mint and burn `uusd`, standing in for a bridge.
