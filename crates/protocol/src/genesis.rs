@@ -62,8 +62,8 @@ macro_rules! genesis {
 
         /// Writes a normalized genesis into empty state.
         pub(crate) fn init(state: &mut impl StateWrite, genesis: &Genesis) -> Result<(), GenesisError> {
-            auth::state::set_chain_id(state, &genesis.chain_id);
-            auth::state::set_height(state, Height(genesis.initial_height.get() - 1));
+            auth::set_chain_id(state, &genesis.chain_id);
+            auth::set_height(state, Height(genesis.initial_height.get() - 1));
             $( <modules::$module::$Type as Module>::init(state, &genesis.$module)?; )*
             Ok(())
         }
@@ -71,7 +71,7 @@ macro_rules! genesis {
         /// The genesis that restarts the chain from `state`, whose last header is `last`.
         pub fn export(state: &impl StateRead, last: &Header) -> Result<Genesis, StateError> {
             Ok(Genesis {
-                chain_id: auth::state::chain_id(state)?,
+                chain_id: auth::chain_id(state)?,
                 genesis_time_ms: last.time_ms,
                 initial_height: Height(last.height.get().saturating_add(1)),
                 $( $module: <modules::$module::$Type as Module>::export(state)?, )*

@@ -157,7 +157,7 @@ modules::for_each_module!(routing);
 /// Validates `genesis` and computes the chain's first state on top of an empty `store`.
 pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState, GenesisError> {
     let genesis = genesis.normalize()?;
-    if store.get(auth::state::CHAIN_ID)?.is_some() {
+    if store.get(auth::CHAIN_ID)?.is_some() {
         return Err(GenesisError::AlreadyInitialized);
     }
     let mut state = Overlay::new(store);
@@ -311,16 +311,16 @@ pub fn precheck<S: StateRead>(
     next_height: Height,
 ) -> Result<u64, Failure<Rejection>> {
     tx.check_stateless().map_err(Failure::Rule)?;
-    let chain_id = auth::state::chain_id(state)?;
+    let chain_id = auth::chain_id(state)?;
     let body = tx.tx();
     let sender = tx.sender();
-    let chain_nonce = auth::state::nonce(state, &sender)?;
+    let chain_nonce = auth::nonce(state, &sender)?;
     // The nonce is judged by the caller: pretend it is the next one for the shared checks.
     let mut as_next = body.clone();
     as_next.nonce = chain_nonce;
     auth::handler::check(state, &chain_id, next_height, &sender, &as_next)?;
-    let params = fees::state::params(state)?;
-    let base_fee = fees::state::base_fee(state)?;
+    let params = fees::params(state)?;
+    let base_fee = fees::base_fee(state)?;
     let mut at_cap = as_next;
     at_cap.max_priority_fee_per_gas = body.max_fee_per_gas.saturating_sub(base_fee);
     fees::handler::quote(state, &params, base_fee, 0, &sender, &at_cap)?;
@@ -423,10 +423,10 @@ impl<'s, S: Store> BlockRun<'s, S> {
         if store.commitment()?.root() != parent.state_root {
             return Err(BlockError::ParentStateMismatch("state root"));
         }
-        if auth::state::height(store)? != parent.height {
+        if auth::height(store)? != parent.height {
             return Err(BlockError::ParentStateMismatch("height"));
         }
-        let chain_id = auth::state::chain_id(store)?;
+        let chain_id = auth::chain_id(store)?;
         if chain_id != parent.chain_id {
             return Err(BlockError::ParentStateMismatch("chain id"));
         }
@@ -440,8 +440,8 @@ impl<'s, S: Store> BlockRun<'s, S> {
             time_ms,
             parent_hash: parent.hash(),
             proposer,
-            base_fee: fees::state::base_fee(store)?,
-            fee_params: fees::state::params(store)?,
+            base_fee: fees::base_fee(store)?,
+            fee_params: fees::params(store)?,
         };
         Ok(BlockRun {
             state: Overlay::new(store),
@@ -516,7 +516,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             .map_err(invariant("fee settlement"))?;
         governance::hooks::end_block(state, events, &env.hook())
             .map_err(invariant("governance end of block"))?;
-        auth::state::set_height(&mut self.state, self.env.height);
+        auth::set_height(&mut self.state, self.env.height);
         // spec: DESIGN §3 — a broken invariant stops the chain before it commits: the cheap ones
         // on every node for every block, the full scan in tests and debug builds (a node also
         // runs it at an interval, before committing).

@@ -18,7 +18,7 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     for (denom, reserve, side) in
         [(Denom::GDC, pool.reserve_gdc, Side::SellGdc), (Denom::USD, pool.reserve_usd, Side::SellUsd)]
     {
-        let held = bank::state::balance(state, &state::account(), &denom)?.get();
+        let held = bank::balance(state, &state::account(), &denom)?.get();
         if Some(held) != reserve.get().checked_add(waiting(side)) {
             violations.push(Violation::new(
                 "amm",
@@ -46,7 +46,7 @@ pub fn reserves(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     }
     let pool = state::pool(state)?;
     for (denom, reserve) in [(Denom::GDC, pool.reserve_gdc), (Denom::USD, pool.reserve_usd)] {
-        let held = bank::state::balance(state, &state::account(), &denom)?;
+        let held = bank::balance(state, &state::account(), &denom)?;
         if held != reserve {
             violations.push(Violation::new(
                 "amm",

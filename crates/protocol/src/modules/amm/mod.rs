@@ -13,7 +13,7 @@ pub mod math;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::{AmmError, AmmParamsError};
 pub use events::AmmEvent;
@@ -21,6 +21,8 @@ pub use genesis::AmmGenesis;
 pub use msg::AmmMsg;
 pub use params::AmmParams;
 pub use state::{Order, OrderId, Pool, Side, account};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{lp_units, pool};
 
 use atelier_primitives::Height;
 use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};

@@ -10,9 +10,11 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use genesis::{AccountNonce, AuthGenesis};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{CHAIN_ID, chain_id, height, nonce, set_chain_id, set_height};
 
 use atelier_state::{StateError, StateRead, StateWrite};
 

@@ -24,7 +24,7 @@ pub(crate) fn handle(
         BankMsg::Transfer { to, denom, amount } => {
             transfer(state, events, sender, to, denom, *amount)?;
             // spec: staking §Related accounts — a transfer relates its two accounts for a while.
-            staking::state::record_funding(state, sender, to, ctx.height);
+            staking::record_funding(state, sender, to, ctx.height);
             treasury::hooks::record_transfer(state, events, to, denom, *amount)?;
             Ok(())
         }

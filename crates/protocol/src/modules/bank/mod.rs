@@ -10,14 +10,18 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::BankError;
 pub use events::BankEvent;
 pub use genesis::{AccountBalances, BankGenesis, Coin};
 pub use msg::BankMsg;
 pub use params::BankParams;
-pub(crate) use state::{credit, debit, send};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{balance, burned, credit, debit, minted, send};
+/// Other modules' unit tests set balances and supply up with these, as genesis does.
+#[cfg(test)]
+pub(crate) use state::{init_balance, init_supply};
 
 use atelier_primitives::Denom;
 

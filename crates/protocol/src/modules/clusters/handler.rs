@@ -59,7 +59,7 @@ fn reserve(
     let Some(cluster) = state::cluster(state, id)? else {
         return rule(ClustersError::UnknownCluster { cluster: id });
     };
-    let staking_params = staking::state::params(state)?;
+    let staking_params = staking::params(state)?;
     let current = staking::epoch_of(&staking_params, height);
     let (first, last) = (current.saturating_add(1), current.saturating_add(params.horizon_epochs));
     if epoch < first || epoch > last {
@@ -68,7 +68,7 @@ fn reserve(
     if slots == 0 || slots > cluster.slots_per_epoch {
         return rule(ClustersError::InvalidSlots { asked: slots, slots: cluster.slots_per_epoch });
     }
-    let reputation = staking::state::standing(state, sender, current)?.reputation;
+    let reputation = staking::standing(state, sender, current)?.reputation;
     let allowed = staking_params.tier(reputation).map_or(0, |t| t.cluster_slots);
     let held = state::held(state, sender, epoch)?;
     if held.saturating_add(slots) > allowed {

@@ -18,7 +18,7 @@ pub(crate) fn end_block(
     ctx: &Ctx<()>,
 ) -> Result<(), Failure<String>> {
     let height = ctx.height;
-    let staking_params = staking::state::params(state)?;
+    let staking_params = staking::params(state)?;
     if !(height.0 + 1).is_multiple_of(staking_params.epoch_blocks.max(1)) {
         return Ok(());
     }
@@ -31,7 +31,7 @@ pub(crate) fn end_block(
         let mut requests = state::reservations_for(state, cluster.id, epoch + 1, limit)?;
         let mut ranked = Vec::with_capacity(requests.len());
         for request in requests.drain(..) {
-            let reputation = staking::state::reputation_at(state, &staking_params, &request.account, height)?;
+            let reputation = staking::reputation_at(state, &staking_params, &request.account, height)?;
             ranked.push((reputation, request));
         }
         // spec: clusters §Allocation — reputation first, then bid, then the earlier request.

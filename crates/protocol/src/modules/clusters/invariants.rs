@@ -11,7 +11,7 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let mut violations = Vec::new();
     let reservations = state::all_reservations(state)?;
     let escrow = reservations.iter().fold(Amount::ZERO, |sum, r| sum.saturating_add(r.escrow));
-    let held = bank::state::balance(state, &state::account(), &Denom::GDC)?;
+    let held = bank::balance(state, &state::account(), &Denom::GDC)?;
     if held != escrow {
         violations.push(Violation::new(
             "clusters",

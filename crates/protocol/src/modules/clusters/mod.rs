@@ -12,7 +12,7 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::{ClustersError, ClustersParamsError};
 pub use events::ClustersEvent;

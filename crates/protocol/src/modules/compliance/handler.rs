@@ -45,9 +45,9 @@ pub(crate) fn responsible(
     subject: &Subject,
 ) -> Result<Option<Address>, StateError> {
     Ok(match subject {
-        Subject::Dataset(id) => registry::state::dataset(state, *id)?.map(|d| d.owner),
-        Subject::Model(id) => registry::state::model(state, *id)?.map(|m| m.owner),
-        Subject::Asset(id) => provenance::state::asset(state, *id)?.map(|a| a.creator),
+        Subject::Dataset(id) => registry::dataset(state, *id)?.map(|d| d.owner),
+        Subject::Model(id) => registry::model(state, *id)?.map(|m| m.owner),
+        Subject::Asset(id) => provenance::asset(state, *id)?.map(|a| a.creator),
     })
 }
 

@@ -75,7 +75,7 @@ fn uphold(
     let slashed = slasher
         .slash(state, events, height, &owner, params.violation_slash, SlashReason::Violation)
         .map_err(broken)?;
-    staking::state::lock(state, &owner, Height(height.0.saturating_add(params.lock_blocks)))?;
+    staking::lock(state, &owner, Height(height.0.saturating_add(params.lock_blocks)))?;
     let mut remediated = Amount::ZERO;
     if let Subject::Model(model) = dispute.subject {
         for denom in [Denom::GDC, Denom::USD] {
@@ -88,7 +88,7 @@ fn uphold(
         }
     }
     send(state, events, &account(), &dispute.reporter, &Denom::GDC, dispute.bond)?;
-    let in_treasury = bank::state::balance(state, &treasury::account(), &Denom::GDC)?;
+    let in_treasury = bank::balance(state, &treasury::account(), &Denom::GDC)?;
     let reward = params.reporter_reward.min(in_treasury);
     send(state, events, &treasury::account(), &dispute.reporter, &Denom::GDC, reward)?;
     dispute.status = DisputeStatus::Upheld;

@@ -20,7 +20,7 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
             .filter(|(_, d, _)| *d == denom)
             .fold(Amount::ZERO, |sum, (_, _, a)| sum.saturating_add(*a));
         let owed = if denom == Denom::GDC { escrowed.saturating_add(bonds) } else { escrowed };
-        let held = bank::state::balance(state, &state::account(), &denom)?;
+        let held = bank::balance(state, &state::account(), &denom)?;
         if held != owed {
             violations.push(Violation::new(
                 "compliance",

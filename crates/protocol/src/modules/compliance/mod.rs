@@ -13,7 +13,7 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::{ComplianceError, ComplianceParamsError};
 pub use events::ComplianceEvent;

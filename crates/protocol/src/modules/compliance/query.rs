@@ -89,7 +89,7 @@ fn model_standing(
     id: ModelId,
     time_ms: u64,
 ) -> Result<(Option<Gate>, Vec<(Denom, Amount)>), StateError> {
-    let Some(model) = registry::state::model(state, id)? else {
+    let Some(model) = registry::model(state, id)? else {
         return Ok((None, Vec::new()));
     };
     let mut escrow = Vec::new();

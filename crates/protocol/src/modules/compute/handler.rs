@@ -259,7 +259,7 @@ fn submit_job(
     mut job: Job,
 ) -> ComputeResult<()> {
     let params = ctx.params;
-    let Some(model) = registry::state::model(state, job.model)? else {
+    let Some(model) = registry::model(state, job.model)? else {
         return rule(ComputeError::UnknownModel { model: job.model });
     };
     // spec: compliance §The gate — a model earns only while its lineage is attested and untagged.
@@ -289,13 +289,13 @@ fn submit_job(
         .max_fee_per_unit
         .checked_mul(u128::from(job.units))
         .map_err(|_| Failure::Rule(ComputeError::Overflow))?;
-    let lineage = provenance::state::lineage(state, &job.parents, &job.policy)
+    let lineage = provenance::lineage(state, &job.parents, &job.policy)
         .map_err(|f| f.map_rule(ComputeError::Lineage))?;
     let id = state::next_job(state)?;
     let following = id.checked_add(1).ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
     settle::take_in(state, events, &job.requester, escrow)?;
     let origin = staking::Origin { payer: job.requester, height: ctx.height };
-    provenance::state::pay_license_fees(state, events, &origin, &lineage)
+    provenance::pay_license_fees(state, events, &origin, &lineage)
         .map_err(|f| f.map_rule(ComputeError::Lineage))?;
     // Point of no return.
     job.id = JobId(id);

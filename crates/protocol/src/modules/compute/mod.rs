@@ -14,13 +14,15 @@ pub mod msg;
 pub mod params;
 pub mod query;
 pub(crate) mod settle;
-pub(crate) mod state;
+mod state;
 
 pub use error::ComputeError;
 pub use events::ComputeEvent;
 pub use genesis::ComputeGenesis;
 pub use msg::ComputeMsg;
 pub use params::{ClassParams, ComputeParams, Waterfall};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::params;
 pub use state::{
     ClassCapacity, ClassState, Dispute, Job, JobId, JobStatus, MAX_CLASSES, MAX_DISPUTE_CLAIMS,
     MAX_ENDPOINT_BYTES, OutputClaim, Provider, ProviderStatus, account, jobs_settled, valid_class_name,

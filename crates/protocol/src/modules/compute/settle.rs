@@ -17,7 +17,7 @@ use crate::{
     event::Event,
     modules::{
         Ctx, Failure, bank, compliance,
-        provenance::{self, DigitalSourceType, state::Mint},
+        provenance::{self, DigitalSourceType, Mint},
         registry,
         revenue::{self, VaultId},
         rule,
@@ -257,7 +257,7 @@ pub(crate) fn settle(
 ) -> ComputeResult<()> {
     let address = before.provider.ok_or_else(|| missing("provider of job", before.id))?;
     let output_hash = before.output_hash.ok_or_else(|| missing("output of job", before.id))?;
-    let model = registry::state::model(state, before.model)?.ok_or_else(|| missing("model", before.model))?;
+    let model = registry::model(state, before.model)?.ok_or_else(|| missing("model", before.model))?;
     let base = before.base_part();
     let waterfall = &ctx.params.waterfall;
     let to_treasury = waterfall.treasury.of_floor(base);
@@ -303,7 +303,7 @@ pub(crate) fn settle(
     staking::credit(state, &origin, &address, &Denom::GDC, provider_paid)?;
     state::count_settled(state, &before.class)?;
     // The parents were checked at submission and assets never change, so this cannot fail.
-    let lineage = provenance::state::lineage(state, &before.parents, &before.policy)
+    let lineage = provenance::lineage(state, &before.parents, &before.policy)
         .map_err(|f| f.into_bug("a settled job's lineage"))?;
     let source_type = if before.parents.is_empty() {
         DigitalSourceType::TrainedAlgorithmicMedia
@@ -321,8 +321,8 @@ pub(crate) fn settle(
         source_type,
         height: ctx.height,
     };
-    let asset = provenance::state::mint(state, events, mint, lineage)?
-        .ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
+    let asset =
+        provenance::mint(state, events, mint, lineage)?.ok_or(Failure::Rule(ComputeError::IdsExhausted))?;
     let job = Job {
         status: JobStatus::Settled,
         held: Amount::ZERO,

@@ -73,7 +73,7 @@ pub(crate) fn quote(
     let Some(quote) = quote else {
         return reject(Rejection::FeeOverflow);
     };
-    let balance = bank::state::balance(state, sender, &Denom::GDC)?;
+    let balance = bank::balance(state, sender, &Denom::GDC)?;
     if balance < quote.total() {
         return reject(Rejection::InsufficientFeeBalance { balance, fee: quote.total() });
     }

@@ -9,7 +9,7 @@ use crate::{invariants::Violation, modules::bank};
 
 /// Checks the books. O(1).
 pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
-    let held = bank::state::balance(state, &state::collector(), &Denom::GDC)?;
+    let held = bank::balance(state, &state::collector(), &Denom::GDC)?;
     if held.is_zero() {
         return Ok(Vec::new());
     }

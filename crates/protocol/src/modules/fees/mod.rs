@@ -12,12 +12,14 @@ pub mod math;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::FeesParamsError;
 pub use events::FeeEvent;
 pub use genesis::FeesGenesis;
 pub use params::{FeeParams, GasSchedule};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{base_fee, params};
 
 use atelier_primitives::Height;
 use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};

@@ -162,13 +162,13 @@ fn recover(
     lost: &Address,
     to: &Address,
 ) -> ActionResult {
-    let params = staking::state::params(state)?;
-    let amount = staking::state::standing(state, lost, staking::epoch_of(&params, height))?.reputation;
+    let params = staking::params(state)?;
+    let amount = staking::standing(state, lost, staking::epoch_of(&params, height))?.reputation;
     if amount == 0 {
         return rule(format!("{lost} has no reputation to recover"));
     }
-    staking::state::update_standing(state, &params, lost, height, |s| s.reputation = 0)?;
-    staking::state::update_standing(state, &params, to, height, |s| {
+    staking::update_standing(state, &params, lost, height, |s| s.reputation = 0)?;
+    staking::update_standing(state, &params, to, height, |s| {
         s.reputation = s.reputation.saturating_add(amount)
     })?;
     events.push(Event::Governance(GovernanceEvent::ReputationRecovered { lost: *lost, to: *to, amount }));

@@ -56,8 +56,8 @@ fn propose(
     // spec: governance — the snapshot is the state before the proposal's block, so nothing done
     // in or after it counts.
     let snapshot = Height(height.0.saturating_sub(1));
-    let staking_params = staking::state::params(state)?;
-    let reputation = staking::state::reputation_at(state, &staking_params, proposer, snapshot)?;
+    let staking_params = staking::params(state)?;
+    let reputation = staking::reputation_at(state, &staking_params, proposer, snapshot)?;
     if !staking_params.tier(reputation).is_some_and(|t| t.propose) {
         return rule(GovernanceError::CannotPropose { reputation });
     }
@@ -82,7 +82,7 @@ fn propose(
         timelock_blocks: params.timelock_blocks,
         grace_period_blocks: params.grace_period_blocks,
         quorum: params.quorum,
-        total_reputation: staking::state::totals(state)?.reputation,
+        total_reputation: staking::totals(state)?.reputation,
         tally: Tally::default(),
         status: Status::Pending,
         eta: None,
@@ -120,8 +120,8 @@ fn vote(
     if state::vote(state, id, voter)?.is_some() {
         return rule(GovernanceError::AlreadyVoted { proposal: id, voter: *voter });
     }
-    let staking_params = staking::state::params(state)?;
-    let power = staking::state::reputation_at(state, &staking_params, voter, proposal.snapshot)?;
+    let staking_params = staking::params(state)?;
+    let power = staking::reputation_at(state, &staking_params, voter, proposal.snapshot)?;
     if power == 0 {
         return rule(GovernanceError::NoVotingPower { proposal: id, voter: *voter });
     }
@@ -162,7 +162,7 @@ fn claim_grant(
     if budget_blocks == 0 {
         return rule(GovernanceError::GrantBudgetSpent { grant: id, left: budget });
     }
-    let available = bank::state::balance(state, &treasury::account(), &grant.denom)?;
+    let available = bank::balance(state, &treasury::account(), &grant.denom)?;
     let stopped = available < owed && available <= budget;
     let (amount, paid_through) = if stopped {
         (available, height.min(grant.ends))

@@ -11,7 +11,7 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let voting =
         state::proposals(state)?.into_iter().filter(|p| matches!(p.status, Status::Pending | Status::Active));
     let deposits = voting.fold(Amount::ZERO, |sum, p| sum.saturating_add(p.deposit));
-    let held = bank::state::balance(state, &state::account(), &Denom::GDC)?;
+    let held = bank::balance(state, &state::account(), &Denom::GDC)?;
     if held != deposits {
         return Ok(vec![Violation::new(
             "governance",

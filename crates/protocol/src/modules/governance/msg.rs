@@ -84,10 +84,10 @@ pub enum Action {
     /// Register an attestation schema.
     RegisterSchema {
         /// Its name.
-        #[codec(max = crate::modules::compliance::state::MAX_NAME_BYTES)]
+        #[codec(max = crate::modules::compliance::MAX_NAME_BYTES)]
         name: String,
         /// Its fields.
-        #[codec(max = crate::modules::compliance::state::MAX_FIELDS)]
+        #[codec(max = crate::modules::compliance::MAX_FIELDS)]
         fields: Vec<crate::modules::compliance::FieldName>,
         /// Whether its attestations can be revoked.
         revocable: bool,

@@ -37,7 +37,7 @@ pub(crate) fn handle(
 
 /// Units of `vault` that `holder` holds.
 fn units_held(state: &impl StateWrite, vault: &VaultId, holder: &Address) -> MarketResult<u64> {
-    Ok(revenue::state::holding(state, vault, holder)?.map_or(0, |h| h.units))
+    Ok(revenue::holding(state, vault, holder)?.map_or(0, |h| h.units))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -64,7 +64,7 @@ fn list(
     let mut replaced = None;
     match item {
         Item::Asset { asset } => {
-            let Some(record) = provenance::state::asset(state, asset)? else {
+            let Some(record) = provenance::asset(state, asset)? else {
                 return rule(MarketError::UnknownAsset { asset });
             };
             if record.owner != *seller {
@@ -79,7 +79,7 @@ fn list(
             }
         }
         Item::Shares { vault, units } => {
-            if revenue::state::vault(state, &vault)?.is_none() {
+            if revenue::vault(state, &vault)?.is_none() {
                 return rule(MarketError::Revenue(revenue::RevenueError::UnknownVault { vault }));
             }
             let held = units_held(state, &vault, seller)?;
@@ -155,7 +155,7 @@ fn buy(
     if listing.price > max_price {
         return rule(MarketError::PriceAboveMax { price: listing.price, max_price });
     }
-    let balance = bank::state::balance(state, buyer, &listing.denom)?;
+    let balance = bank::balance(state, buyer, &listing.denom)?;
     if balance < listing.price {
         return rule(MarketError::Bank(bank::BankError::InsufficientBalance {
             denom: listing.denom,
@@ -201,7 +201,7 @@ fn sell(
     let after_fee = price.checked_sub(protocol_fee).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     let royalties = match listing.item {
         Item::Asset { asset } => {
-            let mut record = provenance::state::asset(state, asset)?.ok_or_else(|| {
+            let mut record = provenance::asset(state, asset)?.ok_or_else(|| {
                 atelier_state::StateError::corrupt(b"market/listing", "a listed asset is missing")
             })?;
             let royalties = pay_royalties(state, events, origin, time_ms, &record, &params, price, &denom)?;
@@ -209,11 +209,11 @@ fn sell(
                 // A first sale pays for the creator's work; a resale only for the ancestors'.
                 primary_sale = true;
             }
-            provenance::state::set_owner(state, &mut record, *buyer);
+            provenance::set_owner(state, &mut record, *buyer);
             royalties
         }
         Item::Shares { vault, units } => {
-            revenue::state::transfer_shares(state, events, vault, &listing.seller, buyer, units)
+            revenue::transfer_shares(state, events, vault, &listing.seller, buyer, units)
                 .map_err(|f| f.map_rule(MarketError::Revenue))?;
             Amount::ZERO
         }
@@ -251,11 +251,11 @@ fn pay_royalties(
     denom: &Denom,
 ) -> MarketResult<Amount> {
     let buyer = &origin.payer;
-    let after_stack = provenance::state::pay_through_stack(state, events, origin, asset, denom, price)
+    let after_stack = provenance::pay_through_stack(state, events, origin, asset, denom, price)
         .map_err(|f| f.into_bug("royalty stack"))?;
     let mut paid = price.checked_sub(after_stack).map_err(|_| Failure::Rule(MarketError::Overflow))?;
     let Some(model) = asset.model else { return Ok(paid) };
-    let model = registry::state::model(state, model)?.ok_or_else(|| {
+    let model = registry::model(state, model)?.ok_or_else(|| {
         atelier_state::StateError::corrupt(b"market/listing", "an asset's model is missing")
     })?;
     // spec: compliance §The gate — a model's lineage earns from sales only while it may earn.

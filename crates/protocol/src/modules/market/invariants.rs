@@ -11,7 +11,7 @@ pub fn listings(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let mut violations = Vec::new();
     for listing in state::listings(state)? {
         if let Item::Asset { asset } = listing.item {
-            let owner = provenance::state::asset(state, asset)?.map(|a| a.owner);
+            let owner = provenance::asset(state, asset)?.map(|a| a.owner);
             if owner != Some(listing.seller) || state::listing_of(state, asset)? != Some(listing.id) {
                 violations.push(Violation::new(
                     "market",

@@ -11,7 +11,7 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::{MarketError, MarketParamsError};
 pub use events::MarketEvent;

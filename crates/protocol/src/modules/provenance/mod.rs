@@ -11,7 +11,7 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::ProvenanceError;
 pub use events::ProvenanceEvent;
@@ -21,6 +21,8 @@ pub use params::ProvenanceParams;
 pub use state::{
     Asset, AssetId, DigitalSourceType, Edge, MAX_ANCESTORS, MAX_PARENTS, RoyaltyPolicy, StackEntry,
 };
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{Mint, asset, lineage, mint, pay_license_fees, pay_through_stack, set_owner};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

@@ -409,7 +409,7 @@ pub(crate) fn mint(
     };
     put_asset(state, &asset);
     set_next_asset(state, following);
-    revenue::state::open(state, events, VaultId::Asset(asset.id), &asset.creator);
+    revenue::open(state, events, VaultId::Asset(asset.id), &asset.creator);
     events.push(Event::Provenance(ProvenanceEvent::AssetMinted {
         asset: asset.id,
         owner: asset.owner,
@@ -466,8 +466,8 @@ mod tests {
         let mut state = Overlay::new(&store);
         set_params(&mut state, &ProvenanceParams::default());
         staking::genesis::init_default(&mut state);
-        bank::state::init_balance(&mut state, &PAYER, &Denom::GDC, Amount::new(1_000_000));
-        bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(1_000_000), Amount::ZERO);
+        bank::init_balance(&mut state, &PAYER, &Denom::GDC, Amount::new(1_000_000));
+        bank::init_supply(&mut state, &Denom::GDC, Amount::new(1_000_000), Amount::ZERO);
         store.apply(state.into_changes()).unwrap();
         store
     }
@@ -540,18 +540,18 @@ mod tests {
             proptest::prop_assert!(unopened.changes().sorted().iter().all(|(k, _)| !k.starts_with(b"revenue/")));
             let mut recorded = Overlay::new(&base);
             mint_one(&mut recorded, 0, &[], policy(0));
-            revenue::state::vault_to_change(&mut recorded, &vault).unwrap();
+            revenue::vault_to_change(&mut recorded, &vault).unwrap();
             // What each world answers: the vault, its holdings, what it owes, positions and balances.
             let answers = |state: &Overlay<'_, MemoryStore>| {
                 let holders: Vec<_> = (0..4)
                     .map(|i| {
                         let position = query::position(state, &vault, &owner(i)).unwrap();
-                        (position, bank::state::balance(state, &owner(i), &Denom::GDC).unwrap())
+                        (position, bank::balance(state, &owner(i), &Denom::GDC).unwrap())
                     })
                     .collect();
                 (
                     query::vault(state, &vault).unwrap(),
-                    revenue::state::holdings(state, &vault).unwrap(),
+                    revenue::holdings(state, &vault).unwrap(),
                     query::owed(state, &vault).unwrap(),
                     holders,
                 )

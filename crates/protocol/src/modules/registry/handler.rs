@@ -111,7 +111,7 @@ fn register_model(
     check_text("class", class, state::MAX_CLASS_BYTES, |c| {
         c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
     })?;
-    if crate::modules::compute::state::params(state)?.class(class).is_none() {
+    if crate::modules::compute::params(state)?.class(class).is_none() {
         return rule(RegistryError::UnknownClass { class: class.to_string() });
     }
     let params = state::params(state)?;
@@ -181,7 +181,7 @@ fn register_model(
     };
     state::put_model(state, &model);
     state::set_next_ids(state, next_dataset, following);
-    revenue::state::open(state, events, VaultId::Model(id), owner);
+    revenue::open(state, events, VaultId::Model(id), owner);
     events.push(Event::Registry(RegistryEvent::ModelRegistered {
         model: model.id,
         owner: *owner,

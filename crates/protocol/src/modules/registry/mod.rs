@@ -11,18 +11,19 @@ pub mod math;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use error::RegistryError;
 pub use events::RegistryEvent;
 pub use genesis::{ContributionGenesis, DatasetGenesis, RegistryGenesis};
 pub use msg::RegistryMsg;
 pub use params::RegistryParams;
-pub(crate) use state::pay_royalties;
 pub use state::{
     Contribution, ContributorShares, Dataset, DatasetId, DatasetWeight, FeeShare, MAX_CLASS_BYTES,
     MAX_LICENSE_BYTES, MAX_LINEAGE, MAX_MODEL_DATASETS, Model, ModelId, account,
 };
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{dataset, model, pay_royalties};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

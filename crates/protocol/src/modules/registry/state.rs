@@ -524,8 +524,8 @@ mod tests {
     fn setup(contributors: u64) -> (MemoryStore, Model) {
         let mut store = MemoryStore::new();
         let mut state = Overlay::new(&store);
-        bank::state::init_balance(&mut state, &PAYER, &Denom::GDC, Amount::new(u128::MAX / 4));
-        bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(u128::MAX / 4), Amount::ZERO);
+        bank::init_balance(&mut state, &PAYER, &Denom::GDC, Amount::new(u128::MAX / 4));
+        bank::init_supply(&mut state, &Denom::GDC, Amount::new(u128::MAX / 4), Amount::ZERO);
         let mut dataset = Dataset {
             id: DatasetId(1),
             owner: PAYER,
@@ -617,7 +617,7 @@ mod tests {
         assert_eq!(claimed + dust.get(), paid);
         assert!(dust.get() <= (payments.len() as u128 + contributors as u128), "dust {dust}");
         assert_eq!(
-            bank::state::balance(&store, &account(), &Denom::GDC).unwrap(),
+            bank::balance(&store, &account(), &Denom::GDC).unwrap(),
             dust,
             "the vault keeps exactly the dust"
         );

@@ -74,8 +74,8 @@ mod tests {
         let mut store = MemoryStore::new();
         let mut state = Overlay::new(&store);
         for denom in [Denom::GDC, Denom::USD] {
-            bank::state::init_balance(&mut state, &PAYER, &denom, Amount::new(u128::MAX / 4));
-            bank::state::init_supply(&mut state, &denom, Amount::new(u128::MAX / 4), Amount::ZERO);
+            bank::init_balance(&mut state, &PAYER, &denom, Amount::new(u128::MAX / 4));
+            bank::init_supply(&mut state, &denom, Amount::new(u128::MAX / 4), Amount::ZERO);
         }
         state::open(&mut state, &mut Vec::new(), VAULT, &holder(0));
         crate::modules::staking::genesis::init_default(&mut state);
@@ -101,7 +101,7 @@ mod tests {
     }
 
     fn balance(store: &MemoryStore, who: u8, denom: Denom) -> u128 {
-        bank::state::balance(store, &holder(who), &denom).unwrap().get()
+        bank::balance(store, &holder(who), &denom).unwrap().get()
     }
 
     #[test]
@@ -170,7 +170,7 @@ mod tests {
                 let _ = send(&mut store, who, RevenueMsg::ClaimRevenue { vault: VAULT });
             }
             let claimed: u128 = (0..5).map(|who| balance(&store, who, Denom::GDC)).sum();
-            let dust = bank::state::balance(&store, &state::account(), &Denom::GDC).unwrap().get();
+            let dust = bank::balance(&store, &state::account(), &Denom::GDC).unwrap().get();
             prop_assert_eq!(claimed + dust, paid);
             prop_assert_eq!(query::owed(&store, &VAULT).unwrap().unwrap().0, Amount::ZERO);
             let violations = crate::modules::revenue::invariants::books(&store).unwrap();

@@ -11,15 +11,19 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use crate::modules::accrual::Accrual;
 pub use error::RevenueError;
 pub use events::RevenueEvent;
 pub use genesis::{HoldingGenesis, RevenueGenesis, VaultGenesis};
 pub use msg::RevenueMsg;
-pub(crate) use state::pay_into;
 pub use state::{Holding, SHARE_UNITS, Vault, VaultId, account};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{holding, open, pay_into, transfer_shares, vault};
+/// Other modules' unit tests compare vaults with these.
+#[cfg(test)]
+pub(crate) use state::{holdings, vault_to_change};
 
 use atelier_state::{StateError, StateRead, StateWrite};
 

@@ -161,7 +161,7 @@ pub(crate) fn vault(state: &(impl StateRead + ?Sized), id: &VaultId) -> Result<O
 /// The vault of an asset that has no record: nothing paid in, every unit with its creator.
 fn unopened(state: &(impl StateRead + ?Sized), id: &VaultId) -> Result<Option<Vault>, StateError> {
     let VaultId::Asset(asset) = id else { return Ok(None) };
-    Ok(provenance::state::asset(state, *asset)?.map(|asset| fresh(*id, asset.creator)))
+    Ok(provenance::asset(state, *asset)?.map(|asset| fresh(*id, asset.creator)))
 }
 
 fn fresh(id: VaultId, creator: Address) -> Vault {

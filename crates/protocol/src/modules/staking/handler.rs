@@ -307,8 +307,8 @@ mod tests {
         let mut params = state::params(&state).unwrap();
         params.slash_destination = destination;
         state::set_params(&mut state, &params);
-        bank::state::init_balance(&mut state, &STAKER, &Denom::GDC, Amount::new(10_000_000));
-        bank::state::init_supply(&mut state, &Denom::GDC, Amount::new(10_000_000), Amount::ZERO);
+        bank::init_balance(&mut state, &STAKER, &Denom::GDC, Amount::new(10_000_000));
+        bank::init_supply(&mut state, &Denom::GDC, Amount::new(10_000_000), Amount::ZERO);
         let mut events = Vec::new();
         let stake = StakingMsg::Stake { amount: Amount::new(3_000_001) };
         handle(&mut state, &mut events, &Ctx::for_tests(Height(1), STAKER), &stake).unwrap();
@@ -333,8 +333,8 @@ mod tests {
             assert_eq!(position.bonded, Amount::new(1_800_000));
             assert_eq!(position.unbonding[0].amount, Amount::new(900_000));
             let (burned, to_treasury) = (
-                bank::state::burned(&state, &Denom::GDC).unwrap(),
-                bank::state::balance(&state, &treasury::account(), &Denom::GDC).unwrap(),
+                bank::burned(&state, &Denom::GDC).unwrap(),
+                bank::balance(&state, &treasury::account(), &Denom::GDC).unwrap(),
             );
             match destination {
                 SlashDestination::Burn => assert_eq!((burned, to_treasury), (slashed, Amount::ZERO)),

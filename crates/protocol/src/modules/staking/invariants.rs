@@ -30,7 +30,7 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     if reputation > totals.reputation {
         fail(format!("accounts hold {reputation} reputation, above the total {}", totals.reputation));
     }
-    let held = bank::state::balance(state, &state::account(), &Denom::GDC)?;
+    let held = bank::balance(state, &state::account(), &Denom::GDC)?;
     if held != totals.bonded.saturating_add(totals.unbonding) {
         fail(format!(
             "the staking account holds {held}, stake is {}",

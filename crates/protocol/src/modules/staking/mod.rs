@@ -13,7 +13,7 @@ pub mod msg;
 pub mod params;
 pub mod query;
 pub mod reputation;
-pub(crate) mod state;
+mod state;
 
 pub use error::{StakingError, StakingParamsError};
 pub use events::{SlashReason, StakingEvent};
@@ -23,6 +23,8 @@ pub use msg::StakingMsg;
 pub use params::{ReputationRates, SlashDestination, StakingParams, Tier};
 pub use reputation::{RateSegment, Standing, Totals};
 pub use state::{Checkpoint, Unbonding, account, epoch_of};
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{lock, params, record_funding, reputation_at, standing, totals, update_standing};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

@@ -46,7 +46,7 @@ fn send(
 }
 
 fn balance(state: &impl StateWrite, who: &Address, denom: Denom) -> Result<u128, StateError> {
-    Ok(bank::state::balance(state, who, &denom)?.get())
+    Ok(bank::balance(state, who, &denom)?.get())
 }
 
 /// Records `amount` of `denom` that `source` has just paid into the treasury's account.
@@ -111,14 +111,14 @@ pub(crate) fn draw_grant(
 /// Runs at the end of every block, before the AMM clears it; acts at an epoch's last block.
 pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, ctx: &Ctx<()>) -> HookResult {
     let height = ctx.height;
-    let staking_params = staking::state::params(state)?;
+    let staking_params = staking::params(state)?;
     if !(height.0 + 1).is_multiple_of(staking_params.epoch_blocks.max(1)) {
         return Ok(());
     }
     let epoch = staking::epoch_of(&staking_params, height);
     let params = state::params(state)?;
     let mut book = state::book(state)?;
-    let pool = amm::state::pool(state)?;
+    let pool = amm::pool(state)?;
 
     // spec: treasury §Measures — TWAP, moving average, bands, velocity, the oracle's price.
     let blocks = pool.price_blocks.saturating_sub(book.mark_blocks);
@@ -128,8 +128,7 @@ pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, 
     let cushion = controller::band_under(average, params.cushion);
     let wall = controller::band_under(average, params.wall);
     let treasury_gdc = balance(state, &account(), Denom::GDC)?;
-    let supply =
-        bank::state::minted(state, &Denom::GDC)?.saturating_sub(bank::state::burned(state, &Denom::GDC)?);
+    let supply = bank::minted(state, &Denom::GDC)?.saturating_sub(bank::burned(state, &Denom::GDC)?);
     let circulating = supply.get().saturating_sub(treasury_gdc);
     let velocity_ppm = (circulating > 0).then(|| {
         let ppm = mul_div_floor(book.epoch_volume.get(), 1_000_000, circulating).unwrap_or(u128::MAX);
@@ -194,7 +193,7 @@ fn pool_share(state: &impl StateWrite, pool: &amm::Pool) -> Result<(u128, u128),
     if pool.lp_supply == 0 {
         return Ok((0, 0));
     }
-    let units = amm::state::lp_units(state, &account())?;
+    let units = amm::lp_units(state, &account())?;
     let part = |reserve: Amount| mul_div_floor(units, reserve.get(), pool.lp_supply).unwrap_or(0);
     Ok((part(pool.reserve_gdc), part(pool.reserve_usd)))
 }
@@ -206,8 +205,8 @@ fn jobs(state: &impl StateWrite, epoch: u64) -> Result<Vec<ClassJobs>, StateErro
         None => None,
     };
     let mut all = Vec::new();
-    for class in compute::state::params(state)?.classes {
-        let total = compute::state::jobs_settled(state, &class.name)?;
+    for class in compute::params(state)?.classes {
+        let total = compute::jobs_settled(state, &class.name)?;
         let before = previous
             .as_ref()
             .and_then(|r| r.jobs.iter().find(|j| j.class == class.name))
@@ -244,7 +243,7 @@ fn place(
     kind: PendingKind,
     amount_in: u128,
 ) -> HookResult {
-    let pool = amm::state::pool(state)?;
+    let pool = amm::pool(state)?;
     let (side, reserve_in, reserve_out) = match kind {
         PendingKind::Buyback => (Side::SellUsd, pool.reserve_usd.get(), pool.reserve_gdc.get()),
         PendingKind::Conversion => (Side::SellGdc, pool.reserve_gdc.get(), pool.reserve_usd.get()),
@@ -342,7 +341,7 @@ fn top_up_pool(
     targets: &Targets,
     inputs: &Inputs,
 ) -> HookResult {
-    let pool = amm::state::pool(state)?;
+    let pool = amm::pool(state)?;
     let (x, y) = (pool.reserve_gdc.get(), pool.reserve_usd.get());
     if targets.pol_share == Bps::ZERO || x == 0 || y == 0 || inputs.average == 0 {
         return Ok(());

@@ -10,7 +10,7 @@ use crate::{invariants::Violation, modules::bank};
 pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
     let mut violations = Vec::new();
     for denom in [Denom::GDC, Denom::USD] {
-        let held = bank::state::balance(state, &state::operations(), &denom)?;
+        let held = bank::balance(state, &state::operations(), &denom)?;
         if !held.is_zero() {
             violations
                 .push(Violation::new("treasury", format!("the operations account holds {held} {denom}")));

@@ -14,7 +14,7 @@ pub mod invariants;
 pub mod msg;
 pub mod params;
 pub mod query;
-pub(crate) mod state;
+mod state;
 
 pub use controller::Targets;
 pub use error::TreasuryParamsError;

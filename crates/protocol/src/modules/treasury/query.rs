@@ -35,9 +35,9 @@ pub fn status(state: &impl StateRead) -> Result<Status, StateError> {
     let params = state::params(state)?;
     let last_report = state::reports(state)?.pop();
     Ok(Status {
-        gdc: bank::state::balance(state, &state::account(), &Denom::GDC)?,
-        reserve: bank::state::balance(state, &state::account(), &Denom::USD)?,
-        pool_units: amm::state::lp_units(state, &state::account())?,
+        gdc: bank::balance(state, &state::account(), &Denom::GDC)?,
+        reserve: bank::balance(state, &state::account(), &Denom::USD)?,
+        pool_units: amm::lp_units(state, &state::account())?,
         reserve_floor: Amount::new(
             params.infra_cost_per_epoch.get().saturating_mul(u128::from(params.reserve_floor_epochs)),
         ),
