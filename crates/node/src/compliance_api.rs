@@ -15,7 +15,7 @@ use axum::{
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared, json},
-    market_api::{PageQuery, found, page_limit, parse_id, snapshot},
+    routes::{PageQuery, found, page_limit, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> Router<Arc<Node>> {
@@ -77,7 +77,7 @@ pub(crate) async fn subject(
 /// Disputes by id, a page at a time.
 #[utoipa::path(get, path = "/compliance/disputes", params(PageQuery), responses((status = 200, description = "disputes")))]
 pub(crate) async fn disputes(State(node): Shared, Query(page): Query<PageQuery>) -> ApiResult<Value> {
-    let limit = page_limit(page.limit)?;
+    let limit = page_limit(&node, page.limit)?;
     let all = compliance::query::disputes(&snapshot(&node)?, page.after.map(DisputeId), limit)
         .map_err(ApiError::internal)?;
     Ok(Json(json(&all)?))

@@ -23,7 +23,7 @@ use utoipa::IntoParams;
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared, json},
-    market_api::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
+    routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> Router<Arc<Node>> {
@@ -46,20 +46,16 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
 
 type Value = serde_json::Value;
 
-fn internal<E: std::fmt::Display>(error: E) -> ApiError {
-    ApiError::internal(error)
-}
-
 /// Staking params: epochs, unbonding, reputation rates and tiers.
 #[utoipa::path(get, path = "/staking/params", responses((status = 200, description = "StakingParams")))]
 pub(crate) async fn staking_params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&staking::query::params(&snapshot(&node)?).map_err(internal)?)?))
+    Ok(Json(json(&staking::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
 }
 
 /// Bonded and unbonding stake, total reputation and the epoch under way.
 #[utoipa::path(get, path = "/staking/totals", responses((status = 200, description = "Totals")))]
 pub(crate) async fn staking_totals(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&staking::query::totals(&snapshot(&node)?).map_err(internal)?)?))
+    Ok(Json(json(&staking::query::totals(&snapshot(&node)?).map_err(ApiError::internal)?)?))
 }
 
 /// An account's stake, unbonding entries, reputation and tier.
@@ -67,7 +63,7 @@ pub(crate) async fn staking_totals(State(node): Shared) -> ApiResult<Value> {
     responses((status = 200, description = "Position"), (status = 400, body = ErrorBody)))]
 pub(crate) async fn staking_position(State(node): Shared, Path(address): Path<String>) -> ApiResult<Value> {
     let address = parse_address(&address)?;
-    Ok(Json(json(&staking::query::position(&snapshot(&node)?, &address).map_err(internal)?)?))
+    Ok(Json(json(&staking::query::position(&snapshot(&node)?, &address).map_err(ApiError::internal)?)?))
 }
 
 /// A past height.
@@ -97,12 +93,13 @@ pub(crate) async fn reputation(
     let Query(query) = query?;
     let account = parse_address(&address)?;
     let snapshot = snapshot(&node)?;
-    let head = auth::query::height(&snapshot).map_err(internal)?;
+    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
     let height = query.height.map_or(head, Height);
     if height > head {
         return Err(ApiError::bad_request(format!("height {height} is after the latest block {head}")));
     }
-    let reputation = staking::query::reputation_at(&snapshot, &account, height).map_err(internal)?;
+    let reputation =
+        staking::query::reputation_at(&snapshot, &account, height).map_err(ApiError::internal)?;
     let view =
         ReputationView { account: account.to_string(), height: height.0, reputation: reputation.to_string() };
     Ok(Json(json(&view)?))
@@ -111,7 +108,7 @@ pub(crate) async fn reputation(
 /// Governance params: deposit, delays, quorum.
 #[utoipa::path(get, path = "/governance/params", responses((status = 200, description = "GovParams")))]
 pub(crate) async fn governance_params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&governance::query::params(&snapshot(&node)?).map_err(internal)?)?))
+    Ok(Json(json(&governance::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
 }
 
 /// A page of proposals by id, each with its status now and its tally.
@@ -122,11 +119,11 @@ pub(crate) async fn proposals(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> ApiResult<Value> {
     let Query(query) = query?;
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(&node, query.limit)?;
     let snapshot = snapshot(&node)?;
-    let head = auth::query::height(&snapshot).map_err(internal)?;
+    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
     let page = governance::query::proposals(&snapshot, query.after.map(ProposalId), limit, head)
-        .map_err(internal)?;
+        .map_err(ApiError::internal)?;
     Ok(Json(json(&page)?))
 }
 
@@ -136,8 +133,10 @@ pub(crate) async fn proposals(
 pub(crate) async fn proposal(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
     let id = ProposalId(parse_id(&id)?);
     let snapshot = snapshot(&node)?;
-    let head = auth::query::height(&snapshot).map_err(internal)?;
-    found(governance::query::proposal(&snapshot, id, head).map_err(internal)?, || format!("no proposal {id}"))
+    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
+    found(governance::query::proposal(&snapshot, id, head).map_err(ApiError::internal)?, || {
+        format!("no proposal {id}")
+    })
 }
 
 /// An account's vote on a proposal.
@@ -150,7 +149,7 @@ pub(crate) async fn vote(
 ) -> ApiResult<Value> {
     let id = ProposalId(parse_id(&id)?);
     let voter = parse_address(&address)?;
-    found(governance::query::vote(&snapshot(&node)?, id, &voter).map_err(internal)?, || {
+    found(governance::query::vote(&snapshot(&node)?, id, &voter).map_err(ApiError::internal)?, || {
         format!("{voter} did not vote on {id}")
     })
 }
@@ -158,19 +157,19 @@ pub(crate) async fn vote(
 /// Every open grant.
 #[utoipa::path(get, path = "/governance/grants", responses((status = 200, description = "Grant list")))]
 pub(crate) async fn grants(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&governance::query::grants(&snapshot(&node)?).map_err(internal)?)?))
+    Ok(Json(json(&governance::query::grants(&snapshot(&node)?).map_err(ApiError::internal)?)?))
 }
 
 /// Clusters params.
 #[utoipa::path(get, path = "/clusters/params", responses((status = 200, description = "ClusterParams")))]
 pub(crate) async fn clusters_params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&clusters::query::params(&snapshot(&node)?).map_err(internal)?)?))
+    Ok(Json(json(&clusters::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
 }
 
 /// Every training cluster.
 #[utoipa::path(get, path = "/clusters", responses((status = 200, description = "Cluster list")))]
 pub(crate) async fn cluster_list(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&clusters::query::clusters(&snapshot(&node)?).map_err(internal)?)?))
+    Ok(Json(json(&clusters::query::clusters(&snapshot(&node)?).map_err(ApiError::internal)?)?))
 }
 
 /// A training cluster.
@@ -178,7 +177,9 @@ pub(crate) async fn cluster_list(State(node): Shared) -> ApiResult<Value> {
     responses((status = 200, description = "Cluster"), (status = 404, body = ErrorBody)))]
 pub(crate) async fn cluster(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
     let id = ClusterId(parse_id(&id)?);
-    found(clusters::query::cluster(&snapshot(&node)?, id).map_err(internal)?, || format!("no cluster {id}"))
+    found(clusters::query::cluster(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no cluster {id}")
+    })
 }
 
 /// A cluster's reservations for an epoch.
@@ -191,7 +192,7 @@ pub(crate) async fn reservations(
 ) -> ApiResult<Value> {
     let id = ClusterId(parse_id(&id)?);
     let epoch = parse_id(&epoch)?;
-    Ok(Json(json(&clusters::query::reservations(&snapshot(&node)?, id, epoch).map_err(internal)?)?))
+    Ok(Json(json(&clusters::query::reservations(&snapshot(&node)?, id, epoch).map_err(ApiError::internal)?)?))
 }
 
 /// A reservation.
@@ -199,7 +200,7 @@ pub(crate) async fn reservations(
     responses((status = 200, description = "Reservation"), (status = 404, body = ErrorBody)))]
 pub(crate) async fn reservation(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
     let id = parse_id(&id)?;
-    found(clusters::query::reservation(&snapshot(&node)?, id).map_err(internal)?, || {
+    found(clusters::query::reservation(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
         format!("no reservation {id}")
     })
 }

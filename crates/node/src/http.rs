@@ -413,11 +413,7 @@ async fn events(
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> ApiResult<EventPage> {
     let Query(query) = query?;
-    let max = node.config().limits.max_page;
-    let limit = query.limit.unwrap_or(100.min(max));
-    if limit == 0 || limit > max {
-        return Err(ApiError::bad_request(format!("limit must be between 1 and {max}")));
-    }
+    let limit = crate::routes::page_limit(&node, query.limit)?;
     let from = Height(query.from_height.unwrap_or(1));
     let found = node.storage().events(from, limit + 1).map_err(ApiError::internal)?;
     let next_from_height = found.get(limit).map(|e| e.height.get());

@@ -16,6 +16,7 @@ pub mod listener;
 mod market_api;
 pub mod mempool;
 pub mod metrics;
+mod routes;
 mod treasury_api;
 
 use std::{

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_primitives::Address;
 use atelier_protocol::modules::{
     compute::{self, JobId},
     market::{self, ListingId},
@@ -24,10 +23,8 @@ use utoipa::IntoParams;
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared, json},
+    routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
 };
-
-/// Most records one page returns.
-const MAX_PAGE: usize = 500;
 
 pub(crate) fn routes() -> Router<Arc<Node>> {
     Router::new()
@@ -53,36 +50,6 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
 }
 
 type Value = serde_json::Value;
-
-pub(crate) fn snapshot(node: &Node) -> Result<atelier_storage::Snapshot, ApiError> {
-    node.storage().snapshot().map_err(ApiError::internal)
-}
-
-pub(crate) fn found<T: serde::Serialize>(
-    record: Option<T>,
-    what: impl FnOnce() -> String,
-) -> ApiResult<Value> {
-    match record {
-        Some(record) => Ok(Json(json(&record)?)),
-        None => Err(ApiError::not_found(what())),
-    }
-}
-
-/// A page size: 1 to 500, 100 if not given.
-pub(crate) fn page_limit(limit: Option<usize>) -> Result<usize, ApiError> {
-    match limit.unwrap_or(100) {
-        limit @ 1..=MAX_PAGE => Ok(limit),
-        _ => Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_PAGE}"))),
-    }
-}
-
-pub(crate) fn parse_address(text: &str) -> Result<Address, ApiError> {
-    text.parse().map_err(ApiError::bad_request)
-}
-
-pub(crate) fn parse_id(text: &str) -> Result<u64, ApiError> {
-    text.parse().map_err(|_| ApiError::bad_request(format!("not an id: {text:?}")))
-}
 
 /// The compute market's parameters.
 #[utoipa::path(get, path = "/compute/params", responses((status = 200, description = "ComputeParams")))]
@@ -113,7 +80,7 @@ pub(crate) struct JobsQuery {
     provider: Option<String>,
     /// Only ids above this one.
     after: Option<u64>,
-    /// Most jobs (1 to 500, default 100).
+    /// Most jobs (1 to the node's page cap, 100 if not given).
     limit: Option<usize>,
 }
 
@@ -130,7 +97,7 @@ pub(crate) async fn jobs(
         (None, Some(provider)) => (parse_address(provider)?, true),
         _ => return Err(ApiError::bad_request("give exactly one of requester and provider")),
     };
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(&node, query.limit)?;
     let jobs = compute::query::jobs_of(&snapshot(&node)?, &address, assigned, query.after.map(JobId), limit)
         .map_err(ApiError::internal)?;
     Ok(Json(json(&jobs)?))
@@ -204,7 +171,7 @@ pub(crate) struct AssetsQuery {
     owner: String,
     /// Only ids above this one.
     after: Option<u64>,
-    /// Most ids (1 to 500, default 100).
+    /// Most ids (1 to the node's page cap, 100 if not given).
     limit: Option<usize>,
 }
 
@@ -217,7 +184,7 @@ pub(crate) async fn assets(
 ) -> ApiResult<Value> {
     let Query(query) = query?;
     let owner = parse_address(&query.owner)?;
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(&node, query.limit)?;
     let page = provenance::query::assets_of(&snapshot(&node)?, &owner, query.after.map(AssetId), limit)
         .map_err(ApiError::internal)?;
     Ok(Json(json(&page)?))
@@ -254,15 +221,6 @@ pub(crate) async fn position(
     })
 }
 
-/// A page: ids above `after`, at most `limit`.
-#[derive(Debug, Deserialize, IntoParams)]
-pub(crate) struct PageQuery {
-    /// Only ids above this one.
-    pub(crate) after: Option<u64>,
-    /// Most ids (1 to 500, default 100).
-    pub(crate) limit: Option<usize>,
-}
-
 /// An asset's ancestors, and a page of its direct descendants.
 #[utoipa::path(get, path = "/assets/{id}/lineage", params(("id" = u64, Path, description = "asset id"), PageQuery),
     responses((status = 200, description = "Lineage"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -273,7 +231,7 @@ pub(crate) async fn lineage(
 ) -> ApiResult<Value> {
     let Query(query) = query?;
     let id = AssetId(parse_id(&id)?);
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(&node, query.limit)?;
     let found_lineage = provenance::query::lineage(&snapshot(&node)?, id, query.after.map(AssetId), limit)
         .map_err(ApiError::internal)?;
     found(found_lineage, || format!("no asset {id}"))
@@ -314,7 +272,7 @@ pub(crate) async fn listings(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> ApiResult<Value> {
     let Query(query) = query?;
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(&node, query.limit)?;
     let page = market::query::listings(&snapshot(&node)?, query.after.map(ListingId), limit)
         .map_err(ApiError::internal)?;
     Ok(Json(json(&page)?))

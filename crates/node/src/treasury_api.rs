@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared, json},
-    market_api::{found, snapshot},
+    routes::{found, snapshot},
 };
 
 pub(crate) fn routes() -> Router<Arc<Node>> {

@@ -1,0 +1,61 @@
+//! What every read route shares: a consistent snapshot, "found or 404", id and address parsing,
+//! and paging by id with the one page cap ([`crate::ApiLimits::max_page`]).
+
+use atelier_primitives::Address;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    Node,
+    http::{ApiError, ApiResult, json},
+};
+
+type Value = serde_json::Value;
+
+/// Ids a page holds when the request names no limit (at most the node's page cap).
+pub(crate) const DEFAULT_PAGE: usize = 100;
+
+/// The committed state, as of one block, for a route's reads.
+pub(crate) fn snapshot(node: &Node) -> Result<atelier_storage::Snapshot, ApiError> {
+    node.storage().snapshot().map_err(ApiError::internal)
+}
+
+/// `record` as JSON, or a 404 saying `what` is missing.
+pub(crate) fn found<T: serde::Serialize>(
+    record: Option<T>,
+    what: impl FnOnce() -> String,
+) -> ApiResult<Value> {
+    match record {
+        Some(record) => Ok(axum::Json(json(&record)?)),
+        None => Err(ApiError::not_found(what())),
+    }
+}
+
+/// A page size: 1 to the node's page cap, [`DEFAULT_PAGE`] (or the cap, if smaller) when not
+/// given.
+pub(crate) fn page_limit(node: &Node, limit: Option<usize>) -> Result<usize, ApiError> {
+    let max = node.config().limits.max_page;
+    match limit.unwrap_or(DEFAULT_PAGE.min(max)) {
+        limit if (1..=max).contains(&limit) => Ok(limit),
+        _ => Err(ApiError::bad_request(format!("limit must be between 1 and {max}"))),
+    }
+}
+
+/// A bech32 address from a path or query, or a 400.
+pub(crate) fn parse_address(text: &str) -> Result<Address, ApiError> {
+    text.parse().map_err(ApiError::bad_request)
+}
+
+/// A numeric id from a path, or a 400.
+pub(crate) fn parse_id(text: &str) -> Result<u64, ApiError> {
+    text.parse().map_err(|_| ApiError::bad_request(format!("not an id: {text:?}")))
+}
+
+/// A page: ids above `after`, at most `limit`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct PageQuery {
+    /// Only ids above this one.
+    pub(crate) after: Option<u64>,
+    /// Most ids (1 to the node's page cap, 1 000 by default; 100 if not given).
+    pub(crate) limit: Option<usize>,
+}
