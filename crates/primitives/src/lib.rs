@@ -8,6 +8,26 @@
 // Consensus code never touches floating point: results must be bit-identical everywhere.
 #![deny(clippy::float_arithmetic)]
 
+/// JSON for a value whose text form is its `Display` and `FromStr`: a string written with the
+/// one, read with the other (amounts as decimal strings, addresses in bech32, hashes and keys in
+/// hex). One implementation for every such type.
+macro_rules! serde_as_text {
+    ($($type:ty),+ $(,)?) => {$(
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+
 pub mod address;
 pub mod amount;
 pub mod bps;
