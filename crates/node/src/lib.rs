@@ -6,18 +6,13 @@
 //! drives today and a BFT engine drives with validators.
 
 mod admission;
-mod amm_api;
 pub mod c2pa;
-mod compliance_api;
-mod gov_api;
 pub mod http;
 pub mod ledger;
 pub mod listener;
-mod market_api;
 pub mod mempool;
 pub mod metrics;
 mod routes;
-mod treasury_api;
 
 use std::{
     net::SocketAddr,

@@ -1,5 +1,5 @@
-//! Read routes of the AMM: the pool with its price and TWAP accumulator, LP positions, waiting
-//! swaps. Swaps and liquidity go through `POST /txs` like any other message.
+//! Read routes of the AMM: params, the pool, LP positions. Each answers the protocol's own record as JSON
+//! (amounts as decimal strings); messages go through `POST /txs` like any other.
 
 use std::sync::Arc;
 
@@ -17,14 +17,14 @@ use crate::{
     routes::{parse_address, snapshot},
 };
 
+type Value = serde_json::Value;
+
 pub(crate) fn routes() -> Router<Arc<Node>> {
     Router::new()
         .route("/amm/params", get(amm_params))
         .route("/amm/pool", get(pool))
         .route("/amm/lp/{address}", get(lp))
 }
-
-type Value = serde_json::Value;
 
 /// AMM params.
 #[utoipa::path(get, path = "/amm/params", responses((status = 200, description = "AmmParams")))]

@@ -1,5 +1,20 @@
-//! What every read route shares: a consistent snapshot, "found or 404", id and address parsing,
+//! The modules' read routes, one file each, and what they all share: a consistent snapshot, "found or 404", id and address parsing,
 //! and paging by id with the one page cap ([`crate::ApiLimits::max_page`]).
+
+pub(crate) mod amm;
+pub(crate) mod clusters;
+pub(crate) mod compliance;
+pub(crate) mod compute;
+pub(crate) mod governance;
+pub(crate) mod market;
+pub(crate) mod oracle;
+pub(crate) mod provenance;
+pub(crate) mod registry;
+pub(crate) mod revenue;
+pub(crate) mod staking;
+pub(crate) mod treasury;
+
+use std::sync::Arc;
 
 use atelier_primitives::Address;
 use serde::Deserialize;
@@ -11,6 +26,23 @@ use crate::{
 };
 
 type Value = serde_json::Value;
+
+/// Every module's read routes, one file per module.
+pub(crate) fn router() -> axum::Router<Arc<Node>> {
+    axum::Router::new()
+        .merge(amm::routes())
+        .merge(clusters::routes())
+        .merge(compliance::routes())
+        .merge(compute::routes())
+        .merge(governance::routes())
+        .merge(market::routes())
+        .merge(oracle::routes())
+        .merge(provenance::routes())
+        .merge(registry::routes())
+        .merge(revenue::routes())
+        .merge(staking::routes())
+        .merge(treasury::routes())
+}
 
 /// Ids a page holds when the request names no limit (at most the node's page cap).
 pub(crate) const DEFAULT_PAGE: usize = 100;

@@ -1,6 +1,6 @@
-//! Read routes of compliance: params, schemas, attesters, attestations, a subject's standing at
-//! the head's block time (attestations with their validity, tag, open dispute, a model's gate and
-//! escrow), disputes with their votes. Attestations and reports go through `POST /txs`.
+//! Read routes of compliance: params, schemas, attesters, attestations, subjects and disputes. Each answers
+//! the protocol's own record as JSON (amounts as decimal strings); messages go through `POST /txs` like any
+//! other.
 
 use std::sync::Arc;
 
@@ -18,6 +18,8 @@ use crate::{
     routes::{PageQuery, found, page_limit, parse_id, snapshot},
 };
 
+type Value = serde_json::Value;
+
 pub(crate) fn routes() -> Router<Arc<Node>> {
     Router::new()
         .route("/compliance/params", get(params))
@@ -28,8 +30,6 @@ pub(crate) fn routes() -> Router<Arc<Node>> {
         .route("/compliance/disputes", get(disputes))
         .route("/compliance/disputes/{id}", get(dispute))
 }
-
-type Value = serde_json::Value;
 
 /// Compliance params: the ethical-sourcing schema, bonds, arbiters, slash and lock.
 #[utoipa::path(get, path = "/compliance/params", responses((status = 200, description = "ComplianceParams")))]

@@ -1,0 +1,87 @@
+//! Read routes of governance: params, proposals, votes and grants. Each answers the protocol's own record as
+//! JSON (amounts as decimal strings); messages go through `POST /txs` like any other.
+
+use std::sync::Arc;
+
+use atelier_api::ErrorBody;
+use atelier_protocol::modules::{
+    auth,
+    governance::{self, ProposalId},
+};
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    routing::get,
+};
+
+use crate::{
+    Node,
+    http::{ApiError, ApiResult, Shared, json},
+    routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
+};
+
+type Value = serde_json::Value;
+
+pub(crate) fn routes() -> Router<Arc<Node>> {
+    Router::new()
+        .route("/governance/params", get(governance_params))
+        .route("/governance/proposals", get(proposals))
+        .route("/governance/proposals/{id}", get(proposal))
+        .route("/governance/proposals/{id}/votes/{address}", get(vote))
+        .route("/governance/grants", get(grants))
+}
+
+/// Governance params: deposit, delays, quorum.
+#[utoipa::path(get, path = "/governance/params", responses((status = 200, description = "GovParams")))]
+pub(crate) async fn governance_params(State(node): Shared) -> ApiResult<Value> {
+    Ok(Json(json(&governance::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+}
+
+/// A page of proposals by id, each with its status now and its tally.
+#[utoipa::path(get, path = "/governance/proposals", params(PageQuery),
+    responses((status = 200, description = "ProposalView list"), (status = 400, body = ErrorBody)))]
+pub(crate) async fn proposals(
+    State(node): Shared,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let limit = page_limit(&node, query.limit)?;
+    let snapshot = snapshot(&node)?;
+    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
+    let page = governance::query::proposals(&snapshot, query.after.map(ProposalId), limit, head)
+        .map_err(ApiError::internal)?;
+    Ok(Json(json(&page)?))
+}
+
+/// A proposal: its actions, snapshot, heights, tally, status now and results.
+#[utoipa::path(get, path = "/governance/proposals/{id}", params(("id" = u64, Path, description = "proposal id")),
+    responses((status = 200, description = "ProposalView"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn proposal(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = ProposalId(parse_id(&id)?);
+    let snapshot = snapshot(&node)?;
+    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
+    found(governance::query::proposal(&snapshot, id, head).map_err(ApiError::internal)?, || {
+        format!("no proposal {id}")
+    })
+}
+
+/// An account's vote on a proposal.
+#[utoipa::path(get, path = "/governance/proposals/{id}/votes/{address}",
+    params(("id" = u64, Path, description = "proposal id"), ("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, description = "Vote"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn vote(
+    State(node): Shared,
+    Path((id, address)): Path<(String, String)>,
+) -> ApiResult<Value> {
+    let id = ProposalId(parse_id(&id)?);
+    let voter = parse_address(&address)?;
+    found(governance::query::vote(&snapshot(&node)?, id, &voter).map_err(ApiError::internal)?, || {
+        format!("{voter} did not vote on {id}")
+    })
+}
+
+/// Every open grant.
+#[utoipa::path(get, path = "/governance/grants", responses((status = 200, description = "Grant list")))]
+pub(crate) async fn grants(State(node): Shared) -> ApiResult<Value> {
+    Ok(Json(json(&governance::query::grants(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+}

@@ -1,0 +1,105 @@
+//! Read routes of provenance: assets, their lineage, royalty stacks and C2PA manifests. Each answers the
+//! protocol's own record as JSON (amounts as decimal strings); messages go through `POST /txs` like any
+//! other.
+
+use std::sync::Arc;
+
+use atelier_api::ErrorBody;
+use atelier_protocol::modules::provenance::{self, AssetId};
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    routing::get,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    Node,
+    http::{ApiError, ApiResult, Shared, json},
+    routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
+};
+
+type Value = serde_json::Value;
+
+pub(crate) fn routes() -> Router<Arc<Node>> {
+    Router::new()
+        .route("/assets", get(assets))
+        .route("/assets/{id}", get(asset))
+        .route("/assets/{id}/lineage", get(lineage))
+        .route("/assets/{id}/manifest", get(manifest))
+        .route("/assets/{id}/royalty-stack", get(royalty_stack))
+}
+
+/// An asset.
+#[utoipa::path(get, path = "/assets/{id}", params(("id" = u64, Path, description = "asset id")),
+    responses((status = 200, description = "Asset"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = AssetId(parse_id(&id)?);
+    found(provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no asset {id}")
+    })
+}
+
+/// Whose assets.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct AssetsQuery {
+    /// The owner.
+    owner: String,
+    /// Only ids above this one.
+    after: Option<u64>,
+    /// Most ids (1 to the node's page cap, 100 if not given).
+    limit: Option<usize>,
+}
+
+/// The ids of an owner's assets.
+#[utoipa::path(get, path = "/assets", params(AssetsQuery),
+    responses((status = 200, description = "Asset id list"), (status = 400, body = ErrorBody)))]
+pub(crate) async fn assets(
+    State(node): Shared,
+    query: Result<Query<AssetsQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let owner = parse_address(&query.owner)?;
+    let limit = page_limit(&node, query.limit)?;
+    let page = provenance::query::assets_of(&snapshot(&node)?, &owner, query.after.map(AssetId), limit)
+        .map_err(ApiError::internal)?;
+    Ok(Json(json(&page)?))
+}
+
+/// An asset's ancestors, and a page of its direct descendants.
+#[utoipa::path(get, path = "/assets/{id}/lineage", params(("id" = u64, Path, description = "asset id"), PageQuery),
+    responses((status = 200, description = "Lineage"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn lineage(
+    State(node): Shared,
+    Path(id): Path<String>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(query) = query?;
+    let id = AssetId(parse_id(&id)?);
+    let limit = page_limit(&node, query.limit)?;
+    let found_lineage = provenance::query::lineage(&snapshot(&node)?, id, query.after.map(AssetId), limit)
+        .map_err(ApiError::internal)?;
+    found(found_lineage, || format!("no asset {id}"))
+}
+
+/// What each ancestor takes of an asset's revenue.
+#[utoipa::path(get, path = "/assets/{id}/royalty-stack", params(("id" = u64, Path, description = "asset id")),
+    responses((status = 200, description = "StackEntry list"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = AssetId(parse_id(&id)?);
+    found(provenance::query::royalty_stack(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no asset {id}")
+    })
+}
+
+/// An asset's record as a C2PA manifest definition (see `atelier_node::c2pa`).
+#[utoipa::path(get, path = "/assets/{id}/manifest", params(("id" = u64, Path, description = "asset id")),
+    responses((status = 200, description = "C2PA manifest definition"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn manifest(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = AssetId(parse_id(&id)?);
+    match provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)? {
+        Some(asset) => Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset))),
+        None => Err(ApiError::not_found(format!("no asset {id}"))),
+    }
+}

@@ -1,0 +1,63 @@
+//! Read routes of the registry: models with their lineage, datasets and contributors. Each answers the
+//! protocol's own record as JSON (amounts as decimal strings); messages go through `POST /txs` like any
+//! other.
+
+use std::sync::Arc;
+
+use atelier_api::ErrorBody;
+use atelier_protocol::modules::registry::{self, DatasetId, ModelId};
+use axum::{
+    Router,
+    extract::{Path, State},
+    routing::get,
+};
+
+use crate::{
+    Node,
+    http::{ApiError, ApiResult, Shared},
+    routes::{found, parse_address, parse_id, snapshot},
+};
+
+type Value = serde_json::Value;
+
+pub(crate) fn routes() -> Router<Arc<Node>> {
+    Router::new()
+        .route("/registry/models/{id}", get(model))
+        .route("/registry/datasets/{id}", get(dataset))
+        .route("/registry/datasets/{id}/contributors/{address}", get(royalties))
+}
+
+/// A model, with its flattened lineage.
+#[utoipa::path(get, path = "/registry/models/{id}", params(("id" = u64, Path, description = "model id")),
+    responses((status = 200, description = "Model"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn model(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = ModelId(parse_id(&id)?);
+    found(registry::query::model(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no model {id}")
+    })
+}
+
+/// A dataset and its royalty accumulator.
+#[utoipa::path(get, path = "/registry/datasets/{id}", params(("id" = u64, Path, description = "dataset id")),
+    responses((status = 200, description = "Dataset"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn dataset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    let id = DatasetId(parse_id(&id)?);
+    found(registry::query::dataset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
+        format!("no dataset {id}")
+    })
+}
+
+/// A contributor's shares in a dataset and the royalties it can claim now.
+#[utoipa::path(get, path = "/registry/datasets/{id}/contributors/{address}",
+    params(("id" = u64, Path, description = "dataset id"), ("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, description = "Stake"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn royalties(
+    State(node): Shared,
+    Path((id, address)): Path<(String, String)>,
+) -> ApiResult<Value> {
+    let id = DatasetId(parse_id(&id)?);
+    let address = parse_address(&address)?;
+    found(registry::query::stake(&snapshot(&node)?, id, &address).map_err(ApiError::internal)?, || {
+        format!("{address} does not contribute to dataset {id}")
+    })
+}

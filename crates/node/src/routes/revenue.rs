@@ -1,0 +1,57 @@
+//! Read routes of royalty vaults and their holders. Each answers the protocol's own record as JSON (amounts
+//! as decimal strings); messages go through `POST /txs` like any other.
+
+use std::sync::Arc;
+
+use atelier_api::ErrorBody;
+use atelier_protocol::modules::revenue::{self, VaultId};
+use axum::{
+    Router,
+    extract::{Path, State},
+    routing::get,
+};
+
+use crate::{
+    Node,
+    http::{ApiError, ApiResult, Shared},
+    routes::{found, parse_address, snapshot},
+};
+
+type Value = serde_json::Value;
+
+pub(crate) fn routes() -> Router<Arc<Node>> {
+    Router::new()
+        .route("/vaults/{kind}/{id}", get(vault))
+        .route("/vaults/{kind}/{id}/holders/{address}", get(position))
+}
+
+fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
+    format!("{kind}/{id}").parse().map_err(ApiError::bad_request)
+}
+
+/// A royalty vault: revenue paid in and claimed per denomination, and its number of holders.
+#[utoipa::path(get, path = "/vaults/{kind}/{id}",
+    params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id")),
+    responses((status = 200, description = "Vault"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, String)>) -> ApiResult<Value> {
+    let id = parse_vault(&kind, &id)?;
+    found(revenue::query::vault(&snapshot(&node)?, &id).map_err(ApiError::internal)?, || {
+        format!("no vault {id}")
+    })
+}
+
+/// A holder's share units of a vault and the revenue it can claim now.
+#[utoipa::path(get, path = "/vaults/{kind}/{id}/holders/{address}",
+    params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id"),
+        ("address" = String, Path, description = "bech32 address")),
+    responses((status = 200, description = "Position"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn position(
+    State(node): Shared,
+    Path((kind, id, address)): Path<(String, String, String)>,
+) -> ApiResult<Value> {
+    let id = parse_vault(&kind, &id)?;
+    let address = parse_address(&address)?;
+    found(revenue::query::position(&snapshot(&node)?, &id, &address).map_err(ApiError::internal)?, || {
+        format!("{address} holds no units of vault {id}")
+    })
+}
