@@ -33,7 +33,7 @@ use crate::{
     genesis::{self, Genesis, GenesisError},
     invariants,
     modules::{
-        self, Ctx, Failure, Handler, amm, auth, clusters, compliance, compute,
+        self, Ctx, Failure, Handler, Module, amm, auth, clusters, compliance, compute,
         fees::{self, FeeParams, hooks::Collected},
         governance, oracle, staking, treasury,
     },
@@ -124,7 +124,8 @@ macro_rules! routing {
                 $($({
                     let _tag: u8 = $msg;
                     type Error = <modules::$module::$Type as Handler>::Error;
-                    add(stringify!($module), <Error as ErrorCode>::CODES, <Error as ErrorCode>::RETIRED);
+                    let module = <modules::$module::$Type as Module>::NAME;
+                    add(module, <Error as ErrorCode>::CODES, <Error as ErrorCode>::RETIRED);
                 })?)*
                 table.sort_by_key(|(_, code, _)| *code);
                 table

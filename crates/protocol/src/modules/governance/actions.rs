@@ -7,7 +7,7 @@ use atelier_state::{Overlay, StateRead, StateWrite};
 use super::{Action, GovernanceEvent, ParamsChange, state};
 use crate::{
     event::Event,
-    modules::{self, Failure, Governed, bank, clusters, compliance, rule, staking, treasury},
+    modules::{self, Failure, Governed, Module, bank, clusters, compliance, rule, staking, treasury},
 };
 
 type ActionResult<T = ()> = Result<T, Failure<String>>;
@@ -112,7 +112,8 @@ macro_rules! params_paths {
             $($(
                 let _tag: u8 = $params;
                 <modules::$module::$Type as Governed>::validate_params(state).map_err(|failure| {
-                    failure.map_rule(|reason| format!("{} params: {reason}", stringify!($module)))
+                    let module = <modules::$module::$Type as Module>::NAME;
+                    failure.map_rule(|reason| format!("{module} params: {reason}"))
                 })?;
             )?)*
             Ok(())
