@@ -132,6 +132,10 @@ pub struct EventPage {
     /// Height to ask for next, when the page was full.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_from_height: Option<u64>,
+    /// With `next_from_height`: where in that block's events the next page starts (a page can end
+    /// inside a block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_from_index: Option<u32>,
 }
 
 /// `GET /fees`.

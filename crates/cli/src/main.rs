@@ -170,6 +170,9 @@ enum QueryCommand {
         /// First height.
         #[arg(long, default_value_t = 1)]
         from_height: u64,
+        /// First event of that height, by position (a page's `next_from_index`).
+        #[arg(long, default_value_t = 0)]
+        from_index: u32,
         /// Most events.
         #[arg(long, default_value_t = 100)]
         limit: usize,
@@ -536,8 +539,8 @@ async fn run_query(
             output.print(&block, output::pretty)
         }
         QueryCommand::Tx { hash } => output.print(&client.tx(&hash).await?, output::pretty),
-        QueryCommand::Events { from_height, limit } => {
-            output.print(&client.events(from_height, limit).await?, output::pretty)
+        QueryCommand::Events { from_height, from_index, limit } => {
+            output.print(&client.events_from(from_height, from_index, limit).await?, output::pretty)
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::pretty),
         QueryCommand::Compute(query) => {

@@ -70,7 +70,18 @@ impl Client {
 
     /// A page of events.
     pub async fn events(&self, from_height: u64, limit: usize) -> Result<EventPage, ClientError> {
-        self.get(&format!("/events?from_height={from_height}&limit={limit}")).await
+        self.events_from(from_height, 0, limit).await
+    }
+
+    /// A page of events from the `from_index`-th event of `from_height` on: pass a page's
+    /// `next_from_height` and `next_from_index` to continue it.
+    pub async fn events_from(
+        &self,
+        from_height: u64,
+        from_index: u32,
+        limit: usize,
+    ) -> Result<EventPage, ClientError> {
+        self.get(&format!("/events?from_height={from_height}&from_index={from_index}&limit={limit}")).await
     }
 
     /// Fees for the next block.

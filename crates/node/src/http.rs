@@ -388,6 +388,9 @@ async fn block(State(node): Shared, Path(height): Path<String>) -> ApiResult<Blo
 struct EventsQuery {
     /// First height to include (default 1).
     from_height: Option<u64>,
+    /// First event of that height to include, by its position among the block's events (default
+    /// 0): the `next_from_index` of the previous page.
+    from_index: Option<u32>,
     /// Most events to return (default 100, at most the page limit).
     limit: Option<usize>,
 }
@@ -411,10 +414,19 @@ async fn events(
     let Query(query) = query?;
     let limit = crate::routes::page_limit(&node, query.limit)?;
     let from = Height(query.from_height.unwrap_or(1));
-    let found = node.storage().events(from, limit + 1).map_err(ApiError::internal)?;
-    let next_from_height = found.get(limit).map(|e| e.height.get());
-    let events = found.iter().take(limit).map(event_view).collect::<Result<_, _>>()?;
-    Ok(Json(EventPage { events, next_from_height }))
+    let found = node
+        .storage()
+        .events_from(from, query.from_index.unwrap_or(0), limit + 1)
+        .map_err(ApiError::internal)?;
+    // The cursor names the first event not returned, so paging always advances, even inside a
+    // block with more events than a page.
+    let next = found.get(limit).map(|(index, event)| (event.height.get(), *index));
+    let events = found.iter().take(limit).map(|(_, event)| event_view(event)).collect::<Result<_, _>>()?;
+    Ok(Json(EventPage {
+        events,
+        next_from_height: next.map(|(height, _)| height),
+        next_from_index: next.map(|(_, index)| index),
+    }))
 }
 
 /// New events as server-sent events, one `data:` JSON object each.

@@ -323,3 +323,26 @@ async fn the_event_stream_delivers_the_events_of_each_new_block() {
     drop(stream);
     running.stop().await;
 }
+
+/// `GET /events` pages one event at a time through a block with several: the cursor names the
+/// next event, so paging always advances and returns every event once, in order.
+#[tokio::test]
+async fn paging_events_one_at_a_time_advances_through_a_block_with_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    let all = running.client.events(1, 1_000).await.unwrap().events;
+    assert!(all.iter().filter(|e| e.height == 1).count() > 1, "the block has several events: {all:?}");
+    let (mut seen, mut cursor) = (Vec::new(), Some((1, 0)));
+    while let Some((height, index)) = cursor {
+        let page = running.client.events_from(height, index, 1).await.unwrap();
+        assert!(page.events.len() <= 1);
+        seen.extend(page.events);
+        let next = page.next_from_height.zip(page.next_from_index);
+        assert!(next.is_none_or(|next| next > (height, index)), "the cursor advances: {next:?}");
+        cursor = next;
+    }
+    assert_eq!(seen, all);
+    running.stop().await;
+}

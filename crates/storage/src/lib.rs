@@ -342,12 +342,25 @@ impl Storage {
 
     /// Up to `limit` events from height `from` onward, in order.
     pub fn events(&self, from: Height, limit: usize) -> Result<Vec<IndexedEvent>, StorageError> {
+        Ok(self.events_from(from, 0, limit)?.into_iter().map(|(_, event)| event).collect())
+    }
+
+    /// Up to `limit` events from the `sequence`-th event of height `from` onward, in order, each
+    /// with its sequence in its block: a page that ended inside a block continues there.
+    pub fn events_from(
+        &self,
+        from: Height,
+        sequence: u32,
+        limit: usize,
+    ) -> Result<Vec<(u32, IndexedEvent)>, StorageError> {
         let txn = self.begin_read()?;
         let table = txn.open_table(EVENTS).map_err(StorageError::db)?;
         let mut out = Vec::new();
-        for entry in table.range((from.get(), 0u32)..).map_err(StorageError::db)?.take(limit) {
-            let (_, bytes) = entry.map_err(StorageError::db)?;
-            out.push(IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?);
+        for entry in table.range((from.get(), sequence)..).map_err(StorageError::db)?.take(limit) {
+            let (key, bytes) = entry.map_err(StorageError::db)?;
+            let event =
+                IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?;
+            out.push((key.value().1, event));
         }
         Ok(out)
     }
