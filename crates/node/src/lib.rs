@@ -417,6 +417,21 @@ impl Node {
         self.metrics.blocks_committed.fetch_add(1, Relaxed);
         self.metrics.commit_micros.store(started.elapsed().as_micros() as u64, Relaxed);
         self.metrics.observe_finalization(now_ms().saturating_sub(committed.header.time_ms));
+        tracing::info!(
+            height = committed.header.height.get(),
+            txs = committed.tx_hashes.len(),
+            left_out = executed.skipped.len(),
+            gas_used = committed.header.gas_used,
+            micros = started.elapsed().as_micros() as u64,
+            "committed block"
+        );
+        // On demand, a block that was full leaves transactions someone may be waiting for: the
+        // next block is asked for at once rather than at the next submission.
+        let full = committed.tx_hashes.len() >= self.config.max_block_txs
+            || executed.skipped.iter().any(|s| matches!(s.rejection, Rejection::BlockGasExhausted { .. }));
+        if full {
+            self.request_block_if_on_demand();
+        }
         // No subscriber is not an error.
         let _ = self.blocks.send(committed.clone());
         Ok(Some(committed))

@@ -346,3 +346,23 @@ async fn paging_events_one_at_a_time_advances_through_a_block_with_several() {
     assert_eq!(seen, all);
     running.stop().await;
 }
+
+/// On demand (no block interval), transactions that do not fit the block a submission asked for
+/// are included in the blocks that follow, without waiting for another submission.
+#[tokio::test]
+async fn on_demand_every_waited_transaction_is_included_though_one_block_holds_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with(dir.path(), |config| config.max_block_txs = 1).await;
+    let waits: Vec<_> = (1..=3)
+        .map(|i| {
+            let bytes = factory().transfer(&dev_key(i), 0, dev_address(5), Amount::new(1)).to_bytes();
+            let client = running.client.clone();
+            tokio::spawn(async move { client.submit(&bytes, true).await })
+        })
+        .collect();
+    for wait in waits {
+        let submitted = wait.await.unwrap().unwrap();
+        assert!(submitted.height.is_some(), "each one was included: {submitted:?}");
+    }
+    running.stop().await;
+}
