@@ -455,13 +455,32 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
         args.dev.then_some(args.accounts),
     );
     output.print(&banner, dev::Banner::text)?;
-    Arc::clone(&node)
-        .run(listener, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    eprintln!("stopped at height {}", node.head().height);
+    // The sequencer stops between blocks, never inside one: a block being committed finishes.
+    Arc::clone(&node).run(listener, stop_signal()).await?;
+    let height = node.head().height;
+    // The last handle: the database closes here, before a temporary home is removed.
+    drop(node);
+    tracing::info!(height = height.get(), "stopped");
+    eprintln!("stopped at height {height}");
+    drop(temporary);
     Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what service managers and `kill` send).
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: finishing the block in progress, closing the database");
 }
 
 /// `atelier node --validator --home DIR`: blocks by BFT consensus instead of a solo sequencer.
