@@ -29,6 +29,14 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// The violations in one line, `module: detail; …`, or `None` when there are none.
+pub fn describe(violations: &[Violation]) -> Option<String> {
+    if violations.is_empty() {
+        return None;
+    }
+    Some(violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+}
+
 /// Declares [`check_all`] over the list of modules.
 macro_rules! check_all {
     ($( $(#[$section:meta])* $module:ident : $Type:ident {

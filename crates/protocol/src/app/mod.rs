@@ -165,10 +165,8 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
     genesis::init(&mut state, &genesis)?;
     // A genesis whose sections disagree (a module account short of what its books say it holds)
     // is refused with the reasons, before any block builds on it.
-    let violations = invariants::check_all(&state)?;
-    if !violations.is_empty() {
-        let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        return Err(GenesisError::Invariants(detail.join("; ")));
+    if let Some(broken) = invariants::describe(&invariants::check_all(&state)?) {
+        return Err(GenesisError::Invariants(broken));
     }
     let commit = prepare_commit(store, state.into_changes())?;
     let header = Header {
@@ -598,9 +596,8 @@ impl From<BlockError> for TxStop {
 
 /// Refuses a block whose state shows `violations`.
 pub fn refuse(violations: Vec<invariants::Violation>) -> Result<(), BlockError> {
-    if violations.is_empty() {
-        return Ok(());
+    match invariants::describe(&violations) {
+        Some(broken) => Err(BlockError::InvariantBroken(broken)),
+        None => Ok(()),
     }
-    let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
-    Err(BlockError::InvariantBroken(detail.join("; ")))
 }

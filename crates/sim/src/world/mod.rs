@@ -395,9 +395,8 @@ impl World {
         // did inside the block).
         if self.scenario.check_invariants && !cfg!(debug_assertions) {
             let violations = invariants::check_all(&self.store).map_err(|e| fail(e.to_string()))?;
-            if !violations.is_empty() {
-                let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
-                return Err(RunError::Invariant { height, detail: detail.join("; ") });
+            if let Some(detail) = invariants::describe(&violations) {
+                return Err(RunError::Invariant { height, detail });
             }
         }
         let checked = Instant::now();
