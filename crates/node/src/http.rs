@@ -56,6 +56,7 @@ pub(crate) type Shared = State<Arc<Node>>;
         health,
         metrics,
         openapi,
+        crate::routes::bank::supply,
         crate::routes::compute::params,
         crate::routes::compute::classes,
         crate::routes::compute::job,

@@ -366,3 +366,25 @@ async fn on_demand_every_waited_transaction_is_included_though_one_block_holds_o
     }
     running.stop().await;
 }
+
+/// `GET /bank/supply` lets anyone audit the money: what was minted, burned and circulates per
+/// denomination, and the fee a block burns shows up in it.
+#[tokio::test]
+async fn the_supply_route_reports_minted_burned_and_circulating_per_denomination() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let supply = |value: &serde_json::Value, denom: &str, field: &str| -> u128 {
+        let entry = value.as_array().unwrap().iter().find(|s| s["denom"] == denom).unwrap();
+        entry[field].as_str().unwrap().parse().unwrap()
+    };
+    let before = running.client.read("/bank/supply").await.unwrap();
+    assert_eq!(supply(&before, "ugdc", "minted"), supply(&before, "ugdc", "circulating"));
+    let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    let after = running.client.read("/bank/supply").await.unwrap();
+    let burned = supply(&after, "ugdc", "burned");
+    assert!(burned > 0, "the base fee was burned");
+    assert_eq!(supply(&after, "ugdc", "minted") - burned, supply(&after, "ugdc", "circulating"));
+    assert!(after.as_array().unwrap().iter().any(|s| s["denom"] == "uusd"));
+    running.stop().await;
+}

@@ -2,6 +2,7 @@
 //! and paging by id with the one page cap ([`crate::ApiLimits::max_page`]).
 
 pub(crate) mod amm;
+pub(crate) mod bank;
 pub(crate) mod clusters;
 pub(crate) mod compliance;
 pub(crate) mod compute;
@@ -31,6 +32,7 @@ type Value = serde_json::Value;
 pub(crate) fn router() -> axum::Router<Arc<Node>> {
     axum::Router::new()
         .merge(amm::routes())
+        .merge(bank::routes())
         .merge(clusters::routes())
         .merge(compliance::routes())
         .merge(compute::routes())

@@ -27,6 +27,8 @@ pub fn balances(state: &impl StateRead, address: &Address) -> Result<Vec<Coin>, 
 /// Supply of one denomination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Supply {
+    /// The denomination.
+    pub denom: Denom,
     /// Ever minted.
     pub minted: Amount,
     /// Ever burned.
@@ -42,5 +44,10 @@ pub fn supply(state: &impl StateRead, denom: &Denom) -> Result<Supply, StateErro
     let circulating = minted
         .checked_sub(burned)
         .map_err(|_| StateError::corrupt(state::MINTED, "burned exceeds minted"))?;
-    Ok(Supply { minted, burned, circulating })
+    Ok(Supply { denom: *denom, minted, burned, circulating })
+}
+
+/// The supply of every denomination the chain knows, in order.
+pub fn supplies(state: &impl StateRead) -> Result<Vec<Supply>, StateError> {
+    DENOMS.iter().map(|denom| supply(state, denom)).collect()
 }
