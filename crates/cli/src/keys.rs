@@ -101,10 +101,29 @@ fn associated_data(name: &str, address: &Address) -> Vec<u8> {
     format!("atelier-key/v{FORMAT_VERSION}/{name}/{address}").into_bytes()
 }
 
+/// The most scrypt work a key file may ask for: N = 2^20 with r = 8 (1 GiB of memory). A file
+/// asking for more is refused with a reason, before anything is allocated.
+const MAX_SCRYPT_LOG_N: u8 = 20;
+const MAX_SCRYPT_R: u32 = 8;
+const MAX_SCRYPT_P: u32 = 16;
+
+/// The scrypt parameters a key file names, within the bounds this wallet will spend.
+fn kdf_params(kdf: &Kdf) -> Result<scrypt::Params> {
+    if kdf.log_n > MAX_SCRYPT_LOG_N || kdf.r > MAX_SCRYPT_R || kdf.p > MAX_SCRYPT_P {
+        bail!(
+            "the key file asks for scrypt log_n {}, r {}, p {}: more than this wallet spends (log_n ≤ \
+             {MAX_SCRYPT_LOG_N}, r ≤ {MAX_SCRYPT_R}, p ≤ {MAX_SCRYPT_P}); the file is damaged or not ours",
+            kdf.log_n,
+            kdf.r,
+            kdf.p
+        );
+    }
+    scrypt::Params::new(kdf.log_n, kdf.r, kdf.p, 32).map_err(|e| anyhow!("key file kdf: {e}"))
+}
+
 fn derive_key(password: &str, kdf: &Kdf) -> Result<[u8; 32]> {
     let salt = hex_decode_vec(&kdf.salt).ok_or_else(|| anyhow!("corrupt key file: salt"))?;
-    let params =
-        scrypt::Params::new(kdf.log_n, kdf.r, kdf.p, 32).map_err(|e| anyhow!("key file kdf: {e}"))?;
+    let params = kdf_params(kdf)?;
     let mut key = [0u8; 32];
     scrypt::scrypt(password.as_bytes(), &salt, &params, &mut key).map_err(|e| anyhow!("scrypt: {e}"))?;
     Ok(key)
@@ -230,17 +249,25 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 /// The password from `ATELIER_PASSWORD`, else from a prompt without echo (twice when `confirm`).
 pub(crate) fn password(confirm: bool) -> Result<String> {
     if let Ok(password) = std::env::var(PASSWORD_ENV) {
-        return Ok(password);
+        return nonempty(password, PASSWORD_ENV);
     }
     let first = rpassword::prompt_password("keystore password: ")
         .with_context(|| format!("no terminal for a password prompt; set {PASSWORD_ENV}"))?;
     if confirm && rpassword::prompt_password("repeat password: ")? != first {
         bail!("the passwords differ");
     }
-    if first.is_empty() {
-        bail!("an empty password protects nothing; use --insecure to store a key in plain text");
+    nonempty(first, "the prompt")
+}
+
+/// `password`, unless it is empty: an empty password protects nothing.
+fn nonempty(password: String, source: &str) -> Result<String> {
+    if password.is_empty() {
+        bail!(
+            "the password from {source} is empty, and an empty password protects nothing (--insecure \
+             stores a throwaway key in plain text)"
+        );
     }
-    Ok(first)
+    Ok(password)
 }
 
 /// A new key from fresh entropy: its 24-word mnemonic and the key at account 0.
@@ -260,6 +287,23 @@ pub(crate) fn from_mnemonic(phrase: &str, index: u32) -> Result<(SecretKey, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_password_is_refused_whether_typed_or_from_the_environment() {
+        let refused = nonempty(String::new(), PASSWORD_ENV).unwrap_err().to_string();
+        assert!(refused.contains("ATELIER_PASSWORD") && refused.contains("empty"), "{refused}");
+        assert_eq!(nonempty("x".into(), PASSWORD_ENV).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_key_file_asking_for_more_scrypt_work_than_the_bound_is_refused_with_a_reason() {
+        let kdf = |log_n, r, p| Kdf { log_n, r, p, salt: "00".into() };
+        assert!(kdf_params(&kdf(SCRYPT_LOG_N, 8, 1)).is_ok());
+        for crafted in [kdf(63, 8, 1), kdf(15, 1 << 20, 1), kdf(15, 8, 1 << 20)] {
+            let refused = kdf_params(&crafted).unwrap_err().to_string();
+            assert!(refused.contains("more than this wallet spends"), "{refused}");
+        }
+    }
 
     #[test]
     fn an_encrypted_key_unlocks_only_with_its_password_and_detects_tampering() {
