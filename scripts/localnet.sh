@@ -36,7 +36,7 @@ start() {
     cargo build --release --bin atelier
   fi
   if [ -z "$(homes)" ]; then
-    "$BIN" init --home "$DIR" --validators "$count" --api-port "$API_PORT" --p2p-port "$P2P_PORT" >/dev/null
+    "$BIN" init --dev --home "$DIR" --validators "$count" --api-port "$API_PORT" --p2p-port "$P2P_PORT" >/dev/null
     echo "wrote $count validator homes under $DIR"
   fi
   for home in $(homes); do

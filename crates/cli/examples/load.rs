@@ -300,7 +300,7 @@ fn start_solo(binary: &std::path::Path, home: &std::path::Path, args: &Args) -> 
 fn start_validators(binary: &std::path::Path, home: &std::path::Path, args: &Args) -> Vec<(Child, Client)> {
     let base = 30_000 + (std::process::id() % 10_000) as u16;
     let init = Command::new(binary)
-        .args(["init", "--home"])
+        .args(["init", "--dev", "--home"])
         .arg(home)
         .args(["--validators", &args.validators.to_string(), "--dev-accounts", &args.accounts.to_string()])
         .args(["--api-port", &base.to_string(), "--p2p-port", &(base + 100).to_string()])

@@ -7,11 +7,9 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use atelier_node::mempool::MempoolConfig;
-use atelier_primitives::{Address, hd};
+use atelier_primitives::Address;
 use atelier_protocol::Genesis;
 use serde::{Deserialize, Serialize};
-
-use crate::dev;
 
 /// The configuration file's name.
 pub(crate) const CONFIG_FILE: &str = "config.toml";
@@ -76,12 +74,11 @@ pub(crate) struct Written {
     pub(crate) genesis: String,
 }
 
-/// Writes a commented `config.toml` and a dev-funded `genesis.json` into `home`; refuses to
+/// Writes a commented `config.toml` (tips to `proposer`) and `genesis` into `home`; refuses to
 /// overwrite either.
-pub(crate) fn init_home(home: &Path, chain_id: &str, dev_accounts: u32) -> Result<Written> {
-    let genesis = serde_json::to_string_pretty(&dev::genesis(chain_id, dev_accounts)?)?;
+pub(crate) fn init_home(home: &Path, genesis: &Genesis, proposer: Address) -> Result<Written> {
     let api = SocketAddr::from(([127, 0, 0, 1], 26657));
-    init_home_with(home, &genesis, api, hd::dev_key(0).public_key().address(), None)
+    init_home_with(home, &serde_json::to_string_pretty(genesis)?, api, proposer, None)
 }
 
 /// Writes `config.toml` (API on `api_addr`, tips to `proposer`, and for a validator where it
@@ -170,7 +167,11 @@ min_replacement_bump_percent = {bump}
 fn read(home: &Path, name: &str) -> Result<(PathBuf, String)> {
     let path = home.join(name);
     let text = std::fs::read_to_string(&path).with_context(|| {
-        format!("reading {} (run `atelier init --home {}` first)", path.display(), home.display())
+        format!(
+            "reading {} (run `atelier init --home {}` first, with --genesis FILE or --dev)",
+            path.display(),
+            home.display()
+        )
     })?;
     Ok((path, text))
 }

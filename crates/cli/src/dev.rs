@@ -2,209 +2,132 @@
 
 use std::{net::SocketAddr, path::Path, time::SystemTime};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use atelier_node::Node;
-use atelier_primitives::{Amount, Denom, Height, hash::hex_encode, hd};
+use atelier_primitives::{Address, Amount, Bps, CoinText, Denom, hash::hex_encode, hd};
 use atelier_protocol::{
     Genesis,
     modules::{
-        amm::{AmmGenesis, Pool, genesis::LpHolding},
-        bank::{AccountBalances, BankGenesis, BankParams, Coin},
-        compliance::{ComplianceGenesis, FieldName, Schema, SchemaId},
-        governance::GovernanceGenesis,
-        oracle::{FeedId, FeedSpec, Operator, OracleGenesis},
-        staking::{Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
-        treasury::{self, TreasuryGenesis},
+        compliance::SchemaId,
+        oracle::{FeedId, FeedSpec},
     },
 };
 use serde::Serialize;
+
+use crate::genesis::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec};
 
 /// Dev accounts funded by default.
 pub(crate) const DEV_ACCOUNTS: u32 = 10;
 /// The dev chain's id.
 pub(crate) const DEV_CHAIN_ID: &str = "atelier-dev";
-/// Each dev account's native balance: 1 000 000 GDC.
-const DEV_BALANCE: Amount = Amount::new(1_000_000 * 1_000_000);
-/// Each dev account's stablecoin balance: 1 000 000 USD.
-const DEV_STABLE: Amount = Amount::new(1_000_000 * 1_000_000);
-
-/// The dev treasury's starting balance, for governance to spend: 1 000 000 GDC.
-const DEV_TREASURY: Amount = Amount::new(1_000_000 * 1_000_000);
-/// The dev treasury's stable reserve: 500 000 USD.
-const DEV_RESERVE: Amount = Amount::new(500_000 * 1_000_000);
-/// Each side of the dev pool, provided by the treasury: 100 000 GDC against 100 000 USD.
-const DEV_POOL_SIDE: Amount = Amount::new(100_000 * 1_000_000);
+/// Each dev account's balances: 1 000 000 GDC and 1 000 000 USD.
+const DEV_BALANCE: CoinText = gdc(1_000_000);
+const DEV_STABLE: CoinText = usd(1_000_000);
+/// The dev treasury's balance, for governance to spend, and its stable reserve.
+const DEV_TREASURY: CoinText = gdc(1_000_000);
+const DEV_RESERVE: CoinText = usd(500_000);
+/// Each side of the dev pool, provided by the treasury: a price of 1 USD per GDC.
+const DEV_POOL_GDC: CoinText = gdc(100_000);
+const DEV_POOL_USD: CoinText = usd(100_000);
 /// Dev accounts that start staked, with a member's reputation, so that governance can be tried at
 /// once.
 const DEV_STAKERS: u32 = 4;
-/// Each staked dev account's bonded stake: 100 000 GDC.
-const DEV_STAKE: Amount = Amount::new(100_000 * 1_000_000);
+/// Each staked dev account's bonded stake.
+const DEV_STAKE: CoinText = gdc(100_000);
 /// Each staked dev account's starting reputation: the `member` tier (may propose, one cluster slot).
-const DEV_REPUTATION: u128 = 2_000_000;
+const DEV_REPUTATION: u64 = 2_000_000;
 
-/// A genesis funding `accounts` dev accounts and the treasury, with a pool the treasury's liquidity
-/// fills; dev account 0 is the stablecoin issuer and dev accounts 0–3 start staked. Epochs and governance periods are short, so that a proposal runs
-/// its course in about a minute of one-second blocks.
+const fn gdc(whole: u128) -> CoinText {
+    CoinText { denom: Denom::GDC, amount: Amount::new(whole * 1_000_000) }
+}
+
+const fn usd(whole: u128) -> CoinText {
+    CoinText { denom: Denom::USD, amount: Amount::new(whole * 1_000_000) }
+}
+
+/// A genesis funding `accounts` (at least 1) dev accounts and the treasury, with a pool the
+/// treasury's liquidity fills. Dev account 0 is the stablecoin issuer; dev accounts 0–3 start staked
+/// and are the oracle operators; dev8 attests and dev5–dev7 arbitrate (the last account stands in
+/// when there are fewer). Epochs and governance periods are short, so that a proposal runs its
+/// course in about a minute of one-second blocks.
 pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
+    if accounts == 0 {
+        bail!("a dev chain needs at least one dev account");
+    }
     let now_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    let mut balances: Vec<AccountBalances> = hd::dev_keys(0..accounts)
-        .iter()
-        .map(|key| AccountBalances {
-            address: key.public_key().address(),
-            coins: vec![
-                Coin { denom: Denom::GDC, amount: DEV_BALANCE },
-                Coin { denom: Denom::USD, amount: DEV_STABLE },
-            ],
-        })
-        .collect();
-    let (staking, bonded) = dev_staking(accounts.min(DEV_STAKERS));
-    if !bonded.is_zero() {
-        let coins = vec![Coin { denom: Denom::GDC, amount: bonded }];
-        balances.push(AccountBalances { address: atelier_protocol::modules::staking::account(), coins });
-    }
-    let treasury = vec![
-        Coin { denom: Denom::GDC, amount: DEV_TREASURY },
-        Coin { denom: Denom::USD, amount: DEV_RESERVE },
-    ];
-    balances.push(AccountBalances { address: treasury::account(), coins: treasury });
-    let pool = vec![
-        Coin { denom: Denom::GDC, amount: DEV_POOL_SIDE },
-        Coin { denom: Denom::USD, amount: DEV_POOL_SIDE },
-    ];
-    balances.push(AccountBalances { address: atelier_protocol::modules::amm::account(), coins: pool });
     let chain_id = chain_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Genesis {
-        bank: BankGenesis {
-            params: BankParams { stable_issuer: hd::dev_key(0).public_key().address() },
-            balances,
-            burned: Vec::new(),
-        },
-        staking,
-        governance: dev_governance(),
-        amm: dev_pool(),
-        oracle: dev_oracle(accounts.min(DEV_STAKERS)),
-        treasury: dev_treasury(),
-        compliance: dev_compliance(accounts),
-        ..Genesis::new(chain_id, now_ms)
-    })
-}
-
-/// Dev accounts `0..stakers` bonded with a member's reputation; 60-block epochs. Returns the
-/// section and the stake the staking account must hold.
-fn dev_staking(stakers: u32) -> (StakingGenesis, Amount) {
-    let mut genesis = StakingGenesis::default();
-    genesis.params.epoch_blocks = 60;
-    genesis.accounts = hd::dev_keys(0..stakers)
+    let keys = hd::dev_keys(0..accounts);
+    // Dev account `i`, or the last one when there are fewer.
+    let address = |i: u32| keys[i.min(accounts - 1) as usize].public_key().address();
+    let stakers: Vec<Address> = (0..accounts.min(DEV_STAKERS)).map(address).collect();
+    let mut arbiters: Vec<Address> = (5..8).map(address).collect();
+    arbiters.dedup();
+    let mut spec = GenesisSpec::new(chain_id, now_ms, address(0));
+    spec.allow_published_keys = true;
+    spec.accounts = keys
         .iter()
-        .map(|key| StakerGenesis {
+        .map(|key| AccountSpec {
             address: key.public_key().address(),
-            checkpoint: Checkpoint {
-                from_height: Height(0),
-                standing: Standing {
-                    reputation: DEV_REPUTATION,
-                    bonded: DEV_STAKE,
-                    floor: DEV_STAKE,
-                    ..Standing::default()
-                },
-            },
+            balances: vec![DEV_BALANCE, DEV_STABLE],
         })
         .collect();
-    let bonded = Amount::new(DEV_STAKE.get() * u128::from(stakers));
-    (genesis, bonded)
+    spec.treasury = vec![DEV_TREASURY, DEV_RESERVE];
+    spec.pool = Some(PoolSpec { gdc: DEV_POOL_GDC, usd: DEV_POOL_USD });
+    spec.stakers = stakers
+        .iter()
+        .map(|&address| StakerSpec { address, stake: DEV_STAKE, reputation: DEV_REPUTATION })
+        .collect();
+    spec.oracle_operators = stakers.clone();
+    spec.attesters = vec![address(8)];
+    spec.arbiters = arbiters.clone();
+    spec.schemas = vec![SchemaSpec {
+        name: "ethical-sourcing".into(),
+        fields: ["consent", "license", "provenance"].map(String::from).to_vec(),
+        revocable: true,
+    }];
+    let mut genesis = spec.build()?;
+    let quorum = |wanted: u32, available: usize| wanted.min(u32::try_from(available).unwrap_or(u32::MAX));
+    dev_params(&mut genesis, quorum(3, stakers.len()), quorum(2, stakers.len()), quorum(2, arbiters.len()));
+    Ok(genesis)
 }
 
-/// The GDC/uusd pool at a price of 1 uusd per ugdc, its liquidity the treasury's.
-fn dev_pool() -> AmmGenesis {
-    let supply = atelier_protocol::modules::amm::math::sqrt_product(DEV_POOL_SIDE.get(), DEV_POOL_SIDE.get());
-    let treasury = treasury::account();
-    AmmGenesis {
-        pool: Pool {
-            reserve_gdc: DEV_POOL_SIDE,
-            reserve_usd: DEV_POOL_SIDE,
-            lp_supply: supply,
-            ..Pool::default()
-        },
-        holdings: vec![LpHolding {
-            holder: treasury,
-            units: supply - atelier_protocol::modules::amm::math::MINIMUM_LIQUIDITY,
-        }],
-        ..AmmGenesis::default()
-    }
-}
-
-/// Governance with short periods: voting opens 5 blocks after a proposal and lasts 30, then 10
-/// blocks of timelock.
-fn dev_governance() -> GovernanceGenesis {
-    let mut genesis = GovernanceGenesis::default();
-    genesis.params.voting_delay_blocks = 5;
-    genesis.params.voting_period_blocks = 30;
-    genesis.params.timelock_blocks = 10;
-    genesis.params.grace_period_blocks = 100;
-    genesis
-}
-
-/// The staked dev accounts are oracle operators; feeds for the GDC price (quorum 3, published at
-/// least every epoch), engagement and demand for one style (quorum 2).
-fn dev_oracle(stakers: u32) -> OracleGenesis {
-    let mut genesis = OracleGenesis::default();
+/// Short periods: 60-block epochs; voting opens 5 blocks after a proposal and lasts 30, then 10
+/// blocks of timelock; a dispute window of 30 blocks. Feeds for the GDC price, engagement and demand
+/// for one style. A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of
+/// runway, with buy-backs never taking the reserve under 20 epochs, and 10% of the value as pool
+/// liquidity.
+fn dev_params(genesis: &mut Genesis, price_quorum: u32, feed_quorum: u32, arbiter_quorum: u32) {
+    let bps = |v| Bps::new(v).unwrap_or(Bps::ZERO);
+    genesis.staking.params.epoch_blocks = 60;
+    let governance = &mut genesis.governance.params;
+    governance.voting_delay_blocks = 5;
+    governance.voting_period_blocks = 30;
+    governance.timelock_blocks = 10;
+    governance.grace_period_blocks = 100;
     let feed = |id: &str, quorum| FeedSpec {
         id: FeedId(id.into()),
         quorum,
         heartbeat_blocks: 60,
-        deviation: atelier_primitives::Bps::new(50).unwrap_or(atelier_primitives::Bps::ZERO),
+        deviation: bps(50),
         staleness_blocks: 120,
         round_blocks: 10,
     };
-    genesis.params.feeds = vec![
-        feed("gdc_usd", 3.min(stakers.max(1))),
-        feed("engagement", 2.min(stakers.max(1))),
-        feed("demand/portrait", 2.min(stakers.max(1))),
+    genesis.oracle.params.feeds = vec![
+        feed("gdc_usd", price_quorum),
+        feed("engagement", feed_quorum),
+        feed("demand/portrait", feed_quorum),
     ];
-    genesis.operators = hd::dev_keys(0..stakers)
-        .iter()
-        .map(|key| Operator {
-            address: key.public_key().address(),
-            since: Height(0),
-            observations: 0,
-            outliers: 0,
-        })
-        .collect();
-    genesis
-}
-
-/// A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of runway, with
-/// buy-backs never taking the reserve under 20 epochs, and 10% of the value as pool liquidity.
-fn dev_treasury() -> TreasuryGenesis {
-    let mut genesis = TreasuryGenesis::default();
-    genesis.params.infra_cost_per_epoch = Amount::new(1_000 * 1_000_000);
-    genesis.params.runway_target_epochs = 100;
-    genesis.params.reserve_floor_epochs = 20;
-    genesis.params.pol_target = atelier_primitives::Bps::new(1_000).unwrap_or(atelier_primitives::Bps::ZERO);
-    genesis.params.max_pol_add_per_epoch = Amount::new(10_000 * 1_000_000);
-    genesis.params.grants_share =
-        atelier_primitives::Bps::new(1_000).unwrap_or(atelier_primitives::Bps::ZERO);
-    genesis
-}
-
-/// The ethical-sourcing schema (1, revocable) gates monetisation; dev8 is an approved attester
-/// and dev5–dev7 are arbiters (2 votes uphold) with a 30-block window.
-fn dev_compliance(accounts: u32) -> ComplianceGenesis {
-    let mut genesis = ComplianceGenesis::default();
-    let fields = ["consent", "license", "provenance"].map(|f| FieldName(f.into())).to_vec();
-    genesis.schemas =
-        vec![Schema { id: SchemaId(1), name: "ethical-sourcing".into(), fields, revocable: true }];
-    genesis.next_ids[0] = 2;
-    genesis.params.ethical_schema = Some(SchemaId(1));
-    genesis.params.dispute_window_blocks = 30;
-    let address = |i: u32| hd::dev_key(i).public_key().address();
-    if accounts > 8 {
-        genesis.attesters = vec![address(8)];
-    }
-    if accounts > 7 {
-        genesis.params.arbiters = (5..8).map(address).collect();
-        genesis.params.arbiter_quorum = 2;
-    }
-    genesis
+    let treasury = &mut genesis.treasury.params;
+    treasury.infra_cost_per_epoch = Amount::new(1_000 * 1_000_000);
+    treasury.runway_target_epochs = 100;
+    treasury.reserve_floor_epochs = 20;
+    treasury.pol_target = bps(1_000);
+    treasury.max_pol_add_per_epoch = Amount::new(10_000 * 1_000_000);
+    treasury.grants_share = bps(1_000);
+    let compliance = &mut genesis.compliance.params;
+    compliance.ethical_schema = Some(SchemaId(1));
+    compliance.dispute_window_blocks = 30;
+    compliance.arbiter_quorum = arbiter_quorum;
 }
 
 #[derive(Debug, Serialize)]
@@ -279,5 +202,19 @@ impl Banner {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dev_genesis_fills_every_role_whatever_its_number_of_accounts() {
+        for accounts in 1..=DEV_ACCOUNTS {
+            let genesis = genesis(DEV_CHAIN_ID, accounts).unwrap();
+            assert_eq!(crate::genesis::problems(&genesis, true), Vec::<String>::new(), "{accounts} accounts");
+        }
+        assert!(genesis(DEV_CHAIN_ID, 0).is_err());
     }
 }

@@ -7,6 +7,7 @@ mod amm;
 mod compliance;
 mod config;
 mod dev;
+mod genesis;
 mod gov;
 mod keys;
 mod market;
@@ -48,8 +49,12 @@ struct Cli {
 enum Command {
     /// Run a node.
     Node(NodeArgs),
-    /// Write a commented config.toml and a genesis.json into a home directory.
+    /// Write a node home (a commented config.toml and the genesis.json) from a genesis file, or
+    /// for a development chain.
     Init(InitArgs),
+    /// Genesis files for real chains: a commented example, and validation.
+    #[command(subcommand)]
+    Genesis(GenesisCommand),
     /// Read the chain.
     #[command(subcommand)]
     Query(QueryCommand),
@@ -62,6 +67,18 @@ enum Command {
     /// The economic simulator: scenarios over the protocol's own execution.
     #[command(subcommand)]
     Sim(sim::SimCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum GenesisCommand {
+    /// Print a commented example genesis file, every field explained.
+    Example,
+    /// Check a genesis file (a spec in TOML or JSON, or a chain's genesis.json) and explain each
+    /// problem: the chain's rules, the roles it needs, and published keys.
+    Validate {
+        /// The file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,15 +138,28 @@ struct NodeArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("chain").required(true).args(["genesis", "dev"])))]
 struct InitArgs {
     /// Directory to write into.
     #[arg(long)]
     home: PathBuf,
-    /// The chain id.
-    #[arg(long, default_value = "atelier-local")]
+    /// The chain's genesis file (see `atelier genesis example`); checked before anything is
+    /// written.
+    #[arg(long)]
+    genesis: Option<PathBuf>,
+    /// The account that receives this node's block tips: a key name or an address (--genesis,
+    /// without --validators, whose tips go to each validator's key).
+    #[arg(long)]
+    proposer: Option<String>,
+    /// A development chain instead: the published dev mnemonic's accounts are funded and hold
+    /// every role. Never for a chain that carries value.
+    #[arg(long)]
+    dev: bool,
+    /// The dev chain's id (--dev).
+    #[arg(long, default_value = "atelier-local", requires = "dev")]
     chain_id: String,
-    /// Fund this many accounts of the published dev mnemonic.
-    #[arg(long, default_value_t = dev::DEV_ACCOUNTS)]
+    /// Fund this many accounts of the published dev mnemonic (--dev).
+    #[arg(long, default_value_t = dev::DEV_ACCOUNTS, requires = "dev")]
     dev_accounts: u32,
     /// Write N validator homes DIR/validator-0 … DIR/validator-(N-1) of one new validator set,
     /// each with a fresh consensus key, instead of one node home.
@@ -296,7 +326,8 @@ fn run(cli: Cli) -> Result<()> {
             run_validator(args, cli.output)
         }
         Command::Node(args) => runtime.block_on(run_node(args, cli.output)),
-        Command::Init(args) => init(args, cli.output),
+        Command::Init(args) => init(args, cli.output, &keystore(cli.keyring_dir)),
+        Command::Genesis(command) => run_genesis(command, cli.output),
         Command::Query(query) => {
             runtime.block_on(run_query(Client::new(cli.node), &keystore(cli.keyring_dir), query, cli.output))
         }
@@ -375,17 +406,17 @@ fn signer(store: &keys::Keystore, from: &str) -> Result<atelier_primitives::Secr
     }
 }
 
-fn init(args: InitArgs, output: Output) -> Result<()> {
+fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
+    let genesis = match &args.genesis {
+        Some(file) => genesis::load(file)?,
+        None => dev::genesis(&args.chain_id, args.dev_accounts)?,
+    };
     if let Some(count) = args.validators {
-        let written = validator::init_set(
-            &args.home,
-            count,
-            args.host,
-            args.p2p_port,
-            args.api_port,
-            &args.chain_id,
-            args.dev_accounts,
-        )?;
+        if args.proposer.is_some() {
+            bail!("--proposer is for a single node: each validator's tips go to its consensus key");
+        }
+        let written =
+            validator::init_set(&args.home, count, args.host, args.p2p_port, args.api_port, &genesis)?;
         return output.print(&written, |w| {
             let mut text = String::new();
             for (home, entry) in w.homes.iter().zip(&w.validators) {
@@ -398,8 +429,36 @@ fn init(args: InitArgs, output: Output) -> Result<()> {
             text
         });
     }
-    let written = config::init_home(&args.home, &args.chain_id, args.dev_accounts)?;
+    let proposer = match (&args.proposer, args.dev) {
+        (Some(proposer), true) => address(store, proposer)?,
+        (Some(proposer), false) if store.contains(proposer) => store.load(proposer)?.address,
+        (Some(proposer), false) => proposer
+            .parse()
+            .map_err(|e| anyhow!("--proposer {proposer:?}: {e} (nor a key name, see `atelier keys list`)"))?,
+        (None, true) => hd::dev_key(0).public_key().address(),
+        (None, false) => {
+            bail!("give --proposer NAME|ADDRESS: the account that receives this node's block tips")
+        }
+    };
+    let written = config::init_home(&args.home, &genesis, proposer)?;
     output.print(&written, |w| format!("wrote {}\nwrote {}", w.config, w.genesis))
+}
+
+fn run_genesis(command: GenesisCommand, output: Output) -> Result<()> {
+    match command {
+        GenesisCommand::Example => {
+            print!("{}", genesis::EXAMPLE);
+            Ok(())
+        }
+        GenesisCommand::Validate { file } => {
+            let report = genesis::validate(&file)?;
+            output.print(&report, genesis::Report::text)?;
+            if !report.ok {
+                bail!("{} is not a usable genesis", file.display());
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The node in `home`: its configuration (`api_addr` and `block_time_ms` override the file's), and
@@ -414,6 +473,14 @@ fn open_node(
         .with_context(|| format!("opening the database in {}", home.display()))?;
     if storage.head()?.is_none() {
         let genesis = config::load_genesis(home)?;
+        let missing = genesis::missing_roles(&genesis);
+        if !missing.is_empty() {
+            bail!(
+                "{} cannot start a working chain:\n  - {}",
+                home.join(config::GENESIS_FILE).display(),
+                missing.join("\n  - ")
+            );
+        }
         let state =
             atelier_protocol::init_chain(&storage.snapshot()?, genesis).context("genesis.json is invalid")?;
         storage.init(&state)?;
@@ -431,7 +498,9 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     let temporary = match (&args.home, args.dev) {
         (None, true) => Some(tempfile::Builder::new().prefix("atelier-dev-").tempdir()?),
         (None, false) => {
-            bail!("give --home DIR (after `atelier init --home DIR`), or --dev for a development chain")
+            bail!(
+                "give --home DIR (after `atelier init --home DIR --genesis FILE`), or --dev for a development chain"
+            )
         }
         (Some(_), _) => None,
     };
@@ -440,7 +509,8 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
         .clone()
         .unwrap_or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_default());
     if args.dev && !home.join(config::GENESIS_FILE).exists() {
-        config::init_home(&home, dev::DEV_CHAIN_ID, args.accounts)?;
+        let genesis = dev::genesis(dev::DEV_CHAIN_ID, args.accounts)?;
+        config::init_home(&home, &genesis, hd::dev_key(0).public_key().address())?;
     }
     let (node, _) = open_node(&home, args.api_addr, args.block_time_ms)?;
     let api_addr = node.config().api_addr;

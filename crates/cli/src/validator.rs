@@ -64,8 +64,7 @@ pub(crate) fn init_set(
     host: IpAddr,
     p2p_port: u16,
     api_port: u16,
-    chain_id: &str,
-    dev_accounts: u32,
+    genesis: &atelier_protocol::Genesis,
 ) -> Result<WrittenSet> {
     if count == 0 {
         bail!("--validators must be at least 1");
@@ -87,7 +86,7 @@ pub(crate) fn init_set(
         });
         seeds.push(seed);
     }
-    let genesis = serde_json::to_string_pretty(&crate::dev::genesis(chain_id, dev_accounts)?)?;
+    let genesis = serde_json::to_string_pretty(genesis)?;
     let set = serde_json::to_string_pretty(&validators)?;
     let mut homes = Vec::new();
     for (i, (seed, entry)) in seeds.iter().zip(&validators).enumerate() {

@@ -103,7 +103,7 @@ fn check_replay(home: &Path, storage: &Storage) {
 fn a_killed_node_loses_no_included_transfer_and_its_state_replays_from_genesis() {
     let home = tempfile::tempdir().unwrap();
     let init = Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["init", "--home"])
+        .args(["init", "--dev", "--home"])
         .arg(home.path())
         .output()
         .unwrap();

@@ -11,7 +11,7 @@ use atelier_storage::Storage;
 fn a_node_on_a_state_that_breaks_an_invariant_stops_with_the_reason() {
     let home = tempfile::tempdir().unwrap();
     let atelier = || Command::new(env!("CARGO_BIN_EXE_atelier"));
-    let init = atelier().args(["init", "--home"]).arg(home.path()).output().unwrap();
+    let init = atelier().args(["init", "--dev", "--home"]).arg(home.path()).output().unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
 
     // The node's database, initialized from the home's genesis as the node would, then given a

@@ -115,7 +115,7 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
 
     let home = tempfile::tempdir().unwrap();
     let init = atelier(keyring.path())
-        .args(["--output", "json", "init", "--home"])
+        .args(["--output", "json", "init", "--dev", "--home"])
         .arg(home.path().join("node"))
         .output()
         .unwrap();

@@ -67,7 +67,7 @@ async fn transfers_sent_to_four_validator_processes_are_final_everywhere_with_th
     let dir = tempfile::tempdir().unwrap();
     let (api, p2p) = (free_ports(), free_ports() + 8);
     let init = Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["init", "--home"])
+        .args(["init", "--dev", "--home"])
         .arg(dir.path())
         .args(["--validators", "4", "--api-port", &api.to_string(), "--p2p-port", &p2p.to_string()])
         .output()

@@ -39,6 +39,7 @@ pub mod hd;
 pub mod height;
 pub mod math;
 pub mod merkle;
+pub mod units;
 
 pub use address::{Address, AddressError};
 pub use amount::{Amount, AmountParseError, ArithmeticError};
@@ -51,3 +52,4 @@ pub use crypto::{PublicKey, SecretKey, Signature, SignatureError};
 pub use denom::{Denom, DenomError};
 pub use hash::Hash;
 pub use height::Height;
+pub use units::{CoinText, CoinTextError, Unit};
