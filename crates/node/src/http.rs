@@ -1,9 +1,11 @@
 //! The HTTP API (axum), described by the OpenAPI document at `GET /openapi.json`, which is
 //! generated from the handlers below.
 //!
-//! Every error is a JSON [`ErrorBody`] with a 4xx or 5xx status: malformed JSON or parameters are
-//! 400, unknown routes and objects 404, bodies over the limit 413, refused transactions 422 (409
-//! if already pending, 503 if the mempool is full), a wait that outlives the request 504.
+//! Every error, from a handler or from the framework, is a JSON [`ErrorBody`] with a 4xx or 5xx
+//! status: malformed JSON, paths or parameters are 400, unknown routes and objects 404, a method a
+//! route does not serve 405, bodies over the limit 413, a body not declared JSON 415, refused
+//! transactions 422 (409 if already pending, 503 if the mempool is full), a wait that outlives the
+//! request 504.
 
 use std::{sync::Arc, time::Instant};
 
@@ -144,6 +146,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/openapi.json", get(openapi))
         .merge(crate::routes::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(tower::limit::ConcurrencyLimitLayer::new(limits.max_concurrent_requests))
@@ -162,6 +165,45 @@ async fn observe(State(node): Shared, request: Request, next: Next) -> Response 
         }
     };
     node.metrics().observe_request(started.elapsed().as_micros() as u64);
+    response
+}
+
+/// Puts every error the framework answers on its own (a method a route does not serve, a path or
+/// query its extractor cannot read, a body over the limit) in the documented JSON shape; errors the
+/// handlers build already are.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    // The framework's own messages are one short line.
+    let text = match axum::body::to_bytes(response.into_body(), 4_096).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let error = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        status if status.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    // A path or query the extractor could not read is the client's mistake, not a missing route.
+    let status = if status == StatusCode::UNPROCESSABLE_ENTITY { StatusCode::BAD_REQUEST } else { status };
+    let mut response = ApiError::new(status, error, message).into_response();
+    if let Some(allow) = allow {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
     response
 }
 

@@ -257,12 +257,16 @@ async fn oversized_malformed_unknown_and_over_the_cap_requests_get_json_4xx() {
         (http.get(format!("{}/txs/{}", running.base, "00".repeat(32))), 404),
         (http.get(format!("{}/blocks/99", running.base)), 404),
         (http.get(format!("{}/accounts/cosmos1xyz", running.base)), 400),
+        (http.delete(format!("{}/status", running.base)), 405),
+        (http.get(format!("{}/compliance/disputes?after=x", running.base)), 400),
+        (http.get(format!("{}/accounts/%ff", running.base)), 400),
+        (http.post(format!("{}/txs", running.base)).body("{}"), 415),
     ];
     for (request, expected) in cases {
         let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
+        let (status, url) = (response.status().as_u16(), response.url().to_string());
         let body: atelier_api::ErrorBody = response.json().await.expect("a JSON error body");
-        assert_eq!(status, expected, "{body:?}");
+        assert_eq!(status, expected, "{url}: {body:?}");
         assert!(!body.error.is_empty() && !body.message.is_empty());
     }
     running.stop().await;
