@@ -7,14 +7,17 @@
 //! one by one, and one snapshot of the state serves the whole batch. Checking every signature here
 //! is what lets the node build its own blocks without checking them again.
 
-use std::sync::{Arc, Weak};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Weak},
+};
 
 use atelier_primitives::{
-    Hash,
+    Address, Hash,
     crypto::{BatchVerifier, SignatureVerifier, SignedMessage},
 };
 use atelier_protocol::{
-    Rejection, SignedTx,
+    Rejection, SignedTx, Spend,
     modules::{Failure, fees},
     precheck,
 };
@@ -95,12 +98,33 @@ pub enum Origin {
 /// Admits a batch in the order it arrived: the stateful checks on one snapshot, the signatures of
 /// those that passed in one batch equation (one by one only if it fails), then the mempool.
 pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>, origin: Origin) -> Vec<Result<Hash, SubmitError>> {
+    // What each sender's pending transactions may spend, from the pool and then from this batch.
+    let mut pending: BTreeMap<Address, BTreeMap<u64, Spend>> = BTreeMap::new();
+    {
+        let pool = node.mempool();
+        for tx in &txs {
+            let nonces = pending.entry(tx.sender()).or_default();
+            nonces.entry(tx.tx().nonce).or_insert_with(|| pool.pending_spend(&tx.sender(), tx.tx().nonce));
+        }
+    }
     let checked = (|| {
         let snapshot = node.storage().snapshot().map_err(|e| e.to_string())?;
         let next_height = node.head().height.next().ok_or("height exhausted")?;
         let base_fee = fees::query::base_fee(&snapshot).map_err(|e| e.to_string())?;
-        let outcomes: Vec<_> =
-            txs.iter().map(|tx| precheck(&snapshot, tx, next_height).map_err(refused)).collect();
+        let mut batch: BTreeMap<Address, BTreeMap<u64, Spend>> = BTreeMap::new();
+        let outcomes: Vec<_> = txs
+            .iter()
+            .map(|tx| {
+                let (sender, nonce) = (tx.sender(), tx.tx().nonce);
+                let mut spent = pending.get(&sender).and_then(|n| n.get(&nonce)).cloned().unwrap_or_default();
+                for (_, earlier) in batch.get(&sender).into_iter().flatten().filter(|(n, _)| **n != nonce) {
+                    spent.add_all(earlier);
+                }
+                let checked = precheck(&snapshot, tx, next_height, &spent).map_err(refused)?;
+                batch.entry(sender).or_default().insert(nonce, checked.spend.clone());
+                Ok::<_, SubmitError>(checked)
+            })
+            .collect();
         Ok::<_, String>((outcomes, ChainView { next_height, base_fee }))
     })();
     let (mut outcomes, view) = match checked {
@@ -122,9 +146,9 @@ pub(crate) fn admit(node: &Node, txs: Vec<SignedTx>, origin: Origin) -> Vec<Resu
         .into_iter()
         .zip(outcomes)
         .map(|(tx, outcome)| {
-            let chain_nonce = outcome?;
+            let checked = outcome?;
             let copy = (origin == Origin::Client).then(|| tx.clone());
-            let hash = pool.insert(tx, chain_nonce, view)?;
+            let hash = pool.insert(tx, checked, view)?;
             announced.extend(copy);
             Ok(hash)
         })

@@ -197,7 +197,8 @@ async fn json_errors(request: Request, next: Next) -> Response {
         status if status.is_server_error() => "internal",
         _ => "bad_request",
     };
-    let message = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    let message =
+        if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
     // A path or query the extractor could not read is the client's mistake, not a missing route.
     let status = if status == StatusCode::UNPROCESSABLE_ENTITY { StatusCode::BAD_REQUEST } else { status };
     let mut response = ApiError::new(status, error, message).into_response();

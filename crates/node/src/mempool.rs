@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BinaryHeap};
 
 use atelier_primitives::{Address, Amount, Hash, Height};
-use atelier_protocol::{Rejection, SignedTx};
+use atelier_protocol::{Prechecked, Rejection, SignedTx, Spend};
 
 /// Bounds and policies.
 #[derive(Debug, Clone)]
@@ -121,6 +121,8 @@ struct Entry {
     tx: SignedTx,
     bytes: usize,
     arrival: u64,
+    /// The most it can take from its sender.
+    spend: Spend,
 }
 
 impl Entry {
@@ -179,9 +181,26 @@ impl Mempool {
         nonce
     }
 
-    /// Admits `tx`, whose sender's next nonce on chain is `chain_nonce`. The caller has already
-    /// verified its signature and its stateless and fee checks.
-    pub fn insert(&mut self, tx: SignedTx, chain_nonce: u64, view: ChainView) -> Result<Hash, MempoolError> {
+    /// What `sender`'s pending transactions, other than one at `nonce` (which a new one would
+    /// replace), may take from its balances.
+    pub fn pending_spend(&self, sender: &Address, nonce: u64) -> Spend {
+        let mut total = Spend::default();
+        let queue = self.by_sender.get(sender).into_iter().flatten();
+        for (_, entry) in queue.filter(|(pending, _)| **pending != nonce) {
+            total.add_all(&entry.spend);
+        }
+        total
+    }
+
+    /// Admits `tx`, which [`atelier_protocol::precheck`] passed as `checked`. The caller has
+    /// already verified its signature.
+    pub fn insert(
+        &mut self,
+        tx: SignedTx,
+        checked: Prechecked,
+        view: ChainView,
+    ) -> Result<Hash, MempoolError> {
+        let Prechecked { chain_nonce, spend } = checked;
         let hash = tx.hash();
         if self.by_hash.contains_key(&hash) {
             return Err(MempoolError::AlreadyKnown);
@@ -212,7 +231,7 @@ impl Mempool {
             self.remove(&old);
         }
         self.arrivals += 1;
-        let entry = Entry { tx, bytes, arrival: self.arrivals };
+        let entry = Entry { tx, bytes, arrival: self.arrivals, spend };
         self.bytes += bytes;
         self.by_hash.insert(hash, (sender, nonce));
         self.by_sender.entry(sender).or_default().insert(nonce, entry);
@@ -244,7 +263,7 @@ impl Mempool {
     /// Evicts the worst-paying sender tails until `bytes` more fit, or refuses `tx` if it pays no
     /// more than they do.
     fn make_room(&mut self, bytes: usize, tx: &SignedTx, base_fee: Amount) -> Result<(), MempoolError> {
-        let new_tip = Entry { tx: tx.clone(), bytes, arrival: 0 }.tip_at(base_fee);
+        let new_tip = Entry { tx: tx.clone(), bytes, arrival: 0, spend: Spend::default() }.tip_at(base_fee);
         while self.by_hash.len() + 1 > self.config.max_txs || self.bytes + bytes > self.config.max_bytes {
             let worst = self
                 .by_sender

@@ -392,3 +392,47 @@ async fn the_supply_route_reports_minted_burned_and_circulating_per_denomination
     assert!(after.as_array().unwrap().iter().any(|s| s["denom"] == "uusd"));
     running.stop().await;
 }
+
+#[tokio::test]
+async fn what_admission_can_tell_will_fail_is_refused_with_its_code_and_charges_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let factory = factory();
+    let sender = dev_key(1);
+    let send = |nonce, denom: &str, amount| {
+        let msg =
+            atelier_testkit::factory::transfer(dev_address(2), denom.parse().unwrap(), Amount::new(amount));
+        factory.tx(&sender, nonce, vec![msg]).to_bytes()
+    };
+    let before = running.client.account(&dev_address(1).to_string()).await.unwrap();
+    // Code 102: a zero amount; 103: an unknown denomination; 101: more than the balance.
+    for (tx, code) in
+        [(send(0, "ugdc", 0), 102), (send(0, "ufoo", 5), 103), (send(0, "ugdc", FUNDS.get()), 101)]
+    {
+        let (status, body) = api_error(running.client.submit(&tx, false).await);
+        assert_eq!(
+            (status, body.error.as_str(), body.code),
+            (422, "rejected", Some(code)),
+            "{}",
+            body.message
+        );
+    }
+    // Half the balance pending leaves less than half for the next transfer, whatever the nonce.
+    running.client.submit(&send(0, "ugdc", FUNDS.get() / 2), false).await.unwrap();
+    let (status, body) = api_error(running.client.submit(&send(1, "ugdc", FUNDS.get() / 2), false).await);
+    assert_eq!((status, body.code), (422, Some(101)), "{}", body.message);
+    assert!(body.message.starts_with("message 0 would fail: insufficient ugdc balance"), "{}", body.message);
+    // A replacement of the pending transfer (same nonce, higher fees) is judged without it.
+    let mut richer = factory.clone();
+    richer.max_fee_per_gas = Amount::new(factory.max_fee_per_gas.get() * 2);
+    richer.max_priority_fee_per_gas = Amount::new(factory.max_priority_fee_per_gas.get() * 2 + 1);
+    let msg = atelier_testkit::factory::transfer(
+        dev_address(2),
+        "ugdc".parse().unwrap(),
+        Amount::new(FUNDS.get() / 2),
+    );
+    running.client.submit(&richer.tx(&sender, 0, vec![msg]).to_bytes(), true).await.unwrap();
+    let after = running.client.account(&dev_address(1).to_string()).await.unwrap();
+    assert_eq!(after.nonce, before.nonce + 1, "only the accepted transfer was included");
+    running.stop().await;
+}

@@ -2,10 +2,16 @@
 
 use atelier_node::mempool::{ChainView, Mempool, MempoolConfig, MempoolError};
 use atelier_primitives::{Address, Amount, Height};
+use atelier_protocol::{Prechecked, Spend};
 use atelier_protocol::{Rejection, SignedTx};
 use atelier_testkit::{GenesisBuilder, TestChain, TxFactory, dev_address, dev_key};
 
 const VIEW: ChainView = ChainView { next_height: Height(1), base_fee: Amount::new(10) };
+
+/// Passed the protocol's precheck with the sender's next nonce on chain `chain_nonce`.
+fn at(chain_nonce: u64) -> Prechecked {
+    Prechecked { chain_nonce, spend: Spend::default() }
+}
 
 fn factory(max_fee: u128, tip: u128) -> TxFactory {
     let mut factory = TestChain::new(GenesisBuilder::new().build()).factory();
@@ -33,7 +39,7 @@ fn ready_transactions_come_out_by_tip_then_arrival_and_each_sender_in_nonce_orde
     let b = [tx(2, 0, 20)];
     let c = [tx(3, 0, 5)];
     for t in [&a[1], &a[0], &b[0], &c[0]] {
-        pool.insert(t.clone(), 0, VIEW).unwrap();
+        pool.insert(t.clone(), at(0), VIEW).unwrap();
     }
     let order: Vec<_> = pool.ready(VIEW.base_fee, 10, nonces_zero).iter().map(SignedTx::hash).collect();
     // b0 (tip 20) first; then a0 and c0 tie at 5, a0 arrived first; a1 only after a0.
@@ -44,11 +50,11 @@ fn ready_transactions_come_out_by_tip_then_arrival_and_each_sender_in_nonce_orde
 #[test]
 fn a_nonce_gap_parks_the_transaction_until_the_gap_fills() {
     let mut pool = pool(MempoolConfig::default());
-    pool.insert(tx(1, 2, 5), 0, VIEW).unwrap();
+    pool.insert(tx(1, 2, 5), at(0), VIEW).unwrap();
     assert!(pool.ready(VIEW.base_fee, 10, nonces_zero).is_empty());
     assert_eq!(pool.next_nonce(&dev_address(1), 0), 0);
-    pool.insert(tx(1, 0, 5), 0, VIEW).unwrap();
-    pool.insert(tx(1, 1, 5), 0, VIEW).unwrap();
+    pool.insert(tx(1, 0, 5), at(0), VIEW).unwrap();
+    pool.insert(tx(1, 1, 5), at(0), VIEW).unwrap();
     assert_eq!(pool.ready(VIEW.base_fee, 10, nonces_zero).len(), 3);
     assert_eq!(pool.next_nonce(&dev_address(1), 0), 3);
 }
@@ -56,10 +62,10 @@ fn a_nonce_gap_parks_the_transaction_until_the_gap_fills() {
 #[test]
 fn a_nonce_beyond_the_window_or_already_used_is_refused_with_the_expected_nonce() {
     let mut pool = pool(MempoolConfig { nonce_window: 4, ..MempoolConfig::default() });
-    let far = pool.insert(tx(1, 9, 5), 5, VIEW).unwrap_err();
+    let far = pool.insert(tx(1, 9, 5), at(5), VIEW).unwrap_err();
     assert_eq!(far, MempoolError::NonceTooFarAhead { expected: 5, got: 9, window: 4 });
     assert_eq!(far.expected_nonce(), Some(5));
-    let used = pool.insert(tx(1, 4, 5), 5, VIEW).unwrap_err();
+    let used = pool.insert(tx(1, 4, 5), at(5), VIEW).unwrap_err();
     assert_eq!(used, MempoolError::Rejected(Rejection::NonceTooLow { expected: 5, got: 4 }));
     assert!(pool.is_empty());
 }
@@ -68,10 +74,10 @@ fn a_nonce_beyond_the_window_or_already_used_is_refused_with_the_expected_nonce(
 fn a_replacement_must_raise_both_fee_caps_by_the_minimum_bump() {
     let mut pool = pool(MempoolConfig::default());
     let original = factory(100, 10).transfer(&dev_key(1), 0, dev_address(9), Amount::new(1));
-    pool.insert(original.clone(), 0, VIEW).unwrap();
-    assert_eq!(pool.insert(original.clone(), 0, VIEW), Err(MempoolError::AlreadyKnown));
+    pool.insert(original.clone(), at(0), VIEW).unwrap();
+    assert_eq!(pool.insert(original.clone(), at(0), VIEW), Err(MempoolError::AlreadyKnown));
     let too_little = factory(109, 20).transfer(&dev_key(1), 0, dev_address(9), Amount::new(1));
-    let refused = pool.insert(too_little, 0, VIEW).unwrap_err();
+    let refused = pool.insert(too_little, at(0), VIEW).unwrap_err();
     assert_eq!(
         refused,
         MempoolError::ReplacementUnderpriced {
@@ -81,7 +87,7 @@ fn a_replacement_must_raise_both_fee_caps_by_the_minimum_bump() {
         }
     );
     let enough = factory(110, 11).transfer(&dev_key(1), 0, dev_address(9), Amount::new(1));
-    pool.insert(enough.clone(), 0, VIEW).unwrap();
+    pool.insert(enough.clone(), at(0), VIEW).unwrap();
     assert_eq!(pool.len(), 1);
     assert!(pool.get(&original.hash()).is_none());
     assert!(pool.get(&enough.hash()).is_some());
@@ -90,19 +96,19 @@ fn a_replacement_must_raise_both_fee_caps_by_the_minimum_bump() {
 #[test]
 fn a_sender_over_its_cap_is_refused() {
     let mut pool = pool(MempoolConfig { max_per_sender: 2, ..MempoolConfig::default() });
-    pool.insert(tx(1, 0, 5), 0, VIEW).unwrap();
-    pool.insert(tx(1, 1, 5), 0, VIEW).unwrap();
-    assert_eq!(pool.insert(tx(1, 2, 5), 0, VIEW), Err(MempoolError::SenderFull { max: 2 }));
+    pool.insert(tx(1, 0, 5), at(0), VIEW).unwrap();
+    pool.insert(tx(1, 1, 5), at(0), VIEW).unwrap();
+    assert_eq!(pool.insert(tx(1, 2, 5), at(0), VIEW), Err(MempoolError::SenderFull { max: 2 }));
 }
 
 #[test]
 fn a_full_pool_evicts_the_worst_paying_tail_for_a_better_offer_and_refuses_a_worse_one() {
     let mut pool = pool(MempoolConfig { max_txs: 2, ..MempoolConfig::default() });
     let cheap = tx(1, 0, 1);
-    pool.insert(cheap.clone(), 0, VIEW).unwrap();
-    pool.insert(tx(2, 0, 5), 0, VIEW).unwrap();
-    assert_eq!(pool.insert(tx(3, 0, 1), 0, VIEW), Err(MempoolError::Full { min_tip: Amount::new(1) }));
-    pool.insert(tx(3, 0, 9), 0, VIEW).unwrap();
+    pool.insert(cheap.clone(), at(0), VIEW).unwrap();
+    pool.insert(tx(2, 0, 5), at(0), VIEW).unwrap();
+    assert_eq!(pool.insert(tx(3, 0, 1), at(0), VIEW), Err(MempoolError::Full { min_tip: Amount::new(1) }));
+    pool.insert(tx(3, 0, 9), at(0), VIEW).unwrap();
     assert_eq!(pool.len(), 2);
     assert!(pool.get(&cheap.hash()).is_none());
 }
@@ -112,7 +118,7 @@ fn the_byte_cap_holds_whatever_arrives() {
     let one = tx(1, 0, 5).encoded_len();
     let mut pool = pool(MempoolConfig { max_bytes: one * 3, ..MempoolConfig::default() });
     for sender in 1..10 {
-        let _ = pool.insert(tx(sender, 0, sender.into()), 0, VIEW);
+        let _ = pool.insert(tx(sender, 0, sender.into()), at(0), VIEW);
         assert!(pool.bytes() <= one * 3);
     }
     assert_eq!(pool.len(), 3);
@@ -121,11 +127,11 @@ fn the_byte_cap_holds_whatever_arrives() {
 #[test]
 fn pruning_drops_used_nonces_and_expired_transactions() {
     let mut pool = pool(MempoolConfig::default());
-    pool.insert(tx(1, 0, 5), 0, VIEW).unwrap();
-    pool.insert(tx(1, 1, 5), 0, VIEW).unwrap();
+    pool.insert(tx(1, 0, 5), at(0), VIEW).unwrap();
+    pool.insert(tx(1, 1, 5), at(0), VIEW).unwrap();
     let mut expiring = factory(1_000, 5);
     expiring.expiry_height = Height(3);
-    pool.insert(expiring.transfer(&dev_key(2), 0, dev_address(9), Amount::new(1)), 0, VIEW).unwrap();
+    pool.insert(expiring.transfer(&dev_key(2), 0, dev_address(9), Amount::new(1)), at(0), VIEW).unwrap();
     let dropped = pool.prune(Height(4), |address| if *address == dev_address(1) { 1 } else { 0 });
     assert_eq!(dropped, 2);
     assert_eq!(pool.len(), 1);
@@ -135,7 +141,7 @@ fn pruning_drops_used_nonces_and_expired_transactions() {
 fn a_fee_cap_under_the_base_fee_waits_instead_of_entering_a_block() {
     let mut pool = pool(MempoolConfig::default());
     let low = factory(10, 0).transfer(&dev_key(1), 0, dev_address(9), Amount::new(1));
-    pool.insert(low, 0, VIEW).unwrap();
+    pool.insert(low, at(0), VIEW).unwrap();
     assert!(pool.ready(Amount::new(11), 10, nonces_zero).is_empty());
     assert_eq!(pool.ready(Amount::new(10), 10, nonces_zero).len(), 1);
 }

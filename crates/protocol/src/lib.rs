@@ -66,10 +66,12 @@ pub(crate) mod serde_u128 {
 }
 pub mod tx;
 
-pub use app::{ExecutedBlock, SignatureCheck, apply_block, build_block, init_chain, precheck};
+pub use app::{
+    ExecutedBlock, Prechecked, SignatureCheck, Spend, apply_block, build_block, init_chain, precheck,
+};
 pub use block::{Block, EquivocationKind, Header, Misbehavior};
 pub use event::Event;
 pub use genesis::{Genesis, GenesisError};
 pub use receipt::{Receipt, TxOutcome};
-pub use rejection::{BlockError, Rejection};
+pub use rejection::{BlockError, MessageRefusal, Rejection};
 pub use tx::{ChainId, Msg, SignedTx, Tx};

@@ -3,7 +3,7 @@
 use atelier_primitives::{Amount, ErrorCode, Height, crypto::SignatureError};
 use atelier_state::StateError;
 
-use crate::tx::ChainId;
+use crate::{app::MsgError, tx::ChainId};
 
 /// A transaction that never enters a block. Codes are stable; a retired code keeps its number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
@@ -135,6 +135,29 @@ pub enum Rejection {
         /// The block gas limit.
         block_gas_limit: u64,
     },
+    /// A message would fail for a reason admission can see without running it (a zero amount,
+    /// an unknown denomination, more than the sender holds besides the fee and its pending
+    /// transactions). Its code is the message's.
+    #[code(inner)]
+    #[error(transparent)]
+    MessageWouldFail(Box<MessageRefusal>),
+}
+
+/// Which message of a transaction admission refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("message {index} would fail: {error}")]
+pub struct MessageRefusal {
+    /// Its position in the transaction.
+    pub index: usize,
+    /// What executing it would end with.
+    pub error: MsgError,
+}
+
+impl MessageRefusal {
+    /// The message's code.
+    pub fn code(&self) -> u32 {
+        self.error.code()
+    }
 }
 
 /// Why a block cannot be applied. Nothing is written.

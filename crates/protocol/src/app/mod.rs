@@ -19,8 +19,10 @@
 
 pub mod caps;
 
+use std::collections::BTreeMap;
+
 use atelier_primitives::{
-    Address, Amount, ErrorCode, Hash, Height,
+    Address, Amount, Denom, ErrorCode, Hash, Height,
     crypto::{SignatureVerifier, SignedMessage, verify_while},
 };
 use atelier_state::{ChangeSet, Overlay, PreparedCommit, StateRead, StateWrite, Store, prepare_commit};
@@ -33,12 +35,12 @@ use crate::{
     genesis::{self, Genesis, GenesisError},
     invariants,
     modules::{
-        self, Ctx, Failure, Handler, Module, amm, auth, clusters, compliance, compute,
+        self, Ctx, Failure, Handler, Module, amm, auth, bank, clusters, compliance, compute,
         fees::{self, FeeParams, hooks::Collected},
         governance, oracle, staking, treasury,
     },
     receipt::{Receipt, TxOutcome, receipts_root},
-    rejection::{BlockError, Rejection},
+    rejection::{BlockError, MessageRefusal, Rejection},
     tx::{ChainId, Msg, SignedTx},
 };
 
@@ -129,6 +131,32 @@ macro_rules! routing {
                 })?)*
                 table.sort_by_key(|(_, code, _)| *code);
                 table
+            }
+        }
+
+        impl Msg {
+            /// What this message certainly takes from its sender ([`Handler::debit`]).
+            pub fn debit(&self) -> Option<(Denom, Amount)> {
+                match self {
+                    $($(
+                        Msg::$Type(msg) => {
+                            let _tag: u8 = $msg;
+                            <modules::$module::$Type as Handler>::debit(msg)
+                        }
+                    )?)*
+                }
+            }
+
+            /// The checks of this message that need no state ([`Handler::check`]).
+            pub fn check(&self) -> Result<(), MsgError> {
+                match self {
+                    $($(
+                        Msg::$Type(msg) => {
+                            let _tag: u8 = $msg;
+                            <modules::$module::$Type as Handler>::check(msg).map_err(MsgError::$Type)
+                        }
+                    )?)*
+                }
             }
         }
 
@@ -300,15 +328,53 @@ pub fn apply_block<S: Store>(
     Ok(executed)
 }
 
+/// The most transactions can take from their sender's balances, by denomination: fees at their
+/// caps and what their messages certainly move ([`Msg::debit`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spend(BTreeMap<Denom, Amount>);
+
+impl Spend {
+    /// How much of `denom`.
+    pub fn of(&self, denom: &Denom) -> Amount {
+        self.0.get(denom).copied().unwrap_or(Amount::ZERO)
+    }
+
+    /// Adds `amount` of `denom` (clamped at the largest amount, which no balance reaches).
+    pub fn add(&mut self, denom: Denom, amount: Amount) {
+        let total = self.0.entry(denom).or_insert(Amount::ZERO);
+        *total = total.saturating_add(amount);
+    }
+
+    /// Adds everything in `other`.
+    pub fn add_all(&mut self, other: &Spend) {
+        for (denom, amount) in &other.0 {
+            self.add(*denom, *amount);
+        }
+    }
+}
+
+/// What [`precheck`] found for a transaction that may enter the mempool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prechecked {
+    /// The sender's next nonce on chain.
+    pub chain_nonce: u64,
+    /// The most it can take from the sender.
+    pub spend: Spend,
+}
+
 /// Checks whether `tx` could enter a block at `next_height` on `state` — everything but its
-/// signature, and with its nonce allowed to be ahead of the sender's (a mempool parks those).
-/// Returns the sender's next nonce on chain. The fee is checked against the fee cap, the most the
-/// transaction could pay, so that an admitted transaction stays payable while the base fee rises.
+/// signature, and with its nonce allowed to be ahead of the sender's (a mempool parks those). The
+/// fee is checked at the fee cap, the most the transaction could pay, so that an admitted
+/// transaction stays payable while the base fee rises; with what its messages certainly take, it
+/// must fit in the sender's balances besides `pending`, what the sender's pending transactions may
+/// take. Each message's stateless checks run too: what admission can know fails here, charging
+/// nothing, instead of in a block, charging the fee.
 pub fn precheck<S: StateRead>(
     state: &S,
     tx: &SignedTx,
     next_height: Height,
-) -> Result<u64, Failure<Rejection>> {
+    pending: &Spend,
+) -> Result<Prechecked, Failure<Rejection>> {
     tx.check_stateless().map_err(Failure::Rule)?;
     let chain_id = auth::chain_id(state)?;
     let body = tx.tx();
@@ -322,14 +388,38 @@ pub fn precheck<S: StateRead>(
     let base_fee = fees::base_fee(state)?;
     let mut at_cap = as_next;
     at_cap.max_priority_fee_per_gas = body.max_fee_per_gas.saturating_sub(base_fee);
-    fees::handler::quote(state, &params, base_fee, 0, &sender, &at_cap)?;
+    let fee = fees::handler::quote(state, &params, base_fee, 0, &sender, &at_cap)?.total();
     if body.max_priority_fee_per_gas > body.max_fee_per_gas {
         return Err(Failure::Rule(Rejection::PriorityFeeAboveFeeCap {
             max_priority_fee_per_gas: body.max_priority_fee_per_gas,
             max_fee_per_gas: body.max_fee_per_gas,
         }));
     }
-    Ok(chain_nonce)
+    let refuse = |index, error| Failure::Rule(Rejection::MessageWouldFail(Box::new(MessageRefusal { index, error })));
+    for (index, msg) in body.msgs.iter().enumerate() {
+        msg.check().map_err(|error| refuse(index, error))?;
+    }
+    let mut spend = Spend::default();
+    spend.add(Denom::GDC, fee);
+    let gdc = bank::balance(state, &sender, &Denom::GDC)?;
+    if gdc < pending.of(&Denom::GDC).saturating_add(fee) {
+        let balance = gdc.saturating_sub(pending.of(&Denom::GDC));
+        return Err(Failure::Rule(Rejection::InsufficientFeeBalance { balance, fee }));
+    }
+    for (index, msg) in body.msgs.iter().enumerate() {
+        let Some((denom, amount)) = msg.debit() else { continue };
+        let before = pending.of(&denom).saturating_add(spend.of(&denom));
+        let balance = bank::balance(state, &sender, &denom)?;
+        if balance < before.saturating_add(amount) {
+            let balance = balance.saturating_sub(before);
+            return Err(refuse(
+                index,
+                MsgError::Bank(bank::BankError::InsufficientBalance { denom, balance, amount }),
+            ));
+        }
+        spend.add(denom, amount);
+    }
+    Ok(Prechecked { chain_nonce, spend })
 }
 
 fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {

@@ -56,7 +56,7 @@ pub mod revenue;
 pub mod staking;
 pub mod treasury;
 
-use atelier_primitives::{Address, Hash, Height};
+use atelier_primitives::{Address, Amount, Denom, Hash, Height};
 use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
@@ -193,6 +193,19 @@ pub trait Handler: Module {
     ) -> Result<(), Failure<Self::Error>>;
     /// Its gas, fixed by its kind (and, for lists, its length) so that simulation is exact.
     fn gas(msg: &Self::Msg, schedule: &fees::GasSchedule) -> u64;
+    /// What can be told of `msg` without reading state (a zero amount, an unknown denomination):
+    /// admission refuses a transaction with such a message and charges nothing. `handle` must
+    /// refuse the same messages with the same error.
+    fn check(msg: &Self::Msg) -> Result<(), Self::Error> {
+        let _ = msg;
+        Ok(())
+    }
+    /// What `msg` certainly takes from its sender's balance, if anything: admission refuses a
+    /// transaction whose sender cannot cover it besides the fee and its pending transactions.
+    fn debit(msg: &Self::Msg) -> Option<(Denom, Amount)> {
+        let _ = msg;
+        None
+    }
 }
 
 /// A module whose params governance sets through the one `SetParams` path.

@@ -19,6 +19,7 @@ pub(crate) fn handle(
     ctx: &Ctx<BankCaps>,
     msg: &BankMsg,
 ) -> BankResult {
+    check(msg).map_err(Failure::Rule)?;
     let sender = &ctx.sender;
     match msg {
         BankMsg::Transfer { to, denom, amount } => {
@@ -43,10 +44,6 @@ fn transfer(
     denom: &Denom,
     amount: Amount,
 ) -> BankResult {
-    check_positive(amount)?;
-    if !DENOMS.contains(denom) {
-        return Err(Failure::Rule(BankError::UnknownDenom { denom: *denom }));
-    }
     state::send(state, events, from, to, denom, amount)
 }
 
@@ -58,7 +55,6 @@ fn mint_stable(
     to: &Address,
     amount: Amount,
 ) -> BankResult {
-    check_positive(amount)?;
     check_issuer(state, sender)?;
     minter.mint(state, events, to, &Denom::USD, amount)
 }
@@ -70,13 +66,23 @@ fn burn_stable(
     sender: &Address,
     amount: Amount,
 ) -> BankResult {
-    check_positive(amount)?;
     check_issuer(state, sender)?;
     burner.burn(state, events, sender, &Denom::USD, amount)
 }
 
-fn check_positive(amount: Amount) -> BankResult {
-    if amount.is_zero() { Err(Failure::Rule(BankError::ZeroAmount)) } else { Ok(()) }
+/// What a message's own fields can tell: a positive amount of a denomination the chain has.
+pub(super) fn check(msg: &BankMsg) -> Result<(), BankError> {
+    let (denom, amount) = match msg {
+        BankMsg::Transfer { denom, amount, .. } => (*denom, *amount),
+        BankMsg::MintStable { amount, .. } | BankMsg::BurnStable { amount } => (Denom::USD, *amount),
+    };
+    if amount.is_zero() {
+        return Err(BankError::ZeroAmount);
+    }
+    if !DENOMS.contains(&denom) {
+        return Err(BankError::UnknownDenom { denom });
+    }
+    Ok(())
 }
 
 fn check_issuer(state: &impl StateWrite, sender: &Address) -> BankResult {

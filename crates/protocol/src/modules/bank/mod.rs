@@ -23,7 +23,7 @@ pub(crate) use state::{balance, burned, credit, debit, minted, send};
 #[cfg(test)]
 pub(crate) use state::{init_balance, init_supply};
 
-use atelier_primitives::Denom;
+use atelier_primitives::{Amount, Denom};
 
 use crate::app::caps::{Burner, Capabilities, Minter, Seal};
 
@@ -102,5 +102,17 @@ impl Handler for Bank {
 
     fn gas(msg: &BankMsg, schedule: &GasSchedule) -> u64 {
         msg.gas(schedule)
+    }
+
+    fn check(msg: &BankMsg) -> Result<(), BankError> {
+        handler::check(msg)
+    }
+
+    fn debit(msg: &BankMsg) -> Option<(Denom, Amount)> {
+        match msg {
+            BankMsg::Transfer { denom, amount, .. } => Some((*denom, *amount)),
+            BankMsg::BurnStable { amount } => Some((Denom::USD, *amount)),
+            BankMsg::MintStable { .. } => None,
+        }
     }
 }
