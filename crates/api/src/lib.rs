@@ -150,6 +150,19 @@ pub struct FeesView {
     /// Gas per transaction and per message kind.
     #[schema(value_type = Object)]
     pub gas: Value,
+    /// Most gas one block may use.
+    pub block_gas_limit: u64,
+    /// The gas a block aims at: `block_gas_limit / elasticity_multiplier`; above it the base fee
+    /// rises, below it falls.
+    pub gas_target: u64,
+    /// The limit over the target.
+    pub elasticity_multiplier: u64,
+    /// The base fee moves by at most `1 / base_fee_change_denominator` per block.
+    pub base_fee_change_denominator: u64,
+    /// The base fee never falls below this, decimal.
+    pub min_base_fee: String,
+    /// Gas used by the last block.
+    pub last_block_gas_used: u64,
 }
 
 /// `GET /status`.

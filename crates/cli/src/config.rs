@@ -16,12 +16,17 @@ pub(crate) const CONFIG_FILE: &str = "config.toml";
 /// The genesis file's name.
 pub(crate) const GENESIS_FILE: &str = "genesis.json";
 
+/// Milliseconds between a solo node's blocks when neither a flag nor `config.toml` says.
+pub(crate) const DEFAULT_BLOCK_TIME_MS: u64 = 1_000;
+
 /// `config.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileConfig {
     pub(crate) api_addr: SocketAddr,
-    pub(crate) block_time_ms: u64,
+    /// Absent in a validator's home, whose pace consensus sets.
+    #[serde(default)]
+    pub(crate) block_time_ms: Option<u64>,
     pub(crate) proposer: Address,
     /// Absent in a home written before the key existed: the node's default.
     #[serde(default = "default_invariant_scan_blocks")]
@@ -112,6 +117,15 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
 
 fn config_text(api_addr: SocketAddr, proposer: Address, p2p_listen: Option<SocketAddr>) -> String {
     let mempool = MempoolConfig::default();
+    let pace = match p2p_listen {
+        Some(_) => "# Blocks come as fast as the validators finalize them: consensus sets the pace (a\n\
+                    # validator's home has no block_time_ms)."
+            .to_string(),
+        None => format!(
+            "# Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait.\n\
+             block_time_ms = {DEFAULT_BLOCK_TIME_MS}"
+        ),
+    };
     let validator = match p2p_listen {
         Some(listen) => format!(
             r#"
@@ -129,9 +143,7 @@ p2p_listen = "{listen}"
 # Address the HTTP API listens on.
 api_addr = "{api_addr}"
 
-# Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait. A validator
-# ignores it: consensus sets the pace.
-block_time_ms = 1000
+{pace}
 
 # Account that receives the tips of the blocks this node produces (a validator's tips go to the
 # account of its consensus key).
@@ -186,4 +198,19 @@ pub(crate) fn load(home: &Path) -> Result<FileConfig> {
 pub(crate) fn load_genesis(home: &Path) -> Result<Genesis> {
     let (path, text) = read(home, GENESIS_FILE)?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validator_home_names_no_block_time_and_a_solo_home_its_default() {
+        let api = SocketAddr::from(([127, 0, 0, 1], 26657));
+        let parse = |p2p| toml::from_str::<FileConfig>(&config_text(api, Address::default(), p2p)).unwrap();
+        let validator = parse(Some(SocketAddr::from(([0, 0, 0, 0], 26700))));
+        assert_eq!(validator.block_time_ms, None, "consensus sets a validator's pace");
+        assert!(validator.validator.is_some());
+        assert_eq!(parse(None).block_time_ms, Some(DEFAULT_BLOCK_TIME_MS));
+    }
 }

@@ -189,7 +189,19 @@ impl Keystore {
         let path = self.path(name);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("no key named {name:?} ({})", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("corrupt key file {}", path.display()))
+        warn_if_shared(&path);
+        let file: KeyFile =
+            serde_json::from_str(&text).with_context(|| format!("corrupt key file {}", path.display()))?;
+        if file.name != name {
+            bail!(
+                "{} holds the key named {:?}: its name is bound to its encryption, so rename the file \
+                 back to {}.json",
+                path.display(),
+                file.name,
+                file.name
+            );
+        }
+        Ok(file)
     }
 
     /// Every key, by name.
@@ -199,7 +211,15 @@ impl Keystore {
             .filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".json").map(str::to_owned))
             .collect();
         names.sort();
-        names.iter().map(|name| self.load(name)).collect()
+        // One unreadable file does not hide the others.
+        let mut keys = Vec::new();
+        for name in names {
+            match self.load(&name) {
+                Ok(key) => keys.push(key),
+                Err(error) => eprintln!("warning: skipping {name}.json: {error:#}"),
+            }
+        }
+        Ok(keys)
     }
 
     /// The secret key of `name`, decrypted with `password` when it is encrypted.
@@ -226,6 +246,33 @@ impl Keystore {
             bail!("key file {name:?} does not match its address");
         }
         Ok(key)
+    }
+}
+
+/// Says so on stderr when others may read the key file at `path` (as a copy that lost its mode
+/// would be).
+fn warn_if_shared(path: &Path) {
+    if let Some(mode) = shared_mode(path) {
+        eprintln!(
+            "warning: {} is readable by others (mode {mode:o}); run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+/// The file's mode, if it lets anyone but its owner in.
+fn shared_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -335,5 +382,34 @@ mod tests {
         let key = store.unlock("bob", || bail!("no password needed")).unwrap();
         assert_eq!(key.public_key(), hd::dev_key(5).public_key());
         assert_eq!(store.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_renamed_key_file_is_refused_with_its_real_name_and_the_others_still_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Keystore::new(dir.path().to_path_buf());
+        store.add("alice", &hd::dev_key(4), None, None).unwrap();
+        store.add("bob", &hd::dev_key(5), None, None).unwrap();
+        std::fs::rename(dir.path().join("alice.json"), dir.path().join("carol.json")).unwrap();
+        let refused = store.load("carol").unwrap_err().to_string();
+        assert!(
+            refused.contains("holds the key named \"alice\"") && refused.contains("back to alice.json"),
+            "{refused}"
+        );
+        let listed: Vec<String> = store.list().unwrap().into_iter().map(|key| key.name).collect();
+        assert_eq!(listed, ["bob"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_may_read_is_noticed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Keystore::new(dir.path().to_path_buf());
+        store.add("alice", &hd::dev_key(4), None, None).unwrap();
+        let path = dir.path().join("alice.json");
+        assert_eq!(shared_mode(&path), None, "written for its owner alone");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(shared_mode(&path), Some(0o644));
     }
 }

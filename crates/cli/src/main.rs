@@ -486,7 +486,7 @@ fn open_node(
         storage.init(&state)?;
     }
     let mut node_config = NodeConfig::new(api_addr.unwrap_or(file.api_addr), file.proposer);
-    let block_time_ms = block_time_ms.unwrap_or(file.block_time_ms);
+    let block_time_ms = block_time_ms.or(file.block_time_ms).unwrap_or(config::DEFAULT_BLOCK_TIME_MS);
     node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
     node_config.mempool = file.mempool.clone().into();
     node_config.invariant_scan_blocks = file.invariant_scan_blocks;

@@ -511,7 +511,8 @@ async fn fees_view(State(node): Shared) -> ApiResult<FeesView> {
     let base_fee = fees::query::base_fee(&snapshot).map_err(ApiError::internal)?;
     let params = fees::query::params(&snapshot).map_err(ApiError::internal)?;
     // Under the target one base unit wins inclusion; above it, offer a tenth of the base fee.
-    let busy = node.head().gas_used > params.gas_target();
+    let last_block_gas_used = node.head().gas_used;
+    let busy = last_block_gas_used > params.gas_target();
     let suggested_tip =
         if busy { Amount::new(base_fee.get() / 10).max(Amount::new(1)) } else { Amount::new(1) };
     // Twice the base fee survives six consecutive full blocks (1.125^6 ≈ 2.03).
@@ -521,6 +522,12 @@ async fn fees_view(State(node): Shared) -> ApiResult<FeesView> {
         suggested_tip: suggested_tip.to_string(),
         suggested_max_fee: suggested_max_fee.to_string(),
         gas: json(&params.gas)?,
+        block_gas_limit: params.block_gas_limit,
+        gas_target: params.gas_target(),
+        elasticity_multiplier: params.elasticity_multiplier,
+        base_fee_change_denominator: params.base_fee_change_denominator,
+        min_base_fee: params.min_base_fee.to_string(),
+        last_block_gas_used,
     }))
 }
 

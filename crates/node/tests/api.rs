@@ -436,3 +436,18 @@ async fn what_admission_can_tell_will_fail_is_refused_with_its_code_and_charges_
     assert_eq!(after.nonce, before.nonce + 1, "only the accepted transfer was included");
     running.stop().await;
 }
+
+#[tokio::test]
+async fn the_fee_market_shows_its_params_beside_the_base_fee() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let fees = running.client.fees().await.unwrap();
+    let params = atelier_protocol::modules::fees::FeeParams::default();
+    assert_eq!(fees.block_gas_limit, params.block_gas_limit);
+    assert_eq!(fees.gas_target, params.block_gas_limit / params.elasticity_multiplier);
+    assert_eq!(fees.elasticity_multiplier, params.elasticity_multiplier);
+    assert_eq!(fees.base_fee_change_denominator, params.base_fee_change_denominator);
+    assert_eq!(fees.min_base_fee, params.min_base_fee.to_string());
+    assert_eq!(fees.last_block_gas_used, 0);
+    running.stop().await;
+}

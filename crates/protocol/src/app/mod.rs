@@ -395,7 +395,8 @@ pub fn precheck<S: StateRead>(
             max_fee_per_gas: body.max_fee_per_gas,
         }));
     }
-    let refuse = |index, error| Failure::Rule(Rejection::MessageWouldFail(Box::new(MessageRefusal { index, error })));
+    let refuse =
+        |index, error| Failure::Rule(Rejection::MessageWouldFail(Box::new(MessageRefusal { index, error })));
     for (index, msg) in body.msgs.iter().enumerate() {
         msg.check().map_err(|error| refuse(index, error))?;
     }
