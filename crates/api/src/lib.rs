@@ -165,6 +165,15 @@ pub struct FeesView {
     pub last_block_gas_used: u64,
 }
 
+/// `POST /dev/mine`: the blocks mined, by height (inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Mined {
+    /// The first block mined.
+    pub from_height: u64,
+    /// The last.
+    pub to_height: u64,
+}
+
 /// `GET /status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatusView {

@@ -31,6 +31,9 @@ pub(crate) struct FileConfig {
     /// Absent in a home written before the key existed: the node's default.
     #[serde(default = "default_invariant_scan_blocks")]
     pub(crate) invariant_scan_blocks: u64,
+    /// A dev chain's controls under `/dev`.
+    #[serde(default)]
+    pub(crate) dev_controls: bool,
     pub(crate) mempool: MempoolSection,
     /// Present in a validator's home.
     pub(crate) validator: Option<ValidatorSection>,
@@ -79,21 +82,30 @@ pub(crate) struct Written {
     pub(crate) genesis: String,
 }
 
-/// Writes a commented `config.toml` (tips to `proposer`) and `genesis` into `home`; refuses to
-/// overwrite either.
-pub(crate) fn init_home(home: &Path, genesis: &Genesis, proposer: Address) -> Result<Written> {
-    let api = SocketAddr::from(([127, 0, 0, 1], 26657));
-    init_home_with(home, &serde_json::to_string_pretty(genesis)?, api, proposer, None)
+/// What a home runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Role {
+    /// A solo node producing its own blocks; a dev chain's has the dev controls.
+    Solo { dev: bool },
+    /// A validator, listening for its peers here.
+    Validator { p2p_listen: SocketAddr },
 }
 
-/// Writes `config.toml` (API on `api_addr`, tips to `proposer`, and for a validator where it
-/// listens for peers) and `genesis_json` into `home`; refuses to overwrite either.
+/// Writes a commented `config.toml` for a solo node (tips to `proposer`) and `genesis` into
+/// `home`; refuses to overwrite either.
+pub(crate) fn init_home(home: &Path, genesis: &Genesis, proposer: Address, dev: bool) -> Result<Written> {
+    let api = SocketAddr::from(([127, 0, 0, 1], 26657));
+    init_home_with(home, &serde_json::to_string_pretty(genesis)?, api, proposer, Role::Solo { dev })
+}
+
+/// Writes `config.toml` (API on `api_addr`, tips to `proposer`, what the home runs) and
+/// `genesis_json` into `home`; refuses to overwrite either.
 pub(crate) fn init_home_with(
     home: &Path,
     genesis_json: &str,
     api_addr: SocketAddr,
     proposer: Address,
-    p2p_listen: Option<SocketAddr>,
+    role: Role,
 ) -> Result<Written> {
     let (config, genesis) = (home.join(CONFIG_FILE), home.join(GENESIS_FILE));
     for path in [&config, &genesis] {
@@ -103,7 +115,7 @@ pub(crate) fn init_home_with(
     }
     std::fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
     write_new(&genesis, genesis_json)?;
-    write_new(&config, &config_text(api_addr, proposer, p2p_listen))?;
+    write_new(&config, &config_text(api_addr, proposer, role))?;
     Ok(Written { config: display(&config), genesis: display(&genesis) })
 }
 
@@ -115,26 +127,34 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
-fn config_text(api_addr: SocketAddr, proposer: Address, p2p_listen: Option<SocketAddr>) -> String {
+fn config_text(api_addr: SocketAddr, proposer: Address, role: Role) -> String {
     let mempool = MempoolConfig::default();
-    let pace = match p2p_listen {
-        Some(_) => "# Blocks come as fast as the validators finalize them: consensus sets the pace (a\n\
-                    # validator's home has no block_time_ms)."
-            .to_string(),
-        None => format!(
+    let pace = match role {
+        Role::Validator { .. } => {
+            "# Blocks come as fast as the validators finalize them: consensus sets the pace (a\n\
+                                   # validator's home has no block_time_ms)."
+                .to_string()
+        }
+        Role::Solo { .. } => format!(
             "# Milliseconds between blocks; 0 produces blocks only when a transaction asks to wait.\n\
              block_time_ms = {DEFAULT_BLOCK_TIME_MS}"
         ),
     };
-    let validator = match p2p_listen {
-        Some(listen) => format!(
+    let dev = match role {
+        Role::Solo { dev: true } => {
+            "\n# A dev chain: POST /dev/mine (`atelier dev mine N`) produces blocks on demand.\ndev_controls = true\n"
+        }
+        _ => "",
+    };
+    let validator = match role {
+        Role::Validator { p2p_listen: listen } => format!(
             r#"
 [validator]
 # Where this validator listens for the other validators (validators.json says where they reach it).
 p2p_listen = "{listen}"
 "#
         ),
-        None => String::new(),
+        Role::Solo { .. } => String::new(),
     };
     format!(
         r#"# Atelier node configuration, written by atelier {version}.
@@ -153,7 +173,7 @@ proposer = "{proposer}"
 # before it commits; a broken one stops it. The cheap checks run on every block regardless. 0 checks
 # only on start.
 invariant_scan_blocks = {invariant_scan_blocks}
-
+{dev}
 [mempool]
 # Most transactions held.
 max_txs = {max_txs}
@@ -205,12 +225,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_validator_home_names_no_block_time_and_a_solo_home_its_default() {
+    fn a_validator_home_names_no_block_time_a_solo_home_its_default_and_only_a_dev_home_dev_controls() {
         let api = SocketAddr::from(([127, 0, 0, 1], 26657));
-        let parse = |p2p| toml::from_str::<FileConfig>(&config_text(api, Address::default(), p2p)).unwrap();
-        let validator = parse(Some(SocketAddr::from(([0, 0, 0, 0], 26700))));
+        let parse = |role| toml::from_str::<FileConfig>(&config_text(api, Address::default(), role)).unwrap();
+        let validator = parse(Role::Validator { p2p_listen: SocketAddr::from(([0, 0, 0, 0], 26700)) });
         assert_eq!(validator.block_time_ms, None, "consensus sets a validator's pace");
-        assert!(validator.validator.is_some());
-        assert_eq!(parse(None).block_time_ms, Some(DEFAULT_BLOCK_TIME_MS));
+        assert!(validator.validator.is_some() && !validator.dev_controls);
+        let solo = parse(Role::Solo { dev: false });
+        assert_eq!(solo.block_time_ms, Some(DEFAULT_BLOCK_TIME_MS));
+        assert!(!solo.dev_controls, "a real chain has no dev controls");
+        assert!(parse(Role::Solo { dev: true }).dev_controls);
     }
 }

@@ -67,6 +67,19 @@ enum Command {
     /// The economic simulator: scenarios over the protocol's own execution.
     #[command(subcommand)]
     Sim(sim::SimCommand),
+    /// Controls of a dev chain (`atelier node --dev`).
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DevCommand {
+    /// Mine N blocks now (default 1), whatever the block time; returns once they are committed.
+    Mine {
+        /// How many blocks (1 to 10 000).
+        #[arg(default_value_t = 1)]
+        blocks: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,6 +349,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Keys(command) => run_keys(&keystore(cli.keyring_dir), command, cli.output),
         Command::Sim(command) => sim::run(command, cli.output),
+        Command::Dev(DevCommand::Mine { blocks }) => runtime.block_on(async {
+            let mined = Client::new(cli.node).dev_mine(blocks).await?;
+            cli.output.print(&mined, |m| format!("mined blocks {} to {}", m.from_height, m.to_height))
+        }),
     }
 }
 
@@ -440,7 +457,7 @@ fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
             bail!("give --proposer NAME|ADDRESS: the account that receives this node's block tips")
         }
     };
-    let written = config::init_home(&args.home, &genesis, proposer)?;
+    let written = config::init_home(&args.home, &genesis, proposer, args.dev)?;
     output.print(&written, |w| format!("wrote {}\nwrote {}", w.config, w.genesis))
 }
 
@@ -490,6 +507,7 @@ fn open_node(
     node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
     node_config.mempool = file.mempool.clone().into();
     node_config.invariant_scan_blocks = file.invariant_scan_blocks;
+    node_config.dev_controls = file.dev_controls;
     Ok((Node::new(storage, node_config)?, file))
 }
 
@@ -510,7 +528,7 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
         .unwrap_or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_default());
     if args.dev && !home.join(config::GENESIS_FILE).exists() {
         let genesis = dev::genesis(dev::DEV_CHAIN_ID, args.accounts)?;
-        config::init_home(&home, &genesis, hd::dev_key(0).public_key().address())?;
+        config::init_home(&home, &genesis, hd::dev_key(0).public_key().address(), true)?;
     }
     let (node, _) = open_node(&home, args.api_addr, args.block_time_ms)?;
     let api_addr = node.config().api_addr;

@@ -93,7 +93,13 @@ pub(crate) fn init_set(
         let home = base.join(format!("validator-{i}"));
         let proposer = atelier_primitives::PublicKey::from_array(public_key_of(seed)?).address();
         let listen = SocketAddr::new(unspecified_like(entry.p2p_addr.ip()), entry.p2p_addr.port());
-        config::init_home_with(&home, &genesis, entry.api_addr, proposer, Some(listen))?;
+        config::init_home_with(
+            &home,
+            &genesis,
+            entry.api_addr,
+            proposer,
+            config::Role::Validator { p2p_listen: listen },
+        )?;
         write_secret(
             &home.join(KEY_FILE),
             &serde_json::to_string_pretty(&KeyFile {

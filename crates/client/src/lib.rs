@@ -2,7 +2,7 @@
 //! not depend on the protocol, so a transaction is sent as its canonical bytes.
 
 use atelier_api::{
-    AccountView, BlockView, ErrorBody, EventPage, FeesView, StatusView, SubmitTx, SubmittedTx, TxView,
+    AccountView, BlockView, ErrorBody, EventPage, FeesView, Mined, StatusView, SubmitTx, SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
 
@@ -46,6 +46,12 @@ impl Client {
         let url = format!("{}/txs?wait={wait}", self.base);
         let response = self.http.post(url).json(&body).send().await.map_err(transport)?;
         decode(response).await
+    }
+
+    /// Dev chains: mines `blocks` blocks now and returns once they are committed.
+    pub async fn dev_mine(&self, blocks: u64) -> Result<Mined, ClientError> {
+        let url = format!("{}/dev/mine?blocks={blocks}", self.base);
+        decode(self.http.post(url).send().await.map_err(transport)?).await
     }
 
     /// A transaction by hash.

@@ -59,6 +59,7 @@ pub(crate) type Shared = State<Arc<Node>>;
         metrics,
         openapi,
         crate::routes::bank::supply,
+        crate::routes::dev::mine,
         crate::routes::compute::params,
         crate::routes::compute::classes,
         crate::routes::compute::job,
@@ -123,7 +124,8 @@ pub(crate) type Shared = State<Arc<Node>>;
         EventView,
         EventPage,
         FeesView,
-        StatusView
+        StatusView,
+        atelier_api::Mined
     ))
 )]
 pub struct ApiDoc;

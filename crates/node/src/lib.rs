@@ -81,6 +81,8 @@ pub struct NodeConfig {
     /// Every this many blocks, and on start, the whole state's invariants are checked (O(state))
     /// before a commit; a broken one stops the node. 0 checks only on start.
     pub invariant_scan_blocks: u64,
+    /// Development controls under `/dev` (mine blocks now): dev chains only.
+    pub dev_controls: bool,
 }
 
 impl NodeConfig {
@@ -94,6 +96,7 @@ impl NodeConfig {
             max_block_txs: 20_000,
             limits: ApiLimits::default(),
             invariant_scan_blocks: 1_000,
+            dev_controls: false,
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct Node {
     head: RwLock<Header>,
     blocks: broadcast::Sender<Arc<CommittedBlock>>,
     produce_now: Notify,
+    /// Held while a block is produced here, so the sequencer and `/dev/mine` take turns.
+    producing: Mutex<()>,
     metrics: Metrics,
     config: NodeConfig,
     admission: admission::Admission,
@@ -160,6 +165,7 @@ impl Node {
             head: RwLock::new(head),
             blocks,
             produce_now: Notify::new(),
+            producing: Mutex::new(()),
             metrics,
             config,
             admission: admission::Admission::start(node.clone()),
@@ -291,6 +297,7 @@ impl Node {
     /// step. Blocking: storage is synchronous. A returned error is a storage fault or a bug: the
     /// node must stop.
     pub fn produce_block(&self) -> Result<Arc<CommittedBlock>, LedgerError> {
+        let _turn = self.producing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let parent = self.head();
         let time_ms = now_ms().max(parent.time_ms);
         let executed = self.propose(&parent, time_ms, self.config.proposer)?;
@@ -487,6 +494,7 @@ impl Node {
         loop {
             tokio::select! {
                 () = &mut shutdown => return Ok(()),
+                reason = self.halted() => return Err(NodeError::Sequencer(reason)),
                 () = self.produce_now.notified() => {}
                 _ = async {
                     match ticks.as_mut() {

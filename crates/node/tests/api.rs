@@ -451,3 +451,29 @@ async fn the_fee_market_shows_its_params_beside_the_base_fee() {
     assert_eq!(fees.last_block_gas_used, 0);
     running.stop().await;
 }
+
+#[tokio::test]
+async fn a_dev_chain_mines_blocks_on_request_and_a_real_one_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with(dir.path(), |config| config.dev_controls = true).await;
+    let pending = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(7));
+    let submitted = running.client.submit(&pending.to_bytes(), false).await.unwrap();
+    let mined = running.client.dev_mine(3).await.unwrap();
+    assert_eq!((mined.from_height, mined.to_height), (1, 3));
+    assert_eq!(running.client.status().await.unwrap().height, 3);
+    assert_eq!(
+        running.client.tx(&submitted.hash).await.unwrap().height,
+        Some(1),
+        "the pending transfer went in first"
+    );
+    let (status, _) = api_error(running.client.dev_mine(0).await);
+    assert_eq!(status, 400);
+    running.stop().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let (status, body) = api_error(running.client.dev_mine(1).await);
+    assert_eq!(status, 404, "{}", body.message);
+    assert_eq!(running.client.status().await.unwrap().height, 0);
+    running.stop().await;
+}

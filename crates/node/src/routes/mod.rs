@@ -6,6 +6,7 @@ pub(crate) mod bank;
 pub(crate) mod clusters;
 pub(crate) mod compliance;
 pub(crate) mod compute;
+pub(crate) mod dev;
 pub(crate) mod governance;
 pub(crate) mod market;
 pub(crate) mod oracle;
@@ -36,6 +37,7 @@ pub(crate) fn router() -> axum::Router<Arc<Node>> {
         .merge(clusters::routes())
         .merge(compliance::routes())
         .merge(compute::routes())
+        .merge(dev::routes())
         .merge(governance::routes())
         .merge(market::routes())
         .merge(oracle::routes())
