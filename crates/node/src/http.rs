@@ -476,14 +476,25 @@ async fn events(
 }
 
 /// New events as server-sent events, one `data:` JSON object each.
-#[utoipa::path(get, path = "/events/stream", responses((status = 200, description = "text/event-stream of EventView")))]
+#[utoipa::path(get, path = "/events/stream", responses(
+    (status = 200, description = "text/event-stream of EventView"),
+    (status = 503, description = "As many streams are open as the node serves", body = ErrorBody),
+))]
 async fn event_stream(
     State(node): Shared,
-) -> Sse<impl tokio_stream::Stream<Item = Result<sse::Event, std::convert::Infallible>>> {
+) -> Result<Sse<impl tokio_stream::Stream<Item = Result<sse::Event, std::convert::Infallible>>>, ApiError> {
+    let Some(open) = node.metrics().open_event_stream(node.config().limits.max_event_streams) else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_streams",
+            "the node serves as many event streams as it may; poll /events or retry later",
+        ));
+    };
     // One task per client flattens blocks into events; it ends when the client goes away.
     let (sender, receiver) = tokio::sync::mpsc::channel(1_024);
     let mut blocks = BroadcastStream::new(node.subscribe());
     tokio::spawn(async move {
+        let _open = open;
         while let Some(block) = blocks.next().await {
             let items = match block {
                 Ok(block) => block
@@ -503,7 +514,7 @@ async fn event_stream(
         }
     });
     let stream = tokio_stream::wrappers::ReceiverStream::new(receiver);
-    Sse::new(stream).keep_alive(sse::KeepAlive::default())
+    Ok(Sse::new(stream).keep_alive(sse::KeepAlive::default()))
 }
 
 /// The base fee and suggested fee caps for the next block.

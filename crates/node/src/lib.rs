@@ -13,6 +13,7 @@ pub mod listener;
 pub mod mempool;
 pub mod metrics;
 mod routes;
+mod server;
 
 use std::{
     net::SocketAddr,
@@ -47,6 +48,13 @@ pub struct ApiLimits {
     pub max_concurrent_requests: usize,
     /// Connections open at once; more wait in the kernel's backlog until one closes.
     pub max_connections: usize,
+    /// Connections open at once from one IP address; more are closed at once.
+    pub max_connections_per_ip: usize,
+    /// A connection that sends no complete request head for this long (half its headers, nothing,
+    /// or nothing more between keep-alive requests) is closed.
+    pub header_read_timeout: Duration,
+    /// Event streams open at once (`/events/stream`); more get 503.
+    pub max_event_streams: usize,
     /// Longest a request may take (longer gets 408), `?wait=true` included.
     pub request_timeout: Duration,
 }
@@ -57,7 +65,10 @@ impl Default for ApiLimits {
             max_body_bytes: 256 * 1024,
             max_page: 1_000,
             max_concurrent_requests: 1_024,
-            max_connections: 2_048,
+            max_connections: 4_096,
+            max_connections_per_ip: 512,
+            header_read_timeout: Duration::from_secs(10),
+            max_event_streams: 1_024,
             request_timeout: Duration::from_secs(30),
         }
     }
@@ -469,15 +480,15 @@ impl Node {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), NodeError> {
         let app = http::router(self.clone());
+        let limits = &self.config.limits;
         let listener = listener::BoundedListener::new(
             listener,
-            self.config.limits.max_connections,
+            limits.max_connections,
+            limits.max_connections_per_ip,
             self.metrics.api_connections.clone(),
         );
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| NodeError::Api(e.to_string()))
+        server::serve(listener, app, limits.header_read_timeout, shutdown).await;
+        Ok(())
     }
 
     /// The solo sequencer: a block every interval, or when asked, until `shutdown`.

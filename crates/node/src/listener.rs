@@ -1,15 +1,19 @@
-//! [`BoundedListener`]: a TCP listener that holds at most a fixed number of connections open.
+//! [`BoundedListener`]: a TCP listener that holds at most a fixed number of connections open, and
+//! at most a smaller number from any one IP address.
 //!
-//! Past the limit it stops accepting: new connections wait in the kernel's backlog until an open
-//! one closes, so a flood of idle connections costs the node neither memory nor file descriptors
-//! beyond the limit.
+//! Past the total limit it stops accepting: new connections wait in the kernel's backlog until an
+//! open one closes, so a flood of idle connections costs the node neither memory nor file
+//! descriptors beyond the limit. A connection from an address that holds its share already is
+//! closed at once, so one client cannot take every slot; the server's header timeout closes the
+//! idle ones it holds.
 
 use std::{
+    collections::BTreeMap,
     io,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{
-        Arc,
+        Arc, Mutex, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
     task::{Context, Poll},
@@ -21,37 +25,64 @@ use tokio::{
     sync::{OwnedSemaphorePermit, Semaphore},
 };
 
-/// A listener that accepts a connection only while fewer than its limit are open.
+/// A listener that accepts a connection only while fewer than its limit are open, and keeps one
+/// only while its address holds fewer than its share.
 #[derive(Debug)]
 pub struct BoundedListener {
     inner: TcpListener,
     permits: Arc<Semaphore>,
     open: Arc<AtomicU64>,
+    per_address: usize,
+    by_address: Arc<Mutex<BTreeMap<IpAddr, usize>>>,
 }
 
 impl BoundedListener {
-    /// Wraps `inner`, allowing `limit` open connections (at least one), counted in `open`.
-    pub fn new(inner: TcpListener, limit: usize, open: Arc<AtomicU64>) -> Self {
-        BoundedListener { inner, permits: Arc::new(Semaphore::new(limit.max(1))), open }
+    /// Wraps `inner`, allowing `limit` open connections (at least one), `per_address` of them
+    /// (at least one) from any one IP address, counted in `open`.
+    pub fn new(inner: TcpListener, limit: usize, per_address: usize, open: Arc<AtomicU64>) -> Self {
+        BoundedListener {
+            inner,
+            permits: Arc::new(Semaphore::new(limit.max(1))),
+            open,
+            per_address: per_address.max(1),
+            by_address: Arc::default(),
+        }
     }
-}
 
-impl axum::serve::Listener for BoundedListener {
-    type Io = BoundedStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+    /// The next connection within the limits.
+    pub async fn accept(&mut self) -> (BoundedStream, SocketAddr) {
         let permit = match self.permits.clone().acquire_owned().await {
             Ok(permit) => permit,
             // The semaphore is never closed; if it were, accept nothing more.
             Err(_) => std::future::pending().await,
         };
-        let (stream, address) = axum::serve::Listener::accept(&mut self.inner).await;
-        self.open.fetch_add(1, Ordering::Relaxed);
-        (BoundedStream { stream, open: self.open.clone(), _permit: permit }, address)
+        loop {
+            let (stream, address) = axum::serve::Listener::accept(&mut self.inner).await;
+            let ip = address.ip();
+            {
+                let mut by_address = self.by_address.lock().unwrap_or_else(PoisonError::into_inner);
+                let held = by_address.entry(ip).or_insert(0);
+                if *held >= self.per_address {
+                    // Dropping the stream closes it: this address holds its share already.
+                    tracing::debug!(%ip, held = *held, "connection refused: too many from one address");
+                    continue;
+                }
+                *held += 1;
+            }
+            self.open.fetch_add(1, Ordering::Relaxed);
+            let stream = BoundedStream {
+                stream,
+                ip,
+                open: self.open.clone(),
+                by_address: self.by_address.clone(),
+                _permit: permit,
+            };
+            return (stream, address);
+        }
     }
 
-    fn local_addr(&self) -> io::Result<Self::Addr> {
+    /// The address it listens on.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.local_addr()
     }
 }
@@ -60,13 +91,22 @@ impl axum::serve::Listener for BoundedListener {
 #[derive(Debug)]
 pub struct BoundedStream {
     stream: TcpStream,
+    ip: IpAddr,
     open: Arc<AtomicU64>,
+    by_address: Arc<Mutex<BTreeMap<IpAddr, usize>>>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for BoundedStream {
     fn drop(&mut self) {
         self.open.fetch_sub(1, Ordering::Relaxed);
+        let mut by_address = self.by_address.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(held) = by_address.get_mut(&self.ip) {
+            *held -= 1;
+            if *held == 0 {
+                by_address.remove(&self.ip);
+            }
+        }
     }
 }
 

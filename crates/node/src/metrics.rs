@@ -61,6 +61,7 @@ pub struct Metrics {
     pub(crate) mempool_bytes: AtomicU64,
     pub(crate) txs_rejected: AtomicU64,
     pub(crate) api_connections: std::sync::Arc<AtomicU64>,
+    api_event_streams: std::sync::Arc<AtomicU64>,
     pub(crate) equivocations: AtomicU64,
     consensus_view: AtomicU64,
     consensus_peers: AtomicU64,
@@ -68,7 +69,26 @@ pub struct Metrics {
     latency: Histogram<{ LATENCY_BUCKETS.len() }>,
 }
 
+/// An open event stream, counted until dropped.
+#[derive(Debug)]
+pub struct OpenStream(std::sync::Arc<AtomicU64>);
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 impl Metrics {
+    /// Counts a new event stream, unless `max` are open already.
+    pub fn open_event_stream(&self, max: usize) -> Option<OpenStream> {
+        let max = u64::try_from(max).unwrap_or(u64::MAX);
+        self.api_event_streams
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |open| (open < max).then_some(open + 1))
+            .ok()
+            .map(|_| OpenStream(self.api_event_streams.clone()))
+    }
+
     /// Records one API request's duration.
     pub fn observe_request(&self, micros: u64) {
         self.latency.observe(&LATENCY_BUCKETS, micros);
@@ -93,7 +113,7 @@ impl Metrics {
     pub fn render(&self) -> String {
         let get = |v: &AtomicU64| v.load(Ordering::Relaxed);
         let seconds = |v: &AtomicU64, per_second: f64| format!("{}", get(v) as f64 / per_second);
-        let scalars: [(&str, &str, &str, String); 13] = [
+        let scalars: [(&str, &str, &str, String); 14] = [
             ("atelier_height", "gauge", "Height of the last committed block.", get(&self.height).to_string()),
             (
                 "atelier_block_interval_seconds",
@@ -143,6 +163,12 @@ impl Metrics {
                 "gauge",
                 "API connections open.",
                 get(&self.api_connections).to_string(),
+            ),
+            (
+                "atelier_api_event_streams",
+                "gauge",
+                "Event streams open.",
+                get(&self.api_event_streams).to_string(),
             ),
             (
                 "atelier_consensus_view",

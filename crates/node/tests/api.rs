@@ -477,3 +477,110 @@ async fn a_dev_chain_mines_blocks_on_request_and_a_real_one_refuses() {
     assert_eq!(running.client.status().await.unwrap().height, 0);
     running.stop().await;
 }
+
+/// A raw TCP connection to `base` from the loopback address `from` (Linux routes all of
+/// 127.0.0.0/8 to the loopback interface, so each stands for a different client).
+async fn connect_from(from: [u8; 4], base: &str) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((std::net::Ipv4Addr::from(from), 0).into()).unwrap();
+    socket.connect(base.trim_start_matches("http://").parse().unwrap()).await.unwrap()
+}
+
+/// Reads until the peer closes (Ok) or `within` passes (Err).
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> Result<(), ()> {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 4096];
+    tokio::time::timeout(within, async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .map_err(|_| ())
+}
+
+#[tokio::test]
+async fn a_connection_with_half_its_headers_nothing_or_an_idle_keep_alive_is_closed_at_the_header_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with(dir.path(), |config| {
+        config.limits.header_read_timeout = std::time::Duration::from_millis(300)
+    })
+    .await;
+    let mut half = connect_from([127, 0, 0, 1], &running.base).await;
+    half.write_all(b"GET /status HTTP/1.1\r\nHost: node\r\n").await.unwrap();
+    let mut silent = connect_from([127, 0, 0, 1], &running.base).await;
+    let mut kept_alive = connect_from([127, 0, 0, 1], &running.base).await;
+    kept_alive.write_all(b"GET /health HTTP/1.1\r\nHost: node\r\n\r\n").await.unwrap();
+    let limit = std::time::Duration::from_secs(10);
+    for (what, stream) in
+        [("half a header", &mut half), ("nothing", &mut silent), ("an idle keep-alive", &mut kept_alive)]
+    {
+        assert!(closed_within(stream, limit).await.is_ok(), "a connection that sent {what} stayed open");
+    }
+    assert!(running.client.status().await.is_ok());
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_idle_connections_and_open_streams_leave_status_answering() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let limits = running.node.config().limits.clone();
+    // One client opens 3 000 idle connections: it keeps its share, the rest are closed at once.
+    let mut idle = Vec::new();
+    for _ in 0..3_000 {
+        idle.push(connect_from([127, 0, 0, 2], &running.base).await);
+    }
+    // Two others open event streams until the node's cap answers 503.
+    let mut streams = Vec::new();
+    let (mut served, mut refused) = (0, 0);
+    for from in [[127, 0, 0, 3], [127, 0, 0, 4], [127, 0, 0, 5]] {
+        for _ in 0..limits.max_event_streams / 2 {
+            let mut stream = connect_from(from, &running.base).await;
+            stream.write_all(b"GET /events/stream HTTP/1.1\r\nHost: node\r\n\r\n").await.unwrap();
+            let mut head = [0u8; 12];
+            stream.read_exact(&mut head).await.unwrap();
+            match &head[9..12] {
+                b"200" => served += 1,
+                b"503" => refused += 1,
+                other => panic!("unexpected status {}", String::from_utf8_lossy(other)),
+            }
+            streams.push(stream);
+        }
+    }
+    assert_eq!(served, limits.max_event_streams, "the stream cap is reached and holds");
+    assert!(refused > 0);
+    // Meanwhile an honest client is served.
+    let mut latencies = Vec::new();
+    for _ in 0..200 {
+        let started = std::time::Instant::now();
+        let status = tokio::time::timeout(std::time::Duration::from_secs(5), running.client.status()).await;
+        assert!(
+            matches!(status, Ok(Ok(_))),
+            "/status did not answer while connections were held: {status:?}"
+        );
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    eprintln!(
+        "with {} idle connections tried and {served} streams open: /status p50 {:?}, p99 {:?}",
+        idle.len(),
+        latencies[100],
+        latencies[197]
+    );
+    // The idle client holds its share and no more: the node closed the rest.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut buffer = [0u8; 16];
+    let still_open = idle
+        .iter()
+        .filter(|stream| matches!(stream.try_read(&mut buffer), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock))
+        .count();
+    assert_eq!(still_open, limits.max_connections_per_ip);
+    drop((idle, streams));
+    running.stop().await;
+}
