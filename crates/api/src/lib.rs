@@ -174,6 +174,13 @@ pub struct Mined {
     pub to_height: u64,
 }
 
+/// `GET /health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// `ok` whenever the node answers.
+    pub status: String,
+}
+
 /// `GET /status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatusView {

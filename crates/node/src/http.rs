@@ -10,8 +10,8 @@
 use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
-    AccountView, BlockView, CoinView, ErrorBody, EventPage, EventView, FeesView, StatusView, SubmitTx,
-    SubmittedTx, TxStatus, TxView,
+    AccountView, BlockView, CoinView, ErrorBody, EventPage, EventView, FeesView, Health, StatusView,
+    SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
     Address, Amount, Hash, Height,
@@ -31,122 +31,51 @@ use axum::{
     http::{StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response, Sse, sse},
-    routing::{get, post},
 };
 use serde::Deserialize;
 use tokio_stream::{StreamExt, wrappers::BroadcastStream};
 use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{Node, SubmitError, mempool::MempoolError};
 
 pub(crate) type Shared = State<Arc<Node>>;
 
-/// The OpenAPI document, generated from the handlers.
+/// The document's title and description; its paths and schemas come from the handlers, each
+/// registered once in [`routes`].
 #[derive(OpenApi)]
-#[openapi(
-    info(title = "Atelier node API", description = "Submit transactions and read the chain."),
-    paths(
-        submit_tx,
-        tx,
-        account,
-        latest_block,
-        block,
-        events,
-        event_stream,
-        fees_view,
-        status,
-        health,
-        metrics,
-        openapi,
-        crate::routes::bank::supply,
-        crate::routes::dev::mine,
-        crate::routes::compute::params,
-        crate::routes::compute::classes,
-        crate::routes::compute::job,
-        crate::routes::compute::jobs,
-        crate::routes::compute::provider,
-        crate::routes::compute::providers,
-        crate::routes::registry::model,
-        crate::routes::registry::dataset,
-        crate::routes::registry::royalties,
-        crate::routes::provenance::asset,
-        crate::routes::provenance::assets,
-        crate::routes::revenue::vault,
-        crate::routes::revenue::position,
-        crate::routes::provenance::lineage,
-        crate::routes::provenance::manifest,
-        crate::routes::market::market_params,
-        crate::routes::market::listings,
-        crate::routes::market::listing,
-        crate::routes::provenance::royalty_stack,
-        crate::routes::staking::staking_params,
-        crate::routes::staking::staking_totals,
-        crate::routes::staking::staking_position,
-        crate::routes::staking::reputation,
-        crate::routes::governance::governance_params,
-        crate::routes::governance::proposals,
-        crate::routes::governance::proposal,
-        crate::routes::governance::vote,
-        crate::routes::governance::grants,
-        crate::routes::clusters::clusters_params,
-        crate::routes::clusters::cluster_list,
-        crate::routes::clusters::cluster,
-        crate::routes::clusters::reservations,
-        crate::routes::clusters::reservation,
-        crate::routes::amm::amm_params,
-        crate::routes::amm::pool,
-        crate::routes::amm::lp,
-        crate::routes::treasury::treasury_status,
-        crate::routes::treasury::treasury_params,
-        crate::routes::treasury::income,
-        crate::routes::treasury::epochs,
-        crate::routes::oracle::oracle_params,
-        crate::routes::oracle::operators,
-        crate::routes::oracle::feeds,
-        crate::routes::oracle::feed,
-        crate::routes::compliance::params,
-        crate::routes::compliance::schemas,
-        crate::routes::compliance::attesters,
-        crate::routes::compliance::attestation,
-        crate::routes::compliance::subject,
-        crate::routes::compliance::disputes,
-        crate::routes::compliance::dispute
-    ),
-    components(schemas(
-        ErrorBody,
-        SubmitTx,
-        SubmittedTx,
-        TxStatus,
-        TxView,
-        AccountView,
-        CoinView,
-        BlockView,
-        EventView,
-        EventPage,
-        FeesView,
-        StatusView,
-        atelier_api::Mined
-    ))
-)]
-pub struct ApiDoc;
+#[openapi(info(title = "Atelier node API", description = "Submit transactions and read the chain."))]
+struct ApiInfo;
+
+/// Every route, with its OpenAPI description.
+fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::with_openapi(ApiInfo::openapi())
+        .routes(routes!(submit_tx))
+        .routes(routes!(tx))
+        .routes(routes!(account))
+        .routes(routes!(latest_block))
+        .routes(routes!(block))
+        .routes(routes!(events))
+        .routes(routes!(event_stream))
+        .routes(routes!(fees_view))
+        .routes(routes!(status))
+        .routes(routes!(health))
+        .routes(routes!(metrics))
+        .routes(routes!(openapi))
+        .merge(crate::routes::router())
+}
+
+/// The OpenAPI document (`GET /openapi.json`), generated from the handlers.
+pub fn document() -> utoipa::openapi::OpenApi {
+    static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| routes().into_openapi()).clone()
+}
 
 /// The router with every route, limit and the latency middleware.
 pub fn router(node: Arc<Node>) -> Router {
     let limits = node.config().limits.clone();
-    Router::new()
-        .route("/txs", post(submit_tx))
-        .route("/txs/{hash}", get(tx))
-        .route("/accounts/{address}", get(account))
-        .route("/blocks/latest", get(latest_block))
-        .route("/blocks/{height}", get(block))
-        .route("/events", get(events))
-        .route("/events/stream", get(event_stream))
-        .route("/fees", get(fees_view))
-        .route("/status", get(status))
-        .route("/health", get(health))
-        .route("/metrics", get(metrics))
-        .route("/openapi.json", get(openapi))
-        .merge(crate::routes::router())
+    let (router, _) = routes().split_for_parts();
+    router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(node.clone(), observe))
@@ -300,6 +229,7 @@ fn parse_hash(text: &str) -> Result<Hash, ApiError> {
 
 /// `?wait=true` to answer once the transaction is in a committed block.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WaitQuery {
     /// Wait for inclusion (bounded by the request timeout).
     #[serde(default)]
@@ -431,6 +361,7 @@ async fn block(State(node): Shared, Path(height): Path<String>) -> ApiResult<Blo
 
 /// A page of events.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct EventsQuery {
     /// First height to include (default 1).
     from_height: Option<u64>,
@@ -477,7 +408,7 @@ async fn events(
 
 /// New events as server-sent events, one `data:` JSON object each.
 #[utoipa::path(get, path = "/events/stream", responses(
-    (status = 200, description = "text/event-stream of EventView"),
+    (status = 200, description = "Server-sent events: one `data:` line of EventView JSON each", content_type = "text/event-stream", body = String),
     (status = 503, description = "As many streams are open as the node serves", body = ErrorBody),
 ))]
 async fn event_stream(
@@ -559,19 +490,19 @@ async fn status(State(node): Shared) -> ApiResult<StatusView> {
 }
 
 /// Liveness.
-#[utoipa::path(get, path = "/health", responses((status = 200, description = "`{\"status\":\"ok\"}`")))]
-async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+#[utoipa::path(get, path = "/health", responses((status = 200, description = "The node is up", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into() })
 }
 
 /// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format")))]
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 async fn metrics(State(node): Shared) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], node.metrics().render())
 }
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "OpenAPI 3 document")))]
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "OpenAPI 3 document", body = Object)))]
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
 }

@@ -584,3 +584,44 @@ async fn thousands_of_idle_connections_and_open_streams_leave_status_answering()
     drop((idle, streams));
     running.stop().await;
 }
+
+/// Every `$ref` in `value`.
+fn refs(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            if let Some(serde_json::Value::String(target)) = fields.get("$ref") {
+                found.push(target.clone());
+            }
+            fields.values().for_each(|field| refs(field, found));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_operation_has_a_typed_answer_a_unique_id_and_its_parameters_where_they_are_read() {
+    let doc = serde_json::to_value(atelier_node::http::document()).unwrap();
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_string()), "operation id {id} is used twice");
+            let content = &operation["responses"]["200"]["content"];
+            let schema = content.as_object().and_then(|types| types.values().next()).map(|t| &t["schema"]);
+            assert!(schema.is_some_and(|s| !s.is_null()), "{method} {path} has no typed 200 answer");
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let (name, place) = (parameter["name"].as_str().unwrap(), parameter["in"].as_str().unwrap());
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(place, if in_path { "path" } else { "query" }, "{method} {path}: parameter {name}");
+            }
+        }
+    }
+    assert!(ids.len() >= 60, "{} operations", ids.len());
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    for target in targets {
+        let name = target.trim_start_matches("#/components/schemas/");
+        assert!(doc["components"]["schemas"].get(name).is_some(), "{target} is not defined");
+    }
+}

@@ -39,6 +39,8 @@ pub mod hd;
 pub mod height;
 pub mod math;
 pub mod merkle;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod units;
 
 pub use address::{Address, AddressError};

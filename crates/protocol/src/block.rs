@@ -14,6 +14,7 @@ pub const MAX_PROOF_BYTES: usize = 4_096;
 
 /// What a block commits to. Its hash identifies the block and is the next block's parent hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Header {
     /// The chain.
     pub chain_id: ChainId,
@@ -48,6 +49,7 @@ impl Header {
 
 /// What kind of double-signing a validator was caught at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EquivocationKind {
     /// Two notarize votes for different proposals in one view.
@@ -64,6 +66,7 @@ pub enum EquivocationKind {
 /// piece against the validator's key before it accepts a block (spec: staking §Evidence), the
 /// way a BFT engine hands an application the misbehavior it verified. The dev chain has none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Misbehavior {
     /// The validator's consensus key; its account is the key's address.
     pub validator: PublicKey,

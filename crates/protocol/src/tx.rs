@@ -61,6 +61,20 @@ impl fmt::Debug for ChainId {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ChainId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some("A chain id: 1 to 48 characters of [a-z0-9-]."))
+            .pattern(Some("^[a-z0-9-]{1,48}$"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ChainId {}
+
 impl Serialize for ChainId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)

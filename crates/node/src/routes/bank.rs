@@ -3,23 +3,22 @@
 
 use std::sync::Arc;
 
-use atelier_protocol::modules::bank;
-use axum::{Json, Router, extract::State, routing::get};
+use atelier_protocol::modules::bank::{self, query::Supply};
+use axum::{Json, extract::State};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared, json},
+    http::{ApiError, ApiResult, Shared},
     routes::snapshot,
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new().route("/bank/supply", get(supply))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new().routes(routes!(supply))
 }
 
 /// Every denomination's supply: minted, burned and circulating (`minted − burned`).
-#[utoipa::path(get, path = "/bank/supply", responses((status = 200, description = "Supply list")))]
-pub(crate) async fn supply(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&bank::query::supplies(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/bank/supply", responses((status = 200, description = "Supply list", body = Vec<Supply>)))]
+pub(crate) async fn supply(State(node): Shared) -> ApiResult<Vec<Supply>> {
+    Ok(Json(bank::query::supplies(&snapshot(&node)?).map_err(ApiError::internal)?))
 }

@@ -4,55 +4,54 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::compute::{self, JobId};
+use atelier_protocol::modules::compute::{self, ComputeParams, Job, JobId, Provider, query::ClassView};
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State, rejection::QueryRejection},
-    routing::get,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared, json},
+    http::{ApiError, ApiResult, Shared},
     routes::{found, page_limit, parse_address, parse_id, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/compute/params", get(params))
-        .route("/compute/classes", get(classes))
-        .route("/compute/jobs", get(jobs))
-        .route("/compute/jobs/{id}", get(job))
-        .route("/compute/providers", get(providers))
-        .route("/compute/providers/{address}", get(provider))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new()
+        .routes(routes!(params))
+        .routes(routes!(classes))
+        .routes(routes!(jobs))
+        .routes(routes!(job))
+        .routes(routes!(providers))
+        .routes(routes!(provider))
 }
 
 /// The compute market's parameters.
-#[utoipa::path(get, path = "/compute/params", responses((status = 200, description = "ComputeParams")))]
-pub(crate) async fn params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&compute::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/compute/params", operation_id = "compute_params", responses((status = 200, description = "ComputeParams", body = ComputeParams)))]
+pub(crate) async fn params(State(node): Shared) -> ApiResult<ComputeParams> {
+    Ok(Json(compute::query::params(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// Every compute class: base fee per unit, capacity, target, providers, queue and utilisation.
-#[utoipa::path(get, path = "/compute/classes", responses((status = 200, description = "ClassView list")))]
-pub(crate) async fn classes(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&compute::query::classes(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/compute/classes", responses((status = 200, description = "ClassView list", body = Vec<ClassView>)))]
+pub(crate) async fn classes(State(node): Shared) -> ApiResult<Vec<ClassView>> {
+    Ok(Json(compute::query::classes(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// A job.
 #[utoipa::path(get, path = "/compute/jobs/{id}", params(("id" = u64, Path, description = "job id")),
-    responses((status = 200, description = "Job"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn job(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "Job", body = Job), (status = 404, body = ErrorBody)))]
+pub(crate) async fn job(State(node): Shared, Path(id): Path<String>) -> ApiResult<Job> {
     let id = JobId(parse_id(&id)?);
     found(compute::query::job(&snapshot(&node)?, id).map_err(ApiError::internal)?, || format!("no job {id}"))
 }
 
 /// Whose jobs: exactly one of `requester` and `provider`, then a page after `after`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct JobsQuery {
     /// Jobs this account submitted.
     requester: Option<String>,
@@ -66,11 +65,11 @@ pub(crate) struct JobsQuery {
 
 /// A requester's or a provider's jobs, by id.
 #[utoipa::path(get, path = "/compute/jobs", params(JobsQuery),
-    responses((status = 200, description = "Job list"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Job list", body = Vec<Job>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn jobs(
     State(node): Shared,
     query: Result<Query<JobsQuery>, QueryRejection>,
-) -> ApiResult<Value> {
+) -> ApiResult<Vec<Job>> {
     let Query(query) = query?;
     let (address, assigned) = match (&query.requester, &query.provider) {
         (Some(requester), None) => (parse_address(requester)?, false),
@@ -80,13 +79,13 @@ pub(crate) async fn jobs(
     let limit = page_limit(&node, query.limit)?;
     let jobs = compute::query::jobs_of(&snapshot(&node)?, &address, assigned, query.after.map(JobId), limit)
         .map_err(ApiError::internal)?;
-    Ok(Json(json(&jobs)?))
+    Ok(Json(jobs))
 }
 
 /// A provider.
 #[utoipa::path(get, path = "/compute/providers/{address}", params(("address" = String, Path, description = "bech32 address")),
-    responses((status = 200, description = "Provider"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn provider(State(node): Shared, Path(address): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "Provider", body = Provider), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn provider(State(node): Shared, Path(address): Path<String>) -> ApiResult<Provider> {
     let address = parse_address(&address)?;
     found(compute::query::provider(&snapshot(&node)?, &address).map_err(ApiError::internal)?, || {
         format!("{address} is not a provider")
@@ -94,7 +93,7 @@ pub(crate) async fn provider(State(node): Shared, Path(address): Path<String>) -
 }
 
 /// Every provider, by address.
-#[utoipa::path(get, path = "/compute/providers", responses((status = 200, description = "Provider list")))]
-pub(crate) async fn providers(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&compute::query::providers(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/compute/providers", responses((status = 200, description = "Provider list", body = Vec<Provider>)))]
+pub(crate) async fn providers(State(node): Shared) -> ApiResult<Vec<Provider>> {
+    Ok(Json(compute::query::providers(&snapshot(&node)?).map_err(ApiError::internal)?))
 }

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use atelier_api::Mined;
 use axum::{
-    Json, Router,
+    Json,
     extract::{Query, State, rejection::QueryRejection},
-    routing::post,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
@@ -20,12 +20,13 @@ use crate::{
 /// Most blocks one request mines.
 pub(crate) const MAX_MINE: u64 = 10_000;
 
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new().route("/dev/mine", post(mine))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new().routes(routes!(mine))
 }
 
 /// `?blocks=N`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct MineQuery {
     /// How many blocks (1 to 10 000; default 1).
     blocks: Option<u64>,

@@ -4,59 +4,58 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
+use atelier_protocol::modules::governance::{GovParams, Grant, Vote, query::ProposalView};
 use atelier_protocol::modules::{
     auth,
     governance::{self, ProposalId},
 };
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State, rejection::QueryRejection},
-    routing::get,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared, json},
+    http::{ApiError, ApiResult, Shared},
     routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/governance/params", get(governance_params))
-        .route("/governance/proposals", get(proposals))
-        .route("/governance/proposals/{id}", get(proposal))
-        .route("/governance/proposals/{id}/votes/{address}", get(vote))
-        .route("/governance/grants", get(grants))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new()
+        .routes(routes!(governance_params))
+        .routes(routes!(proposals))
+        .routes(routes!(proposal))
+        .routes(routes!(vote))
+        .routes(routes!(grants))
 }
 
 /// Governance params: deposit, delays, quorum.
-#[utoipa::path(get, path = "/governance/params", responses((status = 200, description = "GovParams")))]
-pub(crate) async fn governance_params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&governance::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/governance/params", responses((status = 200, description = "GovParams", body = GovParams)))]
+pub(crate) async fn governance_params(State(node): Shared) -> ApiResult<GovParams> {
+    Ok(Json(governance::query::params(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// A page of proposals by id, each with its status now and its tally.
 #[utoipa::path(get, path = "/governance/proposals", params(PageQuery),
-    responses((status = 200, description = "ProposalView list"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "ProposalView list", body = Vec<ProposalView>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn proposals(
     State(node): Shared,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> ApiResult<Value> {
+) -> ApiResult<Vec<ProposalView>> {
     let Query(query) = query?;
     let limit = page_limit(&node, query.limit)?;
     let snapshot = snapshot(&node)?;
     let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
     let page = governance::query::proposals(&snapshot, query.after.map(ProposalId), limit, head)
         .map_err(ApiError::internal)?;
-    Ok(Json(json(&page)?))
+    Ok(Json(page))
 }
 
 /// A proposal: its actions, snapshot, heights, tally, status now and results.
 #[utoipa::path(get, path = "/governance/proposals/{id}", params(("id" = u64, Path, description = "proposal id")),
-    responses((status = 200, description = "ProposalView"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn proposal(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "ProposalView", body = ProposalView), (status = 404, body = ErrorBody)))]
+pub(crate) async fn proposal(State(node): Shared, Path(id): Path<String>) -> ApiResult<ProposalView> {
     let id = ProposalId(parse_id(&id)?);
     let snapshot = snapshot(&node)?;
     let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
@@ -68,11 +67,11 @@ pub(crate) async fn proposal(State(node): Shared, Path(id): Path<String>) -> Api
 /// An account's vote on a proposal.
 #[utoipa::path(get, path = "/governance/proposals/{id}/votes/{address}",
     params(("id" = u64, Path, description = "proposal id"), ("address" = String, Path, description = "bech32 address")),
-    responses((status = 200, description = "Vote"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Vote", body = Vote), (status = 404, body = ErrorBody)))]
 pub(crate) async fn vote(
     State(node): Shared,
     Path((id, address)): Path<(String, String)>,
-) -> ApiResult<Value> {
+) -> ApiResult<Vote> {
     let id = ProposalId(parse_id(&id)?);
     let voter = parse_address(&address)?;
     found(governance::query::vote(&snapshot(&node)?, id, &voter).map_err(ApiError::internal)?, || {
@@ -81,7 +80,7 @@ pub(crate) async fn vote(
 }
 
 /// Every open grant.
-#[utoipa::path(get, path = "/governance/grants", responses((status = 200, description = "Grant list")))]
-pub(crate) async fn grants(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&governance::query::grants(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/governance/grants", responses((status = 200, description = "Grant list", body = Vec<Grant>)))]
+pub(crate) async fn grants(State(node): Shared) -> ApiResult<Vec<Grant>> {
+    Ok(Json(governance::query::grants(&snapshot(&node)?).map_err(ApiError::internal)?))
 }

@@ -24,14 +24,12 @@ use utoipa::IntoParams;
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, json},
+    http::{ApiError, ApiResult},
 };
 
-type Value = serde_json::Value;
-
 /// Every module's read routes, one file per module.
-pub(crate) fn router() -> axum::Router<Arc<Node>> {
-    axum::Router::new()
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<Arc<Node>> {
+    utoipa_axum::router::OpenApiRouter::new()
         .merge(amm::routes())
         .merge(bank::routes())
         .merge(clusters::routes())
@@ -57,12 +55,9 @@ pub(crate) fn snapshot(node: &Node) -> Result<atelier_storage::Snapshot, ApiErro
 }
 
 /// `record` as JSON, or a 404 saying `what` is missing.
-pub(crate) fn found<T: serde::Serialize>(
-    record: Option<T>,
-    what: impl FnOnce() -> String,
-) -> ApiResult<Value> {
+pub(crate) fn found<T>(record: Option<T>, what: impl FnOnce() -> String) -> ApiResult<T> {
     match record {
-        Some(record) => Ok(axum::Json(json(&record)?)),
+        Some(record) => Ok(axum::Json(record)),
         None => Err(ApiError::not_found(what())),
     }
 }
@@ -89,6 +84,7 @@ pub(crate) fn parse_id(text: &str) -> Result<u64, ApiError> {
 
 /// A page: ids above `after`, at most `limit`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
     /// Only ids above this one.
     pub(crate) after: Option<u64>,

@@ -4,47 +4,46 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
+use atelier_protocol::modules::oracle::{Operator, OracleParams, query::FeedView};
 use atelier_protocol::modules::{
     auth,
     oracle::{self, FeedId},
 };
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
-    routing::get,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared, json},
+    http::{ApiError, ApiResult, Shared},
     routes::{found, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/oracle/params", get(oracle_params))
-        .route("/oracle/operators", get(operators))
-        .route("/oracle/feeds", get(feeds))
-        .route("/oracle/feeds/{*feed}", get(feed))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new()
+        .routes(routes!(oracle_params))
+        .routes(routes!(operators))
+        .routes(routes!(feeds))
+        .routes(routes!(feed))
 }
 
 /// Oracle params, the feeds among them.
-#[utoipa::path(get, path = "/oracle/params", responses((status = 200, description = "OracleParams")))]
-pub(crate) async fn oracle_params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&oracle::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/oracle/params", responses((status = 200, description = "OracleParams", body = OracleParams)))]
+pub(crate) async fn oracle_params(State(node): Shared) -> ApiResult<OracleParams> {
+    Ok(Json(oracle::query::params(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// Registered operators.
-#[utoipa::path(get, path = "/oracle/operators", responses((status = 200, description = "operators")))]
-pub(crate) async fn operators(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&oracle::query::operators(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/oracle/operators", responses((status = 200, description = "operators", body = Vec<Operator>)))]
+pub(crate) async fn operators(State(node): Shared) -> ApiResult<Vec<Operator>> {
+    Ok(Json(oracle::query::operators(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// Every feed: its spec, open round, value, whether that value is stale, and its closed rounds.
-#[utoipa::path(get, path = "/oracle/feeds", responses((status = 200, description = "feeds")))]
-pub(crate) async fn feeds(State(node): Shared) -> ApiResult<Value> {
+#[utoipa::path(get, path = "/oracle/feeds", responses((status = 200, description = "feeds", body = Vec<FeedView>)))]
+pub(crate) async fn feeds(State(node): Shared) -> ApiResult<Vec<FeedView>> {
     let snapshot = snapshot(&node)?;
     let height = auth::query::height(&snapshot).map_err(ApiError::internal)?;
     let params = oracle::query::params(&snapshot).map_err(ApiError::internal)?;
@@ -52,13 +51,13 @@ pub(crate) async fn feeds(State(node): Shared) -> ApiResult<Value> {
     for spec in &params.feeds {
         all.extend(oracle::query::feed(&snapshot, &spec.id, height).map_err(ApiError::internal)?);
     }
-    Ok(Json(json(&all)?))
+    Ok(Json(all))
 }
 
 /// One feed (ids may hold `/`, e.g. `demand/portrait`).
 #[utoipa::path(get, path = "/oracle/feeds/{feed}", params(("feed" = String, Path, description = "feed id")),
-    responses((status = 200, description = "feed"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn feed(State(node): Shared, Path(feed): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "feed", body = FeedView), (status = 404, body = ErrorBody)))]
+pub(crate) async fn feed(State(node): Shared, Path(feed): Path<String>) -> ApiResult<FeedView> {
     let snapshot = snapshot(&node)?;
     let height = auth::query::height(&snapshot).map_err(ApiError::internal)?;
     let id = FeedId(feed);

@@ -5,36 +5,34 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::provenance::{self, AssetId};
+use atelier_protocol::modules::provenance::{self, Asset, AssetId, StackEntry, query::Lineage};
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State, rejection::QueryRejection},
-    routing::get,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared, json},
+    http::{ApiError, ApiResult, Shared},
     routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/assets", get(assets))
-        .route("/assets/{id}", get(asset))
-        .route("/assets/{id}/lineage", get(lineage))
-        .route("/assets/{id}/manifest", get(manifest))
-        .route("/assets/{id}/royalty-stack", get(royalty_stack))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new()
+        .routes(routes!(assets))
+        .routes(routes!(asset))
+        .routes(routes!(lineage))
+        .routes(routes!(manifest))
+        .routes(routes!(royalty_stack))
 }
 
 /// An asset.
 #[utoipa::path(get, path = "/assets/{id}", params(("id" = u64, Path, description = "asset id")),
-    responses((status = 200, description = "Asset"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "Asset", body = Asset), (status = 404, body = ErrorBody)))]
+pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Asset> {
     let id = AssetId(parse_id(&id)?);
     found(provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
         format!("no asset {id}")
@@ -43,6 +41,7 @@ pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiRes
 
 /// Whose assets.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AssetsQuery {
     /// The owner.
     owner: String,
@@ -54,27 +53,27 @@ pub(crate) struct AssetsQuery {
 
 /// The ids of an owner's assets.
 #[utoipa::path(get, path = "/assets", params(AssetsQuery),
-    responses((status = 200, description = "Asset id list"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Asset id list", body = Vec<AssetId>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn assets(
     State(node): Shared,
     query: Result<Query<AssetsQuery>, QueryRejection>,
-) -> ApiResult<Value> {
+) -> ApiResult<Vec<AssetId>> {
     let Query(query) = query?;
     let owner = parse_address(&query.owner)?;
     let limit = page_limit(&node, query.limit)?;
     let page = provenance::query::assets_of(&snapshot(&node)?, &owner, query.after.map(AssetId), limit)
         .map_err(ApiError::internal)?;
-    Ok(Json(json(&page)?))
+    Ok(Json(page))
 }
 
 /// An asset's ancestors, and a page of its direct descendants.
 #[utoipa::path(get, path = "/assets/{id}/lineage", params(("id" = u64, Path, description = "asset id"), PageQuery),
-    responses((status = 200, description = "Lineage"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Lineage", body = Lineage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn lineage(
     State(node): Shared,
     Path(id): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> ApiResult<Value> {
+) -> ApiResult<Lineage> {
     let Query(query) = query?;
     let id = AssetId(parse_id(&id)?);
     let limit = page_limit(&node, query.limit)?;
@@ -85,8 +84,8 @@ pub(crate) async fn lineage(
 
 /// What each ancestor takes of an asset's revenue.
 #[utoipa::path(get, path = "/assets/{id}/royalty-stack", params(("id" = u64, Path, description = "asset id")),
-    responses((status = 200, description = "StackEntry list"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "StackEntry list", body = Vec<StackEntry>), (status = 404, body = ErrorBody)))]
+pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -> ApiResult<Vec<StackEntry>> {
     let id = AssetId(parse_id(&id)?);
     found(provenance::query::royalty_stack(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
         format!("no asset {id}")
@@ -95,8 +94,8 @@ pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -
 
 /// An asset's record as a C2PA manifest definition (see `atelier_node::c2pa`).
 #[utoipa::path(get, path = "/assets/{id}/manifest", params(("id" = u64, Path, description = "asset id")),
-    responses((status = 200, description = "C2PA manifest definition"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn manifest(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "C2PA manifest definition", body = serde_json::Value), (status = 404, body = ErrorBody)))]
+pub(crate) async fn manifest(State(node): Shared, Path(id): Path<String>) -> ApiResult<serde_json::Value> {
     let id = AssetId(parse_id(&id)?);
     match provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)? {
         Some(asset) => Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset))),

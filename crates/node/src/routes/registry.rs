@@ -5,12 +5,9 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::registry::{self, DatasetId, ModelId};
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::get,
-};
+use atelier_protocol::modules::registry::{self, Dataset, DatasetId, Model, ModelId, query::Stake};
+use axum::extract::{Path, State};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
@@ -18,19 +15,14 @@ use crate::{
     routes::{found, parse_address, parse_id, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/registry/models/{id}", get(model))
-        .route("/registry/datasets/{id}", get(dataset))
-        .route("/registry/datasets/{id}/contributors/{address}", get(royalties))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new().routes(routes!(model)).routes(routes!(dataset)).routes(routes!(royalties))
 }
 
 /// A model, with its flattened lineage.
 #[utoipa::path(get, path = "/registry/models/{id}", params(("id" = u64, Path, description = "model id")),
-    responses((status = 200, description = "Model"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn model(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "Model", body = Model), (status = 404, body = ErrorBody)))]
+pub(crate) async fn model(State(node): Shared, Path(id): Path<String>) -> ApiResult<Model> {
     let id = ModelId(parse_id(&id)?);
     found(registry::query::model(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
         format!("no model {id}")
@@ -39,8 +31,8 @@ pub(crate) async fn model(State(node): Shared, Path(id): Path<String>) -> ApiRes
 
 /// A dataset and its royalty accumulator.
 #[utoipa::path(get, path = "/registry/datasets/{id}", params(("id" = u64, Path, description = "dataset id")),
-    responses((status = 200, description = "Dataset"), (status = 404, body = ErrorBody)))]
-pub(crate) async fn dataset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "Dataset", body = Dataset), (status = 404, body = ErrorBody)))]
+pub(crate) async fn dataset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Dataset> {
     let id = DatasetId(parse_id(&id)?);
     found(registry::query::dataset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
         format!("no dataset {id}")
@@ -50,11 +42,11 @@ pub(crate) async fn dataset(State(node): Shared, Path(id): Path<String>) -> ApiR
 /// A contributor's shares in a dataset and the royalties it can claim now.
 #[utoipa::path(get, path = "/registry/datasets/{id}/contributors/{address}",
     params(("id" = u64, Path, description = "dataset id"), ("address" = String, Path, description = "bech32 address")),
-    responses((status = 200, description = "Stake"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Stake", body = Stake), (status = 404, body = ErrorBody)))]
 pub(crate) async fn royalties(
     State(node): Shared,
     Path((id, address)): Path<(String, String)>,
-) -> ApiResult<Value> {
+) -> ApiResult<Stake> {
     let id = DatasetId(parse_id(&id)?);
     let address = parse_address(&address)?;
     found(registry::query::stake(&snapshot(&node)?, id, &address).map_err(ApiError::internal)?, || {

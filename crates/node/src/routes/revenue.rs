@@ -4,12 +4,9 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::revenue::{self, VaultId};
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::get,
-};
+use atelier_protocol::modules::revenue::{self, Vault, VaultId, query::Position};
+use axum::extract::{Path, State};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
@@ -17,12 +14,8 @@ use crate::{
     routes::{found, parse_address, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/vaults/{kind}/{id}", get(vault))
-        .route("/vaults/{kind}/{id}/holders/{address}", get(position))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new().routes(routes!(vault)).routes(routes!(position))
 }
 
 fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
@@ -32,8 +25,8 @@ fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
 /// A royalty vault: revenue paid in and claimed per denomination, and its number of holders.
 #[utoipa::path(get, path = "/vaults/{kind}/{id}",
     params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id")),
-    responses((status = 200, description = "Vault"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, String)>) -> ApiResult<Value> {
+    responses((status = 200, description = "Vault", body = Vault), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, String)>) -> ApiResult<Vault> {
     let id = parse_vault(&kind, &id)?;
     found(revenue::query::vault(&snapshot(&node)?, &id).map_err(ApiError::internal)?, || {
         format!("no vault {id}")
@@ -44,11 +37,11 @@ pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, S
 #[utoipa::path(get, path = "/vaults/{kind}/{id}/holders/{address}",
     params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id"),
         ("address" = String, Path, description = "bech32 address")),
-    responses((status = 200, description = "Position"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Position", body = Position), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn position(
     State(node): Shared,
     Path((kind, id, address)): Path<(String, String, String)>,
-) -> ApiResult<Value> {
+) -> ApiResult<Position> {
     let id = parse_vault(&kind, &id)?;
     let address = parse_address(&address)?;
     found(revenue::query::position(&snapshot(&node)?, &id, &address).map_err(ApiError::internal)?, || {

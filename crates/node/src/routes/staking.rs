@@ -5,76 +5,81 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
+use atelier_primitives::Address;
 use atelier_primitives::Height;
+use atelier_protocol::modules::staking::{StakingParams, Totals, query::Position};
 use atelier_protocol::modules::{auth, staking};
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State, rejection::QueryRejection},
-    routing::get,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared, json},
+    http::{ApiError, ApiResult, Shared},
     routes::{parse_address, snapshot},
 };
 
-type Value = serde_json::Value;
-
-pub(crate) fn routes() -> Router<Arc<Node>> {
-    Router::new()
-        .route("/staking/params", get(staking_params))
-        .route("/staking/totals", get(staking_totals))
-        .route("/staking/accounts/{address}", get(staking_position))
-        .route("/staking/accounts/{address}/reputation", get(reputation))
+pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
+    OpenApiRouter::new()
+        .routes(routes!(staking_params))
+        .routes(routes!(staking_totals))
+        .routes(routes!(staking_position))
+        .routes(routes!(reputation))
 }
 
 /// Staking params: epochs, unbonding, reputation rates and tiers.
-#[utoipa::path(get, path = "/staking/params", responses((status = 200, description = "StakingParams")))]
-pub(crate) async fn staking_params(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&staking::query::params(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/staking/params", responses((status = 200, description = "StakingParams", body = StakingParams)))]
+pub(crate) async fn staking_params(State(node): Shared) -> ApiResult<StakingParams> {
+    Ok(Json(staking::query::params(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// Bonded and unbonding stake, total reputation and the epoch under way.
-#[utoipa::path(get, path = "/staking/totals", responses((status = 200, description = "Totals")))]
-pub(crate) async fn staking_totals(State(node): Shared) -> ApiResult<Value> {
-    Ok(Json(json(&staking::query::totals(&snapshot(&node)?).map_err(ApiError::internal)?)?))
+#[utoipa::path(get, path = "/staking/totals", responses((status = 200, description = "Totals", body = Totals)))]
+pub(crate) async fn staking_totals(State(node): Shared) -> ApiResult<Totals> {
+    Ok(Json(staking::query::totals(&snapshot(&node)?).map_err(ApiError::internal)?))
 }
 
 /// An account's stake, unbonding entries, reputation and tier.
 #[utoipa::path(get, path = "/staking/accounts/{address}", params(("address" = String, Path, description = "bech32 address")),
-    responses((status = 200, description = "Position"), (status = 400, body = ErrorBody)))]
-pub(crate) async fn staking_position(State(node): Shared, Path(address): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, description = "Position", body = Position), (status = 400, body = ErrorBody)))]
+pub(crate) async fn staking_position(
+    State(node): Shared,
+    Path(address): Path<String>,
+) -> ApiResult<Position> {
     let address = parse_address(&address)?;
-    Ok(Json(json(&staking::query::position(&snapshot(&node)?, &address).map_err(ApiError::internal)?)?))
+    Ok(Json(staking::query::position(&snapshot(&node)?, &address).map_err(ApiError::internal)?))
 }
 
 /// A past height.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct HeightQuery {
     /// The height after whose block to answer (default: the latest).
     height: Option<u64>,
 }
 
 /// An account's reputation after a block.
-#[derive(Debug, Serialize)]
-struct ReputationView {
-    account: String,
-    height: u64,
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ReputationView {
+    account: Address,
+    height: Height,
+    /// Decimal (it may exceed 2^53).
     reputation: String,
 }
 
 /// An account's reputation after block `height` (default the latest): a checkpoint lookup.
 #[utoipa::path(get, path = "/staking/accounts/{address}/reputation",
     params(("address" = String, Path, description = "bech32 address"), HeightQuery),
-    responses((status = 200, description = "the reputation"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "the reputation", body = ReputationView), (status = 400, body = ErrorBody)))]
 pub(crate) async fn reputation(
     State(node): Shared,
     Path(address): Path<String>,
     query: Result<Query<HeightQuery>, QueryRejection>,
-) -> ApiResult<Value> {
+) -> ApiResult<ReputationView> {
     let Query(query) = query?;
     let account = parse_address(&address)?;
     let snapshot = snapshot(&node)?;
@@ -85,7 +90,6 @@ pub(crate) async fn reputation(
     }
     let reputation =
         staking::query::reputation_at(&snapshot, &account, height).map_err(ApiError::internal)?;
-    let view =
-        ReputationView { account: account.to_string(), height: height.0, reputation: reputation.to_string() };
-    Ok(Json(json(&view)?))
+    let view = ReputationView { account, height, reputation: reputation.to_string() };
+    Ok(Json(view))
 }

@@ -13,10 +13,12 @@ use crate::modules::registry::math;
 
 /// One denomination's payments into a vault.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Accrual {
     /// Payments per unit ever made, scaled by `registry::math::SCALE`.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub acc_per_unit: u128,
     /// Paid in, ever.
     pub paid_in: Amount,

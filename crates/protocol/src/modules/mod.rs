@@ -28,6 +28,7 @@ macro_rules! id {
             Encode,
             Decode,
         )]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(pub u64);
 

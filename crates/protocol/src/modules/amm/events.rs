@@ -7,6 +7,7 @@ use super::{OrderId, Side};
 
 /// An AMM event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AmmEvent {
     /// Liquidity was deposited.
@@ -19,6 +20,7 @@ pub enum AmmEvent {
         usd: Amount,
         /// Units minted.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         lp: u128,
     },
     /// Liquidity was withdrawn.
@@ -31,6 +33,7 @@ pub enum AmmEvent {
         usd: Amount,
         /// Units burned.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         lp: u128,
     },
     /// A swap is waiting for the block's end.
@@ -72,6 +75,7 @@ pub enum AmmEvent {
         pool_usd_out: Amount,
         /// The pool's price after the batch ([`super::math::PRICE_SCALE`]).
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         price: u128,
     },
 }

@@ -7,6 +7,7 @@ use super::Side;
 
 /// An AMM message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AmmMsg {
     /// Deposit both sides at the pool's ratio, at most these amounts, for at least `min_lp` units.
@@ -18,12 +19,14 @@ pub enum AmmMsg {
         max_usd: Amount,
         /// Least LP units received.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         min_lp: u128,
     },
     /// Burn LP units for their share of both reserves.
     RemoveLiquidity {
         /// LP units burned.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         lp: u128,
         /// Least `ugdc` received.
         min_gdc: Amount,

@@ -7,6 +7,7 @@ use super::AmmParamsError;
 
 /// AMM parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AmmParams {
     /// Most swaps one block clears (the clearing reads them all).

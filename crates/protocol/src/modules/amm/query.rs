@@ -23,11 +23,13 @@ pub fn lp_units(state: &impl StateRead, holder: &Address) -> Result<u128, StateE
 
 /// An account's LP units and what withdrawing them would pay now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LpPosition {
     /// The account.
     pub account: Address,
     /// LP units held.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub units: u128,
     /// `ugdc` a withdrawal of all of them pays: `floor(units × x / supply)`.
     pub gdc: Amount,

@@ -41,6 +41,7 @@ static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Addre
 
 /// The GDC/uusd constant-product pool.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pool {
     /// `ugdc` held.
@@ -49,12 +50,15 @@ pub struct Pool {
     pub reserve_usd: Amount,
     /// LP units issued, the locked minimum included.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub lp_supply: u128,
     /// Sum over blocks of the price at each block's end ([`super::math::PRICE_SCALE`] scale).
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub price_cumulative: u128,
     /// The price at the last block's end.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub last_price: u128,
     /// The last block whose price is in the accumulator.
     pub last_height: Height,
@@ -65,6 +69,7 @@ pub struct Pool {
 
 /// Which way a swap goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Sell `ugdc` for `uusd`.
@@ -95,6 +100,7 @@ impl Side {
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct OrderId(pub u64);
 
@@ -106,6 +112,7 @@ impl fmt::Display for OrderId {
 
 /// A swap waiting for the block's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// Its id.

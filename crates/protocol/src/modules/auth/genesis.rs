@@ -9,6 +9,7 @@ use crate::{genesis::GenesisError, store};
 
 /// One account's next nonce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountNonce {
     /// The account.
@@ -19,6 +20,7 @@ pub struct AccountNonce {
 
 /// The auth part of genesis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuthGenesis {
     /// Non-zero nonces, sorted by address.

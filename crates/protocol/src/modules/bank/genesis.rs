@@ -11,6 +11,7 @@ use crate::{genesis::GenesisError, store};
 
 /// An amount of one denomination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coin {
     /// The denomination.
     pub denom: Denom,
@@ -20,6 +21,7 @@ pub struct Coin {
 
 /// The balances of one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountBalances {
     /// The account.
@@ -31,6 +33,7 @@ pub struct AccountBalances {
 /// The bank's part of genesis. Its default has no balances and names no stablecoin issuer (the
 /// zero address, which no key controls); a genesis file must give the section.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BankGenesis {
     /// Parameters.

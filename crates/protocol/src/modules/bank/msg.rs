@@ -7,6 +7,7 @@ use crate::modules::fees::GasSchedule;
 
 /// A bank message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BankMsg {
     /// Move `amount` of `denom` from the sender to `to`.

@@ -26,6 +26,7 @@ pub fn balances(state: &impl StateRead, address: &Address) -> Result<Vec<Coin>, 
 
 /// Supply of one denomination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Supply {
     /// The denomination.
     pub denom: Denom,

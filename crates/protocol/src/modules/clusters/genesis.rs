@@ -8,6 +8,7 @@ use crate::genesis::GenesisError;
 
 /// The clusters part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClustersGenesis {
     /// Parameters.

@@ -7,6 +7,7 @@ use super::ClusterId;
 
 /// A clusters message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClustersMsg {
     /// Ask for `slots` of `cluster` in `epoch`, paying `bid_per_slot` each if allocated (escrowed

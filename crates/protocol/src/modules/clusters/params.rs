@@ -7,6 +7,7 @@ use super::ClustersParamsError;
 
 /// Clusters parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClusterParams {
     /// Most clusters (the epoch's end visits them all).

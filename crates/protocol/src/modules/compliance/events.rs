@@ -8,6 +8,7 @@ use crate::modules::registry::ModelId;
 
 /// A compliance event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ComplianceEvent {
     /// An attestation was made.

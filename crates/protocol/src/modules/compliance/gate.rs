@@ -18,6 +18,7 @@ use crate::{
 
 /// Whether a model may earn now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", content = "because", rename_all = "snake_case")]
 pub enum Gate {
     /// Nothing of its lineage is tagged and every dataset of it holds a valid attestation under

@@ -10,6 +10,7 @@ use crate::{genesis::GenesisError, modules::registry::ModelId};
 
 /// A tagged subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TagGenesis {
     /// The subject.
@@ -20,6 +21,7 @@ pub struct TagGenesis {
 
 /// A dispute with its votes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DisputeGenesis {
     /// The dispute.
@@ -31,6 +33,7 @@ pub struct DisputeGenesis {
 
 /// A model's escrow in one denom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscrowGenesis {
     /// The model.
@@ -43,6 +46,7 @@ pub struct EscrowGenesis {
 
 /// The compliance part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceGenesis {
     /// Parameters.

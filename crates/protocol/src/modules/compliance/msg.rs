@@ -7,6 +7,7 @@ use super::{AttestationId, DisputeId, SchemaId, Subject};
 
 /// A compliance message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ComplianceMsg {
     /// An approved attester vouches for a dataset or model under a schema until `expiry_ms`.

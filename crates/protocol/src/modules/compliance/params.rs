@@ -10,6 +10,7 @@ pub const MAX_ARBITERS: usize = 32;
 
 /// Compliance parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceParams {
     /// The ethical-sourcing schema: a model earns only while every dataset of its lineage holds a

@@ -32,6 +32,7 @@ pub fn attestation(state: &impl StateRead, id: AttestationId) -> Result<Option<A
 
 /// A subject's compliance at a block time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectView {
     /// The subject.
     pub subject: Subject,
@@ -51,6 +52,7 @@ pub struct SubjectView {
 
 /// An attestation and whether it holds now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttestationView {
     /// It.
     pub attestation: Attestation,
@@ -104,6 +106,7 @@ fn model_standing(
 
 /// One dispute with its votes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DisputeView {
     /// It.
     pub dispute: Dispute,
@@ -113,6 +116,7 @@ pub struct DisputeView {
 
 /// An arbiter's vote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteView {
     /// Who.
     pub arbiter: Address,

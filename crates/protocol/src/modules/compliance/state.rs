@@ -74,6 +74,7 @@ id!(DisputeId, "The id of a dispute, given in order from 1.");
 
 /// What an attestation or a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Subject {
     /// A dataset.
@@ -127,6 +128,7 @@ impl fmt::Display for Subject {
 
 /// An attestation schema, registered by governance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     /// Its id.
@@ -143,11 +145,13 @@ pub struct Schema {
 
 /// A schema field's name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FieldName(#[codec(max = MAX_NAME_BYTES)] pub String);
 
 /// An attestation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// Its id.
@@ -177,6 +181,7 @@ impl Attestation {
 
 /// A subject found in violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tag {
     /// The dispute that upheld it.
@@ -187,6 +192,7 @@ pub struct Tag {
 
 /// Where a dispute stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DisputeStatus {
     /// Arbiters are voting.
@@ -199,6 +205,7 @@ pub enum DisputeStatus {
 
 /// A reported violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dispute {
     /// Its id.

@@ -8,6 +8,7 @@ use crate::modules::{provenance::AssetId, registry::ModelId};
 
 /// A compute event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ComputeEvent {
     /// A provider registered.

@@ -14,6 +14,7 @@ use crate::genesis::GenesisError;
 
 /// The compute part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComputeGenesis {
     /// Parameters.

@@ -11,6 +11,7 @@ use crate::modules::{
 
 /// A compute message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ComputeMsg {
     /// Become a provider: post a bond and offer capacity in some classes.

@@ -7,6 +7,7 @@ use super::state::{MAX_CLASSES, valid_class_name};
 
 /// One compute class: a local fee market of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassParams {
     /// Its name: `[a-z0-9-]`, at most 32 bytes (models name it).
@@ -24,6 +25,7 @@ pub struct ClassParams {
 /// The model's lineage fees come between the datasets and the burn; all of it sums to at most
 /// 10 000 with the registry's `max_lineage_fee`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Waterfall {
     /// To the treasury, first.
@@ -36,6 +38,7 @@ pub struct Waterfall {
 
 /// Compute market parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComputeParams {
     /// The compute classes, by name.

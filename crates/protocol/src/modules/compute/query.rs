@@ -8,6 +8,7 @@ use super::{ComputeParams, Job, JobId, Provider, state};
 
 /// A class's market as a user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClassView {
     /// The class.
     pub name: String,

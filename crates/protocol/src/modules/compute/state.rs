@@ -69,6 +69,7 @@ pub fn valid_class_name(name: &str) -> bool {
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct JobId(pub u64);
 
@@ -80,6 +81,7 @@ impl fmt::Display for JobId {
 
 /// A class's market: its base fee, capacity and load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassState {
     /// The class.
@@ -99,6 +101,7 @@ pub struct ClassState {
 
 /// Units a provider offers in one class.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassCapacity {
     /// The class.
@@ -110,6 +113,7 @@ pub struct ClassCapacity {
 
 /// Where a provider stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ProviderStatus {
     /// Takes jobs.
@@ -125,6 +129,7 @@ pub enum ProviderStatus {
 
 /// A GPU operator serving compute classes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     /// Its account.
@@ -152,6 +157,7 @@ impl Provider {
 
 /// Where a job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Waiting for capacity; its escrow is held.
@@ -183,6 +189,7 @@ impl JobStatus {
 
 /// A verifier's claim of a job's output, from re-executing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutputClaim {
     /// The verifier.
@@ -193,6 +200,7 @@ pub struct OutputClaim {
 
 /// A challenge of a job's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dispute {
     /// Who challenged.
@@ -211,6 +219,7 @@ impl Dispute {
 
 /// A job: an inference asked of a model, from submission to its end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Job {
     /// Its id.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A fee market event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FeeEvent {
     /// A transaction paid for its gas.

@@ -9,6 +9,7 @@ use crate::tx::Msg;
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
 /// transaction uses is known before it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GasSchedule {
     /// Every transaction: signature, nonce, fee charge.
@@ -107,6 +108,7 @@ impl GasSchedule {
 
 /// Fee market parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeeParams {
     /// Most gas one block may use.

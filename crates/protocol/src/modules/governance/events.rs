@@ -7,6 +7,7 @@ use super::{Choice, ProposalId};
 
 /// A governance event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum GovernanceEvent {
     /// A proposal was opened.
@@ -28,6 +29,7 @@ pub enum GovernanceEvent {
         choice: Choice,
         /// With how much reputation.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         power: u128,
     },
     /// Voting ended without quorum or with Against at least For.
@@ -87,6 +89,7 @@ pub enum GovernanceEvent {
         to: Address,
         /// How much.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         amount: u128,
     },
 }

@@ -10,6 +10,7 @@ use crate::genesis::GenesisError;
 
 /// One recorded vote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VoteGenesis {
     /// The proposal.
@@ -22,6 +23,7 @@ pub struct VoteGenesis {
 
 /// The governance part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GovernanceGenesis {
     /// Parameters.

@@ -22,11 +22,13 @@ macro_rules! params_change {
         /// keeps its epoch length and applies a change of rates from the next epoch; open proposals
         /// keep the governance params they were made under.)
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum ParamsChange {
             $($(
                 #[doc = concat!("New params for ", stringify!($module), ".")]
                 #[codec(tag = $params)]
+                #[cfg_attr(feature = "openapi", schema(value_type = Object))]
                 $Type(<modules::$module::$Type as Governed>::Params),
             )?)*
         }
@@ -36,6 +38,7 @@ modules::for_each_module!(params_change);
 
 /// What a proposal does if it passes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Replace one module's params.
@@ -115,6 +118,7 @@ pub enum Action {
 
 /// A vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// For.
@@ -127,6 +131,7 @@ pub enum Choice {
 
 /// A governance message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum GovernanceMsg {
     /// Open a proposal, paying the deposit.

@@ -7,6 +7,7 @@ use super::GovernanceParamsError;
 
 /// Governance parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GovParams {
     /// `ugdc` a proposer deposits; back when voting ends with quorum, to the treasury otherwise.

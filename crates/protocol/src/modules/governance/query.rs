@@ -14,6 +14,7 @@ pub fn params(state: &impl StateRead) -> Result<GovParams, StateError> {
 /// A proposal as seen at a height: its `status` is the status then (Pending and Active follow
 /// from the height), and whether quorum is reached so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalView {
     /// Whether For and Abstain reach the quorum so far.
     pub quorum_reached: bool,

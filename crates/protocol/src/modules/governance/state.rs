@@ -42,6 +42,7 @@ static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Addre
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ProposalId(pub u64);
 
@@ -53,22 +54,27 @@ impl fmt::Display for ProposalId {
 
 /// Reputation behind each choice.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tally {
     /// For.
     #[serde(rename = "for", with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub yes: u128,
     /// Against.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub against: u128,
     /// Abstain.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub abstain: u128,
 }
 
 /// Where a proposal is, as stored. `Voting` reads as Pending before the first voting height and
 /// Active until the last (see [`Proposal::status_at`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Before the first voting height.
@@ -88,6 +94,7 @@ pub enum Status {
 
 /// How one action went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ActionResult {
     /// It applied.
@@ -102,6 +109,7 @@ pub enum ActionResult {
 
 /// A proposal and everything that judges it, fixed when it opened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Proposal {
     /// Its id.
@@ -130,6 +138,7 @@ pub struct Proposal {
     pub quorum: Bps,
     /// Total reputation at the snapshot.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub total_reputation: u128,
     /// The votes so far.
     pub tally: Tally,
@@ -171,17 +180,20 @@ impl Proposal {
 
 /// One account's vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
     /// How.
     pub choice: Choice,
     /// With how much reputation.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub power: u128,
 }
 
 /// A stream from the treasury, claimed by its recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Grant {
     /// Its id.

@@ -7,6 +7,7 @@ use super::{Item, ListingId};
 
 /// A market message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MarketMsg {
     /// Offer `item` at `price` of `denom` for `expires_in` blocks.

@@ -7,6 +7,7 @@ use super::MarketParamsError;
 
 /// Market parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarketParams {
     /// Share of every sale paid to the treasury (rounded up).

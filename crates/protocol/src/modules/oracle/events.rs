@@ -7,6 +7,7 @@ use super::FeedId;
 
 /// An oracle event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OracleEvent {
     /// An operator registered.
@@ -29,6 +30,7 @@ pub enum OracleEvent {
         operator: Address,
         /// The value.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         value: u128,
     },
     /// A round reached its quorum and closed with its median.
@@ -39,6 +41,7 @@ pub enum OracleEvent {
         round: u64,
         /// The median of its observations.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         median: u128,
         /// How many.
         observations: u32,
@@ -64,12 +67,15 @@ pub enum OracleEvent {
         round: u64,
         /// What it observed.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         value: u128,
         /// The median.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         median: u128,
         /// Reputation it lost.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         reputation_lost: u128,
     },
 }

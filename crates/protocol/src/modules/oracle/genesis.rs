@@ -10,6 +10,7 @@ use crate::genesis::GenesisError;
 
 /// A feed's value at genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeedValue {
     /// The feed.
@@ -20,6 +21,7 @@ pub struct FeedValue {
 
 /// The oracle part of genesis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OracleGenesis {
     /// Parameters.

@@ -7,6 +7,7 @@ use super::FeedId;
 
 /// An oracle message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OracleMsg {
     /// Become an operator; needs at least `min_stake` bonded in staking.
@@ -21,6 +22,7 @@ pub enum OracleMsg {
         round: u64,
         /// The value, in the feed's unit.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         value: u128,
     },
 }

@@ -12,6 +12,7 @@ pub const MAX_OPERATORS: u32 = 64;
 
 /// One feed's rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeedSpec {
     /// Its id.
@@ -30,6 +31,7 @@ pub struct FeedSpec {
 
 /// Oracle parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OracleParams {
     /// Stake an operator keeps bonded in staking to register and to observe.

@@ -23,6 +23,7 @@ pub fn operator(state: &impl StateRead, address: &Address) -> Result<Option<Oper
 
 /// A feed as a consumer and an operator see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedView {
     /// Its rules.
     pub spec: FeedSpec,

@@ -42,6 +42,7 @@ pub const MAX_FEED_BYTES: usize = 64;
 /// A feed's name: 1 to 64 bytes of `[a-z0-9_./-]`, e.g. `gdc_usd`, `convergence/7`,
 /// `engagement`, `demand/watercolor`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FeedId(#[codec(max = MAX_FEED_BYTES)] pub String);
 
@@ -71,6 +72,7 @@ impl fmt::Display for FeedId {
 
 /// A registered operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Operator {
     /// Who.
@@ -85,6 +87,7 @@ pub struct Operator {
 
 /// A feed's open round.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Round {
     /// Its number, from 1.
@@ -97,10 +100,12 @@ pub struct Round {
 
 /// A feed's published value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Published {
     /// The value.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub value: u128,
     /// The round it closed.
     pub round: u64,
@@ -110,12 +115,14 @@ pub struct Published {
 
 /// A closed round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoundResult {
     /// Its number.
     pub round: u64,
     /// The median.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub median: u128,
     /// Observations in it.
     pub observations: u32,

@@ -8,6 +8,7 @@ use crate::modules::{compute::JobId, registry::ModelId};
 
 /// A provenance event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProvenanceEvent {
     /// An asset was minted.

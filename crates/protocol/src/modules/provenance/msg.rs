@@ -7,6 +7,7 @@ use super::{AssetId, DigitalSourceType, MAX_PARENTS, RoyaltyPolicy};
 
 /// A provenance message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProvenanceMsg {
     /// Register a remix made elsewhere, owned by the sender: it names its parents (paying each

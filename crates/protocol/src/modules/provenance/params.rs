@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Provenance parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProvenanceParams {
     /// Most parents one asset names.

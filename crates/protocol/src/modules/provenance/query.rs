@@ -28,6 +28,7 @@ pub fn assets_of(
 
 /// An asset's place in the graph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lineage {
     /// Every ancestor, by id (bounded by `max_ancestors`).
     pub ancestors: Vec<AssetId>,

@@ -42,6 +42,7 @@ pub const MAX_ANCESTORS: usize = 256;
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct AssetId(pub u64);
 
@@ -53,6 +54,7 @@ impl fmt::Display for AssetId {
 
 /// How a work was made, in C2PA's vocabulary of digital source types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum DigitalSourceType {
     /// Made by a trained model from a prompt (`trainedAlgorithmicMedia`).
@@ -65,6 +67,7 @@ pub enum DigitalSourceType {
 
 /// What an asset asks of the works made from it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoyaltyPolicy {
     /// Its share of every descendant's revenue (fixed into each child at the child's mint).
@@ -75,6 +78,7 @@ pub struct RoyaltyPolicy {
 
 /// A child→parent edge: the parent's share at the time the child was minted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Edge {
     /// The parent.
@@ -86,6 +90,7 @@ pub struct Edge {
 /// An ancestor's share of an asset's revenue: the sum of the edges pointing at it in the asset's
 /// ancestor closure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StackEntry {
     /// The ancestor.
@@ -96,6 +101,7 @@ pub struct StackEntry {
 
 /// A generated work and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Asset {
     /// Its id.

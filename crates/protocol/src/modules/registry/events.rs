@@ -7,6 +7,7 @@ use super::{DatasetId, ModelId};
 
 /// A registry event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RegistryEvent {
     /// A dataset was registered.

@@ -9,6 +9,7 @@ use crate::genesis::GenesisError;
 
 /// One contributor's stake in a dataset, at genesis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContributionGenesis {
     /// The contributor.
@@ -19,6 +20,7 @@ pub struct ContributionGenesis {
 
 /// A dataset and its contributors, at genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatasetGenesis {
     /// The dataset.
@@ -29,6 +31,7 @@ pub struct DatasetGenesis {
 
 /// The registry part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegistryGenesis {
     /// Parameters.

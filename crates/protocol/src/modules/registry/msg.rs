@@ -10,6 +10,7 @@ pub const MAX_CONTRIBUTORS_ON_WIRE: usize = 4_096;
 
 /// A registry message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RegistryMsg {
     /// Register a dataset owned by the sender, with its first contributors.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Registry parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegistryParams {
     /// Longest chain of fine-tunes above a base model (a base model has depth 0).

@@ -23,9 +23,11 @@ pub fn model(state: &impl StateRead, id: ModelId) -> Result<Option<Model>, State
 
 /// A contributor's stake in a dataset and what it can claim now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stake {
     /// Its shares.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub shares: u128,
     /// `ugdc` it can claim now.
     pub claimable_gdc: Amount,

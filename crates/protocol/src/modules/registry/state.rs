@@ -54,6 +54,7 @@ id!(ModelId, "The id of a model, given in order of registration from 1.");
 
 /// A registered dataset and its royalty accumulator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     /// Its id.
@@ -67,6 +68,7 @@ pub struct Dataset {
     pub license: String,
     /// The sum of its contributors' shares.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub total_shares: u128,
     /// Royalties in `ugdc`, per share.
     pub gdc: Accrual,
@@ -78,16 +80,20 @@ pub struct Dataset {
 
 /// One contributor's stake in a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contribution {
     /// Its shares.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub shares: u128,
     /// The `ugdc` accumulator when its earnings were last settled.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub settled_gdc: u128,
     /// The `uusd` accumulator when its earnings were last settled.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub settled_usd: u128,
 }
 
@@ -117,17 +123,20 @@ impl Dataset {
 
 /// A contributor and its shares, as registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContributorShares {
     /// The contributor.
     pub contributor: Address,
     /// Its shares; positive.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub shares: u128,
 }
 
 /// A dataset and its weight in a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatasetWeight {
     /// The dataset.
@@ -138,6 +147,7 @@ pub struct DatasetWeight {
 
 /// A model along a lineage and the performance fee it takes, paid into its royalty vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeeShare {
     /// The model.
@@ -151,6 +161,7 @@ pub struct FeeShare {
 /// A registered model. Its lineage is fixed at registration: what a job pays its datasets and
 /// fine-tuners is read from here, never walked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// Its id.

@@ -7,6 +7,7 @@ use super::VaultId;
 
 /// A revenue event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RevenueEvent {
     /// A vault was opened with all its shares held by `owner`.

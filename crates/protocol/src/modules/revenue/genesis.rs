@@ -9,6 +9,7 @@ use crate::genesis::GenesisError;
 
 /// One holder's units, at genesis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HoldingGenesis {
     /// The holder.
@@ -19,6 +20,7 @@ pub struct HoldingGenesis {
 
 /// A vault and its holders, at genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VaultGenesis {
     /// The vault.
@@ -29,6 +31,7 @@ pub struct VaultGenesis {
 
 /// The revenue part of genesis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevenueGenesis {
     /// Vaults, by id.

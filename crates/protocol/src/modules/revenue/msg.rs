@@ -7,6 +7,7 @@ use super::VaultId;
 
 /// A revenue message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RevenueMsg {
     /// Pay the sender what its shares of `vault` earned, in every denomination.

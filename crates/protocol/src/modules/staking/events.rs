@@ -7,6 +7,7 @@ use super::SlashDestination;
 
 /// Why stake was slashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlashReason {
     /// A provider's result was proven wrong.
@@ -21,6 +22,7 @@ pub enum SlashReason {
 
 /// A staking event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StakingEvent {
     /// Stake was bonded.
@@ -67,6 +69,7 @@ pub enum StakingEvent {
         epoch: u64,
         /// Total reputation after it.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         total_reputation: u128,
         /// Stake bonded.
         bonded: Amount,

@@ -10,6 +10,7 @@ use crate::genesis::GenesisError;
 
 /// One account's standing at genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StakerGenesis {
     /// The account.
@@ -20,6 +21,7 @@ pub struct StakerGenesis {
 
 /// The last transfer between two accounts (for the relation rule).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Funding {
     /// The lower address.
@@ -32,6 +34,7 @@ pub struct Funding {
 
 /// An equivocation already slashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Punishment {
     /// The validator's account.
@@ -44,6 +47,7 @@ pub struct Punishment {
 
 /// The staking part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StakingGenesis {
     /// Parameters.
@@ -166,6 +170,7 @@ fn sum(amounts: impl Iterator<Item = Amount>) -> Result<Amount, GenesisError> {
 
 /// An account's stake locked until a height.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Lock {
     /// The account.

@@ -20,6 +20,7 @@ pub const MAX_TIER_NAME_BYTES: usize = 32;
 
 /// How an epoch's reputation is earned and lost (spec: README "Reputation").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReputationRates {
     /// Reputation per unit of stake held through a whole epoch, per ten thousand.
@@ -37,6 +38,7 @@ pub struct ReputationRates {
 
 /// What slashed stake becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlashDestination {
     /// Destroyed.
@@ -47,6 +49,7 @@ pub enum SlashDestination {
 
 /// A reputation tier: what an account with at least `min_reputation` may do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// Its name.
@@ -54,6 +57,7 @@ pub struct Tier {
     pub name: String,
     /// Least reputation of the tier.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub min_reputation: u128,
     /// Whether the tier may open governance proposals.
     pub propose: bool,
@@ -63,6 +67,7 @@ pub struct Tier {
 
 /// Staking parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StakingParams {
     /// Blocks per epoch; fixed at genesis (epochs number the chain's history).

@@ -18,6 +18,7 @@ pub fn totals(state: &impl StateRead) -> Result<Totals, StateError> {
 
 /// One account's stake and reputation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     /// The account.
     pub account: Address,
@@ -27,6 +28,7 @@ pub struct Position {
     pub unbonding: Vec<Unbonding>,
     /// Reputation now.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub reputation: u128,
     /// Its tier.
     pub tier: Option<Tier>,

@@ -16,12 +16,14 @@ pub fn ratio_of(value: u128, ratio: Ratio) -> u128 {
 
 /// One account's reputation and what it earns in the epoch under way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Standing {
     /// The epoch under way.
     pub epoch: u64,
     /// Reputation earned in every epoch before `epoch`, after decay.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub reputation: u128,
     /// Stake bonded now.
     pub bonded: Amount,
@@ -72,6 +74,7 @@ impl Standing {
 
 /// The rates of the epochs from `from_epoch` until the next segment's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RateSegment {
     /// First epoch under these rates.
@@ -107,6 +110,7 @@ pub fn advance<E>(
 
 /// The chain's reputation totals, kept in step with every standing at O(1) a change.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Totals {
     /// The epoch under way.
@@ -114,6 +118,7 @@ pub struct Totals {
     /// At least the sum of every account's reputation (each account rounds down on its own, the
     /// total once), which makes it the conservative denominator of a quorum.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub reputation: u128,
     /// Stake bonded now.
     pub bonded: Amount,
@@ -123,6 +128,7 @@ pub struct Totals {
     pub floor: Amount,
     /// The sum of the accounts' creation gains in the epoch.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub creation_gain: u128,
 }
 

@@ -55,6 +55,7 @@ pub struct Inputs {
 
 /// The controller's targets for the coming epoch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     /// Epochs of infrastructure cost the reserve pays for; `None` when it costs nothing.

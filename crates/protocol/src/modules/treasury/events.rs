@@ -8,6 +8,7 @@ use crate::modules::amm::OrderId;
 
 /// A treasury event: every movement of the treasury's funds has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TreasuryEvent {
     /// Income arrived.
@@ -25,9 +26,11 @@ pub enum TreasuryEvent {
         epoch: u64,
         /// Its TWAP.
         #[serde(with = "crate::serde_u128::option")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
         twap: Option<u128>,
         /// The moving average after it.
         #[serde(with = "crate::serde_u128")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         average: u128,
         /// Whether it was weak.
         weak: bool,

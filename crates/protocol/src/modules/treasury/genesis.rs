@@ -9,6 +9,7 @@ use crate::genesis::GenesisError;
 
 /// One source's income.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SourceIncome {
     /// The source.
@@ -19,6 +20,7 @@ pub struct SourceIncome {
 
 /// The treasury part of genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TreasuryGenesis {
     /// Parameters.

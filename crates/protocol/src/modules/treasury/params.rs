@@ -8,6 +8,7 @@ use super::TreasuryParamsError;
 
 /// Treasury parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TreasuryParams {
     /// Share of an epoch's GDC income sold for the stable reserve while the runway is at target.

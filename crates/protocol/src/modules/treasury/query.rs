@@ -14,6 +14,7 @@ pub fn params(state: &impl StateRead) -> Result<TreasuryParams, StateError> {
 
 /// The treasury now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Status {
     /// `ugdc` held.
     pub gdc: Amount,
@@ -21,6 +22,7 @@ pub struct Status {
     pub reserve: Amount,
     /// The treasury's LP units in the pool.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pool_units: u128,
     /// The reserve's floor: buy-backs never go under it.
     pub reserve_floor: Amount,

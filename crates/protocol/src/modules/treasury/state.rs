@@ -43,6 +43,7 @@ static OPERATIONS: std::sync::LazyLock<Address> =
 
 /// Where income comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomeSource {
     /// The treasury's share of every job's base fee.
@@ -80,6 +81,7 @@ impl IncomeSource {
 
 /// Income by denomination.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Income {
     /// `ugdc`.
@@ -101,10 +103,12 @@ impl Income {
 
 /// The treasury's running state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Book {
     /// The moving average of the pool's TWAP ([`crate::modules::amm::math::PRICE_SCALE`]).
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub average: u128,
     /// Weak epochs, the last closed one in bit 0.
     pub weak_history: u64,
@@ -112,6 +116,7 @@ pub struct Book {
     pub defence_left: u32,
     /// The pool's price accumulator when the epoch began.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub mark_cumulative: u128,
     /// The pool's price-block count when the epoch began.
     pub mark_blocks: u64,
@@ -142,6 +147,7 @@ impl Book {
 
 /// What the treasury's order in the block's batch is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PendingKind {
     /// Buying GDC with the reserve, to burn.
@@ -152,6 +158,7 @@ pub enum PendingKind {
 
 /// The treasury's order waiting for the block's clearing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pending {
     /// What for.
@@ -164,6 +171,7 @@ pub struct Pending {
 
 /// One class's settled jobs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassJobs {
     /// The class.
@@ -177,6 +185,7 @@ pub struct ClassJobs {
 
 /// What an epoch's end measured and decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EpochReport {
     /// The epoch.
@@ -185,20 +194,25 @@ pub struct EpochReport {
     pub height: Height,
     /// The pool's TWAP over the epoch, if it had a price.
     #[serde(with = "crate::serde_u128::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub twap: Option<u128>,
     /// The moving average after the epoch.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub average: u128,
     /// The cushion under it.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub cushion: u128,
     /// The wall under it.
     #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wall: u128,
     /// GDC moved by transfers in the epoch, per million of the circulating supply.
     pub velocity_ppm: Option<u64>,
     /// The oracle's GDC/USD when it was fresh.
     #[serde(with = "crate::serde_u128::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub oracle_price: Option<u128>,
     /// Whether the epoch counted as weak.
     pub weak: bool,
