@@ -27,6 +27,7 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SubmitTx {
     /// The signed transaction in its canonical encoding, hex.
+    #[schema(pattern = "^([0-9a-f]{2})+$")]
     pub tx: String,
 }
 

@@ -76,7 +76,7 @@ enum Command {
 enum DevCommand {
     /// Mine N blocks now (default 1), whatever the block time; returns once they are committed.
     Mine {
-        /// How many blocks (1 to 10 000).
+        /// How many blocks (1 to 1 000).
         #[arg(default_value_t = 1)]
         blocks: u64,
     },

@@ -68,7 +68,30 @@ fn routes() -> OpenApiRouter<Arc<Node>> {
 /// The OpenAPI document (`GET /openapi.json`), generated from the handlers.
 pub fn document() -> utoipa::openapi::OpenApi {
     static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(|| routes().into_openapi()).clone()
+    DOCUMENT.get_or_init(|| with_error_answers(routes().into_openapi())).clone()
+}
+
+/// `document` where every operation says that any status it does not list is an error in the
+/// one JSON shape: the HTTP layer answers 405, 408, 413 or 415 on any route.
+fn with_error_answers(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = ResponseBuilder::new()
+        .description(
+            "An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, \
+             405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out)",
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+        )
+        .build();
+    for item in document.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            operation.responses.responses.entry("default".into()).or_insert_with(|| error.clone().into());
+        }
+    }
+    document
 }
 
 /// The router with every route, limit and the latency middleware.
@@ -290,7 +313,7 @@ async fn submit_tx(
 }
 
 /// A transaction and its receipt, pending or included.
-#[utoipa::path(get, path = "/txs/{hash}", params(("hash" = String, Path, description = "Transaction hash, hex")),
+#[utoipa::path(get, path = "/txs/{hash}", params(("hash" = atelier_primitives::Hash, Path, description = "Transaction hash, hex")),
     responses((status = 200, body = TxView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn tx(State(node): Shared, Path(hash): Path<String>) -> ApiResult<TxView> {
     let hash = parse_hash(&hash)?;
@@ -318,7 +341,7 @@ async fn tx(State(node): Shared, Path(hash): Path<String>) -> ApiResult<TxView> 
 }
 
 /// An account's balances and next nonce.
-#[utoipa::path(get, path = "/accounts/{address}", params(("address" = String, Path, description = "bech32 address")),
+#[utoipa::path(get, path = "/accounts/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, body = AccountView), (status = 400, body = ErrorBody)))]
 async fn account(State(node): Shared, Path(address): Path<String>) -> ApiResult<AccountView> {
     let address: Address = address.parse().map_err(ApiError::bad_request)?;
@@ -364,11 +387,14 @@ async fn block(State(node): Shared, Path(height): Path<String>) -> ApiResult<Blo
 #[into_params(parameter_in = Query)]
 struct EventsQuery {
     /// First height to include (default 1).
+    #[serde(default, deserialize_with = "crate::routes::int64")]
     from_height: Option<u64>,
     /// First event of that height to include, by its position among the block's events (default
     /// 0): the `next_from_index` of the previous page.
+    #[serde(default, deserialize_with = "crate::routes::int32")]
     from_index: Option<u32>,
     /// Most events to return (default 100, at most the page limit).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
 }
 
@@ -408,7 +434,7 @@ async fn events(
 
 /// New events as server-sent events, one `data:` JSON object each.
 #[utoipa::path(get, path = "/events/stream", responses(
-    (status = 200, description = "Server-sent events: one `data:` line of EventView JSON each", content_type = "text/event-stream", body = String),
+    (status = 200, description = "Server-sent events: one `data:` line of EventView JSON each", content_type = "text/event-stream", body = EventView),
     (status = 503, description = "As many streams are open as the node serves", body = ErrorBody),
 ))]
 async fn event_stream(

@@ -613,7 +613,11 @@ async fn every_operation_has_a_typed_answer_a_unique_id_and_its_parameters_where
             for parameter in operation["parameters"].as_array().into_iter().flatten() {
                 let (name, place) = (parameter["name"].as_str().unwrap(), parameter["in"].as_str().unwrap());
                 let in_path = path.contains(&format!("{{{name}}}"));
-                assert_eq!(place, if in_path { "path" } else { "query" }, "{method} {path}: parameter {name}");
+                assert_eq!(
+                    place,
+                    if in_path { "path" } else { "query" },
+                    "{method} {path}: parameter {name}"
+                );
             }
         }
     }

@@ -35,7 +35,7 @@ pub(crate) async fn pool(State(node): Shared) -> ApiResult<Pool> {
 }
 
 /// An account's LP units and their share of both reserves, as a withdrawal would pay them.
-#[utoipa::path(get, path = "/amm/lp/{address}", params(("address" = String, Path, description = "bech32 address")),
+#[utoipa::path(get, path = "/amm/lp/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, description = "LP position", body = LpPosition), (status = 400, body = ErrorBody)))]
 pub(crate) async fn lp(State(node): Shared, Path(address): Path<String>) -> ApiResult<LpPosition> {
     let account = parse_address(&address)?;

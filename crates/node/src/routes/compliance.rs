@@ -63,13 +63,13 @@ pub(crate) async fn attestation(State(node): Shared, Path(id): Path<String>) -> 
 
 /// A dataset's, model's or asset's standing at the head's block time.
 #[utoipa::path(get, path = "/compliance/subjects/{kind}/{id}",
-    params(("kind" = String, Path, description = "dataset, model or asset"), ("id" = u64, Path, description = "its id")),
+    params(("kind" = String, Path, description = "dataset, model or asset", pattern = "^(dataset|model|asset)$"), ("id" = u64, Path, description = "its id")),
     responses((status = 200, description = "subject standing", body = SubjectView), (status = 400, body = ErrorBody)))]
 pub(crate) async fn subject(
     State(node): Shared,
     Path((kind, id)): Path<(String, String)>,
 ) -> ApiResult<SubjectView> {
-    let subject: Subject = format!("{kind}/{id}").parse().map_err(ApiError::bad_request)?;
+    let subject: Subject = format!("{kind}/{}", parse_id(&id)?).parse().map_err(ApiError::bad_request)?;
     let time_ms = node.head().time_ms;
     Ok(Json(compliance::query::subject(&snapshot(&node)?, &subject, time_ms).map_err(ApiError::internal)?))
 }

@@ -54,12 +54,16 @@ pub(crate) async fn job(State(node): Shared, Path(id): Path<String>) -> ApiResul
 #[into_params(parameter_in = Query)]
 pub(crate) struct JobsQuery {
     /// Jobs this account submitted.
+    #[param(value_type = Option<atelier_primitives::Address>)]
     requester: Option<String>,
     /// Jobs assigned to this provider.
+    #[param(value_type = Option<atelier_primitives::Address>)]
     provider: Option<String>,
     /// Only ids above this one.
+    #[serde(default, deserialize_with = "crate::routes::int64")]
     after: Option<u64>,
     /// Most jobs (1 to the node's page cap, 100 if not given).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
 }
 
@@ -83,7 +87,7 @@ pub(crate) async fn jobs(
 }
 
 /// A provider.
-#[utoipa::path(get, path = "/compute/providers/{address}", params(("address" = String, Path, description = "bech32 address")),
+#[utoipa::path(get, path = "/compute/providers/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, description = "Provider", body = Provider), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn provider(State(node): Shared, Path(address): Path<String>) -> ApiResult<Provider> {
     let address = parse_address(&address)?;

@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// Most blocks one request mines.
-pub(crate) const MAX_MINE: u64 = 10_000;
+pub(crate) const MAX_MINE: u64 = 1_000;
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
     OpenApiRouter::new().routes(routes!(mine))
@@ -28,7 +28,8 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct MineQuery {
-    /// How many blocks (1 to 10 000; default 1).
+    /// How many blocks (1 to 1 000; default 1).
+    #[param(minimum = 1, maximum = 1000)]
     blocks: Option<u64>,
 }
 
@@ -36,7 +37,7 @@ pub(crate) struct MineQuery {
 /// whatever the block time; answers once the last is committed.
 #[utoipa::path(post, path = "/dev/mine", params(MineQuery), responses(
     (status = 200, description = "The blocks were committed", body = Mined),
-    (status = 400, description = "A count outside 1 to 10 000", body = atelier_api::ErrorBody),
+    (status = 400, description = "A count outside 1 to 1 000", body = atelier_api::ErrorBody),
     (status = 404, description = "Not a dev chain", body = atelier_api::ErrorBody),
 ))]
 pub(crate) async fn mine(

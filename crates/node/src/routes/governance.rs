@@ -66,7 +66,7 @@ pub(crate) async fn proposal(State(node): Shared, Path(id): Path<String>) -> Api
 
 /// An account's vote on a proposal.
 #[utoipa::path(get, path = "/governance/proposals/{id}/votes/{address}",
-    params(("id" = u64, Path, description = "proposal id"), ("address" = String, Path, description = "bech32 address")),
+    params(("id" = u64, Path, description = "proposal id"), ("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, description = "Vote", body = Vote), (status = 404, body = ErrorBody)))]
 pub(crate) async fn vote(
     State(node): Shared,

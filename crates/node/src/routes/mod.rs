@@ -77,9 +77,36 @@ pub(crate) fn parse_address(text: &str) -> Result<Address, ApiError> {
     text.parse().map_err(ApiError::bad_request)
 }
 
-/// A numeric id from a path, or a 400.
+/// A numeric id from a path (0 to 2^63 − 1, what the OpenAPI `int64` format allows), or a 400.
 pub(crate) fn parse_id(text: &str) -> Result<u64, ApiError> {
-    text.parse().map_err(|_| ApiError::bad_request(format!("not an id: {text:?}")))
+    match text.parse::<u64>() {
+        Ok(id) if id <= MAX_INT64 => Ok(id),
+        _ => Err(ApiError::bad_request(format!("not an id (0 to {MAX_INT64}): {text:?}"))),
+    }
+}
+
+/// The largest number a path or query takes where the document says `int64`: generated clients
+/// (and JavaScript) read no further.
+pub(crate) const MAX_INT64: u64 = i64::MAX as u64;
+
+/// `#[serde(default, deserialize_with = "int64")]`: an optional query number within `int64`.
+pub(crate) fn int64<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    match Option::<u64>::deserialize(deserializer)? {
+        Some(number) if number > MAX_INT64 => {
+            Err(serde::de::Error::custom(format!("{number} is above {MAX_INT64}")))
+        }
+        number => Ok(number),
+    }
+}
+
+/// `#[serde(default, deserialize_with = "int32")]`: an optional query number within `int32`.
+pub(crate) fn int32<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    match Option::<u32>::deserialize(deserializer)? {
+        Some(number) if number > i32::MAX as u32 => {
+            Err(serde::de::Error::custom(format!("{number} is above {}", i32::MAX)))
+        }
+        number => Ok(number),
+    }
 }
 
 /// A page: ids above `after`, at most `limit`.
@@ -87,7 +114,9 @@ pub(crate) fn parse_id(text: &str) -> Result<u64, ApiError> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
     /// Only ids above this one.
+    #[serde(default, deserialize_with = "crate::routes::int64")]
     pub(crate) after: Option<u64>,
     /// Most ids (1 to the node's page cap, 1 000 by default; 100 if not given).
+    #[param(minimum = 1, maximum = 1000)]
     pub(crate) limit: Option<usize>,
 }

@@ -44,10 +44,13 @@ pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiRes
 #[into_params(parameter_in = Query)]
 pub(crate) struct AssetsQuery {
     /// The owner.
+    #[param(value_type = atelier_primitives::Address)]
     owner: String,
     /// Only ids above this one.
+    #[serde(default, deserialize_with = "crate::routes::int64")]
     after: Option<u64>,
     /// Most ids (1 to the node's page cap, 100 if not given).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
 }
 

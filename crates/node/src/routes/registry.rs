@@ -41,7 +41,7 @@ pub(crate) async fn dataset(State(node): Shared, Path(id): Path<String>) -> ApiR
 
 /// A contributor's shares in a dataset and the royalties it can claim now.
 #[utoipa::path(get, path = "/registry/datasets/{id}/contributors/{address}",
-    params(("id" = u64, Path, description = "dataset id"), ("address" = String, Path, description = "bech32 address")),
+    params(("id" = u64, Path, description = "dataset id"), ("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, description = "Stake", body = Stake), (status = 404, body = ErrorBody)))]
 pub(crate) async fn royalties(
     State(node): Shared,

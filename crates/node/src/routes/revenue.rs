@@ -24,7 +24,7 @@ fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
 
 /// A royalty vault: revenue paid in and claimed per denomination, and its number of holders.
 #[utoipa::path(get, path = "/vaults/{kind}/{id}",
-    params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id")),
+    params(("kind" = String, Path, description = "model or asset", pattern = "^(model|asset)$"), ("id" = u64, Path, description = "its id")),
     responses((status = 200, description = "Vault", body = Vault), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, String)>) -> ApiResult<Vault> {
     let id = parse_vault(&kind, &id)?;
@@ -35,8 +35,8 @@ pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, S
 
 /// A holder's share units of a vault and the revenue it can claim now.
 #[utoipa::path(get, path = "/vaults/{kind}/{id}/holders/{address}",
-    params(("kind" = String, Path, description = "model or asset"), ("id" = u64, Path, description = "its id"),
-        ("address" = String, Path, description = "bech32 address")),
+    params(("kind" = String, Path, description = "model or asset", pattern = "^(model|asset)$"), ("id" = u64, Path, description = "its id"),
+        ("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, description = "Position", body = Position), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn position(
     State(node): Shared,

@@ -44,7 +44,7 @@ pub(crate) async fn staking_totals(State(node): Shared) -> ApiResult<Totals> {
 }
 
 /// An account's stake, unbonding entries, reputation and tier.
-#[utoipa::path(get, path = "/staking/accounts/{address}", params(("address" = String, Path, description = "bech32 address")),
+#[utoipa::path(get, path = "/staking/accounts/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
     responses((status = 200, description = "Position", body = Position), (status = 400, body = ErrorBody)))]
 pub(crate) async fn staking_position(
     State(node): Shared,
@@ -59,6 +59,7 @@ pub(crate) async fn staking_position(
 #[into_params(parameter_in = Query)]
 pub(crate) struct HeightQuery {
     /// The height after whose block to answer (default: the latest).
+    #[serde(default, deserialize_with = "crate::routes::int64")]
     height: Option<u64>,
 }
 
@@ -73,8 +74,8 @@ pub(crate) struct ReputationView {
 
 /// An account's reputation after block `height` (default the latest): a checkpoint lookup.
 #[utoipa::path(get, path = "/staking/accounts/{address}/reputation",
-    params(("address" = String, Path, description = "bech32 address"), HeightQuery),
-    responses((status = 200, description = "the reputation", body = ReputationView), (status = 400, body = ErrorBody)))]
+    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HeightQuery),
+    responses((status = 200, description = "the reputation", body = ReputationView), (status = 400, body = ErrorBody), (status = 404, description = "A height after the latest block", body = ErrorBody)))]
 pub(crate) async fn reputation(
     State(node): Shared,
     Path(address): Path<String>,
@@ -86,7 +87,7 @@ pub(crate) async fn reputation(
     let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
     let height = query.height.map_or(head, Height);
     if height > head {
-        return Err(ApiError::bad_request(format!("height {height} is after the latest block {head}")));
+        return Err(ApiError::not_found(format!("no block {height} yet: the latest is {head}")));
     }
     let reputation =
         staking::query::reputation_at(&snapshot, &account, height).map_err(ApiError::internal)?;

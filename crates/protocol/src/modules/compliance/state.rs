@@ -206,6 +206,7 @@ pub enum DisputeStatus {
 /// A reported violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ComplianceDispute))]
 #[serde(deny_unknown_fields)]
 pub struct Dispute {
     /// Its id.

@@ -201,6 +201,7 @@ pub struct OutputClaim {
 /// A challenge of a job's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = JobDispute))]
 #[serde(deny_unknown_fields)]
 pub struct Dispute {
     /// Who challenged.

@@ -75,6 +75,7 @@ pub struct Tally {
 /// Active until the last (see [`Proposal::status_at`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ProposalStatus))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Before the first voting height.

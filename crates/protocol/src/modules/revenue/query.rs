@@ -14,6 +14,7 @@ pub fn vault(state: &impl StateRead, id: &VaultId) -> Result<Option<Vault>, Stat
 /// A holder's units of a vault and what it can claim now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = VaultPosition))]
 pub struct Position {
     /// Share units held.
     pub units: u64,

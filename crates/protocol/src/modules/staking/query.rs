@@ -19,6 +19,7 @@ pub fn totals(state: &impl StateRead) -> Result<Totals, StateError> {
 /// One account's stake and reputation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = StakingPosition))]
 pub struct Position {
     /// The account.
     pub account: Address,

@@ -15,6 +15,7 @@ pub fn params(state: &impl StateRead) -> Result<TreasuryParams, StateError> {
 /// The treasury now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TreasuryStatus))]
 pub struct Status {
     /// `ugdc` held.
     pub gdc: Amount,
