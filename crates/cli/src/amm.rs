@@ -1,6 +1,7 @@
 //! `atelier tx amm …` and `atelier query amm …`: liquidity and swaps on the GDC/uusd pool.
 
-use atelier_primitives::Amount;
+use anyhow::Result;
+use atelier_primitives::Denom;
 use atelier_protocol::{
     Msg,
     modules::amm::{AmmMsg, Side},
@@ -16,12 +17,12 @@ pub(crate) enum AmmTx {
     AddLiquidity {
         #[command(flatten)]
         signing: Signing,
-        /// Most ugdc deposited.
+        /// Most GDC deposited: `5GDC`, or base units (ugdc).
         #[arg(long)]
-        max_gdc: Amount,
-        /// Most uusd deposited.
+        max_gdc: crate::money::Money,
+        /// Most USD deposited: `5USD`, or base units (uusd).
         #[arg(long)]
-        max_usd: Amount,
+        max_usd: crate::money::Money,
         /// Least LP units received.
         #[arg(long, default_value_t = 0)]
         min_lp: u128,
@@ -33,12 +34,12 @@ pub(crate) enum AmmTx {
         /// LP units burned.
         #[arg(long)]
         lp: u128,
-        /// Least ugdc received.
+        /// Least GDC received: `5GDC`, or base units (ugdc).
         #[arg(long, default_value = "0")]
-        min_gdc: Amount,
-        /// Least uusd received.
+        min_gdc: crate::money::Money,
+        /// Least USD received: `5USD`, or base units (uusd).
         #[arg(long, default_value = "0")]
-        min_usd: Amount,
+        min_usd: crate::money::Money,
     },
     /// Swap at the block's one clearing price; refunded at the block's end if under --min-out.
     Swap {
@@ -47,12 +48,12 @@ pub(crate) enum AmmTx {
         /// sell-gdc or sell-usd.
         #[arg(long, value_enum)]
         side: SideArg,
-        /// The input, in base units of the side sold.
+        /// The input, in the unit of the side sold (`5GDC`, `5USD`) or its base units.
         #[arg(long)]
-        amount: Amount,
-        /// Least output.
+        amount: crate::money::Money,
+        /// Least output, in the unit of the side bought or its base units.
         #[arg(long, default_value = "0")]
-        min_out: Amount,
+        min_out: crate::money::Money,
     },
 }
 
@@ -66,23 +67,33 @@ pub(crate) enum SideArg {
 }
 
 /// The message an AMM command asks for, and who signs it.
-pub(crate) fn amm_message(command: AmmTx) -> (Signing, Msg) {
+pub(crate) fn amm_message(command: AmmTx) -> Result<(Signing, Msg)> {
     let (signing, msg) = match command {
-        AmmTx::AddLiquidity { signing, max_gdc, max_usd, min_lp } => {
-            (signing, AmmMsg::AddLiquidity { max_gdc, max_usd, min_lp })
-        }
-        AmmTx::RemoveLiquidity { signing, lp, min_gdc, min_usd } => {
-            (signing, AmmMsg::RemoveLiquidity { lp, min_gdc, min_usd })
-        }
+        AmmTx::AddLiquidity { signing, max_gdc, max_usd, min_lp } => (
+            signing,
+            AmmMsg::AddLiquidity {
+                max_gdc: max_gdc.of(Denom::GDC)?,
+                max_usd: max_usd.of(Denom::USD)?,
+                min_lp,
+            },
+        ),
+        AmmTx::RemoveLiquidity { signing, lp, min_gdc, min_usd } => (
+            signing,
+            AmmMsg::RemoveLiquidity {
+                lp,
+                min_gdc: min_gdc.of(Denom::GDC)?,
+                min_usd: min_usd.of(Denom::USD)?,
+            },
+        ),
         AmmTx::Swap { signing, side, amount, min_out } => {
-            let side = match side {
-                SideArg::SellGdc => Side::SellGdc,
-                SideArg::SellUsd => Side::SellUsd,
+            let (side, sold, bought) = match side {
+                SideArg::SellGdc => (Side::SellGdc, Denom::GDC, Denom::USD),
+                SideArg::SellUsd => (Side::SellUsd, Denom::USD, Denom::GDC),
             };
-            (signing, AmmMsg::Swap { side, amount_in: amount, min_out })
+            (signing, AmmMsg::Swap { side, amount_in: amount.of(sold)?, min_out: min_out.of(bought)? })
         }
     };
-    (signing, Msg::Amm(msg))
+    Ok((signing, Msg::Amm(msg)))
 }
 
 /// A read of the AMM.

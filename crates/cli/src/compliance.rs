@@ -3,7 +3,8 @@
 
 use std::time::SystemTime;
 
-use atelier_primitives::{Amount, Hash};
+use anyhow::Result;
+use atelier_primitives::{Denom, Hash};
 use atelier_protocol::{
     Msg,
     modules::compliance::{AttestationId, ComplianceMsg, DisputeId, SchemaId, Subject},
@@ -55,9 +56,9 @@ pub(crate) enum DisputeTx {
         /// Hash of the evidence (64 hex digits).
         #[arg(long)]
         evidence_hash: Hash,
-        /// The bond, in ugdc.
+        /// The bond in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        bond: Amount,
+        bond: crate::money::Money,
     },
     /// An arbiter's vote.
     Vote {
@@ -98,10 +99,10 @@ pub(crate) fn attest_message(command: AttestTx) -> (Signing, Msg) {
 }
 
 /// The message a dispute command asks for, and who signs it.
-pub(crate) fn dispute_message(command: DisputeTx) -> (Signing, Msg) {
+pub(crate) fn dispute_message(command: DisputeTx) -> Result<(Signing, Msg)> {
     let (signing, msg) = match command {
         DisputeTx::Report { signing, subject, evidence_hash, bond } => {
-            (signing, ComplianceMsg::ReportViolation { subject, evidence_hash, bond })
+            (signing, ComplianceMsg::ReportViolation { subject, evidence_hash, bond: bond.of(Denom::GDC)? })
         }
         DisputeTx::Vote { signing, dispute, verdict } => (
             signing,
@@ -111,7 +112,7 @@ pub(crate) fn dispute_message(command: DisputeTx) -> (Signing, Msg) {
             },
         ),
     };
-    (signing, Msg::Compliance(msg))
+    Ok((signing, Msg::Compliance(msg)))
 }
 
 /// A read of attestations.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
-use atelier_primitives::{Amount, Denom};
+use atelier_primitives::Denom;
 use atelier_protocol::{
     Msg,
     modules::{
@@ -24,17 +24,17 @@ pub(crate) enum StakeTx {
     Stake {
         #[command(flatten)]
         signing: Signing,
-        /// How much, in ugdc.
+        /// How much in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        amount: Amount,
+        amount: crate::money::Money,
     },
     /// Start unbonding; the stake stays slashable until withdrawn.
     Unstake {
         #[command(flatten)]
         signing: Signing,
-        /// How much, in ugdc.
+        /// How much in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        amount: Amount,
+        amount: crate::money::Money,
     },
     /// Take back every unbonding entry whose period is over.
     Withdraw {
@@ -112,9 +112,9 @@ pub(crate) enum ClusterTx {
         /// Slots, all or nothing.
         #[arg(long, default_value_t = 1)]
         slots: u32,
-        /// Offered per slot, in ugdc.
+        /// Offered per slot in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        bid: Amount,
+        bid: crate::money::Money,
     },
     /// Withdraw a request (full refund) or give up allocated slots (partial refund).
     Cancel {
@@ -161,13 +161,15 @@ fn proposal_actions(
 }
 
 /// The message a staking, governance or cluster command asks for, and who signs it.
-pub(crate) fn stake_message(command: StakeTx) -> (Signing, Msg) {
+pub(crate) fn stake_message(command: StakeTx) -> Result<(Signing, Msg)> {
     let (signing, msg) = match command {
-        StakeTx::Stake { signing, amount } => (signing, StakingMsg::Stake { amount }),
-        StakeTx::Unstake { signing, amount } => (signing, StakingMsg::Unstake { amount }),
+        StakeTx::Stake { signing, amount } => (signing, StakingMsg::Stake { amount: amount.of(Denom::GDC)? }),
+        StakeTx::Unstake { signing, amount } => {
+            (signing, StakingMsg::Unstake { amount: amount.of(Denom::GDC)? })
+        }
         StakeTx::Withdraw { signing } => (signing, StakingMsg::Withdraw {}),
     };
-    (signing, Msg::Staking(msg))
+    Ok((signing, Msg::Staking(msg)))
 }
 
 /// The message a governance command asks for, and who signs it.
@@ -191,17 +193,22 @@ pub(crate) fn gov_message(store: &Keystore, command: GovTx) -> Result<(Signing, 
 }
 
 /// The message a cluster command asks for, and who signs it.
-pub(crate) fn cluster_message(command: ClusterTx) -> (Signing, Msg) {
+pub(crate) fn cluster_message(command: ClusterTx) -> Result<(Signing, Msg)> {
     let (signing, msg) = match command {
         ClusterTx::Reserve { signing, cluster, epoch, slots, bid } => (
             signing,
-            ClustersMsg::ReserveSlots { cluster: ClusterId(cluster), epoch, slots, bid_per_slot: bid },
+            ClustersMsg::ReserveSlots {
+                cluster: ClusterId(cluster),
+                epoch,
+                slots,
+                bid_per_slot: bid.of(Denom::GDC)?,
+            },
         ),
         ClusterTx::Cancel { signing, reservation } => {
             (signing, ClustersMsg::CancelReservation { reservation })
         }
     };
-    (signing, Msg::Clusters(msg))
+    Ok((signing, Msg::Clusters(msg)))
 }
 
 /// A read of stake and reputation.

@@ -11,6 +11,7 @@ mod genesis;
 mod gov;
 mod keys;
 mod market;
+mod money;
 mod output;
 mod sim;
 mod treasury;
@@ -21,7 +22,7 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use anyhow::{Context, Result, anyhow, bail};
 use atelier_client::Client;
 use atelier_node::{Node, NodeConfig};
-use atelier_primitives::{Address, Amount, Denom, Height, hd};
+use atelier_primitives::{Address, Height, hd};
 use atelier_protocol::{Msg, Tx, modules::bank::BankMsg, modules::fees::GasSchedule};
 use atelier_storage::Storage;
 use clap::{Parser, Subcommand};
@@ -283,10 +284,10 @@ enum TxCommand {
         /// Recipient: a key name, `devN`, or a bech32 address.
         #[arg(long)]
         to: String,
-        /// Base units (1 GDC = 1 000 000 ugdc).
+        /// How much: `5GDC`, `0.25GDC`, `1.5USD`, or base units of --denom (1 GDC = 1 000 000 ugdc).
         #[arg(long)]
-        amount: String,
-        /// Denomination.
+        amount: money::Money,
+        /// The denomination of a bare --amount.
         #[arg(long, default_value = "ugdc")]
         denom: String,
     },
@@ -689,19 +690,18 @@ async fn run_query(
 async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, output: Output) -> Result<()> {
     let (signing, msg) = match command {
         TxCommand::Transfer { signing, to, amount, denom } => {
-            let amount: Amount = amount.parse().context("--amount")?;
-            let denom: Denom = denom.parse().context("--denom")?;
+            let (denom, amount) = amount.or_denom(denom.parse().context("--denom")?);
             (signing, Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount }))
         }
         TxCommand::Compute(command) => market::message(store, command)?,
         TxCommand::Market(command) => market::market_message(command)?,
-        TxCommand::Stake(command) => gov::stake_message(command),
+        TxCommand::Stake(command) => gov::stake_message(command)?,
         TxCommand::Gov(command) => gov::gov_message(store, command)?,
-        TxCommand::Cluster(command) => gov::cluster_message(command),
-        TxCommand::Amm(command) => amm::amm_message(command),
+        TxCommand::Cluster(command) => gov::cluster_message(command)?,
+        TxCommand::Amm(command) => amm::amm_message(command)?,
         TxCommand::Oracle(command) => treasury::oracle_message(command),
         TxCommand::Attest(command) => compliance::attest_message(command),
-        TxCommand::Dispute(command) => compliance::dispute_message(command),
+        TxCommand::Dispute(command) => compliance::dispute_message(command)?,
     };
     let Signing { from, nonce, expires_in, wait } = signing;
     let key = signer(store, &from)?;

@@ -2,7 +2,7 @@
 //! models and datasets, the assets settled jobs mint, and their royalty vaults.
 
 use anyhow::{Context, Result, anyhow, bail};
-use atelier_primitives::{Amount, Bps, Hash};
+use atelier_primitives::{Amount, Bps, Denom, Hash};
 use atelier_protocol::{
     Msg,
     modules::{
@@ -74,9 +74,9 @@ pub(crate) enum ComputeTx {
     RegisterProvider {
         #[command(flatten)]
         signing: Signing,
-        /// The bond, in ugdc.
+        /// The bond in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        bond: Amount,
+        bond: crate::money::Money,
         /// Where the provider is reached.
         #[arg(long)]
         endpoint: String,
@@ -94,9 +94,9 @@ pub(crate) enum ComputeTx {
         /// New capacities, CLASS=UNITS (repeat; replaces all).
         #[arg(long = "capacity")]
         capacities: Vec<String>,
-        /// Added to the bond, in ugdc.
+        /// Added to the bond in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long, default_value = "0")]
-        add_bond: Amount,
+        add_bond: crate::money::Money,
     },
     /// Stop taking jobs; the bond unbonds.
     DeregisterProvider {
@@ -118,12 +118,12 @@ pub(crate) enum ComputeTx {
         /// Compute units.
         #[arg(long)]
         units: u64,
-        /// Most paid per unit, tip included, in ugdc.
+        /// Most paid per unit, tip included in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        max_fee: Amount,
-        /// Tip per unit for the provider, in ugdc.
+        max_fee: crate::money::Money,
+        /// Tip per unit for the provider in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long, default_value = "0")]
-        tip: Amount,
+        tip: crate::money::Money,
         /// The prompt: only its hash goes on chain.
         #[arg(long, conflicts_with = "prompt_hash")]
         prompt: Option<String>,
@@ -142,9 +142,9 @@ pub(crate) enum ComputeTx {
         /// The new asset's share of each of its descendants' revenue, in bps.
         #[arg(long, default_value_t = 0)]
         royalty_share: u32,
-        /// What each of the new asset's descendants pays into its vault, in ugdc.
+        /// What each of the new asset's descendants pays into its vault in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long, default_value = "0")]
-        license_fee: Amount,
+        license_fee: crate::money::Money,
     },
     /// Cancel a queued job of the signer's; its escrow comes back.
     CancelJob {
@@ -196,9 +196,9 @@ pub(crate) enum ComputeTx {
         /// Its share of each of its descendants' revenue, in bps.
         #[arg(long, default_value_t = 0)]
         royalty_share: u32,
-        /// What each of its descendants pays into its vault, in ugdc.
+        /// What each of its descendants pays into its vault in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long, default_value = "0")]
-        license_fee: Amount,
+        license_fee: crate::money::Money,
     },
     /// Claim the signer's revenue from a royalty vault (`model/ID` or `asset/ID`).
     ClaimRevenue {
@@ -325,12 +325,21 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
         ComputeTx::ClaimRoyalties { signing, dataset } => {
             registry(signing, RegistryMsg::ClaimRoyalties { dataset: DatasetId(dataset) })
         }
-        ComputeTx::RegisterProvider { signing, bond, endpoint, capacities: list } => {
-            compute(signing, ComputeMsg::RegisterProvider { bond, endpoint, capacities: capacities(&list)? })
-        }
+        ComputeTx::RegisterProvider { signing, bond, endpoint, capacities: list } => compute(
+            signing,
+            ComputeMsg::RegisterProvider {
+                bond: bond.of(Denom::GDC)?,
+                endpoint,
+                capacities: capacities(&list)?,
+            },
+        ),
         ComputeTx::UpdateProvider { signing, endpoint, capacities: list, add_bond } => compute(
             signing,
-            ComputeMsg::UpdateProvider { endpoint, capacities: capacities(&list)?, add_bond },
+            ComputeMsg::UpdateProvider {
+                endpoint,
+                capacities: capacities(&list)?,
+                add_bond: add_bond.of(Denom::GDC)?,
+            },
         ),
         ComputeTx::DeregisterProvider { signing } => compute(signing, ComputeMsg::DeregisterProvider),
         ComputeTx::WithdrawBond { signing } => compute(signing, ComputeMsg::WithdrawBond),
@@ -358,13 +367,16 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
                 ComputeMsg::SubmitJob {
                     model: ModelId(model),
                     units,
-                    max_fee_per_unit: max_fee,
-                    tip_per_unit: tip,
+                    max_fee_per_unit: max_fee.of(Denom::GDC)?,
+                    tip_per_unit: tip.of(Denom::GDC)?,
                     prompt_hash,
                     params_hash,
                     deterministic: !nondeterministic,
                     parents: parents.into_iter().map(AssetId).collect(),
-                    policy: RoyaltyPolicy { share: bps(royalty_share, "--royalty-share")?, license_fee },
+                    policy: RoyaltyPolicy {
+                        share: bps(royalty_share, "--royalty-share")?,
+                        license_fee: license_fee.of(Denom::GDC)?,
+                    },
                 },
             )
         }
@@ -387,7 +399,10 @@ pub(crate) fn message(store: &Keystore, command: ComputeTx) -> Result<(Signing, 
             royalty_share,
             license_fee,
         } => {
-            let policy = RoyaltyPolicy { share: bps(royalty_share, "--royalty-share")?, license_fee };
+            let policy = RoyaltyPolicy {
+                share: bps(royalty_share, "--royalty-share")?,
+                license_fee: license_fee.of(Denom::GDC)?,
+            };
             let msg = ProvenanceMsg::RegisterDerivative {
                 parents: parents.into_iter().map(AssetId).collect(),
                 output_hash,
@@ -577,9 +592,9 @@ pub(crate) enum MarketTx {
         /// Share units to sell.
         #[arg(long)]
         units: Option<u64>,
-        /// The price, in base units of --denom.
+        /// The price: `50GDC`, `9USD`, or base units of --denom.
         #[arg(long)]
-        price: Amount,
+        price: crate::money::Money,
         /// ugdc or uusd.
         #[arg(long, default_value = "ugdc")]
         denom: String,
@@ -602,7 +617,7 @@ pub(crate) enum MarketTx {
         /// The listing.
         #[arg(long)]
         listing: u64,
-        /// The most the signer pays.
+        /// The most the signer pays, in base units of the listing's denomination.
         #[arg(long)]
         max_price: Amount,
     },
@@ -617,7 +632,7 @@ pub(crate) fn market_message(command: MarketTx) -> Result<(Signing, Msg)> {
                 (None, Some(vault), Some(units)) => Item::Shares { vault, units },
                 _ => bail!("give --asset ID, or --vault VAULT with --units N"),
             };
-            let denom = denom.parse().map_err(|e| anyhow!("--denom: {e}"))?;
+            let (denom, price) = price.or_denom(denom.parse().map_err(|e| anyhow!("--denom: {e}"))?);
             (signing, MarketMsg::List { item, price, denom, expires_in: open_for })
         }
         MarketTx::Cancel { signing, listing } => (signing, MarketMsg::Cancel { listing: ListingId(listing) }),

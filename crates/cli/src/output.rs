@@ -33,7 +33,11 @@ pub(crate) fn pretty<T: Serialize>(value: &T) -> String {
 pub(crate) fn account_text(account: &AccountView) -> String {
     let mut out = format!("{}\n  nonce {} (next {})", account.address, account.nonce, account.next_nonce);
     for coin in &account.balances {
-        out.push_str(&format!("\n  {} {}", coin.amount, coin.denom));
+        let shown = match (coin.denom.parse(), coin.amount.parse()) {
+            (Ok(denom), Ok(amount)) => crate::money::human(denom, amount),
+            _ => format!("{} {}", coin.amount, coin.denom),
+        };
+        out.push_str(&format!("\n  {shown}"));
     }
     if account.balances.is_empty() {
         out.push_str("\n  no balances");

@@ -77,6 +77,11 @@ atelier() { if [ "$1" = node ]; then return 0; fi; command atelier "$@"; }
     let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "the walkthrough failed:\n{stderr}\n--- stdout:\n{stdout}");
 
+    // Alice got 5 GDC and sent 0.5 GDC plus fees: shown in GDC with its decimals.
+    assert!(
+        stdout.lines().any(|line| line.trim().starts_with("4.49") && line.trim().ends_with(" GDC")),
+        "alice's balance in GDC:\n{stdout}"
+    );
     // A transaction that fails stops the script (the CLI exits non-zero); what the walkthrough
     // says the queries show, they show.
     for promise in [
