@@ -166,6 +166,45 @@ pub struct FeesView {
     pub last_block_gas_used: u64,
 }
 
+/// `POST /txs/simulate`: what including the transaction in the next block would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SimulatedTx {
+    /// The transaction hash.
+    pub hash: String,
+    /// What would happen.
+    pub outcome: SimulatedOutcome,
+    /// The stable code of a failure or rejection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u32>,
+    /// Why, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The position of the failing message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_index: Option<u32>,
+    /// Gas it would be charged (when included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gas_used: Option<u64>,
+    /// Fee it would pay, base part and tip, decimal (when included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    /// Events it would emit: the fee charge, then, if applied, the messages' events.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<Value>,
+}
+
+/// What including a transaction would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SimulatedOutcome {
+    /// Included, every message taking effect.
+    Applied,
+    /// Included and its fee charged, but a message broke a rule and none took effect.
+    Failed,
+    /// Left out of the block: nothing charged.
+    Rejected,
+}
+
 /// `POST /dev/mine`: the blocks mined, by height (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Mined {

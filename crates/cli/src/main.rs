@@ -20,6 +20,7 @@ mod validator;
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::{Context, Result, anyhow, bail};
+use atelier_api::SimulatedOutcome;
 use atelier_client::Client;
 use atelier_node::{Node, NodeConfig};
 use atelier_primitives::{Address, Height, hd};
@@ -273,6 +274,12 @@ struct Signing {
     /// Return once the transaction is in a committed block.
     #[arg(long)]
     wait: bool,
+    /// Print what the transaction would do (outcome, gas, fee, events) and send nothing.
+    #[arg(long, conflicts_with = "force")]
+    dry_run: bool,
+    /// Send it even if the node's simulation says it would fail (its fee is charged all the same).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -555,6 +562,32 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     Ok(())
 }
 
+/// What a simulation found, for people.
+fn simulation_text(simulated: &atelier_api::SimulatedTx) -> String {
+    let why = || {
+        format!(
+            "code {}: {}",
+            simulated.code.map_or("?".into(), |code| code.to_string()),
+            simulated.reason.as_deref().unwrap_or("")
+        )
+    };
+    match simulated.outcome {
+        SimulatedOutcome::Applied => format!(
+            "would apply: gas {}, fee {} ugdc, {} events",
+            simulated.gas_used.unwrap_or(0),
+            simulated.fee.as_deref().unwrap_or("0"),
+            simulated.events.len()
+        ),
+        SimulatedOutcome::Failed => format!(
+            "would fail and still pay its fee of {} ugdc: message {}: {}",
+            simulated.fee.as_deref().unwrap_or("0"),
+            simulated.msg_index.unwrap_or(0),
+            why()
+        ),
+        SimulatedOutcome::Rejected => format!("would be refused (nothing charged): {}", why()),
+    }
+}
+
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (what service managers and `kill` send).
 async fn stop_signal() {
     let terminate = async {
@@ -703,7 +736,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         TxCommand::Attest(command) => compliance::attest_message(command),
         TxCommand::Dispute(command) => compliance::dispute_message(command)?,
     };
-    let Signing { from, nonce, expires_in, wait } = signing;
+    let Signing { from, nonce, expires_in, wait, dry_run, force } = signing;
     let key = signer(store, &from)?;
     let msgs = vec![msg];
 
@@ -726,7 +759,15 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
     }
     .sign(&key);
     use atelier_primitives::Encode;
-    let submitted = client.submit(&tx.to_bytes(), wait).await?;
+    let bytes = tx.to_bytes();
+    let simulated = client.simulate(&bytes).await?;
+    if dry_run {
+        return output.print(&simulated, simulation_text);
+    }
+    if simulated.outcome != SimulatedOutcome::Applied && !force {
+        bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
+    }
+    let submitted = client.submit(&bytes, wait).await?;
     output.print(&submitted, |s| match s.height {
         Some(height) => format!("{} included at height {height}", s.hash),
         None => format!("{} pending", s.hash),

@@ -241,12 +241,25 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     );
     tx("claim-revenue --from dev9 --vault model/1".into());
     assert_eq!(asset("position --vault model/1 --holder dev9")["claimable_gdc"], "0");
-    // An included transaction whose message failed is reported as a failure, with its code.
-    let failed = atelier(keyring)
-        .args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "9"])
-        .args(["--units", "1", "--max-fee", "2000", "--prompt", "x", "--wait"])
-        .output()
-        .unwrap();
+    // A transaction the node's simulation says would fail is not sent, and says why; with
+    // --force it is, and its failure is reported with its code.
+    let job_for_no_model = |force: bool| {
+        let mut command = atelier(keyring);
+        command.args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "9"]);
+        command.args(["--units", "1", "--max-fee", "2000", "--prompt", "x", "--wait"]);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap()
+    };
+    let account = |name: &str| run_json(node, keyring, &["query", "account", name]);
+    let nonce_before = account("dev4")["nonce"].clone();
+    let refused = job_for_no_model(false);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("code 312: no model 9 (nothing was sent"), "{stderr}");
+    assert_eq!(account("dev4")["nonce"], nonce_before, "nothing was sent, nothing charged");
+    let failed = job_for_no_model(true);
     assert!(!failed.status.success());
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("failed: code 312: no model 9"), "{stderr}");
@@ -319,7 +332,9 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
         .unwrap();
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("failed: code 801"), "{stderr}");
+    assert!(stderr.contains("code 801") && stderr.contains("nothing was sent"), "{stderr}");
+    let dry_run = ["tx", "transfer", "--from", "dev1", "--to", "dev2", "--amount", "1GDC", "--dry-run"];
+    check("tx_dry_run", &run_json(node, keyring, &dry_run));
 }
 
 /// The dev pool (the treasury's liquidity at 1 uusd per ugdc): a deposit, a swap cleared at the

@@ -2,7 +2,8 @@
 //! not depend on the protocol, so a transaction is sent as its canonical bytes.
 
 use atelier_api::{
-    AccountView, BlockView, ErrorBody, EventPage, FeesView, Mined, StatusView, SubmitTx, SubmittedTx, TxView,
+    AccountView, BlockView, ErrorBody, EventPage, FeesView, Mined, SimulatedTx, StatusView, SubmitTx,
+    SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
 
@@ -52,6 +53,14 @@ impl Client {
     pub async fn dev_mine(&self, blocks: u64) -> Result<Mined, ClientError> {
         let url = format!("{}/dev/mine?blocks={blocks}", self.base);
         decode(self.http.post(url).send().await.map_err(transport)?).await
+    }
+
+    /// What including a signed transaction (canonical bytes) in the next block would do; nothing
+    /// is kept or charged.
+    pub async fn simulate(&self, tx_bytes: &[u8]) -> Result<SimulatedTx, ClientError> {
+        let body = SubmitTx { tx: atelier_primitives::hash::hex_encode(tx_bytes) };
+        let url = format!("{}/txs/simulate", self.base);
+        decode(self.http.post(url).json(&body).send().await.map_err(transport)?).await
     }
 
     /// A transaction by hash.

@@ -10,15 +10,15 @@
 use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
-    AccountView, BlockView, CoinView, ErrorBody, EventPage, EventView, FeesView, Health, StatusView,
-    SubmitTx, SubmittedTx, TxStatus, TxView,
+    AccountView, BlockView, CoinView, ErrorBody, EventPage, EventView, FeesView, Health, SimulatedOutcome,
+    SimulatedTx, StatusView, SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
     Address, Amount, Hash, Height,
     hash::{hex_decode, hex_decode_vec},
 };
 use atelier_protocol::{
-    SignedTx,
+    SignedTx, TxOutcome,
     modules::{auth, bank, fees},
 };
 use atelier_storage::IndexedEvent;
@@ -37,7 +37,7 @@ use tokio_stream::{StreamExt, wrappers::BroadcastStream};
 use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{Node, SubmitError, mempool::MempoolError};
+use crate::{Node, Simulation, SubmitError, mempool::MempoolError};
 
 pub(crate) type Shared = State<Arc<Node>>;
 
@@ -51,6 +51,7 @@ struct ApiInfo;
 fn routes() -> OpenApiRouter<Arc<Node>> {
     OpenApiRouter::with_openapi(ApiInfo::openapi())
         .routes(routes!(submit_tx))
+        .routes(routes!(simulate_tx))
         .routes(routes!(tx))
         .routes(routes!(account))
         .routes(routes!(latest_block))
@@ -250,6 +251,69 @@ fn parse_hash(text: &str) -> Result<Hash, ApiError> {
         .ok_or_else(|| ApiError::bad_request(format!("not a 64-hex-digit hash: {text:?}")))
 }
 
+/// The transaction a request body carries, or the error that says why not.
+fn signed_tx(body: Result<Json<SubmitTx>, JsonRejection>) -> Result<SignedTx, ApiError> {
+    let Json(SubmitTx { tx }) = body?;
+    let bytes = hex_decode_vec(&tx).ok_or_else(|| ApiError::bad_request("transaction is not hex"))?;
+    SignedTx::decode(&bytes)
+        .map_err(|rejection| SubmitError::Refused(MempoolError::Rejected(rejection)).into())
+}
+
+/// What including a transaction in the next block would do, on the latest state after the
+/// sender's pending transactions: outcome, gas, fee and events, or why it would be left out. Its
+/// signature is not checked (only its format); nothing is kept or charged.
+#[utoipa::path(post, path = "/txs/simulate", request_body = SubmitTx, responses(
+    (status = 200, description = "The outcome it would have", body = SimulatedTx),
+    (status = 400, description = "Malformed body", body = ErrorBody),
+    (status = 422, description = "Not a transaction", body = ErrorBody),
+))]
+async fn simulate_tx(
+    State(node): Shared,
+    body: Result<Json<SubmitTx>, JsonRejection>,
+) -> ApiResult<SimulatedTx> {
+    let tx = signed_tx(body)?;
+    let hash = tx.hash().to_hex();
+    let simulated = tokio::task::spawn_blocking(move || node.simulate(&tx))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let nothing = SimulatedTx {
+        hash,
+        outcome: SimulatedOutcome::Rejected,
+        code: None,
+        reason: None,
+        msg_index: None,
+        gas_used: None,
+        fee: None,
+        events: Vec::new(),
+    };
+    Ok(Json(match simulated {
+        Simulation::Rejected(rejection) => {
+            SimulatedTx { code: Some(rejection.code()), reason: Some(rejection.to_string()), ..nothing }
+        }
+        Simulation::Included(receipt) => {
+            let events = receipt.events.iter().map(json).collect::<Result<_, _>>()?;
+            let included = SimulatedTx {
+                gas_used: Some(receipt.gas_used),
+                fee: Some(receipt.fee.to_string()),
+                events,
+                outcome: SimulatedOutcome::Applied,
+                ..nothing
+            };
+            match receipt.outcome {
+                TxOutcome::Applied => included,
+                TxOutcome::Failed { msg_index, code, reason } => SimulatedTx {
+                    outcome: SimulatedOutcome::Failed,
+                    code: Some(code),
+                    reason: Some(reason),
+                    msg_index: Some(msg_index),
+                    ..included
+                },
+            }
+        }
+    }))
+}
+
 /// `?wait=true` to answer once the transaction is in a committed block.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -275,10 +339,7 @@ async fn submit_tx(
     body: Result<Json<SubmitTx>, JsonRejection>,
 ) -> ApiResult<SubmittedTx> {
     let Query(WaitQuery { wait }) = query?;
-    let Json(SubmitTx { tx }) = body?;
-    let bytes = hex_decode_vec(&tx).ok_or_else(|| ApiError::bad_request("transaction is not hex"))?;
-    let tx = SignedTx::decode(&bytes)
-        .map_err(|rejection| SubmitError::Refused(MempoolError::Rejected(rejection)))?;
+    let tx = signed_tx(body)?;
     // Subscribed before submitting, so that the block including it cannot be missed.
     let blocks = wait.then(|| node.subscribe());
     let hash = node.submit(tx).await?;

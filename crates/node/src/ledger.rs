@@ -147,6 +147,21 @@ impl Ledger {
         self.storage.head()?.ok_or(LedgerError::Storage(StorageError::Uninitialized))
     }
 
+    /// Executes `candidates` in a block on the committed head, as this node would build it, and
+    /// keeps nothing: what including them next would do. Signatures are not checked.
+    pub fn simulate(
+        &self,
+        time_ms: u64,
+        proposer: Address,
+        candidates: Vec<SignedTx>,
+    ) -> Result<ExecutedBlock, LedgerError> {
+        let snapshot = self.storage.snapshot()?;
+        let head = self.head()?;
+        let commitment = snapshot.commitment().map_err(StorageError::from)?;
+        let state = Pending::new(&snapshot, ChangeSet::new(), commitment);
+        Ok(build_block(&state, &head, time_ms, proposer, candidates, Vec::new(), SignatureCheck::Skip)?)
+    }
+
     /// The header of block `hash` if blocks can be built on it: the committed head, or a pending
     /// block.
     pub fn buildable_header(&self, hash: &Hash) -> Result<Option<Header>, LedgerError> {

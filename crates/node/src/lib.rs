@@ -123,6 +123,15 @@ pub struct CommittedBlock {
     pub events: Vec<IndexedEvent>,
 }
 
+/// What including a transaction next would do.
+#[derive(Debug, Clone)]
+pub enum Simulation {
+    /// It would be included, with this receipt (its outcome applied or failed).
+    Included(atelier_protocol::Receipt),
+    /// It would be left out of the block, charging nothing.
+    Rejected(atelier_protocol::Rejection),
+}
+
 /// Why a submitted transaction was not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
@@ -302,6 +311,41 @@ impl Node {
         self.storage().record_equivocation(equivocation)?;
         self.metrics.equivocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
+    }
+
+    /// What including `tx` in the next block would do, after the sender's pending transactions
+    /// with lower nonces, on the committed state; nothing is kept. Its signature is not checked.
+    pub fn simulate(&self, tx: &SignedTx) -> Result<Simulation, LedgerError> {
+        // What admission would refuse, it refuses here too, charging nothing.
+        let (sender, nonce) = (tx.sender(), tx.tx().nonce);
+        let pending = self.mempool().pending_spend(&sender, nonce);
+        let next_height = self.head().height.next().unwrap_or(self.head().height);
+        match atelier_protocol::precheck(&self.storage().snapshot()?, tx, next_height, &pending) {
+            Ok(_) => {}
+            Err(atelier_protocol::modules::Failure::Rule(rejection)) => {
+                return Ok(Simulation::Rejected(rejection));
+            }
+            Err(atelier_protocol::modules::Failure::Bug(what)) => {
+                return Err(LedgerError::Block(atelier_protocol::BlockError::InvariantBroken(what)));
+            }
+            Err(atelier_protocol::modules::Failure::Fatal(error)) => {
+                return Err(LedgerError::Storage(atelier_storage::StorageError::from(error)));
+            }
+        }
+        let mut candidates = self.mempool().pending_before(&sender, nonce);
+        candidates.push(tx.clone());
+        let head = self.head();
+        let executed = self.ledger.simulate(now_ms().max(head.time_ms), self.config.proposer, candidates)?;
+        let hash = tx.hash();
+        if let Some(receipt) = executed.receipts.iter().find(|receipt| receipt.tx_hash == hash) {
+            return Ok(Simulation::Included(receipt.clone()));
+        }
+        match executed.skipped.into_iter().find(|skipped| skipped.hash == hash) {
+            Some(skipped) => Ok(Simulation::Rejected(skipped.rejection)),
+            None => Err(LedgerError::Block(atelier_protocol::BlockError::InvariantBroken(
+                "a simulated transaction was neither included nor left out".into(),
+            ))),
+        }
     }
 
     /// Builds, commits and announces the next block from the mempool: the solo sequencer's

@@ -181,6 +181,12 @@ impl Mempool {
         nonce
     }
 
+    /// `sender`'s pending transactions with nonces below `nonce`, in nonce order.
+    pub fn pending_before(&self, sender: &Address, nonce: u64) -> Vec<SignedTx> {
+        let queue = self.by_sender.get(sender).into_iter().flatten();
+        queue.filter(|(pending, _)| **pending < nonce).map(|(_, entry)| entry.tx.clone()).collect()
+    }
+
     /// What `sender`'s pending transactions, other than one at `nonce` (which a new one would
     /// replace), may take from its balances.
     pub fn pending_spend(&self, sender: &Address, nonce: u64) -> Spend {
