@@ -34,6 +34,9 @@ pub(crate) struct FileConfig {
     /// A dev chain's controls under `/dev`.
     #[serde(default)]
     pub(crate) dev_controls: bool,
+    /// Web origins whose pages may call the API.
+    #[serde(default)]
+    pub(crate) cors_origins: Vec<String>,
     pub(crate) mempool: MempoolSection,
     /// Present in a validator's home.
     pub(crate) validator: Option<ValidatorSection>,
@@ -142,9 +145,13 @@ fn config_text(api_addr: SocketAddr, proposer: Address, role: Role) -> String {
     };
     let dev = match role {
         Role::Solo { dev: true } => {
-            "\n# A dev chain: POST /dev/mine (`atelier dev mine N`) produces blocks on demand.\ndev_controls = true\n"
+            "\n# A dev chain: POST /dev/mine (`atelier dev mine N`) produces blocks on demand.\ndev_controls = true\n\n\
+             # Web pages of any origin may call the API (a real chain lists its own, or none).\ncors_origins = [\"*\"]\n"
         }
-        _ => "",
+        _ => {
+            "\n# Web origins whose pages may call the API (CORS), e.g. [\"https://gallery.example\"]; \"*\"\n\
+             # allows any. None by default: browsers keep other sites' pages out.\ncors_origins = []\n"
+        }
     };
     let validator = match role {
         Role::Validator { p2p_listen: listen } => format!(
@@ -234,6 +241,9 @@ mod tests {
         let solo = parse(Role::Solo { dev: false });
         assert_eq!(solo.block_time_ms, Some(DEFAULT_BLOCK_TIME_MS));
         assert!(!solo.dev_controls, "a real chain has no dev controls");
-        assert!(parse(Role::Solo { dev: true }).dev_controls);
+        assert!(solo.cors_origins.is_empty(), "a real chain's API is not open to every web page");
+        let dev = parse(Role::Solo { dev: true });
+        assert!(dev.dev_controls);
+        assert_eq!(dev.cors_origins, ["*"]);
     }
 }

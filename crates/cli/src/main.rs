@@ -516,6 +516,7 @@ fn open_node(
     node_config.mempool = file.mempool.clone().into();
     node_config.invariant_scan_blocks = file.invariant_scan_blocks;
     node_config.dev_controls = file.dev_controls;
+    node_config.cors_origins = file.cors_origins.clone();
     Ok((Node::new(storage, node_config)?, file))
 }
 

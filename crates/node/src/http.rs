@@ -98,6 +98,7 @@ fn with_error_answers(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi
 /// The router with every route, limit and the latency middleware.
 pub fn router(node: Arc<Node>) -> Router {
     let limits = node.config().limits.clone();
+    let cors = cors(&node.config().cors_origins);
     let (router, _) = routes().split_for_parts();
     router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
@@ -105,7 +106,22 @@ pub fn router(node: Arc<Node>) -> Router {
         .layer(middleware::from_fn_with_state(node.clone(), observe))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(tower::limit::ConcurrencyLimitLayer::new(limits.max_concurrent_requests))
+        .layer(cors)
         .with_state(node)
+}
+
+/// Which web pages may call the API: `origins` (`*` for any), reading and submitting.
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+    let layer = CorsLayer::new()
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .expose_headers(Any);
+    if origins.iter().any(|origin| origin == "*") {
+        return layer.allow_origin(Any);
+    }
+    let allowed = origins.iter().filter_map(|origin| origin.parse().ok()).collect::<Vec<_>>();
+    layer.allow_origin(AllowOrigin::list(allowed))
 }
 
 /// Times every request into the latency histogram, and bounds it by the request timeout (a

@@ -94,6 +94,9 @@ pub struct NodeConfig {
     pub invariant_scan_blocks: u64,
     /// Development controls under `/dev` (mine blocks now): dev chains only.
     pub dev_controls: bool,
+    /// Web origins whose pages may call the API (CORS), such as `https://gallery.example`; `*`
+    /// allows any (dev chains). Empty: browsers keep other origins' pages out.
+    pub cors_origins: Vec<String>,
 }
 
 impl NodeConfig {
@@ -108,6 +111,7 @@ impl NodeConfig {
             limits: ApiLimits::default(),
             invariant_scan_blocks: 1_000,
             dev_controls: false,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -629,3 +629,43 @@ async fn every_operation_has_a_typed_answer_a_unique_id_and_its_parameters_where
         assert!(doc["components"]["schemas"].get(name).is_some(), "{target} is not defined");
     }
 }
+
+#[tokio::test]
+async fn pages_of_the_configured_origins_may_call_the_api_and_others_may_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let running =
+        start_with(dir.path(), |config| config.cors_origins = vec!["https://gallery.example".into()]).await;
+    let http = reqwest::Client::new();
+    let allowed = |origin: &'static str| {
+        let request = http.get(format!("{}/status", running.base)).header("origin", origin);
+        async move {
+            let response = request.send().await.unwrap();
+            response.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_string())
+        }
+    };
+    assert_eq!(allowed("https://gallery.example").await.as_deref(), Some("https://gallery.example"));
+    assert_eq!(allowed("https://elsewhere.example").await, None);
+    let preflight = http
+        .request(reqwest::Method::OPTIONS, format!("{}/txs", running.base))
+        .header("origin", "https://gallery.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap().to_string();
+    assert!(methods.contains("POST"), "{methods}");
+    running.stop().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with(dir.path(), |config| config.cors_origins = vec!["*".into()]).await;
+    let response = reqwest::Client::new()
+        .get(format!("{}/status", running.base))
+        .header("origin", "http://localhost:5173")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    running.stop().await;
+}
