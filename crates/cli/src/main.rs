@@ -12,6 +12,7 @@ mod gov;
 mod keys;
 mod market;
 mod money;
+mod offline;
 mod output;
 mod sim;
 mod treasury;
@@ -280,6 +281,11 @@ struct Signing {
     /// Send it even if the node's simulation says it would fail (its fee is charged all the same).
     #[arg(long)]
     force: bool,
+    /// Print the unsigned transaction (JSON, with its canonical bytes) and send nothing: sign it
+    /// where the key is with `atelier tx sign`, send it with `atelier tx broadcast`. Needs only the
+    /// signer's public key.
+    #[arg(long, conflicts_with_all = ["dry_run", "force", "wait"])]
+    generate_only: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -325,6 +331,23 @@ enum TxCommand {
     /// Report a violation, or vote on one as an arbiter.
     #[command(subcommand)]
     Dispute(compliance::DisputeTx),
+    /// Sign an unsigned transaction (from `--generate-only`, a file or `-` for stdin) with a key;
+    /// no node is needed.
+    Sign {
+        /// The unsigned transaction: its JSON, or the hex of its canonical bytes.
+        file: PathBuf,
+        /// Signer: a key name, or `devN` for dev account N; must be the transaction's sender.
+        #[arg(long)]
+        from: String,
+    },
+    /// Send a signed transaction (from `atelier tx sign`, a file or `-` for stdin) as it is.
+    Broadcast {
+        /// The signed transaction: its JSON, or the hex of its canonical bytes.
+        file: PathBuf,
+        /// Return once the transaction is in a committed block.
+        #[arg(long)]
+        wait: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -723,6 +746,11 @@ async fn run_query(
 
 async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, output: Output) -> Result<()> {
     let (signing, msg) = match command {
+        TxCommand::Sign { file, from } => return offline::sign(store, &file, &from, output),
+        TxCommand::Broadcast { file, wait } => {
+            let bytes = offline::read_signed(&file)?;
+            return submit(&client, &bytes, wait, output).await;
+        }
         TxCommand::Transfer { signing, to, amount, denom } => {
             let (denom, amount) = amount.or_denom(denom.parse().context("--denom")?);
             (signing, Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount }))
@@ -737,8 +765,8 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         TxCommand::Attest(command) => compliance::attest_message(command),
         TxCommand::Dispute(command) => compliance::dispute_message(command)?,
     };
-    let Signing { from, nonce, expires_in, wait, dry_run, force } = signing;
-    let key = signer(store, &from)?;
+    let Signing { from, nonce, expires_in, wait, dry_run, force, generate_only } = signing;
+    let sender = offline::public_key(store, &from)?;
     let msgs = vec![msg];
 
     let status = client.status().await?;
@@ -746,21 +774,24 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
     let gas: GasSchedule = serde_json::from_value(fees.gas).context("the node's gas schedule")?;
     let nonce = match nonce {
         Some(nonce) => nonce,
-        None => client.account(&key.public_key().address().to_string()).await?.next_nonce,
+        None => client.account(&sender.address().to_string()).await?.next_nonce,
     };
     let tx = Tx {
         chain_id: status.chain_id.parse().map_err(|e| anyhow!("{e}"))?,
-        sender: key.public_key(),
+        sender,
         nonce,
         expiry_height: Height(status.height.saturating_add(expires_in)),
         gas_limit: gas.tx_gas(&msgs),
         max_fee_per_gas: fees.suggested_max_fee.parse()?,
         max_priority_fee_per_gas: fees.suggested_tip.parse()?,
         msgs,
+    };
+    if generate_only {
+        return output.print(&offline::Unsigned::new(&tx), offline::Unsigned::text);
     }
-    .sign(&key);
+    let key = signer(store, &from)?;
     use atelier_primitives::Encode;
-    let bytes = tx.to_bytes();
+    let bytes = tx.sign(&key).to_bytes();
     let simulated = client.simulate(&bytes).await?;
     if dry_run {
         return output.print(&simulated, simulation_text);
@@ -768,7 +799,12 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
     if simulated.outcome != SimulatedOutcome::Applied && !force {
         bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
     }
-    let submitted = client.submit(&bytes, wait).await?;
+    submit(&client, &bytes, wait, output).await
+}
+
+/// Submits signed transaction bytes, and with `wait` fails if the included transaction failed.
+async fn submit(client: &Client, bytes: &[u8], wait: bool, output: Output) -> Result<()> {
+    let submitted = client.submit(bytes, wait).await?;
     output.print(&submitted, |s| match s.height {
         Some(height) => format!("{} included at height {height}", s.hash),
         None => format!("{} pending", s.hash),
