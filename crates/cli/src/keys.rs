@@ -204,6 +204,13 @@ impl Keystore {
         Ok(file)
     }
 
+    /// Deletes the key file `name`.
+    pub(crate) fn delete(&self, name: &str) -> Result<()> {
+        check_name(name)?;
+        let path = self.path(name);
+        std::fs::remove_file(&path).with_context(|| format!("deleting {}", path.display()))
+    }
+
     /// Every key, by name.
     pub(crate) fn list(&self) -> Result<Vec<KeyFile>> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else { return Ok(Vec::new()) };
@@ -382,6 +389,9 @@ mod tests {
         let key = store.unlock("bob", || bail!("no password needed")).unwrap();
         assert_eq!(key.public_key(), hd::dev_key(5).public_key());
         assert_eq!(store.list().unwrap().len(), 1);
+        store.delete("bob").unwrap();
+        assert!(!store.contains("bob") && store.list().unwrap().is_empty());
+        assert!(store.delete("bob").is_err(), "a missing key is an error");
     }
 
     #[test]

@@ -73,6 +73,11 @@ enum Command {
     /// Controls of a dev chain (`atelier node --dev`).
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Print a shell completion script, e.g. `atelier completions bash > ~/.local/share/bash-completion/completions/atelier`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +132,23 @@ enum KeysCommand {
     Show {
         /// The key's name.
         name: String,
+    },
+    /// Delete a key file. Unless its mnemonic is written down, the key is gone for good.
+    Delete {
+        /// The key's name.
+        name: String,
+        /// Confirm: without it, nothing is deleted.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print a key for another wallet: its key file (encrypted as it is stored), or with
+    /// --secret its ed25519 secret seed, hex (asks for the password).
+    Export {
+        /// The key's name.
+        name: String,
+        /// Print the secret seed instead of the encrypted file.
+        #[arg(long)]
+        secret: bool,
     },
 }
 
@@ -380,6 +402,21 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Keys(command) => run_keys(&keystore(cli.keyring_dir), command, cli.output),
         Command::Sim(command) => sim::run(command, cli.output),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "atelier",
+                &mut script,
+            );
+            use std::io::Write;
+            match std::io::stdout().write_all(&script) {
+                // A reader that stops early (`| head`) is not an error.
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+                _ => Ok(()),
+            }
+        }
         Command::Dev(DevCommand::Mine { blocks }) => runtime.block_on(async {
             let mined = Client::new(cli.node).dev_mine(blocks).await?;
             cli.output.print(&mined, |m| format!("mined blocks {} to {}", m.from_height, m.to_height))
@@ -440,6 +477,26 @@ fn run_keys(store: &keys::Keystore, command: KeysCommand, output: Output) -> Res
             })
         }
         KeysCommand::Show { name } => output.print(&store.load(&name)?.info(), output::pretty),
+        KeysCommand::Delete { name, yes } => {
+            let key = store.load(&name)?;
+            if !yes {
+                bail!(
+                    "this deletes {name} ({}) for good unless its mnemonic is written down; add --yes",
+                    key.address
+                );
+            }
+            store.delete(&name)?;
+            output.print(&key.info(), |key| format!("deleted {}  {}", key.name, key.address))
+        }
+        KeysCommand::Export { name, secret: false } => {
+            output.print(&store.load(&name)?, |file| serde_json::to_string_pretty(file).unwrap_or_default())
+        }
+        KeysCommand::Export { name, secret: true } => {
+            let key = store.unlock(&name, || keys::password(false))?;
+            eprintln!("warning: whoever sees this seed controls {name}; do not paste it anywhere shared");
+            let seed = atelier_primitives::hash::hex_encode(&key.to_seed());
+            output.print(&serde_json::json!({ "name": name, "secret_seed": seed }), |_| seed.clone())
+        }
     }
 }
 
