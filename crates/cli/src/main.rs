@@ -353,6 +353,15 @@ enum TxCommand {
     /// Report a violation, or vote on one as an arbiter.
     #[command(subcommand)]
     Dispute(compliance::DisputeTx),
+    /// Several messages in one transaction, from a JSON array of messages (a file, or `-` for
+    /// stdin), as `--generate-only` shows them: e.g. `[{"bank":{"type":"transfer","to":"atelier1…",
+    /// "denom":"ugdc","amount":"5000000"}}, …]`. They apply together or not at all.
+    Batch {
+        #[command(flatten)]
+        signing: Signing,
+        /// The messages.
+        file: PathBuf,
+    },
     /// Sign an unsigned transaction (from `--generate-only`, a file or `-` for stdin) with a key;
     /// no node is needed.
     Sign {
@@ -803,6 +812,10 @@ async fn run_query(
 
 async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, output: Output) -> Result<()> {
     let (signing, msg) = match command {
+        TxCommand::Batch { signing, file } => {
+            let msgs = offline::read_msgs(&file)?;
+            return send(&client, store, signing, msgs, output).await;
+        }
         TxCommand::Sign { file, from } => return offline::sign(store, &file, &from, output),
         TxCommand::Broadcast { file, wait } => {
             let bytes = offline::read_signed(&file)?;
@@ -822,9 +835,20 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
         TxCommand::Attest(command) => compliance::attest_message(command),
         TxCommand::Dispute(command) => compliance::dispute_message(command)?,
     };
+    send(&client, store, signing, vec![msg], output).await
+}
+
+/// Builds a transaction of `msgs` signed as `signing` says, simulates it, and sends it unless
+/// the simulation says it would fail (or only prints it: `--dry-run`, `--generate-only`).
+async fn send(
+    client: &Client,
+    store: &keys::Keystore,
+    signing: Signing,
+    msgs: Vec<Msg>,
+    output: Output,
+) -> Result<()> {
     let Signing { from, nonce, expires_in, wait, dry_run, force, generate_only } = signing;
     let sender = offline::public_key(store, &from)?;
-    let msgs = vec![msg];
 
     let status = client.status().await?;
     let fees = client.fees().await?;
@@ -856,7 +880,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
     if simulated.outcome != SimulatedOutcome::Applied && !force {
         bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
     }
-    submit(&client, &bytes, wait, output).await
+    submit(client, &bytes, wait, output).await
 }
 
 /// Submits signed transaction bytes, and with `wait` fails if the included transaction failed.

@@ -80,14 +80,37 @@ pub(crate) fn read_signed(file: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The canonical bytes in `file` (`-`: stdin): the JSON's `field`, or the whole text as hex.
-fn read(file: &Path, field: &str) -> Result<Vec<u8>> {
+/// The messages of `atelier tx batch`: a JSON array in `file` (`-`: stdin).
+pub(crate) fn read_msgs(file: &Path) -> Result<Vec<atelier_protocol::Msg>> {
+    let msgs: Vec<atelier_protocol::Msg> = serde_json::from_str(&read_text(file)?)
+        .with_context(|| format!("{}: not a JSON array of messages", file.display()))?;
+    if msgs.is_empty() {
+        bail!("{}: no messages", file.display());
+    }
+    if msgs.len() > atelier_protocol::tx::MAX_MSGS_PER_TX {
+        bail!(
+            "{}: {} messages, a transaction carries at most {}",
+            file.display(),
+            msgs.len(),
+            atelier_protocol::tx::MAX_MSGS_PER_TX
+        );
+    }
+    Ok(msgs)
+}
+
+fn read_text(file: &Path) -> Result<String> {
     let mut text = String::new();
     if file == Path::new("-") {
         std::io::stdin().read_to_string(&mut text).context("reading stdin")?;
     } else {
         text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     }
+    Ok(text)
+}
+
+/// The canonical bytes in `file` (`-`: stdin): the JSON's `field`, or the whole text as hex.
+fn read(file: &Path, field: &str) -> Result<Vec<u8>> {
+    let text = read_text(file)?;
     let hex = match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(json) => json[field]
             .as_str()
@@ -135,5 +158,26 @@ mod tests {
         assert!(read(&garbage, "unsigned").unwrap_err().to_string().contains("no \"unsigned\" field"));
         std::fs::write(&garbage, "00ff").unwrap();
         assert!(read_signed(&garbage).unwrap_err().to_string().contains("not a signed transaction"));
+    }
+
+    #[test]
+    fn a_batch_is_one_to_the_most_messages_a_transaction_carries() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("batch.json");
+        let to = hd::dev_key(2).public_key().address();
+        let one =
+            format!(r#"{{"bank": {{"type": "transfer", "to": "{to}", "denom": "ugdc", "amount": "5"}}}}"#);
+        let batch = |count: usize| format!("[{}]", vec![one.as_str(); count].join(","));
+        std::fs::write(&file, batch(2)).unwrap();
+        assert_eq!(read_msgs(&file).unwrap().len(), 2);
+        for (text, refusal) in [
+            ("[]".to_string(), "no messages"),
+            (batch(atelier_protocol::tx::MAX_MSGS_PER_TX + 1), "at most 64"),
+            ("{\"bank\": 1}".to_string(), "not a JSON array of messages"),
+        ] {
+            std::fs::write(&file, text).unwrap();
+            let error = format!("{:#}", read_msgs(&file).unwrap_err());
+            assert!(error.contains(refusal), "{error}");
+        }
     }
 }
