@@ -509,14 +509,78 @@ async fn events(
     }))
 }
 
-/// New events as server-sent events, one `data:` JSON object each.
-#[utoipa::path(get, path = "/events/stream", responses(
-    (status = 200, description = "Server-sent events: one `data:` line of EventView JSON each", content_type = "text/event-stream", body = EventView),
+/// `GET /events/stream`: where to start and which events to send.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct StreamQuery {
+    /// Replay the stored events from this height first, then follow new blocks (without it, and
+    /// without a `Last-Event-ID` header, the stream starts with the next block).
+    #[serde(default, deserialize_with = "crate::routes::int64")]
+    from_height: Option<u64>,
+    /// Only events of this module (`bank`) or type (`transferred`).
+    kind: Option<String>,
+    /// Only events that name this account.
+    #[param(value_type = Option<atelier_primitives::Address>)]
+    account: Option<String>,
+}
+
+/// Which events a stream sends.
+struct StreamFilter {
+    kind: Option<String>,
+    account: Option<String>,
+}
+
+impl StreamFilter {
+    fn admits(&self, view: &EventView) -> bool {
+        let kind = self.kind.as_deref().is_none_or(|kind| {
+            view.event["module"].as_str() == Some(kind) || view.event["event"]["type"].as_str() == Some(kind)
+        });
+        kind && self.account.as_deref().is_none_or(|account| names(&view.event, account))
+    }
+}
+
+/// Whether `account` appears among the strings of `value`.
+fn names(value: &serde_json::Value, account: &str) -> bool {
+    match value {
+        serde_json::Value::String(text) => text == account,
+        serde_json::Value::Array(items) => items.iter().any(|item| names(item, account)),
+        serde_json::Value::Object(fields) => fields.values().any(|field| names(field, account)),
+        _ => false,
+    }
+}
+
+/// Where an event stands: its block, and its position among the block's events. An SSE event's
+/// `id` is `HEIGHT:INDEX`.
+type Position = (u64, u32);
+
+/// The position after the event a `Last-Event-ID` header names.
+fn after_last_event(headers: &axum::http::HeaderMap) -> Result<Option<Position>, ApiError> {
+    let Some(value) = headers.get("last-event-id") else { return Ok(None) };
+    let parsed = value.to_str().ok().and_then(|text| {
+        let (height, index) = text.split_once(':')?;
+        Some((height.parse::<u64>().ok()?, index.parse::<u32>().ok()?.checked_add(1)?))
+    });
+    parsed.map(Some).ok_or_else(|| ApiError::bad_request("Last-Event-ID is not HEIGHT:INDEX"))
+}
+
+/// New events as server-sent events: each has `id: HEIGHT:INDEX` and one `data:` line of
+/// EventView JSON. A client resumes from `?from_height=` or, reconnecting, from the
+/// `Last-Event-ID` its EventSource sends; `kind` and `account` filter. A reader too slow for the
+/// live blocks is caught up from storage, so it misses nothing.
+#[utoipa::path(get, path = "/events/stream", params(StreamQuery), responses(
+    (status = 200, description = "Server-sent events: `id: HEIGHT:INDEX` and one `data:` line of EventView JSON each", content_type = "text/event-stream", body = EventView),
+    (status = 400, description = "A malformed query or Last-Event-ID", body = ErrorBody),
     (status = 503, description = "As many streams are open as the node serves", body = ErrorBody),
 ))]
 async fn event_stream(
     State(node): Shared,
+    headers: axum::http::HeaderMap,
+    query: Result<Query<StreamQuery>, QueryRejection>,
 ) -> Result<Sse<impl tokio_stream::Stream<Item = Result<sse::Event, std::convert::Infallible>>>, ApiError> {
+    let Query(query) = query?;
+    let account = query.account.map(|text| crate::routes::parse_address(&text)).transpose()?;
+    let filter = StreamFilter { kind: query.kind, account: account.map(|a| a.to_string()) };
+    let resume = after_last_event(&headers)?.or(query.from_height.map(|height| (height, 0)));
     let Some(open) = node.metrics().open_event_stream(node.config().limits.max_event_streams) else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -526,29 +590,76 @@ async fn event_stream(
     };
     // One task per client flattens blocks into events; it ends when the client goes away.
     let (sender, receiver) = tokio::sync::mpsc::channel(1_024);
+    // Subscribed before replaying, so that no block falls between the replay and the live ones.
     let mut blocks = BroadcastStream::new(node.subscribe());
     tokio::spawn(async move {
         let _open = open;
+        let send = |position: Position, event: &IndexedEvent| {
+            let view = event_view(event).ok().filter(|view| filter.admits(view))?;
+            sse::Event::default().id(format!("{}:{}", position.0, position.1)).json_data(view).ok()
+        };
+        // The next position to deliver, once there is one.
+        let mut next = resume;
+        if let Some(from) = next {
+            match replay(&node, from, &sender, &send).await {
+                Some(position) => next = Some(position),
+                None => return,
+            }
+        }
         while let Some(block) = blocks.next().await {
-            let items = match block {
-                Ok(block) => block
-                    .events
-                    .iter()
-                    .filter_map(|e| event_view(e).ok())
-                    .filter_map(|view| sse::Event::default().json_data(view).ok())
-                    .collect(),
-                // A slow reader missed blocks: say so, then carry on.
-                Err(_) => vec![sse::Event::default().event("lagged").data("events were dropped")],
-            };
-            for item in items {
-                if sender.send(Ok(item)).await.is_err() {
-                    return;
+            match block {
+                Ok(block) => {
+                    for (index, event) in block.events.iter().enumerate() {
+                        let position = (event.height.get(), index as u32);
+                        if next.is_some_and(|next| position < next) {
+                            continue;
+                        }
+                        next = Some((position.0, position.1 + 1));
+                        if let Some(item) = send(position, event)
+                            && sender.send(Ok(item)).await.is_err()
+                        {
+                            return;
+                        }
+                    }
+                }
+                // A slow reader missed blocks: catch up from storage.
+                Err(_) => {
+                    let from = next.unwrap_or((node.head().height.get(), 0));
+                    match replay(&node, from, &sender, &send).await {
+                        Some(position) => next = Some(position),
+                        None => return,
+                    }
                 }
             }
         }
     });
     let stream = tokio_stream::wrappers::ReceiverStream::new(receiver);
     Ok(Sse::new(stream).keep_alive(sse::KeepAlive::default()))
+}
+
+/// Sends the stored events from `from` on, a page at a time; returns the position after the last
+/// one, or `None` once the client has gone.
+async fn replay(
+    node: &Node,
+    from: Position,
+    sender: &tokio::sync::mpsc::Sender<Result<sse::Event, std::convert::Infallible>>,
+    send: &impl Fn(Position, &IndexedEvent) -> Option<sse::Event>,
+) -> Option<Position> {
+    const PAGE: usize = 256;
+    let mut next = from;
+    loop {
+        let page = node.storage().events_from(Height(next.0), next.1, PAGE).ok()?;
+        for (index, event) in &page {
+            let position = (event.height.get(), *index);
+            next = (position.0, position.1 + 1);
+            if let Some(item) = send(position, event) {
+                sender.send(Ok(item)).await.ok()?;
+            }
+        }
+        if page.len() < PAGE {
+            return Some(next);
+        }
+    }
 }
 
 /// The base fee and suggested fee caps for the next block.

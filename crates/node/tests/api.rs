@@ -669,3 +669,75 @@ async fn pages_of_the_configured_origins_may_call_the_api_and_others_may_not() {
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
     running.stop().await;
 }
+
+/// Reads SSE events `(id, data)` from `response` until `count` have arrived.
+async fn sse_events(response: &mut reqwest::Response, count: usize) -> Vec<(String, serde_json::Value)> {
+    let mut text = String::new();
+    loop {
+        let events: Vec<(String, serde_json::Value)> = text
+            .split("\n\n")
+            .filter(|chunk| chunk.contains("data: "))
+            .filter_map(|chunk| {
+                let id = chunk.lines().find_map(|line| line.strip_prefix("id: "))?;
+                let data = chunk.lines().find_map(|line| line.strip_prefix("data: "))?;
+                Some((id.to_string(), serde_json::from_str(data).ok()?))
+            })
+            .collect();
+        if events.len() >= count {
+            return events;
+        }
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
+            .await
+            .expect("the events came")
+            .unwrap()
+            .expect("the stream stays open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn the_event_stream_resumes_from_a_height_or_the_last_event_id_and_filters_by_kind_and_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let factory = factory();
+    for (nonce, to) in [(0, 2), (1, 3), (2, 2)] {
+        let tx = factory.transfer(&dev_key(1), nonce, dev_address(to), Amount::new(5));
+        running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    }
+    // From the first block: every transfer to dev2, in order, with their positions as ids.
+    let url =
+        format!("{}/events/stream?from_height=1&kind=transferred&account={}", running.base, dev_address(2));
+    let mut stream = reqwest::get(&url).await.unwrap();
+    let events = sse_events(&mut stream, 2).await;
+    let heights: Vec<u64> = events.iter().map(|(_, view)| view["height"].as_u64().unwrap()).collect();
+    assert_eq!(heights, [1, 3], "only the transfers to dev2");
+    for (id, view) in &events {
+        assert_eq!(view["event"]["event"]["type"], "transferred");
+        assert!(id.starts_with(&format!("{}:", view["height"])), "{id}");
+    }
+    drop(stream);
+    // Reconnecting after the first: the stream goes on from the one after it, then follows new blocks.
+    let mut resumed = reqwest::Client::new()
+        .get(format!("{}/events/stream?kind=transferred&account={}", running.base, dev_address(2)))
+        .header("last-event-id", events[0].0.clone())
+        .send()
+        .await
+        .unwrap();
+    let tx = factory.transfer(&dev_key(1), 3, dev_address(2), Amount::new(5));
+    running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    let after: Vec<u64> =
+        sse_events(&mut resumed, 2).await.iter().map(|(_, view)| view["height"].as_u64().unwrap()).collect();
+    assert_eq!(after, [3, 4], "resumed after the last event seen, then live");
+    let (status, _) = {
+        let response = reqwest::Client::new()
+            .get(format!("{}/events/stream", running.base))
+            .header("last-event-id", "nonsense")
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), ())
+    };
+    assert_eq!(status, 400);
+    drop(resumed);
+    running.stop().await;
+}
