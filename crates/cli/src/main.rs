@@ -4,6 +4,7 @@
 //! stderr.
 
 mod amm;
+mod client_config;
 mod compliance;
 mod config;
 mod dev;
@@ -38,9 +39,9 @@ struct Cli {
     /// Output format for data on stdout.
     #[arg(long, short, global = true, value_enum, default_value_t = Output::Text)]
     output: Output,
-    /// The node's API.
-    #[arg(long, global = true, env = "ATELIER_NODE", default_value = "http://127.0.0.1:26657")]
-    node: String,
+    /// The node's API (default: `atelier config`'s, else http://127.0.0.1:26657).
+    #[arg(long, global = true, env = "ATELIER_NODE")]
+    node: Option<String>,
     /// Directory of named keys (default: ~/.atelier/keys).
     #[arg(long, global = true, env = "ATELIER_KEYRING")]
     keyring_dir: Option<PathBuf>,
@@ -73,11 +74,33 @@ enum Command {
     /// Controls of a dev chain (`atelier node --dev`).
     #[command(subcommand)]
     Dev(DevCommand),
+    /// The client's settings (~/.atelier/client.toml, or $ATELIER_CONFIG): the node to talk to,
+    /// the keys' directory.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script, e.g. `atelier completions bash > ~/.local/share/bash-completion/completions/atelier`.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Set a setting, e.g. `atelier config set node https://node.gallery.example`.
+    Set {
+        /// Which.
+        key: client_config::Key,
+        /// Its value.
+        value: String,
+    },
+    /// Remove a setting (its default applies again).
+    Unset {
+        /// Which.
+        key: client_config::Key,
+    },
+    /// Every setting, and the file they are in.
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -392,7 +415,15 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(mut cli: Cli) -> Result<()> {
+    let config_path = client_config::path();
+    let settings = client_config::load(&config_path)?;
+    cli.keyring_dir = cli.keyring_dir.or_else(|| settings.keyring_dir.clone());
+    let node = cli
+        .node
+        .take()
+        .or_else(|| settings.node.clone())
+        .unwrap_or_else(|| client_config::DEFAULT_NODE.into());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Node(args) if args.validator => {
@@ -403,14 +434,18 @@ fn run(cli: Cli) -> Result<()> {
         Command::Node(args) => runtime.block_on(run_node(args, cli.output)),
         Command::Init(args) => init(args, cli.output, &keystore(cli.keyring_dir)),
         Command::Genesis(command) => run_genesis(command, cli.output),
-        Command::Query(query) => {
-            runtime.block_on(run_query(Client::new(cli.node), &keystore(cli.keyring_dir), query, cli.output))
-        }
+        Command::Query(query) => runtime.block_on(run_query(
+            Client::new(node.clone()),
+            &keystore(cli.keyring_dir),
+            query,
+            cli.output,
+        )),
         Command::Tx(tx) => {
-            runtime.block_on(run_tx(Client::new(cli.node), &keystore(cli.keyring_dir), tx, cli.output))
+            runtime.block_on(run_tx(Client::new(node.clone()), &keystore(cli.keyring_dir), tx, cli.output))
         }
         Command::Keys(command) => run_keys(&keystore(cli.keyring_dir), command, cli.output),
         Command::Sim(command) => sim::run(command, cli.output),
+        Command::Config(command) => run_config(command, settings, &config_path, cli.output),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
@@ -427,10 +462,36 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Dev(DevCommand::Mine { blocks }) => runtime.block_on(async {
-            let mined = Client::new(cli.node).dev_mine(blocks).await?;
+            let mined = Client::new(node.clone()).dev_mine(blocks).await?;
             cli.output.print(&mined, |m| format!("mined blocks {} to {}", m.from_height, m.to_height))
         }),
     }
+}
+
+/// `atelier config`: a change is written to the file; `show` only reads it.
+fn run_config(
+    command: ConfigCommand,
+    settings: client_config::ClientConfig,
+    path: &std::path::Path,
+    output: Output,
+) -> Result<()> {
+    let settings = match command {
+        ConfigCommand::Show => settings,
+        ConfigCommand::Set { key, value } => {
+            let settings = settings.with(key, Some(value))?;
+            settings.save(path)?;
+            settings
+        }
+        ConfigCommand::Unset { key } => {
+            let settings = settings.with(key, None)?;
+            settings.save(path)?;
+            settings
+        }
+    };
+    let shown = serde_json::json!({ "file": path.display().to_string(), "settings": settings });
+    output.print(&shown, |_| {
+        format!("{}\n{}", path.display(), toml::to_string(&settings).unwrap_or_default().trim_end())
+    })
 }
 
 fn keystore(dir: Option<PathBuf>) -> keys::Keystore {
