@@ -1,10 +1,11 @@
 //! Real chains start from a genesis a person wrote, checked before anything is written: no key of
 //! the published dev mnemonic unless the file asks for them, and every role a running chain needs.
 
+mod common;
+
 use std::{
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Command, Output, Stdio},
+    process::{Command, Output},
 };
 
 use atelier_primitives::hd;
@@ -69,23 +70,10 @@ fn a_chain_from_the_example_genesis_has_no_published_key_and_starts() {
     assert!(genesis.contains("atelier14q32f9c9ca2sdu0qew6mdk4v9hpnp63ktu57we"), "the file's stable issuer");
     assert!(config.contains(PROPOSER));
 
-    let mut node = atelier()
-        .args(["--output", "json", "node", "--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    for line in BufReader::new(node.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        banner.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
+    let (mut node, banner) =
+        common::start_node(&["--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"]);
     node.kill().unwrap();
     node.wait().unwrap();
-    let banner: serde_json::Value = serde_json::from_str(&banner).unwrap();
     assert_eq!(banner["chain_id"], "gallery-1");
     assert_eq!(banner["accounts"], serde_json::json!([]), "a real chain lists no dev accounts");
     assert!(banner.get("mnemonic").is_none());

@@ -3,11 +3,9 @@
 //! block as soon as a transaction waits (`--block-time-ms 0`). Lines that build or start a node
 //! (`cargo …`, `atelier node …`) are the reader's: the harness runs the node itself.
 
-use std::{
-    io::{BufRead, BufReader},
-    path::Path,
-    process::{Command, Stdio},
-};
+mod common;
+
+use std::{path::Path, process::Command};
 
 /// The shell blocks of the walkthrough sections, in order.
 fn walkthrough(readme: &str) -> Vec<String> {
@@ -33,21 +31,8 @@ fn the_readme_walkthrough_runs_verbatim_against_a_dev_node() {
 
     let work = tempfile::tempdir().unwrap();
     let binary = Path::new(env!("CARGO_BIN_EXE_atelier"));
-    let mut node = Command::new(binary)
-        .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    for line in BufReader::new(node.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        banner.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let banner: serde_json::Value = serde_json::from_str(&banner).unwrap();
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"]);
     let api = banner["api_url"].as_str().unwrap().to_string();
 
     // The reader's lines that build or start a node do nothing here; everything else runs as written.

@@ -1,28 +1,16 @@
 //! SIGTERM and SIGINT stop a dev node cleanly: it exits successfully, and its temporary home with
 //! the database in it is gone.
 
+mod common;
+
 use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
 
 fn stops_cleanly_on(signal: &str) {
-    let mut node = Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "50"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut text = String::new();
-    for line in BufReader::new(node.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        text.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let banner: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "50"]);
     let home = std::path::PathBuf::from(banner["home"].as_str().unwrap());
     assert!(home.join("data").exists(), "the temporary home holds the database");
     // Let a few blocks go by, so that one may be in progress when the signal comes.

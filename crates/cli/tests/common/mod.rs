@@ -1,0 +1,28 @@
+//! What the binary's end-to-end tests share: a node started as a user starts it.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+};
+
+/// Starts `atelier --output json node ARGS` and waits for its start-up banner (the JSON it prints
+/// once it serves), which it returns with the running process.
+pub(crate) fn start_node(args: &[&str]) -> (Child, serde_json::Value) {
+    let mut node = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["--output", "json", "node"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    for line in BufReader::new(node.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    let banner = serde_json::from_str(&banner).unwrap_or_else(|e| panic!("no banner ({e}): {banner}"));
+    (node, banner)
+}
