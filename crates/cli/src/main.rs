@@ -196,6 +196,10 @@ struct NodeArgs {
     /// consensus with the other validators.
     #[arg(long)]
     validator: bool,
+    /// Log lines for people, or one JSON object per line. A dev chain logs each transaction too
+    /// (`RUST_LOG` overrides what is logged).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -671,7 +675,7 @@ fn open_node(
 }
 
 async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
-    init_logging();
+    init_logging(args.log_format, args.dev);
     let temporary = match (&args.home, args.dev) {
         (None, true) => Some(tempfile::Builder::new().prefix("atelier-dev-").tempdir()?),
         (None, false) => {
@@ -708,7 +712,9 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     // The last handle: the database closes here, before a temporary home is removed.
     drop(node);
     tracing::info!(height = height.get(), "stopped");
-    eprintln!("stopped at height {height}");
+    if args.log_format == LogFormat::Text {
+        eprintln!("stopped at height {height}");
+    }
     drop(temporary);
     Ok(())
 }
@@ -759,7 +765,7 @@ async fn stop_signal() {
 /// `atelier node --validator --home DIR`: blocks by BFT consensus instead of a solo sequencer.
 /// Runs on the consensus runtime, not the CLI's.
 fn run_validator(args: NodeArgs, output: Output) -> Result<()> {
-    init_logging();
+    init_logging(args.log_format, false);
     let Some(home) = args.home.clone() else {
         bail!("give --home DIR, a validator home written by `atelier init --validators N`");
     };
@@ -783,16 +789,31 @@ fn run_validator(args: NodeArgs, output: Output) -> Result<()> {
         }
     };
     validator::run(node.clone(), config, ready)?;
-    eprintln!("stopped at height {}", node.head().height);
+    tracing::info!(height = node.head().height.get(), "stopped");
     Ok(())
 }
 
-fn init_logging() {
+/// How the node's log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Logs to stderr: `RUST_LOG` if set, else info (and on a dev chain each transaction too).
+fn init_logging(format: LogFormat, dev: bool) {
     // The consensus engine narrates every view at info; its warnings and errors are what matter.
     const DEFAULT: &str = "info,commonware_consensus=warn,commonware_p2p=warn,commonware_broadcast=warn,\
         commonware_resolver=warn,commonware_runtime=warn,commonware_storage=warn";
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| DEFAULT.into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let default = if dev { format!("{DEFAULT},atelier_node=debug") } else { DEFAULT.to_string() };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
 }
 
 /// The account `text` names: a keystore name, else `devN` (dev account N), else a bech32 address.

@@ -71,7 +71,7 @@ fn a_chain_from_the_example_genesis_has_no_published_key_and_starts() {
     assert!(config.contains(PROPOSER));
 
     let (mut node, banner) =
-        common::start_node(&["--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"]);
+        common::start_node(&["--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"], None);
     node.kill().unwrap();
     node.wait().unwrap();
     assert_eq!(banner["chain_id"], "gallery-1");

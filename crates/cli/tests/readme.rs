@@ -32,7 +32,7 @@ fn the_readme_walkthrough_runs_verbatim_against_a_dev_node() {
     let work = tempfile::tempdir().unwrap();
     let binary = Path::new(env!("CARGO_BIN_EXE_atelier"));
     let (mut node, banner) =
-        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"]);
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
     let api = banner["api_url"].as_str().unwrap().to_string();
 
     // The reader's lines that build or start a node do nothing here; everything else runs as written.

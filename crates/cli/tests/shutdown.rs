@@ -10,7 +10,7 @@ use std::{
 
 fn stops_cleanly_on(signal: &str) {
     let (mut node, banner) =
-        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "50"]);
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "50"], None);
     let home = std::path::PathBuf::from(banner["home"].as_str().unwrap());
     assert!(home.join("data").exists(), "the temporary home holds the database");
     // Let a few blocks go by, so that one may be in progress when the signal comes.

@@ -483,6 +483,22 @@ impl Node {
         self.metrics.blocks_committed.fetch_add(1, Relaxed);
         self.metrics.commit_micros.store(started.elapsed().as_micros() as u64, Relaxed);
         self.metrics.observe_finalization(now_ms().saturating_sub(committed.header.time_ms));
+        for receipt in &executed.receipts {
+            let (outcome, code) = match &receipt.outcome {
+                atelier_protocol::TxOutcome::Applied => ("applied", 0),
+                atelier_protocol::TxOutcome::Failed { code, .. } => ("failed", *code),
+            };
+            tracing::debug!(
+                height = committed.header.height.get(),
+                tx = %receipt.tx_hash,
+                sender = %receipt.sender,
+                outcome,
+                code,
+                gas_used = receipt.gas_used,
+                fee = %receipt.fee,
+                "transaction"
+            );
+        }
         tracing::info!(
             height = committed.header.height.get(),
             txs = committed.tx_hashes.len(),

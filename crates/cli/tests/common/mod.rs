@@ -6,13 +6,17 @@ use std::{
 };
 
 /// Starts `atelier --output json node ARGS` and waits for its start-up banner (the JSON it prints
-/// once it serves), which it returns with the running process.
-pub(crate) fn start_node(args: &[&str]) -> (Child, serde_json::Value) {
+/// once it serves), which it returns with the running process. Its log goes to `log`, if given.
+pub(crate) fn start_node(args: &[&str], log: Option<&std::path::Path>) -> (Child, serde_json::Value) {
+    let stderr = match log {
+        Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+        None => Stdio::null(),
+    };
     let mut node = Command::new(env!("CARGO_BIN_EXE_atelier"))
         .args(["--output", "json", "node"])
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut banner = String::new();
