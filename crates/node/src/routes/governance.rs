@@ -4,10 +4,9 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::governance::{GovParams, Grant, Vote, query::ProposalView};
 use atelier_protocol::modules::{
     auth,
-    governance::{self, ProposalId},
+    governance::{self, GovParams, Grant, ProposalId, Vote, query::ProposalView},
 };
 use axum::{
     Json,

@@ -4,10 +4,9 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::oracle::{Operator, OracleParams, query::FeedView};
 use atelier_protocol::modules::{
     auth,
-    oracle::{self, FeedId},
+    oracle::{self, FeedId, Operator, OracleParams, query::FeedView},
 };
 use axum::{
     Json,

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use atelier_api::ErrorBody;
 use atelier_primitives::Address;
 use atelier_primitives::Height;
-use atelier_protocol::modules::staking::{StakingParams, Totals, query::Position};
-use atelier_protocol::modules::{auth, staking};
+use atelier_protocol::modules::{
+    auth,
+    staking::{self, StakingParams, Totals, query::Position},
+};
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
