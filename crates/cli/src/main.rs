@@ -3,20 +3,16 @@
 //! Data goes to stdout (with `--output json`, the data alone); banners, progress and errors go to
 //! stderr.
 
-mod amm;
 mod client_config;
-mod compliance;
 mod config;
 mod dev;
 mod genesis;
-mod gov;
 mod keys;
-mod market;
+mod modules;
 mod money;
 mod offline;
 mod output;
 mod sim;
-mod treasury;
 mod validator;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
@@ -26,7 +22,7 @@ use atelier_api::SimulatedOutcome;
 use atelier_client::Client;
 use atelier_node::{Node, NodeConfig};
 use atelier_primitives::{Address, Height, hd};
-use atelier_protocol::{Msg, Tx, modules::bank::BankMsg, modules::fees::GasSchedule};
+use atelier_protocol::{Msg, Tx, modules::fees::GasSchedule};
 use atelier_storage::Storage;
 use clap::{Parser, Subcommand};
 
@@ -274,39 +270,8 @@ enum QueryCommand {
     },
     /// Base fee and suggested fee caps.
     Fees,
-    /// The compute market, models and datasets.
-    #[command(subcommand)]
-    Compute(market::ComputeQuery),
-    /// Assets, their lineage and C2PA manifests, and royalty vaults.
-    #[command(subcommand)]
-    Asset(market::AssetQuery),
-    /// Listings of assets and shares.
-    #[command(subcommand)]
-    Market(market::MarketQuery),
-    /// Stake, reputation now and at past heights, tiers.
-    #[command(subcommand)]
-    Stake(gov::StakeQuery),
-    /// Proposals, votes and grants.
-    #[command(subcommand)]
-    Gov(gov::GovQuery),
-    /// Training clusters and reservations.
-    #[command(subcommand)]
-    Cluster(gov::ClusterQuery),
-    /// The GDC/uusd pool.
-    #[command(subcommand)]
-    Amm(amm::AmmQuery),
-    /// Oracle feeds, rounds and operators.
-    #[command(subcommand)]
-    Oracle(treasury::OracleQuery),
-    /// The treasury: reserve, runway, bands, targets, income, epoch reports.
-    #[command(subcommand)]
-    Treasury(treasury::TreasuryQuery),
-    /// Attestations, schemas, attesters, and a subject's compliance now.
-    #[command(subcommand)]
-    Attest(compliance::AttestQuery),
-    /// Violation disputes.
-    #[command(subcommand)]
-    Dispute(compliance::DisputeQuery),
+    #[command(flatten)]
+    Module(modules::ModuleQuery),
 }
 
 /// Who signs a transaction, and how it is sent.
@@ -339,47 +304,8 @@ struct Signing {
 
 #[derive(Debug, Subcommand)]
 enum TxCommand {
-    /// Send tokens.
-    Transfer {
-        #[command(flatten)]
-        signing: Signing,
-        /// Recipient: a key name, `devN`, or a bech32 address.
-        #[arg(long)]
-        to: String,
-        /// How much: `5GDC`, `0.25GDC`, `1.5USD`, or base units of --denom (1 GDC = 1 000 000 ugdc).
-        #[arg(long)]
-        amount: money::Money,
-        /// The denomination of a bare --amount.
-        #[arg(long, default_value = "ugdc")]
-        denom: String,
-    },
-    /// The compute market, models and datasets.
-    #[command(subcommand)]
-    Compute(market::ComputeTx),
-    /// Sell and buy assets and royalty-vault shares.
-    #[command(subcommand)]
-    Market(market::MarketTx),
-    /// Bond, unbond and withdraw stake.
-    #[command(subcommand)]
-    Stake(gov::StakeTx),
-    /// Propose, vote, claim grants.
-    #[command(subcommand)]
-    Gov(gov::GovTx),
-    /// Reserve training-cluster slots.
-    #[command(subcommand)]
-    Cluster(gov::ClusterTx),
-    /// Provide liquidity and swap on the GDC/uusd pool.
-    #[command(subcommand)]
-    Amm(amm::AmmTx),
-    /// Register as an oracle operator and observe feeds.
-    #[command(subcommand)]
-    Oracle(treasury::OracleTx),
-    /// Attest datasets and models, or revoke an attestation.
-    #[command(subcommand)]
-    Attest(compliance::AttestTx),
-    /// Report a violation, or vote on one as an arbiter.
-    #[command(subcommand)]
-    Dispute(compliance::DisputeTx),
+    #[command(flatten)]
+    Module(Box<modules::ModuleTx>),
     /// Several messages in one transaction, from a JSON array of messages (a file, or `-` for
     /// stdin), as `--generate-only` shows them: e.g. `[{"bank":{"type":"transfer","to":"atelier1…",
     /// "denom":"ugdc","amount":"5000000"}}, …]`. They apply together or not at all.
@@ -409,7 +335,11 @@ enum TxCommand {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let (args, note) = modules::renamed(std::env::args().collect());
+    let cli = Cli::parse_from(args);
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -856,39 +786,7 @@ async fn run_query(
             output.print(&client.events_from(from_height, from_index, limit).await?, output::pretty)
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::pretty),
-        QueryCommand::Compute(query) => {
-            output.print(&client.read(&market::path(store, query)?).await?, output::pretty)
-        }
-        QueryCommand::Asset(query) => {
-            output.print(&client.read(&market::asset_path(store, query)?).await?, output::pretty)
-        }
-        QueryCommand::Market(query) => {
-            output.print(&client.read(&market::market_path(query)).await?, output::pretty)
-        }
-        QueryCommand::Stake(query) => {
-            output.print(&client.read(&gov::stake_path(store, query)?).await?, output::pretty)
-        }
-        QueryCommand::Gov(query) => {
-            output.print(&client.read(&gov::gov_path(store, query)?).await?, output::pretty)
-        }
-        QueryCommand::Cluster(query) => {
-            output.print(&client.read(&gov::cluster_path(query)).await?, output::pretty)
-        }
-        QueryCommand::Amm(query) => {
-            output.print(&client.read(&amm::amm_path(store, query)?).await?, output::pretty)
-        }
-        QueryCommand::Oracle(query) => {
-            output.print(&client.read(&treasury::oracle_path(query)).await?, output::pretty)
-        }
-        QueryCommand::Treasury(query) => {
-            output.print(&client.read(treasury::treasury_path(query)).await?, output::pretty)
-        }
-        QueryCommand::Attest(query) => {
-            output.print(&client.read(&compliance::attest_path(query)).await?, output::pretty)
-        }
-        QueryCommand::Dispute(query) => {
-            output.print(&client.read(&compliance::dispute_path(query)).await?, output::pretty)
-        }
+        QueryCommand::Module(query) => output.print(&client.read(&query.path(store)?).await?, output::pretty),
     }
 }
 
@@ -903,19 +801,7 @@ async fn run_tx(client: Client, store: &keys::Keystore, command: TxCommand, outp
             let bytes = offline::read_signed(&file)?;
             return submit(&client, &bytes, wait, output).await;
         }
-        TxCommand::Transfer { signing, to, amount, denom } => {
-            let (denom, amount) = amount.or_denom(denom.parse().context("--denom")?);
-            (signing, Msg::Bank(BankMsg::Transfer { to: address(store, &to)?, denom, amount }))
-        }
-        TxCommand::Compute(command) => market::message(store, command)?,
-        TxCommand::Market(command) => market::market_message(command)?,
-        TxCommand::Stake(command) => gov::stake_message(command)?,
-        TxCommand::Gov(command) => gov::gov_message(store, command)?,
-        TxCommand::Cluster(command) => gov::cluster_message(command)?,
-        TxCommand::Amm(command) => amm::amm_message(command)?,
-        TxCommand::Oracle(command) => treasury::oracle_message(command),
-        TxCommand::Attest(command) => compliance::attest_message(command),
-        TxCommand::Dispute(command) => compliance::dispute_message(command)?,
+        TxCommand::Module(command) => command.message(store)?,
     };
     send(&client, store, signing, vec![msg], output).await
 }

@@ -97,7 +97,7 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
     let sent = run_json(
         &node,
         keyring.path(),
-        &["tx", "transfer", "--from", "faucet", "--to", "dev2", "--amount", "5", "--wait"],
+        &["tx", "bank", "transfer", "--from", "faucet", "--to", "dev2", "--amount", "5", "--wait"],
     );
     check("tx_transfer", &sent);
     let hash = sent["hash"].as_str().unwrap().to_owned();
@@ -127,19 +127,14 @@ fn every_command_prints_one_json_document_of_the_reviewed_shape() {
 /// settled after their challenge window, the asset minted, the royalties paid, and the model's
 /// royalty vault shared and claimed.
 fn compute_market_flow(node: &DevNode, keyring: &Path) {
-    // `atelier compute …` from one line of words; every transaction waits and must apply.
+    // `atelier query|tx MODULE …` from one line of words; every transaction waits and must apply.
     let query = |line: &str| {
-        let mut args = vec!["query", "compute"];
-        args.extend(line.split_whitespace());
-        run_json(node, keyring, &args)
-    };
-    let asset = |line: &str| {
-        let mut args = vec!["query", "asset"];
+        let mut args = vec!["query"];
         args.extend(line.split_whitespace());
         run_json(node, keyring, &args)
     };
     let tx = |line: String| {
-        let mut args = vec!["tx", "compute"];
+        let mut args = vec!["tx"];
         args.extend(line.split_whitespace());
         args.push("--wait");
         let sent = run_json(node, keyring, &args);
@@ -148,61 +143,68 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     };
     let content = "11".repeat(32);
     let output = "22".repeat(32);
-    let answer = |job: u64| tx(format!("submit-result --from dev3 --job {job} --output-hash {output}"));
+    let answer =
+        |job: u64| tx(format!("compute submit-result --from dev3 --job {job} --output-hash {output}"));
     let submit = |prompt: &str| {
         tx(format!(
-            "submit-job --from dev4 --model 1 --units 100 --max-fee 2000 --tip 300 --royalty-share 500 --prompt {prompt}"
+            "compute submit-job --from dev4 --model 1 --units 100 --price 2000 --provider-tip 300 --royalty-share 500 --prompt {prompt}"
         ))
     };
     tx(format!(
-        "register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
+        "registry register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
     ));
-    tx("register-model --from dev2 --class image-xl --dataset 1=10000 --fee 500".into());
+    tx("registry register-model --from dev2 --class image-xl --dataset 1=10000 --fee 500".into());
     // The dev chain gates monetisation on ethical sourcing: until dev8 attests dataset 1, model 1
     // cannot take jobs.
     let refused = atelier(keyring)
         .args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "1"])
-        .args(["--units", "100", "--max-fee", "2000", "--prompt", "early", "--wait"])
+        .args(["--units", "100", "--price", "2000", "--prompt", "early", "--wait"])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&refused.stderr).contains("code 332"), "{refused:?}");
-    let attest = ["tx", "attest", "add", "--from", "dev8", "--schema", "1", "--subject", "dataset/1"];
+    let attest = ["tx", "compliance", "attest", "--from", "dev8", "--schema", "1", "--subject", "dataset/1"];
     let sent = run_json(node, keyring, &[&attest[..], &["--data-hash", &content, "--wait"]].concat());
     let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
     assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{receipt}");
-    let standing = run_json(node, keyring, &["query", "attest", "subject", "model/1"]);
+    let standing = run_json(node, keyring, &["query", "compliance", "subject", "model/1"]);
     check("query_attest_subject", &standing);
     assert_eq!(standing["gate"]["status"], "compliant");
-    tx("register-provider --from dev3 --bond 1000000000 --endpoint https://gpu.example --capacity image-xl=1000".into());
+    tx("compute register-provider --from dev3 --bond 1000000000 --endpoint https://gpu.example --capacity image-xl=1000".into());
     submit("fox");
-    let job = query("job 1");
+    let job = query("compute job 1");
     check("query_compute_job", &job);
     assert_eq!(job["status"], "admitted");
     let provider = run_json(node, keyring, &["query", "account", "dev3"])["address"].clone();
     assert_eq!(job["provider"], provider, "the only provider");
     answer(1);
     close_challenge_window(node, keyring);
-    assert_eq!(query("job 1")["status"], "settled");
+    assert_eq!(query("compute job 1")["status"], "settled");
     for (name, line) in [
-        ("classes", "classes"),
-        ("providers", "providers"),
-        ("jobs", "jobs --provider dev3"),
-        ("model", "model 1"),
-        ("dataset", "dataset 1"),
+        ("classes", "compute classes"),
+        ("providers", "compute providers"),
+        ("jobs", "compute jobs --provider dev3"),
+        ("model", "registry model 1"),
+        ("dataset", "registry dataset 1"),
     ] {
         check(&format!("query_compute_{name}"), &query(line));
     }
-    for (name, line) in [("asset", "show 1"), ("assets", "assets --owner dev4"), ("vault", "vault model/1")] {
-        check(&format!("query_compute_{name}"), &asset(line));
+    for (name, line) in [
+        ("asset", "provenance asset 1"),
+        ("assets", "provenance assets --owner dev4"),
+        ("vault", "revenue vault model/1"),
+    ] {
+        check(&format!("query_compute_{name}"), &query(line));
     }
-    let royalties = query("royalties --dataset 1 --contributor dev5");
+    let royalties = query("registry royalties --dataset 1 --contributor dev5");
     check("query_compute_royalties", &royalties);
     // 15% of the 100 000 base part goes to the dataset; dev5 holds 3 of its 4 shares.
     assert_eq!(royalties["claimable_gdc"], "11250");
-    tx("claim-royalties --from dev5 --dataset 1".into());
+    tx("registry claim-royalties --from dev5 --dataset 1".into());
     // A remix made elsewhere names asset 1 as its parent.
-    tx(format!("register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"));
-    check("query_compute_lineage", &asset("lineage 1"));
+    tx(format!(
+        "provenance register-derivative --from dev6 --parent 1 --output-hash {content} --royalty-share 300"
+    ));
+    check("query_compute_lineage", &query("provenance lineage 1"));
     // The requester sells its asset; the buyer owns it after.
     let market = |line: &str| {
         let mut args = vec!["tx", "market"];
@@ -215,38 +217,38 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     check("query_market_listing", &run_json(node, keyring, &["query", "market", "listing", "1"]));
     market("buy --from dev7 --listing 1 --max-price 50000");
     let dev7 = run_json(node, keyring, &["query", "account", "dev7"])["address"].clone();
-    assert_eq!(asset("show 1")["owner"], dev7);
-    let manifest = asset("manifest 2");
+    assert_eq!(query("provenance asset 1")["owner"], dev7);
+    let manifest = query("provenance manifest 2");
     check("query_compute_manifest", &manifest);
     assert_eq!(manifest["ingredients"][0]["relationship"], "parentOf");
-    assert_eq!(asset("lineage 1")["children"][0], 2);
-    let stack = asset("royalty-stack 2");
+    assert_eq!(query("provenance lineage 1")["children"][0], 2);
+    let stack = query("provenance royalty-stack 2");
     check("query_compute_royalty_stack", &stack);
     assert_eq!((stack[0]["ancestor"].as_u64(), stack[0]["share"].as_u64()), (Some(1), Some(500)));
     // The model's 5% fee from the job and from the sale went to its vault; its owner sells a
     // quarter of the vault.
-    let position = asset("position --vault model/1 --holder dev2");
+    let position = query("revenue position --vault model/1 --holder dev2");
     check("query_compute_position", &position);
     assert_eq!(position["claimable_gdc"], "7500", "5% of the job and of the 50 000 sale");
-    tx("transfer-shares --from dev2 --vault model/1 --to dev9 --units 25000000".into());
-    let bought = asset("position --vault model/1 --holder dev9");
+    tx("revenue transfer-shares --from dev2 --vault model/1 --to dev9 --units 25000000".into());
+    let bought = query("revenue position --vault model/1 --holder dev9");
     assert_eq!((bought["units"].as_u64(), bought["claimable_gdc"].as_str()), (Some(25_000_000), Some("0")));
     submit("again");
     answer(2);
     close_challenge_window(node, keyring);
     assert_eq!(
-        asset("position --vault model/1 --holder dev9")["claimable_gdc"],
+        query("revenue position --vault model/1 --holder dev9")["claimable_gdc"],
         "1250",
         "a quarter of 5 000"
     );
-    tx("claim-revenue --from dev9 --vault model/1".into());
-    assert_eq!(asset("position --vault model/1 --holder dev9")["claimable_gdc"], "0");
+    tx("revenue claim-revenue --from dev9 --vault model/1".into());
+    assert_eq!(query("revenue position --vault model/1 --holder dev9")["claimable_gdc"], "0");
     // A transaction the node's simulation says would fail is not sent, and says why; with
     // --force it is, and its failure is reported with its code.
     let job_for_no_model = |force: bool| {
         let mut command = atelier(keyring);
         command.args(["--node", &node.api, "tx", "compute", "submit-job", "--from", "dev4", "--model", "9"]);
-        command.args(["--units", "1", "--max-fee", "2000", "--prompt", "x", "--wait"]);
+        command.args(["--units", "1", "--price", "2000", "--prompt", "x", "--wait"]);
         if force {
             command.arg("--force");
         }
@@ -271,7 +273,7 @@ fn close_challenge_window(node: &DevNode, keyring: &Path) {
         run_json(
             node,
             keyring,
-            &["tx", "transfer", "--from", "dev7", "--to", "dev8", "--amount", "1", "--wait"],
+            &["tx", "bank", "transfer", "--from", "dev7", "--to", "dev8", "--amount", "1", "--wait"],
         );
     }
 }
@@ -292,39 +294,40 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
         let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
         assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{line}: {receipt}");
     };
-    tx("stake stake --from dev5 --amount 5000000");
-    tx("stake unstake --from dev5 --amount 1000000");
-    let position = query("stake position dev5");
+    tx("staking stake --from dev5 --amount 5000000");
+    tx("staking unstake --from dev5 --amount 1000000");
+    let position = query("staking position dev5");
     check("query_stake_position", &position);
     assert_eq!(
         (position["bonded"].as_str(), position["unbonding"][0]["amount"].as_str()),
         (Some("4000000"), Some("1000000"))
     );
-    check("query_stake_params", &query("stake params"));
-    check("query_stake_totals", &query("stake totals"));
-    let reputation = query("stake reputation dev1 --height 1");
+    check("query_stake_params", &query("staking params"));
+    check("query_stake_totals", &query("staking totals"));
+    let reputation = query("staking reputation dev1 --height 1");
     check("query_stake_reputation", &reputation);
     assert_eq!(reputation["reputation"], "2000000");
-    tx("gov propose --from dev1 --summary pay-dev5 --spend dev5=1000");
+    tx("governance propose --from dev1 --summary pay-dev5 --spend dev5=1000");
     // Voting opens five blocks after the proposal.
     close_challenge_window(node, keyring);
-    tx("gov vote --from dev1 --proposal 1 --choice for");
-    tx("gov vote --from dev2 --proposal 1 --choice abstain");
-    let proposal = query("gov proposal 1");
+    tx("governance vote --from dev1 --proposal 1 --choice for");
+    tx("governance vote --from dev2 --proposal 1 --choice abstain");
+    let proposal = query("governance proposal 1");
     check("query_gov_proposal", &proposal);
     assert_eq!(
         (proposal["status"].as_str(), proposal["tally"]["for"].as_str()),
         (Some("active"), Some("2000000"))
     );
-    check("query_gov_proposals", &query("gov proposals"));
-    check("query_gov_vote", &query("gov vote --proposal 1 --voter dev2"));
-    check("query_gov_params", &query("gov params"));
-    check("query_cluster_params", &query("cluster params"));
-    assert_eq!(query("cluster list"), serde_json::json!([]));
+    check("query_gov_proposals", &query("governance proposals"));
+    check("query_gov_vote", &query("governance vote --proposal 1 --voter dev2"));
+    check("query_gov_params", &query("governance params"));
+    check("query_cluster_params", &query("clusters params"));
+    assert_eq!(query("clusters list"), serde_json::json!([]));
     amm_flow(node, keyring);
     oracle_and_treasury_flow(node, keyring);
     dispute_flow(node, keyring);
-    // A proposer without a proposing tier is refused with its code.
+    // A proposer without a proposing tier is refused with its code. (The command's spelling from
+    // before the CLI was grouped by module still works, and says the new one.)
     let refused = atelier(keyring)
         .args(["--node", &node.api, "tx", "gov", "propose", "--from", "dev8", "--summary", "x"])
         .args(["--spend", "dev8=1", "--wait"])
@@ -333,7 +336,9 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("code 801") && stderr.contains("nothing was sent"), "{stderr}");
-    let dry_run = ["tx", "transfer", "--from", "dev1", "--to", "dev2", "--amount", "1GDC", "--dry-run"];
+    assert!(stderr.contains("note: `atelier tx gov` is now `atelier tx governance`"), "{stderr}");
+    let dry_run =
+        ["tx", "bank", "transfer", "--from", "dev1", "--to", "dev2", "--amount", "1GDC", "--dry-run"];
     check("tx_dry_run", &run_json(node, keyring, &dry_run));
 }
 
@@ -394,7 +399,7 @@ fn dispute_flow(node: &DevNode, keyring: &Path) {
     let sent = [
         vec![
             "tx",
-            "dispute",
+            "compliance",
             "report",
             "--from",
             "dev9",
@@ -409,11 +414,12 @@ fn dispute_flow(node: &DevNode, keyring: &Path) {
     let sent = run_json(node, keyring, &sent);
     let receipt = run_json(node, keyring, &["query", "tx", sent["hash"].as_str().unwrap()]);
     assert_eq!(receipt["receipt"]["outcome"]["status"], "applied", "{receipt}");
-    let vote = ["tx", "dispute", "vote", "--from", "dev5", "--dispute", "1", "--verdict", "uphold", "--wait"];
+    let vote =
+        ["tx", "compliance", "vote", "--from", "dev5", "--dispute", "1", "--verdict", "uphold", "--wait"];
     run_json(node, keyring, &vote);
-    let dispute = run_json(node, keyring, &["query", "dispute", "show", "1"]);
+    let dispute = run_json(node, keyring, &["query", "compliance", "dispute", "1"]);
     check("query_dispute_show", &dispute);
     assert_eq!(dispute["dispute"]["uphold"], 1);
-    check("query_attest_params", &run_json(node, keyring, &["query", "attest", "params"]));
-    check("query_attest_schemas", &run_json(node, keyring, &["query", "attest", "schemas"]));
+    check("query_attest_params", &run_json(node, keyring, &["query", "compliance", "params"]));
+    check("query_attest_schemas", &run_json(node, keyring, &["query", "compliance", "schemas"]));
 }

@@ -14,7 +14,7 @@ fn a_dev_node_logs_each_transaction_and_block_as_json_lines() {
     );
     let api = banner["api_url"].as_str().unwrap();
     let sent = Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["--node", api, "--output", "json", "tx", "transfer", "--from", "dev1", "--to", "dev2"])
+        .args(["--node", api, "--output", "json", "tx", "bank", "transfer", "--from", "dev1", "--to", "dev2"])
         .args(["--amount", "1GDC", "--wait"])
         .output()
         .unwrap();

@@ -1,5 +1,5 @@
-//! `atelier tx attest|dispute …` and `atelier query attest|dispute …`: attestations of ethical
-//! data sourcing, violation reports and arbiters' votes.
+//! `atelier tx compliance …` and `atelier query compliance …`: attestations of ethical data
+//! sourcing, violation reports and arbiters' votes.
 
 use std::time::SystemTime;
 
@@ -11,13 +11,17 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use crate::Signing;
+use super::page;
+use crate::{Signing, keys::Keystore, money::Money};
 
-/// An attester's message.
+/// A compliance message.
 #[derive(Debug, Subcommand)]
-pub(crate) enum AttestTx {
+pub(crate) enum Tx {
     /// Attest a dataset or model under a schema (the signer must be an approved attester).
-    Add {
+    #[command(
+        after_help = "Example:\n  atelier tx compliance attest --from dev8 --schema 1 --subject dataset/1 --data-hash 5e…0c"
+    )]
+    Attest {
         #[command(flatten)]
         signing: Signing,
         /// The schema (1 is the dev chain's ethical-sourcing schema).
@@ -41,12 +45,7 @@ pub(crate) enum AttestTx {
         #[arg(long)]
         attestation: u64,
     },
-}
-
-/// A report or an arbiter's vote.
-#[derive(Debug, Subcommand)]
-pub(crate) enum DisputeTx {
-    /// Report a dataset, model or asset, with a bond in ugdc.
+    /// Report a dataset, model or asset, with a bond.
     Report {
         #[command(flatten)]
         signing: Signing,
@@ -58,9 +57,9 @@ pub(crate) enum DisputeTx {
         evidence_hash: Hash,
         /// The bond in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
         #[arg(long)]
-        bond: crate::money::Money,
+        bond: Money,
     },
-    /// An arbiter's vote.
+    /// An arbiter's vote on a dispute.
     Vote {
         #[command(flatten)]
         signing: Signing,
@@ -82,29 +81,22 @@ pub(crate) enum Verdict {
     Reject,
 }
 
-/// The message an attestation command asks for, and who signs it.
-pub(crate) fn attest_message(command: AttestTx) -> (Signing, Msg) {
+/// The message `command` asks for, and who signs it.
+pub(crate) fn message(_: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
     let (signing, msg) = match command {
-        AttestTx::Add { signing, schema, subject, data_hash, valid_for_days } => {
+        Tx::Attest { signing, schema, subject, data_hash, valid_for_days } => {
             let now_ms =
                 SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
             let expiry_ms = now_ms.saturating_add(valid_for_days.saturating_mul(86_400_000));
             (signing, ComplianceMsg::Attest { schema: SchemaId(schema), subject, data_hash, expiry_ms })
         }
-        AttestTx::Revoke { signing, attestation } => {
+        Tx::Revoke { signing, attestation } => {
             (signing, ComplianceMsg::Revoke { attestation: AttestationId(attestation) })
         }
-    };
-    (signing, Msg::Compliance(msg))
-}
-
-/// The message a dispute command asks for, and who signs it.
-pub(crate) fn dispute_message(command: DisputeTx) -> Result<(Signing, Msg)> {
-    let (signing, msg) = match command {
-        DisputeTx::Report { signing, subject, evidence_hash, bond } => {
+        Tx::Report { signing, subject, evidence_hash, bond } => {
             (signing, ComplianceMsg::ReportViolation { subject, evidence_hash, bond: bond.of(Denom::GDC)? })
         }
-        DisputeTx::Vote { signing, dispute, verdict } => (
+        Tx::Vote { signing, dispute, verdict } => (
             signing,
             ComplianceMsg::VoteDispute {
                 dispute: DisputeId(dispute),
@@ -115,9 +107,9 @@ pub(crate) fn dispute_message(command: DisputeTx) -> Result<(Signing, Msg)> {
     Ok((signing, Msg::Compliance(msg)))
 }
 
-/// A read of attestations.
+/// A read of attestations and disputes.
 #[derive(Debug, Subcommand)]
-pub(crate) enum AttestQuery {
+pub(crate) enum Query {
     /// A subject's attestations with their validity now, its tag, open dispute, and for a model
     /// whether it may earn and what is escrowed.
     Subject {
@@ -125,7 +117,7 @@ pub(crate) enum AttestQuery {
         subject: Subject,
     },
     /// One attestation.
-    Show {
+    Attestation {
         /// Its id.
         id: u64,
     },
@@ -135,36 +127,13 @@ pub(crate) enum AttestQuery {
     Attesters,
     /// The ethical-sourcing schema, bonds, arbiters, slash and lock.
     Params,
-}
-
-/// The API path that answers an attestation query.
-pub(crate) fn attest_path(query: AttestQuery) -> String {
-    match query {
-        AttestQuery::Subject { subject } => {
-            let (kind, id) = match subject {
-                Subject::Dataset(id) => ("dataset", id.0),
-                Subject::Model(id) => ("model", id.0),
-                Subject::Asset(id) => ("asset", id.0),
-            };
-            format!("/compliance/subjects/{kind}/{id}")
-        }
-        AttestQuery::Show { id } => format!("/compliance/attestations/{id}"),
-        AttestQuery::Schemas => "/compliance/schemas".into(),
-        AttestQuery::Attesters => "/compliance/attesters".into(),
-        AttestQuery::Params => "/compliance/params".into(),
-    }
-}
-
-/// A read of disputes.
-#[derive(Debug, Subcommand)]
-pub(crate) enum DisputeQuery {
     /// One dispute with its votes.
-    Show {
+    Dispute {
         /// Its id.
         id: u64,
     },
     /// Disputes by id.
-    List {
+    Disputes {
         /// Only ids above this one.
         #[arg(long)]
         after: Option<u64>,
@@ -174,12 +143,22 @@ pub(crate) enum DisputeQuery {
     },
 }
 
-/// The API path that answers a dispute query.
-pub(crate) fn dispute_path(query: DisputeQuery) -> String {
-    match query {
-        DisputeQuery::Show { id } => format!("/compliance/disputes/{id}"),
-        DisputeQuery::List { after, limit } => {
-            format!("/compliance/disputes?after={}&limit={limit}", after.unwrap_or(0))
+/// The API path that answers `query`.
+pub(crate) fn path(_: &Keystore, query: Query) -> Result<String> {
+    Ok(match query {
+        Query::Subject { subject } => {
+            let (kind, id) = match subject {
+                Subject::Dataset(id) => ("dataset", id.0),
+                Subject::Model(id) => ("model", id.0),
+                Subject::Asset(id) => ("asset", id.0),
+            };
+            format!("/compliance/subjects/{kind}/{id}")
         }
-    }
+        Query::Attestation { id } => format!("/compliance/attestations/{id}"),
+        Query::Schemas => "/compliance/schemas".into(),
+        Query::Attesters => "/compliance/attesters".into(),
+        Query::Params => "/compliance/params".into(),
+        Query::Dispute { id } => format!("/compliance/disputes/{id}"),
+        Query::Disputes { after, limit } => format!("/compliance/disputes?{}", page(after, limit)),
+    })
 }

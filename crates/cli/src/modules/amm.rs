@@ -8,21 +8,22 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use crate::{Signing, keys::Keystore};
+use super::address;
+use crate::{Signing, keys::Keystore, money::Money};
 
 /// An AMM message.
 #[derive(Debug, Subcommand)]
-pub(crate) enum AmmTx {
+pub(crate) enum Tx {
     /// Deposit both sides at the pool's ratio (the first deposit sets the price).
     AddLiquidity {
         #[command(flatten)]
         signing: Signing,
         /// Most GDC deposited: `5GDC`, or base units (ugdc).
         #[arg(long)]
-        max_gdc: crate::money::Money,
+        max_gdc: Money,
         /// Most USD deposited: `5USD`, or base units (uusd).
         #[arg(long)]
-        max_usd: crate::money::Money,
+        max_usd: Money,
         /// Least LP units received.
         #[arg(long, default_value_t = 0)]
         min_lp: u128,
@@ -36,12 +37,15 @@ pub(crate) enum AmmTx {
         lp: u128,
         /// Least GDC received: `5GDC`, or base units (ugdc).
         #[arg(long, default_value = "0")]
-        min_gdc: crate::money::Money,
+        min_gdc: Money,
         /// Least USD received: `5USD`, or base units (uusd).
         #[arg(long, default_value = "0")]
-        min_usd: crate::money::Money,
+        min_usd: Money,
     },
     /// Swap at the block's one clearing price; refunded at the block's end if under --min-out.
+    #[command(
+        after_help = "Example:\n  atelier tx amm swap --from alice --side sell-gdc --amount 100GDC --min-out 40USD"
+    )]
     Swap {
         #[command(flatten)]
         signing: Signing,
@@ -50,10 +54,10 @@ pub(crate) enum AmmTx {
         side: SideArg,
         /// The input, in the unit of the side sold (`5GDC`, `5USD`) or its base units.
         #[arg(long)]
-        amount: crate::money::Money,
+        amount: Money,
         /// Least output, in the unit of the side bought or its base units.
         #[arg(long, default_value = "0")]
-        min_out: crate::money::Money,
+        min_out: Money,
     },
 }
 
@@ -66,10 +70,10 @@ pub(crate) enum SideArg {
     SellUsd,
 }
 
-/// The message an AMM command asks for, and who signs it.
-pub(crate) fn amm_message(command: AmmTx) -> Result<(Signing, Msg)> {
+/// The message `command` asks for, and who signs it.
+pub(crate) fn message(_: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
     let (signing, msg) = match command {
-        AmmTx::AddLiquidity { signing, max_gdc, max_usd, min_lp } => (
+        Tx::AddLiquidity { signing, max_gdc, max_usd, min_lp } => (
             signing,
             AmmMsg::AddLiquidity {
                 max_gdc: max_gdc.of(Denom::GDC)?,
@@ -77,7 +81,7 @@ pub(crate) fn amm_message(command: AmmTx) -> Result<(Signing, Msg)> {
                 min_lp,
             },
         ),
-        AmmTx::RemoveLiquidity { signing, lp, min_gdc, min_usd } => (
+        Tx::RemoveLiquidity { signing, lp, min_gdc, min_usd } => (
             signing,
             AmmMsg::RemoveLiquidity {
                 lp,
@@ -85,7 +89,7 @@ pub(crate) fn amm_message(command: AmmTx) -> Result<(Signing, Msg)> {
                 min_usd: min_usd.of(Denom::USD)?,
             },
         ),
-        AmmTx::Swap { signing, side, amount, min_out } => {
+        Tx::Swap { signing, side, amount, min_out } => {
             let (side, sold, bought) = match side {
                 SideArg::SellGdc => (Side::SellGdc, Denom::GDC, Denom::USD),
                 SideArg::SellUsd => (Side::SellUsd, Denom::USD, Denom::GDC),
@@ -98,7 +102,7 @@ pub(crate) fn amm_message(command: AmmTx) -> Result<(Signing, Msg)> {
 
 /// A read of the AMM.
 #[derive(Debug, Subcommand)]
-pub(crate) enum AmmQuery {
+pub(crate) enum Query {
     /// The pool's limits.
     Params,
     /// Reserves, LP supply, closing price and price accumulator.
@@ -110,11 +114,11 @@ pub(crate) enum AmmQuery {
     },
 }
 
-/// The API path that answers an AMM query.
-pub(crate) fn amm_path(store: &Keystore, query: AmmQuery) -> anyhow::Result<String> {
+/// The API path that answers `query`.
+pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
-        AmmQuery::Params => "/amm/params".into(),
-        AmmQuery::Pool => "/amm/pool".into(),
-        AmmQuery::Lp { address } => format!("/amm/lp/{}", crate::address(store, &address)?),
+        Query::Params => "/amm/params".into(),
+        Query::Pool => "/amm/pool".into(),
+        Query::Lp { address: text } => format!("/amm/lp/{}", address(store, &text)?),
     })
 }
