@@ -11,7 +11,7 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::page;
+use super::Page;
 use crate::{Signing, keys::Keystore, money::Money};
 
 /// A compliance message.
@@ -134,12 +134,8 @@ pub(crate) enum Query {
     },
     /// Disputes by id.
     Disputes {
-        /// Only ids above this one.
-        #[arg(long)]
-        after: Option<u64>,
-        /// Most disputes.
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        #[command(flatten)]
+        page: Page,
     },
 }
 
@@ -159,6 +155,6 @@ pub(crate) fn path(_: &Keystore, query: Query) -> Result<String> {
         Query::Attesters => "/compliance/attesters".into(),
         Query::Params => "/compliance/params".into(),
         Query::Dispute { id } => format!("/compliance/disputes/{id}"),
-        Query::Disputes { after, limit } => format!("/compliance/disputes?{}", page(after, limit)),
+        Query::Disputes { page } => format!("/compliance/disputes?{}", page.query()),
     })
 }

@@ -13,7 +13,7 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::{address, bps, page, pair};
+use super::{Page, address, bps, pair};
 use crate::{Signing, keys::Keystore, money::Money};
 
 /// A compute-market message.
@@ -113,35 +113,34 @@ pub(crate) enum Tx {
     SubmitResult {
         #[command(flatten)]
         signing: Signing,
-        /// The job.
-        #[arg(long)]
-        job: u64,
-        /// Hash of the output.
-        #[arg(long)]
-        output_hash: Hash,
+        #[command(flatten)]
+        output: JobOutput,
     },
     /// As a verifier, challenge a result with the output you computed.
     Challenge {
         #[command(flatten)]
         signing: Signing,
-        /// The job.
-        #[arg(long)]
-        job: u64,
-        /// Hash of the output you computed.
-        #[arg(long)]
-        output_hash: Hash,
+        #[command(flatten)]
+        output: JobOutput,
     },
     /// As a verifier, claim an output in an open dispute.
     ClaimOutput {
         #[command(flatten)]
         signing: Signing,
-        /// The job.
-        #[arg(long)]
-        job: u64,
-        /// Hash of the output you computed.
-        #[arg(long)]
-        output_hash: Hash,
+        #[command(flatten)]
+        output: JobOutput,
     },
+}
+
+/// A job and the hash of an output for it.
+#[derive(Debug, clap::Args)]
+pub(crate) struct JobOutput {
+    /// The job.
+    #[arg(long)]
+    job: u64,
+    /// Hash of the output (a verifier's: the output it computed).
+    #[arg(long)]
+    output_hash: Hash,
 }
 
 fn capacities(list: &[String]) -> Result<Vec<ClassCapacity>> {
@@ -213,13 +212,13 @@ pub(crate) fn message(_: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
             (signing, msg)
         }
         Tx::CancelJob { signing, job } => (signing, ComputeMsg::CancelJob { job: JobId(job) }),
-        Tx::SubmitResult { signing, job, output_hash } => {
+        Tx::SubmitResult { signing, output: JobOutput { job, output_hash } } => {
             (signing, ComputeMsg::SubmitResult { job: JobId(job), output_hash })
         }
-        Tx::Challenge { signing, job, output_hash } => {
+        Tx::Challenge { signing, output: JobOutput { job, output_hash } } => {
             (signing, ComputeMsg::ChallengeResult { job: JobId(job), output_hash })
         }
-        Tx::ClaimOutput { signing, job, output_hash } => {
+        Tx::ClaimOutput { signing, output: JobOutput { job, output_hash } } => {
             (signing, ComputeMsg::ClaimOutput { job: JobId(job), output_hash })
         }
     };
@@ -251,12 +250,8 @@ pub(crate) enum Query {
         /// Jobs assigned to this provider.
         #[arg(long)]
         provider: Option<String>,
-        /// Only ids above this one.
-        #[arg(long)]
-        after: Option<u64>,
-        /// Most jobs.
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        #[command(flatten)]
+        page: Page,
     },
     /// A provider.
     Provider {
@@ -273,13 +268,13 @@ pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
         Query::Params => "/compute/params".into(),
         Query::Classes => "/compute/classes".into(),
         Query::Job { id } => format!("/compute/jobs/{id}"),
-        Query::Jobs { requester, provider, after, limit } => {
+        Query::Jobs { requester, provider, page } => {
             let whose = match (requester, provider) {
                 (Some(requester), None) => format!("requester={}", address(store, &requester)?),
                 (None, Some(provider)) => format!("provider={}", address(store, &provider)?),
                 _ => bail!("give --requester or --provider"),
             };
-            format!("/compute/jobs?{whose}&{}", page(after, limit))
+            format!("/compute/jobs?{whose}&{}", page.query())
         }
         Query::Provider { address: text } => format!("/compute/providers/{}", address(store, &text)?),
         Query::Providers => "/compute/providers".into(),

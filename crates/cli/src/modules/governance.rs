@@ -10,7 +10,7 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::{address, page, pair};
+use super::{Page, address, pair};
 use crate::{Signing, keys::Keystore};
 
 /// A governance message.
@@ -134,12 +134,8 @@ pub(crate) enum Query {
     },
     /// Proposals by id.
     Proposals {
-        /// Only ids above this one.
-        #[arg(long)]
-        after: Option<u64>,
-        /// Most proposals.
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        #[command(flatten)]
+        page: Page,
     },
     /// An account's vote on a proposal.
     Vote {
@@ -159,7 +155,7 @@ pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
         Query::Params => "/governance/params".into(),
         Query::Proposal { id } => format!("/governance/proposals/{id}"),
-        Query::Proposals { after, limit } => format!("/governance/proposals?{}", page(after, limit)),
+        Query::Proposals { page } => format!("/governance/proposals?{}", page.query()),
         Query::Vote { proposal, voter } => {
             format!("/governance/proposals/{proposal}/votes/{}", address(store, &voter)?)
         }

@@ -13,7 +13,7 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::page;
+use super::Page;
 use crate::{Signing, keys::Keystore, money::Money};
 
 /// A market message.
@@ -98,12 +98,8 @@ pub(crate) enum Query {
     },
     /// Open listings.
     Listings {
-        /// Only ids above this one.
-        #[arg(long)]
-        after: Option<u64>,
-        /// Most listings.
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        #[command(flatten)]
+        page: Page,
     },
 }
 
@@ -112,6 +108,6 @@ pub(crate) fn path(_: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
         Query::Params => "/market/params".into(),
         Query::Listing { id } => format!("/market/listings/{id}"),
-        Query::Listings { after, limit } => format!("/market/listings?{}", page(after, limit)),
+        Query::Listings { page } => format!("/market/listings?{}", page.query()),
     })
 }

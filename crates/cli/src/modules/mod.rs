@@ -217,11 +217,24 @@ pub(crate) fn bps(value: u32, what: &str) -> Result<Bps> {
     Bps::new(value).map_err(|e| anyhow!("{what}: {e}"))
 }
 
-/// The query string of a page: `limit`, and `after` when given.
-pub(crate) fn page(after: Option<u64>, limit: usize) -> String {
-    match after {
-        Some(after) => format!("limit={limit}&after={after}"),
-        None => format!("limit={limit}"),
+/// Which page of a list to read.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Page {
+    /// Only ids above this one (the last id of the page before).
+    #[arg(long)]
+    after: Option<u64>,
+    /// Most entries.
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+}
+
+impl Page {
+    /// The page's query string.
+    pub(crate) fn query(&self) -> String {
+        match self.after {
+            Some(after) => format!("limit={}&after={after}", self.limit),
+            None => format!("limit={}", self.limit),
+        }
     }
 }
 

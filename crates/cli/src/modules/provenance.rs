@@ -9,7 +9,7 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::{address, bps, page};
+use super::{Page, address, bps};
 use crate::{Signing, keys::Keystore, money::Money};
 
 /// A provenance message.
@@ -110,12 +110,8 @@ pub(crate) enum Query {
     Lineage {
         /// The asset.
         id: u64,
-        /// Only descendants above this id.
-        #[arg(long)]
-        after: Option<u64>,
-        /// Most descendants.
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        #[command(flatten)]
+        page: Page,
     },
     /// An asset's record as a C2PA manifest definition.
     Manifest {
@@ -134,7 +130,7 @@ pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
         Query::Asset { id } => format!("/assets/{id}"),
         Query::Assets { owner } => format!("/assets?owner={}", address(store, &owner)?),
-        Query::Lineage { id, after, limit } => format!("/assets/{id}/lineage?{}", page(after, limit)),
+        Query::Lineage { id, page } => format!("/assets/{id}/lineage?{}", page.query()),
         Query::Manifest { id } => format!("/assets/{id}/manifest"),
         Query::RoyaltyStack { id } => format!("/assets/{id}/royalty-stack"),
     })
