@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use atelier_primitives::{Amount, Denom};
 use atelier_protocol::{
-    Block, Msg, SignatureCheck, SignedTx, TxOutcome, apply_block, build_block,
+    Block, Msg, SignedTx, TxOutcome,
     modules::amm::{AmmMsg, Side},
 };
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};
@@ -39,16 +39,7 @@ fn fixture(one_in: u64) -> (TestChain, Block) {
             factory.tx(&dev_key(i), 0, vec![Msg::Amm(swap)])
         })
         .collect();
-    let built = build_block(
-        &chain.store,
-        &chain.head,
-        chain.head.time_ms + 1_000,
-        chain.proposer,
-        txs,
-        Vec::new(),
-        SignatureCheck::Skip,
-    )
-    .expect("block builds");
+    let built = chain.build_unchecked(txs);
     assert!(built.receipts.iter().all(|r| r.outcome == TxOutcome::Applied), "every swap is placed");
     eprintln!("one_in={one_in}: {} state writes", built.commit.changes.len());
     (chain, built.block)
@@ -61,11 +52,7 @@ fn benches(c: &mut Criterion) {
     for (name, one_in) in [("both_ways", 2), ("one_way", SWAPS + 1)] {
         let (chain, block) = fixture(one_in);
         group.bench_function(format!("batch/swaps={SWAPS}/{name}"), |b| {
-            b.iter(|| {
-                let executed = apply_block(&chain.store, &chain.head, block.clone(), SignatureCheck::Skip)
-                    .expect("applies");
-                black_box(executed.commit.root)
-            })
+            b.iter(|| black_box(chain.replay(&block)))
         });
     }
     group.finish();

@@ -13,7 +13,7 @@ use std::hint::black_box;
 
 use atelier_primitives::{Address, Amount, Bps, Denom, Hash, Height};
 use atelier_protocol::{
-    Block, Genesis, SignatureCheck, apply_block, build_block,
+    Block, Genesis,
     modules::{
         compute::{self, ClassCapacity, Job, JobId, JobStatus, Provider, ProviderStatus},
         registry::{
@@ -145,16 +145,7 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
 /// The chain at genesis and the empty first block whose end does the work.
 fn fixture(contributors: u64, status: JobStatus) -> (TestChain, Block, usize) {
     let chain = TestChain::new(genesis(contributors, status));
-    let built = build_block(
-        &chain.store,
-        &chain.head,
-        chain.head.time_ms + 1_000,
-        chain.proposer,
-        Vec::new(),
-        Vec::new(),
-        SignatureCheck::Skip,
-    )
-    .expect("block builds");
+    let built = chain.build_unchecked(Vec::new());
     let done = atelier_protocol::modules::compute::query::job(&built_store(&chain, &built), JobId(JOBS))
         .unwrap()
         .unwrap();
@@ -178,24 +169,13 @@ fn benches(c: &mut Criterion) {
         eprintln!("settle/contributors={contributors}: {writes} state writes in the block");
         group.bench_function(
             format!("settle/jobs={JOBS}/providers={PROVIDERS}/contributors={contributors}"),
-            |b| {
-                b.iter(|| {
-                    let executed =
-                        apply_block(&chain.store, &chain.head, block.clone(), SignatureCheck::Skip)
-                            .expect("applies");
-                    black_box(executed.commit.root)
-                })
-            },
+            |b| b.iter(|| black_box(chain.replay(&block))),
         );
     }
     let (chain, block, writes) = fixture(1, JobStatus::Queued);
     eprintln!("admit: {writes} state writes in the block");
     group.bench_function(format!("admit/jobs={JOBS}/providers={PROVIDERS}"), |b| {
-        b.iter(|| {
-            let executed =
-                apply_block(&chain.store, &chain.head, block.clone(), SignatureCheck::Skip).expect("applies");
-            black_box(executed.commit.root)
-        })
+        b.iter(|| black_box(chain.replay(&block)))
     });
     group.finish();
 }

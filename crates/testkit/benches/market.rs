@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use atelier_primitives::{Amount, Bps, Denom, Hash, Height};
 use atelier_protocol::{
-    Block, Msg, SignatureCheck, SignedTx, TxOutcome, apply_block, build_block,
+    Block, Msg, SignedTx, TxOutcome,
     modules::{
         market::{Item, Listing, ListingId, MarketMsg},
         provenance::{Asset, AssetId, DigitalSourceType, RoyaltyPolicy, StackEntry},
@@ -68,16 +68,7 @@ fn fixture(stack: u64) -> (TestChain, Block) {
             factory.tx(&dev_key(SALES + i), 0, vec![Msg::Market(buy)])
         })
         .collect();
-    let built = build_block(
-        &chain.store,
-        &chain.head,
-        chain.head.time_ms + 1_000,
-        chain.proposer,
-        txs,
-        Vec::new(),
-        SignatureCheck::Skip,
-    )
-    .expect("block builds");
+    let built = chain.build_unchecked(txs);
     assert!(built.receipts.iter().all(|r| r.outcome == TxOutcome::Applied), "every sale applies");
     assert_eq!(built.block.txs.len() as u64, SALES);
     eprintln!("stack={stack}: {} state writes", built.commit.changes.len());
@@ -91,11 +82,7 @@ fn benches(c: &mut Criterion) {
     for stack in [1, 16, 64] {
         let (chain, block) = fixture(stack);
         group.bench_function(format!("buy/sales={SALES}/stack={stack}"), |b| {
-            b.iter(|| {
-                let executed = apply_block(&chain.store, &chain.head, block.clone(), SignatureCheck::Skip)
-                    .expect("applies");
-                black_box(executed.commit.root)
-            })
+            b.iter(|| black_box(chain.replay(&block)))
         });
     }
     group.finish();

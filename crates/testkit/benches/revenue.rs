@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use atelier_primitives::{Address, Amount, Denom};
 use atelier_protocol::{
-    Block, Msg, SignatureCheck, SignedTx, apply_block, build_block,
+    Block, Msg, SignedTx,
     modules::{
         provenance::AssetId,
         revenue::{
@@ -82,16 +82,7 @@ fn fixture(vaults: u64, holders: u64) -> (TestChain, Block) {
             factory.tx(&dev_key(i), 0, vec![Msg::Revenue(RevenueMsg::ClaimRevenue { vault })])
         })
         .collect();
-    let built = build_block(
-        &chain.store,
-        &chain.head,
-        chain.head.time_ms + 1_000,
-        chain.proposer,
-        txs,
-        Vec::new(),
-        SignatureCheck::Skip,
-    )
-    .expect("block builds");
+    let built = chain.build_unchecked(txs);
     assert_eq!(built.block.txs.len() as u64, CLAIMS);
     let applied = built.receipts.iter().filter(|r| r.outcome == atelier_protocol::TxOutcome::Applied).count();
     assert_eq!(applied as u64, CLAIMS, "every claim pays");
@@ -106,11 +97,7 @@ fn benches(c: &mut Criterion) {
     for (vaults, holders, name) in [(CLAIMS, 1, "holders=1"), (1, 1_000_000, "holders=1000000")] {
         let (chain, block) = fixture(vaults, holders);
         group.bench_function(format!("claim/claims={CLAIMS}/{name}"), |b| {
-            b.iter(|| {
-                let executed = apply_block(&chain.store, &chain.head, block.clone(), SignatureCheck::Skip)
-                    .expect("applies");
-                black_box(executed.commit.root)
-            })
+            b.iter(|| black_box(chain.replay(&block)))
         });
     }
     group.finish();

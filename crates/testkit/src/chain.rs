@@ -90,6 +90,31 @@ impl TestChain {
             .expect("building a block never fails on valid state")
     }
 
+    /// Builds the next block from `candidates` without checking signatures or committing it: a
+    /// benchmark's fixture, timed with [`TestChain::replay`].
+    pub fn build_unchecked(&self, candidates: Vec<SignedTx>) -> ExecutedBlock {
+        let time = self.head.time_ms + BLOCK_INTERVAL_MS;
+        build_block(
+            &self.store,
+            &self.head,
+            time,
+            self.proposer,
+            candidates,
+            Vec::new(),
+            SignatureCheck::Skip,
+        )
+        .expect("building a block never fails on valid state")
+    }
+
+    /// Applies `block` on the head again, without checking signatures or committing it, and
+    /// returns the state root it leads to: what a benchmark times.
+    pub fn replay(&self, block: &Block) -> Hash {
+        apply_block(&self.store, &self.head, block.clone(), SignatureCheck::Skip)
+            .expect("the block applies")
+            .commit
+            .root
+    }
+
     /// Builds, commits and checks the next block, carrying `evidence`.
     pub fn produce_with_evidence(&mut self, evidence: Vec<Misbehavior>) -> ExecutedBlock {
         let executed = self.build_with_evidence(Vec::new(), evidence);
