@@ -289,6 +289,18 @@ struct Signing {
     /// Return once the transaction is in a committed block.
     #[arg(long)]
     wait: bool,
+    /// Most gas the transaction may use (default: what the node's gas schedule charges its
+    /// messages).
+    #[arg(long)]
+    gas_limit: Option<u64>,
+    /// Most paid per unit of gas, tip included, in GDC: `0.00002GDC` or base units (ugdc)
+    /// (default: the node's suggestion, twice the base fee plus the tip).
+    #[arg(long)]
+    max_fee: Option<money::Money>,
+    /// Of that, the tip per unit of gas for the block's proposer, in GDC or base units (default:
+    /// the node's suggestion).
+    #[arg(long)]
+    tip: Option<money::Money>,
     /// Print what the transaction would do (outcome, gas, fee, events) and send nothing.
     #[arg(long, conflicts_with = "force")]
     dry_run: bool,
@@ -480,7 +492,7 @@ fn run_keys(store: &keys::Keystore, command: KeysCommand, output: Output) -> Res
                 list.iter().map(|k| format!("{:<16} {}", k.name, k.address)).collect::<Vec<_>>().join("\n")
             })
         }
-        KeysCommand::Show { name } => output.print(&store.load(&name)?.info(), output::pretty),
+        KeysCommand::Show { name } => output.print(&store.load(&name)?.info(), output::readable),
         KeysCommand::Delete { name, yes } => {
             let key = store.load(&name)?;
             if !yes {
@@ -779,14 +791,16 @@ async fn run_query(
                 Some(height) => client.block(height).await?,
                 None => client.latest_block().await?,
             };
-            output.print(&block, output::pretty)
+            output.print(&block, output::readable)
         }
-        QueryCommand::Tx { hash } => output.print(&client.tx(&hash).await?, output::pretty),
+        QueryCommand::Tx { hash } => output.print(&client.tx(&hash).await?, output::readable),
         QueryCommand::Events { from_height, from_index, limit } => {
-            output.print(&client.events_from(from_height, from_index, limit).await?, output::pretty)
+            output.print(&client.events_from(from_height, from_index, limit).await?, output::readable)
         }
-        QueryCommand::Fees => output.print(&client.fees().await?, output::pretty),
-        QueryCommand::Module(query) => output.print(&client.read(&query.path(store)?).await?, output::pretty),
+        QueryCommand::Fees => output.print(&client.fees().await?, output::readable),
+        QueryCommand::Module(query) => {
+            output.print(&client.read(&query.path(store)?).await?, output::readable)
+        }
     }
 }
 
@@ -815,7 +829,8 @@ async fn send(
     msgs: Vec<Msg>,
     output: Output,
 ) -> Result<()> {
-    let Signing { from, nonce, expires_in, wait, dry_run, force, generate_only } = signing;
+    let Signing { from, nonce, expires_in, wait, gas_limit, max_fee, tip, dry_run, force, generate_only } =
+        signing;
     let sender = offline::public_key(store, &from)?;
 
     let status = client.status().await?;
@@ -830,9 +845,9 @@ async fn send(
         sender,
         nonce,
         expiry_height: Height(status.height.saturating_add(expires_in)),
-        gas_limit: gas.tx_gas(&msgs),
-        max_fee_per_gas: fees.suggested_max_fee.parse()?,
-        max_priority_fee_per_gas: fees.suggested_tip.parse()?,
+        gas_limit: gas_limit.unwrap_or_else(|| gas.tx_gas(&msgs)),
+        max_fee_per_gas: per_gas(max_fee, &fees.suggested_max_fee, "--max-fee")?,
+        max_priority_fee_per_gas: per_gas(tip, &fees.suggested_tip, "--tip")?,
         msgs,
     };
     if generate_only {
@@ -849,6 +864,14 @@ async fn send(
         bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
     }
     submit(client, &bytes, wait, output).await
+}
+
+/// A price per unit of gas in ugdc: the one given, else the node's suggestion.
+fn per_gas(given: Option<money::Money>, suggested: &str, flag: &str) -> Result<atelier_primitives::Amount> {
+    match given {
+        Some(money) => money.of(atelier_primitives::Denom::GDC).with_context(|| flag.to_owned()),
+        None => suggested.parse().with_context(|| format!("the node's suggested {flag}: {suggested:?}")),
+    }
 }
 
 /// Submits signed transaction bytes, and with `wait` fails if the included transaction failed.

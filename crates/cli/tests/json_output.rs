@@ -340,6 +340,28 @@ fn governance_flow(node: &DevNode, keyring: &Path) {
     let dry_run =
         ["tx", "bank", "transfer", "--from", "dev1", "--to", "dev2", "--amount", "1GDC", "--dry-run"];
     check("tx_dry_run", &run_json(node, keyring, &dry_run));
+    // The fee flags set the transaction's gas limit and its prices per gas (in GDC or base units);
+    // without them the node's schedule and suggestions apply.
+    let transfer = ["tx", "bank", "transfer", "--from", "dev1", "--to", "dev2", "--amount", "1GDC"];
+    let fees = run_json(node, keyring, &["query", "fees"]);
+    let defaults = run_json(node, keyring, &[&transfer[..], &["--generate-only"]].concat());
+    assert_eq!(defaults["tx"]["max_fee_per_gas"], fees["suggested_max_fee"]);
+    assert_eq!(defaults["tx"]["max_priority_fee_per_gas"], fees["suggested_tip"]);
+    let flags = ["--gas-limit", "90000", "--max-fee", "0.00005GDC", "--tip", "7", "--generate-only"];
+    let chosen = run_json(node, keyring, &[&transfer[..], &flags].concat());
+    assert_eq!(chosen["tx"]["gas_limit"], 90_000);
+    assert_eq!(
+        (chosen["tx"]["max_fee_per_gas"].as_str(), chosen["tx"]["max_priority_fee_per_gas"].as_str()),
+        (Some("50"), Some("7"))
+    );
+    let starved = atelier(keyring)
+        .args(["--node", &node.api, "tx", "bank", "transfer", "--from", "dev1", "--to", "dev2"])
+        .args(["--amount", "1GDC", "--gas-limit", "1"])
+        .output()
+        .unwrap();
+    assert!(!starved.status.success());
+    let stderr = String::from_utf8_lossy(&starved.stderr);
+    assert!(stderr.contains("nothing was sent") || stderr.contains("gas"), "{stderr}");
 }
 
 /// The dev pool (the treasury's liquidity at 1 uusd per ugdc): a deposit, a swap cleared at the
