@@ -48,10 +48,15 @@ fn start_dev_node(keyring: &Path) -> (DevNode, Value) {
     (DevNode { child, api }, banner)
 }
 
-/// Field names and value kinds, with arrays reduced to their first element.
+/// Field names (sorted: the order a program reads fields in does not matter) and value kinds,
+/// with arrays reduced to their first element.
 fn shape(value: &Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Object(map) => {
+            let sorted: std::collections::BTreeMap<_, _> =
+                map.iter().map(|(k, v)| (k.clone(), shape(v))).collect();
+            Value::Object(sorted.into_iter().collect())
+        }
         Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
         Value::String(_) => Value::String("string".into()),
         Value::Number(_) => Value::String("number".into()),

@@ -69,13 +69,11 @@ atelier() { if [ "$1" = node ]; then return 0; fi; command atelier "$@"; }
     );
     // A transaction that fails stops the script (the CLI exits non-zero); what the walkthrough
     // says the queries show, they show.
-    for promise in [
-        "a valid genesis for gallery-1",
-        "\"status\": \"settled\"",
-        "\"status\": \"executed\"",
-        "\"value\": \"1000000000000\"",
-        "\"status\": \"upheld\"",
-    ] {
-        assert!(stdout.contains(promise), "no {promise:?} in:\n{stdout}");
+    assert!(stdout.contains("a valid genesis for gallery-1"), "no valid genesis in:\n{stdout}");
+    for (field, value) in
+        [("status", "settled"), ("status", "executed"), ("value", "1000000000000"), ("status", "upheld")]
+    {
+        let shown = stdout.lines().any(|line| line.split_whitespace().eq([field, value]));
+        assert!(shown, "no field {field} showing {value} in:\n{stdout}");
     }
 }
