@@ -125,18 +125,15 @@ pub struct EventView {
     pub event: Value,
 }
 
-/// `GET /events`.
+/// A page of a list: its entries in order and, when more follow, the cursor that reads the next
+/// page (`?cursor=NEXT`). A cursor is opaque: pass it back as it is, to the list that gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct EventPage {
-    /// Events in order.
-    pub events: Vec<EventView>,
-    /// Height to ask for next, when the page was full.
+pub struct Page<T> {
+    /// The entries.
+    pub items: Vec<T>,
+    /// The next page's cursor; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_from_height: Option<u64>,
-    /// With `next_from_height`: where in that block's events the next page starts (a page can end
-    /// inside a block).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_from_index: Option<u32>,
+    pub next: Option<String>,
 }
 
 /// `GET /fees`.

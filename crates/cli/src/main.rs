@@ -256,14 +256,14 @@ enum QueryCommand {
         /// Transaction hash, hex.
         hash: String,
     },
-    /// Events from a height on.
+    /// Events from a height on, a page at a time.
     Events {
         /// First height.
         #[arg(long, default_value_t = 1)]
         from_height: u64,
-        /// First event of that height, by position (a page's `next_from_index`).
-        #[arg(long, default_value_t = 0)]
-        from_index: u32,
+        /// Where the page starts instead: the `next` cursor the page before printed.
+        #[arg(long, conflicts_with = "from_height")]
+        cursor: Option<String>,
         /// Most events.
         #[arg(long, default_value_t = 100)]
         limit: usize,
@@ -794,8 +794,12 @@ async fn run_query(
             output.print(&block, output::readable)
         }
         QueryCommand::Tx { hash } => output.print(&client.tx(&hash).await?, output::readable),
-        QueryCommand::Events { from_height, from_index, limit } => {
-            output.print(&client.events_from(from_height, from_index, limit).await?, output::readable)
+        QueryCommand::Events { from_height, cursor, limit } => {
+            let page = match cursor {
+                Some(cursor) => client.events_after(&cursor, limit).await?,
+                None => client.events(from_height, limit).await?,
+            };
+            output.print(&page, output::readable)
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::readable),
         QueryCommand::Module(query) => {

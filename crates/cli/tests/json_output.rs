@@ -226,7 +226,7 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     let manifest = query("provenance manifest 2");
     check("query_compute_manifest", &manifest);
     assert_eq!(manifest["ingredients"][0]["relationship"], "parentOf");
-    assert_eq!(query("provenance lineage 1")["children"][0], 2);
+    assert_eq!(query("provenance lineage 1")["children"]["items"][0], 2);
     let stack = query("provenance royalty-stack 2");
     check("query_compute_royalty_stack", &stack);
     assert_eq!((stack[0]["ancestor"].as_u64(), stack[0]["share"].as_u64()), (Some(1), Some(500)));

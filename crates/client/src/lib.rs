@@ -2,7 +2,7 @@
 //! not depend on the protocol, so a transaction is sent as its canonical bytes.
 
 use atelier_api::{
-    AccountView, BlockView, ErrorBody, EventPage, FeesView, Mined, SimulatedTx, StatusView, SubmitTx,
+    AccountView, BlockView, ErrorBody, EventView, FeesView, Mined, Page, SimulatedTx, StatusView, SubmitTx,
     SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
@@ -83,20 +83,14 @@ impl Client {
         self.get(&format!("/blocks/{height}")).await
     }
 
-    /// A page of events.
-    pub async fn events(&self, from_height: u64, limit: usize) -> Result<EventPage, ClientError> {
-        self.events_from(from_height, 0, limit).await
+    /// The first page of events from `from_height` on.
+    pub async fn events(&self, from_height: u64, limit: usize) -> Result<Page<EventView>, ClientError> {
+        self.get(&format!("/events?from_height={from_height}&limit={limit}")).await
     }
 
-    /// A page of events from the `from_index`-th event of `from_height` on: pass a page's
-    /// `next_from_height` and `next_from_index` to continue it.
-    pub async fn events_from(
-        &self,
-        from_height: u64,
-        from_index: u32,
-        limit: usize,
-    ) -> Result<EventPage, ClientError> {
-        self.get(&format!("/events?from_height={from_height}&from_index={from_index}&limit={limit}")).await
+    /// The page of events after `cursor` (a page's `next`).
+    pub async fn events_after(&self, cursor: &str, limit: usize) -> Result<Page<EventView>, ClientError> {
+        self.get(&format!("/events?cursor={cursor}&limit={limit}")).await
     }
 
     /// Fees for the next block.

@@ -10,7 +10,7 @@
 use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
-    AccountView, BlockView, CoinView, ErrorBody, EventPage, EventView, FeesView, Health, SimulatedOutcome,
+    AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, Page, SimulatedOutcome,
     SimulatedTx, StatusView, SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
@@ -466,10 +466,9 @@ struct EventsQuery {
     /// First height to include (default 1).
     #[serde(default, deserialize_with = "crate::routes::int64")]
     from_height: Option<u64>,
-    /// First event of that height to include, by its position among the block's events (default
-    /// 0): the `next_from_index` of the previous page.
-    #[serde(default, deserialize_with = "crate::routes::int32")]
-    from_index: Option<u32>,
+    /// Where the page starts instead: the `next` of the page before (opaque).
+    #[param(pattern = "^[0-9a-f]{24}$")]
+    cursor: Option<String>,
     /// Most events to return (default 100, at most the page limit).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
@@ -486,27 +485,38 @@ fn event_view(event: &IndexedEvent) -> Result<EventView, ApiError> {
 
 /// Events from a height on, in order.
 #[utoipa::path(get, path = "/events", params(EventsQuery),
-    responses((status = 200, body = EventPage), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Page<EventView>), (status = 400, body = ErrorBody)))]
 async fn events(
     State(node): Shared,
     query: Result<Query<EventsQuery>, QueryRejection>,
-) -> ApiResult<EventPage> {
+) -> ApiResult<Page<EventView>> {
     let Query(query) = query?;
-    let limit = crate::routes::page_limit(&node, query.limit)?;
-    let from = Height(query.from_height.unwrap_or(1));
-    let found = node
-        .storage()
-        .events_from(from, query.from_index.unwrap_or(0), limit + 1)
-        .map_err(ApiError::internal)?;
-    // The cursor names the first event not returned, so paging always advances, even inside a
-    // block with more events than a page.
-    let next = found.get(limit).map(|(index, event)| (event.height.get(), *index));
-    let events = found.iter().take(limit).map(|(_, event)| event_view(event)).collect::<Result<_, _>>()?;
-    Ok(Json(EventPage {
-        events,
-        next_from_height: next.map(|(height, _)| height),
-        next_from_index: next.map(|(_, index)| index),
-    }))
+    let page = crate::routes::PageRequest::new(&node, "events", query.cursor.as_deref(), query.limit)?;
+    // A cursor names the last event returned, by height and position in its block, so paging
+    // always advances, even inside a block with more events than a page.
+    let start = match page.after_fixed::<12>()? {
+        Some(key) => {
+            let (height, index) = key.split_at(8);
+            let height = u64::from_be_bytes(height.try_into().unwrap_or_default());
+            let index = u32::from_be_bytes(index.try_into().unwrap_or_default());
+            match index.checked_add(1) {
+                Some(index) => Some((height, index)),
+                None => height.checked_add(1).map(|height| (height, 0)),
+            }
+        }
+        None => Some((query.from_height.unwrap_or(1), 0)),
+    };
+    let found = match start {
+        Some((height, index)) => node
+            .storage()
+            .events_from(Height(height), index, page.read_limit())
+            .map_err(ApiError::internal)?,
+        None => Vec::new(),
+    };
+    let found = page
+        .page(found, |(index, event)| [&event.height.get().to_be_bytes()[..], &index.to_be_bytes()].concat());
+    let items = found.items.iter().map(|(_, event)| event_view(event)).collect::<Result<_, _>>()?;
+    Ok(Json(Page { items, next: found.next }))
 }
 
 /// `GET /events/stream`: where to start and which events to send.

@@ -76,7 +76,7 @@ async fn a_transfer_waits_for_inclusion_and_its_receipt_and_balances_are_readabl
     let alice = running.client.account(&dev_address(1).to_string()).await.unwrap();
     assert_eq!((alice.nonce, alice.next_nonce), (1, 1));
     let events = running.client.events(1, 100).await.unwrap();
-    assert!(events.events.iter().any(|e| e.tx_hash.as_deref() == Some(submitted.hash.as_str())));
+    assert!(events.items.iter().any(|e| e.tx_hash.as_deref() == Some(submitted.hash.as_str())));
     running.stop().await;
 }
 
@@ -258,7 +258,7 @@ async fn oversized_malformed_unknown_and_over_the_cap_requests_get_json_4xx() {
         (http.get(format!("{}/blocks/99", running.base)), 404),
         (http.get(format!("{}/accounts/cosmos1xyz", running.base)), 400),
         (http.delete(format!("{}/status", running.base)), 405),
-        (http.get(format!("{}/compliance/disputes?after=x", running.base)), 400),
+        (http.get(format!("{}/compliance/disputes?limit=x", running.base)), 400),
         (http.get(format!("{}/accounts/%ff", running.base)), 400),
         (http.post(format!("{}/txs", running.base)).body("{}"), 415),
     ];
@@ -328,26 +328,47 @@ async fn the_event_stream_delivers_the_events_of_each_new_block() {
     running.stop().await;
 }
 
-/// `GET /events` pages one event at a time through a block with several: the cursor names the
-/// next event, so paging always advances and returns every event once, in order.
+/// `GET /events` pages one event at a time through a block with several: each page's cursor
+/// names where the next starts, so paging always advances and returns every event once, in order,
+/// and the last page has no cursor.
 #[tokio::test]
 async fn paging_events_one_at_a_time_advances_through_a_block_with_several() {
     let dir = tempfile::tempdir().unwrap();
     let running = start(dir.path()).await;
     let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
     running.client.submit(&tx.to_bytes(), true).await.unwrap();
-    let all = running.client.events(1, 1_000).await.unwrap().events;
+    let all = running.client.events(1, 1_000).await.unwrap();
+    assert_eq!(all.next, None, "one page holds them all");
+    let all = all.items;
     assert!(all.iter().filter(|e| e.height == 1).count() > 1, "the block has several events: {all:?}");
-    let (mut seen, mut cursor) = (Vec::new(), Some((1, 0)));
-    while let Some((height, index)) = cursor {
-        let page = running.client.events_from(height, index, 1).await.unwrap();
-        assert!(page.events.len() <= 1);
-        seen.extend(page.events);
-        let next = page.next_from_height.zip(page.next_from_index);
-        assert!(next.is_none_or(|next| next > (height, index)), "the cursor advances: {next:?}");
-        cursor = next;
+    let mut page = running.client.events(1, 1).await.unwrap();
+    let mut seen = page.items.clone();
+    while let Some(cursor) = page.next {
+        page = running.client.events_after(&cursor, 1).await.unwrap();
+        assert_eq!(page.items.len(), 1, "a cursor is given only when more follow");
+        seen.extend(page.items.clone());
     }
     assert_eq!(seen, all);
+    running.stop().await;
+}
+
+/// A cursor is read only by the list that gave it: another list's, or text that is not one, is a
+/// 400 that says so.
+#[tokio::test]
+async fn a_cursor_from_another_list_or_none_at_all_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    let tx = factory().transfer(&dev_key(1), 0, dev_address(2), Amount::new(5));
+    running.client.submit(&tx.to_bytes(), true).await.unwrap();
+    let cursor = running.client.events(1, 1).await.unwrap().next.unwrap();
+    for path in [
+        format!("/market/listings?cursor={cursor}"),
+        "/events?cursor=zz".into(),
+        "/compute/providers?cursor=00".into(),
+    ] {
+        let error = running.client.read(&path).await.unwrap_err().to_string();
+        assert!(error.contains("400") && error.contains("not a cursor of"), "{path}: {error}");
+    }
     running.stop().await;
 }
 

@@ -37,11 +37,11 @@ fn decode_all<T: Decode>(entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<(Vec<u8
         .collect()
 }
 
-/// Where a page of entries keyed `prefix ++ id (8 bytes BE)` starts: after `after`, or at the
-/// first id.
-fn page_start(prefix: &[u8], after: Option<u64>) -> Vec<u8> {
+/// Where a page of entries keyed `prefix ++ suffix` starts: after the entry whose suffix is
+/// `after`, or at the first.
+fn page_start(prefix: &[u8], after: Option<&[u8]>) -> Vec<u8> {
     match after {
-        Some(after) => atelier_state::key_after(&key(prefix, &[&after.to_be_bytes()])),
+        Some(after) => atelier_state::key_after(&key(prefix, &[after])),
         None => prefix.to_vec(),
     }
 }
@@ -52,6 +52,17 @@ pub(crate) fn page<T: Decode>(
     state: &(impl StateRead + ?Sized),
     prefix: &[u8],
     after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<T>, StateError> {
+    keyed_page(state, prefix, after.map(u64::to_be_bytes).as_ref().map(|id| &id[..]), limit)
+}
+
+/// A page of the values keyed `prefix ++ suffix`: suffixes above `after`, at most `limit`, in key
+/// order. Reads only the page.
+pub(crate) fn keyed_page<T: Decode>(
+    state: &(impl StateRead + ?Sized),
+    prefix: &[u8],
+    after: Option<&[u8]>,
     limit: usize,
 ) -> Result<Vec<T>, StateError> {
     let entries = decode_all(state.scan_from(prefix, &page_start(prefix, after), limit)?)?;
@@ -67,7 +78,11 @@ pub(crate) fn id_page(
     limit: usize,
 ) -> Result<Vec<u64>, StateError> {
     state
-        .scan_from(prefix, &page_start(prefix, after), limit)?
+        .scan_from(
+            prefix,
+            &page_start(prefix, after.map(u64::to_be_bytes).as_ref().map(|id| &id[..])),
+            limit,
+        )?
         .iter()
         .map(|(key, _)| id_at_end(key))
         .collect()

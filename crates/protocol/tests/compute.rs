@@ -868,7 +868,11 @@ fn play(steps: &[Step]) -> Vec<Hash> {
         - 1;
     assert_eq!(settled, assets, "one asset per settled job");
     let held: u128 = jobs.iter().map(|j| j.held.get()).sum::<u128>()
-        + query::providers(&market.chain.store).unwrap().iter().map(|p| p.bond.get()).sum::<u128>();
+        + query::providers(&market.chain.store, None, usize::MAX)
+            .unwrap()
+            .iter()
+            .map(|p| p.bond.get())
+            .sum::<u128>();
     assert_eq!(market.chain.balance(&account(), atelier_primitives::Denom::GDC).get(), held);
     roots.push(market.chain.root());
     roots

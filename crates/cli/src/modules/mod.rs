@@ -220,9 +220,9 @@ pub(crate) fn bps(value: u32, what: &str) -> Result<Bps> {
 /// Which page of a list to read.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Page {
-    /// Only ids above this one (the last id of the page before).
+    /// Where the page starts: the `next` cursor the page before printed (none for the first).
     #[arg(long)]
-    after: Option<u64>,
+    cursor: Option<String>,
     /// Most entries.
     #[arg(long, default_value_t = 100)]
     limit: usize,
@@ -231,8 +231,8 @@ pub(crate) struct Page {
 impl Page {
     /// The page's query string.
     pub(crate) fn query(&self) -> String {
-        match self.after {
-            Some(after) => format!("limit={}&after={after}", self.limit),
+        match &self.cursor {
+            Some(cursor) => format!("limit={}&cursor={cursor}", self.limit),
             None => format!("limit={}", self.limit),
         }
     }

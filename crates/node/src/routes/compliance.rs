@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::ErrorBody;
+use atelier_api::{ErrorBody, Page};
 use atelier_primitives::Address;
 use atelier_protocol::modules::compliance::{
     self, Attestation, AttestationId, ComplianceParams, Dispute, DisputeId, Schema, Subject,
@@ -12,14 +12,14 @@ use atelier_protocol::modules::compliance::{
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{PageQuery, found, page_limit, parse_id, snapshot},
+    routes::{PageQuery, found, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -75,12 +75,18 @@ pub(crate) async fn subject(
 }
 
 /// Disputes by id, a page at a time.
-#[utoipa::path(get, path = "/compliance/disputes", params(PageQuery), responses((status = 200, description = "disputes", body = Vec<Dispute>)))]
-pub(crate) async fn disputes(State(node): Shared, Query(page): Query<PageQuery>) -> ApiResult<Vec<Dispute>> {
-    let limit = page_limit(&node, page.limit)?;
-    let all = compliance::query::disputes(&snapshot(&node)?, page.after.map(DisputeId), limit)
-        .map_err(ApiError::internal)?;
-    Ok(Json(all))
+#[utoipa::path(get, path = "/compliance/disputes", params(PageQuery),
+    responses((status = 200, description = "a page of disputes", body = Page<Dispute>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn disputes(
+    State(node): Shared,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> ApiResult<Page<Dispute>> {
+    let Query(query) = query?;
+    let page = query.of(&node, "disputes")?;
+    let disputes =
+        compliance::query::disputes(&snapshot(&node)?, page.after_id()?.map(DisputeId), page.read_limit())
+            .map_err(ApiError::internal)?;
+    Ok(Json(page.page(disputes, |dispute| dispute.id.0.to_be_bytes().to_vec())))
 }
 
 /// One dispute with its votes.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::ErrorBody;
+use atelier_api::{ErrorBody, Page};
 use atelier_protocol::modules::compute::{self, ComputeParams, Job, JobId, Provider, query::ClassView};
 use axum::{
     Json,
@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{found, page_limit, parse_address, parse_id, snapshot},
+    routes::{PageRequest, found, parse_address, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -49,7 +49,7 @@ pub(crate) async fn job(State(node): Shared, Path(id): Path<String>) -> ApiResul
     found(compute::query::job(&snapshot(&node)?, id).map_err(ApiError::internal)?, || format!("no job {id}"))
 }
 
-/// Whose jobs: exactly one of `requester` and `provider`, then a page after `after`.
+/// Whose jobs: exactly one of `requester` and `provider`, and which page.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct JobsQuery {
@@ -59,9 +59,9 @@ pub(crate) struct JobsQuery {
     /// Jobs assigned to this provider.
     #[param(value_type = Option<atelier_primitives::Address>)]
     provider: Option<String>,
-    /// Only ids above this one.
-    #[serde(default, deserialize_with = "crate::routes::int64")]
-    after: Option<u64>,
+    /// Where the page starts: the `next` of the page before (opaque; none for the first page).
+    #[param(pattern = "^[0-9a-f]{16}$")]
+    cursor: Option<String>,
     /// Most jobs (1 to the node's page cap, 100 if not given).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
@@ -69,21 +69,27 @@ pub(crate) struct JobsQuery {
 
 /// A requester's or a provider's jobs, by id.
 #[utoipa::path(get, path = "/compute/jobs", params(JobsQuery),
-    responses((status = 200, description = "Job list", body = Vec<Job>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "a page of jobs", body = Page<Job>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn jobs(
     State(node): Shared,
     query: Result<Query<JobsQuery>, QueryRejection>,
-) -> ApiResult<Vec<Job>> {
+) -> ApiResult<Page<Job>> {
     let Query(query) = query?;
     let (address, assigned) = match (&query.requester, &query.provider) {
         (Some(requester), None) => (parse_address(requester)?, false),
         (None, Some(provider)) => (parse_address(provider)?, true),
         _ => return Err(ApiError::bad_request("give exactly one of requester and provider")),
     };
-    let limit = page_limit(&node, query.limit)?;
-    let jobs = compute::query::jobs_of(&snapshot(&node)?, &address, assigned, query.after.map(JobId), limit)
-        .map_err(ApiError::internal)?;
-    Ok(Json(jobs))
+    let page = PageRequest::new(&node, "jobs", query.cursor.as_deref(), query.limit)?;
+    let jobs = compute::query::jobs_of(
+        &snapshot(&node)?,
+        &address,
+        assigned,
+        page.after_id()?.map(JobId),
+        page.read_limit(),
+    )
+    .map_err(ApiError::internal)?;
+    Ok(Json(page.page(jobs, |job| job.id.0.to_be_bytes().to_vec())))
 }
 
 /// A provider.
@@ -96,8 +102,29 @@ pub(crate) async fn provider(State(node): Shared, Path(address): Path<String>) -
     })
 }
 
-/// Every provider, by address.
-#[utoipa::path(get, path = "/compute/providers", responses((status = 200, description = "Provider list", body = Vec<Provider>)))]
-pub(crate) async fn providers(State(node): Shared) -> ApiResult<Vec<Provider>> {
-    Ok(Json(compute::query::providers(&snapshot(&node)?).map_err(ApiError::internal)?))
+/// A page of providers: the cursor the page before gave, and a size.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ProvidersQuery {
+    /// Where the page starts: the `next` of the page before (opaque; none for the first page).
+    #[param(pattern = "^[0-9a-f]{40}$")]
+    cursor: Option<String>,
+    /// Most providers (1 to the node's page cap, 100 if not given).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<usize>,
+}
+
+/// Providers, a page at a time, by address.
+#[utoipa::path(get, path = "/compute/providers", params(ProvidersQuery),
+    responses((status = 200, description = "a page of providers", body = Page<Provider>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn providers(
+    State(node): Shared,
+    query: Result<Query<ProvidersQuery>, QueryRejection>,
+) -> ApiResult<Page<Provider>> {
+    let Query(query) = query?;
+    let page = PageRequest::new(&node, "providers", query.cursor.as_deref(), query.limit)?;
+    let after = page.after_fixed::<20>()?.map(atelier_primitives::Address);
+    let providers = compute::query::providers(&snapshot(&node)?, after.as_ref(), page.read_limit())
+        .map_err(ApiError::internal)?;
+    Ok(Json(page.page(providers, |provider| provider.address.as_bytes().to_vec())))
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::ErrorBody;
+use atelier_api::{ErrorBody, Page};
 use atelier_protocol::modules::{
     auth,
     governance::{self, GovParams, Grant, ProposalId, Vote, query::ProposalView},
@@ -17,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
+    routes::{PageQuery, found, parse_address, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -37,18 +37,19 @@ pub(crate) async fn governance_params(State(node): Shared) -> ApiResult<GovParam
 
 /// A page of proposals by id, each with its status now and its tally.
 #[utoipa::path(get, path = "/governance/proposals", params(PageQuery),
-    responses((status = 200, description = "ProposalView list", body = Vec<ProposalView>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "a page of proposals", body = Page<ProposalView>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn proposals(
     State(node): Shared,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> ApiResult<Vec<ProposalView>> {
+) -> ApiResult<Page<ProposalView>> {
     let Query(query) = query?;
-    let limit = page_limit(&node, query.limit)?;
+    let page = query.of(&node, "proposals")?;
     let snapshot = snapshot(&node)?;
     let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
-    let page = governance::query::proposals(&snapshot, query.after.map(ProposalId), limit, head)
-        .map_err(ApiError::internal)?;
-    Ok(Json(page))
+    let proposals =
+        governance::query::proposals(&snapshot, page.after_id()?.map(ProposalId), page.read_limit(), head)
+            .map_err(ApiError::internal)?;
+    Ok(Json(page.page(proposals, |view| view.proposal.id.0.to_be_bytes().to_vec())))
 }
 
 /// A proposal: its actions, snapshot, heights, tally, status now and results.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::ErrorBody;
+use atelier_api::{ErrorBody, Page};
 use atelier_protocol::modules::market::{self, Listing, ListingId, MarketParams};
 use axum::{
     Json,
@@ -14,7 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{PageQuery, found, page_limit, parse_id, snapshot},
+    routes::{PageQuery, found, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -29,16 +29,17 @@ pub(crate) async fn market_params(State(node): Shared) -> ApiResult<MarketParams
 
 /// A page of open listings, by id (expired ones stay until replaced or cancelled).
 #[utoipa::path(get, path = "/market/listings", params(PageQuery),
-    responses((status = 200, description = "Listing list", body = Vec<Listing>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "a page of listings", body = Page<Listing>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn listings(
     State(node): Shared,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> ApiResult<Vec<Listing>> {
+) -> ApiResult<Page<Listing>> {
     let Query(query) = query?;
-    let limit = page_limit(&node, query.limit)?;
-    let page = market::query::listings(&snapshot(&node)?, query.after.map(ListingId), limit)
-        .map_err(ApiError::internal)?;
-    Ok(Json(page))
+    let page = query.of(&node, "listings")?;
+    let listings =
+        market::query::listings(&snapshot(&node)?, page.after_id()?.map(ListingId), page.read_limit())
+            .map_err(ApiError::internal)?;
+    Ok(Json(page.page(listings, |listing| listing.id.0.to_be_bytes().to_vec())))
 }
 
 /// A listing.

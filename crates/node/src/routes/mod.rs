@@ -18,6 +18,7 @@ pub(crate) mod treasury;
 
 use std::sync::Arc;
 
+use atelier_api::Page;
 use atelier_primitives::Address;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -99,24 +100,90 @@ pub(crate) fn int64<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     }
 }
 
-/// `#[serde(default, deserialize_with = "int32")]`: an optional query number within `int32`.
-pub(crate) fn int32<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
-    match Option::<u32>::deserialize(deserializer)? {
-        Some(number) if number > i32::MAX as u32 => {
-            Err(serde::de::Error::custom(format!("{number} is above {}", i32::MAX)))
-        }
-        number => Ok(number),
-    }
-}
-
-/// A page: ids above `after`, at most `limit`.
+/// A page's place in a list keyed by id: the cursor the page before gave, and a size.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
-    /// Only ids above this one.
-    #[serde(default, deserialize_with = "crate::routes::int64")]
-    pub(crate) after: Option<u64>,
-    /// Most ids (1 to the node's page cap, 1 000 by default; 100 if not given).
+    /// Where the page starts: the `next` of the page before (opaque; none for the first page).
+    #[param(pattern = "^[0-9a-f]{16}$")]
+    pub(crate) cursor: Option<String>,
+    /// Most entries (1 to the node's page cap, 1 000 by default; 100 if not given).
     #[param(minimum = 1, maximum = 1000)]
     pub(crate) limit: Option<usize>,
+}
+
+impl PageQuery {
+    /// The page of `list` this query asks for.
+    pub(crate) fn of(&self, node: &Node, list: &'static str) -> Result<PageRequest, ApiError> {
+        PageRequest::new(node, list, self.cursor.as_deref(), self.limit)
+    }
+}
+
+/// A page of one list, checked: where it starts and how many entries it holds. A cursor is the
+/// key of the last entry of the page before, hex: clients treat it as opaque, and one that is
+/// not a key of the list is a 400.
+#[derive(Debug)]
+pub(crate) struct PageRequest {
+    list: &'static str,
+    after: Option<Vec<u8>>,
+    limit: usize,
+}
+
+impl PageRequest {
+    /// The page of `list` that `cursor` (from that list) and `limit` ask for; a cursor from
+    /// another list, or not one at all, is a 400.
+    pub(crate) fn new(
+        node: &Node,
+        list: &'static str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<PageRequest, ApiError> {
+        let limit = page_limit(node, limit)?;
+        let after = match cursor {
+            None => None,
+            Some(cursor) => {
+                let bad = || ApiError::bad_request(format!("not a cursor of {list}: {cursor:?}"));
+                Some(atelier_primitives::hash::hex_decode_vec(cursor).ok_or_else(bad)?)
+            }
+        };
+        Ok(PageRequest { list, after, limit })
+    }
+
+    /// The key of the last entry of the page before, if any.
+    pub(crate) fn after(&self) -> Option<&[u8]> {
+        self.after.as_deref()
+    }
+
+    /// The id of the last entry of the page before, for a list keyed by id.
+    pub(crate) fn after_id(&self) -> Result<Option<u64>, ApiError> {
+        self.after_fixed::<8>().map(|id| id.map(u64::from_be_bytes))
+    }
+
+    /// The key of the last entry of the page before, when keys are `N` bytes long.
+    pub(crate) fn after_fixed<const N: usize>(&self) -> Result<Option<[u8; N]>, ApiError> {
+        match self.after() {
+            None => Ok(None),
+            Some(key) => key
+                .try_into()
+                .map(Some)
+                .map_err(|_| ApiError::bad_request(format!("not a cursor of {}", self.list))),
+        }
+    }
+
+    /// How many entries to read: one more than the page holds, to know whether another follows.
+    pub(crate) fn read_limit(&self) -> usize {
+        self.limit.saturating_add(1)
+    }
+
+    /// The page of `entries` (read with [`PageRequest::read_limit`]), with the cursor after its last
+    /// entry, whose key is `key`, when more follow.
+    pub(crate) fn page<T>(&self, mut entries: Vec<T>, key: impl Fn(&T) -> Vec<u8>) -> Page<T> {
+        let more = entries.len() > self.limit;
+        entries.truncate(self.limit);
+        let next = match entries.last() {
+            Some(last) if more => Some(atelier_primitives::hash::hex_encode(&key(last))),
+            _ => None,
+        };
+        Page { items: entries, next }
+    }
 }

@@ -4,20 +4,20 @@
 
 use std::sync::Arc;
 
-use atelier_api::ErrorBody;
+use atelier_api::{ErrorBody, Page};
 use atelier_protocol::modules::provenance::{self, Asset, AssetId, StackEntry, query::Lineage};
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{PageQuery, found, page_limit, parse_address, parse_id, snapshot},
+    routes::{PageQuery, PageRequest, found, parse_address, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -46,9 +46,9 @@ pub(crate) struct AssetsQuery {
     /// The owner.
     #[param(value_type = atelier_primitives::Address)]
     owner: String,
-    /// Only ids above this one.
-    #[serde(default, deserialize_with = "crate::routes::int64")]
-    after: Option<u64>,
+    /// Where the page starts: the `next` of the page before (opaque; none for the first page).
+    #[param(pattern = "^[0-9a-f]{16}$")]
+    cursor: Option<String>,
     /// Most ids (1 to the node's page cap, 100 if not given).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
@@ -56,33 +56,52 @@ pub(crate) struct AssetsQuery {
 
 /// The ids of an owner's assets.
 #[utoipa::path(get, path = "/assets", params(AssetsQuery),
-    responses((status = 200, description = "Asset id list", body = Vec<AssetId>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "a page of asset ids", body = Page<AssetId>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn assets(
     State(node): Shared,
     query: Result<Query<AssetsQuery>, QueryRejection>,
-) -> ApiResult<Vec<AssetId>> {
+) -> ApiResult<Page<AssetId>> {
     let Query(query) = query?;
     let owner = parse_address(&query.owner)?;
-    let limit = page_limit(&node, query.limit)?;
-    let page = provenance::query::assets_of(&snapshot(&node)?, &owner, query.after.map(AssetId), limit)
-        .map_err(ApiError::internal)?;
-    Ok(Json(page))
+    let page = PageRequest::new(&node, "assets", query.cursor.as_deref(), query.limit)?;
+    let ids = provenance::query::assets_of(
+        &snapshot(&node)?,
+        &owner,
+        page.after_id()?.map(AssetId),
+        page.read_limit(),
+    )
+    .map_err(ApiError::internal)?;
+    Ok(Json(page.page(ids, |id| id.0.to_be_bytes().to_vec())))
 }
 
 /// An asset's ancestors, and a page of its direct descendants.
 #[utoipa::path(get, path = "/assets/{id}/lineage", params(("id" = u64, Path, description = "asset id"), PageQuery),
-    responses((status = 200, description = "Lineage", body = Lineage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "LineagePage", body = LineagePage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn lineage(
     State(node): Shared,
     Path(id): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> ApiResult<Lineage> {
+) -> ApiResult<LineagePage> {
     let Query(query) = query?;
     let id = AssetId(parse_id(&id)?);
-    let limit = page_limit(&node, query.limit)?;
-    let found_lineage = provenance::query::lineage(&snapshot(&node)?, id, query.after.map(AssetId), limit)
-        .map_err(ApiError::internal)?;
-    found(found_lineage, || format!("no asset {id}"))
+    let page = query.of(&node, "children")?;
+    let lineage =
+        provenance::query::lineage(&snapshot(&node)?, id, page.after_id()?.map(AssetId), page.read_limit())
+            .map_err(ApiError::internal)?;
+    let lineage = lineage.map(|Lineage { ancestors, children }| LineagePage {
+        ancestors,
+        children: page.page(children, |child| child.0.to_be_bytes().to_vec()),
+    });
+    found(lineage, || format!("no asset {id}"))
+}
+
+/// An asset's ancestors, and a page of its direct descendants.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LineagePage {
+    /// Every ancestor, by id.
+    ancestors: Vec<AssetId>,
+    /// A page of its direct descendants, by id.
+    children: Page<AssetId>,
 }
 
 /// What each ancestor takes of an asset's revenue.

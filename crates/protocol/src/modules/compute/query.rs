@@ -88,7 +88,11 @@ pub fn provider(state: &impl StateRead, address: &Address) -> Result<Option<Prov
     state::provider(state, address)
 }
 
-/// Every provider, by address.
-pub fn providers(state: &impl StateRead) -> Result<Vec<Provider>, StateError> {
-    state::providers(state)
+/// Providers with addresses above `after`, at most `limit`, by address.
+pub fn providers(
+    state: &impl StateRead,
+    after: Option<&Address>,
+    limit: usize,
+) -> Result<Vec<Provider>, StateError> {
+    state::providers_page(state, after, limit)
 }

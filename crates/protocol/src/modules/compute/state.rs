@@ -386,6 +386,15 @@ pub(crate) fn providers(state: &(impl StateRead + ?Sized)) -> Result<Vec<Provide
     Ok(scan(state, PROVIDER)?.into_iter().map(|(_, p)| p).collect())
 }
 
+/// Providers with addresses above `after`, at most `limit`, by address. Reads only the page.
+pub(crate) fn providers_page(
+    state: &(impl StateRead + ?Sized),
+    after: Option<&Address>,
+    limit: usize,
+) -> Result<Vec<Provider>, StateError> {
+    crate::store::keyed_page(state, PROVIDER, after.map(|address| &address.as_bytes()[..]), limit)
+}
+
 pub(crate) fn put_member(state: &mut impl StateWrite, class: &str, address: &Address, units: u64) {
     write(state, key(&member_prefix(class), &[address.as_bytes()]), &units);
 }
