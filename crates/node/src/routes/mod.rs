@@ -130,8 +130,8 @@ pub(crate) struct PageRequest {
 }
 
 impl PageRequest {
-    /// The page of `list` that `cursor` (from that list) and `limit` ask for; a cursor from
-    /// another list, or not one at all, is a 400.
+    /// The page of `list` that `cursor` (a `next` of that list) and `limit` ask for; text that is
+    /// not hex is a 400 here, a key of the wrong length when it is read.
     pub(crate) fn new(
         node: &Node,
         list: &'static str,
@@ -149,11 +149,6 @@ impl PageRequest {
         Ok(PageRequest { list, after, limit })
     }
 
-    /// The key of the last entry of the page before, if any.
-    pub(crate) fn after(&self) -> Option<&[u8]> {
-        self.after.as_deref()
-    }
-
     /// The id of the last entry of the page before, for a list keyed by id.
     pub(crate) fn after_id(&self) -> Result<Option<u64>, ApiError> {
         self.after_fixed::<8>().map(|id| id.map(u64::from_be_bytes))
@@ -161,7 +156,7 @@ impl PageRequest {
 
     /// The key of the last entry of the page before, when keys are `N` bytes long.
     pub(crate) fn after_fixed<const N: usize>(&self) -> Result<Option<[u8; N]>, ApiError> {
-        match self.after() {
+        match self.after.as_deref() {
             None => Ok(None),
             Some(key) => key
                 .try_into()
