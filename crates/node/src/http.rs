@@ -128,6 +128,8 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
 /// `?wait=true` submission answers 504 on its own just before).
 async fn observe(State(node): Shared, request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let route = request.extensions().get::<axum::extract::MatchedPath>().map(|path| path.as_str().to_owned());
+    let method = request.method().clone();
     let limit = node.config().limits.request_timeout + std::time::Duration::from_secs(1);
     let response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
@@ -135,7 +137,12 @@ async fn observe(State(node): Shared, request: Request, next: Next) -> Response 
             ApiError::new(StatusCode::REQUEST_TIMEOUT, "timeout", "the request took too long").into_response()
         }
     };
-    node.metrics().observe_request(started.elapsed().as_micros() as u64);
+    node.metrics().observe_request(
+        route.as_deref(),
+        method.as_str(),
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     response
 }
 
@@ -720,9 +727,12 @@ async fn health() -> Json<Health> {
 }
 
 /// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus metrics, OpenMetrics text format", content_type = "application/openmetrics-text", body = String)))]
 async fn metrics(State(node): Shared) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], node.metrics().render())
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        node.metrics().render(),
+    )
 }
 
 /// This document.

@@ -181,8 +181,8 @@ impl Node {
         // Small: each message holds a whole block's events, and a slow subscriber only needs to
         // learn that it lagged.
         let (blocks, _) = broadcast::channel(8);
-        let metrics = Metrics::default();
-        metrics.height.store(head.height.get(), std::sync::atomic::Ordering::Relaxed);
+        let metrics = Metrics::new();
+        metrics.height.set(head.height.get());
         Ok(Arc::new_cyclic(|node| Node {
             ledger,
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
@@ -267,9 +267,8 @@ impl Node {
     }
 
     fn update_mempool_metrics(&self, pool: &Mempool) {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.metrics.mempool_txs.store(pool.len() as u64, Relaxed);
-        self.metrics.mempool_bytes.store(pool.bytes() as u64, Relaxed);
+        self.metrics.mempool_txs.set(pool.len() as u64);
+        self.metrics.mempool_bytes.set(pool.bytes() as u64);
     }
 
     /// Asks the sequencer for a block now instead of at the next interval.
@@ -313,7 +312,7 @@ impl Node {
         equivocation: &Equivocation,
     ) -> Result<(), atelier_storage::StorageError> {
         self.storage().record_equivocation(equivocation)?;
-        self.metrics.equivocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.metrics.equivocations.inc();
         Ok(())
     }
 
@@ -442,7 +441,6 @@ impl Node {
     /// committed before. Blocking. An error is a storage fault, a bug or broken finality: the
     /// node must stop.
     pub fn finalize(&self, block: &Block) -> Result<Option<Arc<CommittedBlock>>, LedgerError> {
-        use std::sync::atomic::Ordering::Relaxed;
         let started = Instant::now();
         let parent = self.head();
         let Finalized::Committed(executed) = self.ledger.finalize(block)? else {
@@ -473,15 +471,13 @@ impl Node {
             events: receipts.indexed(header.height).collect(),
             header,
         });
-        self.metrics.height.store(committed.header.height.get(), Relaxed);
-        self.metrics
-            .block_interval_ms
-            .store(committed.header.time_ms.saturating_sub(parent.time_ms), Relaxed);
-        self.metrics.block_txs.store(committed.tx_hashes.len() as u64, Relaxed);
-        self.metrics.txs_included.fetch_add(committed.tx_hashes.len() as u64, Relaxed);
-        self.metrics.txs_rejected.fetch_add(executed.skipped.len() as u64, Relaxed);
-        self.metrics.blocks_committed.fetch_add(1, Relaxed);
-        self.metrics.commit_micros.store(started.elapsed().as_micros() as u64, Relaxed);
+        self.metrics.height.set(committed.header.height.get());
+        self.metrics.block_interval.set(committed.header.time_ms.saturating_sub(parent.time_ms) as f64 / 1e3);
+        self.metrics.block_txs.set(committed.tx_hashes.len() as u64);
+        self.metrics.txs_included.inc_by(committed.tx_hashes.len() as u64);
+        self.metrics.txs_rejected.inc_by(executed.skipped.len() as u64);
+        self.metrics.blocks_committed.inc();
+        self.metrics.block_commit.set(started.elapsed().as_secs_f64());
         self.metrics.observe_finalization(now_ms().saturating_sub(committed.header.time_ms));
         for receipt in &executed.receipts {
             let (outcome, code) = match &receipt.outcome {

@@ -12,10 +12,7 @@ use std::{
     io,
     net::{IpAddr, SocketAddr},
     pin::Pin,
-    sync::{
-        Arc, Mutex, PoisonError,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::{Arc, Mutex, PoisonError},
     task::{Context, Poll},
 };
 
@@ -25,13 +22,15 @@ use tokio::{
     sync::{OwnedSemaphorePermit, Semaphore},
 };
 
+use crate::metrics::CountGauge;
+
 /// A listener that accepts a connection only while fewer than its limit are open, and keeps one
 /// only while its address holds fewer than its share.
 #[derive(Debug)]
 pub struct BoundedListener {
     inner: TcpListener,
     permits: Arc<Semaphore>,
-    open: Arc<AtomicU64>,
+    open: CountGauge,
     per_address: usize,
     by_address: Arc<Mutex<BTreeMap<IpAddr, usize>>>,
 }
@@ -39,7 +38,7 @@ pub struct BoundedListener {
 impl BoundedListener {
     /// Wraps `inner`, allowing `limit` open connections (at least one), `per_address` of them
     /// (at least one) from any one IP address, counted in `open`.
-    pub fn new(inner: TcpListener, limit: usize, per_address: usize, open: Arc<AtomicU64>) -> Self {
+    pub fn new(inner: TcpListener, limit: usize, per_address: usize, open: CountGauge) -> Self {
         BoundedListener {
             inner,
             permits: Arc::new(Semaphore::new(limit.max(1))),
@@ -69,7 +68,7 @@ impl BoundedListener {
                 }
                 *held += 1;
             }
-            self.open.fetch_add(1, Ordering::Relaxed);
+            self.open.inc();
             let stream = BoundedStream {
                 stream,
                 ip,
@@ -92,14 +91,14 @@ impl BoundedListener {
 pub struct BoundedStream {
     stream: TcpStream,
     ip: IpAddr,
-    open: Arc<AtomicU64>,
+    open: CountGauge,
     by_address: Arc<Mutex<BTreeMap<IpAddr, usize>>>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for BoundedStream {
     fn drop(&mut self) {
-        self.open.fetch_sub(1, Ordering::Relaxed);
+        self.open.dec();
         let mut by_address = self.by_address.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(held) = by_address.get_mut(&self.ip) {
             *held -= 1;

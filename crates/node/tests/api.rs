@@ -293,16 +293,33 @@ async fn the_openapi_document_describes_every_route_and_metrics_are_prometheus_t
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
-    let metrics = reqwest::get(format!("{}/metrics", running.base)).await.unwrap().text().await.unwrap();
+    // Requests are counted by route template, method and status; unknown paths under one label.
+    reqwest::get(format!("{}/compute/jobs/7", running.base)).await.unwrap();
+    reqwest::get(format!("{}/no/such/route", running.base)).await.unwrap();
+    let response = reqwest::get(format!("{}/metrics", running.base)).await.unwrap();
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let metrics = response.text().await.unwrap();
+    for line in [
+        "atelier_api_request_duration_seconds_count{route=\"/compute/jobs/{id}\",method=\"GET\",status=\"404\"} 1",
+        "atelier_api_request_duration_seconds_count{route=\"unmatched\",method=\"GET\",status=\"404\"} 1",
+        &format!("atelier_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION")),
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "no line {line:?} in:\n{metrics}");
+    }
     for name in [
         "atelier_height",
         "atelier_block_interval_seconds",
         "atelier_block_txs",
+        "atelier_blocks_committed_total",
         "atelier_mempool_txs",
         "atelier_mempool_bytes",
-        "atelier_api_request_duration_seconds_bucket",
+        "atelier_consensus_finalization_seconds_bucket",
+        "process_cpu_seconds_total",
+        "process_resident_memory_bytes",
+        "process_open_fds",
+        "process_start_time_seconds",
     ] {
-        assert!(metrics.contains(name), "{name} missing");
+        assert!(metrics.lines().any(|l| l.starts_with(name)), "{name} missing in:\n{metrics}");
     }
     running.stop().await;
 }
