@@ -211,6 +211,45 @@ pub struct Mined {
     pub to_height: u64,
 }
 
+/// `POST /dev/snapshot`: a snapshot of a dev chain's state, which `POST /dev/revert?id=` puts
+/// back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DevSnapshot {
+    /// Its id.
+    pub id: u64,
+    /// The head it was taken at.
+    pub height: u64,
+    /// The state root then, hex.
+    pub state_root: String,
+}
+
+/// The head of a dev chain after a revert or a load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DevHead {
+    /// Its height.
+    pub height: u64,
+    /// Its state root, hex.
+    pub state_root: String,
+}
+
+/// `GET /dev/dump`, `POST /dev/load`: a dev chain's whole state at its head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StateDump {
+    /// `atelier-state/1`.
+    pub format: String,
+    /// The chain it is of (a dump loads only into the same chain).
+    pub chain_id: String,
+    /// The head's height.
+    pub height: u64,
+    /// The head's state root, hex: the entries hash to it.
+    pub state_root: String,
+    /// The head header's canonical bytes, hex.
+    #[schema(pattern = "^([0-9a-f]{2})+$")]
+    pub header: String,
+    /// Every state entry as `[key, value]`, hex, in key order.
+    pub entries: Vec<[String; 2]>,
+}
+
 /// `GET /health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Health {

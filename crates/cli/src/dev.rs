@@ -1,8 +1,10 @@
-//! The development chain: accounts from the published dev mnemonic, and the start-up banner.
+//! The development chain: accounts from the published dev mnemonic, the start-up banner, and the
+//! controls of a running one (`atelier dev …`).
 
 use std::{net::SocketAddr, path::Path, time::SystemTime};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use atelier_api::{DevHead, StateDump};
 use atelier_node::Node;
 use atelier_primitives::{Address, Amount, Bps, CoinText, Denom, hash::hex_encode, hd};
 use atelier_protocol::{
@@ -14,7 +16,10 @@ use atelier_protocol::{
 };
 use serde::Serialize;
 
-use crate::genesis::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec};
+use crate::{
+    genesis::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec},
+    output::Output,
+};
 
 /// Dev accounts funded by default.
 pub(crate) const DEV_ACCOUNTS: u32 = 10;
@@ -202,6 +207,52 @@ impl Banner {
             );
         }
         out
+    }
+}
+
+/// `atelier dev …`: the controls of a running dev chain.
+pub(crate) async fn run(
+    client: atelier_client::Client,
+    command: crate::DevCommand,
+    output: Output,
+) -> Result<()> {
+    use crate::DevCommand;
+    let head = |head: &DevHead| format!("head at height {} (state root {})", head.height, head.state_root);
+    match command {
+        DevCommand::Mine { blocks } => {
+            let mined = client.dev_mine(blocks).await?;
+            output.print(&mined, |m| format!("mined blocks {} to {}", m.from_height, m.to_height))
+        }
+        DevCommand::Snapshot => output.print(&client.dev_snapshot().await?, |s| {
+            format!("snapshot {} at height {} (state root {})", s.id, s.height, s.state_root)
+        }),
+        DevCommand::Revert { id } => output.print(&client.dev_revert(id).await?, head),
+        DevCommand::Dump { file } => {
+            let dump = client.dev_dump().await?;
+            let text = serde_json::to_string(&dump)?;
+            if file.as_os_str() == "-" {
+                println!("{text}");
+            } else {
+                std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
+                eprintln!(
+                    "state at height {} written to {} ({} entries)",
+                    dump.height,
+                    file.display(),
+                    dump.entries.len()
+                );
+            }
+            Ok(())
+        }
+        DevCommand::Load { file } => {
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?
+            };
+            let dump: StateDump = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not a state dump (from `atelier dev dump`)", file.display()))?;
+            output.print(&client.dev_load(&dump).await?, head)
+        }
     }
 }
 

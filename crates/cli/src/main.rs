@@ -100,12 +100,34 @@ enum ConfigCommand {
 }
 
 #[derive(Debug, Subcommand)]
-enum DevCommand {
+pub(crate) enum DevCommand {
     /// Mine N blocks now (default 1), whatever the block time; returns once they are committed.
     Mine {
         /// How many blocks (1 to 1 000).
         #[arg(default_value_t = 1)]
         blocks: u64,
+    },
+    /// Keep the state as it is now; `atelier dev revert ID` puts it back.
+    Snapshot,
+    /// Put a snapshot back — state, head and history, the blocks after it deleted — and forget it
+    /// and every later one. Pending transactions are dropped.
+    #[command(
+        after_help = "Example:\n  id=$(atelier -o json dev snapshot | jq .id)\n  atelier tx bank transfer --from dev1 --to dev2 --amount 5GDC --wait\n  atelier dev revert $id   # the transfer never happened"
+    )]
+    Revert {
+        /// The snapshot's id.
+        id: u64,
+    },
+    /// Write the whole state at the head to a file (or `-` for stdout), for `atelier dev load`.
+    Dump {
+        /// Where.
+        file: PathBuf,
+    },
+    /// Make a dump's state and head the chain's (a dump of this dev chain: the same chain id).
+    /// Blocks above its height are deleted; pending transactions are dropped.
+    Load {
+        /// The dump (or `-` for stdin).
+        file: PathBuf,
     },
 }
 
@@ -407,10 +429,7 @@ fn run(mut cli: Cli) -> Result<()> {
                 _ => Ok(()),
             }
         }
-        Command::Dev(DevCommand::Mine { blocks }) => runtime.block_on(async {
-            let mined = Client::new(node.clone()).dev_mine(blocks).await?;
-            cli.output.print(&mined, |m| format!("mined blocks {} to {}", m.from_height, m.to_height))
-        }),
+        Command::Dev(command) => runtime.block_on(dev::run(Client::new(node.clone()), command, cli.output)),
     }
 }
 

@@ -2,8 +2,8 @@
 //! not depend on the protocol, so a transaction is sent as its canonical bytes.
 
 use atelier_api::{
-    AccountView, BlockView, ErrorBody, EventView, FeesView, Mined, Page, SimulatedTx, StatusView, SubmitTx,
-    SubmittedTx, TxView,
+    AccountView, BlockView, DevHead, DevSnapshot, ErrorBody, EventView, FeesView, Mined, Page, SimulatedTx,
+    StateDump, StatusView, SubmitTx, SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
 
@@ -53,6 +53,29 @@ impl Client {
     pub async fn dev_mine(&self, blocks: u64) -> Result<Mined, ClientError> {
         let url = format!("{}/dev/mine?blocks={blocks}", self.base);
         decode(self.http.post(url).send().await.map_err(transport)?).await
+    }
+
+    /// Dev chains: keeps the state as it is now; [`Client::dev_revert`] puts it back.
+    pub async fn dev_snapshot(&self) -> Result<DevSnapshot, ClientError> {
+        let url = format!("{}/dev/snapshot", self.base);
+        decode(self.http.post(url).send().await.map_err(transport)?).await
+    }
+
+    /// Dev chains: puts snapshot `id` back (and forgets it and every later one).
+    pub async fn dev_revert(&self, id: u64) -> Result<DevHead, ClientError> {
+        let url = format!("{}/dev/revert?id={id}", self.base);
+        decode(self.http.post(url).send().await.map_err(transport)?).await
+    }
+
+    /// Dev chains: the whole state at the head.
+    pub async fn dev_dump(&self) -> Result<StateDump, ClientError> {
+        self.get("/dev/dump").await
+    }
+
+    /// Dev chains: makes a dump's state and head the chain's.
+    pub async fn dev_load(&self, dump: &StateDump) -> Result<DevHead, ClientError> {
+        let url = format!("{}/dev/load", self.base);
+        decode(self.http.post(url).json(dump).send().await.map_err(transport)?).await
     }
 
     /// What including a signed transaction (canonical bytes) in the next block would do; nothing

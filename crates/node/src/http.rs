@@ -194,7 +194,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, error: &str, message: impl ToString) -> Self {
+    pub(crate) fn new(status: StatusCode, error: &str, message: impl ToString) -> Self {
         ApiError {
             status,
             body: ErrorBody {

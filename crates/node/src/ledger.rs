@@ -137,6 +137,31 @@ impl Ledger {
         Ok(())
     }
 
+    /// Puts `image` back as the state and head (see [`Storage::restore`]) and forgets the blocks
+    /// executed here that were not final: they were built on the state replaced. An image whose
+    /// state breaks an invariant is refused, with nothing changed.
+    pub fn restore(&self, image: &atelier_storage::StateImage) -> Result<(), LedgerError> {
+        let mut state = atelier_state::MemoryStore::new();
+        let mut entries = atelier_state::ChangeSet::new();
+        for (key, value) in &image.entries {
+            entries.put(key.clone(), value.clone());
+        }
+        let root = state.apply(entries).map_err(StorageError::from)?;
+        if root != image.head.state_root {
+            let expected = image.head.state_root;
+            return Err(
+                StorageError::RootMismatch { height: image.head.height, stored: root, expected }.into()
+            );
+        }
+        let violations = invariants::check_all(&state)
+            .map_err(|error| BlockError::InvariantBroken(format!("the state does not read: {error}")))?;
+        refuse(violations)?;
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        self.storage.restore(image)?;
+        pending.clear();
+        Ok(())
+    }
+
     /// The storage underneath, for queries.
     pub fn storage(&self) -> &Storage {
         &self.storage

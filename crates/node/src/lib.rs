@@ -167,6 +167,15 @@ pub struct Node {
     halt: Notify,
     /// The first consensus view whose recorded equivocations may not all be slashed yet.
     evidence_cursor: std::sync::atomic::AtomicU64,
+    /// A dev chain's state snapshots.
+    snapshots: Mutex<Snapshots>,
+}
+
+/// A dev chain's state snapshots, by id.
+#[derive(Debug)]
+struct Snapshots {
+    next_id: u64,
+    images: std::collections::BTreeMap<u64, atelier_storage::StateImage>,
 }
 
 impl Node {
@@ -198,6 +207,7 @@ impl Node {
             halted: Mutex::new(None),
             halt: Notify::new(),
             evidence_cursor: std::sync::atomic::AtomicU64::new(0),
+            snapshots: Mutex::new(Snapshots { next_id: 1, images: std::collections::BTreeMap::new() }),
         }))
     }
 
@@ -269,6 +279,54 @@ impl Node {
     fn update_mempool_metrics(&self, pool: &Mempool) {
         self.metrics.mempool_txs.set(pool.len() as u64);
         self.metrics.mempool_bytes.set(pool.bytes() as u64);
+    }
+
+    /// Dev chains: puts `image` back as the chain's state and head (see [`Storage::restore`]),
+    /// taking the block-production turn so that no block is built meanwhile. The mempool is
+    /// emptied: its transactions were checked against the state replaced.
+    pub fn restore(&self, image: &atelier_storage::StateImage) -> Result<(), LedgerError> {
+        let _turn = self.producing.lock().unwrap_or_else(PoisonError::into_inner);
+        self.restore_in_turn(image)
+    }
+
+    /// [`Node::restore`], with the block-production turn held by the caller.
+    fn restore_in_turn(&self, image: &atelier_storage::StateImage) -> Result<(), LedgerError> {
+        self.ledger.restore(image)?;
+        *self.head.write().unwrap_or_else(PoisonError::into_inner) = image.head.clone();
+        let mut pool = self.mempool();
+        pool.clear();
+        self.update_mempool_metrics(&pool);
+        self.metrics.height.set(image.head.height.get());
+        tracing::info!(height = image.head.height.get(), root = %image.head.state_root, "state restored");
+        Ok(())
+    }
+
+    /// Dev chains: keeps the state and head as they are now, under a new id, unless `max` are
+    /// kept already. Returns the id and the head.
+    pub fn snapshot(&self, max: usize) -> Result<Option<(u64, Header)>, LedgerError> {
+        let _turn = self.producing.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut snapshots = self.snapshots.lock().unwrap_or_else(PoisonError::into_inner);
+        if snapshots.images.len() >= max {
+            return Ok(None);
+        }
+        let image = self.storage().image()?;
+        let (id, head) = (snapshots.next_id, image.head.clone());
+        snapshots.next_id += 1;
+        snapshots.images.insert(id, image);
+        Ok(Some((id, head)))
+    }
+
+    /// Dev chains: puts snapshot `id` back, and forgets it and every later one. `None` if there is
+    /// no such snapshot.
+    pub fn revert(&self, id: u64) -> Result<Option<Header>, LedgerError> {
+        // The turn first, then the snapshots: the order `snapshot` takes them in.
+        let _turn = self.producing.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut snapshots = self.snapshots.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(image) = snapshots.images.get(&id) else { return Ok(None) };
+        self.restore_in_turn(image)?;
+        let head = image.head.clone();
+        snapshots.images.retain(|kept, _| *kept < id);
+        Ok(Some(head))
     }
 
     /// Asks the sequencer for a block now instead of at the next interval.

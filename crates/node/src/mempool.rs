@@ -148,6 +148,11 @@ impl Mempool {
         Mempool { config, by_sender: BTreeMap::new(), by_hash: BTreeMap::new(), bytes: 0, arrivals: 0 }
     }
 
+    /// Drops every transaction: what a pool holds was checked against a state that is gone.
+    pub fn clear(&mut self) {
+        *self = Mempool::new(self.config.clone());
+    }
+
     /// Number of pending transactions.
     pub fn len(&self) -> usize {
         self.by_hash.len()

@@ -8,6 +8,7 @@
 //!
 //! This crate holds no protocol rules: it stores what `atelier-protocol` computed.
 
+mod image;
 mod receipts;
 mod snapshot;
 
@@ -21,6 +22,7 @@ use atelier_protocol::{Block, ExecutedBlock, Header, Receipt, app::GenesisState}
 use atelier_state::{LtHash, PreparedCommit};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
+pub use image::StateImage;
 pub use receipts::{BlockReceipts, IndexedEvent};
 pub use snapshot::Snapshot;
 
@@ -73,6 +75,14 @@ pub enum StorageError {
     /// The commit was prepared against another state than the stored one.
     #[error("the commit was prepared on another state root than the stored one")]
     StaleCommit,
+    /// A state image of another chain cannot be restored here.
+    #[error("the state is of chain {image}, and this chain is {chain}")]
+    OtherChain {
+        /// The image's chain.
+        image: String,
+        /// This chain.
+        chain: String,
+    },
     /// The stored state does not match the stored head.
     #[error("stored state root {stored} differs from the head's {expected} at height {height}")]
     RootMismatch {

@@ -158,3 +158,55 @@ fn events_are_paged_by_height_in_order() {
         receipts.receipts.iter().map(|r| r.events.len()).sum::<usize>() + receipts.end_block_events.len();
     assert_eq!(per_block, expected);
 }
+
+/// A state image taken at height 2 and restored at height 4 puts the state, root and head back,
+/// deletes blocks 3 and 4 with their events and index, and the chain goes on from height 2.
+#[test]
+fn a_restored_image_rewinds_state_head_and_history_and_the_chain_continues_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let chain = TestChain::new(genesis());
+    produce(&storage, transfers(&chain, 0));
+    produce(&storage, transfers(&chain, 1));
+    let image = storage.image().unwrap();
+    assert_eq!((image.head.height, image.root()), (Height(2), image.head.state_root));
+    produce(&storage, transfers(&chain, 2));
+    let fourth = produce(&storage, transfers(&chain, 3));
+    let late_tx = fourth.block.txs[0].hash();
+
+    storage.restore(&image).unwrap();
+    assert_eq!(storage.head().unwrap().unwrap(), image.head);
+    assert_eq!(storage.snapshot().unwrap().commitment_root(), image.head.state_root);
+    storage.audit_state().unwrap();
+    assert_eq!(storage.image().unwrap(), image);
+    assert!(storage.block(Height(2)).unwrap().is_some(), "history up to the image stays");
+    assert!(storage.block(Height(3)).unwrap().is_none() && storage.block(Height(4)).unwrap().is_none());
+    assert!(storage.tx_location(&late_tx).unwrap().is_none());
+    assert!(storage.events(Height(3), 100).unwrap().is_empty());
+    let nonce = bank_nonce(&storage, 0);
+    assert_eq!(nonce, 2, "dev 0's later transactions are undone");
+    let next = produce(&storage, transfers(&chain, 2));
+    assert_eq!(next.block.header.height, Height(3));
+}
+
+/// An image whose entries do not hash to its head's root, or of another chain, is refused and
+/// nothing changes.
+#[test]
+fn a_tampered_or_foreign_image_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let chain = TestChain::new(genesis());
+    produce(&storage, transfers(&chain, 0));
+    let before = storage.image().unwrap();
+    let mut tampered = before.clone();
+    tampered.entries[0].1.push(1);
+    assert!(matches!(storage.restore(&tampered), Err(StorageError::RootMismatch { .. })));
+    let mut foreign = before.clone();
+    foreign.head.chain_id = "another-chain".parse().unwrap();
+    assert!(matches!(storage.restore(&foreign), Err(StorageError::OtherChain { .. })));
+    assert_eq!(storage.image().unwrap(), before);
+}
+
+fn bank_nonce(storage: &Storage, dev: u64) -> u64 {
+    atelier_protocol::modules::auth::query::nonce(&storage.snapshot().unwrap(), &dev_address(dev)).unwrap()
+}

@@ -1,0 +1,118 @@
+//! A dev node's controls through the binary: a snapshot reverted and a dump loaded put the state
+//! root, head and balances back; what cannot be loaded is refused and changes nothing.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// `atelier --output json ARGS` against `api`: its JSON, or its stderr when it fails.
+fn atelier(api: &str, args: &[&str]) -> Result<Value, String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["--node", api, "--output", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
+}
+
+fn head(api: &str) -> (u64, String) {
+    let status = atelier(api, &["query", "status"]).unwrap();
+    let block = atelier(api, &["query", "block"]).unwrap();
+    (status["height"].as_u64().unwrap(), block["header"]["state_root"].as_str().unwrap().to_owned())
+}
+
+fn balance(api: &str, who: &str) -> Value {
+    atelier(api, &["query", "account", who]).unwrap()["balances"].clone()
+}
+
+fn transfer(api: &str) {
+    atelier(api, &["tx", "bank", "transfer", "--from", "dev1", "--to", "dev2", "--amount", "1GDC", "--wait"])
+        .unwrap();
+}
+
+#[test]
+fn a_reverted_snapshot_and_a_loaded_dump_put_the_same_root_head_and_balances_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    transfer(&api);
+
+    // Snapshot, move on, revert: the head, root and balances of the snapshot, and the blocks
+    // after it are gone.
+    let before = (head(&api), balance(&api, "dev2"));
+    let snapshot = atelier(&api, &["dev", "snapshot"]).unwrap();
+    assert_eq!(
+        (snapshot["height"].as_u64().unwrap(), snapshot["state_root"].as_str().unwrap()),
+        (before.0.0, before.0.1.as_str())
+    );
+    transfer(&api);
+    atelier(&api, &["dev", "mine", "3"]).unwrap();
+    assert_ne!(head(&api), before.0);
+    let reverted = atelier(&api, &["dev", "revert", &snapshot["id"].to_string()]).unwrap();
+    assert_eq!(reverted["state_root"], before.0.1.as_str());
+    assert_eq!((head(&api), balance(&api, "dev2")), before);
+    assert!(
+        atelier(&api, &["query", "block", &(before.0.0 + 1).to_string()]).is_err(),
+        "later blocks are gone"
+    );
+    // The chain goes on from there; the snapshot was used up.
+    transfer(&api);
+    assert_eq!(head(&api).0, before.0.0 + 1);
+    let again = atelier(&api, &["dev", "revert", &snapshot["id"].to_string()]).unwrap_err();
+    assert!(again.contains("no snapshot"), "{again}");
+
+    // Dump, move on, load: the dumped head and root again.
+    let file = dir.path().join("state.json");
+    atelier(&api, &["dev", "dump", file.to_str().unwrap()]).unwrap();
+    let dumped = (head(&api), balance(&api, "dev2"));
+    transfer(&api);
+    transfer(&api);
+    let loaded = atelier(&api, &["dev", "load", file.to_str().unwrap()]).unwrap();
+    assert_eq!(
+        (loaded["height"].as_u64().unwrap(), loaded["state_root"].as_str().unwrap()),
+        (dumped.0.0, dumped.0.1.as_str())
+    );
+    assert_eq!((head(&api), balance(&api, "dev2")), dumped);
+
+    // A dump whose entries were changed is refused, and nothing changes.
+    let mut dump: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    dump["entries"][0][1] = Value::String("00".into());
+    let tampered = dir.path().join("tampered.json");
+    std::fs::write(&tampered, dump.to_string()).unwrap();
+    let refused = atelier(&api, &["dev", "load", tampered.to_str().unwrap()]).unwrap_err();
+    assert!(refused.contains("400") && refused.contains("not loaded"), "{refused}");
+    assert_eq!((head(&api), balance(&api, "dev2")), dumped);
+    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
+    node.wait().unwrap();
+}
+
+#[test]
+fn a_node_that_is_not_a_dev_chain_has_no_dev_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let example = Command::new(env!("CARGO_BIN_EXE_atelier")).args(["genesis", "example"]).output().unwrap();
+    let spec = dir.path().join("genesis.toml");
+    std::fs::write(&spec, &example.stdout).unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["init", "--home", home.to_str().unwrap(), "--genesis", spec.to_str().unwrap()])
+        .args(["--proposer", "atelier1wr9e985lqt44ar9gxwj0angfmc2pkjgauvzsxs"])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let (mut node, banner) =
+        common::start_node(&["--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    for args in [&["dev", "snapshot"][..], &["dev", "revert", "1"], &["dev", "dump", "-"]] {
+        let refused = atelier(&api, args).unwrap_err();
+        assert!(refused.contains("404") && refused.contains("not a dev chain"), "{args:?}: {refused}");
+    }
+    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
+    node.wait().unwrap();
+}

@@ -1,0 +1,107 @@
+//! A chain's whole state at one head, taken out of storage and put back: what a dev chain's
+//! snapshot, revert, dump and load are made of. O(state) each way: for dev chains, not for
+//! chains that carry value.
+
+use atelier_primitives::{Decode, Encode};
+use atelier_protocol::Header;
+use atelier_state::LtHash;
+use redb::{ReadableTable, ReadableTableMetadata};
+
+use crate::{
+    BLOCKS, EVENTS, META, META_COMMITMENT, META_HEAD, RECEIPTS, STATE, Storage, StorageError, TX_INDEX,
+};
+
+/// Every state entry at a head, with that head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateImage {
+    /// The head the state is at.
+    pub head: Header,
+    /// Every entry, in key order.
+    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl StateImage {
+    /// The root of the entries' commitment (the head's state root when the image is whole).
+    pub fn root(&self) -> atelier_primitives::Hash {
+        let mut commitment = LtHash::empty();
+        for (key, value) in &self.entries {
+            commitment.insert(key, value);
+        }
+        commitment.root()
+    }
+}
+
+impl Storage {
+    /// The state and the head as they are now.
+    pub fn image(&self) -> Result<StateImage, StorageError> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(META).map_err(StorageError::db)?;
+        let head = meta.get(META_HEAD).map_err(StorageError::db)?.ok_or(StorageError::Uninitialized)?;
+        let head = Header::from_bytes(head.value()).map_err(|e| StorageError::corrupt("head", e))?;
+        let table = txn.open_table(STATE).map_err(StorageError::db)?;
+        let mut entries = Vec::with_capacity(table.len().map_err(StorageError::db)? as usize);
+        for entry in table.iter().map_err(StorageError::db)? {
+            let (key, value) = entry.map_err(StorageError::db)?;
+            entries.push((key.value().to_vec(), value.value().to_vec()));
+        }
+        Ok(StateImage { head, entries })
+    }
+
+    /// Puts `image` back: its entries become the state and its header the head, so the chain
+    /// continues from there. Blocks above its height are deleted with their receipts, events and
+    /// transaction index; if the block stored at its height is not its head (an image of another
+    /// history), every block is. Refused, with nothing written, when the entries do not hash to
+    /// the head's state root or the image is of another chain.
+    pub fn restore(&self, image: &StateImage) -> Result<(), StorageError> {
+        let current = self.head()?.ok_or(StorageError::Uninitialized)?;
+        if image.head.chain_id != current.chain_id {
+            return Err(StorageError::OtherChain {
+                image: image.head.chain_id.to_string(),
+                chain: current.chain_id.to_string(),
+            });
+        }
+        let mut commitment = LtHash::empty();
+        for (key, value) in &image.entries {
+            commitment.insert(key, value);
+        }
+        if commitment.root() != image.head.state_root {
+            return Err(StorageError::RootMismatch {
+                height: image.head.height,
+                stored: commitment.root(),
+                expected: image.head.state_root,
+            });
+        }
+        let ours = self.block(image.head.height)?.is_some_and(|block| block.header == image.head)
+            || self.genesis_header()?.is_some_and(|genesis| genesis == image.head);
+        let keep = if ours { image.head.height.get() } else { 0 };
+        let txn = self.begin_write()?;
+        {
+            let mut state = txn.open_table(STATE).map_err(StorageError::db)?;
+            state.retain(|_, _| false).map_err(StorageError::db)?;
+            for (key, value) in &image.entries {
+                state.insert(key.as_slice(), value.as_slice()).map_err(StorageError::db)?;
+            }
+            let mut meta = txn.open_table(META).map_err(StorageError::db)?;
+            meta.insert(META_COMMITMENT, commitment.to_bytes().as_slice()).map_err(StorageError::db)?;
+            meta.insert(META_HEAD, image.head.to_bytes().as_slice()).map_err(StorageError::db)?;
+            let above = keep.saturating_add(1);
+            txn.open_table(BLOCKS)
+                .map_err(StorageError::db)?
+                .retain(|height, _| height < above)
+                .map_err(StorageError::db)?;
+            txn.open_table(RECEIPTS)
+                .map_err(StorageError::db)?
+                .retain(|height, _| height < above)
+                .map_err(StorageError::db)?;
+            txn.open_table(EVENTS)
+                .map_err(StorageError::db)?
+                .retain(|(height, _), _| height < above)
+                .map_err(StorageError::db)?;
+            txn.open_table(TX_INDEX)
+                .map_err(StorageError::db)?
+                .retain(|_, (height, _)| height < above)
+                .map_err(StorageError::db)?;
+        }
+        txn.commit().map_err(StorageError::db)
+    }
+}
