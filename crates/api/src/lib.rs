@@ -232,6 +232,18 @@ pub struct DevHead {
     pub state_root: String,
 }
 
+/// `POST /dev/set-balance`: what an account should hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SetBalance {
+    /// The account, bech32.
+    pub address: String,
+    /// `ugdc` or `uusd`.
+    pub denom: String,
+    /// Base units, decimal.
+    #[schema(pattern = "^[0-9]{1,39}$")]
+    pub amount: String,
+}
+
 /// `GET /dev/dump`, `POST /dev/load`: a dev chain's whole state at its head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StateDump {

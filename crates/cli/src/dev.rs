@@ -213,6 +213,7 @@ impl Banner {
 /// `atelier dev …`: the controls of a running dev chain.
 pub(crate) async fn run(
     client: atelier_client::Client,
+    store: &crate::keys::Keystore,
     command: crate::DevCommand,
     output: Output,
 ) -> Result<()> {
@@ -227,6 +228,17 @@ pub(crate) async fn run(
             format!("snapshot {} at height {} (state root {})", s.id, s.height, s.state_root)
         }),
         DevCommand::Revert { id } => output.print(&client.dev_revert(id).await?, head),
+        DevCommand::SetBalance { account, amount, denom } => {
+            let (denom, amount) = amount.or_denom(denom.parse().context("--denom")?);
+            let address = crate::address(store, &account)?.to_string();
+            let wanted =
+                atelier_api::SetBalance { address, denom: denom.to_string(), amount: amount.to_string() };
+            let now = client.dev_set_balance(&wanted).await?;
+            output.print(&now, |coin| match (coin.denom.parse(), coin.amount.parse()) {
+                (Ok(denom), Ok(amount)) => format!("{account} holds {}", crate::money::human(denom, amount)),
+                _ => format!("{account} holds {} {}", coin.amount, coin.denom),
+            })
+        }
         DevCommand::Dump { file } => {
             let dump = client.dev_dump().await?;
             let text = serde_json::to_string(&dump)?;

@@ -123,6 +123,20 @@ pub(crate) enum DevCommand {
         /// Where.
         file: PathBuf,
     },
+    /// Make an account hold exactly an amount of GDC or USD, through transactions from the dev
+    /// accounts mined at once (only a dev account's balance can be lowered).
+    #[command(
+        after_help = "Examples:\n  atelier dev set-balance alice 1000GDC\n  atelier dev set-balance dev3 25.5USD"
+    )]
+    SetBalance {
+        /// A key name, `devN`, or a bech32 address.
+        account: String,
+        /// `1000GDC`, `25.5USD`, or base units of --denom.
+        amount: money::Money,
+        /// The denomination of a bare amount.
+        #[arg(long, default_value = "ugdc")]
+        denom: String,
+    },
     /// Make a dump's state and head the chain's (a dump of this dev chain: the same chain id).
     /// Blocks above its height are deleted; pending transactions are dropped.
     Load {
@@ -429,7 +443,10 @@ fn run(mut cli: Cli) -> Result<()> {
                 _ => Ok(()),
             }
         }
-        Command::Dev(command) => runtime.block_on(dev::run(Client::new(node.clone()), command, cli.output)),
+        Command::Dev(command) => {
+            let store = keystore(cli.keyring_dir);
+            runtime.block_on(dev::run(Client::new(node.clone()), &store, command, cli.output))
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! A dev node's controls through the binary: a snapshot reverted and a dump loaded put the state
-//! root, head and balances back; what cannot be loaded is refused and changes nothing.
+//! root, head and balances back; set-balance sets a balance exactly; what cannot be done is refused
+//! and changes nothing.
 
 mod common;
 
@@ -25,6 +26,10 @@ fn head(api: &str) -> (u64, String) {
     let status = atelier(api, &["query", "status"]).unwrap();
     let block = atelier(api, &["query", "block"]).unwrap();
     (status["height"].as_u64().unwrap(), block["header"]["state_root"].as_str().unwrap().to_owned())
+}
+
+fn height(api: &str) -> u64 {
+    atelier(api, &["query", "status"]).unwrap()["height"].as_u64().unwrap()
 }
 
 fn balance(api: &str, who: &str) -> Value {
@@ -93,6 +98,68 @@ fn a_reverted_snapshot_and_a_loaded_dump_put_the_same_root_head_and_balances_bac
     node.wait().unwrap();
 }
 
+/// What `account` holds of `denom`, in base units.
+fn held(api: &str, account: &str, denom: &str) -> u128 {
+    balance(api, account)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|coin| coin["denom"] == denom)
+        .map_or(0, |coin| coin["amount"].as_str().unwrap().parse().unwrap())
+}
+
+/// Set-balance raises and lowers GDC and USD to exactly the amount asked, through mined
+/// transactions (so the head moves and the state stays conserved); a balance it cannot lower is
+/// refused with the reason.
+#[test]
+fn set_balance_makes_an_account_hold_exactly_the_amount_asked() {
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    // An account of a fresh key: no dev key signs for it.
+    let keyring = tempfile::tempdir().unwrap();
+    let added = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args([
+            "--keyring-dir",
+            keyring.path().to_str().unwrap(),
+            "--output",
+            "json",
+            "keys",
+            "add",
+            "stranger",
+        ])
+        .env("ATELIER_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    let added: Value = serde_json::from_slice(&added.stdout).unwrap();
+    let stranger = added["key"]["address"].as_str().unwrap();
+    for (account, amount, denom, expected) in [
+        ("dev4", "1500000GDC", "ugdc", 1_500_000_000_000),
+        ("dev4", "1.5GDC", "ugdc", 1_500_000),
+        ("dev4", "12USD", "uusd", 12_000_000),
+        ("dev4", "0", "uusd", 0),
+        (stranger, "7GDC", "ugdc", 7_000_000),
+    ] {
+        let height = height(&api);
+        let mut args = vec!["dev", "set-balance", account, amount];
+        if amount == "0" {
+            args.extend(["--denom", denom]);
+        }
+        let now = atelier(&api, &args).unwrap();
+        assert_eq!(now["amount"].as_str().unwrap().parse::<u128>().unwrap(), expected, "{account} {amount}");
+        assert_eq!(held(&api, account, denom), expected, "{account} {amount}");
+        assert!(self::height(&api) > height, "it went through blocks");
+    }
+    let refused = atelier(&api, &["dev", "set-balance", stranger, "1GDC"]).unwrap_err();
+    assert!(
+        refused.contains("400") && refused.contains("only a dev account's balance can be lowered"),
+        "{refused}"
+    );
+    assert_eq!(held(&api, stranger, "ugdc"), 7_000_000, "nothing changed");
+    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
+    node.wait().unwrap();
+}
+
 #[test]
 fn a_node_that_is_not_a_dev_chain_has_no_dev_controls() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,7 +176,8 @@ fn a_node_that_is_not_a_dev_chain_has_no_dev_controls() {
     let (mut node, banner) =
         common::start_node(&["--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"], None);
     let api = banner["api_url"].as_str().unwrap().to_owned();
-    for args in [&["dev", "snapshot"][..], &["dev", "revert", "1"], &["dev", "dump", "-"]] {
+    let set_balance = ["dev", "set-balance", "atelier1wr9e985lqt44ar9gxwj0angfmc2pkjgauvzsxs", "1GDC"];
+    for args in [&["dev", "snapshot"][..], &["dev", "revert", "1"], &["dev", "dump", "-"], &set_balance] {
         let refused = atelier(&api, args).unwrap_err();
         assert!(refused.contains("404") && refused.contains("not a dev chain"), "{args:?}: {refused}");
     }

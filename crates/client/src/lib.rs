@@ -2,8 +2,8 @@
 //! not depend on the protocol, so a transaction is sent as its canonical bytes.
 
 use atelier_api::{
-    AccountView, BlockView, DevHead, DevSnapshot, ErrorBody, EventView, FeesView, Mined, Page, SimulatedTx,
-    StateDump, StatusView, SubmitTx, SubmittedTx, TxView,
+    AccountView, BlockView, CoinView, DevHead, DevSnapshot, ErrorBody, EventView, FeesView, Mined, Page,
+    SetBalance, SimulatedTx, StateDump, StatusView, SubmitTx, SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
 
@@ -76,6 +76,12 @@ impl Client {
     pub async fn dev_load(&self, dump: &StateDump) -> Result<DevHead, ClientError> {
         let url = format!("{}/dev/load", self.base);
         decode(self.http.post(url).json(dump).send().await.map_err(transport)?).await
+    }
+
+    /// Dev chains: makes an account hold exactly an amount; returns the balance now.
+    pub async fn dev_set_balance(&self, wanted: &SetBalance) -> Result<CoinView, ClientError> {
+        let url = format!("{}/dev/set-balance", self.base);
+        decode(self.http.post(url).json(wanted).send().await.map_err(transport)?).await
     }
 
     /// What including a signed transaction (canonical bytes) in the next block would do; nothing

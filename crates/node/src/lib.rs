@@ -7,6 +7,7 @@
 
 mod admission;
 pub mod c2pa;
+mod dev;
 pub mod http;
 pub mod ledger;
 pub mod listener;
@@ -29,6 +30,7 @@ use atelier_protocol::{
 };
 pub use atelier_storage::Equivocation;
 use atelier_storage::{IndexedEvent, Storage};
+pub use dev::SetBalanceError;
 use tokio::sync::{Notify, broadcast};
 
 use crate::{

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::{DevHead, DevSnapshot, ErrorBody, Mined, StateDump};
+use atelier_api::{CoinView, DevHead, DevSnapshot, ErrorBody, Mined, SetBalance, StateDump};
 use atelier_primitives::{
     Decode, Encode,
     hash::{hex_decode_vec, hex_encode},
@@ -23,7 +23,7 @@ use utoipa_axum::{
 };
 
 use crate::{
-    LedgerError, Node,
+    LedgerError, Node, SetBalanceError,
     http::{ApiError, ApiResult, Shared},
 };
 
@@ -46,6 +46,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(revert))
         .routes(routes!(dump))
         .routes(routes!(load).layer(DefaultBodyLimit::max(MAX_DUMP_BYTES)))
+        .routes(routes!(set_balance))
 }
 
 /// A 404 unless this is a dev chain.
@@ -223,4 +224,28 @@ pub(crate) async fn load(State(node): Shared, Json(dump): Json<StateDump>) -> Ap
     })
     .await?;
     Ok(Json(head_of(&head)))
+}
+
+/// Dev chains: makes an account hold exactly an amount of ugdc or uusd, through transactions from
+/// the dev accounts mined at once (a mint by the issuer or a transfer from the richest dev account
+/// to raise it; a transfer out, its fee refunded, to lower it — a dev account's only).
+#[utoipa::path(post, path = "/dev/set-balance", request_body = SetBalance, responses(
+    (status = 200, description = "The balance now", body = CoinView),
+    (status = 400, description = "An address, denomination or amount it cannot set", body = ErrorBody),
+    (status = 404, description = "Not a dev chain", body = ErrorBody),
+    (status = 422, description = "A dev transaction failed", body = ErrorBody),
+))]
+pub(crate) async fn set_balance(State(node): Shared, Json(wanted): Json<SetBalance>) -> ApiResult<CoinView> {
+    dev_chain(&node)?;
+    let address = crate::routes::parse_address(&wanted.address)?;
+    let denom: atelier_primitives::Denom = wanted.denom.parse().map_err(ApiError::bad_request)?;
+    let amount: atelier_primitives::Amount = wanted.amount.parse().map_err(ApiError::bad_request)?;
+    let now = node.set_balance(address, denom, amount).await.map_err(|error| match error {
+        SetBalanceError::Ledger(error) => ApiError::internal(error),
+        SetBalanceError::Failed(_) => {
+            ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "failed", error)
+        }
+        refused => ApiError::bad_request(refused),
+    })?;
+    Ok(Json(CoinView { denom: denom.to_string(), amount: now.to_string() }))
 }

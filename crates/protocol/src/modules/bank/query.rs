@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Coin, DENOMS, state};
 
+/// The bank's params: who issues the stablecoin.
+pub fn params(state: &impl StateRead) -> Result<super::BankParams, StateError> {
+    state::params(state)
+}
+
 /// What `address` holds of `denom`.
 pub fn balance(state: &impl StateRead, address: &Address, denom: &Denom) -> Result<Amount, StateError> {
     state::balance(state, address, denom)

@@ -1,0 +1,151 @@
+//! A dev chain's set-balance. It changes nothing behind the protocol's back: the dev accounts (the
+//! published dev mnemonic's, which a dev chain funds and makes its stablecoin issuer) send real
+//! transactions, and each is mined at once.
+
+use std::sync::Arc;
+
+use atelier_primitives::{Address, Amount, Denom, Height, SecretKey, hd};
+use atelier_protocol::{
+    Msg, Tx, TxOutcome,
+    modules::{auth, bank::BankMsg, fees},
+};
+use atelier_storage::StorageError;
+
+use crate::{LedgerError, Node, SubmitError};
+
+/// How many of the dev mnemonic's accounts set-balance looks among for keys.
+const DEV_KEYS_SEARCHED: u32 = 100;
+
+/// Why a balance was not set.
+#[derive(Debug, thiserror::Error)]
+pub enum SetBalanceError {
+    /// Only the chain's two currencies are set.
+    #[error("{0} is neither ugdc nor uusd")]
+    Denom(Denom),
+    /// Lowering a balance needs its owner's key.
+    #[error(
+        "{0} is not one of the first {DEV_KEYS_SEARCHED} dev accounts: only a dev account's balance can be \
+         lowered (its key signs the transfer out)"
+    )]
+    NotDevAccount(Address),
+    /// Raising a uusd balance needs the issuer's key.
+    #[error("the stablecoin issuer {0} is not a dev account, so no uusd can be minted")]
+    IssuerNotDev(Address),
+    /// No dev account has the GDC to give.
+    #[error("no dev account holds {0} ugdc to give")]
+    NoFaucet(Amount),
+    /// A transaction was refused or failed.
+    #[error("the dev transaction failed: {0}")]
+    Failed(String),
+    /// The node failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<StorageError> for SetBalanceError {
+    fn from(error: StorageError) -> Self {
+        SetBalanceError::Ledger(error.into())
+    }
+}
+
+impl From<atelier_state::StateError> for SetBalanceError {
+    fn from(error: atelier_state::StateError) -> Self {
+        StorageError::from(error).into()
+    }
+}
+
+impl Node {
+    /// Dev chains: makes `address` hold exactly `amount` of `denom`, through transactions mined
+    /// at once — a mint by the issuer or a transfer from the richest dev account to raise it, a
+    /// transfer out (its fee refunded) to lower it. Returns the balance now.
+    pub async fn set_balance(
+        self: &Arc<Self>,
+        address: Address,
+        denom: Denom,
+        amount: Amount,
+    ) -> Result<Amount, SetBalanceError> {
+        if denom != Denom::GDC && denom != Denom::USD {
+            return Err(SetBalanceError::Denom(denom));
+        }
+        let keys = tokio::task::spawn_blocking(|| hd::dev_keys(0..DEV_KEYS_SEARCHED))
+            .await
+            .map_err(|e| SetBalanceError::Failed(e.to_string()))?;
+        let key_of = |who: &Address| keys.iter().find(|key| key.public_key().address() == *who);
+        let balance = |who: &Address, denom: &Denom| -> Result<Amount, SetBalanceError> {
+            Ok(atelier_protocol::modules::bank::query::balance(&self.storage().snapshot()?, who, denom)?)
+        };
+        let now = balance(&address, &denom)?;
+        if amount > now {
+            let missing = Amount::new(amount.get() - now.get());
+            if denom == Denom::USD {
+                let issuer = atelier_protocol::modules::bank::query::params(&self.storage().snapshot()?)?
+                    .stable_issuer;
+                let key = key_of(&issuer).ok_or(SetBalanceError::IssuerNotDev(issuer))?;
+                self.send_dev(key, BankMsg::MintStable { to: address, amount: missing }).await?;
+            } else {
+                let mut richest = None;
+                for key in keys.iter().filter(|key| key.public_key().address() != address) {
+                    let held = balance(&key.public_key().address(), &Denom::GDC)?;
+                    if richest.is_none_or(|(most, _)| held > most) {
+                        richest = Some((held, key));
+                    }
+                }
+                let key = match richest {
+                    Some((held, key)) if held > missing => key,
+                    _ => return Err(SetBalanceError::NoFaucet(missing)),
+                };
+                self.send_dev(key, BankMsg::Transfer { to: address, denom, amount: missing }).await?;
+            }
+        } else if amount < now {
+            let excess = Amount::new(now.get() - amount.get());
+            let key = key_of(&address).ok_or(SetBalanceError::NotDevAccount(address))?;
+            let refunder =
+                keys.iter().find(|key| key.public_key().address() != address).expect("the dev keys are many");
+            let to = refunder.public_key().address();
+            let fee = self.send_dev(key, BankMsg::Transfer { to, denom, amount: excess }).await?;
+            if !fee.is_zero() {
+                self.send_dev(refunder, BankMsg::Transfer { to: address, denom: Denom::GDC, amount: fee })
+                    .await?;
+            }
+        }
+        balance(&address, &denom)
+    }
+
+    /// Signs `msg` as `key` with its next nonce, mines it, and returns the fee it paid; an error
+    /// unless it applied.
+    async fn send_dev(self: &Arc<Self>, key: &SecretKey, msg: BankMsg) -> Result<Amount, SetBalanceError> {
+        let msgs = vec![Msg::Bank(msg)];
+        let tx = {
+            let snapshot = self.storage().snapshot()?;
+            let head = self.head();
+            let sender = key.public_key().address();
+            let gas = fees::query::params(&snapshot)?.gas;
+            let base_fee = fees::query::base_fee(&snapshot)?;
+            Tx {
+                chain_id: head.chain_id.clone(),
+                sender: key.public_key(),
+                nonce: self.mempool().next_nonce(&sender, auth::query::nonce(&snapshot, &sender)?),
+                expiry_height: Height(head.height.get().saturating_add(100)),
+                gas_limit: gas.tx_gas(&msgs),
+                max_fee_per_gas: Amount::new(base_fee.get().saturating_mul(2).max(1)),
+                max_priority_fee_per_gas: Amount::ZERO,
+                msgs,
+            }
+            .sign(key)
+        };
+        let hash = tx.hash();
+        self.submit(tx).await.map_err(|error: SubmitError| SetBalanceError::Failed(error.to_string()))?;
+        let node = self.clone();
+        let committed = tokio::task::spawn_blocking(move || node.produce_block())
+            .await
+            .map_err(|e| SetBalanceError::Failed(e.to_string()))??;
+        let receipts = self.storage().receipts(committed.header.height)?;
+        let receipt =
+            receipts.iter().flat_map(|block| &block.receipts).find(|receipt| receipt.tx_hash == hash);
+        match receipt {
+            Some(receipt) if receipt.outcome == TxOutcome::Applied => Ok(receipt.fee),
+            Some(receipt) => Err(SetBalanceError::Failed(format!("{:?}", receipt.outcome))),
+            None => Err(SetBalanceError::Failed("it was not included in the block mined for it".into())),
+        }
+    }
+}
