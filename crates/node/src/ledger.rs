@@ -172,19 +172,19 @@ impl Ledger {
         self.storage.head()?.ok_or(LedgerError::Storage(StorageError::Uninitialized))
     }
 
-    /// Executes `candidates` in a block on the committed head, as this node would build it, and
+    /// Executes `candidates` in a block on `snapshot`'s head, as this node would build it, and
     /// keeps nothing: what including them next would do. Signatures are not checked.
     pub fn simulate(
         &self,
+        snapshot: &Snapshot,
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
     ) -> Result<ExecutedBlock, LedgerError> {
-        let snapshot = self.storage.snapshot()?;
-        let head = self.head()?;
+        let head = snapshot.head().ok_or(StorageError::Uninitialized)?;
         let commitment = snapshot.commitment().map_err(StorageError::from)?;
-        let state = Pending::new(&snapshot, ChangeSet::new(), commitment);
-        Ok(build_block(&state, &head, time_ms, proposer, candidates, Vec::new(), SignatureCheck::Skip)?)
+        let state = Pending::new(snapshot, ChangeSet::new(), commitment);
+        Ok(build_block(&state, head, time_ms, proposer, candidates, Vec::new(), SignatureCheck::Skip)?)
     }
 
     /// The header of block `hash` if blocks can be built on it: the committed head, or a pending

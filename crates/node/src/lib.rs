@@ -380,10 +380,18 @@ impl Node {
     /// with lower nonces, on the committed state; nothing is kept. Its signature is not checked.
     pub fn simulate(&self, tx: &SignedTx) -> Result<Simulation, LedgerError> {
         // What admission would refuse, it refuses here too, charging nothing.
+        // The sender's pending transactions first, then one snapshot for admission's checks and
+        // for the block: a block committed meanwhile only makes some of them stale (they are left
+        // out), and the checks and the block cannot disagree.
         let (sender, nonce) = (tx.sender(), tx.tx().nonce);
-        let pending = self.mempool().pending_spend(&sender, nonce);
-        let next_height = self.head().height.next().unwrap_or(self.head().height);
-        match atelier_protocol::precheck(&self.storage().snapshot()?, tx, next_height, &pending) {
+        let (pending, mut candidates) = {
+            let pool = self.mempool();
+            (pool.pending_spend(&sender, nonce), pool.pending_before(&sender, nonce))
+        };
+        let snapshot = self.storage().snapshot()?;
+        let head = snapshot.head().cloned().ok_or(atelier_storage::StorageError::Uninitialized)?;
+        let next_height = head.height.next().unwrap_or(head.height);
+        match atelier_protocol::precheck(&snapshot, tx, next_height, &pending) {
             Ok(_) => {}
             Err(atelier_protocol::modules::Failure::Rule(rejection)) => {
                 return Ok(Simulation::Rejected(rejection));
@@ -395,10 +403,9 @@ impl Node {
                 return Err(LedgerError::Storage(atelier_storage::StorageError::from(error)));
             }
         }
-        let mut candidates = self.mempool().pending_before(&sender, nonce);
         candidates.push(tx.clone());
-        let head = self.head();
-        let executed = self.ledger.simulate(now_ms().max(head.time_ms), self.config.proposer, candidates)?;
+        let executed =
+            self.ledger.simulate(&snapshot, now_ms().max(head.time_ms), self.config.proposer, candidates)?;
         let hash = tx.hash();
         if let Some(receipt) = executed.receipts.iter().find(|receipt| receipt.tx_hash == hash) {
             return Ok(Simulation::Included(receipt.clone()));

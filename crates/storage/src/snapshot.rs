@@ -1,16 +1,18 @@
 //! [`Snapshot`]: a consistent read-only view of the stored state.
 
-use atelier_primitives::Hash;
+use atelier_primitives::{Decode, Hash};
+use atelier_protocol::Header;
 use atelier_state::{Key, LtHash, StateError, StateRead, Store, Value};
 use redb::{ReadOnlyTable, ReadTransaction};
 
-use crate::{META, STATE, StorageError, read_commitment};
+use crate::{META, META_HEAD, STATE, StorageError, read_commitment};
 
 /// The state as of one committed block, unaffected by later commits. Blocks are executed on a
 /// snapshot; the resulting commit is then written with [`crate::Storage::commit_block`].
 pub struct Snapshot {
     state: ReadOnlyTable<&'static [u8], &'static [u8]>,
     commitment: LtHash,
+    head: Option<Header>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -23,8 +25,19 @@ impl Snapshot {
     pub(crate) fn new(txn: &ReadTransaction) -> Result<Snapshot, StorageError> {
         let meta = txn.open_table(META).map_err(StorageError::db)?;
         let commitment = read_commitment(&meta)?;
+        let head = match meta.get(META_HEAD).map_err(StorageError::db)? {
+            Some(bytes) => {
+                Some(Header::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("head", e))?)
+            }
+            None => None,
+        };
         let state = txn.open_table(STATE).map_err(StorageError::db)?;
-        Ok(Snapshot { state, commitment })
+        Ok(Snapshot { state, commitment, head })
+    }
+
+    /// The head the state is at (none before the chain is initialized).
+    pub fn head(&self) -> Option<&Header> {
+        self.head.as_ref()
     }
 
     /// The root of the stored commitment.
