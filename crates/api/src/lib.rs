@@ -125,6 +125,21 @@ pub struct EventView {
     pub event: Value,
 }
 
+/// One server-sent event of `GET /events/stream`, as an EventSource hands it over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StreamEvent {
+    /// `HEIGHT:INDEX`: the event's block and its position among the block's events; what
+    /// `Last-Event-ID` resumes from.
+    #[schema(pattern = "^[0-9]+:[0-9]+$")]
+    pub id: String,
+    /// The SSE event type (`message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// An [`EventView`] as JSON.
+    #[schema(content_media_type = "application/json")]
+    pub data: String,
+}
+
 /// A page of a list: its entries in order and, when more follow, the cursor that reads the next
 /// page (`?cursor=NEXT`). A cursor is opaque: pass it back as it is, to the list that gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -236,8 +251,10 @@ pub struct DevHead {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SetBalance {
     /// The account, bech32.
+    #[schema(pattern = "^atelier1[02-9ac-hj-np-z]{38}$")]
     pub address: String,
     /// `ugdc` or `uusd`.
+    #[schema(pattern = "^(ugdc|uusd)$")]
     pub denom: String,
     /// Base units, decimal.
     #[schema(pattern = "^[0-9]{1,39}$")]

@@ -137,17 +137,23 @@ fn set_balance_makes_an_account_hold_exactly_the_amount_asked() {
         ("dev4", "1500000GDC", "ugdc", 1_500_000_000_000),
         ("dev4", "1.5GDC", "ugdc", 1_500_000),
         ("dev4", "12USD", "uusd", 12_000_000),
+        ("dev4", "0", "ugdc", 0),
         ("dev4", "0", "uusd", 0),
+        ("dev4", "1", "ugdc", 1),
         (stranger, "7GDC", "ugdc", 7_000_000),
     ] {
         let height = height(&api);
+        let gdc_before = held(&api, account, "ugdc");
         let mut args = vec!["dev", "set-balance", account, amount];
-        if amount == "0" {
+        if !amount.ends_with("GDC") && !amount.ends_with("USD") {
             args.extend(["--denom", denom]);
         }
         let now = atelier(&api, &args).unwrap();
         assert_eq!(now["amount"].as_str().unwrap().parse::<u128>().unwrap(), expected, "{account} {amount}");
         assert_eq!(held(&api, account, denom), expected, "{account} {amount}");
+        if denom == "uusd" {
+            assert_eq!(held(&api, account, "ugdc"), gdc_before, "setting uusd leaves ugdc as it was");
+        }
         assert!(self::height(&api) > height, "it went through blocks");
     }
     let refused = atelier(&api, &["dev", "set-balance", stranger, "1GDC"]).unwrap_err();

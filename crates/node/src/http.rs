@@ -11,7 +11,7 @@ use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
     AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, Page, SimulatedOutcome,
-    SimulatedTx, StatusView, SubmitTx, SubmittedTx, TxStatus, TxView,
+    SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
     Address, Amount, Hash, Height,
@@ -585,7 +585,7 @@ fn after_last_event(headers: &axum::http::HeaderMap) -> Result<Option<Position>,
 /// `Last-Event-ID` its EventSource sends; `kind` and `account` filter. A reader too slow for the
 /// live blocks is caught up from storage, so it misses nothing.
 #[utoipa::path(get, path = "/events/stream", params(StreamQuery), responses(
-    (status = 200, description = "Server-sent events: `id: HEIGHT:INDEX` and one `data:` line of EventView JSON each", content_type = "text/event-stream", body = EventView),
+    (status = 200, description = "Server-sent events: `id: HEIGHT:INDEX` and one `data:` line of EventView JSON each", content_type = "text/event-stream", body = StreamEvent),
     (status = 400, description = "A malformed query or Last-Event-ID", body = ErrorBody),
     (status = 503, description = "As many streams are open as the node serves", body = ErrorBody),
 ))]

@@ -228,7 +228,8 @@ pub(crate) async fn load(State(node): Shared, Json(dump): Json<StateDump>) -> Ap
 
 /// Dev chains: makes an account hold exactly an amount of ugdc or uusd, through transactions from
 /// the dev accounts mined at once (a mint by the issuer or a transfer from the richest dev account
-/// to raise it; a transfer out, its fee refunded, to lower it — a dev account's only).
+/// to raise it; a transfer out to lower it, which only a dev account can be made to send; its
+/// other currency is left as it was).
 #[utoipa::path(post, path = "/dev/set-balance", request_body = SetBalance, responses(
     (status = 200, description = "The balance now", body = CoinView),
     (status = 400, description = "An address, denomination or amount it cannot set", body = ErrorBody),
