@@ -1,6 +1,7 @@
 //! Development controls, on dev chains only (`NodeConfig::dev_controls`): mine blocks now, so that
 //! scripts and tests wait for blocks instead of sleeping; snapshot the state and revert to it;
-//! dump the whole state to a file and load it back. Elsewhere every `/dev` route answers 404.
+//! dump the whole state to a file and load it back; set an account's balance. Elsewhere every
+//! `/dev` route answers 404.
 
 use std::sync::Arc;
 

@@ -1,0 +1,135 @@
+//! The vectors the TypeScript SDK (`sdk/ts`) is checked against: keys derived from the dev
+//! mnemonic, addresses, domain-tagged hashes, signatures and amounts, as this crate computes them.
+//! The file is compared with what is committed; `UPDATE_VECTORS=1` rewrites it.
+
+use std::path::PathBuf;
+
+use atelier_primitives::{
+    CoinText, Hash,
+    hash::hex_encode,
+    hd::{self, DEV_MNEMONIC},
+};
+use serde_json::{Value, json};
+
+fn vectors() -> Value {
+    let seed = hd::seed_from_mnemonic(DEV_MNEMONIC, "").unwrap();
+    let keys: Vec<Value> = (0..3)
+        .map(|index| {
+            let path = hd::account_path(index);
+            let key = hd::derive(&seed, &path).unwrap();
+            json!({
+                "index": index,
+                "path": path,
+                "secret": hex_encode(&key.to_seed()),
+                "public_key": hex_encode(key.public_key().as_bytes()),
+                "address": key.public_key().address().to_string(),
+            })
+        })
+        .collect();
+    let other =
+        hd::derive(&hd::seed_from_mnemonic(DEV_MNEMONIC, "a passphrase").unwrap(), "m/44'/7771'/3'/0'/9'")
+            .unwrap();
+    let digests: Vec<Value> = [
+        ("atelier/tx/v1", vec![b"".to_vec()]),
+        ("atelier/tx/v1", vec![vec![1, 2, 3], vec![4, 5]]),
+        ("atelier/prompt", vec![b"a red fox".to_vec()]),
+        ("atelier/address/ed25519", vec![vec![7; 32]]),
+    ]
+    .into_iter()
+    .map(|(domain, parts)| {
+        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        json!({
+            "domain": domain,
+            "parts": parts.iter().map(|part| hex_encode(part)).collect::<Vec<_>>(),
+            "hash": Hash::digest(domain, &slices).to_hex(),
+        })
+    })
+    .collect();
+    let dev0 = hd::dev_key(0);
+    let message = Hash::digest("atelier/tx/v1", &[b"a transaction's bytes"]);
+    let written = [
+        "5GDC",
+        "0.25GDC",
+        ".5 gdc",
+        "1_000GDC",
+        "5000000ugdc",
+        "0.000001GDC",
+        "1.5USD",
+        "7ufoo",
+        "1234567.891GDC",
+    ];
+    let coins: Vec<Value> = written
+        .into_iter()
+        .map(|text| {
+            let coin: CoinText = text.parse().unwrap();
+            json!({
+                "text": text,
+                "denom": coin.denom.to_string(),
+                "amount": coin.amount.to_string(),
+                "written": coin.to_string(),
+            })
+        })
+        .collect();
+    let refused = [
+        " ",
+        "5",
+        ".",
+        "1.2.3GDC",
+        "-5GDC",
+        "5EUR€",
+        "0.0000001GDC",
+        "1.5ugdc",
+        "340282366920938463463374607431768211456ugdc",
+    ];
+    for text in refused {
+        assert!(text.parse::<CoinText>().is_err(), "{text} is refused");
+    }
+    json!({
+        "mnemonic": DEV_MNEMONIC,
+        "keys": keys,
+        "other_key": {
+            "passphrase": "a passphrase",
+            "path": "m/44'/7771'/3'/0'/9'",
+            "address": other.public_key().address().to_string(),
+        },
+        "digests": digests,
+        "signature": {
+            "index": 0,
+            "message": message.to_hex(),
+            "signature": hex_encode(dev0.sign(&message).as_bytes()),
+        },
+        "coins": coins,
+        "refused": refused,
+    })
+}
+
+/// `value` with every object's fields sorted, so that the file reads the same whatever order
+/// `serde_json` keeps.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(fields) => {
+            let fields: std::collections::BTreeMap<String, Value> =
+                fields.into_iter().map(|(key, value)| (key, sorted(value))).collect();
+            Value::Object(fields.into_iter().collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+#[test]
+fn the_sdk_vectors_are_what_the_chain_computes() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk/ts/test/vectors/primitives.json");
+    let vectors = sorted(vectors());
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(&vectors).unwrap() + "\n").unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+    let committed: Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(
+        sorted(committed),
+        vectors,
+        "the SDK's vectors are stale: UPDATE_VECTORS=1 cargo nextest run -p atelier-primitives"
+    );
+}
