@@ -130,6 +130,6 @@ fn the_sdk_vectors_are_what_the_chain_computes() {
     assert_eq!(
         sorted(committed),
         vectors,
-        "the SDK's vectors are stale: UPDATE_VECTORS=1 cargo nextest run -p atelier-primitives"
+        "the SDK's vectors are stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)'"
     );
 }

@@ -1,0 +1,98 @@
+// End to end against a dev node process (`atelier node --dev`, the binary cargo builds, or
+// $ATELIER_BIN): the SDK signs and submits a transfer and a job, and the chain applies them.
+
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { ApiError, Client, Key, promptHash, toHex } from "../src/index.js";
+
+const binary =
+  process.env["ATELIER_BIN"] ?? fileURLToPath(new URL("../../../../target/debug/atelier", import.meta.url));
+
+let node: ChildProcess;
+let api: string;
+
+before(async () => {
+  assert.ok(existsSync(binary), `no atelier binary at ${binary}: build it (cargo build -p atelier-cli) or set ATELIER_BIN`);
+  node = spawn(binary, ["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  let banner = "";
+  for await (const line of createInterface({ input: node.stdout! })) {
+    banner += line;
+    if (line === "}") break;
+  }
+  api = JSON.parse(banner).api_url;
+});
+
+after(() => {
+  node?.kill("SIGTERM");
+});
+
+/** `atelier --node API ARGS`, which must succeed. */
+function atelier(...args: string[]): void {
+  const run = spawnSync(binary, ["--node", api, ...args], { encoding: "utf8" });
+  assert.equal(run.status, 0, `atelier ${args.join(" ")}: ${run.stderr}`);
+}
+
+test("the SDK signs and sends a transfer the chain applies", async () => {
+  const client = new Client(api);
+  const stranger = new Key(randomBytes(32));
+  const sent = await client.send(
+    Key.dev(1),
+    [{ bank: { type: "transfer", to: stranger.address, denom: "ugdc", amount: "2000000" } }],
+    { wait: true },
+  );
+  assert.ok(sent.height !== undefined, "included");
+  const account = await client.account(stranger.address);
+  assert.deepEqual(account.balances, [{ denom: "ugdc", amount: "2000000" }]);
+  const record = await client.tx(sent.hash);
+  assert.equal(record.receipt?.outcome.status, "applied");
+});
+
+test("the SDK prompts a model: the job is admitted with the prompt's hash", async () => {
+  const hex = (byte: string) => byte.repeat(32);
+  atelier("tx", "registry", "register-dataset", "--from", "dev1", "--content-hash", hex("11"), "--license", "CC-BY-4.0",
+    "--contributor", "dev5=1", "--wait");
+  atelier("tx", "registry", "register-model", "--from", "dev2", "--class", "image-xl", "--dataset", "1=10000", "--wait");
+  atelier("tx", "compliance", "attest", "--from", "dev8", "--schema", "1", "--subject", "dataset/1", "--data-hash",
+    hex("33"), "--wait");
+  atelier("tx", "compute", "register-provider", "--from", "dev3", "--bond", "1000GDC", "--endpoint",
+    "https://gpu.example", "--capacity", "image-xl=1000", "--wait");
+  const client = new Client(api);
+  const requester = Key.dev(4);
+  const prompt = toHex(promptHash("a red fox"));
+  const job = {
+    compute: {
+      type: "submit_job" as const,
+      model: 1,
+      units: 100,
+      max_fee_per_unit: "2000",
+      tip_per_unit: "300",
+      prompt_hash: prompt,
+      params_hash: "00".repeat(32),
+      deterministic: true,
+      parents: [],
+      policy: { share: 0, license_fee: "0" },
+    },
+  };
+  await client.send(requester, [job], { wait: true });
+  const admitted = await client.read<{ status: string; prompt_hash: string; requester: string }>("/compute/jobs/1");
+  assert.equal(admitted.status, "admitted");
+  assert.equal(admitted.prompt_hash, prompt);
+  assert.equal(admitted.requester, requester.address);
+});
+
+test("a transaction the chain refuses is an ApiError with its code, and nothing is charged", async () => {
+  const client = new Client(api);
+  const poor = new Key(randomBytes(32));
+  await assert.rejects(
+    client.send(poor, [{ bank: { type: "transfer", to: Key.dev(1).address, denom: "ugdc", amount: "1" } }]),
+    (error: unknown) => error instanceof ApiError && error.status === 422 && error.code !== undefined,
+  );
+});
