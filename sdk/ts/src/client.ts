@@ -65,12 +65,8 @@ export class ApiError extends Error {
   }
 }
 
-/** Gas per message kind, by the names `/fees` gives them. */
-const GAS_OF: Record<string, (msg: Msg) => string> = {
-  bank: () => "transfer",
-  compute: () => "submit_job",
-  market: () => "buy",
-};
+/** The name `/fees` gives the gas of each message this release encodes, by its module. */
+const GAS_NAME: Record<string, string> = { bank: "transfer", compute: "submit_job", market: "buy" };
 
 /** How a transaction is priced and when it expires. */
 export interface SendOptions {
@@ -140,8 +136,8 @@ export class Client {
   async build(key: Key, msgs: Msg[], options: SendOptions = {}): Promise<Tx> {
     const [status, account, fees] = await Promise.all([this.status(), this.account(key.address), this.fees()]);
     const gas = msgs.reduce((total, msg) => {
-      const kind = GAS_OF[Object.keys(msg)[0] ?? ""]?.(msg);
-      const cost = kind === undefined ? undefined : fees.gas[kind];
+      const name = GAS_NAME[Object.keys(msg)[0] ?? ""];
+      const cost = name === undefined ? undefined : fees.gas[name];
       if (cost === undefined) {
         throw new Error(`no gas price for ${JSON.stringify(msg).slice(0, 60)} in /fees`);
       }
