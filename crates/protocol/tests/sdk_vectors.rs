@@ -1,10 +1,16 @@
-//! The transactions the TypeScript SDK (`sdk/ts`) is checked against: each as its JSON (what the
-//! API and `atelier tx … --generate-only` show), its canonical bytes, its hash and its bytes signed
-//! by dev key 0. The file is compared with what is committed; `UPDATE_VECTORS=1` rewrites it.
+//! The vectors the TypeScript SDK (`sdk/ts`) is checked against, as the chain computes them:
+//! keys derived from the dev mnemonic, addresses, domain-tagged hashes, a signature and amounts
+//! (`primitives.json`), and transactions as their JSON (what the API and `--generate-only` show),
+//! canonical bytes, hash and bytes signed by dev key 0 (`transactions.json`). Each file is compared
+//! with what is committed; `UPDATE_VECTORS=1` rewrites them.
 
 use std::path::PathBuf;
 
-use atelier_primitives::{Address, Amount, Bps, Denom, Encode, Hash, Height, hash::hex_encode, hd};
+use atelier_primitives::{
+    Address, Amount, Bps, CoinText, Denom, Encode, Hash, Height,
+    hash::hex_encode,
+    hd::{self, DEV_MNEMONIC},
+};
 use atelier_protocol::{
     Msg, Tx,
     modules::{
@@ -16,6 +22,99 @@ use atelier_protocol::{
     },
 };
 use serde_json::{Value, json};
+
+/// Keys, addresses, digests, a signature and amounts (`primitives.json`).
+fn primitive_vectors() -> Value {
+    let seed = hd::seed_from_mnemonic(DEV_MNEMONIC, "").unwrap();
+    let keys: Vec<Value> = (0..3)
+        .map(|index| {
+            let path = hd::account_path(index);
+            let key = hd::derive(&seed, &path).unwrap();
+            json!({
+                "index": index,
+                "path": path,
+                "secret": hex_encode(&key.to_seed()),
+                "public_key": hex_encode(key.public_key().as_bytes()),
+                "address": key.public_key().address().to_string(),
+            })
+        })
+        .collect();
+    let other =
+        hd::derive(&hd::seed_from_mnemonic(DEV_MNEMONIC, "a passphrase").unwrap(), "m/44'/7771'/3'/0'/9'")
+            .unwrap();
+    let digests: Vec<Value> = [
+        ("atelier/tx/v1", vec![b"".to_vec()]),
+        ("atelier/tx/v1", vec![vec![1, 2, 3], vec![4, 5]]),
+        ("atelier/prompt", vec![b"a red fox".to_vec()]),
+        ("atelier/address/ed25519", vec![vec![7; 32]]),
+    ]
+    .into_iter()
+    .map(|(domain, parts)| {
+        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        json!({
+            "domain": domain,
+            "parts": parts.iter().map(|part| hex_encode(part)).collect::<Vec<_>>(),
+            "hash": Hash::digest(domain, &slices).to_hex(),
+        })
+    })
+    .collect();
+    let dev0 = hd::dev_key(0);
+    let message = Hash::digest("atelier/tx/v1", &[b"a transaction's bytes"]);
+    let written = [
+        "5GDC",
+        "0.25GDC",
+        ".5 gdc",
+        "1_000GDC",
+        "5000000ugdc",
+        "0.000001GDC",
+        "1.5USD",
+        "7ufoo",
+        "1234567.891GDC",
+    ];
+    let coins: Vec<Value> = written
+        .into_iter()
+        .map(|text| {
+            let coin: CoinText = text.parse().unwrap();
+            json!({
+                "text": text,
+                "denom": coin.denom.to_string(),
+                "amount": coin.amount.to_string(),
+                "written": coin.to_string(),
+            })
+        })
+        .collect();
+    let refused = [
+        " ",
+        "5",
+        ".",
+        "1.2.3GDC",
+        "-5GDC",
+        "5EUR€",
+        "0.0000001GDC",
+        "1.5ugdc",
+        "340282366920938463463374607431768211456ugdc",
+    ];
+    for text in refused {
+        assert!(text.parse::<CoinText>().is_err(), "{text} is refused");
+    }
+    json!({
+        "mnemonic": DEV_MNEMONIC,
+        "keys": keys,
+        "other_key": {
+            "passphrase": "a passphrase",
+            "path": "m/44'/7771'/3'/0'/9'",
+            "address": other.public_key().address().to_string(),
+        },
+        "digests": digests,
+        "signature": {
+            "index": 0,
+            "message": message.to_hex(),
+            "signature": hex_encode(dev0.sign(&message).as_bytes()),
+        },
+        "coins": coins,
+        "refused": refused,
+    })
+}
 
 fn tx(nonce: u64, msgs: Vec<Msg>) -> Tx {
     Tx {
@@ -30,7 +129,8 @@ fn tx(nonce: u64, msgs: Vec<Msg>) -> Tx {
     }
 }
 
-fn vectors() -> Value {
+/// Transactions as JSON, bytes, hash and signed bytes (`transactions.json`).
+fn transaction_vectors() -> Value {
     let to: Address = hd::dev_key(1).public_key().address();
     let transfer = Msg::Bank(BankMsg::Transfer { to, denom: Denom::GDC, amount: Amount::new(5_000_000) });
     let job = Msg::Compute(ComputeMsg::SubmitJob {
@@ -85,10 +185,10 @@ fn sorted(value: Value) -> Value {
     }
 }
 
-#[test]
-fn the_sdk_transaction_vectors_are_what_the_chain_encodes_hashes_and_signs() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk/ts/test/vectors/transactions.json");
-    let vectors = sorted(vectors());
+/// Checks `vectors` against `sdk/ts/test/vectors/NAME`, or writes it there with `UPDATE_VECTORS`.
+fn check(name: &str, vectors: Value) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk/ts/test/vectors").join(name);
+    let vectors = sorted(vectors);
     if std::env::var_os("UPDATE_VECTORS").is_some() {
         std::fs::write(&path, serde_json::to_string_pretty(&vectors).unwrap() + "\n").unwrap();
         return;
@@ -98,6 +198,16 @@ fn the_sdk_transaction_vectors_are_what_the_chain_encodes_hashes_and_signs() {
     assert_eq!(
         sorted(committed),
         vectors,
-        "the SDK's vectors are stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)'"
+        "the SDK's {name} is stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)'"
     );
+}
+
+#[test]
+fn the_sdk_vectors_are_what_the_chain_computes() {
+    check("primitives.json", primitive_vectors());
+}
+
+#[test]
+fn the_sdk_transaction_vectors_are_what_the_chain_encodes_hashes_and_signs() {
+    check("transactions.json", transaction_vectors());
 }

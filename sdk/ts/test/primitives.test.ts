@@ -1,5 +1,5 @@
 // The SDK computes what the chain computes: keys, addresses, hashes, signatures and amounts,
-// against vectors the chain's Rust tests write (`crates/primitives/tests/sdk_vectors.rs`).
+// against vectors the chain's Rust tests write (`crates/protocol/tests/sdk_vectors.rs`).
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
