@@ -58,7 +58,8 @@ impl Node {
     /// Dev chains: makes `address` hold exactly `amount` of `denom`, through transactions mined
     /// at once — a mint by the issuer or a transfer from the richest dev account to raise it; to
     /// lower it, a transfer out of what is over, less its own fee for GDC, or with its fee in GDC
-    /// given first for USD. Returns the balance now.
+    /// given first for USD. Returns the balance now; fails if other transactions in the same
+    /// blocks kept it from the amount.
     pub async fn set_balance(
         self: &Arc<Self>,
         address: Address,
@@ -84,7 +85,13 @@ impl Node {
                 self.lower(&keys, address, denom, Amount::new(now.get() - amount.get())).await?;
             }
         }
-        self.balance(&address, denom)
+        match self.balance(&address, denom)? {
+            now if now == amount => Ok(now),
+            // Other transactions in the same blocks moved it meanwhile.
+            now => Err(SetBalanceError::Failed(format!(
+                "the balance is {now} after four transactions, not {amount}: try again"
+            ))),
+        }
     }
 
     fn balance(&self, address: &Address, denom: Denom) -> Result<Amount, SetBalanceError> {
