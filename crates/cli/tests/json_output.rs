@@ -2,10 +2,11 @@
 //! shape (field names and value kinds) matches the reviewed snapshot in `tests/snapshots/`.
 //! Run with `UPDATE_SNAPSHOTS=1` to rewrite them after a deliberate change.
 
+mod common;
+
 use std::{
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
 };
 
 use serde_json::Value;
@@ -28,22 +29,9 @@ fn atelier(keyring: &Path) -> Command {
     command
 }
 
-fn start_dev_node(keyring: &Path) -> (DevNode, Value) {
-    let mut child = atelier(keyring)
-        .args(["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut text = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        text.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let banner: Value = serde_json::from_str(&text).unwrap();
+fn start_dev_node() -> (DevNode, Value) {
+    let (child, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
     let api = banner["api_url"].as_str().unwrap().to_owned();
     (DevNode { child, api }, banner)
 }
@@ -89,7 +77,7 @@ fn check(name: &str, value: &Value) {
 #[test]
 fn every_command_prints_one_json_document_of_the_reviewed_shape() {
     let keyring = tempfile::tempdir().unwrap();
-    let (node, banner) = start_dev_node(keyring.path());
+    let (node, banner) = start_dev_node();
     check("node_dev_banner", &banner);
 
     check("query_status", &run_json(&node, keyring.path(), &["query", "status"]));
