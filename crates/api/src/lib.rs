@@ -197,6 +197,9 @@ pub struct SimulatedTx {
     /// Gas it would be charged (when included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gas_used: Option<u64>,
+    /// The gas its messages need under the current schedule, whatever the outcome: the gas limit
+    /// that covers them (a transaction drafted with any limit learns it here).
+    pub gas_needed: u64,
     /// Fee it would pay, base part and tip, decimal (when included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<String>,

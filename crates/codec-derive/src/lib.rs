@@ -14,6 +14,15 @@
 //!   named by `#[code(retired(N, …))]` on the enum, no longer given out, which no variant may take
 //!   again. Codes must be distinct.
 //!
+//! - `#[derive(Layout)]` describes the encoding and the JSON form as data
+//!   (`atelier_primitives::layout`): the shapes of the fields as `Encode` writes them, and names
+//!   and enum tagging as the type's `serde` attributes say. It understands the attributes that
+//!   keep a value's JSON a plain function of its fields — container `tag`, `content`,
+//!   `rename_all` (`snake_case`, `camelCase`), `transparent`, `deny_unknown_fields`, `default`;
+//!   field `rename`, `default`, `with` (only `serde_u128`); variant `rename` — and refuses the
+//!   others rather than describe a type wrongly. A `u128` field must say `with = serde_u128`,
+//!   since a client reads 128-bit integers as decimal strings.
+//!
 //! The generated code names `atelier_primitives`, so the deriving crate depends on it.
 
 use proc_macro::TokenStream;
@@ -350,6 +359,276 @@ fn expand_decode(input: &DeriveInput) -> syn::Result<Tokens> {
         impl #impl_generics atelier_primitives::Decode for #name #ty_generics #where_clause {
             fn decode_from(reader: &mut atelier_primitives::Reader<'_>) -> Result<Self, atelier_primitives::DecodeError> {
                 #body
+            }
+        }
+    })
+}
+
+/// Derives `atelier_primitives::layout::Layout` (see the crate's documentation).
+#[proc_macro_derive(Layout, attributes(codec))]
+pub fn derive_layout(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand_layout(&input).unwrap_or_else(|e| e.to_compile_error()).into()
+}
+
+/// What a container's `#[serde(..)]` says about its JSON form.
+#[derive(Default)]
+struct SerdeContainer {
+    tag: Option<String>,
+    content: Option<String>,
+    rename_all: Option<String>,
+    transparent: bool,
+}
+
+/// What a field's or variant's `#[serde(..)]` says.
+#[derive(Default)]
+struct SerdeItem {
+    rename: Option<String>,
+    with: Option<String>,
+}
+
+fn string_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<String> {
+    Ok(meta.value()?.parse::<syn::LitStr>()?.value())
+}
+
+/// Skips `= "…"` after an attribute this derive ignores.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        string_value(meta)?;
+    }
+    Ok(())
+}
+
+fn serde_container(attrs: &[syn::Attribute]) -> syn::Result<SerdeContainer> {
+    let mut serde = SerdeContainer::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let path = &meta.path;
+            if path.is_ident("tag") {
+                serde.tag = Some(string_value(&meta)?);
+            } else if path.is_ident("content") {
+                serde.content = Some(string_value(&meta)?);
+            } else if path.is_ident("rename_all") {
+                let rule = string_value(&meta)?;
+                if rule != "snake_case" && rule != "camelCase" {
+                    return Err(meta.error("Layout knows rename_all = \"snake_case\" or \"camelCase\""));
+                }
+                serde.rename_all = Some(rule);
+            } else if path.is_ident("transparent") {
+                serde.transparent = true;
+            } else if path.is_ident("deny_unknown_fields") || path.is_ident("default") {
+                skip_value(&meta)?;
+            } else {
+                return Err(meta.error("Layout cannot describe this serde attribute"));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(serde)
+}
+
+fn serde_item(attrs: &[syn::Attribute]) -> syn::Result<SerdeItem> {
+    let mut serde = SerdeItem::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                serde.rename = Some(string_value(&meta)?);
+            } else if meta.path.is_ident("with") {
+                let with = string_value(&meta)?;
+                if !with.ends_with("serde_u128") && !with.ends_with("serde_u128::option") {
+                    return Err(meta.error("Layout knows `with` only for serde_u128"));
+                }
+                serde.with = Some(with);
+            } else if meta.path.is_ident("default") {
+                skip_value(&meta)?;
+            } else {
+                return Err(meta.error("Layout cannot describe this serde attribute"));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(serde)
+}
+
+/// `SubmitJob` → `submit_job` or `submitJob`; `max_fee` → `maxFee` (serde's `rename_all`).
+fn rename(name: &str, rule: Option<&str>) -> String {
+    match rule {
+        Some("snake_case") => {
+            let mut out = String::new();
+            for (i, c) in name.chars().enumerate() {
+                if c.is_uppercase() && i > 0 {
+                    out.push('_');
+                }
+                out.extend(c.to_lowercase());
+            }
+            out
+        }
+        Some(_) => {
+            let mut out = String::new();
+            let mut upper = false;
+            for (i, c) in name.chars().enumerate() {
+                if c == '_' {
+                    upper = true;
+                } else if upper {
+                    out.extend(c.to_uppercase());
+                    upper = false;
+                } else if i == 0 {
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        None => name.to_owned(),
+    }
+}
+
+/// The type argument of `Vec<T>`.
+fn vec_item(ty: &Type) -> syn::Result<&Type> {
+    if let Type::Path(path) = ty
+        && let Some(segment) = path.path.segments.last()
+        && let syn::PathArguments::AngleBracketed(args) = &segment.arguments
+        && let Some(syn::GenericArgument::Type(item)) = args.args.first()
+    {
+        return Ok(item);
+    }
+    Err(syn::Error::new(ty.span(), "expected Vec<T>"))
+}
+
+/// Whether `ty` is spelled `u128` or `Option<u128>`.
+fn is_u128(ty: &Type) -> bool {
+    let spelled = quote!(#ty).to_string().replace(' ', "");
+    spelled == "u128" || spelled == "Option<u128>"
+}
+
+/// The shape expression of a field.
+fn field_shape(field: &syn::Field) -> syn::Result<Tokens> {
+    let ty = &field.ty;
+    if is_u128(ty) && serde_item(&field.attrs)?.with.is_none() {
+        return Err(syn::Error::new(
+            field.span(),
+            "a u128 field needs #[serde(with = \"crate::serde_u128\")]: clients read 128-bit integers as strings",
+        ));
+    }
+    Ok(match kind(field)? {
+        Kind::Plain => quote! { <#ty as atelier_primitives::layout::Layout>::shape() },
+        Kind::Vec(max) => {
+            let item = vec_item(ty)?;
+            quote! { atelier_primitives::layout::list::<#item>(#max) }
+        }
+        Kind::String(max) => quote! { atelier_primitives::layout::text(#max) },
+    })
+}
+
+/// The calls that define the named types a field reaches.
+fn field_defines(field: &syn::Field) -> syn::Result<Tokens> {
+    let ty = match kind(field)? {
+        Kind::Plain => &field.ty,
+        Kind::Vec(_) => vec_item(&field.ty)?,
+        Kind::String(_) => return Ok(quote! {}),
+    };
+    Ok(quote! { <#ty as atelier_primitives::layout::Layout>::define(registry); })
+}
+
+/// `vec![Field { .. }, ..]` for named fields, and the calls defining what they reach.
+fn named_fields(fields: &syn::FieldsNamed, rule: Option<&str>) -> syn::Result<(Tokens, Tokens)> {
+    let mut entries = Vec::new();
+    let mut defines = Vec::new();
+    for field in &fields.named {
+        let ident = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+        let name = serde_item(&field.attrs)?.rename.unwrap_or_else(|| rename(&ident, rule));
+        let shape = field_shape(field)?;
+        entries.push(quote! { atelier_primitives::layout::Field { name: #name.to_owned(), shape: #shape } });
+        defines.push(field_defines(field)?);
+    }
+    Ok((quote! { vec![#(#entries),*] }, quote! { #(#defines)* }))
+}
+
+/// The one field of a newtype, or an error naming what Layout cannot describe.
+fn only_field(fields: &Fields) -> syn::Result<&syn::Field> {
+    match fields {
+        Fields::Unnamed(f) if f.unnamed.len() == 1 => Ok(&f.unnamed[0]),
+        Fields::Named(f) if f.named.len() == 1 => Ok(&f.named[0]),
+        other => Err(syn::Error::new(other.span(), "Layout describes tuples of exactly one field")),
+    }
+}
+
+fn expand_layout(input: &DeriveInput) -> syn::Result<Tokens> {
+    let name = &input.ident;
+    let label = name.to_string();
+    let serde = serde_container(&input.attrs)?;
+    let (definition, defines) = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(fields) if !serde.transparent => {
+                let (fields, defines) = named_fields(fields, serde.rename_all.as_deref())?;
+                (quote! { atelier_primitives::layout::Definition::Struct { fields: #fields } }, defines)
+            }
+            fields => {
+                let field = only_field(fields)?;
+                let shape = field_shape(field)?;
+                (
+                    quote! { atelier_primitives::layout::Definition::Newtype { shape: #shape } },
+                    field_defines(field)?,
+                )
+            }
+        },
+        Data::Enum(data) => {
+            let tagging = match (&serde.tag, &serde.content) {
+                (None, None) => quote! { atelier_primitives::layout::Tagging::External },
+                (Some(tag), None) => {
+                    quote! { atelier_primitives::layout::Tagging::Internal { tag: #tag.to_owned() } }
+                }
+                (Some(tag), Some(content)) => quote! {
+                    atelier_primitives::layout::Tagging::Adjacent { tag: #tag.to_owned(), content: #content.to_owned() }
+                },
+                (None, Some(_)) => return Err(syn::Error::new(input.span(), "serde `content` needs `tag`")),
+            };
+            let mut variants = Vec::new();
+            let mut defines = Vec::new();
+            for (variant, tag) in data.variants.iter().zip(variant_tags(data)?) {
+                let json_name = serde_item(&variant.attrs)?
+                    .rename
+                    .unwrap_or_else(|| rename(&variant.ident.to_string(), serde.rename_all.as_deref()));
+                let body = match &variant.fields {
+                    Fields::Unit => quote! { atelier_primitives::layout::Body::Unit },
+                    Fields::Named(fields) => {
+                        let (fields, reach) = named_fields(fields, None)?;
+                        defines.push(reach);
+                        quote! { atelier_primitives::layout::Body::Fields { fields: #fields } }
+                    }
+                    fields => {
+                        let field = only_field(fields)?;
+                        let shape = field_shape(field)?;
+                        defines.push(field_defines(field)?);
+                        quote! { atelier_primitives::layout::Body::Newtype { shape: #shape } }
+                    }
+                };
+                variants.push(quote! {
+                    atelier_primitives::layout::Variant { tag: #tag, name: #json_name.to_owned(), body: #body }
+                });
+            }
+            (
+                quote! {
+                    atelier_primitives::layout::Definition::Enum { tagging: #tagging, variants: vec![#(#variants),*] }
+                },
+                quote! { #(#defines)* },
+            )
+        }
+        Data::Union(_) => return Err(syn::Error::new(input.span(), "unions have no canonical encoding")),
+    };
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics atelier_primitives::layout::Layout for #name #ty_generics #where_clause {
+            fn shape() -> atelier_primitives::layout::Shape {
+                atelier_primitives::layout::Shape::Named { name: #label }
+            }
+
+            fn define(registry: &mut atelier_primitives::layout::Registry) {
+                if registry.needs(#label) {
+                    registry.insert(#label, #definition);
+                    #defines
+                }
             }
         }
     })

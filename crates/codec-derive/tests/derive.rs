@@ -112,3 +112,96 @@ fn error_codes_come_from_their_variants_and_a_wrapper_keeps_the_inner_code() {
     assert_eq!(Outer::RETIRED, &[12]);
     assert_eq!(Inner::CODES, &[(7, "Broke")]);
 }
+
+mod layout {
+    use atelier_primitives::{
+        Address, Amount, Decode, Encode, Layout,
+        layout::{Body, Definition, Field, Registry, Shape, Tagging},
+    };
+    use serde::Serialize;
+
+    #[derive(Serialize, Encode, Decode, Layout)]
+    #[serde(transparent)]
+    struct Id(u64);
+
+    #[derive(Serialize, Encode, Decode, Layout)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Order {
+        order_id: Id,
+        #[serde(rename = "for")]
+        buyer: Address,
+        #[codec(max = 4)]
+        notes: Vec<Option<Amount>>,
+    }
+
+    #[derive(Serialize, Encode, Decode, Layout)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum Request {
+        PlaceOrder(Order),
+        #[codec(tag = 5)]
+        CancelAll {
+            #[codec(max = 10)]
+            reason: String,
+        },
+    }
+
+    #[derive(Serialize, Encode, Decode, Layout)]
+    #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+    enum Target {
+        Nothing,
+        One(Id),
+    }
+
+    #[derive(Serialize, Encode, Decode, Layout)]
+    #[serde(rename_all = "snake_case")]
+    enum Wrapped {
+        Request(Request),
+        Target(Target),
+    }
+
+    /// The names an object has in serde's JSON, in order.
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn the_layout_names_fields_and_variants_as_serde_writes_them() {
+        let order = Order { order_id: Id(1), buyer: Address([1; 20]), notes: vec![None] };
+        let json = serde_json::to_value(&order).unwrap();
+        let registry = Registry::of::<Wrapped>();
+        let Some(Definition::Struct { fields }) = registry.get("Order") else { panic!("Order is a struct") };
+        let mut names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+        let mut expected = keys(&json);
+        names.sort();
+        expected.sort();
+        assert_eq!(names, expected);
+        assert_eq!(
+            fields[2],
+            Field {
+                name: "notes".into(),
+                shape: Shape::List {
+                    max: 4,
+                    item: Box::new(Shape::Option { item: Box::new(Shape::Amount) })
+                }
+            }
+        );
+
+        let request = serde_json::to_value(Request::CancelAll { reason: "x".into() }).unwrap();
+        assert_eq!(request, serde_json::json!({ "type": "cancel_all", "reason": "x" }));
+        let Some(Definition::Enum { tagging, variants }) = registry.get("Request") else { panic!("an enum") };
+        assert_eq!(tagging, &Tagging::Internal { tag: "type".into() });
+        assert_eq!((variants[1].tag, variants[1].name.as_str()), (5, "cancel_all"));
+        assert_eq!(variants[0].body, Body::Newtype { shape: Shape::Named { name: "Order" } });
+
+        let target = serde_json::to_value(Target::One(Id(3))).unwrap();
+        assert_eq!(target, serde_json::json!({ "kind": "one", "id": 3 }));
+        let Some(Definition::Enum { tagging, .. }) = registry.get("Target") else { panic!("an enum") };
+        assert_eq!(tagging, &Tagging::Adjacent { tag: "kind".into(), content: "id".into() });
+
+        assert_eq!(registry.get("Id"), Some(&Definition::Newtype { shape: Shape::Uint { bits: 64 } }));
+        let Some(Definition::Enum { tagging: Tagging::External, variants }) = registry.get("Wrapped") else {
+            panic!("externally tagged")
+        };
+        assert_eq!(variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["request", "target"]);
+    }
+}

@@ -296,12 +296,15 @@ async fn simulate_tx(
 ) -> ApiResult<SimulatedTx> {
     let tx = signed_tx(body)?;
     let hash = tx.hash().to_hex();
-    let simulated = tokio::task::spawn_blocking(move || node.simulate(&tx))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let (simulated, gas_needed) = tokio::task::spawn_blocking(move || {
+        Ok::<_, crate::LedgerError>((node.simulate(&tx)?, node.gas_needed(&tx)?))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     let nothing = SimulatedTx {
         hash,
+        gas_needed,
         outcome: SimulatedOutcome::Rejected,
         code: None,
         reason: None,

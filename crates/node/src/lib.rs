@@ -376,6 +376,14 @@ impl Node {
         Ok(())
     }
 
+    /// The gas `tx`'s messages need under the committed gas schedule: what its gas limit must
+    /// cover, whatever else simulation finds.
+    pub fn gas_needed(&self, tx: &SignedTx) -> Result<u64, LedgerError> {
+        let snapshot = self.storage().snapshot()?;
+        let params = fees::query::params(&snapshot).map_err(atelier_storage::StorageError::from)?;
+        Ok(params.gas.tx_gas(&tx.tx().msgs))
+    }
+
     /// What including `tx` in the next block would do, after the sender's pending transactions
     /// with lower nonces, on the committed state; nothing is kept. Its signature is not checked.
     pub fn simulate(&self, tx: &SignedTx) -> Result<Simulation, LedgerError> {

@@ -77,6 +77,7 @@ async fn check(dir: &Path, asks: Vec<(u64, Ask)>) {
                 assert_eq!(simulated.outcome, expected, "{ask:?}");
                 assert_eq!(simulated.code, outcome["code"].as_u64().map(|code| code as u32), "{ask:?}");
                 assert_eq!(simulated.gas_used, receipt["gas_used"].as_u64(), "{ask:?}");
+                assert_eq!(Some(simulated.gas_needed), simulated.gas_used, "{ask:?}: gas is the schedule's");
                 assert_eq!(simulated.fee.as_deref(), receipt["fee"].as_str(), "{ask:?}");
                 assert_eq!(serde_json::Value::from(simulated.events), receipt["events"], "{ask:?}");
             }

@@ -37,6 +37,7 @@ pub mod denom;
 pub mod hash;
 pub mod hd;
 pub mod height;
+pub mod layout;
 pub mod math;
 pub mod merkle;
 #[cfg(feature = "openapi")]
@@ -45,9 +46,10 @@ pub mod units;
 
 pub use address::{Address, AddressError};
 pub use amount::{Amount, AmountParseError, ArithmeticError};
-/// `#[derive(Encode, Decode)]`: the canonical encoding of a struct or enum; `#[derive(ErrorCode)]`:
-/// an error enum's stable codes (see the derive crate).
-pub use atelier_codec_derive::{Decode, Encode, ErrorCode};
+/// `#[derive(Encode, Decode)]`: the canonical encoding of a struct or enum; `#[derive(Layout)]`: that
+/// encoding described as data; `#[derive(ErrorCode)]`: an error enum's stable codes (see the derive
+/// crate).
+pub use atelier_codec_derive::{Decode, Encode, ErrorCode, Layout};
 pub use bps::{Bps, BpsError};
 pub use codec::{Decode, DecodeError, Encode, ErrorCode, Reader};
 pub use crypto::{PublicKey, SecretKey, Signature, SignatureError};

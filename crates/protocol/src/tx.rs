@@ -3,8 +3,10 @@
 use std::{fmt, str::FromStr};
 
 use atelier_primitives::{
-    Address, Amount, Decode, DecodeError, Encode, Hash, Height, PublicKey, Reader, SecretKey, Signature,
-    codec::encode_slice, crypto::SignedMessage,
+    Address, Amount, Decode, DecodeError, Encode, Hash, Height, Layout, PublicKey, Reader, SecretKey,
+    Signature,
+    crypto::SignedMessage,
+    layout::{self, Shape},
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -94,6 +96,12 @@ impl Encode for ChainId {
     }
 }
 
+impl layout::Layout for ChainId {
+    fn shape() -> Shape {
+        layout::text(Self::MAX_LEN)
+    }
+}
+
 impl Decode for ChainId {
     fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         reader
@@ -110,7 +118,7 @@ macro_rules! msg_enum {
         $(msg: $msg:literal,)? $(event: $event:literal,)? $(params: $params:literal,)?
     } ),* $(,)?) => {
         /// One instruction inside a transaction, routed to the module that owns it.
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
         #[serde(rename_all = "snake_case")]
         pub enum Msg {
             $($(
@@ -138,7 +146,7 @@ macro_rules! msg_enum {
 modules::for_each_module!(msg_enum);
 
 /// The signed body of a transaction (spec: DESIGN §3 "Transactions").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[serde(deny_unknown_fields)]
 pub struct Tx {
     /// The chain this transaction is for.
@@ -155,7 +163,9 @@ pub struct Tx {
     pub max_fee_per_gas: Amount,
     /// Most tip per gas the sender offers the proposer.
     pub max_priority_fee_per_gas: Amount,
-    /// What to do, in order; all or nothing.
+    /// What to do, in order; all or nothing. The decoder's bound is one above the limit so that
+    /// an over-full transaction decodes and is refused by the stateless check with a precise reason.
+    #[codec(max = MAX_MSGS_PER_TX + 1)]
     pub msgs: Vec<Msg>,
 }
 
@@ -171,36 +181,6 @@ impl Tx {
         let hash = Hash::digest(TX_DOMAIN, &[&body]);
         let signature = key.sign(&hash);
         SignedTx::assemble(self, signature, hash, body.len())
-    }
-}
-
-impl Encode for Tx {
-    fn encode_to(&self, out: &mut Vec<u8>) {
-        self.chain_id.encode_to(out);
-        self.sender.encode_to(out);
-        self.nonce.encode_to(out);
-        self.expiry_height.encode_to(out);
-        self.gas_limit.encode_to(out);
-        self.max_fee_per_gas.encode_to(out);
-        self.max_priority_fee_per_gas.encode_to(out);
-        encode_slice(&self.msgs, out);
-    }
-}
-
-impl Decode for Tx {
-    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Tx {
-            chain_id: Decode::decode_from(r)?,
-            sender: Decode::decode_from(r)?,
-            nonce: Decode::decode_from(r)?,
-            expiry_height: Decode::decode_from(r)?,
-            gas_limit: Decode::decode_from(r)?,
-            max_fee_per_gas: Decode::decode_from(r)?,
-            max_priority_fee_per_gas: Decode::decode_from(r)?,
-            // The bound is one above the limit so that an over-full transaction decodes and is
-            // refused by the stateless check with a precise reason.
-            msgs: r.vec("messages", MAX_MSGS_PER_TX + 1)?,
-        })
     }
 }
 

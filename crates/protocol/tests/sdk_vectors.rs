@@ -1,13 +1,19 @@
-//! The vectors the TypeScript SDK (`sdk/ts`) is checked against, as the chain computes them:
+//! What the TypeScript SDK (`sdk/ts`) is built from and checked against, as the chain computes it:
 //! keys derived from the dev mnemonic, addresses, domain-tagged hashes, a signature and amounts
-//! (`primitives.json`), and transactions as their JSON (what the API and `--generate-only` show),
-//! canonical bytes, hash and bytes signed by dev key 0 (`transactions.json`). Each file is compared
-//! with what is committed; `UPDATE_VECTORS=1` rewrites them.
+//! (`primitives.json`); transactions as their JSON (what the API and `--generate-only` show),
+//! canonical bytes, hash and bytes signed by dev key 0 (`transactions.json`); the layout of every
+//! message (`src/generated/layout.ts`), the TypeScript types it implies (`src/generated/types.ts`),
+//! and a message of every kind — every variant of every enum a message reaches — as JSON, bytes and
+//! signature (`messages.json`). Each file is compared with what is committed; `UPDATE_VECTORS=1`
+//! rewrites them.
+
+#[path = "sdk_vectors/layout.rs"]
+mod layout;
 
 use std::path::PathBuf;
 
 use atelier_primitives::{
-    Address, Amount, Bps, CoinText, Denom, Encode, Hash, Height,
+    Address, Amount, Bps, CoinText, Decode, Denom, Encode, Hash, Height,
     hash::hex_encode,
     hd::{self, DEV_MNEMONIC},
 };
@@ -187,18 +193,22 @@ fn sorted(value: Value) -> Value {
 
 /// Checks `vectors` against `sdk/ts/test/vectors/NAME`, or writes it there with `UPDATE_VECTORS`.
 fn check(name: &str, vectors: Value) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk/ts/test/vectors").join(name);
     let vectors = sorted(vectors);
+    check_text(&format!("test/vectors/{name}"), &(serde_json::to_string_pretty(&vectors).unwrap() + "\n"));
+}
+
+/// Checks `text` against `sdk/ts/PATH`, or writes it there with `UPDATE_VECTORS`.
+fn check_text(path: &str, text: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk/ts").join(path);
     if std::env::var_os("UPDATE_VECTORS").is_some() {
-        std::fs::write(&path, serde_json::to_string_pretty(&vectors).unwrap() + "\n").unwrap();
+        std::fs::write(&path, text).unwrap();
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
-    let committed: Value = serde_json::from_str(&committed).unwrap();
-    assert_eq!(
-        sorted(committed),
-        vectors,
-        "the SDK's {name} is stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)'"
+    assert!(
+        committed == text,
+        "the SDK's {} is stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)'",
+        path.display()
     );
 }
 
@@ -210,4 +220,40 @@ fn the_sdk_vectors_are_what_the_chain_computes() {
 #[test]
 fn the_sdk_transaction_vectors_are_what_the_chain_encodes_hashes_and_signs() {
     check("transactions.json", transaction_vectors());
+}
+
+#[test]
+fn the_sdk_layout_and_types_are_the_chains_encoding() {
+    let registry = layout::registry();
+    check_text("src/generated/layout.ts", &layout::layout_module(&registry));
+    check_text("src/generated/types.ts", &layout::types_module(&registry));
+}
+
+#[test]
+fn the_sdk_message_vectors_cover_every_variant_of_every_message() {
+    let key = hd::dev_key(0);
+    let samples = layout::samples(&layout::registry());
+    let messages: Vec<Value> = samples
+        .into_iter()
+        .enumerate()
+        .map(|(index, sample)| {
+            let msg = Msg::from_bytes(&sample.bytes).unwrap_or_else(|e| panic!("{}: {e}", sample.kind));
+            assert_eq!(msg.to_bytes(), sample.bytes, "{} re-encodes to its bytes", sample.kind);
+            let json = serde_json::to_value(&msg).unwrap();
+            let parsed: Msg = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(parsed, msg, "{} reads back from its JSON", sample.kind);
+            let tx = tx(index as u64, vec![msg]);
+            let hash = tx.hash();
+            json!({
+                "module": sample.module,
+                "kind": sample.kind,
+                "msg": json,
+                "bytes": hex_encode(&sample.bytes),
+                "hash": hash.to_hex(),
+                "signature": hex_encode(key.sign(&hash).as_bytes()),
+            })
+        })
+        .collect();
+    let header = serde_json::to_value(tx(0, vec![])).unwrap();
+    check("messages.json", json!({ "signer": 0, "tx": header, "messages": messages }));
 }

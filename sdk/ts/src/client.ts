@@ -5,7 +5,8 @@
 
 import { toHex } from "./bytes.js";
 import type { Key } from "./keys.js";
-import { type Msg, type SignedTx, signTx, type Tx } from "./tx.js";
+import type { Msg, Tx } from "./generated/types.js";
+import { type SignedTx, signTx } from "./tx.js";
 
 /** `GET /status`. */
 export interface Status {

@@ -1,7 +1,8 @@
 /**
  * Atelier from TypeScript: keys from the chain's mnemonic paths, addresses, hashes, signatures,
- * amounts as people write them, transactions in the chain's encoding, and a client for a node's
- * API. Checked against vectors the chain's own Rust tests write (`test/vectors/`).
+ * amounts as people write them, every message and transaction in the chain's encoding (driven by
+ * the chain's own layout), and a client for a node's API. Checked against vectors the chain's own
+ * Rust tests write (`test/vectors/`).
  */
 
 export { type Coin, formatCoin, humanCoin, isDenom, MAX_AMOUNT, parseCoin, type Unit, UNITS } from "./amount.js";
@@ -11,6 +12,7 @@ export {
   ADDRESS_PREFIX,
   accountPath,
   addressBytes,
+  addressFromBytes,
   addressOf,
   COIN_TYPE,
   DEV_MNEMONIC,
@@ -18,5 +20,18 @@ export {
   seedFromMnemonic,
   verify,
 } from "./keys.js";
-export { type Buy, encodeTx, type Msg, type SignedTx, signTx, type SubmitJob, type Transfer, type Tx, txHash, type U64 } from "./tx.js";
+export type * from "./generated/types.js";
+export {
+  type Body,
+  decode,
+  type Definition,
+  encode,
+  type Field,
+  type Json,
+  LayoutError,
+  type Shape,
+  type Tagging,
+  typeNames,
+} from "./layout.js";
+export { decodeTx, encodeTx, type SignedTx, signTx, txHash } from "./tx.js";
 export { type Account, ApiError, Client, type Fees, type SendOptions, type Status, type Submitted, type TxRecord } from "./client.js";

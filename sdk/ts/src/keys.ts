@@ -99,7 +99,12 @@ export class Key {
 
 /** The address of an ed25519 public key. */
 export function addressOf(publicKey: Uint8Array): string {
-  return bech32.encode(ADDRESS_PREFIX, bech32.toWords(digest(ADDRESS_DOMAIN, publicKey).slice(0, 20)));
+  return addressFromBytes(digest(ADDRESS_DOMAIN, publicKey).slice(0, 20));
+}
+
+/** The bech32 text of an address's 20 bytes. */
+export function addressFromBytes(bytes: Uint8Array): string {
+  return bech32.encode(ADDRESS_PREFIX, bech32.toWords(bytes));
 }
 
 /** Whether `signature` is `publicKey`'s over `message`. */

@@ -30,7 +30,7 @@ test("only the sender signs, and values that do not fit their field are refused"
   const [first] = vectors.transactions;
   assert.ok(first);
   assert.throws(() => signTx(first.tx, Key.dev(1)), /only the sender signs/);
-  assert.throws(() => encodeTx({ ...first.tx, nonce: 2n ** 64n }), /does not fit 64 bits/);
-  assert.throws(() => encodeTx({ ...first.tx, max_fee_per_gas: "-1" }), /not base units/);
-  assert.throws(() => encodeTx({ ...first.tx, sender: "00" }), /32 bytes/);
+  assert.throws(() => encodeTx({ ...first.tx, nonce: 2n ** 64n }), /nonce: 18446744073709551616 does not fit 64 bits/);
+  assert.throws(() => encodeTx({ ...first.tx, max_fee_per_gas: "-1" }), /max_fee_per_gas: expected an amount in base units/);
+  assert.throws(() => encodeTx({ ...first.tx, sender: "00" }), /sender: expected 32 bytes/);
 });

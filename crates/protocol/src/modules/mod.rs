@@ -27,6 +27,7 @@ macro_rules! id {
             Deserialize,
             Encode,
             Decode,
+            atelier_primitives::Layout,
         )]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]

@@ -1,12 +1,12 @@
 //! AMM parameters, changed only through governance's `SetParams`.
 
-use atelier_primitives::{Decode, Encode};
+use atelier_primitives::{Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::AmmParamsError;
 
 /// AMM parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AmmParams {

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Height};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Height, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +68,9 @@ pub struct Pool {
 }
 
 /// Which way a swap goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode, Layout,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {

@@ -1,12 +1,12 @@
 //! What an account can ask of the bank.
 
-use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use crate::modules::fees::GasSchedule;
 
 /// A bank message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BankMsg {

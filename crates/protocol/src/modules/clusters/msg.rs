@@ -1,12 +1,12 @@
 //! Training-cluster messages: what a transaction asks of the module.
 
-use atelier_primitives::{Amount, Decode, Encode};
+use atelier_primitives::{Amount, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::ClusterId;
 
 /// A clusters message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClustersMsg {

@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Decode, Encode};
+use atelier_primitives::{Address, Amount, Decode, Encode, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +47,20 @@ static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Addre
 
 /// The id of a cluster, from 1.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    Layout,
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]

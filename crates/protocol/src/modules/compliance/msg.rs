@@ -1,12 +1,12 @@
 //! Compliance messages: what a transaction asks of the module.
 
-use atelier_primitives::{Amount, Decode, Encode, Hash};
+use atelier_primitives::{Amount, Decode, Encode, Hash, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::{AttestationId, DisputeId, SchemaId, Subject};
 
 /// A compliance message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ComplianceMsg {

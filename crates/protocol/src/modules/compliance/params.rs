@@ -1,6 +1,6 @@
 //! Compliance parameters.
 
-use atelier_primitives::{Address, Amount, Bps, Decode, Encode};
+use atelier_primitives::{Address, Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::{ComplianceParamsError, SchemaId};
@@ -9,7 +9,7 @@ use super::{ComplianceParamsError, SchemaId};
 pub const MAX_ARBITERS: usize = 32;
 
 /// Compliance parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceParams {

@@ -21,7 +21,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Hash, Height};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Hash, Height, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -73,7 +73,9 @@ id!(AttestationId, "The id of an attestation, given in order from 1.");
 id!(DisputeId, "The id of a dispute, given in order from 1.");
 
 /// What an attestation or a report is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode, Layout,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Subject {
@@ -144,7 +146,7 @@ pub struct Schema {
 }
 
 /// A schema field's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FieldName(#[codec(max = MAX_NAME_BYTES)] pub String);

@@ -1,6 +1,6 @@
 //! What an account can ask of the compute market.
 
-use atelier_primitives::{Amount, Decode, Encode, Hash};
+use atelier_primitives::{Amount, Decode, Encode, Hash, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::{ClassCapacity, JobId, state};
@@ -10,7 +10,7 @@ use crate::modules::{
 };
 
 /// A compute message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ComputeMsg {

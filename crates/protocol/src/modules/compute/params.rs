@@ -1,12 +1,12 @@
 //! Compute market parameters: the classes and every limit, deadline and share of the market.
 
-use atelier_primitives::{Amount, Bps, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::state::{MAX_CLASSES, valid_class_name};
 
 /// One compute class: a local fee market of its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassParams {
@@ -24,7 +24,7 @@ pub struct ClassParams {
 /// How the base-fee part of a job's price is shared (the provider keeps the rest, and the tip).
 /// The model's lineage fees come between the datasets and the burn; all of it sums to at most
 /// 10 000 with the registry's `max_lineage_fee`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Waterfall {
@@ -37,7 +37,7 @@ pub struct Waterfall {
 }
 
 /// Compute market parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComputeParams {

@@ -19,7 +19,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Bps, Decode, Encode, Hash, Height};
+use atelier_primitives::{Address, Amount, Bps, Decode, Encode, Hash, Height, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +67,20 @@ pub fn valid_class_name(name: &str) -> bool {
 
 /// The id of a job, given in order of submission from 1.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    Layout,
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
@@ -100,7 +113,7 @@ pub struct ClassState {
 }
 
 /// Units a provider offers in one class.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassCapacity {

@@ -1,6 +1,6 @@
 //! Fee market parameters, including the gas schedule.
 
-use atelier_primitives::{Amount, Decode, Encode};
+use atelier_primitives::{Amount, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::FeesParamsError;
@@ -8,7 +8,7 @@ use crate::tx::Msg;
 
 /// Gas charged per transaction and per message kind. Fixed costs make simulation exact: the gas a
 /// transaction uses is known before it runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GasSchedule {
@@ -107,7 +107,7 @@ impl GasSchedule {
 }
 
 /// Fee market parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeeParams {

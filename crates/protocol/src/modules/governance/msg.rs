@@ -1,6 +1,6 @@
 //! Governance messages: what a transaction asks of the module.
 
-use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::ProposalId;
@@ -21,7 +21,7 @@ macro_rules! params_change {
         /// New params for one module, validated with every other module's before they apply. (Staking
         /// keeps its epoch length and applies a change of rates from the next epoch; open proposals
         /// keep the governance params they were made under.)
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum ParamsChange {
@@ -37,7 +37,7 @@ macro_rules! params_change {
 modules::for_each_module!(params_change);
 
 /// What a proposal does if it passes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -117,7 +117,7 @@ pub enum Action {
 }
 
 /// A vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
@@ -130,7 +130,7 @@ pub enum Choice {
 }
 
 /// A governance message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum GovernanceMsg {

@@ -1,12 +1,12 @@
 //! Governance parameters. A proposal copies the ones that judge it when it opens.
 
-use atelier_primitives::{Amount, Bps, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::GovernanceParamsError;
 
 /// Governance parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GovParams {

@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Height};
+use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Height, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +40,20 @@ static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Addre
 
 /// The id of a proposal, from 1.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    Layout,
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]

@@ -1,12 +1,12 @@
 //! Market messages: what a transaction asks of the module.
 
-use atelier_primitives::{Amount, Decode, Denom, Encode};
+use atelier_primitives::{Amount, Decode, Denom, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::{Item, ListingId};
 
 /// A market message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MarketMsg {

@@ -1,12 +1,12 @@
 //! Market parameters, changed only through governance's `SetParams`.
 
-use atelier_primitives::{Amount, Bps, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::MarketParamsError;
 
 /// Market parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarketParams {

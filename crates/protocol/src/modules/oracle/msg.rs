@@ -1,12 +1,12 @@
 //! Oracle messages: what a transaction asks of the module.
 
-use atelier_primitives::{Decode, Encode};
+use atelier_primitives::{Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::FeedId;
 
 /// An oracle message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OracleMsg {

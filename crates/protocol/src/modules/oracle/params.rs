@@ -1,7 +1,7 @@
 //! Oracle parameters, changed only through governance's `SetParams`.
 
 use super::{FeedId, OracleParamsError};
-use atelier_primitives::{Amount, Bps, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 /// Most feeds the params list (each costs one read at every block's end).
@@ -11,7 +11,7 @@ pub const MAX_FEEDS: usize = 32;
 pub const MAX_OPERATORS: u32 = 64;
 
 /// One feed's rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeedSpec {
@@ -30,7 +30,7 @@ pub struct FeedSpec {
 }
 
 /// Oracle parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OracleParams {

@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Decode, Encode, Hash, Height};
+use atelier_primitives::{Address, Decode, Encode, Hash, Height, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +41,7 @@ pub const MAX_FEED_BYTES: usize = 64;
 
 /// A feed's name: 1 to 64 bytes of `[a-z0-9_./-]`, e.g. `gdc_usd`, `convergence/7`,
 /// `engagement`, `demand/watercolor`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FeedId(#[codec(max = MAX_FEED_BYTES)] pub String);

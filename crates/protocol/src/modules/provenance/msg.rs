@@ -1,12 +1,12 @@
 //! Provenance messages: what a transaction asks of the module.
 
-use atelier_primitives::{Decode, Encode, Hash};
+use atelier_primitives::{Decode, Encode, Hash, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::{AssetId, DigitalSourceType, MAX_PARENTS, RoyaltyPolicy};
 
 /// A provenance message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProvenanceMsg {

@@ -1,10 +1,10 @@
 //! Provenance parameters: how far lineage reaches and how much of a sale it may take.
 
-use atelier_primitives::{Bps, Decode, Encode};
+use atelier_primitives::{Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 /// Provenance parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProvenanceParams {

@@ -10,7 +10,7 @@
 
 use std::{collections::BTreeMap, fmt};
 
-use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Hash, Height};
+use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Hash, Height, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +40,20 @@ pub const MAX_ANCESTORS: usize = 256;
 
 /// The id of an asset, given in order of minting from 1.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    Layout,
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
@@ -53,7 +66,7 @@ impl fmt::Display for AssetId {
 }
 
 /// How a work was made, in C2PA's vocabulary of digital source types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum DigitalSourceType {
@@ -66,7 +79,7 @@ pub enum DigitalSourceType {
 }
 
 /// What an asset asks of the works made from it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoyaltyPolicy {

@@ -1,6 +1,6 @@
 //! What an account can ask of the registry.
 
-use atelier_primitives::{Bps, Decode, Encode, Hash};
+use atelier_primitives::{Bps, Decode, Encode, Hash, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::{ContributorShares, DatasetId, DatasetWeight, ModelId, state};
@@ -9,7 +9,7 @@ use super::{ContributorShares, DatasetId, DatasetWeight, ModelId, state};
 pub const MAX_CONTRIBUTORS_ON_WIRE: usize = 4_096;
 
 /// A registry message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RegistryMsg {

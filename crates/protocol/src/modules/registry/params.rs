@@ -1,10 +1,10 @@
 //! Registry parameters.
 
-use atelier_primitives::{Bps, Decode, Encode};
+use atelier_primitives::{Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 /// Registry parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegistryParams {

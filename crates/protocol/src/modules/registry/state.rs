@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Hash};
+use atelier_primitives::{Address, Amount, Bps, Decode, Denom, Encode, Hash, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +122,7 @@ impl Dataset {
 }
 
 /// A contributor and its shares, as registered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContributorShares {
@@ -135,7 +135,7 @@ pub struct ContributorShares {
 }
 
 /// A dataset and its weight in a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatasetWeight {

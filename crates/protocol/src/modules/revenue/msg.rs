@@ -1,12 +1,12 @@
 //! Royalty-vault messages: what a transaction asks of the module.
 
-use atelier_primitives::{Address, Decode, Encode};
+use atelier_primitives::{Address, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::VaultId;
 
 /// A revenue message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RevenueMsg {

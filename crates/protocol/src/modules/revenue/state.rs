@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
+use atelier_primitives::{Address, Amount, Decode, Denom, Encode, Layout};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +47,7 @@ static ACCOUNT: std::sync::LazyLock<Address> = std::sync::LazyLock::new(|| Addre
 
 /// Whose revenue a vault collects.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode, Layout,
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]

@@ -1,6 +1,6 @@
 //! Staking and reputation parameters.
 
-use atelier_primitives::{Amount, Bps, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::StakingParamsError;
@@ -19,7 +19,7 @@ pub const MAX_TIERS: usize = 16;
 pub const MAX_TIER_NAME_BYTES: usize = 32;
 
 /// How an epoch's reputation is earned and lost (spec: README "Reputation").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReputationRates {
@@ -37,7 +37,7 @@ pub struct ReputationRates {
 }
 
 /// What slashed stake becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlashDestination {
@@ -48,7 +48,7 @@ pub enum SlashDestination {
 }
 
 /// A reputation tier: what an account with at least `min_reputation` may do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
@@ -66,7 +66,7 @@ pub struct Tier {
 }
 
 /// Staking parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StakingParams {

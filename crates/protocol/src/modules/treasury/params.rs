@@ -1,13 +1,13 @@
 //! Treasury parameters: conversion pace, floor bands, buy-back triggers, runway and the
 //! controller's clamps (spec: `README.md` "Parameters").
 
-use atelier_primitives::{Amount, Bps, Decode, Encode};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
 use super::TreasuryParamsError;
 
 /// Treasury parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TreasuryParams {
