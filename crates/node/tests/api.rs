@@ -779,3 +779,20 @@ async fn the_event_stream_resumes_from_a_height_or_the_last_event_id_and_filters
     drop(resumed);
     running.stop().await;
 }
+
+/// The SDK's typed client is generated from this document (`sdk/ts/openapi.json`): it must be the
+/// node's. `UPDATE_VECTORS=1` rewrites it, as it does the SDK's other vectors.
+#[test]
+fn the_sdk_openapi_document_is_the_nodes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sdk/ts/openapi.json");
+    let document = serde_json::to_string_pretty(&atelier_node::http::document()).unwrap() + "\n";
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        std::fs::write(&path, document).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+    assert!(
+        committed == document,
+        "sdk/ts/openapi.json is stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)', then npm run generate in sdk/ts"
+    );
+}

@@ -3,7 +3,7 @@
 import { Client, Key, parseCoin } from "../src/index.js";
 
 const client = new Client(process.env["ATELIER_NODE"] ?? "http://127.0.0.1:26657");
-const listing = await client.read<{ id: number; price: string; denom: string }>("/market/listings/1");
+const listing = await client.read("/market/listings/{id}", { path: { id: 1 } });
 const most = parseCoin("50GDC").amount;
 if (listing.denom !== "ugdc" || BigInt(listing.price) > most) {
   throw new Error(`listing 1 asks ${listing.price} ${listing.denom}: more than 50 GDC`);

@@ -4,55 +4,56 @@
  */
 
 import { toHex } from "./bytes.js";
-import type { Key } from "./keys.js";
+import type { components, paths } from "./generated/api.js";
 import type { Msg, Tx } from "./generated/types.js";
+import type { Key } from "./keys.js";
 import { type SignedTx, signTx } from "./tx.js";
 
+type Schemas = components["schemas"];
+
 /** `GET /status`. */
-export interface Status {
-  chain_id: string;
-  height: number;
-  block_hash: string;
-  block_time_ms: number;
-  mempool_txs: number;
-  version: string;
-}
-
+export type Status = Schemas["StatusView"];
 /** `GET /accounts/{address}`. */
-export interface Account {
-  address: string;
-  nonce: number;
-  next_nonce: number;
-  balances: { denom: string; amount: string }[];
-}
-
-/** `GET /fees`: the base fee, what to offer, and the gas each kind of message costs. */
-export interface Fees {
-  base_fee: string;
-  suggested_tip: string;
-  suggested_max_fee: string;
-  gas: Record<string, number>;
-}
-
+export type Account = Schemas["AccountView"];
+/** `GET /fees`: the base fee, what to offer, the fee market's params and the gas schedule. */
+export type Fees = Schemas["FeesView"];
 /** `POST /txs`: accepted (pending), or with `wait`, included at a height. */
-export interface Submitted {
-  hash: string;
-  status: string;
-  height?: number;
+export type Submitted = Schemas["SubmittedTx"];
+/** `POST /txs/simulate`: what including the transaction in the next block would do. */
+export type Simulated = Schemas["SimulatedTx"];
+
+/** A transaction's receipt, once included. */
+export interface Receipt {
+  outcome: { status: "applied" } | { status: "failed"; msg_index: number; code: number; reason: string };
+  gas_used: number;
+  fee: string;
+  events: unknown[];
 }
 
 /** `GET /txs/{hash}`: the transaction and, once included, its receipt. */
-export interface TxRecord {
-  hash: string;
-  status: string;
-  height?: number;
-  receipt?: {
-    outcome: { status: "applied" | "failed"; code?: number; reason?: string };
-    gas_used: number;
-    fee: string;
-    events: unknown[];
-  };
+export type TxRecord = Omit<Schemas["TxView"], "tx" | "receipt"> & { tx: Tx; receipt?: Receipt | null };
+
+/** The paths that answer `GET` with JSON. */
+export type ReadPath = {
+  [P in keyof paths]: paths[P] extends { get: { responses: { 200: { content: { "application/json": unknown } } } } }
+    ? P
+    : never;
+}[keyof paths];
+
+type ReadOperation<P extends ReadPath> = paths[P] extends { get: infer Operation } ? Operation : never;
+
+/** What `GET path` answers. */
+export type ReadAnswer<P extends ReadPath> = ReadOperation<P> extends {
+  responses: { 200: { content: { "application/json": infer Answer } } };
 }
+  ? Answer
+  : never;
+
+/** The path and query parameters of `GET path`, as the API describes them. */
+export type ReadParams<P extends ReadPath> = ReadOperation<P> extends { parameters: infer Params }
+  ? (Params extends { path: infer Path } ? { path: Path } : { path?: never }) &
+      (Params extends { query?: infer Query } ? { query?: Query } : { query?: never })
+  : never;
 
 /** An error answer: its status, the stable `error` name, the message, and the code if refused. */
 export class ApiError extends Error {
@@ -66,9 +67,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The name `/fees` gives the gas of each message this release encodes, by its module. */
-const GAS_NAME: Record<string, string> = { bank: "transfer", compute: "submit_job", market: "buy" };
-
 /** How a transaction is priced and when it expires. */
 export interface SendOptions {
   /** Wait until it is in a committed block (and throw if it failed there). */
@@ -77,6 +75,8 @@ export interface SendOptions {
   expiresIn?: number;
   /** The nonce, instead of the next one the node reports. */
   nonce?: number;
+  /** Send even when simulation says it would fail or be refused (its fee is then charged). */
+  force?: boolean;
 }
 
 export class Client {
@@ -102,6 +102,27 @@ export class Client {
     return JSON.parse(body) as T;
   }
 
+  /** `GET path` with its parameters, typed by the API's OpenAPI document: for example
+   * `read("/compute/jobs/{id}", { path: { id: 1 } })` or
+   * `read("/compute/jobs", { query: { requester, limit: 10 } })`. */
+  read<P extends ReadPath>(path: P, params?: ReadParams<P>): Promise<ReadAnswer<P>> {
+    let url: string = path;
+    for (const [name, value] of Object.entries((params?.path ?? {}) as Record<string, unknown>)) {
+      url = url.replace(`{${name}}`, encodeURIComponent(String(value)));
+    }
+    if (/\{\w+\}/.test(url)) {
+      throw new Error(`${path} needs its path parameters: ${url}`);
+    }
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries((params?.query ?? {}) as Record<string, unknown>)) {
+      if (value !== undefined && value !== null) {
+        query.set(name, String(value));
+      }
+    }
+    const search = query.toString();
+    return this.call(search ? `${url}?${search}` : url);
+  }
+
   status(): Promise<Status> {
     return this.call("/status");
   }
@@ -118,11 +139,6 @@ export class Client {
     return this.call(`/txs/${hash}`);
   }
 
-  /** Any read route's JSON, e.g. `/compute/jobs/1`. */
-  read<T = unknown>(path: string): Promise<T> {
-    return this.call(path);
-  }
-
   /** Sends signed bytes; with `wait`, returns once they are in a committed block. */
   submit(signed: SignedTx, wait = false): Promise<Submitted> {
     return this.call(`/txs?wait=${wait}`, {
@@ -132,39 +148,51 @@ export class Client {
     });
   }
 
-  /** The transaction `key` would send with `msgs`: the chain's id, the next nonce, the gas the
-   * schedule charges, and the fees the node suggests. */
+  /** What including `signed` in the next block would do: outcome, gas, fee, events, and the gas
+   * its messages need. Nothing is kept. */
+  simulate(signed: SignedTx): Promise<Simulated> {
+    return this.call("/txs/simulate", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tx: toHex(signed.bytes) }),
+    });
+  }
+
+  /** The transaction `key` would send with `msgs`: the chain's id, the next nonce, the fees the node
+   * suggests, and the gas its messages need (which the node computes by simulating a draft). */
   async build(key: Key, msgs: Msg[], options: SendOptions = {}): Promise<Tx> {
     const [status, account, fees] = await Promise.all([this.status(), this.account(key.address), this.fees()]);
-    const gas = msgs.reduce((total, msg) => {
-      const name = GAS_NAME[Object.keys(msg)[0] ?? ""];
-      const cost = name === undefined ? undefined : fees.gas[name];
-      if (cost === undefined) {
-        throw new Error(`no gas price for ${JSON.stringify(msg).slice(0, 60)} in /fees`);
-      }
-      return total + cost;
-    }, fees.gas["tx"] ?? 0);
-    return {
+    const draft: Tx = {
       chain_id: status.chain_id,
       sender: toHex(key.publicKey),
       nonce: options.nonce ?? account.next_nonce,
       expiry_height: status.height + (options.expiresIn ?? 100),
-      gas_limit: gas,
+      gas_limit: 0,
       max_fee_per_gas: fees.suggested_max_fee,
       max_priority_fee_per_gas: fees.suggested_tip,
       msgs,
     };
+    const { gas_needed } = await this.simulate(signTx(draft, key));
+    return { ...draft, gas_limit: gas_needed };
   }
 
-  /** Builds, signs and sends a transaction of `msgs` from `key`. With `wait`, throws if it was
-   * included but failed (its fee is charged all the same). */
+  /** Builds, simulates, signs and sends a transaction of `msgs` from `key`. A transaction that
+   * simulation says would fail or be refused is not sent (nothing is charged) unless `force`; with
+   * `wait`, throws if it was included but failed (its fee is charged all the same). */
   async send(key: Key, msgs: Msg[], options: SendOptions = {}): Promise<Submitted> {
     const signed = signTx(await this.build(key, msgs, options), key);
+    if (!options.force) {
+      const simulated = await this.simulate(signed);
+      if (simulated.outcome !== "applied") {
+        const why = simulated.reason ?? simulated.outcome;
+        throw new ApiError(422, `would_${simulated.outcome === "failed" ? "fail" : "be_refused"}`, why, simulated.code ?? undefined);
+      }
+    }
     const submitted = await this.submit(signed, options.wait ?? false);
-    if (submitted.height !== undefined) {
+    if (submitted.height !== undefined && submitted.height !== null) {
       const outcome = (await this.tx(submitted.hash)).receipt?.outcome;
       if (outcome?.status === "failed") {
-        throw new ApiError(422, "failed", `included but failed: ${outcome.reason ?? ""}`, outcome.code);
+        throw new ApiError(422, "failed", `included but failed: ${outcome.reason}`, outcome.code);
       }
     }
     return submitted;

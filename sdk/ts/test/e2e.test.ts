@@ -1,5 +1,6 @@
 // End to end against a dev node process (`atelier node --dev`, the binary cargo builds, or
-// $ATELIER_BIN): the SDK signs and submits a transfer and a job, and the chain applies them.
+// $ATELIER_BIN): the SDK signs and submits a transfer, a job and a stake, and the chain applies
+// them; what simulation says would fail is not sent.
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -82,7 +83,7 @@ test("the SDK prompts a model: the job is admitted with the prompt's hash", asyn
     },
   };
   await client.send(requester, [job], { wait: true });
-  const admitted = await client.read<{ status: string; prompt_hash: string; requester: string }>("/compute/jobs/1");
+  const admitted = await client.read("/compute/jobs/{id}", { path: { id: 1 } });
   assert.equal(admitted.status, "admitted");
   assert.equal(admitted.prompt_hash, prompt);
   assert.equal(admitted.requester, requester.address);
@@ -94,5 +95,27 @@ test("a transaction the chain refuses is an ApiError with its code, and nothing 
   await assert.rejects(
     client.send(poor, [{ bank: { type: "transfer", to: Key.dev(1).address, denom: "ugdc", amount: "1" } }]),
     (error: unknown) => error instanceof ApiError && error.status === 422 && error.code !== undefined,
+  );
+});
+
+test("a message kind beyond the examples encodes and applies: dev 5 stakes 3 GDC", async () => {
+  const client = new Client(api);
+  const staker = Key.dev(5);
+  const before = await client.read("/staking/accounts/{address}", { path: { address: staker.address } });
+  await client.send(staker, [{ staking: { type: "stake", amount: "3000000" } }], { wait: true });
+  const after = await client.read("/staking/accounts/{address}", { path: { address: staker.address } });
+  assert.equal(BigInt(after.bonded) - BigInt(before.bonded), 3_000_000n);
+});
+
+test("what simulation says would fail is not sent unless forced, and then the node refuses it", async () => {
+  const client = new Client(api);
+  const sender = Key.dev(6);
+  const { next_nonce } = await client.account(sender.address);
+  const tooMuch = [{ bank: { type: "transfer" as const, to: Key.dev(1).address, denom: "ugdc", amount: "1" + "0".repeat(30) } }];
+  await assert.rejects(client.send(sender, tooMuch), (error: unknown) => error instanceof ApiError && error.error === "would_be_refused");
+  assert.equal((await client.account(sender.address)).next_nonce, next_nonce, "nothing was sent");
+  await assert.rejects(
+    client.send(sender, tooMuch, { force: true }),
+    (error: unknown) => error instanceof ApiError && error.error === "rejected" && error.code !== undefined,
   );
 });
