@@ -220,6 +220,20 @@ pub enum SimulatedOutcome {
     Rejected,
 }
 
+/// `POST /blobs`: the blob as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BlobStored {
+    /// Its hash (BLAKE3 under the `atelier/blob` domain), hex: what a job or an asset names it by.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub hash: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its media type, from its bytes (`image/png`, `application/json`, `text/plain; charset=utf-8`, …).
+    pub content_type: String,
+    /// Whether this upload added it (false: the node held it already).
+    pub created: bool,
+}
+
 /// `POST /dev/mine`: the blocks mined, by height (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Mined {

@@ -38,6 +38,9 @@ pub(crate) struct FileConfig {
     #[serde(default)]
     pub(crate) cors_origins: Vec<String>,
     pub(crate) mempool: MempoolSection,
+    /// Absent in a home written before the blob store existed: its defaults.
+    #[serde(default)]
+    pub(crate) blobs: BlobSection,
     /// Present in a validator's home.
     pub(crate) validator: Option<ValidatorSection>,
 }
@@ -74,6 +77,38 @@ impl From<MempoolSection> for MempoolConfig {
             max_per_sender: s.max_per_sender,
             nonce_window: s.nonce_window,
             min_replacement_bump_percent: s.min_replacement_bump_percent,
+        }
+    }
+}
+
+/// `[blobs]` in `config.toml`: the blob store under `data/blobs`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BlobSection {
+    max_blob_bytes: u64,
+    quota_bytes: u64,
+    retention_secs: u64,
+}
+
+impl Default for BlobSection {
+    fn default() -> Self {
+        let defaults = atelier_node::blobs::BlobConfig::new(PathBuf::new());
+        BlobSection {
+            max_blob_bytes: defaults.max_blob_bytes,
+            quota_bytes: defaults.quota_bytes,
+            retention_secs: defaults.retention.as_secs(),
+        }
+    }
+}
+
+impl BlobSection {
+    /// The store's configuration, in `dir`.
+    pub(crate) fn config(&self, dir: PathBuf) -> atelier_node::blobs::BlobConfig {
+        atelier_node::blobs::BlobConfig {
+            dir,
+            max_blob_bytes: self.max_blob_bytes,
+            quota_bytes: self.quota_bytes,
+            retention: std::time::Duration::from_secs(self.retention_secs),
         }
     }
 }
@@ -132,6 +167,7 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
 
 fn config_text(api_addr: SocketAddr, proposer: Address, role: Role) -> String {
     let mempool = MempoolConfig::default();
+    let blobs = BlobSection::default();
     let pace = match role {
         Role::Validator { .. } => {
             "# Blocks come as fast as the validators finalize them: consensus sets the pace (a\n\
@@ -192,6 +228,15 @@ max_per_sender = {max_per_sender}
 nonce_window = {nonce_window}
 # A replacement (same sender and nonce) must raise both fee caps by this many percent.
 min_replacement_bump_percent = {bump}
+
+[blobs]
+# The blob store in data/blobs: prompts, parameters, style files and outputs, by their hash.
+# Largest blob accepted, in bytes.
+max_blob_bytes = {max_blob_bytes}
+# Most bytes all blobs may take together.
+quota_bytes = {quota_bytes}
+# Seconds a blob nothing on chain refers to is kept after its last upload.
+retention_secs = {retention_secs}
 {validator}"#,
         version = env!("CARGO_PKG_VERSION"),
         invariant_scan_blocks = default_invariant_scan_blocks(),
@@ -200,6 +245,9 @@ min_replacement_bump_percent = {bump}
         max_per_sender = mempool.max_per_sender,
         nonce_window = mempool.nonce_window,
         bump = mempool.min_replacement_bump_percent,
+        max_blob_bytes = blobs.max_blob_bytes,
+        quota_bytes = blobs.quota_bytes,
+        retention_secs = blobs.retention_secs,
     )
 }
 

@@ -3,6 +3,7 @@
 //! Data goes to stdout (with `--output json`, the data alone); banners, progress and errors go to
 //! stderr.
 
+mod blob;
 mod client_config;
 mod config;
 mod dev;
@@ -70,6 +71,9 @@ enum Command {
     /// Controls of a dev chain (`atelier node --dev`).
     #[command(subcommand)]
     Dev(DevCommand),
+    /// The node's blob store: prompts, parameters, style files and outputs, by their hash.
+    #[command(subcommand)]
+    Blob(blob::BlobCommand),
     /// The client's settings (~/.atelier/client.toml, or $ATELIER_CONFIG): the node to talk to,
     /// the keys' directory.
     #[command(subcommand)]
@@ -447,6 +451,7 @@ fn run(mut cli: Cli) -> Result<()> {
             let store = keystore(cli.keyring_dir);
             runtime.block_on(dev::run(Client::new(node.clone()), &store, command, cli.output))
         }
+        Command::Blob(command) => runtime.block_on(blob::run(Client::new(node.clone()), command, cli.output)),
     }
 }
 
@@ -649,6 +654,7 @@ fn open_node(
     node_config.invariant_scan_blocks = file.invariant_scan_blocks;
     node_config.dev_controls = file.dev_controls;
     node_config.cors_origins = file.cors_origins.clone();
+    node_config.blobs = Some(file.blobs.config(home.join("data").join("blobs")));
     Ok((Node::new(storage, node_config)?, file))
 }
 

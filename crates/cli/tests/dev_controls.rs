@@ -94,8 +94,7 @@ fn a_reverted_snapshot_and_a_loaded_dump_put_the_same_root_head_and_balances_bac
     let refused = atelier(&api, &["dev", "load", tampered.to_str().unwrap()]).unwrap_err();
     assert!(refused.contains("400") && refused.contains("not loaded"), "{refused}");
     assert_eq!((head(&api), balance(&api, "dev2")), dumped);
-    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
-    node.wait().unwrap();
+    common::stop_node(&mut node);
 }
 
 /// What `account` holds of `denom`, in base units.
@@ -162,8 +161,7 @@ fn set_balance_makes_an_account_hold_exactly_the_amount_asked() {
         "{refused}"
     );
     assert_eq!(held(&api, stranger, "ugdc"), 7_000_000, "nothing changed");
-    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
-    node.wait().unwrap();
+    common::stop_node(&mut node);
 }
 
 #[test]
@@ -187,6 +185,5 @@ fn a_node_that_is_not_a_dev_chain_has_no_dev_controls() {
         let refused = atelier(&api, args).unwrap_err();
         assert!(refused.contains("404") && refused.contains("not a dev chain"), "{args:?}: {refused}");
     }
-    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
-    node.wait().unwrap();
+    common::stop_node(&mut node);
 }

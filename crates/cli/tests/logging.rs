@@ -23,8 +23,7 @@ fn a_dev_node_logs_each_transaction_and_block_as_json_lines() {
         .as_str()
         .unwrap()
         .to_string();
-    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
-    node.wait().unwrap();
+    common::stop_node(&mut node);
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&log)
         .unwrap()
         .lines()

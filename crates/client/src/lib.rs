@@ -2,8 +2,8 @@
 //! not depend on the protocol, so a transaction is sent as its canonical bytes.
 
 use atelier_api::{
-    AccountView, BlockView, CoinView, DevHead, DevSnapshot, ErrorBody, EventView, FeesView, Mined, Page,
-    SetBalance, SimulatedTx, StateDump, StatusView, SubmitTx, SubmittedTx, TxView,
+    AccountView, BlobStored, BlockView, CoinView, DevHead, DevSnapshot, ErrorBody, EventView, FeesView,
+    Mined, Page, SetBalance, SimulatedTx, StateDump, StatusView, SubmitTx, SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
 
@@ -136,6 +136,36 @@ impl Client {
     /// Chain status.
     pub async fn status(&self) -> Result<StatusView, ClientError> {
         self.get("/status").await
+    }
+
+    /// Stores `bytes` in the node's blob store; with `declared`, refused unless they have that
+    /// hash (hex).
+    pub async fn put_blob(&self, bytes: Vec<u8>, declared: Option<&str>) -> Result<BlobStored, ClientError> {
+        let query = declared.map(|hash| format!("?hash={hash}")).unwrap_or_default();
+        let url = format!("{}/blobs{query}", self.base);
+        let request = self.http.post(url).header("content-type", "application/octet-stream").body(bytes);
+        decode(request.send().await.map_err(transport)?).await
+    }
+
+    /// The blob with hash `hash` (hex) and its media type, or `None` if the node does not hold
+    /// it. The caller checks the bytes against the hash: a node is not trusted to.
+    pub async fn get_blob(&self, hash: &str) -> Result<Option<(Vec<u8>, String)>, ClientError> {
+        let response =
+            self.http.get(format!("{}/blobs/{hash}", self.base)).send().await.map_err(transport)?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return decode::<serde_json::Value>(response).await.map(|_| None);
+        }
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let bytes = response.bytes().await.map_err(transport)?;
+        Ok(Some((bytes.to_vec(), kind)))
     }
 }
 

@@ -35,6 +35,9 @@ pub enum LedgerError {
     /// Storage refused or failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// The blob store could not be opened.
+    #[error(transparent)]
+    Blobs(#[from] crate::blobs::BlobError),
     /// The parent is neither the committed head nor a pending block descending from it.
     #[error("parent {parent} is neither the committed head {head} nor a pending block on it")]
     UnknownParent {

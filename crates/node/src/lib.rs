@@ -6,6 +6,7 @@
 //! drives today and a BFT engine drives with validators.
 
 mod admission;
+pub mod blobs;
 pub mod c2pa;
 mod dev;
 pub mod http;
@@ -99,6 +100,8 @@ pub struct NodeConfig {
     /// Web origins whose pages may call the API (CORS), such as `https://gallery.example`; `*`
     /// allows any (dev chains). Empty: browsers keep other origins' pages out.
     pub cors_origins: Vec<String>,
+    /// The blob store (prompts, parameters, outputs); `None` keeps no blobs (`/blobs` answers 404).
+    pub blobs: Option<blobs::BlobConfig>,
 }
 
 impl NodeConfig {
@@ -114,6 +117,7 @@ impl NodeConfig {
             invariant_scan_blocks: 1_000,
             dev_controls: false,
             cors_origins: Vec::new(),
+            blobs: None,
         }
     }
 }
@@ -171,6 +175,8 @@ pub struct Node {
     evidence_cursor: std::sync::atomic::AtomicU64,
     /// A dev chain's state snapshots.
     snapshots: Mutex<Snapshots>,
+    /// The blob store, if the node keeps one.
+    blobs: Option<Arc<blobs::BlobStore>>,
 }
 
 /// A dev chain's state snapshots, by id.
@@ -194,6 +200,15 @@ impl Node {
         let (blocks, _) = broadcast::channel(8);
         let metrics = Metrics::new();
         metrics.height.set(head.height.get());
+        let blobs = match &config.blobs {
+            Some(blob_config) => {
+                let store = blobs::BlobStore::open(blob_config.clone())?;
+                let usage = store.usage();
+                metrics.observe_blobs(usage.blobs, usage.bytes);
+                Some(Arc::new(store))
+            }
+            None => None,
+        };
         Ok(Arc::new_cyclic(|node| Node {
             ledger,
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
@@ -210,7 +225,13 @@ impl Node {
             halt: Notify::new(),
             evidence_cursor: std::sync::atomic::AtomicU64::new(0),
             snapshots: Mutex::new(Snapshots { next_id: 1, images: std::collections::BTreeMap::new() }),
+            blobs,
         }))
+    }
+
+    /// The blob store, if this node keeps one.
+    pub fn blobs(&self) -> Option<&Arc<blobs::BlobStore>> {
+        self.blobs.as_ref()
     }
 
     /// The committed head.
@@ -616,6 +637,9 @@ impl Node {
     ) -> Result<(), NodeError> {
         let app = http::router(self.clone());
         let limits = &self.config.limits;
+        // The keeper lives as long as the API: dropped (and so stopped) when serving ends.
+        let _keeper =
+            self.blobs.clone().map(|store| AbortOnDrop(tokio::spawn(blobs::keep(self.clone(), store))));
         let listener = listener::BoundedListener::new(
             listener,
             limits.max_connections,
@@ -658,6 +682,15 @@ impl Node {
                 return Err(NodeError::Ledger(error));
             }
         }
+    }
+}
+
+/// A task aborted when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -56,6 +56,11 @@ pub struct Metrics {
     consensus_peers: CountGauge,
     finalization: Histogram,
     requests: Family<RequestLabels, Histogram>,
+    blobs: CountGauge,
+    blob_bytes: CountGauge,
+    pub(crate) blob_uploads: Counter,
+    pub(crate) blob_downloads: Counter,
+    pub(crate) blob_refusals: Counter,
 }
 
 impl Default for Metrics {
@@ -95,6 +100,11 @@ impl Metrics {
             consensus_peers: CountGauge::default(),
             finalization: Histogram::new(FINALIZATION_BUCKETS),
             requests: Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS)),
+            blobs: CountGauge::default(),
+            blob_bytes: CountGauge::default(),
+            blob_uploads: Counter::default(),
+            blob_downloads: Counter::default(),
+            blob_refusals: Counter::default(),
         };
         let mut root = Registry::default();
         root.register_collector(Box::new(ProcessCollector));
@@ -158,7 +168,31 @@ impl Metrics {
             Unit::Seconds,
             metrics.finalization.clone(),
         );
+        registry.register("blobs", "Blobs in the blob store", metrics.blobs.clone());
+        registry.register_with_unit(
+            "blob",
+            "Bytes in the blob store",
+            Unit::Bytes,
+            metrics.blob_bytes.clone(),
+        );
+        registry.register(
+            "blob_uploads",
+            "Blobs stored by uploads since start",
+            metrics.blob_uploads.clone(),
+        );
+        registry.register("blob_downloads", "Blobs served since start", metrics.blob_downloads.clone());
+        registry.register(
+            "blob_refusals",
+            "Uploads refused (hash mismatch, too large, over quota) since start",
+            metrics.blob_refusals.clone(),
+        );
         Metrics { registry: root, ..metrics }
+    }
+
+    /// Sets what the blob store holds.
+    pub fn observe_blobs(&self, blobs: u64, bytes: u64) {
+        self.blobs.set(blobs);
+        self.blob_bytes.set(bytes);
     }
 
     /// Counts a new event stream, unless `max` are open already.

@@ -796,3 +796,99 @@ fn the_sdk_openapi_document_is_the_nodes() {
         "sdk/ts/openapi.json is stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)', then npm run generate in sdk/ts"
     );
 }
+
+/// A node whose blob store takes blobs up to 1 000 bytes, 2 500 in all.
+async fn start_with_blobs(dir: &Path) -> Running {
+    let blobs = dir.join("blobs");
+    start_with(dir, move |config| {
+        let mut store = atelier_node::blobs::BlobConfig::new(blobs);
+        store.max_blob_bytes = 1_000;
+        store.quota_bytes = 2_500;
+        config.blobs = Some(store);
+    })
+    .await
+}
+
+async fn put(base: &str, bytes: &[u8], query: &str) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/blobs{query}"))
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_blob_is_stored_under_its_hash_and_served_whole_in_ranges_and_to_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with_blobs(dir.path()).await;
+    let png = b"\x89PNG\r\n\x1a\nnot really an image, but its signature".to_vec();
+    let hash = atelier_primitives::Hash::blob(&png).to_hex();
+    let (status, stored) = put(&running.base, &png, "").await;
+    assert_eq!(status, 201);
+    assert_eq!(stored["hash"], hash.as_str());
+    assert_eq!(stored["content_type"], "image/png");
+    let (status, again) = put(&running.base, &png, &format!("?hash={hash}")).await;
+    assert_eq!((status, &again["created"]), (200, &serde_json::Value::Bool(false)));
+
+    let http = reqwest::Client::new();
+    let url = format!("{}/blobs/{hash}", running.base);
+    let whole = http.get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["content-type"], "image/png");
+    assert_eq!(whole.headers()["etag"], format!("\"{hash}\"").as_str());
+    assert_eq!(whole.bytes().await.unwrap().as_ref(), png.as_slice());
+    let part = http.get(&url).header("range", "bytes=1-3").send().await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-range"], format!("bytes 1-3/{}", png.len()).as_str());
+    assert_eq!(part.bytes().await.unwrap().as_ref(), b"PNG");
+    let beyond = http.get(&url).header("range", "bytes=5000-").send().await.unwrap();
+    assert_eq!(beyond.status(), 416);
+    assert_eq!(beyond.headers()["content-range"], format!("bytes */{}", png.len()).as_str());
+    let head = http.head(&url).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-length"], png.len().to_string().as_str());
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    let text = http.get(format!("{}/blobs/{}", running.base, atelier_primitives::Hash::blob(b"x").to_hex()));
+    assert_eq!(text.send().await.unwrap().status(), 404);
+    let malformed = http.get(format!("{}/blobs/not-a-hash", running.base)).send().await.unwrap();
+    assert_eq!(malformed.status(), 400);
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_declared_hash_an_oversized_blob_and_a_full_store_are_refused_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with_blobs(dir.path()).await;
+    let wrong = atelier_primitives::Hash::blob(b"other").to_hex();
+    let (status, body) = put(&running.base, b"a red fox", &format!("?hash={wrong}")).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("hash_mismatch")));
+    let (status, body) = put(&running.base, &[7; 1_001], "").await;
+    assert_eq!((status, body["error"].as_str()), (413, Some("payload_too_large")));
+    assert_eq!(put(&running.base, &[1; 1_000], "").await.0, 201);
+    assert_eq!(put(&running.base, &[2; 1_000], "").await.0, 201);
+    let (status, body) = put(&running.base, &[3; 1_000], "").await;
+    assert_eq!((status, body["error"].as_str()), (507, Some("insufficient_storage")));
+    let metrics = reqwest::get(format!("{}/metrics", running.base)).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("atelier_blob_refusals_total 3"), "{metrics}");
+    assert!(metrics.contains("atelier_blobs 2"), "{metrics}");
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_blob_corrupted_on_disk_is_detected_on_read_and_not_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with_blobs(dir.path()).await;
+    let (_, stored) = put(&running.base, b"an output", "").await;
+    let hash = stored["hash"].as_str().unwrap().to_owned();
+    let file = dir.path().join("blobs/objects").join(&hash[..2]).join(&hash);
+    std::fs::write(&file, b"an 0utput").unwrap();
+    let answer = reqwest::get(format!("{}/blobs/{hash}", running.base)).await.unwrap();
+    assert_eq!(answer.status(), 404);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("corrupt"), "{body}");
+    assert!(!file.exists(), "the corrupt copy is removed");
+    running.stop().await;
+}

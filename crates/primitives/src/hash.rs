@@ -6,9 +6,19 @@ use std::{fmt, str::FromStr};
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hash(pub [u8; 32]);
 
+/// Domain tag of a blob's hash: what names content (prompts, parameters, style files, outputs)
+/// that the chain refers to but does not hold.
+pub const BLOB_DOMAIN: &str = "atelier/blob";
+
 impl Hash {
     /// All zeroes: the parent of the first block.
     pub const ZERO: Hash = Hash([0; 32]);
+
+    /// The hash of a blob: its bytes under [`BLOB_DOMAIN`]. A job's prompt, parameters and output
+    /// hashes are blob hashes, so each is fetched and checked by its hash.
+    pub fn blob(bytes: &[u8]) -> Hash {
+        Hash::digest(BLOB_DOMAIN, &[bytes])
+    }
 
     /// The digest of `parts` under `domain`. Domains are NUL-terminated inside the hash, so no
     /// domain's input can be mistaken for another's.

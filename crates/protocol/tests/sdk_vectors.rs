@@ -51,7 +51,7 @@ fn primitive_vectors() -> Value {
     let digests: Vec<Value> = [
         ("atelier/tx/v1", vec![b"".to_vec()]),
         ("atelier/tx/v1", vec![vec![1, 2, 3], vec![4, 5]]),
-        ("atelier/prompt", vec![b"a red fox".to_vec()]),
+        ("atelier/blob", vec![b"a red fox".to_vec()]),
         ("atelier/address/ed25519", vec![vec![7; 32]]),
     ]
     .into_iter()
@@ -144,7 +144,7 @@ fn transaction_vectors() -> Value {
         units: 100,
         max_fee_per_unit: Amount::new(2_000),
         tip_per_unit: Amount::new(300),
-        prompt_hash: Hash::digest("atelier/prompt", &[b"a red fox"]),
+        prompt_hash: Hash::blob(b"a red fox"),
         params_hash: Hash::ZERO,
         deterministic: true,
         parents: vec![AssetId(3), AssetId(7)],

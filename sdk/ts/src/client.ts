@@ -4,6 +4,7 @@
  */
 
 import { toHex } from "./bytes.js";
+import { blobHash } from "./hash.js";
 import type { components, paths } from "./generated/api.js";
 import type { Msg, Tx } from "./generated/types.js";
 import type { Key } from "./keys.js";
@@ -21,6 +22,8 @@ export type Fees = Schemas["FeesView"];
 export type Submitted = Schemas["SubmittedTx"];
 /** `POST /txs/simulate`: what including the transaction in the next block would do. */
 export type Simulated = Schemas["SimulatedTx"];
+/** `POST /blobs`: the blob as stored. */
+export type BlobStored = Schemas["BlobStored"];
 
 /** A transaction's receipt, once included. */
 export interface Receipt {
@@ -89,17 +92,22 @@ export class Client {
 
   private async call<T>(path: string, init?: RequestInit): Promise<T> {
     const response = await fetch(`${this.base}${path}`, init);
-    const body = await response.text();
     if (!response.ok) {
-      let error = { error: "http", message: body, code: undefined as number | undefined };
-      try {
-        error = JSON.parse(body);
-      } catch {
-        // Not the JSON error body: keep the text.
-      }
-      throw new ApiError(response.status, error.error, error.message, error.code);
+      await this.fail(response);
     }
-    return JSON.parse(body) as T;
+    return (await response.json()) as T;
+  }
+
+  /** Throws the error answer `response` carries as an `ApiError`. */
+  private async fail(response: Response): Promise<never> {
+    const body = await response.text();
+    let error = { error: "http", message: body, code: undefined as number | undefined };
+    try {
+      error = JSON.parse(body);
+    } catch {
+      // Not the JSON error body: keep the text.
+    }
+    throw new ApiError(response.status, error.error, error.message, error.code ?? undefined);
   }
 
   /** `GET path` with its parameters, typed by the API's OpenAPI document: for example
@@ -137,6 +145,33 @@ export class Client {
 
   tx(hash: string): Promise<TxRecord> {
     return this.call(`/txs/${hash}`);
+  }
+
+  /** Stores `bytes` in the node's blob store (a prompt, parameters, a style file); the answer
+   * names their hash, which the SDK checks. */
+  async putBlob(bytes: Uint8Array): Promise<BlobStored> {
+    const hash = toHex(blobHash(bytes));
+    const stored = await this.call<BlobStored>(`/blobs?hash=${hash}`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      // A copy on its own ArrayBuffer, which fetch takes as a body.
+      body: bytes.slice(),
+    });
+    return stored;
+  }
+
+  /** The blob `hash` (hex), checked against its hash: a node is not trusted to serve the right
+   * bytes. Throws an `ApiError` 404 if the node does not hold it. */
+  async getBlob(hash: string): Promise<Uint8Array> {
+    const response = await fetch(`${this.base}/blobs/${hash}`);
+    if (!response.ok) {
+      await this.fail(response);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (toHex(blobHash(bytes)) !== hash) {
+      throw new Error(`the node served bytes that do not hash to ${hash}`);
+    }
+    return bytes;
   }
 
   /** Sends signed bytes; with `wait`, returns once they are in a committed block. */

@@ -7,7 +7,7 @@
 
 export { type Coin, formatCoin, humanCoin, isDenom, MAX_AMOUNT, parseCoin, type Unit, UNITS } from "./amount.js";
 export { concat, fromHex, toHex } from "./bytes.js";
-export { ADDRESS_DOMAIN, digest, PROMPT_DOMAIN, promptHash, TX_DOMAIN } from "./hash.js";
+export { ADDRESS_DOMAIN, BLOB_DOMAIN, blobHash, digest, promptHash, TX_DOMAIN } from "./hash.js";
 export {
   ADDRESS_PREFIX,
   accountPath,

@@ -67,7 +67,10 @@ test("the SDK prompts a model: the job is admitted with the prompt's hash", asyn
     "https://gpu.example", "--capacity", "image-xl=1000", "--wait");
   const client = new Client(api);
   const requester = Key.dev(4);
+  const stored = await client.putBlob(new TextEncoder().encode("a red fox"));
   const prompt = toHex(promptHash("a red fox"));
+  assert.equal(stored.hash, prompt, "the prompt's blob is named by the job's prompt hash");
+  assert.equal(new TextDecoder().decode(await client.getBlob(prompt)), "a red fox");
   const job = {
     compute: {
       type: "submit_job" as const,

@@ -16,6 +16,7 @@ import {
   Key,
   parseCoin,
   promptHash,
+  blobHash,
   seedFromMnemonic,
   toHex,
   verify,
@@ -58,9 +59,10 @@ test("domain-tagged hashes are the chain's", () => {
   for (const expected of vectors.digests) {
     assert.equal(toHex(digest(expected.domain, ...expected.parts.map(fromHex))), expected.hash);
   }
-  const prompt = vectors.digests.find((d) => d.domain === "atelier/prompt");
+  const prompt = vectors.digests.find((d) => d.domain === "atelier/blob");
   assert.ok(prompt);
   assert.equal(toHex(promptHash("a red fox")), prompt.hash);
+  assert.equal(toHex(blobHash(new TextEncoder().encode("a red fox"))), prompt.hash);
 });
 
 test("a dev key signs a hash exactly as the chain does, and the signature verifies", () => {

@@ -225,9 +225,9 @@ pub(crate) fn message(_: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
     Ok((signing, Msg::Compute(msg)))
 }
 
-/// The on-chain hash of a prompt's text.
+/// The on-chain hash of a prompt's text: the hash of the blob holding it.
 pub(crate) fn prompt_digest(text: &str) -> Hash {
-    Hash::digest("atelier/prompt", &[text.as_bytes()])
+    Hash::blob(text.as_bytes())
 }
 
 /// A read of the compute market.

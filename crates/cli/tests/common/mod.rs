@@ -30,3 +30,10 @@ pub(crate) fn start_node(args: &[&str], log: Option<&std::path::Path>) -> (Child
     let banner = serde_json::from_str(&banner).unwrap_or_else(|e| panic!("no banner ({e}): {banner}"));
     (node, banner)
 }
+
+/// Stops a node as a user's Ctrl-C or service manager would (SIGTERM) and waits for it to exit.
+#[allow(dead_code, reason = "each test binary compiles this module; some stop their nodes otherwise")]
+pub(crate) fn stop_node(node: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
+    node.wait().unwrap();
+}

@@ -3,6 +3,7 @@
 
 pub(crate) mod amm;
 pub(crate) mod bank;
+pub(crate) mod blobs;
 pub(crate) mod clusters;
 pub(crate) mod compliance;
 pub(crate) mod compute;
@@ -33,6 +34,7 @@ pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<Arc<Node>> {
     utoipa_axum::router::OpenApiRouter::new()
         .merge(amm::routes())
         .merge(bank::routes())
+        .merge(blobs::routes())
         .merge(clusters::routes())
         .merge(compliance::routes())
         .merge(compute::routes())
