@@ -146,7 +146,10 @@ fn compute_market_flow(node: &DevNode, keyring: &Path) {
     tx(format!(
         "registry register-dataset --from dev1 --content-hash {content} --license CC-BY-4.0 --contributor dev5=3 --contributor dev6=1"
     ));
-    tx("registry register-model --from dev2 --class image-xl --dataset 1=10000 --fee 500".into());
+    tx(format!(
+        "registry register-model --from dev2 --class image-xl --weights {} --dataset 1=10000 --fee 500",
+        "44".repeat(32)
+    ));
     // The dev chain gates monetisation on ethical sourcing: until dev8 attests dataset 1, model 1
     // cannot take jobs.
     let refused = atelier(keyring)

@@ -23,14 +23,25 @@ pub(crate) fn facade(canvas: &mut Canvas, rng: &mut Rng, look: &Look) {
     let mut x = rng.range(0, w / 20);
     for b in 0..buildings {
         let remaining = buildings - b;
-        let width = if remaining == 1 { w - x - rng.range(0, w / 20) } else { (w - x) / remaining + rng.range(-w / 16, w / 16) };
+        let width = if remaining == 1 {
+            w - x - rng.range(0, w / 20)
+        } else {
+            (w - x) / remaining + rng.range(-w / 16, w / 16)
+        };
         let width = width.max(w / 8);
         let top = rng.range(h / 6, h / 2);
         let body = color(look, 2 + b as usize);
         canvas.rect(x, top, x + width, ground, body, 255);
         // Cornice and roof line.
         let cornice = (h / 60).max(2);
-        canvas.rect(x - cornice, top - cornice, x + width + cornice, top + cornice, color(look, 3 + b as usize), 255);
+        canvas.rect(
+            x - cornice,
+            top - cornice,
+            x + width + cornice,
+            top + cornice,
+            color(look, 3 + b as usize),
+            255,
+        );
         let floor = (h / 14).max(8) + rng.range(-2, 4);
         let bay = (w / 18).max(6) + rng.range(-2, 6);
         let glass = color(look, 0);
@@ -43,14 +54,28 @@ pub(crate) fn facade(canvas: &mut Canvas, rng: &mut Rng, look: &Look) {
                 let pane = if lit { light } else { glass };
                 canvas.rect(wx, y, wx + bay * 3 / 5, y + floor * 3 / 5, pane, if lit { 240 } else { 200 });
                 // A sill under each window.
-                canvas.rect(wx - 1, y + floor * 3 / 5, wx + bay * 3 / 5 + 1, y + floor * 3 / 5 + 2, color(look, 3), 255);
+                canvas.rect(
+                    wx - 1,
+                    y + floor * 3 / 5,
+                    wx + bay * 3 / 5 + 1,
+                    y + floor * 3 / 5 + 2,
+                    color(look, 3),
+                    255,
+                );
                 wx += bay;
             }
             y += floor;
         }
         let door = (bay * 4 / 5).max(4);
         let center = x + width / 2;
-        canvas.rect(center - door / 2, ground - floor, center + door / 2, ground, color(look, 1 + b as usize), 255);
+        canvas.rect(
+            center - door / 2,
+            ground - floor,
+            center + door / 2,
+            ground,
+            color(look, 1 + b as usize),
+            255,
+        );
         x += width + rng.range(w / 80, w / 24);
         if x >= w - w / 10 {
             break;
@@ -163,7 +188,8 @@ pub(crate) fn plant(canvas: &mut Canvas, rng: &mut Rng, look: &Look) {
     }
     // Pixels per fixed-point unit, as a fraction: fit 86% of the canvas.
     let (span_x, span_y) = ((max_x - min_x).max(1), (max_y - min_y).max(1));
-    let (num, den) = if (w * 86) * span_y <= (h * 86) * span_x { (w * 86, span_x * 100) } else { (h * 86, span_y * 100) };
+    let (num, den) =
+        if (w * 86) * span_y <= (h * 86) * span_x { (w * 86, span_x * 100) } else { (h * 86, span_y * 100) };
     let offset_x = (w - (span_x * num / den)) / 2;
     let offset_y = (h - (span_y * num / den)) / 2;
     let place = |x: i64, y: i64| (offset_x + (x - min_x) * num / den, offset_y + (y - min_y) * num / den);
@@ -199,12 +225,15 @@ pub(crate) fn flow(canvas: &mut Canvas, rng: &mut Rng, look: &Look) {
             (cos(angle), sin(angle))
         })
         .collect();
-    let at = |cx: i64, cy: i64| lattice[(cy.clamp(0, rows - 1) * columns + cx.clamp(0, columns - 1)) as usize];
+    let at =
+        |cx: i64, cy: i64| lattice[(cy.clamp(0, rows - 1) * columns + cx.clamp(0, columns - 1)) as usize];
     // The field's direction at a pixel: the bilinear blend of its cell's four corners.
     let field = |x: i64, y: i64| {
         let (cx, cy) = (x.div_euclid(cell), y.div_euclid(cell));
         let (fx, fy) = (x.rem_euclid(cell), y.rem_euclid(cell));
-        let blend = |a: (i64, i64), b: (i64, i64), t: i64| (a.0 + (b.0 - a.0) * t / cell, a.1 + (b.1 - a.1) * t / cell);
+        let blend = |a: (i64, i64), b: (i64, i64), t: i64| {
+            (a.0 + (b.0 - a.0) * t / cell, a.1 + (b.1 - a.1) * t / cell)
+        };
         let top = blend(at(cx, cy), at(cx + 1, cy), fx);
         let bottom = blend(at(cx, cy + 1), at(cx + 1, cy + 1), fx);
         blend(top, bottom, fy)

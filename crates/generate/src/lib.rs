@@ -54,9 +54,13 @@ impl Design {
     /// The words of a prompt that ask for this design.
     fn words(self) -> &'static [&'static str] {
         match self {
-            Design::Facade => &["facade", "building", "buildings", "house", "houses", "street", "tower", "city", "windows"],
+            Design::Facade => {
+                &["facade", "building", "buildings", "house", "houses", "street", "tower", "city", "windows"]
+            }
             Design::Tiling => &["tile", "tiles", "tiling", "mosaic", "pattern", "truchet", "weave", "maze"],
-            Design::Plant => &["plant", "tree", "fern", "flower", "bush", "garden", "branch", "leaves", "forest"],
+            Design::Plant => {
+                &["plant", "tree", "fern", "flower", "bush", "garden", "branch", "leaves", "forest"]
+            }
             Design::Flow => &["flow", "river", "wind", "wave", "waves", "current", "storm", "hair", "smoke"],
         }
     }
@@ -202,7 +206,8 @@ impl Style {
 
     fn look(&self) -> Result<Look, GenerateError> {
         let bad = |why: String| GenerateError::Style(why);
-        let color = |text: &String| canvas::parse_color(text).ok_or_else(|| bad(format!("{text:?} is not #rrggbb")));
+        let color =
+            |text: &String| canvas::parse_color(text).ok_or_else(|| bad(format!("{text:?} is not #rrggbb")));
         if !(2..=16).contains(&self.palette.len()) {
             return Err(bad(format!("a palette has 2 to 16 colours, not {}", self.palette.len())));
         }
@@ -233,10 +238,13 @@ impl Params {
         if bytes.is_empty() {
             return Ok(Params::default());
         }
-        let params: Params = serde_json::from_slice(bytes).map_err(|e| GenerateError::Params(e.to_string()))?;
+        let params: Params =
+            serde_json::from_slice(bytes).map_err(|e| GenerateError::Params(e.to_string()))?;
         for side in [params.width, params.height] {
             if !(MIN_SIDE..=MAX_SIDE).contains(&side) {
-                return Err(GenerateError::Params(format!("a side is {MIN_SIDE} to {MAX_SIDE} pixels, not {side}")));
+                return Err(GenerateError::Params(format!(
+                    "a side is {MIN_SIDE} to {MAX_SIDE} pixels, not {side}"
+                )));
             }
         }
         Ok(params)
@@ -266,7 +274,8 @@ pub fn render(prompt: &str, params: &Params, style: &Style) -> Result<Vec<u8>, G
     }
     let mut look = style.look()?;
     let style_bytes = serde_json::to_vec(style).map_err(|e| GenerateError::Style(e.to_string()))?;
-    let seed = Hash::digest("atelier/generate", &[prompt.as_bytes(), &params.seed.to_le_bytes(), &style_bytes]);
+    let seed =
+        Hash::digest("atelier/generate", &[prompt.as_bytes(), &params.seed.to_le_bytes(), &style_bytes]);
     let mut rng = rng::Rng::new(u64::from_le_bytes(seed.0[..8].try_into().unwrap_or_default()));
     let words: Vec<String> = prompt
         .split(|c: char| !c.is_alphanumeric())

@@ -37,7 +37,9 @@ fn the_same_request_gives_the_same_bytes_pinned_by_their_hash() {
     // Bit-identical on every machine: these hashes change only if rendering does.
     let pinned: Vec<String> = [Design::Facade, Design::Tiling, Design::Plant, Design::Flow]
         .into_iter()
-        .map(|design| Hash::blob(&render("a red fox at night", &params(1, Some(design)), &base).unwrap()).to_hex())
+        .map(|design| {
+            Hash::blob(&render("a red fox at night", &params(1, Some(design)), &base).unwrap()).to_hex()
+        })
         .collect();
     assert_eq!(pinned, PINNED);
 }

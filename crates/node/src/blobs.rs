@@ -287,11 +287,20 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// Most events read per pass of the keeper.
 const EVENTS_PER_PASS: usize = 1_000;
 
-/// The hashes an event makes the chain refer to: a job's prompt and parameters when it is
-/// submitted, the outputs results and claims name.
+/// The hashes an event makes the chain refer to: a model's weights when it is registered, a
+/// job's prompt and parameters when it is submitted, the outputs results and claims name.
 fn referenced(event: &atelier_protocol::Event, snapshot: &atelier_storage::Snapshot) -> Vec<Hash> {
-    use atelier_protocol::{Event, modules::compute::ComputeEvent};
+    use atelier_protocol::{
+        Event,
+        modules::{compute::ComputeEvent, registry::RegistryEvent},
+    };
     match event {
+        Event::Registry(RegistryEvent::ModelRegistered { model, .. }) => {
+            match atelier_protocol::modules::registry::query::model(snapshot, *model) {
+                Ok(Some(model)) => vec![model.weights_hash],
+                _ => Vec::new(),
+            }
+        }
         Event::Compute(ComputeEvent::JobSubmitted { job, .. }) => {
             match atelier_protocol::modules::compute::query::job(snapshot, *job) {
                 Ok(Some(job)) => vec![job.prompt_hash, job.params_hash],

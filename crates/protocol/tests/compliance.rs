@@ -226,6 +226,7 @@ fn vote(dispute: u64, uphold: bool) -> Msg {
 fn model(parent: Option<ModelId>, datasets: Vec<DatasetWeight>, fee: u32) -> Msg {
     Msg::Registry(RegistryMsg::RegisterModel {
         class: "image-xl".into(),
+        weights_hash: atelier_primitives::Hash::blob(b"a style file"),
         parent,
         datasets,
         performance_fee: bps(fee),

@@ -76,7 +76,13 @@ impl Market {
             },
         );
         let model = |class: &str, parent: Option<ModelId>, datasets: Vec<DatasetWeight>, fee: u32| {
-            RegistryMsg::RegisterModel { class: class.into(), parent, datasets, performance_fee: bps(fee) }
+            RegistryMsg::RegisterModel {
+                class: class.into(),
+                weights_hash: atelier_primitives::Hash::blob(class.as_bytes()),
+                parent,
+                datasets,
+                performance_fee: bps(fee),
+            }
         };
         let all_of_dataset_1 = vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }];
         market.registry(BASE_OWNER, model("image-xl", None, all_of_dataset_1.clone(), 500));

@@ -59,6 +59,7 @@ fn dataset(contributors: &[(u64, u128)]) -> RegistryMsg {
 fn model(parent: Option<u64>, datasets: &[(u64, u32)], fee: u32) -> RegistryMsg {
     RegistryMsg::RegisterModel {
         class: "image-xl".into(),
+        weights_hash: atelier_primitives::Hash::blob(b"a style file"),
         parent: parent.map(ModelId),
         datasets: weights(datasets),
         performance_fee: bps(fee),
@@ -150,6 +151,7 @@ fn an_invalid_model_is_refused_with_its_code() {
     assert_fails(&mut chain, 1, model(None, &[(1, 10_000)], cap + 1), 210);
     let bad_class = RegistryMsg::RegisterModel {
         class: "Image XL".into(),
+        weights_hash: atelier_primitives::Hash::blob(b"a style file"),
         parent: None,
         datasets: Vec::new(),
         performance_fee: Bps::ZERO,
@@ -157,6 +159,7 @@ fn an_invalid_model_is_refused_with_its_code() {
     assert_fails(&mut chain, 1, bad_class, 206);
     let unserved = RegistryMsg::RegisterModel {
         class: "video-4k".into(),
+        weights_hash: atelier_primitives::Hash::blob(b"a style file"),
         parent: None,
         datasets: Vec::new(),
         performance_fee: Bps::ZERO,
@@ -165,6 +168,7 @@ fn an_invalid_model_is_refused_with_its_code() {
     run(&mut chain, 1, model(None, &[(1, 10_000)], cap));
     let other_class = RegistryMsg::RegisterModel {
         class: "text-small".into(),
+        weights_hash: atelier_primitives::Hash::blob(b"a style file"),
         parent: Some(ModelId(1)),
         datasets: Vec::new(),
         performance_fee: Bps::ZERO,

@@ -76,6 +76,7 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
         id: ModelId(1),
         owner: address(0xF0, 0),
         class: "image-xl".into(),
+        weights_hash: atelier_primitives::Hash::blob(b"a base model's style"),
         parent: None,
         depth: 0,
         performance_fee: Bps::new(500).unwrap(),

@@ -60,7 +60,8 @@ test("the SDK prompts a model: the job is admitted with the prompt's hash", asyn
   const hex = (byte: string) => byte.repeat(32);
   atelier("tx", "registry", "register-dataset", "--from", "dev1", "--content-hash", hex("11"), "--license", "CC-BY-4.0",
     "--contributor", "dev5=1", "--wait");
-  atelier("tx", "registry", "register-model", "--from", "dev2", "--class", "image-xl", "--dataset", "1=10000", "--wait");
+  atelier("tx", "registry", "register-model", "--from", "dev2", "--class", "image-xl", "--weights", hex("44"), "--dataset",
+    "1=10000", "--wait");
   atelier("tx", "compliance", "attest", "--from", "dev8", "--schema", "1", "--subject", "dataset/1", "--data-hash",
     hex("33"), "--wait");
   atelier("tx", "compute", "register-provider", "--from", "dev3", "--bond", "1000GDC", "--endpoint",

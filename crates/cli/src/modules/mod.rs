@@ -275,16 +275,21 @@ mod tests {
     #[test]
     fn an_old_spelling_parses_to_the_same_command_as_the_new_one() {
         use clap::Parser;
-        let old = "atelier --node http://x tx compute register-model --from dev1 --class image";
-        let new = "atelier --node http://x tx registry register-model --from dev1 --class image";
-        let (rewritten, note) = renamed(words(old));
-        assert_eq!(rewritten, words(new));
+        let weights = "44".repeat(32);
+        let old = format!(
+            "atelier --node http://x tx compute register-model --from dev1 --class image --weights {weights}"
+        );
+        let new = format!(
+            "atelier --node http://x tx registry register-model --from dev1 --class image --weights {weights}"
+        );
+        let (rewritten, note) = renamed(words(&old));
+        assert_eq!(rewritten, words(&new));
         assert_eq!(
             note.unwrap(),
             "note: `atelier tx compute register-model` is now `atelier tx registry register-model`"
         );
         let parsed = |args: Vec<String>| format!("{:?}", crate::Cli::try_parse_from(args).unwrap());
-        assert_eq!(parsed(rewritten), parsed(words(new)));
+        assert_eq!(parsed(rewritten), parsed(words(&new)));
     }
 
     #[test]

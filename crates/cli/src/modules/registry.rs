@@ -2,6 +2,7 @@
 //! royalties, models and fine-tunes.
 
 use anyhow::{Context, Result};
+use atelier_primitives::Hash;
 use atelier_protocol::{
     Msg,
     modules::registry::{ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
@@ -44,14 +45,22 @@ pub(crate) enum Tx {
         contributors: Vec<String>,
     },
     /// Register a model owned by the signer: a base model, or a fine-tune of --parent.
-    #[command(after_help = "Example:\n  atelier tx registry register-model --from alice --class image \
-                            --dataset 1=10000 --fee 500")]
+    #[command(
+        after_help = "Example (the style file first goes to the blob store, which prints its hash):\n  \
+                            atelier blob put my-style.json\n  \
+                            atelier tx registry register-model --from alice --class image-xl \
+                            --weights HASH --dataset 1=10000 --fee 500"
+    )]
     RegisterModel {
         #[command(flatten)]
         signing: Signing,
         /// The compute class it runs on.
         #[arg(long)]
         class: String,
+        /// Hash of the blob providers load to run it: a procedural model's style file
+        /// (`atelier blob put FILE` prints it).
+        #[arg(long)]
+        weights: Hash,
         /// The model it fine-tunes.
         #[arg(long)]
         parent: Option<u64>,
@@ -108,12 +117,19 @@ pub(crate) fn message(store: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
             let contributors = contributors(store, &list)?;
             (signing, RegistryMsg::AddContributors { dataset: DatasetId(dataset), contributors })
         }
-        Tx::RegisterModel { signing, class, parent, datasets, fee } => {
+        Tx::RegisterModel { signing, class, weights, parent, datasets, fee } => {
             let datasets = dataset_weights(&datasets)?;
             let performance_fee = bps(fee, "--fee")?;
+            let parent = parent.map(ModelId);
             (
                 signing,
-                RegistryMsg::RegisterModel { class, parent: parent.map(ModelId), datasets, performance_fee },
+                RegistryMsg::RegisterModel {
+                    class,
+                    weights_hash: weights,
+                    parent,
+                    datasets,
+                    performance_fee,
+                },
             )
         }
         Tx::ClaimRoyalties { signing, dataset } => {

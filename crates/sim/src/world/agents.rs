@@ -85,6 +85,8 @@ impl World {
                 .collect();
             let model = RegistryMsg::RegisterModel {
                 class: CLASS.into(),
+                // The simulator settles hashes: a model's weights are named, not loaded.
+                weights_hash: atelier_primitives::Hash::blob(b"the simulated base model"),
                 parent: None,
                 datasets,
                 performance_fee: Bps::new(500).unwrap_or(Bps::ZERO),
@@ -97,6 +99,7 @@ impl World {
                 {
                     let model = RegistryMsg::RegisterModel {
                         class: CLASS.into(),
+                        weights_hash: atelier_primitives::Hash::blob(&agent.address.0),
                         parent: self.models.first().copied(),
                         datasets: Vec::new(),
                         performance_fee: Bps::new(u32::from(*performance_fee_bps)).unwrap_or(Bps::ZERO),

@@ -2357,6 +2357,8 @@ export interface components {
             parent?: null | components["schemas"]["ModelId"];
             /** @description The fee it takes of every job's base-fee part. */
             performance_fee: components["schemas"]["Bps"];
+            /** @description Hash of the blob a provider loads to run it (a procedural model's style file). */
+            weights_hash: components["schemas"]["Hash"];
         };
         /**
          * Format: int64

@@ -2437,6 +2437,14 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
               }
             },
             {
+              "name": "weights_hash",
+              "shape": {
+                "kind": "bytes",
+                "len": 32,
+                "text": "hex"
+              }
+            },
+            {
               "name": "parent",
               "shape": {
                 "kind": "option",

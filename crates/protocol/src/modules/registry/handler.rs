@@ -33,8 +33,15 @@ pub(crate) fn handle(
         RegistryMsg::AddContributors { dataset, contributors } => {
             add_contributors(state, events, sender, *dataset, contributors)
         }
-        RegistryMsg::RegisterModel { class, parent, datasets, performance_fee } => {
-            register_model(state, events, sender, class, *parent, datasets, *performance_fee)
+        RegistryMsg::RegisterModel { class, weights_hash, parent, datasets, performance_fee } => {
+            let model = NewModel {
+                class,
+                weights_hash: *weights_hash,
+                parent: *parent,
+                datasets,
+                performance_fee: *performance_fee,
+            };
+            register_model(state, events, sender, model)
         }
         RegistryMsg::ClaimRoyalties { dataset } => state::claim(state, events, *dataset, sender).map(drop),
     }
@@ -99,14 +106,20 @@ fn add_contributors(
     Ok(())
 }
 
+/// What `RegisterModel` asks for.
+struct NewModel<'a> {
+    class: &'a str,
+    weights_hash: Hash,
+    parent: Option<ModelId>,
+    datasets: &'a [DatasetWeight],
+    performance_fee: Bps,
+}
+
 fn register_model(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     owner: &Address,
-    class: &str,
-    parent: Option<ModelId>,
-    datasets: &[DatasetWeight],
-    performance_fee: Bps,
+    NewModel { class, weights_hash, parent, datasets, performance_fee }: NewModel<'_>,
 ) -> RegistryResult {
     check_text("class", class, state::MAX_CLASS_BYTES, |c| {
         c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
@@ -172,6 +185,7 @@ fn register_model(
         id,
         owner: *owner,
         class: class.to_string(),
+        weights_hash,
         parent,
         depth,
         performance_fee,

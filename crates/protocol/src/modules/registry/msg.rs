@@ -37,6 +37,9 @@ pub enum RegistryMsg {
         /// The compute class it runs on.
         #[codec(max = state::MAX_CLASS_BYTES)]
         class: String,
+        /// Hash of the blob a provider loads to run it: a procedural model's style file, another
+        /// backend's weights or manifest. A fine-tune's differs from its parent's.
+        weights_hash: Hash,
         /// The model it fine-tunes.
         parent: Option<ModelId>,
         /// The datasets it was trained on, with weights; a fine-tune's leave the rest of 10 000 to

@@ -171,6 +171,8 @@ pub struct Model {
     /// The compute class it runs on.
     #[codec(max = MAX_CLASS_BYTES)]
     pub class: String,
+    /// Hash of the blob a provider loads to run it (a procedural model's style file).
+    pub weights_hash: Hash,
     /// The model it fine-tunes, if any.
     pub parent: Option<ModelId>,
     /// Fine-tunes above a base model (0 for a base model).
@@ -555,6 +557,7 @@ mod tests {
             id: ModelId(1),
             owner: PAYER,
             class: "image-xl".into(),
+            weights_hash: Hash::ZERO,
             parent: None,
             depth: 0,
             performance_fee: Bps::ZERO,
