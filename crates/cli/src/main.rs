@@ -3,6 +3,7 @@
 //! Data goes to stdout (with `--output json`, the data alone); banners, progress and errors go to
 //! stderr.
 
+mod agents;
 mod blob;
 mod client_config;
 mod config;
@@ -74,6 +75,9 @@ enum Command {
     /// The node's blob store: prompts, parameters, style files and outputs, by their hash.
     #[command(subcommand)]
     Blob(blob::BlobCommand),
+    /// A GPU operator's daemon: generates the jobs assigned to a registered provider.
+    #[command(subcommand)]
+    Provider(agents::ProviderCommand),
     /// The client's settings (~/.atelier/client.toml, or $ATELIER_CONFIG): the node to talk to,
     /// the keys' directory.
     #[command(subcommand)]
@@ -452,6 +456,10 @@ fn run(mut cli: Cli) -> Result<()> {
             runtime.block_on(dev::run(Client::new(node.clone()), &store, command, cli.output))
         }
         Command::Blob(command) => runtime.block_on(blob::run(Client::new(node.clone()), command, cli.output)),
+        Command::Provider(command) => {
+            let store = keystore(cli.keyring_dir);
+            runtime.block_on(agents::run_provider(node.clone(), &store, command))
+        }
     }
 }
 

@@ -1,0 +1,169 @@
+//! An agent's view of the chain through a node's public API: typed reads of jobs and models,
+//! blobs checked against their hashes, and transactions signed by the agent's key, simulated
+//! first, sent one at a time with the account's next nonce.
+
+use atelier_client::{Client, ClientError};
+use atelier_primitives::{Address, Encode, Hash, Height, SecretKey};
+use atelier_protocol::{
+    Msg, Tx,
+    modules::{compute::Job, fees::GasSchedule, registry::Model},
+};
+
+/// Why a call to the chain failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// The node answered with an error, or could not be reached.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The node answered something the agent cannot read.
+    #[error("unexpected answer: {0}")]
+    Unexpected(String),
+    /// The blob is not on the node.
+    #[error("the node holds no blob {0}")]
+    MissingBlob(Hash),
+    /// The node served bytes that are not the blob.
+    #[error("the node served bytes for {expected} that hash to {actual}")]
+    WrongBlob {
+        /// The hash asked for.
+        expected: Hash,
+        /// What the bytes hash to.
+        actual: Hash,
+    },
+    /// Simulation says the transaction would fail or be refused; nothing was sent.
+    #[error("refused before sending: {reason} (code {code:?}, message {msg_index:?})")]
+    WouldFail {
+        /// The stable code.
+        code: Option<u32>,
+        /// Why.
+        reason: String,
+        /// The failing message, if one.
+        msg_index: Option<u32>,
+    },
+    /// The transaction was included but failed (its fee was paid).
+    #[error("included but failed: {0}")]
+    Failed(String),
+}
+
+/// What a sent transaction became.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Included {
+    /// Its hash.
+    pub hash: String,
+    /// Its block.
+    pub height: u64,
+}
+
+/// A node, and the key an agent signs with.
+#[derive(Debug)]
+pub struct Chain {
+    client: Client,
+    key: SecretKey,
+    address: Address,
+    /// Held while a transaction is built and sent, so that nonces follow one another.
+    sending: tokio::sync::Mutex<()>,
+}
+
+impl Chain {
+    /// The node at `base`, signing with `key`.
+    pub fn new(base: &str, key: SecretKey) -> Chain {
+        let address = key.public_key().address();
+        Chain { client: Client::new(base), key, address, sending: tokio::sync::Mutex::new(()) }
+    }
+
+    /// The agent's account.
+    pub fn address(&self) -> Address {
+        self.address
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    async fn read<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Option<T>, ChainError> {
+        match self.client.read(path).await {
+            Ok(value) => {
+                serde_json::from_value(value).map(Some).map_err(|e| ChainError::Unexpected(e.to_string()))
+            }
+            Err(ClientError::Api { status: 404, .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// A job, or `None` if there is no such job.
+    pub async fn job(&self, id: u64) -> Result<Option<Job>, ChainError> {
+        self.read(&format!("/compute/jobs/{id}")).await
+    }
+
+    /// A model, or `None`.
+    pub async fn model(&self, id: u64) -> Result<Option<Model>, ChainError> {
+        self.read(&format!("/registry/models/{id}")).await
+    }
+
+    /// The head's height.
+    pub async fn height(&self) -> Result<u64, ChainError> {
+        Ok(self.client.status().await?.height)
+    }
+
+    /// The blob `hash`, checked against it. The zero hash is the empty blob (no parameters).
+    pub async fn blob(&self, hash: &Hash) -> Result<Vec<u8>, ChainError> {
+        if *hash == Hash::ZERO {
+            return Ok(Vec::new());
+        }
+        let Some((bytes, _)) = self.client.get_blob(&hash.to_hex()).await? else {
+            return Err(ChainError::MissingBlob(*hash));
+        };
+        let actual = Hash::blob(&bytes);
+        if actual != *hash {
+            return Err(ChainError::WrongBlob { expected: *hash, actual });
+        }
+        Ok(bytes)
+    }
+
+    /// Stores `bytes` in the node's blob store; returns their hash.
+    pub async fn put_blob(&self, bytes: Vec<u8>) -> Result<Hash, ChainError> {
+        let hash = Hash::blob(&bytes);
+        self.client.put_blob(bytes, Some(&hash.to_hex())).await?;
+        Ok(hash)
+    }
+
+    /// Signs `msgs` into one transaction with the next nonce, simulates it, and sends it if it
+    /// would apply, waiting for its block.
+    pub async fn send(&self, msgs: Vec<Msg>) -> Result<Included, ChainError> {
+        let _turn = self.sending.lock().await;
+        let status = self.client.status().await?;
+        let fees = self.client.fees().await?;
+        let gas: GasSchedule = serde_json::from_value(fees.gas)
+            .map_err(|e| ChainError::Unexpected(format!("gas schedule: {e}")))?;
+        let nonce = self.client.account(&self.address.to_string()).await?.next_nonce;
+        let unexpected = |what: &str| ChainError::Unexpected(what.to_owned());
+        let tx = Tx {
+            chain_id: status.chain_id.parse().map_err(|_| unexpected("chain id"))?,
+            sender: self.key.public_key(),
+            nonce,
+            expiry_height: Height(status.height.saturating_add(100)),
+            gas_limit: gas.tx_gas(&msgs),
+            max_fee_per_gas: fees.suggested_max_fee.parse().map_err(|_| unexpected("max fee"))?,
+            max_priority_fee_per_gas: fees.suggested_tip.parse().map_err(|_| unexpected("tip"))?,
+            msgs,
+        };
+        let bytes = tx.sign(&self.key).to_bytes();
+        let simulated = self.client.simulate(&bytes).await?;
+        if simulated.outcome != atelier_api::SimulatedOutcome::Applied {
+            return Err(ChainError::WouldFail {
+                code: simulated.code,
+                reason: simulated.reason.unwrap_or_else(|| format!("{:?}", simulated.outcome)),
+                msg_index: simulated.msg_index,
+            });
+        }
+        let submitted = self.client.submit(&bytes, true).await?;
+        let height = submitted.height.ok_or_else(|| unexpected("no height for a waited transaction"))?;
+        let receipt = self.client.tx(&submitted.hash).await?.receipt.unwrap_or_default();
+        if receipt["outcome"]["status"] == "failed" {
+            return Err(ChainError::Failed(
+                receipt["outcome"]["reason"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+        Ok(Included { hash: submitted.hash, height })
+    }
+}
