@@ -90,6 +90,19 @@ impl Chain {
         }
     }
 
+    /// Fails, saying what to do, unless the agent's account is a registered provider (providers
+    /// serve jobs; verifiers must be providers of the class they check).
+    pub async fn require_provider(&self) -> Result<(), String> {
+        match self.client.read(&format!("/compute/providers/{}", self.address)).await {
+            Ok(_) => Ok(()),
+            Err(ClientError::Api { status: 404, .. }) => Err(format!(
+                "{} is not a registered provider: register it first (atelier tx compute register-provider)",
+                self.address
+            )),
+            Err(error) => Err(format!("reaching the node: {error}")),
+        }
+    }
+
     /// A job, or `None` if there is no such job.
     pub async fn job(&self, id: u64) -> Result<Option<Job>, ChainError> {
         self.read(&format!("/compute/jobs/{id}")).await

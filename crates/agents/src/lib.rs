@@ -4,6 +4,8 @@
 //! Prometheus `/metrics` on its own port.
 //!
 //! - [`provider`]: a GPU operator's daemon: generates the jobs assigned to it and sends results.
+//! - [`verifier`]: re-executes a sample of deterministic results, challenges what it computes
+//!   differently, and claims its output in disputes.
 //! - [`backend`]: how a model is run: `procedural` (built in), `command`, `http`.
 
 pub mod backend;
@@ -12,3 +14,5 @@ pub mod follow;
 pub mod journal;
 pub mod provider;
 pub mod serve;
+pub mod verifier;
+pub mod work;

@@ -25,7 +25,7 @@ use prometheus_client::{
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::{
-    backend::{BackendError, Backends, Request},
+    backend::Backends,
     chain::{Chain, ChainError},
     follow::{Progress, follow},
     journal::{Entry, Journal, Stage},
@@ -107,15 +107,7 @@ pub async fn run(
 ) -> Result<(), String> {
     let chain = Arc::new(Chain::new(&options.node, key));
     let me = chain.address();
-    match chain.client().read(&format!("/compute/providers/{me}")).await {
-        Ok(_) => {}
-        Err(atelier_client::ClientError::Api { status: 404, .. }) => {
-            return Err(format!(
-                "{me} is not a registered provider: register it first (atelier tx compute register-provider)"
-            ));
-        }
-        Err(error) => return Err(format!("reaching the node at {}: {error}", options.node)),
-    }
+    chain.require_provider().await?;
     std::fs::create_dir_all(&options.state_dir)
         .map_err(|e| format!("{}: {e}", options.state_dir.display()))?;
     let journal = Journal::open(options.state_dir.join("jobs")).map_err(|e| e.to_string())?;
@@ -252,39 +244,15 @@ async fn serve_job(
         // Generated before a restart: the same output, not a second run.
         return Ok(Some(entry.output_hash));
     }
-    let model = chain
-        .model(job.model.0)
-        .await
-        .map_err(|e| fail("node", e.to_string()))?
-        .ok_or_else(|| fail("unservable", format!("job {id}: model {} does not exist", job.model)))?;
-    let fetch = |hash: Hash| async move { chain.blob(&hash).await };
-    let prompt =
-        fetch(job.prompt_hash).await.map_err(|e| fail("inputs", format!("job {id}: the prompt: {e}")))?;
-    let prompt = String::from_utf8(prompt)
-        .map_err(|_| fail("unservable", format!("job {id}: the prompt is not text")))?;
-    let params =
-        fetch(job.params_hash).await.map_err(|e| fail("inputs", format!("job {id}: the parameters: {e}")))?;
-    let weights = fetch(model.weights_hash)
-        .await
-        .map_err(|e| fail("inputs", format!("job {id}: the model's weights: {e}")))?;
-    let backend = backends.for_model(model.id.0);
-    let request =
-        Request { job: id, model: model.id.0, prompt, params, weights, timeout: Duration::from_secs(120) };
+    let (request, backend) =
+        crate::work::prepare(chain, backends, &job).await.map_err(|e| fail(e.reason, e.detail))?;
     let started = Instant::now();
     let output = backend.generate(&request).await;
     metrics
         .backend
         .get_or_create(&FailureLabels { reason: backend.kind().to_owned() })
         .observe(started.elapsed().as_secs_f64());
-    let output = output.map_err(|e| {
-        let reason = match e {
-            BackendError::Unservable(_) => "unservable",
-            BackendError::Timeout(_) => "timeout",
-            BackendError::TooLarge { .. } => "too_large",
-            BackendError::Failed(_) => "backend",
-        };
-        fail(reason, format!("job {id}: {e}"))
-    })?;
+    let output = output.map_err(|e| fail(crate::work::reason(&e), format!("job {id}: {e}")))?;
     let hash = chain
         .put_blob(output)
         .await

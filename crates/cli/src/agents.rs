@@ -1,10 +1,11 @@
-//! `atelier provider run`: the daemons of `atelier-agents`, started from the command line with a
-//! key from the keystore (or a dev key), a state directory and a metrics port.
+//! `atelier provider run` and `atelier verifier run`: the daemons of `atelier-agents`, started
+//! from the command line with a key from the keystore (or a dev key), a state directory and a
+//! metrics port; and `atelier generate`, the procedural backend run by hand.
 
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use atelier_agents::{backend::Backends, provider::ProviderOptions};
+use atelier_agents::{backend::Backends, provider::ProviderOptions, verifier::VerifierOptions};
 use clap::Subcommand;
 
 use crate::{LogFormat, keys::Keystore};
@@ -41,20 +42,94 @@ pub(crate) enum ProviderCommand {
     },
 }
 
+/// `atelier verifier …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum VerifierCommand {
+    /// Re-execute a sample of the deterministic results of the account's class, challenge those
+    /// it computes differently, and claim its own output in every dispute. The account must be a
+    /// registered provider of the class.
+    #[command(
+        after_help = "Example:\n  atelier verifier run --from gpu2 --state-dir ~/.atelier/verifier --sample-bps 2500"
+    )]
+    Run {
+        /// The verifier's key (a registered provider of the class it checks).
+        #[arg(long)]
+        from: String,
+        /// Where it keeps its progress and what it did per job.
+        #[arg(long)]
+        state_dir: PathBuf,
+        /// The share of results it re-executes, in basis points (10000: every one).
+        #[arg(long, default_value_t = 2_500, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+        sample_bps: u32,
+        /// Which backend runs each model (the provider's configuration format). Default: procedural.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Where `/health` and `/metrics` listen (port 0 picks one, logged at start).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        metrics_addr: SocketAddr,
+        /// Log lines as text or JSON.
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
+    },
+}
+
+/// The backends a configuration file names, or the default (procedural for every model).
+fn backends(config: Option<&PathBuf>) -> Result<Backends> {
+    let Some(path) = config else { return Ok(Backends::default()) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{} is not a backend configuration", path.display()))
+}
+
 /// Runs a provider command until SIGTERM or Ctrl-C.
 pub(crate) async fn run_provider(node: String, store: &Keystore, command: ProviderCommand) -> Result<()> {
     let ProviderCommand::Run { from, state_dir, config, concurrency, metrics_addr, log_format } = command;
     crate::init_logging(log_format, false);
-    let backends = match &config {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            toml::from_str::<Backends>(&text)
-                .with_context(|| format!("{} is not a provider configuration", path.display()))?
-        }
-        None => Backends::default(),
-    };
+    let backends = backends(config.as_ref())?;
     let key = crate::signer(store, &from)?;
     let options = ProviderOptions { node, state_dir, concurrency, backends, metrics_addr };
     atelier_agents::provider::run(options, key, crate::stop_signal()).await.map_err(|e| anyhow!(e))
+}
+
+/// Runs a verifier command until SIGTERM or Ctrl-C.
+pub(crate) async fn run_verifier(node: String, store: &Keystore, command: VerifierCommand) -> Result<()> {
+    let VerifierCommand::Run { from, state_dir, sample_bps, config, metrics_addr, log_format } = command;
+    crate::init_logging(log_format, false);
+    let backends = backends(config.as_ref())?;
+    let key = crate::signer(store, &from)?;
+    let options = VerifierOptions { node, state_dir, sample_bps, backends, metrics_addr };
+    atelier_agents::verifier::run(options, key, crate::stop_signal()).await.map_err(|e| anyhow!(e))
+}
+
+/// `atelier generate`: what a procedural model renders for a prompt, locally.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  atelier generate \"a red fern\" --style crates/generate/styles/atelier-base.json --seed 7 --out fern.png"
+)]
+pub(crate) struct GenerateArgs {
+    /// The prompt.
+    prompt: String,
+    /// The model's style file.
+    #[arg(long)]
+    style: PathBuf,
+    /// The job's parameters file (JSON: seed, width, height, design); overrides --seed.
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// The seed, when no parameters file is given.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where to write the PNG.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Renders as the procedural backend does and writes the PNG.
+pub(crate) fn generate(args: GenerateArgs) -> Result<()> {
+    let read = |path: &PathBuf| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    let style = atelier_generate::Style::from_json(&read(&args.style)?)?;
+    let params = match &args.params {
+        Some(path) => atelier_generate::Params::from_json(&read(path)?)?,
+        None => atelier_generate::Params { seed: args.seed, ..Default::default() },
+    };
+    let png = atelier_generate::render(&args.prompt, &params, &style)?;
+    std::fs::write(&args.out, &png).with_context(|| format!("writing {}", args.out.display()))
 }

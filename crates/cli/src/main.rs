@@ -78,6 +78,11 @@ enum Command {
     /// A GPU operator's daemon: generates the jobs assigned to a registered provider.
     #[command(subcommand)]
     Provider(agents::ProviderCommand),
+    /// A verifier's daemon: re-executes deterministic results and challenges wrong ones.
+    #[command(subcommand)]
+    Verifier(agents::VerifierCommand),
+    /// Render locally what a procedural model generates for a prompt (a PNG).
+    Generate(agents::GenerateArgs),
     /// The client's settings (~/.atelier/client.toml, or $ATELIER_CONFIG): the node to talk to,
     /// the keys' directory.
     #[command(subcommand)]
@@ -460,6 +465,11 @@ fn run(mut cli: Cli) -> Result<()> {
             let store = keystore(cli.keyring_dir);
             runtime.block_on(agents::run_provider(node.clone(), &store, command))
         }
+        Command::Verifier(command) => {
+            let store = keystore(cli.keyring_dir);
+            runtime.block_on(agents::run_verifier(node.clone(), &store, command))
+        }
+        Command::Generate(args) => agents::generate(args),
     }
 }
 

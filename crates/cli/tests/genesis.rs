@@ -72,8 +72,7 @@ fn a_chain_from_the_example_genesis_has_no_published_key_and_starts() {
 
     let (mut node, banner) =
         common::start_node(&["--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0"], None);
-    node.kill().unwrap();
-    node.wait().unwrap();
+    common::stop_node(&mut node);
     assert_eq!(banner["chain_id"], "gallery-1");
     assert_eq!(banner["accounts"], serde_json::json!([]), "a real chain lists no dev accounts");
     assert!(banner.get("mnemonic").is_none());

@@ -57,8 +57,7 @@ atelier() { if [ "$1" = node ]; then return 0; fi; command atelier "$@"; }
         .env("ATELIER_PASSWORD", "walkthrough password")
         .output()
         .unwrap();
-    node.kill().unwrap();
-    node.wait().unwrap();
+    common::stop_node(&mut node);
     let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "the walkthrough failed:\n{stderr}\n--- stdout:\n{stdout}");
 

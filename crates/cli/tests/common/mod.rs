@@ -37,3 +37,107 @@ pub(crate) fn stop_node(node: &mut Child) {
     let _ = Command::new("kill").args(["-TERM", &node.id().to_string()]).status();
     node.wait().unwrap();
 }
+
+/// `atelier --node API --output json ARGS`, which must succeed: its JSON (null when it prints
+/// nothing).
+#[allow(dead_code, reason = "each test binary compiles this module; not all run commands this way")]
+pub(crate) fn atelier(api: &str, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["--node", api, "--output", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "atelier {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.trim().is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap() }
+}
+
+/// The base procedural model's style file in the repository.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn style_file() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generate/styles/atelier-base.json")
+}
+
+/// On a dev chain: a dataset (attested), a procedural model whose weights are the base style,
+/// and dev3 as a provider of its class.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn economy(api: &str) {
+    let style = atelier(api, &["blob", "put", style_file().to_str().unwrap()]);
+    let weights = style["hash"].as_str().unwrap().to_owned();
+    let hex = |byte: &str| byte.repeat(32);
+    let dataset = ["tx", "registry", "register-dataset", "--from", "dev1", "--content-hash", &hex("11")];
+    atelier(api, &[&dataset[..], &["--license", "CC-BY-4.0", "--contributor", "dev5=1", "--wait"]].concat());
+    let model =
+        ["tx", "registry", "register-model", "--from", "dev2", "--class", "image-xl", "--weights", &weights];
+    atelier(api, &[&model[..], &["--dataset", "1=10000", "--wait"]].concat());
+    let attest = ["tx", "compliance", "attest", "--from", "dev8", "--schema", "1", "--subject", "dataset/1"];
+    atelier(api, &[&attest[..], &["--data-hash", &hex("33"), "--wait"]].concat());
+    register_provider(api, "dev3", 1_000);
+}
+
+/// Registers `who` as a provider of `image-xl` with `units` per block.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn register_provider(api: &str, who: &str, units: u32) {
+    let capacity = format!("image-xl={units}");
+    let register = ["tx", "compute", "register-provider", "--from", who, "--bond", "1000GDC"];
+    atelier(
+        api,
+        &[&register[..], &["--endpoint", "http://127.0.0.1:1", "--capacity", &capacity, "--wait"]].concat(),
+    );
+}
+
+/// A port free a moment ago.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A plain HTTP GET on 127.0.0.1:`port` (a daemon's own port): its body.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+}
+
+/// Starts `atelier --node API ARGS` (a daemon) with `envs`; its log goes to `log`, if given.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn start_agent(
+    api: &str,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    log: Option<&std::path::Path>,
+) -> Child {
+    let stderr = match log {
+        Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+        None => Stdio::null(),
+    };
+    Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["--node", api])
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until job `id` has a result; returns the job.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn answered(api: &str, id: u64) -> serde_json::Value {
+    let started = std::time::Instant::now();
+    loop {
+        let job = atelier(api, &["query", "compute", "job", &id.to_string()]);
+        if job["output_hash"].is_string() {
+            return job;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "job {id} was never answered: {job}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

@@ -1,0 +1,62 @@
+//! What providers and verifiers share: the request a job makes of its model's backend, built
+//! from blobs checked against the hashes the chain holds.
+
+use std::time::Duration;
+
+use atelier_protocol::modules::compute::Job;
+
+use crate::{
+    backend::{Backend, BackendError, Backends, Request},
+    chain::Chain,
+};
+
+/// Why a job's request could not be built.
+#[derive(Debug)]
+pub struct Unprepared {
+    /// For the failures metric.
+    pub reason: &'static str,
+    /// For the log.
+    pub detail: String,
+}
+
+/// How long a backend may take for one job.
+pub const GENERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The request `job` makes of its model, with the backend that serves the model.
+pub async fn prepare(
+    chain: &Chain,
+    backends: &Backends,
+    job: &Job,
+) -> Result<(Request, Box<dyn Backend>), Unprepared> {
+    let id = job.id.0;
+    let failed =
+        |reason: &'static str, detail: String| Unprepared { reason, detail: format!("job {id}: {detail}") };
+    let model = chain
+        .model(job.model.0)
+        .await
+        .map_err(|e| failed("node", e.to_string()))?
+        .ok_or_else(|| failed("unservable", format!("model {} does not exist", job.model)))?;
+    let prompt =
+        chain.blob(&job.prompt_hash).await.map_err(|e| failed("inputs", format!("the prompt: {e}")))?;
+    let prompt =
+        String::from_utf8(prompt).map_err(|_| failed("unservable", "the prompt is not text".into()))?;
+    let params =
+        chain.blob(&job.params_hash).await.map_err(|e| failed("inputs", format!("the parameters: {e}")))?;
+    let weights = chain
+        .blob(&model.weights_hash)
+        .await
+        .map_err(|e| failed("inputs", format!("the model's weights: {e}")))?;
+    let request =
+        Request { job: id, model: model.id.0, prompt, params, weights, timeout: GENERATION_TIMEOUT };
+    Ok((request, backends.for_model(model.id.0)))
+}
+
+/// A backend error's label for the failures metric.
+pub fn reason(error: &BackendError) -> &'static str {
+    match error {
+        BackendError::Unservable(_) => "unservable",
+        BackendError::Timeout(_) => "timeout",
+        BackendError::TooLarge { .. } => "too_large",
+        BackendError::Failed(_) => "backend",
+    }
+}
