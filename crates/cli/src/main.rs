@@ -14,6 +14,7 @@ mod modules;
 mod money;
 mod offline;
 mod output;
+mod prompt;
 mod sim;
 mod validator;
 
@@ -83,6 +84,8 @@ enum Command {
     Verifier(agents::VerifierCommand),
     /// Render locally what a procedural model generates for a prompt (a PNG).
     Generate(agents::GenerateArgs),
+    /// Prompt a model: the output, checked against the chain's record, in a file.
+    Prompt(prompt::PromptArgs),
     /// The client's settings (~/.atelier/client.toml, or $ATELIER_CONFIG): the node to talk to,
     /// the keys' directory.
     #[command(subcommand)]
@@ -470,6 +473,10 @@ fn run(mut cli: Cli) -> Result<()> {
             runtime.block_on(agents::run_verifier(node.clone(), &store, command))
         }
         Command::Generate(args) => agents::generate(args),
+        Command::Prompt(args) => {
+            let store = keystore(cli.keyring_dir);
+            runtime.block_on(prompt::run(node.clone(), &store, args, cli.output))
+        }
     }
 }
 

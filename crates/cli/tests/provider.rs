@@ -86,3 +86,54 @@ fn a_prompt_comes_back_as_the_png_the_procedural_model_renders() {
     provider.wait().unwrap();
     common::stop_node(&mut node);
 }
+
+#[test]
+fn atelier_prompt_writes_the_checked_png_and_names_the_asset_and_who_was_paid() {
+    let dir = tempfile::tempdir().unwrap();
+    // Blocks every 100 ms: the challenge window (10 blocks) closes in about a second.
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    common::economy(&api);
+    let state = dir.path().join("provider");
+    let mut provider = common::start_agent(
+        &api,
+        &["provider", "run", "--from", "dev3", "--state-dir", state.to_str().unwrap()],
+        &[],
+        None,
+    );
+
+    let out = dir.path().join("fox.png");
+    let prompted = common::atelier(
+        &api,
+        &[
+            "prompt",
+            "--model",
+            "1",
+            "a red fox",
+            "--seed",
+            "3",
+            "--width",
+            "64",
+            "--height",
+            "48",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let style = atelier_generate::Style::from_json(&std::fs::read(common::style_file()).unwrap()).unwrap();
+    let params = atelier_generate::Params { seed: 3, width: 64, height: 48, design: None };
+    assert!(std::fs::read(&out).unwrap() == atelier_generate::render("a red fox", &params, &style).unwrap());
+    assert_eq!(prompted["content_type"], "image/png");
+    let settled = &prompted["settled"];
+    let asset = common::atelier(&api, &["query", "provenance", "asset", &settled["asset"].to_string()]);
+    assert_eq!(asset["output_hash"], prompted["output_hash"], "{asset}");
+    let part = |name: &str| settled[name].as_str().unwrap().parse::<u128>().unwrap();
+    let parts = ["provider", "datasets", "fine_tuners", "treasury", "burned"].map(part);
+    assert_eq!(parts.iter().sum::<u128>(), part("price"), "the parts sum to the price: {settled}");
+    assert!(part("provider") > 0 && part("datasets") > 0, "{settled}");
+
+    let _ = Command::new("kill").args(["-TERM", &provider.id().to_string()]).status();
+    provider.wait().unwrap();
+    common::stop_node(&mut node);
+}
