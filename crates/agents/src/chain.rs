@@ -143,11 +143,31 @@ impl Chain {
     /// Signs `msgs` into one transaction with the next nonce, simulates it, and sends it if it
     /// would apply, waiting for its block.
     pub async fn send(&self, msgs: Vec<Msg>) -> Result<Included, ChainError> {
+        let submitted = self.submit(msgs, true).await?;
+        let height = submitted
+            .height
+            .ok_or_else(|| ChainError::Unexpected("no height for a waited transaction".into()))?;
+        let receipt = self.client.tx(&submitted.hash).await?.receipt.unwrap_or_default();
+        if receipt["outcome"]["status"] == "failed" {
+            return Err(ChainError::Failed(
+                receipt["outcome"]["reason"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+        Ok(Included { hash: submitted.hash, height })
+    }
+
+    /// As [`Chain::send`], without waiting: the transaction is pending when this returns.
+    pub async fn send_pending(&self, msgs: Vec<Msg>) -> Result<String, ChainError> {
+        Ok(self.submit(msgs, false).await?.hash)
+    }
+
+    async fn submit(&self, msgs: Vec<Msg>, wait: bool) -> Result<atelier_api::SubmittedTx, ChainError> {
         let _turn = self.sending.lock().await;
         let status = self.client.status().await?;
         let fees = self.client.fees().await?;
         let gas: GasSchedule = serde_json::from_value(fees.gas)
             .map_err(|e| ChainError::Unexpected(format!("gas schedule: {e}")))?;
+        // The next nonce counts this account's pending transactions too.
         let nonce = self.client.account(&self.address.to_string()).await?.next_nonce;
         let unexpected = |what: &str| ChainError::Unexpected(what.to_owned());
         let tx = Tx {
@@ -169,14 +189,6 @@ impl Chain {
                 msg_index: simulated.msg_index,
             });
         }
-        let submitted = self.client.submit(&bytes, true).await?;
-        let height = submitted.height.ok_or_else(|| unexpected("no height for a waited transaction"))?;
-        let receipt = self.client.tx(&submitted.hash).await?.receipt.unwrap_or_default();
-        if receipt["outcome"]["status"] == "failed" {
-            return Err(ChainError::Failed(
-                receipt["outcome"]["reason"].as_str().unwrap_or_default().to_owned(),
-            ));
-        }
-        Ok(Included { hash: submitted.hash, height })
+        Ok(self.client.submit(&bytes, wait).await?)
     }
 }

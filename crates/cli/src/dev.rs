@@ -1,7 +1,7 @@
 //! The development chain: accounts from the published dev mnemonic, the start-up banner, and the
 //! controls of a running one (`atelier dev …`).
 
-use std::{net::SocketAddr, path::Path, time::SystemTime};
+use std::{path::Path, time::SystemTime};
 
 use anyhow::{Context, Result, bail};
 use atelier_api::{DevHead, StateDump};
@@ -155,15 +155,18 @@ pub(crate) struct Banner {
     #[serde(skip_serializing_if = "Option::is_none")]
     mnemonic: Option<&'static str>,
     accounts: Vec<DevAccount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    economy: Option<crate::economy::DevEconomy>,
 }
 
 impl Banner {
     pub(crate) fn new(
         node: &Node,
-        api: SocketAddr,
+        api_url: &str,
         home: &Path,
         ephemeral: bool,
         dev_accounts: Option<u32>,
+        economy: Option<crate::economy::DevEconomy>,
     ) -> Banner {
         let head = node.head();
         let accounts = hd::dev_keys(0..dev_accounts.unwrap_or(0))
@@ -178,12 +181,13 @@ impl Banner {
             .collect();
         Banner {
             chain_id: head.chain_id.to_string(),
-            api_url: format!("http://{api}"),
+            api_url: api_url.to_owned(),
             height: head.height.get(),
             home: home.display().to_string(),
             ephemeral,
             mnemonic: dev_accounts.map(|_| hd::DEV_MNEMONIC),
             accounts,
+            economy,
         }
     }
 
@@ -205,6 +209,17 @@ impl Banner {
             out.push_str(
                 "\nSecret keys: `atelier node --dev --output json`. Never use these keys for value.\n",
             );
+        }
+        if let Some(economy) = &self.economy {
+            let models: Vec<String> =
+                economy.models.iter().map(|(id, name)| format!("{id} {name}")).collect();
+            out.push_str(&format!(
+                "\nDev economy: models {}; a provider ({}) and a verifier ({}) are running \
+                 (--no-provider leaves them out).\nTry:  atelier prompt --model 1 \"a red fox\" --out fox.png\n",
+                models.join(", "),
+                economy.provider,
+                economy.verifier
+            ));
         }
         out
     }

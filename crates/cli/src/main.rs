@@ -8,6 +8,7 @@ mod blob;
 mod client_config;
 mod config;
 mod dev;
+mod economy;
 mod genesis;
 mod keys;
 mod modules;
@@ -240,6 +241,10 @@ struct NodeArgs {
     /// Number of funded dev accounts (--dev only).
     #[arg(long, default_value_t = dev::DEV_ACCOUNTS)]
     accounts: u32,
+    /// A dev chain without its economy: no models, dataset, provider or verifier registered, and
+    /// no provider or verifier daemon running.
+    #[arg(long, requires = "dev")]
+    no_provider: bool,
     /// Run a validator home (written by `atelier init --validators N`): blocks come from BFT
     /// consensus with the other validators.
     #[arg(long)]
@@ -707,16 +712,50 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(api_addr)
         .await
         .with_context(|| format!("binding the API to {api_addr}"))?;
+    let api_url = format!("http://{}", listener.local_addr()?);
+    // One stop for the node and the dev economy's daemons: SIGTERM, Ctrl-C, or a failed start.
+    let stop = Arc::new(tokio::sync::watch::channel(false).0);
+    let signal = stop.clone();
+    tokio::spawn(async move {
+        stop_signal().await;
+        let _ = signal.send(true);
+    });
+    let stopped = {
+        let stop = stop.clone();
+        move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+            let mut stopped = stop.subscribe();
+            Box::pin(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+        }
+    };
+    // The sequencer stops between blocks, never inside one: a block being committed finishes.
+    let running = tokio::spawn(Arc::clone(&node).run(listener, stopped()));
+    let economy = if args.dev && !args.no_provider {
+        match economy::register(&api_url).await {
+            Ok(economy) => {
+                economy::run_agents(&api_url, &home, &stopped);
+                Some(economy)
+            }
+            Err(error) => {
+                let _ = stop.send(true);
+                let _ = running.await;
+                return Err(error.context("setting up the dev economy (--no-provider starts without it)"));
+            }
+        }
+    } else {
+        None
+    };
     let banner = dev::Banner::new(
         &node,
-        listener.local_addr()?,
+        &api_url,
         &home,
         temporary.is_some(),
         args.dev.then_some(args.accounts),
+        economy,
     );
     output.print(&banner, dev::Banner::text)?;
-    // The sequencer stops between blocks, never inside one: a block being committed finishes.
-    Arc::clone(&node).run(listener, stop_signal()).await?;
+    running.await.map_err(|e| anyhow!("the node's task: {e}"))??;
     let height = node.head().height;
     // The last handle: the database closes here, before a temporary home is removed.
     drop(node);

@@ -93,10 +93,12 @@ struct Settled {
     burned: String,
 }
 
-/// A line of progress on standard error, rewritten in place on a terminal.
+/// A line of progress on standard error: rewritten in place with the time elapsed on a terminal,
+/// else printed once per change.
 struct Progress {
     started: Instant,
     terminal: bool,
+    last: std::sync::Mutex<String>,
 }
 
 impl Progress {
@@ -104,8 +106,11 @@ impl Progress {
         let elapsed = self.started.elapsed().as_secs_f32();
         if self.terminal {
             eprint!("\r\x1b[2K{what} ({elapsed:.1} s)");
-        } else {
+        } else if let Ok(mut last) = self.last.lock()
+            && *last != what
+        {
             eprintln!("{what}");
+            *last = what.to_owned();
         }
         let _ = std::io::stderr().flush();
     }
@@ -119,7 +124,11 @@ impl Progress {
 
 pub(crate) async fn run(node: String, store: &Keystore, args: PromptArgs, output: Output) -> Result<()> {
     use std::io::IsTerminal;
-    let progress = Progress { started: Instant::now(), terminal: std::io::stderr().is_terminal() };
+    let progress = Progress {
+        started: Instant::now(),
+        terminal: std::io::stderr().is_terminal(),
+        last: Default::default(),
+    };
     let key = crate::signer(store, &args.from)?;
     let chain = Chain::new(&node, key);
     let model = chain.model(args.model).await?.ok_or_else(|| anyhow!("there is no model {}", args.model))?;

@@ -30,8 +30,10 @@ fn atelier(keyring: &Path) -> Command {
 }
 
 fn start_dev_node() -> (DevNode, Value) {
-    let (child, banner) =
-        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
+    let (child, banner) = common::start_node(
+        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"],
+        None,
+    );
     let api = banner["api_url"].as_str().unwrap().to_owned();
     (DevNode { child, api }, banner)
 }

@@ -9,7 +9,16 @@ fn a_dev_node_logs_each_transaction_and_block_as_json_lines() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("node.log");
     let (mut node, banner) = common::start_node(
-        &["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0", "--log-format", "json"],
+        &[
+            "--dev",
+            "--no-provider",
+            "--api-addr",
+            "127.0.0.1:0",
+            "--block-time-ms",
+            "0",
+            "--log-format",
+            "json",
+        ],
         Some(&log),
     );
     let api = banner["api_url"].as_str().unwrap();

@@ -15,8 +15,10 @@ use serde_json::Value;
 #[test]
 fn a_prompt_comes_back_as_the_png_the_procedural_model_renders() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut node, banner) =
-        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
+    let (mut node, banner) = common::start_node(
+        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"],
+        None,
+    );
     let api = banner["api_url"].as_str().unwrap().to_owned();
     common::economy(&api);
     let port = common::free_port();
@@ -91,8 +93,10 @@ fn a_prompt_comes_back_as_the_png_the_procedural_model_renders() {
 fn atelier_prompt_writes_the_checked_png_and_names_the_asset_and_who_was_paid() {
     let dir = tempfile::tempdir().unwrap();
     // Blocks every 100 ms: the challenge window (10 blocks) closes in about a second.
-    let (mut node, banner) =
-        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"], None);
+    let (mut node, banner) = common::start_node(
+        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"],
+        None,
+    );
     let api = banner["api_url"].as_str().unwrap().to_owned();
     common::economy(&api);
     let state = dir.path().join("provider");

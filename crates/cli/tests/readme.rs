@@ -1,6 +1,6 @@
 //! The README's walkthrough runs verbatim: every `sh` block from `## Walkthrough` to
 //! `## Simulator`, in order, in one bash session with `set -e`, against a dev node that mines a
-//! block as soon as a transaction waits (`--block-time-ms 0`). Lines that build or start a node
+//! block every 100 ms, with the dev economy (models, provider and verifier daemons). Lines that build or start a node
 //! (`cargo …`, `atelier node …`) are the reader's: the harness runs the node itself.
 
 mod common;
@@ -30,9 +30,12 @@ fn the_readme_walkthrough_runs_verbatim_against_a_dev_node() {
     assert!(blocks.len() >= 7, "the walkthrough's blocks: {}", blocks.len());
 
     let work = tempfile::tempdir().unwrap();
+    // The reader works in a clone: paths into the repository resolve as there.
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::os::unix::fs::symlink(&crates, work.path().join("crates")).unwrap();
     let binary = Path::new(env!("CARGO_BIN_EXE_atelier"));
     let (mut node, banner) =
-        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"], None);
     let api = banner["api_url"].as_str().unwrap().to_string();
 
     // The reader's lines that build or start a node do nothing here; everything else runs as written.
@@ -69,6 +72,8 @@ atelier() { if [ "$1" = node ]; then return 0; fi; command atelier "$@"; }
     // A transaction that fails stops the script (the CLI exits non-zero); what the walkthrough
     // says the queries show, they show.
     assert!(stdout.contains("a valid genesis for gallery-1"), "no valid genesis in:\n{stdout}");
+    assert!(stdout.contains("the same bytes"), "the prompt's PNG is what the model renders:\n{stdout}");
+    assert!(stdout.contains("asset 1 is yours"), "the prompt names its asset:\n{stdout}");
     for (field, value) in
         [("status", "settled"), ("status", "executed"), ("value", "1000000000000"), ("status", "upheld")]
     {

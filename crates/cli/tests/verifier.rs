@@ -36,7 +36,16 @@ fn a_lying_provider_is_challenged_loses_the_dispute_and_its_bond_and_honest_resu
     let home = dir.path().join("home");
     dev_home_with_quorum_of_two(&home);
     let (mut node, banner) = common::start_node(
-        &["--dev", "--home", home.to_str().unwrap(), "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"],
+        &[
+            "--dev",
+            "--no-provider",
+            "--home",
+            home.to_str().unwrap(),
+            "--api-addr",
+            "127.0.0.1:0",
+            "--block-time-ms",
+            "0",
+        ],
         None,
     );
     let api = banner["api_url"].as_str().unwrap().to_owned();

@@ -27,6 +27,11 @@ use serde::{Deserialize, Serialize};
 
 pub use canvas::Rgb;
 
+/// The base procedural model's style file (`styles/atelier-base.json`), which dev chains register.
+pub const BASE_STYLE: &[u8] = include_bytes!("../styles/atelier-base.json");
+/// A fine-tune's style file (`styles/atelier-ink.json`): another palette, weights and grammar.
+pub const INK_STYLE: &[u8] = include_bytes!("../styles/atelier-ink.json");
+
 /// Largest side of an image, in pixels.
 pub const MAX_SIDE: u32 = 2_048;
 /// Smallest side of an image, in pixels.

@@ -20,7 +20,7 @@ let api: string;
 
 before(async () => {
   assert.ok(existsSync(binary), `no atelier binary at ${binary}: build it (cargo build -p atelier-cli) or set ATELIER_BIN`);
-  node = spawn(binary, ["--output", "json", "node", "--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], {
+  node = spawn(binary, ["--output", "json", "node", "--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], {
     stdio: ["ignore", "pipe", "ignore"],
   });
   let banner = "";
