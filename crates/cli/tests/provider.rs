@@ -141,3 +141,117 @@ fn atelier_prompt_writes_the_checked_png_and_names_the_asset_and_who_was_paid() 
     provider.wait().unwrap();
     common::stop_node(&mut node);
 }
+
+/// The ResultSubmitted events of the chain, by job.
+fn results_by_job(api: &str) -> std::collections::BTreeMap<u64, u32> {
+    let mut counts = std::collections::BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let path = if cursor.is_empty() {
+            "/events?from_height=1&limit=1000".to_owned()
+        } else {
+            format!("/events?cursor={cursor}&limit=1000")
+        };
+        let page: Value = serde_json::from_str(&common::http_get_url(api, &path)).unwrap();
+        for event in page["items"].as_array().unwrap() {
+            if event["event"]["event"]["type"] == "result_submitted" {
+                *counts.entry(event["event"]["event"]["job"].as_u64().unwrap()).or_default() += 1;
+            }
+        }
+        match page["next"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => return counts,
+        }
+    }
+}
+
+#[test]
+fn a_provider_killed_twenty_times_answers_every_job_at_most_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut node, banner) = common::start_node(
+        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "200"],
+        None,
+    );
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    common::economy(&api);
+    let prompt = dir.path().join("prompt.txt");
+    std::fs::write(&prompt, "a small fern").unwrap();
+    common::atelier(&api, &["blob", "put", prompt.to_str().unwrap()]);
+    let params = dir.path().join("params.json");
+    std::fs::write(&params, r#"{"seed": 1, "width": 48, "height": 48}"#).unwrap();
+    let params_hash = common::atelier(&api, &["blob", "put", params.to_str().unwrap()])["hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Jobs keep coming while the provider is killed and restarted.
+    const JOBS: u64 = 24;
+    let submitter = {
+        let api = api.clone();
+        std::thread::spawn(move || {
+            for _ in 0..JOBS {
+                common::atelier(
+                    &api,
+                    &[
+                        "tx",
+                        "compute",
+                        "submit-job",
+                        "--from",
+                        "dev4",
+                        "--model",
+                        "1",
+                        "--units",
+                        "10",
+                        "--price",
+                        "2000",
+                        "--prompt",
+                        "a small fern",
+                        "--params-hash",
+                        &params_hash,
+                    ],
+                );
+                std::thread::sleep(Duration::from_millis(150));
+            }
+        })
+    };
+    let state = dir.path().join("provider");
+    let args = ["provider", "run", "--from", "dev3", "--state-dir", state.to_str().unwrap()];
+    // A fixed sequence of lifetimes: the kills land at every stage of the daemon's work.
+    let mut lifetime = 97u64;
+    for _ in 0..20 {
+        let mut provider = common::start_agent(&api, &args, &[], None);
+        lifetime = (lifetime * 7919 + 13) % 450;
+        std::thread::sleep(Duration::from_millis(50 + lifetime));
+        provider.kill().unwrap();
+        provider.wait().unwrap();
+    }
+    submitter.join().unwrap();
+    let mut provider = common::start_agent(&api, &args, &[], None);
+    let started = Instant::now();
+    let statuses = loop {
+        let statuses: Vec<String> = (1..=JOBS)
+            .map(|id| {
+                common::atelier(&api, &["query", "compute", "job", &id.to_string()])["status"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        if statuses.iter().all(|status| !["queued", "admitted"].contains(&status.as_str())) {
+            break statuses;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "jobs still waiting: {statuses:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let results = results_by_job(&api);
+    for (id, status) in (1..=JOBS).zip(&statuses) {
+        let answers = results.get(&id).copied().unwrap_or(0);
+        assert!(answers <= 1, "job {id} was answered {answers} times");
+        let refunded = status == "missed";
+        assert!(answers == 1 || refunded, "job {id} is {status} with {answers} answers");
+    }
+    assert!(results.len() as u64 > JOBS / 2, "most jobs were answered: {statuses:?}");
+    let _ = Command::new("kill").args(["-TERM", &provider.id().to_string()]).status();
+    provider.wait().unwrap();
+    common::stop_node(&mut node);
+}

@@ -95,12 +95,7 @@ pub(crate) fn free_port() -> u16 {
 /// A plain HTTP GET on 127.0.0.1:`port` (a daemon's own port): its body.
 #[allow(dead_code, reason = "each test binary compiles this module")]
 pub(crate) fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+    http_get_url(&format!("http://127.0.0.1:{port}"), path)
 }
 
 /// Starts `atelier --node API ARGS` (a daemon) with `envs`; its log goes to `log`, if given.
@@ -140,4 +135,16 @@ pub(crate) fn answered(api: &str, id: u64) -> serde_json::Value {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+}
+
+/// A plain HTTP GET of `path` on the node at `api` (`http://HOST:PORT`): its body.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn http_get_url(api: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = api.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
 }
