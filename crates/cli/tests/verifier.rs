@@ -1,7 +1,8 @@
 //! Verifier daemons against a provider that lies (a `command` backend that corrupts one output in
 //! three), each a separate process beside a dev node: the verifiers re-execute every result,
 //! challenge exactly the corrupted one and claim its correct output, and the dispute overturns it
-//! and takes the liar's bond; the honest results are never challenged.
+//! and takes the liar's bond; the honest results are never challenged, nor is an honest provider
+//! over a hundred jobs.
 
 mod common;
 
@@ -141,6 +142,88 @@ fn a_lying_provider_is_challenged_loses_the_dispute_and_its_bond_and_honest_resu
     for (_, mut verifier) in verifiers {
         let _ = std::process::Command::new("kill").args(["-TERM", &verifier.id().to_string()]).status();
         verifier.wait().unwrap();
+    }
+    common::stop_node(&mut node);
+}
+
+#[test]
+fn an_honest_provider_is_never_challenged_over_a_hundred_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut node, banner) = common::start_node(
+        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"],
+        None,
+    );
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    common::economy(&api);
+    common::register_provider(&api, "dev6", 1);
+    let provider_state = dir.path().join("provider");
+    let provider_args =
+        ["provider", "run", "--from", "dev3", "--state-dir", provider_state.to_str().unwrap()];
+    let mut provider =
+        common::start_agent(&api, &[&provider_args[..], &["--concurrency", "2"]].concat(), &[], None);
+    let port = common::free_port();
+    let state = dir.path().join("verifier");
+    let metrics = format!("127.0.0.1:{port}");
+    let args = [
+        "verifier",
+        "run",
+        "--from",
+        "dev6",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--sample-bps",
+        "10000",
+    ];
+    let mut verifier =
+        common::start_agent(&api, &[&args[..], &["--metrics-addr", &metrics]].concat(), &[], None);
+
+    // Ten parameter sets (seeds) and ten prompts: a hundred jobs in two transactions.
+    let file = dir.path().join("blob");
+    let put = |bytes: &str| {
+        std::fs::write(&file, bytes).unwrap();
+        common::atelier(&api, &["blob", "put", file.to_str().unwrap()])["hash"].as_str().unwrap().to_owned()
+    };
+    let params: Vec<String> =
+        (0..10).map(|seed| put(&format!(r#"{{"seed": {seed}, "width": 32, "height": 32}}"#))).collect();
+    let prompts: Vec<String> = [
+        "a fern",
+        "tiles",
+        "a river",
+        "a tower",
+        "a red maze",
+        "wind",
+        "a garden",
+        "a city",
+        "golden waves",
+        "a blue forest",
+    ]
+    .iter()
+    .map(|prompt| put(prompt))
+    .collect();
+    let jobs: Vec<Value> = (0..100)
+        .map(|i| {
+            serde_json::json!({ "compute": { "type": "submit_job", "model": 1, "units": 10, "max_fee_per_unit": "2000",
+                "tip_per_unit": "0", "prompt_hash": prompts[i % 10], "params_hash": params[i / 10], "deterministic": true,
+                "parents": [], "policy": { "share": 0, "license_fee": "0" } } })
+        })
+        .collect();
+    for half in jobs.chunks(50) {
+        std::fs::write(&file, serde_json::to_string(half).unwrap()).unwrap();
+        common::atelier(&api, &["tx", "batch", file.to_str().unwrap(), "--from", "dev4", "--wait"]);
+    }
+    let started = Instant::now();
+    let health = loop {
+        let health: Value = serde_json::from_str(&common::http_get(port, "/health")).unwrap();
+        if health["agreed"].as_u64().unwrap() + health["challenged"].as_u64().unwrap() >= 100 {
+            break health;
+        }
+        assert!(started.elapsed() < Duration::from_secs(300), "the verifier checked only {health}");
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert_eq!((health["agreed"].as_u64(), health["challenged"].as_u64()), (Some(100), Some(0)), "{health}");
+    for daemon in [&mut provider, &mut verifier] {
+        let _ = std::process::Command::new("kill").args(["-TERM", &daemon.id().to_string()]).status();
+        daemon.wait().unwrap();
     }
     common::stop_node(&mut node);
 }
