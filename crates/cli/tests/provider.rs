@@ -132,6 +132,10 @@ fn atelier_prompt_writes_the_checked_png_and_names_the_asset_and_who_was_paid() 
     let settled = &prompted["settled"];
     let asset = common::atelier(&api, &["query", "provenance", "asset", &settled["asset"].to_string()]);
     assert_eq!(asset["output_hash"], prompted["output_hash"], "{asset}");
+    let manifest = common::atelier(&api, &["query", "provenance", "manifest", &settled["asset"].to_string()]);
+    assert_eq!(manifest["format"], "image/png", "{manifest}");
+    let blob_url = format!("{api}/blobs/{}", prompted["output_hash"].as_str().unwrap());
+    assert_eq!(manifest["assertions"][1]["data"]["blob_url"], blob_url.as_str(), "{manifest}");
     let part = |name: &str| settled[name].as_str().unwrap().parse::<u128>().unwrap();
     let parts = ["provider", "datasets", "fine_tuners", "treasury", "burned"].map(part);
     assert_eq!(parts.iter().sum::<u128>(), part("price"), "the parts sum to the price: {settled}");

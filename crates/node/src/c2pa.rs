@@ -3,12 +3,14 @@
 //! record; signing the file's manifest is left to whoever holds the file.
 //!
 //! - `claim_generator_info`: this software;
-//! - `title`, `instance_id` (`atelier:{chain}:asset:{id}`), `format` (the bytes are not on chain);
+//! - `title`, `instance_id` (`atelier:{chain}:asset:{id}`), `format` (the output's media type when
+//!   the node's blob store holds it; `application/octet-stream` otherwise);
 //! - a `c2pa.actions` assertion with one `c2pa.created` action whose `digitalSourceType` is the
 //!   IPTC term for how the work was made (`trainedAlgorithmicMedia` for a job's output), whose
 //!   `softwareAgent` is the model, and whose `parameters` carry the prompt and job;
-//! - an `org.atelier.asset` assertion with the on-chain id, the content (output) hash, the
-//!   prompt hash and history, the datasets, and the royalty stack;
+//! - an `org.atelier.asset` assertion with the on-chain id, the content (output) hash and where
+//!   its bytes are served (`blob_url`, the node's `GET /blobs/{hash}`), the prompt hash and
+//!   history, the datasets, and the royalty stack;
 //! - `ingredients`: the first parent `parentOf`, any other `componentOf`, each by its on-chain
 //!   instance id.
 
@@ -35,8 +37,17 @@ fn instance_id(chain: &ChainId, asset: u64) -> String {
     format!("atelier:{chain}:asset:{asset}")
 }
 
-/// The manifest definition of `asset` on `chain`.
-pub fn manifest(chain: &ChainId, asset: &Asset) -> Value {
+/// Where an asset's output is served, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The blob's URL.
+    pub url: String,
+    /// Its media type (`image/png`), or `application/octet-stream` when unknown.
+    pub format: String,
+}
+
+/// The manifest definition of `asset` on `chain`, its output served as `output` says.
+pub fn manifest(chain: &ChainId, asset: &Asset, output: &Output) -> Value {
     let agent = match asset.model {
         Some(model) => json!({ "name": format!("atelier model {model}") }),
         None => json!({ "name": "external" }),
@@ -61,7 +72,7 @@ pub fn manifest(chain: &ChainId, asset: &Asset) -> Value {
     json!({
         "claim_generator_info": [{ "name": "atelier", "version": env!("CARGO_PKG_VERSION") }],
         "title": format!("asset {}", asset.id),
-        "format": "application/octet-stream",
+        "format": output.format,
         "instance_id": instance_id(chain, asset.id.0),
         "assertions": [
             {
@@ -81,6 +92,7 @@ pub fn manifest(chain: &ChainId, asset: &Asset) -> Value {
                     "chain_id": chain.to_string(),
                     "asset": asset.id.0,
                     "content_hash": asset.output_hash.to_hex(),
+                    "blob_url": output.url,
                     "prompt_hash": asset.prompt_hash.to_hex(),
                     "prompt_history": asset.prompt_history.iter().map(|h| h.to_hex()).collect::<Vec<_>>(),
                     "model": asset.model.map(|m| m.0),
@@ -105,6 +117,10 @@ mod tests {
     };
 
     use super::*;
+
+    fn png() -> Output {
+        Output { url: "http://node.example/blobs/ab".into(), format: "image/png".into() }
+    }
 
     fn asset(parents: &[u64], source_type: DigitalSourceType) -> Asset {
         Asset {
@@ -164,8 +180,10 @@ mod tests {
     #[test]
     fn a_jobs_output_is_created_by_trained_algorithmic_media_with_its_on_chain_record() {
         let chain: ChainId = "atelier-test".parse().unwrap();
-        let manifest = manifest(&chain, &asset(&[], DigitalSourceType::TrainedAlgorithmicMedia));
+        let manifest = manifest(&chain, &asset(&[], DigitalSourceType::TrainedAlgorithmicMedia), &png());
         check_shape(&manifest);
+        assert_eq!(manifest["format"], "image/png", "the output's media type");
+        assert_eq!(manifest["assertions"][1]["data"]["blob_url"], "http://node.example/blobs/ab");
         let action = &manifest["assertions"][0]["data"]["actions"][0];
         assert_eq!(action["action"], "c2pa.created");
         assert_eq!(
@@ -181,7 +199,7 @@ mod tests {
     fn a_remix_names_its_first_parent_parent_of_and_the_others_component_of() {
         let chain: ChainId = "atelier-test".parse().unwrap();
         let manifest =
-            manifest(&chain, &asset(&[3, 5], DigitalSourceType::CompositeWithTrainedAlgorithmicMedia));
+            manifest(&chain, &asset(&[3, 5], DigitalSourceType::CompositeWithTrainedAlgorithmicMedia), &png());
         check_shape(&manifest);
         let relationships: Vec<&str> = manifest["ingredients"]
             .as_array()

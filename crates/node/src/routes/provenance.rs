@@ -117,10 +117,27 @@ pub(crate) async fn royalty_stack(State(node): Shared, Path(id): Path<String>) -
 /// An asset's record as a C2PA manifest definition (see `atelier_node::c2pa`).
 #[utoipa::path(get, path = "/assets/{id}/manifest", params(("id" = u64, Path, description = "asset id")),
     responses((status = 200, description = "C2PA manifest definition", body = serde_json::Value), (status = 404, body = ErrorBody)))]
-pub(crate) async fn manifest(State(node): Shared, Path(id): Path<String>) -> ApiResult<serde_json::Value> {
+pub(crate) async fn manifest(
+    State(node): Shared,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<serde_json::Value> {
     let id = AssetId(parse_id(&id)?);
-    match provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)? {
-        Some(asset) => Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset))),
-        None => Err(ApiError::not_found(format!("no asset {id}"))),
-    }
+    let Some(asset) = provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)? else {
+        return Err(ApiError::not_found(format!("no asset {id}")));
+    };
+    // The URL as this request reached the node; its path alone if the request named no host.
+    let host = headers.get(axum::http::header::HOST).and_then(|host| host.to_str().ok());
+    let path = format!("/blobs/{}", asset.output_hash.to_hex());
+    let url = host.map_or_else(|| path.clone(), |host| format!("http://{host}{path}"));
+    let format = match node.blobs() {
+        Some(store) => {
+            let (store, hash) = (store.clone(), asset.output_hash);
+            let bytes = tokio::task::spawn_blocking(move || store.get(&hash)).await.map_err(ApiError::internal)?;
+            bytes.ok().flatten().map_or("application/octet-stream", |bytes| crate::blobs::content_type(&bytes))
+        }
+        None => "application/octet-stream",
+    };
+    let output = crate::c2pa::Output { url, format: format.to_owned() };
+    Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset, &output)))
 }
