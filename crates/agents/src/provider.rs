@@ -130,7 +130,9 @@ pub async fn run(
     };
     let listener = serve::bind(options.metrics_addr).await?;
     let metrics_addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tokio::spawn(serve::serve(listener, Arc::new(registry), health.clone()));
+    let outputs = options.state_dir.join("blobs");
+    std::fs::create_dir_all(&outputs).map_err(|e| format!("{}: {e}", outputs.display()))?;
+    tokio::spawn(serve::serve(listener, Arc::new(registry), health, Some(outputs.clone())));
     tracing::info!(provider = %me, metrics = %metrics_addr, state = %options.state_dir.display(), "provider running");
 
     // Where to follow from: after the last event handled, or from the next block on a first start.
@@ -180,11 +182,11 @@ pub async fn run(
                 }
                 seen_jobs.store(seen.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 let permit = slots.clone().acquire_owned().await.map_err(|e| e.to_string())?;
-                let (chain, journal, metrics, backends, results) =
-                    (chain.clone(), journal.clone(), metrics.clone(), backends.clone(), result_sender.clone());
+                let (chain, journal, metrics, backends, results, outputs) =
+                    (chain.clone(), journal.clone(), metrics.clone(), backends.clone(), result_sender.clone(), outputs.clone());
                 tokio::spawn(async move {
                     metrics.in_flight.inc();
-                    match serve_job(&chain, &journal, &metrics, &backends, job).await {
+                    match serve_job(&chain, &journal, &metrics, &backends, &outputs, job).await {
                         Ok(Some(output)) => { let _ = results.send((job, output)); }
                         Ok(None) => {}
                         Err(reason) => tracing::warn!(job, %reason, "job not answered"),
@@ -228,6 +230,7 @@ async fn serve_job(
     journal: &Journal,
     metrics: &Metrics,
     backends: &Backends,
+    outputs: &std::path::Path,
     id: u64,
 ) -> Result<Option<Hash>, String> {
     let fail = |reason: &str, detail: String| {
@@ -253,6 +256,10 @@ async fn serve_job(
         .get_or_create(&FailureLabels { reason: backend.kind().to_owned() })
         .observe(started.elapsed().as_secs_f64());
     let output = output.map_err(|e| fail(crate::work::reason(&e), format!("job {id}: {e}")))?;
+    // Kept here too, served on the daemon's port: nodes that lack it fetch it from the provider.
+    let hash = Hash::blob(&output);
+    write_atomically(&outputs.join(hash.to_hex()), &output)
+        .map_err(|e| fail("journal", format!("job {id}: {e}")))?;
     let hash = chain
         .put_blob(output)
         .await
@@ -262,6 +269,13 @@ async fn serve_job(
         .map_err(|e| fail("journal", format!("job {id}: {e}")))?;
     tracing::info!(job = id, output = %hash, backend = backend.kind(), millis = started.elapsed().as_millis() as u64, "generated");
     Ok(Some(hash))
+}
+
+/// Writes `bytes` to `path` whole or not at all.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(temporary, path)
 }
 
 /// Most results one transaction carries.

@@ -101,7 +101,7 @@ pub async fn run(
     };
     let listener = serve::bind(options.metrics_addr).await?;
     let metrics_addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tokio::spawn(serve::serve(listener, Arc::new(registry), health));
+    tokio::spawn(serve::serve(listener, Arc::new(registry), health, None));
     tracing::info!(verifier = %me, metrics = %metrics_addr, sample_bps = options.sample_bps, "verifier running");
 
     let (after, query) = match progress.load() {

@@ -259,3 +259,77 @@ fn a_provider_killed_twenty_times_answers_every_job_at_most_once() {
     provider.wait().unwrap();
     common::stop_node(&mut node);
 }
+
+#[test]
+fn a_node_that_lacks_an_output_fetches_it_from_the_providers_endpoint_and_checks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let (mut node, banner) = common::start_node(
+        &[
+            "--dev",
+            "--no-provider",
+            "--home",
+            home.to_str().unwrap(),
+            "--api-addr",
+            "127.0.0.1:0",
+            "--block-time-ms",
+            "0",
+        ],
+        None,
+    );
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    common::models(&api);
+    // The provider is reached at its daemon's own port, which serves the outputs it generated.
+    let port = common::free_port();
+    common::register_provider_at(&api, "dev3", 1_000, &format!("http://127.0.0.1:{port}"));
+    let state = dir.path().join("provider");
+    let metrics = format!("127.0.0.1:{port}");
+    let args = [
+        "provider",
+        "run",
+        "--from",
+        "dev3",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--metrics-addr",
+        &metrics,
+    ];
+    let mut provider = common::start_agent(&api, &args, &[], None);
+    let prompt = dir.path().join("prompt.txt");
+    std::fs::write(&prompt, "a city at night").unwrap();
+    common::atelier(&api, &["blob", "put", prompt.to_str().unwrap()]);
+    common::atelier(
+        &api,
+        &[
+            "tx",
+            "compute",
+            "submit-job",
+            "--from",
+            "dev4",
+            "--model",
+            "1",
+            "--units",
+            "10",
+            "--price",
+            "2000",
+            "--prompt",
+            "a city at night",
+            "--wait",
+        ],
+    );
+    let output = common::answered(&api, 1)["output_hash"].as_str().unwrap().to_owned();
+
+    // As a node that never received it: the file is gone from its store.
+    let file = home.join("data/blobs/objects").join(&output[..2]).join(&output);
+    std::fs::remove_file(&file).unwrap();
+    let back = dir.path().join("back.png");
+    common::atelier(&api, &["blob", "get", &output, "--out", back.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(state.join("blobs").join(&output)).unwrap());
+    assert!(file.exists(), "the node keeps what it fetched");
+    let metrics = common::http_get_url(&api, "/metrics");
+    assert!(metrics.contains("atelier_blob_fetches_total 1"), "{metrics}");
+
+    let _ = Command::new("kill").args(["-TERM", &provider.id().to_string()]).status();
+    provider.wait().unwrap();
+    common::stop_node(&mut node);
+}

@@ -225,12 +225,19 @@ impl BlobStore {
     }
 
     /// Keeps the blob for ever (whether or not it is stored yet): something on chain refers to it.
-    pub fn pin(&self, hash: &Hash) -> Result<(), BlobError> {
+    /// `source`, if known, is the account that produced it (a result's provider), whose endpoint
+    /// serves it when this store lacks it.
+    pub fn pin(&self, hash: &Hash, source: Option<&atelier_primitives::Address>) -> Result<(), BlobError> {
         let path = self.pin_path(hash);
-        if !path.exists() {
-            fs::File::create(path)?;
+        if !path.exists() || source.is_some() {
+            fs::write(path, source.map(ToString::to_string).unwrap_or_default())?;
         }
         Ok(())
+    }
+
+    /// The account a pinned blob came from, if its pin says.
+    pub fn source(&self, hash: &Hash) -> Option<atelier_primitives::Address> {
+        fs::read_to_string(self.pin_path(hash)).ok()?.trim().parse().ok()
     }
 
     /// Whether the blob is pinned.
@@ -287,9 +294,13 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// Most events read per pass of the keeper.
 const EVENTS_PER_PASS: usize = 1_000;
 
-/// The hashes an event makes the chain refer to: a model's weights when it is registered, a
-/// job's prompt and parameters when it is submitted, the outputs results and claims name.
-fn referenced(event: &atelier_protocol::Event, snapshot: &atelier_storage::Snapshot) -> Vec<Hash> {
+/// The hashes an event makes the chain refer to, each with the account that produced it if
+/// known: a model's weights when it is registered, a job's prompt and parameters when it is
+/// submitted, the outputs results (by their provider) and claims name.
+fn referenced(
+    event: &atelier_protocol::Event,
+    snapshot: &atelier_storage::Snapshot,
+) -> Vec<(Hash, Option<atelier_primitives::Address>)> {
     use atelier_protocol::{
         Event,
         modules::{compute::ComputeEvent, registry::RegistryEvent},
@@ -297,21 +308,29 @@ fn referenced(event: &atelier_protocol::Event, snapshot: &atelier_storage::Snaps
     match event {
         Event::Registry(RegistryEvent::ModelRegistered { model, .. }) => {
             match atelier_protocol::modules::registry::query::model(snapshot, *model) {
-                Ok(Some(model)) => vec![model.weights_hash],
+                Ok(Some(model)) => vec![(model.weights_hash, None)],
                 _ => Vec::new(),
             }
         }
         Event::Compute(ComputeEvent::JobSubmitted { job, .. }) => {
             match atelier_protocol::modules::compute::query::job(snapshot, *job) {
-                Ok(Some(job)) => vec![job.prompt_hash, job.params_hash],
+                Ok(Some(job)) => vec![(job.prompt_hash, None), (job.params_hash, None)],
                 _ => Vec::new(),
             }
         }
-        Event::Compute(
-            ComputeEvent::ResultSubmitted { output_hash, .. }
-            | ComputeEvent::ResultChallenged { output_hash, .. }
-            | ComputeEvent::OutputClaimed { output_hash, .. },
-        ) => vec![*output_hash],
+        Event::Compute(ComputeEvent::ResultSubmitted { job, output_hash }) => {
+            let provider = atelier_protocol::modules::compute::query::job(snapshot, *job)
+                .ok()
+                .flatten()
+                .and_then(|job| job.provider);
+            vec![(*output_hash, provider)]
+        }
+        Event::Compute(ComputeEvent::ResultChallenged { output_hash, challenger, .. }) => {
+            vec![(*output_hash, Some(*challenger))]
+        }
+        Event::Compute(ComputeEvent::OutputClaimed { output_hash, verifier, .. }) => {
+            vec![(*output_hash, Some(*verifier))]
+        }
         _ => Vec::new(),
     }
 }
@@ -319,7 +338,10 @@ fn referenced(event: &atelier_protocol::Event, snapshot: &atelier_storage::Snaps
 impl BlobStore {
     /// Pins what the committed blocks' events refer to, from where the last pass stopped through
     /// the head of one snapshot.
-    fn pin_committed(&self, storage: &atelier_storage::Storage) -> Result<(), Box<dyn std::error::Error>> {
+    pub(crate) fn pin_committed(
+        &self,
+        storage: &atelier_storage::Storage,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let snapshot = storage.snapshot()?;
         let Some(head) = snapshot.head().map(|header| header.height.get()) else { return Ok(()) };
         let through = self.pinned_through()?;
@@ -330,8 +352,10 @@ impl BlobStore {
         loop {
             let page = storage.events_from(atelier_primitives::Height(height), sequence, EVENTS_PER_PASS)?;
             for (_, event) in page.iter().filter(|(_, event)| event.height.get() <= head) {
-                for hash in referenced(&event.event, &snapshot) {
-                    self.pin(&hash)?;
+                for (hash, source) in referenced(&event.event, &snapshot) {
+                    // A claim names an output someone else may have produced first: keep the first source.
+                    let source = source.filter(|_| self.source(&hash).is_none());
+                    self.pin(&hash, source.as_ref())?;
                 }
             }
             match page.last() {
@@ -480,7 +504,7 @@ mod tests {
         let blobs = store(dir.path());
         let kept = blobs.put(b"a prompt a job refers to", None).unwrap().hash;
         let dropped = blobs.put(b"an abandoned upload", None).unwrap().hash;
-        blobs.pin(&kept).unwrap();
+        blobs.pin(&kept, None).unwrap();
         assert_eq!(blobs.sweep(SystemTime::now()).unwrap(), Swept::default(), "both are fresh");
         let later = SystemTime::now() + Duration::from_secs(61);
         assert_eq!(blobs.sweep(later).unwrap(), Swept { blobs: 1, bytes: 19 });

@@ -198,8 +198,11 @@ mod tests {
     #[test]
     fn a_remix_names_its_first_parent_parent_of_and_the_others_component_of() {
         let chain: ChainId = "atelier-test".parse().unwrap();
-        let manifest =
-            manifest(&chain, &asset(&[3, 5], DigitalSourceType::CompositeWithTrainedAlgorithmicMedia), &png());
+        let manifest = manifest(
+            &chain,
+            &asset(&[3, 5], DigitalSourceType::CompositeWithTrainedAlgorithmicMedia),
+            &png(),
+        );
         check_shape(&manifest);
         let relationships: Vec<&str> = manifest["ingredients"]
             .as_array()

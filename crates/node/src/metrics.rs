@@ -61,6 +61,7 @@ pub struct Metrics {
     pub(crate) blob_uploads: Counter,
     pub(crate) blob_downloads: Counter,
     pub(crate) blob_refusals: Counter,
+    pub(crate) blob_fetches: Counter,
 }
 
 impl Default for Metrics {
@@ -105,6 +106,7 @@ impl Metrics {
             blob_uploads: Counter::default(),
             blob_downloads: Counter::default(),
             blob_refusals: Counter::default(),
+            blob_fetches: Counter::default(),
         };
         let mut root = Registry::default();
         root.register_collector(Box::new(ProcessCollector));
@@ -185,6 +187,11 @@ impl Metrics {
             "blob_refusals",
             "Uploads refused (hash mismatch, too large, over quota) since start",
             metrics.blob_refusals.clone(),
+        );
+        registry.register(
+            "blob_fetches",
+            "Missing blobs fetched from their provider's endpoint since start",
+            metrics.blob_fetches.clone(),
         );
         Metrics { registry: root, ..metrics }
     }

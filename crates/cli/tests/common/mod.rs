@@ -62,6 +62,13 @@ pub(crate) fn style_file() -> std::path::PathBuf {
 /// and dev3 as a provider of its class.
 #[allow(dead_code, reason = "each test binary compiles this module")]
 pub(crate) fn economy(api: &str) {
+    models(api);
+    register_provider(api, "dev3", 1_000);
+}
+
+/// On a dev chain: a dataset (attested) and a procedural model whose weights are the base style.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn models(api: &str) {
     let style = atelier(api, &["blob", "put", style_file().to_str().unwrap()]);
     let weights = style["hash"].as_str().unwrap().to_owned();
     let hex = |byte: &str| byte.repeat(32);
@@ -72,18 +79,20 @@ pub(crate) fn economy(api: &str) {
     atelier(api, &[&model[..], &["--dataset", "1=10000", "--wait"]].concat());
     let attest = ["tx", "compliance", "attest", "--from", "dev8", "--schema", "1", "--subject", "dataset/1"];
     atelier(api, &[&attest[..], &["--data-hash", &hex("33"), "--wait"]].concat());
-    register_provider(api, "dev3", 1_000);
 }
 
-/// Registers `who` as a provider of `image-xl` with `units` per block.
+/// Registers `who` as a provider of `image-xl` with `units` per block (reached nowhere).
 #[allow(dead_code, reason = "each test binary compiles this module")]
 pub(crate) fn register_provider(api: &str, who: &str, units: u32) {
+    register_provider_at(api, who, units, "http://127.0.0.1:1");
+}
+
+/// Registers `who` as a provider of `image-xl` with `units` per block, reached at `endpoint`.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn register_provider_at(api: &str, who: &str, units: u32, endpoint: &str) {
     let capacity = format!("image-xl={units}");
     let register = ["tx", "compute", "register-provider", "--from", who, "--bond", "1000GDC"];
-    atelier(
-        api,
-        &[&register[..], &["--endpoint", "http://127.0.0.1:1", "--capacity", &capacity, "--wait"]].concat(),
-    );
+    atelier(api, &[&register[..], &["--endpoint", endpoint, "--capacity", &capacity, "--wait"]].concat());
 }
 
 /// A port free a moment ago.

@@ -1,5 +1,7 @@
 //! The blob store's routes: `POST /blobs` stores bytes under their hash, `GET /blobs/{hash}`
-//! (and `HEAD`) serves them with their media type, whole or a byte range. Blobs are readable by
+//! (and `HEAD`) serves them with their media type, whole or a byte range. A blob the chain refers
+//! to that this node lacks (a result another node received) is fetched from its provider's
+//! registered endpoint (`{endpoint}/blobs/{hash}`) and checked against its hash. Blobs are readable by
 //! anyone who has their hash: a prompt uploaded here is public (private prompts are future work).
 
 use std::sync::Arc;
@@ -132,6 +134,63 @@ pub(crate) async fn put_blob(
     Ok((status, axum::Json(answer)).into_response())
 }
 
+/// How long fetching a missing blob from its source may take.
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A blob this store lacks but the chain refers to, fetched from the endpoint of the account that
+/// produced it (a result's provider), checked against its hash, and kept. `None` when there is no
+/// known source.
+async fn fetch_from_source(
+    node: &Arc<Node>,
+    store: &Arc<BlobStore>,
+    hash: &Hash,
+) -> Result<Option<Vec<u8>>, String> {
+    let source = match store.source(hash) {
+        Some(source) => Some(source),
+        None => {
+            // The keeper may not have read the latest blocks yet: read them now.
+            let (keeper, reader, hash) = (store.clone(), node.clone(), *hash);
+            tokio::task::spawn_blocking(move || {
+                let _ = keeper.pin_committed(reader.storage());
+                keeper.source(&hash)
+            })
+            .await
+            .map_err(|e| e.to_string())?
+        }
+    };
+    let Some(source) = source else { return Ok(None) };
+    let snapshot = crate::routes::snapshot(node).map_err(|_| "the state is unreadable".to_owned())?;
+    let provider =
+        atelier_protocol::modules::compute::query::provider(&snapshot, &source).map_err(|e| e.to_string())?;
+    let Some(provider) = provider else { return Ok(None) };
+    let url = format!("{}/blobs/{}", provider.endpoint.trim_end_matches('/'), hash.to_hex());
+    let http = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build().map_err(|e| e.to_string())?;
+    let mut response = http.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!("{url} answered {}", response.status()));
+    }
+    let max = store.config().max_blob_bytes;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| format!("{url}: {e}"))? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() as u64 > max {
+            return Err(format!("{url} sent more than the {max}-byte cap"));
+        }
+    }
+    let actual = Hash::blob(&bytes);
+    if actual != *hash {
+        return Err(format!("{url} sent bytes that hash to {actual}"));
+    }
+    let (keeper, kept) = (store.clone(), bytes.clone());
+    tokio::task::spawn_blocking(move || keeper.put(&kept, Some(actual)))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    node.metrics().blob_fetches.inc();
+    tracing::info!(blob = %hash, from = %url, "fetched a missing blob from its source");
+    Ok(Some(bytes))
+}
+
 /// A byte range asked for, or why it cannot be served.
 #[derive(Debug, PartialEq, Eq)]
 enum Range {
@@ -186,9 +245,19 @@ pub(crate) async fn get_blob(
 ) -> Result<Response, ApiError> {
     let hash = parse_hash(&hash)?;
     let store = store(&node)?;
-    let read = tokio::task::spawn_blocking(move || store.get(&hash)).await.map_err(ApiError::internal)??;
-    let Some(bytes) = read else {
-        return Err(ApiError::not_found(format!("no blob {hash} here")));
+    let reader = store.clone();
+    let read = tokio::task::spawn_blocking(move || reader.get(&hash)).await.map_err(ApiError::internal)??;
+    let bytes = match read {
+        Some(bytes) => bytes,
+        None => match fetch_from_source(&node, &store, &hash).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Err(ApiError::not_found(format!("no blob {hash} here"))),
+            Err(why) => {
+                return Err(ApiError::not_found(format!(
+                    "no blob {hash} here, and its source failed: {why}"
+                )));
+            }
+        },
     };
     node.metrics().blob_downloads.inc();
     let len = bytes.len() as u64;

@@ -133,8 +133,12 @@ pub(crate) async fn manifest(
     let format = match node.blobs() {
         Some(store) => {
             let (store, hash) = (store.clone(), asset.output_hash);
-            let bytes = tokio::task::spawn_blocking(move || store.get(&hash)).await.map_err(ApiError::internal)?;
-            bytes.ok().flatten().map_or("application/octet-stream", |bytes| crate::blobs::content_type(&bytes))
+            let bytes =
+                tokio::task::spawn_blocking(move || store.get(&hash)).await.map_err(ApiError::internal)?;
+            bytes
+                .ok()
+                .flatten()
+                .map_or("application/octet-stream", |bytes| crate::blobs::content_type(&bytes))
         }
         None => "application/octet-stream",
     };
