@@ -10,7 +10,7 @@ JOBS=${JOBS:-120}
 SIZE=${SIZE:-256}
 BLOCK_MS=${BLOCK_MS:-250}
 REQUESTERS=${REQUESTERS:-4}
-cargo build --release --quiet -p atelier-cli -p atelier-agents --example prompt_load
+cargo build --release --quiet -p atelier-cli --bin atelier -p atelier-agents --example prompt_load
 BIN=$PWD/target/release/atelier
 LOAD=$PWD/target/release/examples/prompt_load
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }

@@ -2,6 +2,8 @@
 //! blobs checked against their hashes, and transactions signed by the agent's key, simulated
 //! first, sent one at a time with the account's next nonce.
 
+use std::time::Duration;
+
 use atelier_client::{Client, ClientError};
 use atelier_primitives::{Address, Encode, Hash, Height, SecretKey};
 use atelier_protocol::{
@@ -43,6 +45,9 @@ pub enum ChainError {
     #[error("included but failed: {0}")]
     Failed(String),
 }
+
+/// How often a sender asks whether the node holds its transaction yet.
+const NONCE_POLL: Duration = Duration::from_millis(2);
 
 /// What a sent transaction became.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +123,23 @@ impl Chain {
         Ok(self.client.status().await?.height)
     }
 
+    /// The head's height and the average time between its last blocks (`None` until there are
+    /// two blocks to compare).
+    pub async fn pace(&self) -> Result<(u64, Option<Duration>), ChainError> {
+        /// Blocks the average is taken over.
+        const SAMPLE: u64 = 16;
+        let status = self.client.status().await?;
+        let from = status.height.saturating_sub(SAMPLE).max(1);
+        if from >= status.height {
+            return Ok((status.height, None));
+        }
+        let earlier = self.client.read(&format!("/blocks/{from}")).await?;
+        let interval = earlier["header"]["time_ms"].as_u64().map(|then| {
+            Duration::from_millis(status.block_time_ms.saturating_sub(then) / (status.height - from))
+        });
+        Ok((status.height, interval))
+    }
+
     /// The blob `hash`, checked against it. The zero hash is the empty blob (no parameters).
     pub async fn blob(&self, hash: &Hash) -> Result<Vec<u8>, ChainError> {
         if *hash == Hash::ZERO {
@@ -141,7 +163,8 @@ impl Chain {
     }
 
     /// Signs `msgs` into one transaction with the next nonce, simulates it, and sends it if it
-    /// would apply, waiting for its block.
+    /// would apply, waiting for its block. Transactions sent meanwhile need not wait for this one's
+    /// block: the next nonce counts the pending ones.
     pub async fn send(&self, msgs: Vec<Msg>) -> Result<Included, ChainError> {
         let submitted = self.submit(msgs, true).await?;
         let height = submitted
@@ -162,7 +185,7 @@ impl Chain {
     }
 
     async fn submit(&self, msgs: Vec<Msg>, wait: bool) -> Result<atelier_api::SubmittedTx, ChainError> {
-        let _turn = self.sending.lock().await;
+        let turn = self.sending.lock().await;
         let status = self.client.status().await?;
         let fees = self.client.fees().await?;
         let gas: GasSchedule = serde_json::from_value(fees.gas)
@@ -180,7 +203,9 @@ impl Chain {
             max_priority_fee_per_gas: fees.suggested_tip.parse().map_err(|_| unexpected("tip"))?,
             msgs,
         };
-        let bytes = tx.sign(&self.key).to_bytes();
+        let signed = tx.sign(&self.key);
+        let hash = signed.hash().to_hex();
+        let bytes = signed.to_bytes();
         let simulated = self.client.simulate(&bytes).await?;
         if simulated.outcome != atelier_api::SimulatedOutcome::Applied {
             return Err(ChainError::WouldFail {
@@ -189,6 +214,21 @@ impl Chain {
                 msg_index: simulated.msg_index,
             });
         }
-        Ok(self.client.submit(&bytes, wait).await?)
+        if !wait {
+            return Ok(self.client.submit(&bytes, false).await?);
+        }
+        // The waited request goes on its own; the turn passes once the node holds the transaction
+        // (the next nonce then counts it), not once it is in a block.
+        let client = self.client.clone();
+        let waited = tokio::spawn(async move { client.submit(&bytes, true).await });
+        while !waited.is_finished() {
+            match self.client.tx(&hash).await {
+                Ok(_) => break,
+                Err(ClientError::Api { status: 404, .. }) => tokio::time::sleep(NONCE_POLL).await,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        drop(turn);
+        Ok(waited.await.map_err(|e| ChainError::Unexpected(e.to_string()))??)
     }
 }

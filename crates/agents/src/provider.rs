@@ -248,7 +248,9 @@ async fn serve_job(
         return Ok(Some(entry.output_hash));
     }
     let (request, backend) =
-        crate::work::prepare(chain, backends, &job).await.map_err(|e| fail(e.reason, e.detail))?;
+        crate::work::prepare(chain, backends, &job, crate::work::time_budget(chain, &job).await)
+            .await
+            .map_err(|e| fail(e.reason, e.detail))?;
     let started = Instant::now();
     let output = backend.generate(&request).await;
     metrics
@@ -281,15 +283,20 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
 /// Most results one transaction carries.
 const RESULTS_PER_TX: usize = 32;
 
-/// Sends results as they come, several to a transaction; a result the chain would refuse (its
-/// job ended meanwhile) is dropped and the rest sent.
+/// Batches of results in flight at once: each waits for its block while the next is sent.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Sends results as they come, several to a transaction, without waiting for one transaction's
+/// block before sending the next.
 async fn submit_results(
     chain: Arc<Chain>,
     journal: Journal,
     metrics: Metrics,
     mut results: mpsc::UnboundedReceiver<(u64, Hash)>,
 ) {
+    let in_flight = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
     while let Some(first) = results.recv().await {
+        let Ok(permit) = in_flight.clone().acquire_owned().await else { return };
         let mut batch = vec![first];
         while batch.len() < RESULTS_PER_TX {
             match results.try_recv() {
@@ -297,43 +304,53 @@ async fn submit_results(
                 Err(_) => break,
             }
         }
-        while !batch.is_empty() {
-            let msgs = batch
-                .iter()
-                .map(|(job, output_hash)| {
-                    Msg::Compute(ComputeMsg::SubmitResult { job: JobId(*job), output_hash: *output_hash })
-                })
-                .collect();
-            match chain.send(msgs).await {
-                Ok(included) => {
-                    for (job, output_hash) in batch.drain(..) {
-                        metrics.served.inc();
-                        let _ = journal.put(job, Entry { output_hash, stage: Stage::Submitted });
-                        tracing::info!(job, height = included.height, "result submitted");
+        let (chain, journal, metrics) = (chain.clone(), journal.clone(), metrics.clone());
+        tokio::spawn(async move {
+            send_results(&chain, &journal, &metrics, batch).await;
+            drop(permit);
+        });
+    }
+}
+
+/// Sends one batch of results until each is included or refused; a result the chain would refuse
+/// (its job ended meanwhile) is dropped and the rest sent.
+async fn send_results(chain: &Chain, journal: &Journal, metrics: &Metrics, mut batch: Vec<(u64, Hash)>) {
+    while !batch.is_empty() {
+        let msgs = batch
+            .iter()
+            .map(|(job, output_hash)| {
+                Msg::Compute(ComputeMsg::SubmitResult { job: JobId(*job), output_hash: *output_hash })
+            })
+            .collect();
+        match chain.send(msgs).await {
+            Ok(included) => {
+                for (job, output_hash) in batch.drain(..) {
+                    metrics.served.inc();
+                    let _ = journal.put(job, Entry { output_hash, stage: Stage::Submitted });
+                    tracing::info!(job, height = included.height, "result submitted");
+                }
+            }
+            Err(ChainError::WouldFail { msg_index: Some(index), reason, .. })
+                if (index as usize) < batch.len() =>
+            {
+                let (job, _) = batch.remove(index as usize);
+                metrics.fail("refused");
+                tracing::warn!(job, %reason, "the chain would refuse this result; dropped");
+            }
+            Err(error) => {
+                metrics.fail("send");
+                tracing::warn!(%error, jobs = batch.len(), "sending results failed; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                // Jobs that ended meanwhile are dropped on the next try by the simulation.
+                let mut still = Vec::new();
+                for (job, hash) in batch.drain(..) {
+                    if let Ok(Some(current)) = chain.job(job).await
+                        && current.status == JobStatus::Admitted
+                    {
+                        still.push((job, hash));
                     }
                 }
-                Err(ChainError::WouldFail { msg_index: Some(index), reason, .. })
-                    if (index as usize) < batch.len() =>
-                {
-                    let (job, _) = batch.remove(index as usize);
-                    metrics.fail("refused");
-                    tracing::warn!(job, %reason, "the chain would refuse this result; dropped");
-                }
-                Err(error) => {
-                    metrics.fail("send");
-                    tracing::warn!(%error, jobs = batch.len(), "sending results failed; retrying");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    // Jobs that ended meanwhile are dropped on the next try by the simulation.
-                    let mut still = Vec::new();
-                    for (job, hash) in batch.drain(..) {
-                        if let Ok(Some(current)) = chain.job(job).await
-                            && current.status == JobStatus::Admitted
-                        {
-                            still.push((job, hash));
-                        }
-                    }
-                    batch = still;
-                }
+                batch = still;
             }
         }
     }

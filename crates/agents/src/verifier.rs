@@ -190,8 +190,14 @@ async fn verify(
     let computed = match done.computed {
         Some(hash) => hash,
         None => {
-            let (request, backend) =
-                crate::work::prepare(chain, &options.backends, &job).await.map_err(|e| e.detail)?;
+            let (request, backend) = crate::work::prepare(
+                chain,
+                &options.backends,
+                &job,
+                crate::work::time_budget(chain, &job).await,
+            )
+            .await
+            .map_err(|e| e.detail)?;
             let output = backend.generate(&request).await.map_err(|e| e.to_string())?;
             // The correct output, where anyone can fetch and compare it.
             let hash = chain.put_blob(output).await.map_err(|e| e.to_string())?;

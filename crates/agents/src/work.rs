@@ -19,14 +19,39 @@ pub struct Unprepared {
     pub detail: String,
 }
 
-/// How long a backend may take for one job.
+/// The longest a backend may take for one job.
 pub const GENERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The least a backend is given, however close the deadline (blocks may come faster than the
+/// estimate says).
+pub const MIN_GENERATION_TIME: Duration = Duration::from_secs(2);
+
+/// How long a backend may take for `job`: the time left before its next deadline at the chain's
+/// recent pace, less one block for the answer to be included, within
+/// [`MIN_GENERATION_TIME`]..=[`GENERATION_TIMEOUT`].
+pub async fn time_budget(chain: &Chain, job: &Job) -> Duration {
+    let Some(due) = job.due else { return GENERATION_TIMEOUT };
+    match chain.pace().await {
+        Ok((height, Some(interval))) => {
+            let blocks = due.0.saturating_sub(height).saturating_sub(1);
+            budget(blocks, interval)
+        }
+        _ => GENERATION_TIMEOUT,
+    }
+}
+
+fn budget(blocks: u64, interval: Duration) -> Duration {
+    interval
+        .saturating_mul(u32::try_from(blocks).unwrap_or(u32::MAX))
+        .clamp(MIN_GENERATION_TIME, GENERATION_TIMEOUT)
+}
 
 /// The request `job` makes of its model, with the backend that serves the model.
 pub async fn prepare(
     chain: &Chain,
     backends: &Backends,
     job: &Job,
+    timeout: Duration,
 ) -> Result<(Request, Box<dyn Backend>), Unprepared> {
     let id = job.id.0;
     let failed =
@@ -46,8 +71,7 @@ pub async fn prepare(
         .blob(&model.weights_hash)
         .await
         .map_err(|e| failed("inputs", format!("the model's weights: {e}")))?;
-    let request =
-        Request { job: id, model: model.id.0, prompt, params, weights, timeout: GENERATION_TIMEOUT };
+    let request = Request { job: id, model: model.id.0, prompt, params, weights, timeout };
     Ok((request, backends.for_model(model.id.0)))
 }
 
@@ -58,5 +82,19 @@ pub fn reason(error: &BackendError) -> &'static str {
         BackendError::Timeout(_) => "timeout",
         BackendError::TooLarge { .. } => "too_large",
         BackendError::Failed(_) => "backend",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backend_gets_the_blocks_left_before_the_deadline_within_bounds() {
+        let second = Duration::from_secs(1);
+        assert_eq!(budget(10, second), Duration::from_secs(10));
+        assert_eq!(budget(0, second), MIN_GENERATION_TIME);
+        assert_eq!(budget(1_000, second), GENERATION_TIMEOUT);
+        assert_eq!(budget(u64::MAX, Duration::from_millis(250)), GENERATION_TIMEOUT);
     }
 }
