@@ -11,8 +11,9 @@ SIZE=${SIZE:-256}
 BLOCK_MS=${BLOCK_MS:-250}
 REQUESTERS=${REQUESTERS:-4}
 cargo build --release --quiet -p atelier-cli --bin atelier -p atelier-agents --example prompt_load
-BIN=$PWD/target/release/atelier
-LOAD=$PWD/target/release/examples/prompt_load
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+BIN=$TARGET/release/atelier
+LOAD=$TARGET/release/examples/prompt_load
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 for providers in 1 4; do
