@@ -319,3 +319,77 @@ pub struct StatusView {
     /// Node version.
     pub version: String,
 }
+
+/// One figure of the economy the node records after every block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MetricView {
+    /// Its name; a per-class figure's series are named `{name}/{class}`.
+    pub name: String,
+    /// What it counts: `ugdc`, `uusd`, `uusd/ugdc×1e12` (a price), `gas`, `compute units`, `bps`,
+    /// `count`, `epochs` or `reputation`.
+    pub unit: String,
+    /// `gauge` (the value after the block) or `total` (since genesis; differences are what
+    /// happened in between).
+    pub kind: String,
+    /// One series per compute class.
+    pub per_class: bool,
+    /// What it means.
+    pub doc: String,
+}
+
+/// `GET /stats/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MetricsView {
+    /// The chain's head.
+    pub head: u64,
+    /// The last block whose figures are recorded (none before the series are rebuilt).
+    pub series_head: Option<u64>,
+    /// Whether figures are recorded as blocks commit; when not, `atelier stats rebuild` brings
+    /// them up to the chain.
+    pub recording: bool,
+    /// Every figure.
+    pub metrics: Vec<MetricView>,
+    /// The compute classes at the series head, for the per-class series.
+    pub classes: Vec<String>,
+    /// Every series' value at the series head, a decimal integer in its metric's unit.
+    pub latest: std::collections::BTreeMap<String, String>,
+    /// Blocks between points at each resolution kept, finest first, and how many blocks back each
+    /// reaches (none: all).
+    pub resolutions: Vec<ResolutionView>,
+}
+
+/// One resolution of the series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ResolutionView {
+    /// Blocks between points.
+    pub every: u64,
+    /// Blocks of history kept (none: all).
+    pub keep: Option<u64>,
+}
+
+/// A figure at a block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PointView {
+    /// The block.
+    pub height: u64,
+    /// Its time, milliseconds since the Unix epoch.
+    pub time_ms: u64,
+    /// The figure, a decimal integer in the metric's unit.
+    pub value: String,
+}
+
+/// `GET /stats/series`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SeriesView {
+    /// The series asked for.
+    pub metric: String,
+    /// Its unit.
+    pub unit: String,
+    /// `gauge` or `total`.
+    pub kind: String,
+    /// Blocks between points: the step asked for, raised to the resolution kept that far back and
+    /// to at most 2 000 points.
+    pub step: u64,
+    /// The last figure of each step, oldest first.
+    pub points: Vec<PointView>,
+}

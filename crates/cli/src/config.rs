@@ -269,6 +269,11 @@ pub(crate) fn load(home: &Path) -> Result<FileConfig> {
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
+/// The node's database in `home`.
+pub(crate) fn database_path(home: &Path) -> std::path::PathBuf {
+    home.join("data").join("chain.redb")
+}
+
 /// Reads `genesis.json`.
 pub(crate) fn load_genesis(home: &Path) -> Result<Genesis> {
     let (path, text) = read(home, GENESIS_FILE)?;

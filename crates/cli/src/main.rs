@@ -17,6 +17,7 @@ mod offline;
 mod output;
 mod prompt;
 mod sim;
+mod stats;
 mod validator;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
@@ -87,6 +88,9 @@ enum Command {
     Generate(agents::GenerateArgs),
     /// Prompt a model: the output, checked against the chain's record, in a file.
     Prompt(prompt::PromptArgs),
+    /// The economy series a node keeps for its dashboard.
+    #[command(subcommand)]
+    Stats(stats::StatsCommand),
     /// The client's settings (~/.atelier/client.toml, or $ATELIER_CONFIG): the node to talk to,
     /// the keys' directory.
     #[command(subcommand)]
@@ -478,6 +482,7 @@ fn run(mut cli: Cli) -> Result<()> {
             runtime.block_on(agents::run_verifier(node.clone(), &store, command))
         }
         Command::Generate(args) => agents::generate(args),
+        Command::Stats(command) => stats::run(command, cli.output),
         Command::Prompt(args) => {
             let store = keystore(cli.keyring_dir);
             runtime.block_on(prompt::run(node.clone(), &store, args, cli.output))
@@ -661,7 +666,7 @@ fn open_node(
     block_time_ms: Option<u64>,
 ) -> Result<(Arc<Node>, config::FileConfig)> {
     let file = config::load(home)?;
-    let storage = Storage::open(&home.join("data").join("chain.redb"))
+    let storage = Storage::open(&config::database_path(home))
         .with_context(|| format!("opening the database in {}", home.display()))?;
     if storage.head()?.is_none() {
         let genesis = config::load_genesis(home)?;

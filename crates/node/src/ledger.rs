@@ -22,6 +22,8 @@ use atelier_protocol::{
 use atelier_state::{ChangeSet, Pending, Store};
 use atelier_storage::{Snapshot, Storage, StorageError};
 
+use crate::series::{self, Figures};
+
 /// Most executed blocks kept while they wait for finality. Honest operation needs a few; the cap
 /// bounds memory when a byzantine leader floods forks (the lowest are dropped first).
 pub const MAX_PENDING_BLOCKS: usize = 64;
@@ -38,6 +40,9 @@ pub enum LedgerError {
     /// The blob store could not be opened.
     #[error(transparent)]
     Blobs(#[from] crate::blobs::BlobError),
+    /// The genesis given is invalid, or not this chain's.
+    #[error("genesis: {0}")]
+    Genesis(String),
     /// The parent is neither the committed head nor a pending block descending from it.
     #[error("parent {parent} is neither the committed head {head} nor a pending block on it")]
     UnknownParent {
@@ -104,6 +109,8 @@ pub struct Ledger {
     /// Executed blocks that are not final, by hash. The lock also serializes execution against
     /// commits, so that every block runs on one consistent committed state.
     pending: Mutex<BTreeMap<Hash, Arc<ExecutedBlock>>>,
+    /// The economy's series against the chain.
+    figures: Mutex<Figures>,
 }
 
 impl Ledger {
@@ -116,6 +123,7 @@ impl Ledger {
             verifier: ParallelBatchVerifier::all_cores(),
             invariant_scan_blocks,
             pending: Mutex::default(),
+            figures: Mutex::default(),
         }
     }
 
@@ -162,6 +170,7 @@ impl Ledger {
         let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
         self.storage.restore(image)?;
         pending.clear();
+        *self.figures.lock().unwrap_or_else(PoisonError::into_inner) = Figures::Unread;
         Ok(())
     }
 
@@ -375,7 +384,26 @@ impl Application for Ledger {
         };
         let mut pending = self.lock();
         self.scan_before_commit(&executed)?;
-        self.storage.commit_block(&executed)?;
+        let mut figures = self.figures.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*figures, Figures::Unread) {
+            *figures = series::read(&self.storage)?;
+        }
+        let economy = match &*figures {
+            Figures::Following(before) => {
+                let snapshot = self.storage.snapshot()?;
+                let after = Pending::new(
+                    &snapshot,
+                    executed.commit.changes.clone(),
+                    executed.commit.commitment.clone(),
+                );
+                Some(series::after(&after, &executed, before)?)
+            }
+            Figures::Unread | Figures::Behind => None,
+        };
+        self.storage.commit_block_with_series(&executed, economy.as_ref().map(series::sample).as_ref())?;
+        if let Some(economy) = economy {
+            *figures = Figures::Following(Box::new(economy));
+        }
         let new_head = &executed.block.header;
         pending.retain(|_, kept| kept.block.header.height > new_head.height);
         Ok(Finalized::Committed(executed))

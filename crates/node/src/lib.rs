@@ -15,6 +15,7 @@ pub mod listener;
 pub mod mempool;
 pub mod metrics;
 mod routes;
+pub mod series;
 mod server;
 
 use std::{

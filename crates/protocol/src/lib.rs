@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod block;
+pub mod economy;
 pub mod event;
 pub mod genesis;
 pub mod invariants;

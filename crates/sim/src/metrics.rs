@@ -111,32 +111,9 @@ impl Row {
     }
 }
 
-/// The Gini coefficient of `values` in basis points: 0 when all are equal (or all zero), towards
-/// 10 000 when one holds everything.
-pub fn gini_bps(values: &[u128]) -> i128 {
-    let mut sorted: Vec<f64> = values.iter().map(|v| *v as f64).collect();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len() as f64;
-    let total: f64 = sorted.iter().sum();
-    if sorted.is_empty() || total <= 0.0 {
-        return 0;
-    }
-    let ranked: f64 = sorted.iter().enumerate().map(|(i, v)| (i as f64 + 1.0) * v).sum();
-    let gini = 2.0 * ranked / (n * total) - (n + 1.0) / n;
-    (gini * 10_000.0).round() as i128
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_gini_of_equal_shares_is_zero_and_of_one_holder_of_four_is_three_quarters() {
-        assert_eq!(gini_bps(&[5, 5, 5, 5]), 0);
-        assert_eq!(gini_bps(&[0, 0, 0, 8]), 7_500);
-        assert_eq!(gini_bps(&[]), 0);
-        assert_eq!(gini_bps(&[0, 0]), 0);
-    }
 
     #[test]
     fn the_header_names_every_value_of_a_row() {

@@ -6,9 +6,11 @@
 
 use std::fmt::Write;
 
+use atelier_protocol::economy::gini_bps;
+
 use crate::{
     batch::Summary,
-    metrics::{Row, gini_bps},
+    metrics::Row,
     svg::{PALETTE, Series, bar_chart, line_chart},
 };
 

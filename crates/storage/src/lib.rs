@@ -10,6 +10,7 @@
 
 mod image;
 mod receipts;
+mod series;
 mod snapshot;
 
 use std::{
@@ -24,6 +25,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 pub use image::StateImage;
 pub use receipts::{BlockReceipts, IndexedEvent};
+pub use series::{MAX_POINTS, Point, Sample, Series, TIERS, Tier};
 pub use snapshot::Snapshot;
 
 const STATE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
@@ -195,6 +197,7 @@ impl Storage {
         txn.open_table(TX_INDEX).map_err(StorageError::db)?;
         txn.open_table(EVENTS).map_err(StorageError::db)?;
         txn.open_table(EQUIVOCATIONS).map_err(StorageError::db)?;
+        series::ensure_tables(&txn)?;
         txn.commit().map_err(StorageError::db)
     }
 
@@ -279,6 +282,16 @@ impl Storage {
     /// The block must extend the stored head and its commit must have been prepared on the stored
     /// state; otherwise nothing is written.
     pub fn commit_block(&self, executed: &ExecutedBlock) -> Result<(), StorageError> {
+        self.commit_block_with_series(executed, None)
+    }
+
+    /// [`Storage::commit_block`], recording `series` (the figures after the block, which must
+    /// follow the series head) in the same write.
+    pub fn commit_block_with_series(
+        &self,
+        executed: &ExecutedBlock,
+        series: Option<&Sample>,
+    ) -> Result<(), StorageError> {
         let header = &executed.block.header;
         let head = self.head()?.ok_or(StorageError::Uninitialized)?;
         if head.height.next() != Some(header.height) || head.hash() != header.parent_hash {
@@ -295,6 +308,9 @@ impl Storage {
         }
         write_state(&txn, &executed.commit)?;
         write_block(&txn, executed)?;
+        if let Some(sample) = series {
+            series::write_series(&txn, sample)?;
+        }
         txn.open_table(META)
             .map_err(StorageError::db)?
             .insert(META_HEAD, header.to_bytes().as_slice())

@@ -12,8 +12,9 @@ use std::{
 
 use atelier_primitives::{Address, Amount, Denom, Hash, Height, PublicKey, SecretKey, crypto::Signature};
 use atelier_protocol::{
-    BlockError, Event, ExecutedBlock, Header, Msg, SignatureCheck, SignedTx, Tx, build_block, init_chain,
-    invariants,
+    BlockError, Event, ExecutedBlock, Header, Msg, SignatureCheck, SignedTx, Tx, build_block,
+    economy::gini_bps,
+    init_chain, invariants,
     modules::{
         amm::{self, AmmEvent},
         auth, bank,
@@ -33,7 +34,7 @@ use atelier_state::{MemoryStore, StateError};
 use self::agents::Market;
 use crate::{
     genesis::genesis,
-    metrics::{Row, gini_bps},
+    metrics::Row,
     rng::Key,
     scenario::{Population, Scenario},
 };

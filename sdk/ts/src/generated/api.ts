@@ -1109,6 +1109,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every figure of the economy the node records, the compute classes, the resolutions kept, and
+         *     whether the series follow the chain.
+         */
+        get: operations["stats_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One figure over a range of blocks: the last value of each step, at the finest resolution kept
+         *     that far back.
+         */
+        get: operations["stats_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/status": {
         parameters: {
             query?: never;
@@ -2319,6 +2359,56 @@ export interface components {
             /** @description Share of every sale paid to the treasury (rounded up). */
             protocol_fee: components["schemas"]["Bps"];
         };
+        /** @description One figure of the economy the node records after every block. */
+        MetricView: {
+            /** @description What it means. */
+            doc: string;
+            /**
+             * @description `gauge` (the value after the block) or `total` (since genesis; differences are what
+             *     happened in between).
+             */
+            kind: string;
+            /** @description Its name; a per-class figure's series are named `{name}/{class}`. */
+            name: string;
+            /** @description One series per compute class. */
+            per_class: boolean;
+            /**
+             * @description What it counts: `ugdc`, `uusd`, `uusd/ugdc×1e12` (a price), `gas`, `compute units`, `bps`,
+             *     `count`, `epochs` or `reputation`.
+             */
+            unit: string;
+        };
+        /** @description `GET /stats/metrics`. */
+        MetricsView: {
+            /** @description The compute classes at the series head, for the per-class series. */
+            classes: string[];
+            /**
+             * Format: int64
+             * @description The chain's head.
+             */
+            head: number;
+            /** @description Every series' value at the series head, a decimal integer in its metric's unit. */
+            latest: {
+                [key: string]: string;
+            };
+            /** @description Every figure. */
+            metrics: components["schemas"]["MetricView"][];
+            /**
+             * @description Whether figures are recorded as blocks commit; when not, `atelier stats rebuild` brings
+             *     them up to the chain.
+             */
+            recording: boolean;
+            /**
+             * @description Blocks between points at each resolution kept, finest first, and how many blocks back each
+             *     reaches (none: all).
+             */
+            resolutions: components["schemas"]["ResolutionView"][];
+            /**
+             * Format: int64
+             * @description The last block whose figures are recorded (none before the series are rebuilt).
+             */
+            series_head?: number | null;
+        };
         /** @description `POST /dev/mine`: the blocks mined, by height (inclusive). */
         Mined: {
             /**
@@ -2627,6 +2717,21 @@ export interface components {
         } | {
             compliance: Record<string, never>;
         };
+        /** @description A figure at a block. */
+        PointView: {
+            /**
+             * Format: int64
+             * @description The block.
+             */
+            height: number;
+            /**
+             * Format: int64
+             * @description Its time, milliseconds since the Unix epoch.
+             */
+            time_ms: number;
+            /** @description The figure, a decimal integer in the metric's unit. */
+            value: string;
+        };
         /** @description The GDC/uusd constant-product pool. */
         Pool: {
             /** @description The last block whose price is in the accumulator. */
@@ -2806,6 +2911,19 @@ export interface components {
          * @enum {string}
          */
         ReservationStatus: "requested" | "won";
+        /** @description One resolution of the series. */
+        ResolutionView: {
+            /**
+             * Format: int64
+             * @description Blocks between points.
+             */
+            every: number;
+            /**
+             * Format: int64
+             * @description Blocks of history kept (none: all).
+             */
+            keep?: number | null;
+        };
         /** @description A feed's open round. */
         Round: {
             /**
@@ -2863,6 +2981,23 @@ export interface components {
          * @description The id of a schema, given in order from 1.
          */
         SchemaId: number;
+        /** @description `GET /stats/series`. */
+        SeriesView: {
+            /** @description `gauge` or `total`. */
+            kind: string;
+            /** @description The series asked for. */
+            metric: string;
+            /** @description The last figure of each step, oldest first. */
+            points: components["schemas"]["PointView"][];
+            /**
+             * Format: int64
+             * @description Blocks between points: the step asked for, raised to the resolution kept that far back and
+             *     to at most 2 000 points.
+             */
+            step: number;
+            /** @description Its unit. */
+            unit: string;
+        };
         /** @description `POST /dev/set-balance`: what an account should hold. */
         SetBalance: {
             /** @description The account, bech32. */
@@ -5870,6 +6005,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Totals"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stats_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsView"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stats_series: {
+        parameters: {
+            query: {
+                /** @description A metric's name (`supply`), or a per-class one's with its class (`class_base_fee/image-xl`). */
+                metric: string;
+                /** @description First block (default: 1 000 blocks before `to`). */
+                from?: number;
+                /** @description Last block (default: the last recorded). */
+                to?: number;
+                /** @description Blocks between points (default: what gives about 500 points). */
+                step?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesView"];
+                };
+            };
+            /** @description Unknown metric, or `from` after `to` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The series are behind the chain until `atelier stats rebuild` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */

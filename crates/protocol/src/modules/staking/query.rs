@@ -52,6 +52,21 @@ pub fn position(state: &impl StateRead, account: &Address) -> Result<Position, S
     })
 }
 
+/// Every account holding reputation, with it, most first (ties by address). O(accounts): for
+/// readers off the chain (the distribution of reputation, its Gini at an epoch's close).
+pub fn reputations(state: &impl StateRead) -> Result<Vec<(Address, u128)>, StateError> {
+    let epoch = state::totals(state)?.epoch;
+    let mut all = Vec::new();
+    for (address, _) in state::latest_checkpoints(state)? {
+        let reputation = state::standing(state, &address, epoch)?.reputation;
+        if reputation > 0 {
+            all.push((address, reputation));
+        }
+    }
+    all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(all)
+}
+
 /// `account`'s reputation at `height`, which must not be after the state's height (later heights
 /// are not known yet; callers clamp). O(log checkpoints).
 pub fn reputation_at(state: &impl StateRead, account: &Address, height: Height) -> Result<u128, StateError> {
