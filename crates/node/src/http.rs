@@ -101,6 +101,7 @@ pub fn router(node: Arc<Node>) -> Router {
     let cors = cors(&node.config().cors_origins);
     let (router, _) = routes().split_for_parts();
     router
+        .merge(crate::dashboard::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(node.clone(), observe))

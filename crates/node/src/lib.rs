@@ -8,6 +8,7 @@
 mod admission;
 pub mod blobs;
 pub mod c2pa;
+mod dashboard;
 mod dev;
 pub mod http;
 pub mod ledger;

@@ -1,0 +1,498 @@
+// The node's dashboard: the economy at a glance and an explorer, from the node's own API.
+// Plain JavaScript, no build step. Pages are addressed by the URL's hash (#/block/12), so every
+// page can be shared; data only ever reaches the page as text (never as HTML).
+'use strict';
+
+const page = document.getElementById('page');
+const headLabel = document.getElementById('head');
+
+// --- helpers ---------------------------------------------------------------------------------
+
+/** An element with attributes and children (strings become text). */
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.message ? body.message : `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.error;
+  }
+}
+
+/** GET a path of the API as JSON; a non-2xx answer throws its documented error. */
+async function api(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body;
+}
+
+/** `api(path)`, or null when the node says there is no such thing. */
+async function maybe(path) {
+  try {
+    return await api(path);
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+}
+
+const DECIMALS = 6;
+const SYMBOLS = { ugdc: 'GDC', uusd: 'USD' };
+
+/** A base-unit amount (a decimal string) in whole tokens, grouped, without float rounding. */
+function tokens(base, denom = 'ugdc') {
+  const text = String(base ?? '0');
+  const negative = text.startsWith('-');
+  const digits = (negative ? text.slice(1) : text).padStart(DECIMALS + 1, '0');
+  const whole = digits.slice(0, -DECIMALS).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  let fraction = digits.slice(-DECIMALS).replace(/0+$/, '');
+  if (whole.length > 7) fraction = fraction.slice(0, 2);
+  const symbol = SYMBOLS[denom] || denom;
+  return `${negative ? '−' : ''}${whole}${fraction ? '.' + fraction : ''} ${symbol}`;
+}
+
+/** A count, grouped. */
+function count(value) {
+  return String(value ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A price in uusd per ugdc × 10^12, as USD per GDC. */
+function price(scaled) {
+  const value = Number(scaled) / 1e12;
+  return value === 0 ? '—' : `$${value.toLocaleString('en-US', { maximumSignificantDigits: 5 })}`;
+}
+
+function bps(value) {
+  return `${(Number(value) / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })}%`;
+}
+
+function ago(ms) {
+  const seconds = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
+  return new Date(ms).toLocaleString();
+}
+
+function short(text, keep = 10) {
+  text = String(text);
+  return text.length > 2 * keep + 1 ? `${text.slice(0, keep)}…${text.slice(-6)}` : text;
+}
+
+const link = {
+  block: (height) => h('a', { href: `#/block/${height}` }, count(height)),
+  tx: (hash) => h('a', { href: `#/tx/${hash}`, class: 'mono' }, short(hash)),
+  account: (address) => h('a', { href: `#/account/${address}`, class: 'mono' }, short(address, 12)),
+  asset: (id) => h('a', { href: `#/asset/${id}` }, `asset ${id}`),
+};
+
+/** A value of an API record, with links where it names something. */
+function show(value, key = '') {
+  if (value === null || value === undefined) return '—';
+  if (value instanceof Node) return value;
+  if (typeof value === 'string') {
+    if (/^atelier1[0-9a-z]{20,}$/.test(value)) return link.account(value);
+    if (/^[0-9a-f]{64}$/.test(value)) return h('code', {}, value);
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    if (key === 'asset' && typeof value === 'number') return link.asset(value);
+    return String(value);
+  }
+  return h('pre', {}, JSON.stringify(value, null, 2));
+}
+
+/** A record as a two-column table. */
+function fields(record, order) {
+  const keys = order || Object.keys(record);
+  return h('table', { class: 'fields' },
+    keys.filter((k) => k in record).map((key) =>
+      h('tr', {}, h('th', {}, key.replaceAll('_', ' ')), h('td', {}, show(record[key], key)))));
+}
+
+function message(text, kind = 'empty') {
+  return h('div', { class: kind }, text);
+}
+
+function render(...children) {
+  page.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
+}
+
+// --- the head, live ----------------------------------------------------------------------------
+
+let status = null;
+const headListeners = new Set();
+
+async function pollHead() {
+  try {
+    const next = await api('/status');
+    const moved = !status || next.height !== status.height;
+    status = next;
+    headLabel.replaceChildren(
+      h('span', {}, `${status.chain_id} · block `), link.block(status.height),
+      h('span', {}, ` · ${status.mempool_txs} pending`));
+    if (moved) for (const listener of headListeners) listener(status);
+  } catch (error) {
+    headLabel.textContent = `node unreachable: ${error.message}`;
+  }
+}
+
+/** Calls `listener` on each new head while the page that asked is shown. */
+function onHead(listener) {
+  headListeners.add(listener);
+  return () => headListeners.delete(listener);
+}
+
+// --- charts --------------------------------------------------------------------------------------
+
+const charts = [];
+
+function themeColor(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+const PALETTE = ['#f0a35e', '#6cb4ee', '#6cc38f', '#c792ea', '#ef7070', '#e5c07b', '#56b6c2'];
+
+/** A line chart of several series over block time, with axes at round values and a legend. */
+function lineChart(container, title, series, format) {
+  const width = Math.max(280, container.clientWidth - 28);
+  const times = series[0] ? series[0].points.map((p) => p.time_ms / 1000) : [];
+  const data = [times, ...series.map((s) => alignTo(times, s.points))];
+  const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--line'), width: 1 }, ticks: { stroke: themeColor('--line') } };
+  const options = {
+    title, width, height: 220,
+    series: [{}, ...series.map((s, i) => ({
+      label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2,
+      value: (_, v) => (v === null || v === undefined ? '—' : format(v)),
+    }))],
+    axes: [axis, { ...axis, size: 86, values: (_, ticks) => ticks.map((t) => format(t, true)) }],
+    scales: { x: { time: true } },
+    cursor: { drag: { x: true, y: false } },
+  };
+  const plot = new uPlot(options, data, container);
+  charts.push(plot);
+  return plot;
+}
+
+/** The values of `points` at `times` (series read over the same blocks share their heights). */
+function alignTo(times, points) {
+  // A figure at the integer's maximum means "no bound yet" (a budget before its first epoch).
+  const byTime = new Map(points.map((p) => [p.time_ms / 1000, p.value.length > 30 ? null : Number(p.value)]));
+  return times.map((t) => (byTime.has(t) ? byTime.get(t) : null));
+}
+
+function compact(value) {
+  return Number(value).toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+}
+
+const FORMATS = {
+  ugdc: (v) => `${compact(v / 1e6)} GDC`,
+  uusd: (v) => `${compact(v / 1e6)} USD`,
+  price: (v) => `$${Number(v / 1e12).toLocaleString('en-US', { maximumSignificantDigits: 4 })}`,
+  bps: (v) => `${compact(v / 100)}%`,
+  plain: (v) => compact(v),
+};
+
+window.addEventListener('resize', () => {
+  for (const plot of charts) {
+    const parent = plot.root.parentElement;
+    if (parent) plot.setSize({ width: Math.max(280, parent.clientWidth - 28), height: 220 });
+  }
+});
+
+// --- pages -------------------------------------------------------------------------------------
+
+const RANGES = { hour: 3600e3, day: 86400e3, all: Infinity };
+
+/** The first block of the last `span` ms, from the chain's average pace. */
+async function firstBlockOf(span, head) {
+  if (span === Infinity || head.height < 2) return 0;
+  const first = await maybe('/blocks/1');
+  const elapsed = head.block_time_ms - (first ? first.header.time_ms : head.block_time_ms);
+  const perBlock = Math.max(1, elapsed / Math.max(1, head.height - 1));
+  return Math.max(0, head.height - Math.ceil(span / perBlock));
+}
+
+const OVERVIEW_CHARTS = [
+  { title: 'Issued and burned since genesis', format: FORMATS.ugdc, series: [['minted', 'Minted'], ['burned', 'Burned'], ['bought_burned', 'Bought back and burned']] },
+  { title: 'Block space: base fee per gas', format: FORMATS.plain, series: [['base_fee', 'Base fee (ugdc/gas)']] },
+  { title: 'Block space: gas used against target', format: FORMATS.plain, series: [['gas_used', 'Gas used'], ['gas_target', 'Target']] },
+  { title: 'What settled jobs paid, since genesis', format: FORMATS.ugdc, series: [['paid_providers', 'Providers'], ['paid_datasets', 'Datasets'], ['paid_fine_tuners', 'Fine-tuners'], ['paid_treasury', 'Treasury'], ['burned_by_jobs', 'Burned']] },
+  { title: 'Pool price, its bands and the oracle', format: FORMATS.price, series: [['price', 'Pool'], ['average', 'Moving average'], ['cushion', 'Cushion'], ['wall', 'Wall'], ['oracle_price', 'Oracle']] },
+  { title: 'Treasury', format: FORMATS.ugdc, series: [['treasury_gdc', 'GDC held'], ['grants_left', 'Grants budget left']] },
+  { title: 'Stable reserve', format: FORMATS.uusd, series: [['reserve', 'Reserve'], ['bought_back', 'Spent on buy-backs']] },
+  { title: 'Royalties and market fees from sales', format: FORMATS.ugdc, series: [['paid_royalties', 'Royalties'], ['market_fees', 'Protocol fees']] },
+  { title: 'Staking', format: FORMATS.ugdc, series: [['bonded', 'Bonded']] },
+  { title: 'Reputation Gini', format: FORMATS.bps, series: [['reputation_gini_bps', 'Gini']] },
+  { title: 'Governance since genesis', format: FORMATS.plain, series: [['proposals', 'Proposals'], ['proposals_executed', 'Executed'], ['proposals_defeated', 'Defeated'], ['votes', 'Votes']] },
+];
+
+function classCharts(classes) {
+  return classes.flatMap((name) => [
+    { title: `Compute ${name}: base fee per unit`, format: FORMATS.plain, series: [[`class_base_fee/${name}`, 'Base fee (ugdc/unit)']] },
+    { title: `Compute ${name}: utilisation and queue`, format: FORMATS.plain, series: [[`class_utilisation_bps/${name}`, 'Utilisation (bps)'], [`class_queued/${name}`, 'Jobs queued']] },
+  ]);
+}
+
+async function overview(params) {
+  const range = RANGES[params.get('range')] ? params.get('range') : 'day';
+  const [head, metrics] = await Promise.all([api('/status'), api('/stats/metrics')]);
+  const latest = metrics.latest;
+  const tile = (label, value, note, source) =>
+    h('div', { class: 'tile' }, h('div', { class: 'label' }, label),
+      h('div', { class: 'value', 'data-metric': source }, value), note ? h('div', { class: 'note' }, note) : null);
+  const first = (name) => latest[`${name}/${metrics.classes[0]}`];
+  const tiles = h('section', { class: 'tiles', 'aria-label': 'The economy now' },
+    tile('Supply', tokens(latest.supply), `${tokens(latest.burned)} burned`, 'supply'),
+    tile('Pool price', price(latest.price), `oracle ${price(latest.oracle_price)}`, 'price'),
+    tile('Treasury', tokens(latest.treasury_gdc), `${tokens(latest.reserve, 'uusd')} reserve`, 'treasury_gdc'),
+    tile('Runway', `${count(latest.runway_epochs)} epochs`, latest.grants_left.length > 30 ? 'grants budget set at the first epoch close' : `grants left ${tokens(latest.grants_left)}`, 'runway_epochs'),
+    tile('Jobs settled', count(latest.jobs_settled), `${tokens(latest.paid_providers)} to providers`, 'jobs_settled'),
+    metrics.classes.length ? tile(`Compute ${metrics.classes[0]}`, `${count(first('class_base_fee'))} ugdc/unit`,
+      `${bps(first('class_utilisation_bps') || 0)} used · ${count(first('class_queued'))} queued`, `class_base_fee/${metrics.classes[0]}`) : null,
+    tile('Bonded', tokens(latest.bonded), `Gini ${bps(latest.reputation_gini_bps)}`, 'bonded'),
+    tile('Governance', `${count(latest.proposals)} proposals`, `${count(latest.votes)} votes`, 'proposals'));
+  const ranges = h('div', { class: 'row ranges', role: 'group', 'aria-label': 'Time range' },
+    Object.keys(RANGES).map((name) => h('button', {
+      type: 'button', 'aria-pressed': String(name === range),
+      onclick: () => { location.hash = `#/?range=${name}`; },
+    }, name === 'all' ? 'All' : `Last ${name}`)));
+  const grid = h('section', { class: 'charts', 'aria-label': 'Charts' });
+  const feed = h('ul', { class: 'feed', id: 'feed' });
+  render(h('h1', {}, 'The economy'), tiles, ranges, grid,
+    h('section', { class: 'panel', style: 'margin-top: 14px' }, h('h2', {}, 'Live events'), feed));
+  if (!metrics.recording) {
+    grid.replaceWith(message('The economy series are behind the chain: stop the node and run `atelier stats rebuild --home DIR`.', 'error'));
+    return;
+  }
+  const from = await firstBlockOf(RANGES[range], head);
+  await Promise.all([...OVERVIEW_CHARTS, ...classCharts(metrics.classes)].map(async (chart) => {
+    const container = h('div', { class: 'panel chart' });
+    grid.append(container);
+    const series = await Promise.all(chart.series.map(async ([metric, label]) => {
+      const read = await api(`/stats/series?metric=${encodeURIComponent(metric)}&from=${from}`);
+      return { label, points: read.points };
+    }));
+    if (!series[0].points.length) container.append(h('h2', {}, chart.title), message('No data yet.'));
+    else lineChart(container, chart.title, series, chart.format);
+  }));
+  grid.dataset.ready = 'true';
+  const closeStream = streamEvents(feed);
+  const stopTiles = onHead(() => refreshTiles(tiles));
+  return () => { closeStream(); stopTiles(); };
+}
+
+async function refreshTiles(tiles) {
+  const metrics = await api('/stats/metrics');
+  const value = (name) => metrics.latest[name];
+  for (const node of tiles.querySelectorAll('[data-metric]')) {
+    const name = node.dataset.metric;
+    if (name === 'supply' || name === 'treasury_gdc' || name === 'bonded') node.textContent = tokens(value(name));
+    else if (name === 'price') node.textContent = price(value(name));
+    else if (name === 'jobs_settled') node.textContent = count(value(name));
+  }
+}
+
+/** The node's events as they come, newest first, over the event stream. */
+function streamEvents(list) {
+  const from = status ? status.height : 0;
+  const source = new EventSource(`/events/stream?from_height=${from}`);
+  source.onmessage = (message) => {
+    const item = JSON.parse(message.data);
+    const event = item.event || {};
+    const kind = `${event.module || ''} ${(event.event && event.event.type) || ''}`.trim();
+    list.prepend(h('li', {}, h('span', { class: 'when' }, 'block ', link.block(item.height)), kind,
+      item.tx_hash ? h('span', {}, ' in ', link.tx(item.tx_hash)) : null));
+    while (list.children.length > 100) list.lastChild.remove();
+  };
+  return () => source.close();
+}
+
+const BLOCKS_PER_PAGE = 20;
+
+async function blocks(params) {
+  const head = await api('/status');
+  const top = Math.min(head.height, Number(params.get('before')) || head.height);
+  const body = h('tbody');
+  const table = h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, ['Height', 'Time', 'Transactions', 'Gas used', 'Base fee', 'Proposer'].map((t) => h('th', {}, t)))),
+    body));
+  const older = top > BLOCKS_PER_PAGE ? h('a', { class: 'button', href: `#/blocks?before=${top - BLOCKS_PER_PAGE}` }, 'Older') : null;
+  const newer = top < head.height ? h('a', { class: 'button', href: '#/blocks' }, 'Latest') : null;
+  render(h('h1', {}, 'Blocks'), h('section', { class: 'panel' }, table, h('div', { class: 'pager' }, newer, older)));
+  const heights = [];
+  for (let height = top; height >= 1 && heights.length < BLOCKS_PER_PAGE; height--) heights.push(height);
+  const rows = await Promise.all(heights.map((height) => maybe(`/blocks/${height}`)));
+  body.replaceChildren(...rows.filter(Boolean).map(blockRow));
+  if (!heights.length) body.replaceChildren(h('tr', {}, h('td', { colspan: 6 }, message('No block yet.'))));
+  if (top !== head.height) return undefined;
+  return onHead(async (now) => {
+    const known = Number(body.firstChild && body.firstChild.dataset.height) || 0;
+    for (let height = known + 1; height <= now.height; height++) {
+      const block = await maybe(`/blocks/${height}`);
+      if (block) body.prepend(blockRow(block));
+    }
+    while (body.children.length > BLOCKS_PER_PAGE) body.lastChild.remove();
+  });
+}
+
+function blockRow(block) {
+  const header = block.header;
+  return h('tr', { 'data-height': header.height },
+    h('td', {}, link.block(header.height)), h('td', {}, ago(header.time_ms)), h('td', {}, count(block.txs.length)),
+    h('td', {}, count(header.gas_used)), h('td', {}, `${count(header.base_fee)} ugdc`), h('td', {}, link.account(header.proposer)));
+}
+
+async function block(height) {
+  const head = await api('/status');
+  const found = height >= 1 && height <= head.height ? await maybe(`/blocks/${height}`) : null;
+  if (!found) return render(h('h1', {}, `Block ${height}`), message(`There is no block ${height} yet.`));
+  const header = found.header;
+  const txs = found.txs.length
+    ? h('table', {}, h('tbody', {}, found.txs.map((hash, i) => h('tr', {}, h('td', {}, String(i)), h('td', {}, link.tx(hash))))))
+    : message('No transactions.');
+  render(h('h1', {}, `Block ${count(height)}`),
+    h('div', { class: 'row' },
+      height > 1 ? h('a', { class: 'button', href: `#/block/${height - 1}` }, '← Parent') : null,
+      h('a', { class: 'button', href: `#/block/${Number(height) + 1}` }, 'Child →')),
+    h('section', { class: 'panel' }, h('h2', {}, 'Header'), fields({ hash: found.hash, time: new Date(header.time_ms).toISOString(), ...header })),
+    h('section', { class: 'panel' }, h('h2', {}, `Transactions (${found.txs.length})`), txs));
+}
+
+/** One message or event (`{module: {type, ...}}` or `{module, event: {type, ...}}`) as a titled table. */
+function typed(item) {
+  const [module, body] = item.module ? [item.module, item.event] : Object.entries(item)[0] || ['', {}];
+  const { type, ...rest } = body || {};
+  return h('div', { class: 'panel' }, h('h2', {}, `${module} · ${String(type || '').replaceAll('_', ' ')}`),
+    Object.keys(rest).length ? fields(rest) : null);
+}
+
+async function transaction(hash) {
+  const found = await maybe(`/txs/${hash}`);
+  if (!found) return render(h('h1', {}, 'Transaction'), message(`No transaction ${hash} is known to this node.`));
+  const receipt = found.receipt || {};
+  const outcome = receipt.outcome || {};
+  const state = found.status === 'pending' ? 'pending' : outcome.status || 'included';
+  const signed = found.tx || {};
+  const tx = signed.tx || {};
+  const events = receipt.events || [];
+  const charged = events.find((e) => e.module === 'fees' && e.event && e.event.type === 'fee_charged');
+  render(h('h1', {}, 'Transaction'),
+    h('section', { class: 'panel' }, fields({
+      hash: found.hash, status: h('span', { class: state === 'failed' ? 'failed' : 'ok' }, state),
+      block: found.height === null || found.height === undefined ? '—' : link.block(found.height),
+      sender: signed.sender, nonce: tx.nonce, fee: receipt.fee ? tokens(receipt.fee) : '—',
+      fee_burned: charged ? tokens(charged.event.burned) : '—', fee_tip: charged ? tokens(charged.event.tip) : '—',
+      gas: receipt.gas_used === undefined ? '—' : `${count(receipt.gas_used)} used of ${count(tx.gas_limit)}`,
+      reason: outcome.reason,
+    })),
+    h('h2', { style: 'margin-top: 14px' }, `Messages (${(tx.msgs || []).length})`), (tx.msgs || []).map(typed),
+    h('h2', { style: 'margin-top: 14px' }, `Events (${events.length})`), events.length ? events.map(typed) : message('No events.'));
+}
+
+async function account(address) {
+  const [found, stake] = await Promise.all([maybe(`/accounts/${address}`), maybe(`/staking/accounts/${address}`)]);
+  if (!found) return render(h('h1', {}, 'Account'), message(`${address} is not an address this node knows.`));
+  const balances = found.balances.length
+    ? h('table', {}, h('tbody', {}, found.balances.map((coin) => h('tr', {}, h('td', {}, tokens(coin.amount, coin.denom))))))
+    : message('No balance.');
+  render(h('h1', { class: 'mono' }, address),
+    h('section', { class: 'panel' }, h('h2', {}, 'Balances'), balances),
+    h('section', { class: 'panel' }, h('h2', {}, 'Account'), fields({ nonce: found.nonce, next_nonce: found.next_nonce })),
+    stake ? h('section', { class: 'panel' }, h('h2', {}, 'Stake and reputation'),
+      fields({ bonded: tokens(stake.bonded), reputation: count(stake.reputation), tier: stake.tier ? stake.tier.name : '—', epoch: stake.epoch })) : null);
+}
+
+async function asset(id) {
+  const found = await maybe(`/assets/${id}`);
+  if (!found) return render(h('h1', {}, `Asset ${id}`), message(`There is no asset ${id}.`));
+  const output = found.output_hash;
+  render(h('h1', {}, `Asset ${id}`),
+    output ? h('img', { class: 'asset-image', src: `/blobs/${output}`, alt: `The design of asset ${id}`, width: 512 }) : null,
+    h('section', { class: 'panel' }, fields(found)));
+}
+
+/** Finds what a query names and goes to its page. */
+async function search(query) {
+  const text = query.trim();
+  const named = text.match(/^(asset|model|dataset|proposal|block)\s*#?\s*(\d+)$/i);
+  if (/^\d+$/.test(text)) return `#/block/${text}`;
+  if (named) {
+    const [, kind, id] = named;
+    const paths = { asset: `#/asset/${id}`, block: `#/block/${id}`, model: `#/record/registry/models/${id}`,
+      dataset: `#/record/registry/datasets/${id}`, proposal: `#/record/governance/proposals/${id}` };
+    return paths[kind.toLowerCase()];
+  }
+  if (/^atelier1[0-9a-z]+$/.test(text)) return `#/account/${text}`;
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return `#/tx/${text.toLowerCase()}`;
+  return `#/search?q=${encodeURIComponent(text)}`;
+}
+
+/** Any API record, shown as fields (models, datasets, proposals until they get their own pages). */
+async function record(path) {
+  const found = await maybe(`/${path}`);
+  const title = path.split('/').slice(-2).join(' ');
+  if (!found) return render(h('h1', {}, title), message(`There is no ${title}.`));
+  render(h('h1', {}, title), h('section', { class: 'panel' }, fields(found)));
+}
+
+// --- routing -------------------------------------------------------------------------------------
+
+let leave = null;
+
+async function route() {
+  if (leave) leave();
+  leave = null;
+  charts.length = 0;
+  headListeners.clear();
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean);
+  render(message('Loading…'));
+  try {
+    switch (parts[0]) {
+      case undefined: leave = await overview(params); break;
+      case 'blocks': leave = await blocks(params); break;
+      case 'block': await block(Number(parts[1])); break;
+      case 'tx': await transaction(parts[1]); break;
+      case 'account': await account(parts[1]); break;
+      case 'asset': await asset(Number(parts[1])); break;
+      case 'record': await record(parts.slice(1).join('/')); break;
+      case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
+      default: render(h('h1', {}, 'Not found'), message(`There is no page ${location.hash}.`));
+    }
+  } catch (error) {
+    render(h('h1', {}, 'Something went wrong'), message(`The node answered: ${error.message}`, 'error'));
+  }
+  page.focus({ preventScroll: true });
+}
+
+document.getElementById('search').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = document.getElementById('query');
+  location.hash = await search(input.value);
+});
+
+document.getElementById('theme').addEventListener('click', () => {
+  const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+  document.documentElement.dataset.theme = next;
+  localStorage.setItem('atelier-theme', next);
+  route();
+});
+
+window.addEventListener('hashchange', route);
+pollHead().then(route);
+setInterval(pollHead, 1000);

@@ -1,0 +1,172 @@
+// The dashboard a dev node serves, in Debian's Chromium: every page renders with the API's
+// numbers, the search box finds each kind of thing, live updates arrive, and no page logs an
+// error. Screenshots of each page at desktop and phone widths go to target/browser/.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const binary = process.env.ATELIER_BIN ?? `${root}target/debug/atelier`;
+const chrome = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = `${root}target/browser`;
+
+let node;
+let api;
+let browser;
+let work;
+let accounts;
+
+/** `atelier --node API --output json ARGS`, which must succeed: its JSON. */
+function atelier(...args) {
+  const run = spawnSync(binary, ['--node', api, '--output', 'json', ...args], { encoding: 'utf8', cwd: work });
+  assert.equal(run.status, 0, `atelier ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout.trim() ? JSON.parse(run.stdout) : null;
+}
+
+async function get(path) {
+  const response = await fetch(`${api}${path}`);
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json();
+}
+
+async function until(what, check, seconds = 60) {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    assert.ok(Date.now() - started < seconds * 1000, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+before(async () => {
+  assert.ok(existsSync(binary), `no atelier binary at ${binary}: build it (cargo build -p atelier-cli) or set ATELIER_BIN`);
+  assert.ok(existsSync(chrome), `no Chromium at ${chrome}: install Debian's chromium (apt-get install chromium) or set CHROMIUM`);
+  mkdirSync(shots, { recursive: true });
+  work = fileURLToPath(new URL('.', import.meta.url));
+  node = spawn(binary, ['--output', 'json', 'node', '--dev', '--api-addr', '127.0.0.1:0', '--block-time-ms', '200'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let banner = '';
+  for await (const line of createInterface({ input: node.stdout })) {
+    banner += line;
+    if (line === '}') break;
+  }
+  ({ api_url: api, accounts } = JSON.parse(banner));
+  browser = await chromium.launch({
+    executablePath: chrome,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  node?.kill('SIGTERM');
+});
+
+/** A page at `hash` that fails the test on any console error or failed request. */
+async function open(hash, width = 1280) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${api}/${hash}`);
+  return { page, errors };
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: `${shots}/${name}-desktop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
+}
+
+test('the overview shows the economy the API reports, with charts and live events', async () => {
+  atelier('prompt', '--model', '1', 'a red fox', '--out', `${shots}/fox.png`);
+  const settled = await until('the job to settle', async () => {
+    const metrics = await get('/stats/metrics');
+    return Number(metrics.latest.jobs_settled) >= 1 && metrics;
+  });
+  const { page, errors } = await open('#/');
+  await page.waitForSelector('.charts[data-ready]');
+  const tile = await page.textContent('[data-metric="jobs_settled"]');
+  const now = await get('/stats/metrics');
+  assert.ok([settled.latest.jobs_settled, now.latest.jobs_settled].includes(tile.replaceAll(',', '')), tile);
+  const charts = await page.locator('.uplot').count();
+  assert.ok(charts >= 10, `${charts} charts`);
+  // A transfer shows up in the live feed without a reload.
+  atelier('tx', 'bank', 'transfer', '--from', 'dev4', '--to', 'dev5', '--amount', '1GDC', '--wait');
+  await page.waitForSelector('#feed li', { timeout: 15000 });
+  await shoot(page, 'overview');
+  assert.deepEqual(errors, []);
+});
+
+test('the blocks page grows as blocks come, and a block links to its transactions', async () => {
+  const { page, errors } = await open('#/blocks');
+  await page.waitForSelector('tbody tr[data-height]');
+  const first = Number(await page.getAttribute('tbody tr[data-height]', 'data-height'));
+  await until('a new block on the page', async () =>
+    Number(await page.getAttribute('tbody tr[data-height]', 'data-height')) > first);
+  await shoot(page, 'blocks');
+  assert.deepEqual(errors, []);
+});
+
+test('the search box finds blocks, transactions, accounts and assets', async () => {
+  const sent = atelier('tx', 'bank', 'transfer', '--from', 'dev4', '--to', 'dev6', '--amount', '2GDC', '--wait');
+  const receiver = accounts.find((account) => account.name === 'dev6');
+  const { page, errors } = await open('#/');
+  const search = async (text, expect) => {
+    await page.fill('#query', text);
+    await page.press('#query', 'Enter');
+    await page.waitForFunction((hash) => location.hash.startsWith(hash), expect);
+    await page.waitForSelector('main h1');
+  };
+  await search(String(sent.height), `#/block/${sent.height}`);
+  assert.match(await page.textContent('main h1'), new RegExp(`Block ${sent.height}`));
+  await page.waitForSelector(`a[href="#/tx/${sent.hash}"]`);
+  await shoot(page, 'block');
+
+  await search(sent.hash, `#/tx/${sent.hash}`);
+  await page.waitForSelector('.fields');
+  assert.match(await page.textContent('.fields'), /applied/);
+  assert.match(await page.textContent('main'), /bank · transfer/);
+  await shoot(page, 'transaction');
+
+  await search(receiver.address, `#/account/${receiver.address}`);
+  await page.waitForSelector('.fields');
+  const account = await get(`/accounts/${receiver.address}`);
+  const gdc = account.balances.find((coin) => coin.denom === 'ugdc');
+  const shown = await page.textContent('main');
+  const whole = (BigInt(gdc.amount) / 1000000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  assert.ok(shown.includes(whole), `${whole} GDC not on the account page`);
+  await shoot(page, 'account');
+
+  await search('asset 1', '#/asset/1');
+  const image = await page.waitForSelector('img.asset-image');
+  await until('the design to load', () => image.evaluate((img) => img.complete && img.naturalWidth > 0));
+  await shoot(page, 'asset');
+
+  await search('no such thing', '#/search');
+  assert.match(await page.textContent('main'), /Nothing found/);
+  await search('999999', '#/block/999999');
+  assert.match(await page.textContent('main'), /no block 999999 yet/);
+  assert.deepEqual(errors, []);
+});
+
+test('dark and light themes both render, and the choice is kept', async () => {
+  const { page, errors } = await open('#/');
+  await page.waitForSelector('.uplot');
+  const before = await page.evaluate(() => document.documentElement.dataset.theme);
+  await page.click('#theme');
+  const after = await page.evaluate(() => document.documentElement.dataset.theme);
+  assert.notEqual(before, after);
+  await page.reload();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), after);
+  await page.waitForSelector('.uplot');
+  await shoot(page, `overview-${after}`);
+  assert.deepEqual(errors, []);
+});
