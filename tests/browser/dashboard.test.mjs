@@ -83,10 +83,12 @@ async function shoot(page, name) {
   await page.screenshot({ path: `${shots}/${name}-desktop.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 test('the overview shows the economy the API reports, with charts and live events', async () => {
-  atelier('prompt', '--model', '1', 'a red fox', '--out', `${shots}/fox.png`);
+  // Remixes of this design will give it 5% of their revenue (the gallery test makes one).
+  atelier('prompt', '--model', '1', 'a red fox', '--royalty-share', '500', '--license-fee', '0.01GDC', '--out', `${shots}/fox.png`);
   const settled = await until('the job to settle', async () => {
     const metrics = await get('/stats/metrics');
     return Number(metrics.latest.jobs_settled) >= 1 && metrics;
@@ -102,6 +104,36 @@ test('the overview shows the economy the API reports, with charts and live event
   atelier('tx', 'bank', 'transfer', '--from', 'dev4', '--to', 'dev5', '--amount', '1GDC', '--wait');
   await page.waitForSelector('#feed li', { timeout: 15000 });
   await shoot(page, 'overview');
+  assert.deepEqual(errors, []);
+});
+
+test('the gallery shows every design, and a remix draws its lineage and royalty stack', async () => {
+  atelier('prompt', '--model', '2', 'a tiled garden', '--parent', '1', '--out', `${shots}/garden.png`);
+  const gallery = await get('/gallery');
+  const remix = gallery.items.find((asset) => asset.parents.length);
+  assert.ok(remix, 'the remix is an asset with a parent');
+  const { page, errors } = await open('#/gallery');
+  await page.waitForSelector('.gallery .card');
+  assert.equal(await page.locator('.gallery .card').count(), gallery.items.length);
+  await until('every thumbnail to load', () => page.$$eval('.gallery img', (images) =>
+    images.every((img) => img.complete && img.naturalWidth > 0)));
+  await shoot(page, 'gallery');
+
+  await page.click(`a.card[href="#/asset/${remix.id}"]`);
+  await page.waitForSelector('svg.lineage');
+  const edges = await page.$$eval('svg.lineage .edge', (paths) => paths.map((p) => `${p.dataset.from}->${p.dataset.to}`));
+  assert.deepEqual(edges.sort(), remix.parents.map((edge) => `${edge.parent}->${remix.id}`).sort());
+  assert.match(await page.textContent('main'), /a tiled garden/);
+  const stack = await get(`/assets/${remix.id}/royalty-stack`);
+  assert.ok(stack.length > 0, 'the remix gives its parent a share');
+  for (const entry of stack) {
+    await page.waitForSelector(`main table a[href="#/asset/${entry.ancestor}"]`);
+  }
+  await shoot(page, 'remix');
+  // The parent's page draws the same edge from the other side.
+  await page.click(`svg.lineage a[data-asset="${remix.parents[0].parent}"]`);
+  await page.waitForFunction((id) => location.hash === `#/asset/${id}`, String(remix.parents[0].parent));
+  await page.waitForSelector(`svg.lineage .edge[data-to="${remix.id}"]`, { state: 'attached' });
   assert.deepEqual(errors, []);
 });
 

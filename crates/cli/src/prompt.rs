@@ -17,7 +17,7 @@ use atelier_protocol::{
     Event, Msg,
     modules::{
         compute::{ComputeEvent, ComputeMsg, Job, JobStatus, query::ClassView},
-        provenance::{AssetId, RoyaltyPolicy},
+        provenance::AssetId,
         registry::ModelId,
     },
 };
@@ -65,6 +65,9 @@ pub(crate) struct PromptArgs {
     /// Seconds to wait for the result, then for settlement.
     #[arg(long, default_value_t = 300)]
     timeout: u64,
+    /// What it remixes, and what it asks of its own descendants.
+    #[command(flatten)]
+    lineage: crate::modules::compute::Lineage,
 }
 
 /// What `atelier prompt` did.
@@ -169,8 +172,8 @@ pub(crate) async fn run(node: String, store: &Keystore, args: PromptArgs, output
         prompt_hash,
         params_hash,
         deterministic: true,
-        parents: Vec::new(),
-        policy: RoyaltyPolicy { share: atelier_primitives::Bps::ZERO, license_fee: Amount::ZERO },
+        parents: args.lineage.parents(),
+        policy: args.lineage.policy()?,
     };
     progress.say("submitting the job");
     let included = chain.send(vec![Msg::Compute(submit)]).await?;

@@ -151,9 +151,10 @@ fn an_honest_provider_is_never_challenged_over_a_hundred_jobs() {
     let dir = tempfile::tempdir().unwrap();
     // Blocks come with time, as on a real chain: on demand every waited result would make a
     // block, and jobs queued behind the provider's concurrency would run out of deadline (counted
-    // in blocks) however fast it works.
+    // in blocks) however fast it works. Half a second each gives the verifier five seconds of
+    // challenge window per result, enough on a loaded machine.
     let (mut node, banner) = common::start_node(
-        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"],
+        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "500"],
         None,
     );
     let api = banner["api_url"].as_str().unwrap().to_owned();

@@ -16,7 +16,7 @@ function h(tag, attrs = {}, ...children) {
     if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }
@@ -416,13 +416,135 @@ async function account(address) {
       fields({ bonded: tokens(stake.bonded), reputation: count(stake.reputation), tier: stake.tier ? stake.tier.name : '—', epoch: stake.epoch })) : null);
 }
 
+const GALLERY_PAGE = 24;
+
+/** A design's picture, from the node's blob store. */
+function design(asset, size) {
+  return h('img', { src: `/blobs/${asset.output_hash}`, alt: `asset ${asset.id}`, loading: 'lazy', width: size, height: size, class: 'thumb' });
+}
+
+async function gallery(params) {
+  const cursor = params.get('cursor');
+  const page = await api(`/gallery?limit=${GALLERY_PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
+  if (!page.items.length) return render(h('h1', {}, 'Gallery'), message('No design yet: prompt a model (atelier prompt --model 1 "a red fox" --out fox.png).'));
+  render(h('h1', {}, 'Gallery'),
+    h('section', { class: 'gallery', 'aria-label': 'Designs, newest first' }, page.items.map((asset) =>
+      h('a', { class: 'card', href: `#/asset/${asset.id}` }, design(asset, 240),
+        h('span', {}, `asset ${asset.id}`, asset.model ? ` · model ${asset.model}` : '', asset.parents.length ? ' · remix' : '')))),
+    h('div', { class: 'pager' },
+      cursor ? h('a', { class: 'button', href: '#/gallery' }, 'Newest') : null,
+      page.next ? h('a', { class: 'button', href: `#/gallery?cursor=${page.next}` }, 'Older') : null));
+}
+
+/** The prompt's text, if the node holds it and it is text. */
+async function promptText(hash) {
+  try {
+    const response = await fetch(`/blobs/${hash}`);
+    if (!response.ok) return null;
+    const text = await response.text();
+    return text.length <= 4096 ? text : `${text.slice(0, 4096)}…`;
+  } catch {
+    return null;
+  }
+}
+
+const NODE_SIZE = 72;
+
+/** The lineage graph: ancestors to the left by depth, the asset, a page of its descendants to the right; each edge from parent to child. */
+function lineageGraph(asset, ancestors, children) {
+  const records = new Map([[asset.id, asset], ...ancestors.map((a) => [a.id, a]), ...children.map((c) => [c.id, c])]);
+  const depth = new Map([[asset.id, 0]]);
+  const visit = (record, level) => {
+    for (const edge of record.parents) {
+      if ((depth.get(edge.parent) ?? -1) < level + 1 && records.has(edge.parent)) {
+        depth.set(edge.parent, level + 1);
+        visit(records.get(edge.parent), level + 1);
+      }
+    }
+  };
+  visit(asset, 0);
+  for (const child of children) depth.set(child.id, -1);
+  const levels = [...new Set(depth.values())].sort((a, b) => b - a);
+  const columns = new Map(levels.map((level, index) => [level, index]));
+  const rows = new Map();
+  const position = new Map();
+  for (const [id, level] of [...depth.entries()].sort((a, b) => a[0] - b[0])) {
+    const row = rows.get(level) || 0;
+    rows.set(level, row + 1);
+    position.set(id, { x: 20 + columns.get(level) * (NODE_SIZE + 90), y: 20 + row * (NODE_SIZE + 36) });
+  }
+  const width = 40 + levels.length * (NODE_SIZE + 90) - 90;
+  const height = 40 + Math.max(...rows.values()) * (NODE_SIZE + 36) - 36 + 16;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', width);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', `Lineage of asset ${asset.id}`);
+  svg.classList.add('lineage');
+  const make = (tag, attrs) => {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    return node;
+  };
+  for (const record of records.values()) {
+    for (const edge of record.parents) {
+      const from = position.get(edge.parent);
+      const to = position.get(record.id);
+      if (!from || !to) continue;
+      const line = make('path', {
+        d: `M${from.x + NODE_SIZE},${from.y + NODE_SIZE / 2} C${from.x + NODE_SIZE + 45},${from.y + NODE_SIZE / 2} ${to.x - 45},${to.y + NODE_SIZE / 2} ${to.x},${to.y + NODE_SIZE / 2}`,
+        class: 'edge', 'data-from': edge.parent, 'data-to': record.id,
+      });
+      line.append(make('title', {}));
+      line.lastChild.textContent = `asset ${edge.parent} → asset ${record.id}: ${bps(edge.share)} of its revenue`;
+      svg.append(line);
+    }
+  }
+  for (const [id, { x, y }] of position) {
+    const record = records.get(id);
+    const anchor = make('a', { href: `#/asset/${id}`, 'data-asset': id });
+    anchor.append(make('image', { href: `/blobs/${record.output_hash}`, x, y, width: NODE_SIZE, height: NODE_SIZE }));
+    anchor.append(make('rect', { x, y, width: NODE_SIZE, height: NODE_SIZE, rx: 6, class: id === asset.id ? 'node self' : 'node' }));
+    const label = make('text', { x: x + NODE_SIZE / 2, y: y + NODE_SIZE + 14, 'text-anchor': 'middle' });
+    label.textContent = `asset ${id}`;
+    anchor.append(label);
+    svg.append(anchor);
+  }
+  return svg;
+}
+
 async function asset(id) {
   const found = await maybe(`/assets/${id}`);
   if (!found) return render(h('h1', {}, `Asset ${id}`), message(`There is no asset ${id}.`));
-  const output = found.output_hash;
+  const [lineage, stack, prompt] = await Promise.all([
+    api(`/assets/${id}/lineage?limit=20`), api(`/assets/${id}/royalty-stack`), promptText(found.prompt_hash)]);
+  const related = await Promise.all([...lineage.ancestors, ...lineage.children.items].map((other) => api(`/assets/${other}`)));
+  const ancestors = related.slice(0, lineage.ancestors.length);
+  const children = related.slice(lineage.ancestors.length);
+  const stackTable = stack.length
+    ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Ancestor'), h('th', {}, 'Share of revenue'))),
+      h('tbody', {}, stack.map((entry) => h('tr', {}, h('td', {}, link.asset(entry.ancestor)), h('td', {}, bps(entry.share))))))
+    : message(found.parents.length ? 'Its ancestors take no share of its revenue.' : 'No ancestor: an original design.');
   render(h('h1', {}, `Asset ${id}`),
-    output ? h('img', { class: 'asset-image', src: `/blobs/${output}`, alt: `The design of asset ${id}`, width: 512 }) : null,
-    h('section', { class: 'panel' }, fields(found)));
+    h('div', { class: 'asset' },
+      h('img', { class: 'asset-image', src: `/blobs/${found.output_hash}`, alt: `The design of asset ${id}`, width: 512, height: 512 }),
+      h('section', { class: 'panel' }, fields({
+        prompt: prompt === null ? 'not held by this node' : h('q', {}, prompt),
+        owner: found.owner, creator: found.creator,
+        model: found.model ? h('a', { href: `#/record/registry/models/${found.model}` }, `model ${found.model}`) : '—',
+        datasets: found.datasets.length ? h('span', {}, found.datasets.map((d, i) => [i ? ', ' : '',
+          h('a', { href: `#/record/registry/datasets/${d.dataset}` }, `dataset ${d.dataset}`), ` (${bps(d.weight)})`])) : '—',
+        job: found.job, minted_at: found.minted_at === undefined ? '—' : link.block(found.minted_at),
+        output: h('a', { href: `/blobs/${found.output_hash}`, download: `asset-${id}.png` }, 'download the design'),
+        manifest: h('a', { href: `/assets/${id}/manifest`, download: `asset-${id}.c2pa.json` }, 'C2PA manifest definition'),
+        policy: `descendants pay ${tokens(found.policy.license_fee)} and give ${bps(found.policy.share)} of their revenue`,
+        source_type: found.source_type,
+      }))),
+    h('section', { class: 'panel' }, h('h2', {}, 'Lineage'),
+      lineage.ancestors.length || children.length ? h('div', { class: 'table-wrap' }, lineageGraph(found, ancestors, children))
+        : message('No ancestor and no descendant yet.'),
+      lineage.children.next ? h('p', {}, 'More descendants than shown.') : null),
+    h('section', { class: 'panel' }, h('h2', {}, 'Royalty stack'), stackTable));
 }
 
 /** Finds what a query names and goes to its page. */
@@ -470,6 +592,7 @@ async function route() {
       case 'tx': await transaction(parts[1]); break;
       case 'account': await account(parts[1]); break;
       case 'asset': await asset(Number(parts[1])); break;
+      case 'gallery': await gallery(params); break;
       case 'record': await record(parts.slice(1).join('/')); break;
       case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
       default: render(h('h1', {}, 'Not found'), message(`There is no page ${location.hash}.`));

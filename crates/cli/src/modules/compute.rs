@@ -17,6 +17,36 @@ use super::{Page, address, bps, pair};
 use crate::{Signing, keys::Keystore, money::Money};
 
 /// A compute-market message.
+/// What a new design remixes, and what it will ask of its own descendants.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Lineage {
+    /// An asset it remixes (repeat): each is paid its license fee now and takes its share of the
+    /// new asset's revenue.
+    #[arg(long = "parent")]
+    parents: Vec<u64>,
+    /// The new asset's share of each of its descendants' revenue, in bps.
+    #[arg(long, default_value_t = 0)]
+    royalty_share: u32,
+    /// What each of the new asset's descendants pays into its vault in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
+    #[arg(long, default_value = "0")]
+    license_fee: Money,
+}
+
+impl Lineage {
+    /// The assets remixed.
+    pub(crate) fn parents(&self) -> Vec<AssetId> {
+        self.parents.iter().copied().map(AssetId).collect()
+    }
+
+    /// What the new asset asks of its descendants.
+    pub(crate) fn policy(&self) -> Result<RoyaltyPolicy> {
+        Ok(RoyaltyPolicy {
+            share: bps(self.royalty_share, "--royalty-share")?,
+            license_fee: self.license_fee.of(Denom::GDC)?,
+        })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Tx {
     /// Become a provider: bond and offer capacity.
@@ -91,15 +121,8 @@ pub(crate) enum Tx {
         /// The job is not replayable (it cannot be challenged).
         #[arg(long)]
         nondeterministic: bool,
-        /// An asset it remixes (repeat); each is paid its license fee now.
-        #[arg(long = "parent")]
-        parents: Vec<u64>,
-        /// The new asset's share of each of its descendants' revenue, in bps.
-        #[arg(long, default_value_t = 0)]
-        royalty_share: u32,
-        /// What each of the new asset's descendants pays into its vault in GDC: `5GDC`, `0.5GDC`, or base units (ugdc).
-        #[arg(long, default_value = "0")]
-        license_fee: Money,
+        #[command(flatten)]
+        lineage: Lineage,
     },
     /// Cancel a queued job of the signer's; its escrow comes back.
     CancelJob {
@@ -186,9 +209,7 @@ pub(crate) fn message(_: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
             prompt_hash,
             params_hash,
             nondeterministic,
-            parents,
-            royalty_share,
-            license_fee,
+            lineage,
         } => {
             let prompt_hash = match (prompt, prompt_hash) {
                 (Some(text), None) => prompt_digest(&text),
@@ -203,11 +224,8 @@ pub(crate) fn message(_: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
                 prompt_hash,
                 params_hash,
                 deterministic: !nondeterministic,
-                parents: parents.into_iter().map(AssetId).collect(),
-                policy: RoyaltyPolicy {
-                    share: bps(royalty_share, "--royalty-share")?,
-                    license_fee: license_fee.of(Denom::GDC)?,
-                },
+                parents: lineage.parents(),
+                policy: lineage.policy()?,
             };
             (signing, msg)
         }

@@ -23,6 +23,7 @@ use crate::{
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
     OpenApiRouter::new()
         .routes(routes!(assets))
+        .routes(routes!(gallery))
         .routes(routes!(asset))
         .routes(routes!(lineage))
         .routes(routes!(manifest))
@@ -72,6 +73,21 @@ pub(crate) async fn assets(
     )
     .map_err(ApiError::internal)?;
     Ok(Json(page.page(ids, |id| id.0.to_be_bytes().to_vec())))
+}
+
+/// Every asset, newest first, whole: the gallery. The cursor is the `next` of the page before.
+#[utoipa::path(get, path = "/gallery", params(PageQuery),
+    responses((status = 200, description = "a page of assets, newest first", body = Page<Asset>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn gallery(
+    State(node): Shared,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> ApiResult<Page<Asset>> {
+    let Query(query) = query?;
+    let page = query.of(&node, "gallery")?;
+    let assets =
+        provenance::query::newest(&snapshot(&node)?, page.after_id()?.map(AssetId), page.read_limit())
+            .map_err(ApiError::internal)?;
+    Ok(Json(page.page(assets, |asset| asset.id.0.to_be_bytes().to_vec())))
 }
 
 /// An asset's ancestors, and a page of its direct descendants.

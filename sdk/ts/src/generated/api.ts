@@ -735,6 +735,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gallery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every asset, newest first, whole: the gallery. The cursor is the `next` of the page before. */
+        get: operations["gallery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/governance/grants": {
         parameters: {
             query?: never;
@@ -2499,6 +2516,45 @@ export interface components {
             output_hash: components["schemas"]["Hash"];
             /** @description The verifier. */
             verifier: components["schemas"]["Address"];
+        };
+        /**
+         * @description A page of a list: its entries in order and, when more follow, the cursor that reads the next
+         *     page (`?cursor=NEXT`). A cursor is opaque: pass it back as it is, to the list that gave it.
+         */
+        Page_Asset: {
+            /** @description The entries. */
+            items: {
+                /** @description Every ancestor, by id. */
+                ancestors: components["schemas"]["AssetId"][];
+                /** @description Who had it made. */
+                creator: components["schemas"]["Address"];
+                /** @description The model's datasets with their weights, as they were at mint. */
+                datasets: components["schemas"]["DatasetWeight"][];
+                /** @description Its id. */
+                id: components["schemas"]["AssetId"];
+                job?: null | components["schemas"]["JobId"];
+                /** @description Height it was minted at. */
+                minted_at: components["schemas"]["Height"];
+                model?: null | components["schemas"]["ModelId"];
+                /** @description Hash of the output. */
+                output_hash: components["schemas"]["Hash"];
+                /** @description Who owns it. */
+                owner: components["schemas"]["Address"];
+                /** @description Its parents with the shares they took when it was minted. */
+                parents: components["schemas"]["Edge"][];
+                /** @description What it asks of its own descendants. */
+                policy: components["schemas"]["RoyaltyPolicy"];
+                /** @description Hash of the prompt. */
+                prompt_hash: components["schemas"]["Hash"];
+                /** @description The prompt hashes of its ancestors, by ancestor id. */
+                prompt_history: components["schemas"]["Hash"][];
+                /** @description What each ancestor takes of its revenue, by ancestor id. */
+                royalty_stack: components["schemas"]["StackEntry"][];
+                /** @description How it was made. */
+                source_type: components["schemas"]["DigitalSourceType"];
+            }[];
+            /** @description The next page's cursor; absent on the last page. */
+            next?: string | null;
         };
         /**
          * @description A page of a list: its entries in order and, when more follow, the cursor that reads the next
@@ -5226,6 +5282,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeesView"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    gallery: {
+        parameters: {
+            query?: {
+                /** @description Where the page starts: the `next` of the page before (opaque; none for the first page). */
+                cursor?: string;
+                /** @description Most entries (1 to the node's page cap, 1 000 by default; 100 if not given). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of assets, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Asset"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */

@@ -26,6 +26,22 @@ pub fn assets_of(
     state::assets_of(state, owner, after, limit)
 }
 
+/// Up to `limit` assets, newest first, from the one before `before` (the newest when `None`).
+/// O(limit): ids are dense and assets are never removed.
+pub fn newest(
+    state: &impl StateRead,
+    before: Option<AssetId>,
+    limit: usize,
+) -> Result<Vec<Asset>, StateError> {
+    let next = state::next_asset(state)?;
+    let start = before.map_or(next, |id| id.0.min(next));
+    let mut found = Vec::new();
+    for id in (1..start).rev().take(limit) {
+        found.extend(state::asset(state, AssetId(id))?);
+    }
+    Ok(found)
+}
+
 /// An asset's place in the graph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
