@@ -189,6 +189,34 @@ test('the search box finds blocks, transactions, accounts and assets', async () 
   assert.deepEqual(errors, []);
 });
 
+test('governance, providers and oracle pages show what the API holds', async () => {
+  atelier('tx', 'governance', 'propose', '--from', 'dev1', '--summary', 'fund the indexer', '--spend', `${accounts[5].address}=1000000`, '--wait');
+  const listed = await get('/governance/proposals');
+  const proposal = listed.items[listed.items.length - 1];
+  const { page, errors } = await open('#/proposals');
+  await page.waitForSelector(`a[href="#/proposal/${proposal.id}"]`);
+  assert.match(await page.textContent('main'), /fund the indexer/);
+  await page.click(`a[href="#/proposal/${proposal.id}"]`);
+  await page.waitForSelector('main h1');
+  assert.match(await page.textContent('main h1'), new RegExp(`Proposal ${proposal.id}: fund the indexer`));
+  assert.match(await page.textContent('main'), /treasury spend/);
+  assert.match(await page.textContent('main'), new RegExp(`voting ends\\s*${proposal.voting_ends}`));
+  await shoot(page, 'proposal');
+
+  const providers = await get('/compute/providers');
+  await page.goto(`${api}/#/providers`);
+  await page.waitForSelector('main tbody tr');
+  assert.equal(await page.locator('main tbody tr').count(), providers.items.length);
+  await shoot(page, 'providers');
+
+  const feeds = await get('/oracle/feeds');
+  await page.goto(`${api}/#/oracle`);
+  await page.waitForSelector('main tbody tr');
+  assert.equal(await page.locator('main tbody tr').count(), feeds.length);
+  await shoot(page, 'oracle');
+  assert.deepEqual(errors, []);
+});
+
 test('dark and light themes both render, and the choice is kept', async () => {
   const { page, errors } = await open('#/');
   await page.waitForSelector('.uplot');

@@ -376,7 +376,8 @@ async function block(height) {
 function typed(item) {
   const [module, body] = item.module ? [item.module, item.event] : Object.entries(item)[0] || ['', {}];
   const { type, ...rest } = body || {};
-  return h('div', { class: 'panel' }, h('h2', {}, `${module} · ${String(type || '').replaceAll('_', ' ')}`),
+  const title = type ? `${module} · ${type.replaceAll('_', ' ')}` : module.replaceAll('_', ' ');
+  return h('div', { class: 'panel' }, h('h2', {}, title),
     Object.keys(rest).length ? fields(rest) : null);
 }
 
@@ -547,6 +548,66 @@ async function asset(id) {
     h('section', { class: 'panel' }, h('h2', {}, 'Royalty stack'), stackTable));
 }
 
+/** A page of a `{ items, next }` list, with a link to the next page. */
+async function paged(path, params, hash, columns, row) {
+  const cursor = params.get('cursor');
+  const page = await api(`${path}${path.includes('?') ? '&' : '?'}limit=25${cursor ? `&cursor=${cursor}` : ''}`);
+  const table = page.items.length
+    ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c)))),
+      h('tbody', {}, page.items.map((item) => h('tr', {}, row(item).map((cell) => h('td', {}, cell)))))))
+    : message('Nothing yet.');
+  return [table, h('div', { class: 'pager' },
+    cursor ? h('a', { class: 'button', href: hash }, 'First page') : null,
+    page.next ? h('a', { class: 'button', href: `${hash}?cursor=${page.next}` }, 'Next page') : null)];
+}
+
+function tally(proposal) {
+  const total = Number(proposal.total_reputation) || 1;
+  const share = (v) => `${count(v)} (${((Number(v) / total) * 100).toLocaleString('en-US', { maximumFractionDigits: 2 })}%)`;
+  return h('span', {}, `for ${share(proposal.tally.for)} · against ${share(proposal.tally.against)} · abstain ${share(proposal.tally.abstain)}`);
+}
+
+async function proposals(params) {
+  render(h('h1', {}, 'Governance'), h('section', { class: 'panel' }, await paged('/governance/proposals', params, '#/proposals',
+    ['Proposal', 'Summary', 'Status', 'Tally', 'Voting ends'],
+    (p) => [h('a', { href: `#/proposal/${p.id}` }, `proposal ${p.id}`), p.summary, p.status, tally(p), link.block(p.voting_ends)])));
+}
+
+async function proposal(id) {
+  const found = await maybe(`/governance/proposals/${id}`);
+  if (!found) return render(h('h1', {}, `Proposal ${id}`), message(`There is no proposal ${id}.`));
+  const timeline = [['snapshot of reputation', found.snapshot], ['voting starts', found.voting_starts], ['voting ends', found.voting_ends],
+    ['executable from', found.eta]].filter(([, height]) => height !== null && height !== undefined);
+  render(h('h1', {}, `Proposal ${id}: ${found.summary}`),
+    h('section', { class: 'panel' }, fields({
+      status: found.status, proposer: found.proposer, tally: tally(found),
+      quorum: `${bps(found.quorum)} of ${count(found.total_reputation)} reputation${found.quorum_reached ? ' · reached' : ''}`,
+      deposit: tokens(found.deposit),
+    })),
+    h('section', { class: 'panel' }, h('h2', {}, 'Timeline'), h('table', {}, h('tbody', {},
+      timeline.map(([what, height]) => h('tr', {}, h('td', {}, what), h('td', {}, link.block(height))))))),
+    h('h2', { style: 'margin-top: 14px' }, `Actions (${found.actions.length})`), found.actions.map(typed));
+}
+
+async function providers(params) {
+  render(h('h1', {}, 'Providers'), h('section', { class: 'panel' }, await paged('/compute/providers', params, '#/providers',
+    ['Provider', 'Status', 'Bond', 'Capacity', 'Open jobs', 'Endpoint'],
+    (p) => [link.account(p.address), p.status.status, tokens(p.bond),
+      p.capacities.map((c) => `${c.class}: ${count(c.units)} units/block`).join(', '), count(p.open), h('code', {}, p.endpoint)])));
+}
+
+async function oracle() {
+  const feeds = await api('/oracle/feeds');
+  render(h('h1', {}, 'Oracle feeds'), h('section', { class: 'panel' }, feeds.length
+    ? h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['Feed', 'Value', 'Fresh', 'Round', 'Observations', 'Quorum'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, feeds.map((f) => h('tr', {},
+        h('td', {}, h('code', {}, f.spec.id)), h('td', {}, f.latest ? count(f.latest.value) : 'none yet'),
+        h('td', { class: f.stale ? 'failed' : 'ok' }, f.stale ? 'stale' : 'fresh'),
+        h('td', {}, count(f.round.number)), h('td', {}, count(f.round.observations)), h('td', {}, count(f.spec.quorum)))))))
+    : message('No feed.')));
+}
+
 /** Finds what a query names and goes to its page. */
 async function search(query) {
   const text = query.trim();
@@ -555,7 +616,7 @@ async function search(query) {
   if (named) {
     const [, kind, id] = named;
     const paths = { asset: `#/asset/${id}`, block: `#/block/${id}`, model: `#/record/registry/models/${id}`,
-      dataset: `#/record/registry/datasets/${id}`, proposal: `#/record/governance/proposals/${id}` };
+      dataset: `#/record/registry/datasets/${id}`, proposal: `#/proposal/${id}` };
     return paths[kind.toLowerCase()];
   }
   if (/^atelier1[0-9a-z]+$/.test(text)) return `#/account/${text}`;
@@ -593,6 +654,10 @@ async function route() {
       case 'account': await account(parts[1]); break;
       case 'asset': await asset(Number(parts[1])); break;
       case 'gallery': await gallery(params); break;
+      case 'proposals': await proposals(params); break;
+      case 'proposal': await proposal(Number(parts[1])); break;
+      case 'providers': await providers(params); break;
+      case 'oracle': await oracle(); break;
       case 'record': await record(parts.slice(1).join('/')); break;
       case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
       default: render(h('h1', {}, 'Not found'), message(`There is no page ${location.hash}.`));
