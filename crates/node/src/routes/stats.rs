@@ -63,7 +63,8 @@ async fn stats_metrics(State(node): Shared) -> ApiResult<MetricsView> {
     Ok(Json(MetricsView {
         head,
         series_head,
-        recording: series_head == Some(head),
+        // Read after the head: a block committed in between moves both.
+        recording: series_head.is_some_and(|recorded| recorded >= head),
         metrics: Economy::METRICS.iter().chain(CLASS_METRICS).map(view).collect(),
         classes,
         latest,
