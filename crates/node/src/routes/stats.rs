@@ -93,7 +93,8 @@ const DEFAULT_POINTS: u64 = 500;
 /// that far back.
 #[utoipa::path(get, path = "/stats/series", params(SeriesQuery), responses(
     (status = 200, body = SeriesView),
-    (status = 400, description = "Unknown metric, or `from` after `to`", body = ErrorBody),
+    (status = 400, description = "A malformed query", body = ErrorBody),
+    (status = 404, description = "No such metric", body = ErrorBody),
     (status = 409, description = "The series are behind the chain until `atelier stats rebuild`", body = ErrorBody),
 ))]
 async fn stats_series(
@@ -102,7 +103,7 @@ async fn stats_series(
 ) -> ApiResult<SeriesView> {
     let Query(query) = query?;
     let (metric, _) = economy::metric(&query.metric).ok_or_else(|| {
-        ApiError::bad_request(format!(
+        ApiError::not_found(format!(
             "no metric {:?}: GET /stats/metrics lists them (per-class ones as name/class)",
             query.metric
         ))
@@ -118,11 +119,12 @@ async fn stats_series(
     let last = recorded.height.get();
     let to = query.to.unwrap_or(last).min(last);
     let from = query.from.unwrap_or(to.saturating_sub(1_000));
-    if from > to {
-        return Err(ApiError::bad_request(format!("from ({from}) is after to ({to})")));
-    }
-    let step = query.step.unwrap_or_else(|| (to - from + 1).div_ceil(DEFAULT_POINTS)).max(1);
-    let read = storage.series(&query.metric, from, to, step).map_err(ApiError::internal)?;
+    let step = query.step.unwrap_or_else(|| (to.saturating_sub(from) + 1).div_ceil(DEFAULT_POINTS)).max(1);
+    // A range that ends before it starts (or starts past the last block) holds no point.
+    let read = match from <= to {
+        true => storage.series(&query.metric, from, to, step).map_err(ApiError::internal)?,
+        false => atelier_storage::Series { step, points: Vec::new() },
+    };
     Ok(Json(SeriesView {
         metric: query.metric,
         unit: metric.unit.name().to_owned(),

@@ -4017,8 +4017,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the node's size cap */
-            413: {
+            /** @description The bytes do not have the declared hash */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4026,8 +4026,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The bytes do not have the declared hash */
-            422: {
+            /** @description Over the node's size cap */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6170,8 +6170,17 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesView"];
                 };
             };
-            /** @description Unknown metric, or `from` after `to` */
+            /** @description A malformed query */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such metric */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
