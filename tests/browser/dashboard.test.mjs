@@ -137,6 +137,36 @@ test('the gallery shows every design, and a remix draws its lineage and royalty 
   assert.deepEqual(errors, []);
 });
 
+test('an account shows its designs and its jobs with a CSV of them; models and datasets link up', async () => {
+  const requester = accounts.find((account) => account.name === 'dev4');
+  const jobs = await get(`/compute/jobs?requester=${requester.address}&limit=25`);
+  const owned = await get(`/assets?owner=${requester.address}&limit=12`);
+  const { page, errors } = await open(`#/account/${requester.address}`);
+  await page.waitForSelector('main h1');
+  await page.waitForSelector('main .gallery .card');
+  assert.equal(await page.locator('main .gallery .card').count(), owned.items.length);
+  assert.equal(await page.locator('main tbody tr:has(td a[href^="#/model/"])').count(), jobs.items.length);
+  const download = page.waitForEvent('download');
+  await page.click('text=Download CSV');
+  const csv = await (await download).createReadStream();
+  let text = '';
+  for await (const chunk of csv) text += chunk;
+  const lines = text.trim().split('\n');
+  assert.equal(lines.length, jobs.items.length + 1, text);
+  assert.match(lines[0], /\bid\b.*\bstatus\b/);
+  await shoot(page, 'account-history');
+
+  await page.click('main tbody a[href="#/model/2"]');
+  await page.waitForSelector('main h1');
+  assert.match(await page.textContent('main'), /model 1/);
+  await page.click('main a[href="#/dataset/1"]');
+  await page.waitForFunction(() => location.hash === '#/dataset/1');
+  await page.waitForSelector('main .fields');
+  assert.match(await page.textContent('main'), /CC-BY-4.0/);
+  await shoot(page, 'dataset');
+  assert.deepEqual(errors, []);
+});
+
 test('the blocks page grows as blocks come, and a block links to its transactions', async () => {
   const { page, errors } = await open('#/blocks');
   await page.waitForSelector('tbody tr[data-height]');

@@ -376,6 +376,11 @@ async function block(height) {
 function typed(item) {
   const [module, body] = item.module ? [item.module, item.event] : Object.entries(item)[0] || ['', {}];
   const { type, ...rest } = body || {};
+  // An amount with its denomination reads in whole tokens.
+  if (typeof rest.amount === 'string' && typeof rest.denom === 'string') {
+    rest.amount = tokens(rest.amount, rest.denom);
+    delete rest.denom;
+  }
   const title = type ? `${module} · ${type.replaceAll('_', ' ')}` : module.replaceAll('_', ' ');
   return h('div', { class: 'panel' }, h('h2', {}, title),
     Object.keys(rest).length ? fields(rest) : null);
@@ -404,17 +409,48 @@ async function transaction(hash) {
     h('h2', { style: 'margin-top: 14px' }, `Events (${events.length})`), events.length ? events.map(typed) : message('No events.'));
 }
 
-async function account(address) {
-  const [found, stake] = await Promise.all([maybe(`/accounts/${address}`), maybe(`/staking/accounts/${address}`)]);
+/** `rows` (objects) as a CSV file the browser downloads. */
+function csvLink(name, rows) {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value) => {
+    const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const text = [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n');
+  return h('a', { class: 'button', download: name, href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })) }, 'Download CSV');
+}
+
+async function account(address, params) {
+  const jobsCursor = params.get('jobs');
+  const [found, stake, owned, jobs] = await Promise.all([
+    maybe(`/accounts/${address}`), maybe(`/staking/accounts/${address}`), maybe(`/assets?owner=${address}&limit=12`),
+    maybe(`/compute/jobs?requester=${address}&limit=25${jobsCursor ? `&cursor=${jobsCursor}` : ''}`)]);
   if (!found) return render(h('h1', {}, 'Account'), message(`${address} is not an address this node knows.`));
   const balances = found.balances.length
     ? h('table', {}, h('tbody', {}, found.balances.map((coin) => h('tr', {}, h('td', {}, tokens(coin.amount, coin.denom))))))
     : message('No balance.');
+  const assets = owned && owned.items.length ? await Promise.all(owned.items.map((id) => api(`/assets/${id}`))) : [];
+  const jobRows = jobs ? jobs.items : [];
   render(h('h1', { class: 'mono' }, address),
     h('section', { class: 'panel' }, h('h2', {}, 'Balances'), balances),
     h('section', { class: 'panel' }, h('h2', {}, 'Account'), fields({ nonce: found.nonce, next_nonce: found.next_nonce })),
     stake ? h('section', { class: 'panel' }, h('h2', {}, 'Stake and reputation'),
-      fields({ bonded: tokens(stake.bonded), reputation: count(stake.reputation), tier: stake.tier ? stake.tier.name : '—', epoch: stake.epoch })) : null);
+      fields({ bonded: tokens(stake.bonded), reputation: count(stake.reputation), tier: stake.tier ? stake.tier.name : '—', epoch: stake.epoch })) : null,
+    h('section', { class: 'panel' }, h('h2', {}, 'Designs it owns'), assets.length
+      ? h('div', { class: 'gallery' }, assets.map((asset) => h('a', { class: 'card', href: `#/asset/${asset.id}` }, design(asset, 160), `asset ${asset.id}`)))
+      : message('None.'),
+      owned && owned.next ? h('p', {}, 'More than shown.') : null),
+    h('section', { class: 'panel' }, h('h2', {}, 'Jobs it asked for'), jobRows.length
+      ? [h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['Job', 'Model', 'Units', 'Status', 'Provider', 'Design'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, jobRows.map((job) => h('tr', {},
+          h('td', {}, String(job.id)), h('td', {}, h('a', { href: `#/model/${job.model}` }, `model ${job.model}`)), h('td', {}, count(job.units)),
+          h('td', {}, job.status), h('td', {}, job.provider ? link.account(job.provider) : '—'),
+          h('td', {}, job.output_hash ? h('a', { href: `/blobs/${job.output_hash}` }, 'output') : '—')))))),
+        h('div', { class: 'pager' }, csvLink(`jobs-${address}.csv`, jobRows),
+          jobsCursor ? h('a', { class: 'button', href: `#/account/${address}` }, 'First page') : null,
+          jobs.next ? h('a', { class: 'button', href: `#/account/${address}?jobs=${jobs.next}` }, 'Next page') : null)]
+      : message('None.')));
 }
 
 const GALLERY_PAGE = 24;
@@ -532,9 +568,9 @@ async function asset(id) {
       h('section', { class: 'panel' }, fields({
         prompt: prompt === null ? 'not held by this node' : h('q', {}, prompt),
         owner: found.owner, creator: found.creator,
-        model: found.model ? h('a', { href: `#/record/registry/models/${found.model}` }, `model ${found.model}`) : '—',
+        model: found.model ? h('a', { href: `#/model/${found.model}` }, `model ${found.model}`) : '—',
         datasets: found.datasets.length ? h('span', {}, found.datasets.map((d, i) => [i ? ', ' : '',
-          h('a', { href: `#/record/registry/datasets/${d.dataset}` }, `dataset ${d.dataset}`), ` (${bps(d.weight)})`])) : '—',
+          h('a', { href: `#/dataset/${d.dataset}` }, `dataset ${d.dataset}`), ` (${bps(d.weight)})`])) : '—',
         job: found.job, minted_at: found.minted_at === undefined ? '—' : link.block(found.minted_at),
         output: h('a', { href: `/blobs/${found.output_hash}`, download: `asset-${id}.png` }, 'download the design'),
         manifest: h('a', { href: `/assets/${id}/manifest`, download: `asset-${id}.c2pa.json` }, 'C2PA manifest definition'),
@@ -615,8 +651,8 @@ async function search(query) {
   if (/^\d+$/.test(text)) return `#/block/${text}`;
   if (named) {
     const [, kind, id] = named;
-    const paths = { asset: `#/asset/${id}`, block: `#/block/${id}`, model: `#/record/registry/models/${id}`,
-      dataset: `#/record/registry/datasets/${id}`, proposal: `#/proposal/${id}` };
+    const paths = { asset: `#/asset/${id}`, block: `#/block/${id}`, model: `#/model/${id}`,
+      dataset: `#/dataset/${id}`, proposal: `#/proposal/${id}` };
     return paths[kind.toLowerCase()];
   }
   if (/^atelier1[0-9a-z]+$/.test(text)) return `#/account/${text}`;
@@ -624,12 +660,42 @@ async function search(query) {
   return `#/search?q=${encodeURIComponent(text)}`;
 }
 
-/** Any API record, shown as fields (models, datasets, proposals until they get their own pages). */
-async function record(path) {
-  const found = await maybe(`/${path}`);
-  const title = path.split('/').slice(-2).join(' ');
-  if (!found) return render(h('h1', {}, title), message(`There is no ${title}.`));
-  render(h('h1', {}, title), h('section', { class: 'panel' }, fields(found)));
+/** A model: its class, weights, fine-tune lineage, datasets, fees and compliance standing. */
+async function model(id) {
+  const found = await maybe(`/registry/models/${id}`);
+  if (!found) return render(h('h1', {}, `Model ${id}`), message(`There is no model ${id}.`));
+  const standing = await api(`/compliance/subjects/model/${id}`);
+  render(h('h1', {}, `Model ${id}`),
+    h('section', { class: 'panel' }, fields({
+      class: found.class, owner: found.owner,
+      fine_tune_of: found.parent ? h('a', { href: `#/model/${found.parent}` }, `model ${found.parent}`) : 'a base model',
+      depth: found.depth,
+      weights: h('a', { href: `/blobs/${found.weights_hash}`, download: `model-${id}-style.json` }, short(found.weights_hash)),
+      performance_fee: bps(found.performance_fee),
+    })),
+    h('section', { class: 'panel' }, h('h2', {}, 'Who each job pays through it'), h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Owner'), h('th', {}, 'Fee'))),
+      h('tbody', {}, found.lineage_fees.map((fee) => h('tr', {},
+        h('td', {}, h('a', { href: `#/model/${fee.model}` }, `model ${fee.model}`)), h('td', {}, link.account(fee.owner)), h('td', {}, bps(fee.fee))))))),
+    h('section', { class: 'panel' }, h('h2', {}, 'Datasets, with the fine-tunes\' own'), found.lineage_datasets.length
+      ? h('table', {}, h('tbody', {}, found.lineage_datasets.map((d) => h('tr', {},
+        h('td', {}, h('a', { href: `#/dataset/${d.dataset}` }, `dataset ${d.dataset}`)), h('td', {}, bps(d.weight))))))
+      : message('No dataset.')),
+    h('section', { class: 'panel' }, h('h2', {}, 'Compliance'), fields(standing)));
+}
+
+/** A dataset: its owner, licence, contributors, royalties and compliance standing. */
+async function dataset(id) {
+  const found = await maybe(`/registry/datasets/${id}`);
+  if (!found) return render(h('h1', {}, `Dataset ${id}`), message(`There is no dataset ${id}.`));
+  const standing = await api(`/compliance/subjects/dataset/${id}`);
+  render(h('h1', {}, `Dataset ${id}`),
+    h('section', { class: 'panel' }, fields({
+      owner: found.owner, license: found.license, content_hash: found.content_hash,
+      contributors: count(found.contributors), total_shares: count(found.total_shares),
+      royalties: found.gdc, royalties_usd: found.usd,
+    })),
+    h('section', { class: 'panel' }, h('h2', {}, 'Compliance'), fields(standing)));
 }
 
 // --- routing -------------------------------------------------------------------------------------
@@ -639,6 +705,7 @@ let leave = null;
 async function route() {
   if (leave) leave();
   leave = null;
+  for (const plot of charts) plot.destroy();
   charts.length = 0;
   headListeners.clear();
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
@@ -651,14 +718,15 @@ async function route() {
       case 'blocks': leave = await blocks(params); break;
       case 'block': await block(Number(parts[1])); break;
       case 'tx': await transaction(parts[1]); break;
-      case 'account': await account(parts[1]); break;
+      case 'account': await account(parts[1], params); break;
       case 'asset': await asset(Number(parts[1])); break;
       case 'gallery': await gallery(params); break;
       case 'proposals': await proposals(params); break;
       case 'proposal': await proposal(Number(parts[1])); break;
       case 'providers': await providers(params); break;
       case 'oracle': await oracle(); break;
-      case 'record': await record(parts.slice(1).join('/')); break;
+      case 'model': await model(Number(parts[1])); break;
+      case 'dataset': await dataset(Number(parts[1])); break;
       case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
       default: render(h('h1', {}, 'Not found'), message(`There is no page ${location.hash}.`));
     }
