@@ -207,6 +207,9 @@ test('the search box finds blocks, transactions, accounts and assets', async () 
   assert.ok(shown.includes(whole), `${whole} GDC not on the account page`);
   await shoot(page, 'account');
 
+  await search('dev6', `#/account/${receiver.address}`);
+  await page.waitForSelector('.fields');
+
   await search('asset 1', '#/asset/1');
   const image = await page.waitForSelector('img.asset-image');
   await until('the design to load', () => image.evaluate((img) => img.complete && img.naturalWidth > 0));

@@ -255,6 +255,15 @@ pub struct DevSnapshot {
     pub state_root: String,
 }
 
+/// A named account of a dev chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DevAccountView {
+    /// Its name: `devN` for the published dev mnemonic's account N.
+    pub name: String,
+    /// Its address.
+    pub address: String,
+}
+
 /// The head of a dev chain after a revert or a load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DevHead {
@@ -318,6 +327,9 @@ pub struct StatusView {
     pub mempool_txs: usize,
     /// Node version.
     pub version: String,
+    /// Whether this is a dev chain (`/dev` controls and named accounts).
+    #[serde(default)]
+    pub dev_chain: bool,
 }
 
 /// One figure of the economy the node records after every block.

@@ -159,6 +159,20 @@ pub(crate) struct Banner {
     economy: Option<crate::economy::DevEconomy>,
 }
 
+/// Dev account `i`'s name.
+fn dev_name(i: u32) -> String {
+    format!("dev{i}")
+}
+
+/// The first `count` dev accounts by name, for the node's `GET /dev/accounts`.
+pub(crate) fn named_accounts(count: u32) -> Vec<(String, atelier_primitives::Address)> {
+    hd::dev_keys(0..count)
+        .iter()
+        .zip(0u32..)
+        .map(|(key, i)| (dev_name(i), key.public_key().address()))
+        .collect()
+}
+
 impl Banner {
     pub(crate) fn new(
         node: &Node,
@@ -173,7 +187,7 @@ impl Banner {
             .iter()
             .zip(0u32..)
             .map(|(key, i)| DevAccount {
-                name: format!("dev{i}"),
+                name: dev_name(i),
                 address: key.public_key().address().to_string(),
                 secret_key: hex_encode(&key.to_seed()),
                 path: hd::account_path(i),

@@ -664,6 +664,7 @@ fn open_node(
     home: &std::path::Path,
     api_addr: Option<SocketAddr>,
     block_time_ms: Option<u64>,
+    dev_accounts: Option<u32>,
 ) -> Result<(Arc<Node>, config::FileConfig)> {
     let file = config::load(home)?;
     let storage = Storage::open(&config::database_path(home))
@@ -688,6 +689,7 @@ fn open_node(
     node_config.mempool = file.mempool.clone().into();
     node_config.invariant_scan_blocks = file.invariant_scan_blocks;
     node_config.dev_controls = file.dev_controls;
+    node_config.dev_accounts = dev::named_accounts(dev_accounts.unwrap_or(0));
     node_config.cors_origins = file.cors_origins.clone();
     node_config.blobs = Some(file.blobs.config(home.join("data").join("blobs")));
     Ok((Node::new(storage, node_config)?, file))
@@ -712,7 +714,7 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
         let genesis = dev::genesis(dev::DEV_CHAIN_ID, args.accounts)?;
         config::init_home(&home, &genesis, hd::dev_key(0).public_key().address(), true)?;
     }
-    let (node, _) = open_node(&home, args.api_addr, args.block_time_ms)?;
+    let (node, _) = open_node(&home, args.api_addr, args.block_time_ms, args.dev.then_some(args.accounts))?;
     let api_addr = node.config().api_addr;
     let listener = tokio::net::TcpListener::bind(api_addr)
         .await
@@ -825,7 +827,7 @@ fn run_validator(args: NodeArgs, output: Output) -> Result<()> {
     if args.dev {
         bail!("--validator runs a validator home; --dev runs a solo development chain");
     }
-    let (node, file) = open_node(&home, args.api_addr, None)?;
+    let (node, file) = open_node(&home, args.api_addr, None, None)?;
     let Some(section) = file.validator else {
         bail!(
             "{} has no [validator] section: it is not a validator home",

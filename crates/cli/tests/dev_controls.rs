@@ -185,5 +185,36 @@ fn a_node_that_is_not_a_dev_chain_has_no_dev_controls() {
         let refused = atelier(&api, args).unwrap_err();
         assert!(refused.contains("404") && refused.contains("not a dev chain"), "{args:?}: {refused}");
     }
+    let status: Value = serde_json::from_str(&common::http_get_url(&api, "/status")).unwrap();
+    assert_eq!(status["dev_chain"], false);
+    let accounts: Value = serde_json::from_str(&common::http_get_url(&api, "/dev/accounts")).unwrap();
+    assert_eq!(accounts["error"], "not_found", "{accounts}");
+    common::stop_node(&mut node);
+}
+
+#[test]
+fn a_dev_chain_names_its_accounts_as_the_banner_does() {
+    let (mut node, banner) = common::start_node(
+        &["--dev", "--no-provider", "--accounts", "12", "--api-addr", "127.0.0.1:0"],
+        None,
+    );
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let status: Value = serde_json::from_str(&common::http_get_url(&api, "/status")).unwrap();
+    assert_eq!(status["dev_chain"], true);
+    let named: Value = serde_json::from_str(&common::http_get_url(&api, "/dev/accounts")).unwrap();
+    let named: Vec<(String, String)> = named
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["address"].as_str().unwrap().to_owned()))
+        .collect();
+    let shown: Vec<(String, String)> = banner["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["address"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(named.len(), 12);
+    assert_eq!(named, shown);
     common::stop_node(&mut node);
 }

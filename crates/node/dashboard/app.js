@@ -656,6 +656,11 @@ async function search(query) {
     return paths[kind.toLowerCase()];
   }
   if (/^atelier1[0-9a-z]+$/.test(text)) return `#/account/${text}`;
+  if (/^dev\d+$/i.test(text) && status && status.dev_chain) {
+    const named = (await maybe('/dev/accounts')) || [];
+    const account = named.find((a) => a.name === text.toLowerCase());
+    if (account) return `#/account/${account.address}`;
+  }
   if (/^[0-9a-fA-F]{64}$/.test(text)) return `#/tx/${text.toLowerCase()}`;
   return `#/search?q=${encodeURIComponent(text)}`;
 }
@@ -727,7 +732,7 @@ async function route() {
       case 'oracle': await oracle(); break;
       case 'model': await model(Number(parts[1])); break;
       case 'dataset': await dataset(Number(parts[1])); break;
-      case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
+      case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a dev account’s name (dev1) on a dev chain, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
       default: render(h('h1', {}, 'Not found'), message(`There is no page ${location.hash}.`));
     }
   } catch (error) {

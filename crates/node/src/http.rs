@@ -721,6 +721,7 @@ async fn status(State(node): Shared) -> ApiResult<StatusView> {
         block_time_ms: head.time_ms,
         mempool_txs: node.mempool_size().0,
         version: env!("CARGO_PKG_VERSION").to_string(),
+        dev_chain: node.config().dev_controls,
     }))
 }
 

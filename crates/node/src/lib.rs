@@ -99,6 +99,8 @@ pub struct NodeConfig {
     pub invariant_scan_blocks: u64,
     /// Development controls under `/dev` (mine blocks now): dev chains only.
     pub dev_controls: bool,
+    /// The dev chain's named accounts (`dev0`, `dev1`, …), for `GET /dev/accounts`.
+    pub dev_accounts: Vec<(String, Address)>,
     /// Web origins whose pages may call the API (CORS), such as `https://gallery.example`; `*`
     /// allows any (dev chains). Empty: browsers keep other origins' pages out.
     pub cors_origins: Vec<String>,
@@ -118,6 +120,7 @@ impl NodeConfig {
             limits: ApiLimits::default(),
             invariant_scan_blocks: 1_000,
             dev_controls: false,
+            dev_accounts: Vec::new(),
             cors_origins: Vec::new(),
             blobs: None,
         }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::{CoinView, DevHead, DevSnapshot, ErrorBody, Mined, SetBalance, StateDump};
+use atelier_api::{CoinView, DevAccountView, DevHead, DevSnapshot, ErrorBody, Mined, SetBalance, StateDump};
 use atelier_primitives::{
     Decode, Encode,
     hash::{hex_decode_vec, hex_encode},
@@ -48,6 +48,24 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(dump))
         .routes(routes!(load).layer(DefaultBodyLimit::max(MAX_DUMP_BYTES)))
         .routes(routes!(set_balance))
+        .routes(routes!(accounts))
+}
+
+/// Dev chains: the named accounts of the published dev mnemonic that genesis funded, so that
+/// tools (the dashboard's search box) can take `devN` for an address.
+#[utoipa::path(get, path = "/dev/accounts", responses(
+    (status = 200, description = "The named accounts", body = Vec<DevAccountView>),
+    (status = 404, description = "Not a dev chain", body = ErrorBody),
+))]
+pub(crate) async fn accounts(State(node): Shared) -> ApiResult<Vec<DevAccountView>> {
+    dev_chain(&node)?;
+    Ok(Json(
+        node.config()
+            .dev_accounts
+            .iter()
+            .map(|(name, address)| DevAccountView { name: name.clone(), address: address.to_string() })
+            .collect(),
+    ))
 }
 
 /// A 404 unless this is a dev chain.

@@ -558,6 +558,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dev/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dev chains: the named accounts of the published dev mnemonic that genesis funded, so that
+         *     tools (the dashboard's search box) can take `devN` for an address.
+         */
+        get: operations["accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dev/dump": {
         parameters: {
             query?: never;
@@ -1928,6 +1948,13 @@ export interface components {
         };
         /** @description A denomination: 2 to 16 characters of [a-z0-9], starting with a letter. */
         Denom: string;
+        /** @description A named account of a dev chain. */
+        DevAccountView: {
+            /** @description Its address. */
+            address: string;
+            /** @description Its name: `devN` for the published dev mnemonic's account N. */
+            name: string;
+        };
         /** @description The head of a dev chain after a revert or a load. */
         DevHead: {
             /**
@@ -3214,6 +3241,8 @@ export interface components {
             block_time_ms: number;
             /** @description The chain id. */
             chain_id: string;
+            /** @description Whether this is a dev chain (`/dev` controls and named accounts). */
+            dev_chain?: boolean;
             /**
              * Format: int64
              * @description Height of the last committed block.
@@ -4852,6 +4881,44 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    accounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The named accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevAccountView"][];
+                };
+            };
+            /** @description Not a dev chain */
             404: {
                 headers: {
                     [name: string]: unknown;
