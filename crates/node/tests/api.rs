@@ -864,7 +864,7 @@ async fn a_wrong_declared_hash_an_oversized_blob_and_a_full_store_are_refused_in
     let running = start_with_blobs(dir.path()).await;
     let wrong = atelier_primitives::Hash::blob(b"other").to_hex();
     let (status, body) = put(&running.base, b"a red fox", &format!("?hash={wrong}")).await;
-    assert_eq!((status, body["error"].as_str()), (409, Some("hash_mismatch")));
+    assert_eq!((status, body["error"].as_str()), (422, Some("hash_mismatch")));
     let (status, body) = put(&running.base, &[7; 1_001], "").await;
     assert_eq!((status, body["error"].as_str()), (413, Some("payload_too_large")));
     assert_eq!(put(&running.base, &[1; 1_000], "").await.0, 201);

@@ -43,7 +43,7 @@ impl From<BlobError> for ApiError {
         let (status, name) = match &error {
             BlobError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             BlobError::QuotaExceeded { .. } => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"),
-            BlobError::HashMismatch { .. } => (StatusCode::CONFLICT, "hash_mismatch"),
+            BlobError::HashMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
             // The node no longer has it: fetch it elsewhere.
             BlobError::Corrupt { .. } => (StatusCode::NOT_FOUND, "not_found"),
             BlobError::Io(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -76,7 +76,7 @@ fn parse_hash(text: &str) -> Result<Hash, ApiError> {
         (status = 400, description = "A malformed declared hash", body = ErrorBody),
         (status = 404, description = "This node keeps no blobs", body = ErrorBody),
         (status = 413, description = "Over the node's size cap", body = ErrorBody),
-        (status = 409, description = "The bytes do not have the declared hash", body = ErrorBody),
+        (status = 422, description = "The bytes do not have the declared hash", body = ErrorBody),
         (status = 507, description = "The store's quota is used up", body = ErrorBody),
     )
 )]

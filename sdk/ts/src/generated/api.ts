@@ -4046,8 +4046,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The bytes do not have the declared hash */
-            409: {
+            /** @description Over the node's size cap */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4055,8 +4055,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the node's size cap */
-            413: {
+            /** @description The bytes do not have the declared hash */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
