@@ -41,28 +41,8 @@ fn a_prompt_comes_back_as_the_png_the_procedural_model_renders() {
     );
 
     let prompt = "a fern in the garden";
-    let prompt_file = dir.path().join("prompt.txt");
-    std::fs::write(&prompt_file, prompt).unwrap();
-    common::atelier(&api, &["blob", "put", prompt_file.to_str().unwrap()]);
-    common::atelier(
-        &api,
-        &[
-            "tx",
-            "compute",
-            "submit-job",
-            "--from",
-            "dev4",
-            "--model",
-            "1",
-            "--units",
-            "10",
-            "--price",
-            "2000",
-            "--prompt",
-            prompt,
-            "--wait",
-        ],
-    );
+    common::put_blob(&api, dir.path(), prompt);
+    common::submit_job(&api, prompt, &["--wait"]);
     let job = common::answered(&api, 1);
     let output = job["output_hash"].as_str().unwrap();
     let png = dir.path().join("out.png");
@@ -178,15 +158,8 @@ fn a_provider_killed_twenty_times_answers_every_job_at_most_once() {
     );
     let api = banner["api_url"].as_str().unwrap().to_owned();
     common::economy(&api);
-    let prompt = dir.path().join("prompt.txt");
-    std::fs::write(&prompt, "a small fern").unwrap();
-    common::atelier(&api, &["blob", "put", prompt.to_str().unwrap()]);
-    let params = dir.path().join("params.json");
-    std::fs::write(&params, r#"{"seed": 1, "width": 48, "height": 48}"#).unwrap();
-    let params_hash = common::atelier(&api, &["blob", "put", params.to_str().unwrap()])["hash"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    common::put_blob(&api, dir.path(), "a small fern");
+    let params_hash = common::put_blob(&api, dir.path(), r#"{"seed": 1, "width": 48, "height": 48}"#);
 
     // Jobs keep coming while the provider is killed and restarted.
     const JOBS: u64 = 24;
@@ -194,26 +167,7 @@ fn a_provider_killed_twenty_times_answers_every_job_at_most_once() {
         let api = api.clone();
         std::thread::spawn(move || {
             for _ in 0..JOBS {
-                common::atelier(
-                    &api,
-                    &[
-                        "tx",
-                        "compute",
-                        "submit-job",
-                        "--from",
-                        "dev4",
-                        "--model",
-                        "1",
-                        "--units",
-                        "10",
-                        "--price",
-                        "2000",
-                        "--prompt",
-                        "a small fern",
-                        "--params-hash",
-                        &params_hash,
-                    ],
-                );
+                common::submit_job(&api, "a small fern", &["--params-hash", &params_hash]);
                 std::thread::sleep(Duration::from_millis(150));
             }
         })
@@ -295,28 +249,8 @@ fn a_node_that_lacks_an_output_fetches_it_from_the_providers_endpoint_and_checks
         &metrics,
     ];
     let mut provider = common::start_agent(&api, &args, &[], None);
-    let prompt = dir.path().join("prompt.txt");
-    std::fs::write(&prompt, "a city at night").unwrap();
-    common::atelier(&api, &["blob", "put", prompt.to_str().unwrap()]);
-    common::atelier(
-        &api,
-        &[
-            "tx",
-            "compute",
-            "submit-job",
-            "--from",
-            "dev4",
-            "--model",
-            "1",
-            "--units",
-            "10",
-            "--price",
-            "2000",
-            "--prompt",
-            "a city at night",
-            "--wait",
-        ],
-    );
+    common::put_blob(&api, dir.path(), "a city at night");
+    common::submit_job(&api, "a city at night", &["--wait"]);
     let output = common::answered(&api, 1)["output_hash"].as_str().unwrap().to_owned();
 
     // As a node that never received it: the file is gone from its store.

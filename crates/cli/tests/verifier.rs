@@ -90,28 +90,8 @@ fn a_lying_provider_is_challenged_loses_the_dispute_and_its_bond_and_honest_resu
         .collect();
 
     for prompt in ["a fern", "red tiles", "a golden facade"] {
-        let file = dir.path().join("prompt.txt");
-        std::fs::write(&file, prompt).unwrap();
-        common::atelier(&api, &["blob", "put", file.to_str().unwrap()]);
-        common::atelier(
-            &api,
-            &[
-                "tx",
-                "compute",
-                "submit-job",
-                "--from",
-                "dev4",
-                "--model",
-                "1",
-                "--units",
-                "10",
-                "--price",
-                "2000",
-                "--prompt",
-                prompt,
-                "--wait",
-            ],
-        );
+        common::put_blob(&api, dir.path(), prompt);
+        common::submit_job(&api, prompt, &["--wait"]);
     }
     // Job 3's output was corrupted: the verifier's challenge overturns it at once.
     let started = Instant::now();
@@ -182,11 +162,7 @@ fn an_honest_provider_is_never_challenged_over_a_hundred_jobs() {
         common::start_agent(&api, &[&args[..], &["--metrics-addr", &metrics]].concat(), &[], None);
 
     // Ten parameter sets (seeds) and ten prompts: a hundred jobs in two transactions.
-    let file = dir.path().join("blob");
-    let put = |bytes: &str| {
-        std::fs::write(&file, bytes).unwrap();
-        common::atelier(&api, &["blob", "put", file.to_str().unwrap()])["hash"].as_str().unwrap().to_owned()
-    };
+    let put = |bytes: &str| common::put_blob(&api, dir.path(), bytes);
     let params: Vec<String> =
         (0..10).map(|seed| put(&format!(r#"{{"seed": {seed}, "width": 32, "height": 32}}"#))).collect();
     let prompts: Vec<String> = [
@@ -211,6 +187,7 @@ fn an_honest_provider_is_never_challenged_over_a_hundred_jobs() {
                 "parents": [], "policy": { "share": 0, "license_fee": "0" } } })
         })
         .collect();
+    let file = dir.path().join("batch.json");
     for half in jobs.chunks(50) {
         std::fs::write(&file, serde_json::to_string(half).unwrap()).unwrap();
         common::atelier(&api, &["tx", "batch", file.to_str().unwrap(), "--from", "dev4", "--wait"]);

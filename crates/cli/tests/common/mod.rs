@@ -157,3 +157,21 @@ pub(crate) fn http_get_url(api: &str, path: &str) -> String {
     stream.read_to_string(&mut answer).unwrap();
     answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
 }
+
+/// Stores `bytes` in the node's blob store through `atelier blob put` (by way of a file in `dir`);
+/// returns their hash.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn put_blob(api: &str, dir: &std::path::Path, bytes: &str) -> String {
+    let file = dir.join("blob");
+    std::fs::write(&file, bytes).unwrap();
+    atelier(api, &["blob", "put", file.to_str().unwrap()])["hash"].as_str().unwrap().to_owned()
+}
+
+/// dev4 asks model 1 for `prompt` (stored as a blob first): ten units at 2 000 ugdc each, with
+/// `extra` flags (`--wait`, `--params-hash HASH`).
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn submit_job(api: &str, prompt: &str, extra: &[&str]) -> serde_json::Value {
+    let job =
+        ["tx", "compute", "submit-job", "--from", "dev4", "--model", "1", "--units", "10", "--price", "2000"];
+    atelier(api, &[&job[..], &["--prompt", prompt], extra].concat())
+}
