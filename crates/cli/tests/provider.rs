@@ -15,11 +15,7 @@ use serde_json::Value;
 #[test]
 fn a_prompt_comes_back_as_the_png_the_procedural_model_renders() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut node, banner) = common::start_node(
-        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"],
-        None,
-    );
-    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let (mut node, api) = common::bare_dev_node(0, None);
     common::economy(&api);
     let port = common::free_port();
     let state = dir.path().join("provider");
@@ -73,11 +69,7 @@ fn a_prompt_comes_back_as_the_png_the_procedural_model_renders() {
 fn atelier_prompt_writes_the_checked_png_and_names_the_asset_and_who_was_paid() {
     let dir = tempfile::tempdir().unwrap();
     // Blocks every 100 ms: the challenge window (10 blocks) closes in about a second.
-    let (mut node, banner) = common::start_node(
-        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"],
-        None,
-    );
-    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let (mut node, api) = common::bare_dev_node(100, None);
     common::economy(&api);
     let state = dir.path().join("provider");
     let mut provider = common::start_agent(
@@ -152,11 +144,7 @@ fn results_by_job(api: &str) -> std::collections::BTreeMap<u64, u32> {
 #[test]
 fn a_provider_killed_twenty_times_answers_every_job_at_most_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut node, banner) = common::start_node(
-        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "200"],
-        None,
-    );
-    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let (mut node, api) = common::bare_dev_node(200, None);
     common::economy(&api);
     common::put_blob(&api, dir.path(), "a small fern");
     let params_hash = common::put_blob(&api, dir.path(), r#"{"seed": 1, "width": 48, "height": 48}"#);
@@ -218,20 +206,7 @@ fn a_provider_killed_twenty_times_answers_every_job_at_most_once() {
 fn a_node_that_lacks_an_output_fetches_it_from_the_providers_endpoint_and_checks_it() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let (mut node, banner) = common::start_node(
-        &[
-            "--dev",
-            "--no-provider",
-            "--home",
-            home.to_str().unwrap(),
-            "--api-addr",
-            "127.0.0.1:0",
-            "--block-time-ms",
-            "0",
-        ],
-        None,
-    );
-    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let (mut node, api) = common::bare_dev_node(0, Some(&home));
     common::models(&api);
     // The provider is reached at its daemon's own port, which serves the outputs it generated.
     let port = common::free_port();

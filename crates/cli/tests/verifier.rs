@@ -36,20 +36,7 @@ fn a_lying_provider_is_challenged_loses_the_dispute_and_its_bond_and_honest_resu
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     dev_home_with_quorum_of_two(&home);
-    let (mut node, banner) = common::start_node(
-        &[
-            "--dev",
-            "--no-provider",
-            "--home",
-            home.to_str().unwrap(),
-            "--api-addr",
-            "127.0.0.1:0",
-            "--block-time-ms",
-            "0",
-        ],
-        None,
-    );
-    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let (mut node, api) = common::bare_dev_node(0, Some(&home));
     common::economy(&api);
     // Verifiers are providers of the class too, too small to be given these jobs.
     common::register_provider(&api, "dev6", 1);
@@ -133,11 +120,7 @@ fn an_honest_provider_is_never_challenged_over_a_hundred_jobs() {
     // block, and jobs queued behind the provider's concurrency would run out of deadline (counted
     // in blocks) however fast it works. Half a second each gives the verifier five seconds of
     // challenge window per result, enough on a loaded machine.
-    let (mut node, banner) = common::start_node(
-        &["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", "500"],
-        None,
-    );
-    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let (mut node, api) = common::bare_dev_node(500, None);
     common::economy(&api);
     common::register_provider(&api, "dev6", 1);
     let provider_state = dir.path().join("provider");

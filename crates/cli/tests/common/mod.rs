@@ -175,3 +175,16 @@ pub(crate) fn submit_job(api: &str, prompt: &str, extra: &[&str]) -> serde_json:
         ["tx", "compute", "submit-job", "--from", "dev4", "--model", "1", "--units", "10", "--price", "2000"];
     atelier(api, &[&job[..], &["--prompt", prompt], extra].concat())
 }
+
+/// A dev node without the dev economy (`--no-provider`), a block every `block_ms` (0: on demand),
+/// its data kept in `home` if given: the process and its API's URL.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn bare_dev_node(block_ms: u64, home: Option<&std::path::Path>) -> (Child, String) {
+    let block_ms = block_ms.to_string();
+    let mut args = vec!["--dev", "--no-provider", "--api-addr", "127.0.0.1:0", "--block-time-ms", &block_ms];
+    if let Some(home) = home {
+        args.extend(["--home", home.to_str().unwrap()]);
+    }
+    let (node, banner) = start_node(&args, None);
+    (node, banner["api_url"].as_str().unwrap().to_owned())
+}
