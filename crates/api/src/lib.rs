@@ -140,6 +140,19 @@ pub struct StreamEvent {
     pub data: String,
 }
 
+/// `GET /accounts/{address}/events`: a page of the events naming an account, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AccountHistory {
+    /// The events, newest first.
+    pub items: Vec<EventView>,
+    /// The next (older) page's cursor; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// The last block whose events are indexed: the history of later blocks is still being
+    /// indexed (it follows the chain within moments).
+    pub indexed_height: u64,
+}
+
 /// A page of a list: its entries in order and, when more follow, the cursor that reads the next
 /// page (`?cursor=NEXT`). A cursor is opaque: pass it back as it is, to the list that gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

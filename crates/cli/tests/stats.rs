@@ -7,10 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn get(api: &str, path: &str) -> Value {
-    let body = common::http_get_url(api, path);
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
-}
+use common::get_json as get;
 
 /// Every point of `metric` from block 0 to `to`, as (height, value).
 fn points(api: &str, metric: &str, to: u64) -> Vec<(u64, i128)> {
@@ -22,27 +19,6 @@ fn points(api: &str, metric: &str, to: u64) -> Vec<(u64, i128)> {
         .iter()
         .map(|p| (p["height"].as_u64().unwrap(), p["value"].as_str().unwrap().parse().unwrap()))
         .collect()
-}
-
-/// Every event from block 0 to `to`, as (height, module, event).
-fn events(api: &str, to: u64) -> Vec<(u64, Value)> {
-    let mut all = Vec::new();
-    let mut from = 0;
-    while from <= to {
-        let page = get(api, &format!("/events?from_height={from}&limit=500"));
-        let items = page["items"].as_array().unwrap();
-        for item in items {
-            let height = item["height"].as_u64().unwrap();
-            if height <= to {
-                all.push((height, item["event"].clone()));
-            }
-        }
-        match page["next_from_height"].as_u64() {
-            Some(next) if !items.is_empty() => from = next,
-            _ => break,
-        }
-    }
-    all
 }
 
 fn amount(value: &Value) -> i128 {
@@ -92,7 +68,10 @@ fn the_series_equal_what_the_blocks_say_and_a_rebuild_replays_the_same_figures()
         assert_eq!(base_fee[height as usize], (height, amount(&header["base_fee"])));
     }
     // Totals from the events: what settled jobs paid, job by job; jobs admitted, block by block.
-    let events = events(&api, head);
+    let events: Vec<(u64, Value)> = common::events(&api, head)
+        .into_iter()
+        .map(|(height, view)| (height, view["event"].clone()))
+        .collect();
     let settled = |field: &str, height: u64| -> i128 {
         events
             .iter()

@@ -10,8 +10,8 @@
 use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
-    AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, Page, SimulatedOutcome,
-    SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
+    AccountHistory, AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, Page,
+    SimulatedOutcome, SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
     Address, Amount, Hash, Height,
@@ -54,6 +54,7 @@ fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(simulate_tx))
         .routes(routes!(tx))
         .routes(routes!(account))
+        .routes(routes!(account_events))
         .routes(routes!(latest_block))
         .routes(routes!(block))
         .routes(routes!(events))
@@ -444,6 +445,50 @@ async fn account(State(node): Shared, Path(address): Path<String>) -> ApiResult<
     Ok(Json(AccountView { address: address.to_string(), nonce, next_nonce, balances }))
 }
 
+/// A page of an account's history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HistoryQuery {
+    /// Where the page starts: the `next` of the page before (opaque).
+    #[param(pattern = "^[0-9a-f]{24}$")]
+    cursor: Option<String>,
+    /// Most events to return (default 100, at most the page limit).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<usize>,
+}
+
+/// The events that name an account (payments, transfers, stake, jobs, sales, votes…), newest
+/// first, from the node's account index.
+#[utoipa::path(get, path = "/accounts/{address}/events",
+    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HistoryQuery),
+    responses((status = 200, body = AccountHistory), (status = 400, body = ErrorBody)))]
+async fn account_events(
+    State(node): Shared,
+    Path(address): Path<String>,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> ApiResult<AccountHistory> {
+    let Query(query) = query?;
+    let address = crate::routes::parse_address(&address)?;
+    let page =
+        crate::routes::PageRequest::new(&node, "account events", query.cursor.as_deref(), query.limit)?;
+    // A cursor names the last event returned, by height and position in its block.
+    let before = page.after_fixed::<12>()?.map(|key| {
+        let (height, position) = key.split_at(8);
+        (
+            Height(u64::from_be_bytes(height.try_into().unwrap_or_default())),
+            u32::from_be_bytes(position.try_into().unwrap_or_default()),
+        )
+    });
+    let storage = node.storage();
+    let indexed_height = storage.account_index_head().map_err(ApiError::internal)?.get();
+    let found = storage.account_events(&address, before, page.read_limit()).map_err(ApiError::internal)?;
+    let found = page.page(found, |((height, position), _)| {
+        [&height.get().to_be_bytes()[..], &position.to_be_bytes()].concat()
+    });
+    let items = found.items.iter().map(|(_, event)| event_view(event)).collect::<Result<_, _>>()?;
+    Ok(Json(AccountHistory { items, next: found.next, indexed_height }))
+}
+
 fn block_view(node: &Node, height: Height) -> ApiResult<BlockView> {
     match node.storage().block(height).map_err(ApiError::internal)? {
         Some(block) => Ok(Json(BlockView {
@@ -562,12 +607,9 @@ impl StreamFilter {
 
 /// Whether `account` appears among the strings of `value`.
 fn names(value: &serde_json::Value, account: &str) -> bool {
-    match value {
-        serde_json::Value::String(text) => text == account,
-        serde_json::Value::Array(items) => items.iter().any(|item| names(item, account)),
-        serde_json::Value::Object(fields) => fields.values().any(|field| names(field, account)),
-        _ => false,
-    }
+    let mut found = false;
+    crate::accounts::each_string(value, &mut |text| found |= text == account);
+    found
 }
 
 /// Where an event stands: its block, and its position among the block's events. An SSE event's

@@ -5,6 +5,7 @@
 //! reports it. Block production sits behind [`ledger::Application`], which the solo sequencer
 //! drives today and a BFT engine drives with validators.
 
+mod accounts;
 mod admission;
 pub mod blobs;
 pub mod c2pa;
@@ -642,9 +643,11 @@ impl Node {
     ) -> Result<(), NodeError> {
         let app = http::router(self.clone());
         let limits = &self.config.limits;
-        // The keeper lives as long as the API: dropped (and so stopped) when serving ends.
+        // The keeper and the indexer live as long as the API: dropped (and so stopped) when
+        // serving ends.
         let _keeper =
             self.blobs.clone().map(|store| AbortOnDrop(tokio::spawn(blobs::keep(self.clone(), store))));
+        let _indexer = AbortOnDrop(tokio::spawn(accounts::keep(self.clone())));
         let listener = listener::BoundedListener::new(
             listener,
             limits.max_connections,

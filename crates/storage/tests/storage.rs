@@ -210,3 +210,91 @@ fn a_tampered_or_foreign_image_is_refused_and_changes_nothing() {
 fn bank_nonce(storage: &Storage, dev: u64) -> u64 {
     atelier_protocol::modules::auth::query::nonce(&storage.snapshot().unwrap(), &dev_address(dev)).unwrap()
 }
+
+/// The accounts a bank event names: enough of an extractor for the index's tests.
+fn bank_parties(event: &atelier_protocol::Event) -> std::collections::BTreeSet<atelier_primitives::Address> {
+    use atelier_protocol::{Event, modules::bank::BankEvent};
+    match event {
+        Event::Bank(BankEvent::Transferred { from, to, .. }) => [*from, *to].into(),
+        Event::Bank(BankEvent::Minted { to, .. }) => [*to].into(),
+        Event::Bank(BankEvent::Burned { from, .. }) => [*from].into(),
+        _ => Default::default(),
+    }
+}
+
+/// Every event naming an account, read back newest first, page by page, none twice.
+fn history(
+    storage: &Storage,
+    account: &atelier_primitives::Address,
+    page: usize,
+) -> Vec<atelier_storage::EventPosition> {
+    let mut out = Vec::new();
+    let mut before = None;
+    loop {
+        let found = storage.account_events(account, before, page).unwrap();
+        let Some((last, _)) = found.last() else { return out };
+        before = Some(*last);
+        out.extend(found.iter().map(|(position, _)| *position));
+    }
+}
+
+/// The account index lists exactly the stored events that name an account, newest first and in
+/// pages, and catches up a bounded number of events at a time, whole blocks only.
+#[test]
+fn the_account_index_lists_each_accounts_events_newest_first_and_catches_up_in_whole_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let chain = TestChain::new(genesis());
+    for round in 0..4 {
+        produce(&storage, transfers(&chain, round));
+    }
+    assert_eq!(storage.account_index_head().unwrap(), Height(0));
+    let first = storage.index_accounts(1, bank_parties).unwrap();
+    assert_eq!(first, Height(1), "one event's budget still indexes its whole block");
+    assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(4));
+    assert_eq!(
+        storage.index_accounts(10_000, bank_parties).unwrap(),
+        Height(4),
+        "nothing new: nothing moves"
+    );
+
+    let account = dev_address(1);
+    let mut expected: Vec<_> = storage
+        .events_from(Height(1), 0, 10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, event)| bank_parties(&event.event).contains(&account))
+        .map(|(position, event)| (event.height, position))
+        .collect();
+    expected.reverse();
+    assert!(expected.len() >= 8, "dev 1 sends and receives in every block");
+    assert_eq!(history(&storage, &account, 3), expected);
+    assert_eq!(history(&storage, &account, 1_000), expected);
+    let (_, newest) = &storage.account_events(&account, None, 1).unwrap()[0];
+    assert!(bank_parties(&newest.event).contains(&account));
+    assert!(storage.account_events(&dev_address(9), None, 10).unwrap().is_empty());
+}
+
+/// Restoring an earlier state forgets the index's entries for the blocks it removes, so the
+/// blocks built after it are indexed afresh.
+#[test]
+fn a_restored_image_rewinds_the_account_index_with_the_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = open(dir.path());
+    let chain = TestChain::new(genesis());
+    produce(&storage, transfers(&chain, 0));
+    let image = storage.image().unwrap();
+    produce(&storage, transfers(&chain, 1));
+    produce(&storage, transfers(&chain, 2));
+    storage.index_accounts(10_000, bank_parties).unwrap();
+    let account = dev_address(0);
+    let before = history(&storage, &account, 100);
+
+    storage.restore(&image).unwrap();
+    assert_eq!(storage.account_index_head().unwrap(), Height(1));
+    let kept = history(&storage, &account, 100);
+    assert!(kept.iter().all(|(height, _)| *height == Height(1)) && kept.len() < before.len());
+    produce(&storage, transfers(&chain, 1));
+    assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(2));
+    assert!(history(&storage, &account, 100).len() > kept.len());
+}

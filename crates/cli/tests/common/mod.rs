@@ -188,3 +188,32 @@ pub(crate) fn bare_dev_node(block_ms: u64, home: Option<&std::path::Path>) -> (C
     let (node, banner) = start_node(&args, None);
     (node, banner["api_url"].as_str().unwrap().to_owned())
 }
+
+/// `GET path` on the node at `api`, as JSON.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn get_json(api: &str, path: &str) -> serde_json::Value {
+    let body = http_get_url(api, path);
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+/// Every stored event from block 0 to `to`, in order, as (height, EventView JSON), read page by
+/// page through `GET /events`.
+#[allow(dead_code, reason = "each test binary compiles this module")]
+pub(crate) fn events(api: &str, to: u64) -> Vec<(u64, serde_json::Value)> {
+    let mut all = Vec::new();
+    let mut path = "/events?from_height=0&limit=500".to_owned();
+    loop {
+        let page = get_json(api, &path);
+        for item in page["items"].as_array().unwrap() {
+            let height = item["height"].as_u64().unwrap();
+            if height > to {
+                return all;
+            }
+            all.push((height, item.clone()));
+        }
+        match page["next"].as_str() {
+            Some(next) => path = format!("/events?limit=500&cursor={next}"),
+            None => return all,
+        }
+    }
+}

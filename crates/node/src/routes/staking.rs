@@ -31,6 +31,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(staking_totals))
         .routes(routes!(staking_position))
         .routes(routes!(reputation))
+        .routes(routes!(reputation_history))
 }
 
 /// Staking params: epochs, unbonding, reputation rates and tiers.
@@ -95,4 +96,77 @@ pub(crate) async fn reputation(
         staking::query::reputation_at(&snapshot, &account, height).map_err(ApiError::internal)?;
     let view = ReputationView { account, height, reputation: reputation.to_string() };
     Ok(Json(view))
+}
+
+/// Where an account's reputation history is read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct HistoryQuery {
+    /// The first height (default 1).
+    #[serde(default, deserialize_with = "crate::routes::int64")]
+    from: Option<u64>,
+    /// The last height (default the latest).
+    #[serde(default, deserialize_with = "crate::routes::int64")]
+    to: Option<u64>,
+    /// How many heights to read, spread evenly from `from` to `to` (default 100).
+    #[param(minimum = 2, maximum = 500)]
+    #[serde(default, deserialize_with = "crate::routes::int64")]
+    points: Option<u64>,
+}
+
+/// Most heights one history reads.
+const MAX_HISTORY_POINTS: u64 = 500;
+
+/// An account's reputation at heights spread evenly over a range.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ReputationHistory {
+    account: Address,
+    /// Oldest first.
+    points: Vec<ReputationPoint>,
+}
+
+/// An account's reputation after one block.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ReputationPoint {
+    height: Height,
+    /// Decimal (it may exceed 2^53).
+    reputation: String,
+}
+
+/// An account's reputation over time: after each of `points` blocks spread evenly from `from` to
+/// `to`, a checkpoint lookup each. A range past the latest block ends at it.
+#[utoipa::path(get, path = "/staking/accounts/{address}/reputation/history",
+    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HistoryQuery),
+    responses((status = 200, description = "the reputation over time", body = ReputationHistory), (status = 400, body = ErrorBody)))]
+pub(crate) async fn reputation_history(
+    State(node): Shared,
+    Path(address): Path<String>,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> ApiResult<ReputationHistory> {
+    let Query(query) = query?;
+    let account = parse_address(&address)?;
+    let points = query.points.unwrap_or(100);
+    if !(2..=MAX_HISTORY_POINTS).contains(&points) {
+        return Err(ApiError::bad_request(format!("points must be 2 to {MAX_HISTORY_POINTS}, not {points}")));
+    }
+    let snapshot = snapshot(&node)?;
+    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?.get();
+    let to = query.to.unwrap_or(head).min(head);
+    let from = query.from.unwrap_or(1).max(1).min(to);
+    let span = to - from;
+    let mut heights: Vec<u64> = (0..points)
+        .map(|i| {
+            from + u64::try_from(u128::from(span) * u128::from(i) / u128::from(points - 1)).unwrap_or(span)
+        })
+        .collect();
+    heights.dedup();
+    let points = heights
+        .into_iter()
+        .map(|height| {
+            let reputation = staking::query::reputation_at(&snapshot, &account, Height(height))
+                .map_err(ApiError::internal)?;
+            Ok(ReputationPoint { height: Height(height), reputation: reputation.to_string() })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(Json(ReputationHistory { account, points }))
 }

@@ -21,6 +21,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{address}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events that name an account (payments, transfers, stake, jobs, sales, votes…), newest
+         *     first, from the node's account index.
+         */
+        get: operations["account_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{address}/vaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The royalty vaults an account holds units of now, with what it can claim from each: found
+         *     from its history (the most recent 20 000 events).
+         */
+        get: operations["account_vaults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/amm/lp/{address}": {
         parameters: {
             query?: never;
@@ -1112,6 +1152,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staking/accounts/{address}/reputation/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's reputation over time: after each of `points` blocks spread evenly from `from` to
+         *     `to`, a checkpoint lookup each. A range past the latest block ends at it.
+         */
+        get: operations["reputation_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/staking/params": {
         parameters: {
             query?: never;
@@ -1372,6 +1432,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description `GET /accounts/{address}/events`: a page of the events naming an account, newest first. */
+        AccountHistory: {
+            /**
+             * Format: int64
+             * @description The last block whose events are indexed: the history of later blocks is still being
+             *     indexed (it follows the chain within moments).
+             */
+            indexed_height: number;
+            /** @description The events, newest first. */
+            items: components["schemas"]["EventView"][];
+            /** @description The next (older) page's cursor; absent on the last page. */
+            next?: string | null;
+        };
+        /** @description An account's positions in royalty vaults. */
+        AccountVaults: {
+            /** @description Whether its whole indexed history was read; when not, older vaults may be missing. */
+            complete: boolean;
+            /** @description Each vault it holds units of, by vault. */
+            positions: components["schemas"]["HeldVault"][];
+        };
         /** @description `GET /accounts/{address}`. */
         AccountView: {
             /** @description bech32 address. */
@@ -2260,6 +2340,13 @@ export interface components {
          * @description A block height.
          */
         Height: number;
+        /** @description One vault an account holds units of. */
+        HeldVault: {
+            /** @description Its units and what it can claim now. */
+            position: components["schemas"]["VaultPosition"];
+            /** @description `model/ID` or `asset/ID`. */
+            vault: string;
+        };
         /** @description Income by denomination. */
         Income: {
             /** @description `ugdc`. */
@@ -2937,6 +3024,18 @@ export interface components {
             round: number;
             /** @description The value. */
             value: string;
+        };
+        /** @description An account's reputation at heights spread evenly over a range. */
+        ReputationHistory: {
+            account: components["schemas"]["Address"];
+            /** @description Oldest first. */
+            points: components["schemas"]["ReputationPoint"][];
+        };
+        /** @description An account's reputation after one block. */
+        ReputationPoint: {
+            height: components["schemas"]["Height"];
+            /** @description Decimal (it may exceed 2^53). */
+            reputation: string;
         };
         /** @description How an epoch's reputation is earned and lost (spec: README "Reputation"). */
         ReputationRates: {
@@ -3628,6 +3727,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_events: {
+        parameters: {
+            query?: {
+                /** @description Where the page starts: the `next` of the page before (opaque). */
+                cursor?: string;
+                /** @description Most events to return (default 100, at most the page limit). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description bech32 address */
+                address: components["schemas"]["Address"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountHistory"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_vaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description bech32 address */
+                address: components["schemas"]["Address"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description AccountVaults */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountVaults"];
                 };
             };
             400: {
@@ -6107,6 +6290,53 @@ export interface operations {
             };
             /** @description A height after the latest block */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reputation_history: {
+        parameters: {
+            query?: {
+                /** @description The first height (default 1). */
+                from?: number;
+                /** @description The last height (default the latest). */
+                to?: number;
+                /** @description How many heights to read, spread evenly from `from` to `to` (default 100). */
+                points?: number;
+            };
+            header?: never;
+            path: {
+                /** @description bech32 address */
+                address: components["schemas"]["Address"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the reputation over time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReputationHistory"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,126 @@
+//! An account's history as the node indexes it: `GET /accounts/{address}/events` lists exactly
+//! the stored events that name the account, newest first and in pages; `/accounts/{address}/vaults`
+//! finds the vaults its designs opened; `/staking/accounts/{address}/reputation/history` follows
+//! its reputation block by block.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use common::get_json as get;
+
+/// Every event of the account's history, following the cursors, with `limit` a page.
+fn history(api: &str, address: &str, limit: usize) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut path = format!("/accounts/{address}/events?limit={limit}");
+    loop {
+        let page = get(api, &path);
+        all.extend(page["items"].as_array().unwrap_or_else(|| panic!("{page}")).iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => path = format!("/accounts/{address}/events?limit={limit}&cursor={next}"),
+            None => return all,
+        }
+    }
+}
+
+/// Whether `value` holds the string `text` anywhere.
+fn mentions(value: &Value, text: &str) -> bool {
+    match value {
+        Value::String(s) => s == text,
+        Value::Array(items) => items.iter().any(|item| mentions(item, text)),
+        Value::Object(fields) => fields.values().any(|field| mentions(field, text)),
+        _ => false,
+    }
+}
+
+#[test]
+fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and_reputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let address = |name: &str| {
+        let accounts = banner["accounts"].as_array().unwrap();
+        let account = accounts.iter().find(|a| a["name"] == name).unwrap();
+        account["address"].as_str().unwrap().to_owned()
+    };
+    let (requester, payee) = (address("dev4"), address("dev5"));
+    let out = dir.path().join("fox.png");
+    let made =
+        common::atelier(&api, &["prompt", "--model", "1", "a red fox", "--out", out.to_str().unwrap()]);
+    let sent = common::atelier(
+        &api,
+        &["tx", "bank", "transfer", "--from", "dev4", "--to", "dev5", "--amount", "3GDC", "--wait"],
+    );
+    let sent_at = sent["height"].as_u64().unwrap();
+
+    // The index follows the chain within moments.
+    let started = Instant::now();
+    let indexed = loop {
+        let page = get(&api, &format!("/accounts/{payee}/events?limit=1"));
+        let indexed = page["indexed_height"].as_u64().unwrap();
+        if indexed >= sent_at {
+            break indexed;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the index never reached {sent_at}: {page}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    for account in [&requester, &payee] {
+        let mut expected: Vec<Value> = common::events(&api, indexed)
+            .into_iter()
+            .filter(|(_, view)| mentions(&view["event"], account))
+            .map(|(_, view)| view)
+            .collect();
+        expected.reverse();
+        let listed: Vec<Value> = history(&api, account, 1_000)
+            .into_iter()
+            .filter(|view| view["height"].as_u64().unwrap() <= indexed)
+            .collect();
+        assert_eq!(listed, expected, "{account}'s history");
+        let paged: Vec<Value> = history(&api, account, 2)
+            .into_iter()
+            .filter(|view| view["height"].as_u64().unwrap() <= indexed)
+            .collect();
+        assert_eq!(paged, expected, "{account}'s history, two at a time");
+    }
+    let received = history(&api, &payee, 100);
+    assert!(
+        received
+            .iter()
+            .any(|view| view["tx_hash"] == sent["hash"] && view["event"]["event"]["type"] == "transferred"),
+        "the transfer is in the payee's history: {received:?}"
+    );
+
+    // The design minted to dev4 opened a vault it holds every unit of.
+    let asset = made["settled"]["asset"].as_u64().unwrap_or_else(|| panic!("{made}"));
+    let vaults = get(&api, &format!("/accounts/{requester}/vaults"));
+    assert_eq!(vaults["complete"], true, "{vaults}");
+    let held = vaults["positions"].as_array().unwrap();
+    let position =
+        held.iter().find(|p| p["vault"] == format!("asset/{asset}")).unwrap_or_else(|| panic!("{vaults}"));
+    let direct = get(&api, &format!("/vaults/asset/{asset}/holders/{requester}"));
+    assert_eq!(position["position"], direct, "{vaults}");
+    assert_eq!(get(&api, &format!("/accounts/{payee}/vaults"))["positions"], serde_json::json!([]));
+
+    // Reputation over time: the heights asked for, each as the point lookup answers.
+    let provider = address("dev2");
+    let history =
+        get(&api, &format!("/staking/accounts/{provider}/reputation/history?from=1&to={indexed}&points=5"));
+    let points = history["points"].as_array().unwrap_or_else(|| panic!("{history}"));
+    let heights: Vec<u64> = points.iter().map(|p| p["height"].as_u64().unwrap()).collect();
+    assert_eq!(heights.first(), Some(&1));
+    assert_eq!(heights.last(), Some(&indexed));
+    assert!(heights.windows(2).all(|pair| pair[0] < pair[1]), "{heights:?}");
+    for point in points {
+        let height = point["height"].as_u64().unwrap();
+        let at = get(&api, &format!("/staking/accounts/{provider}/reputation?height={height}"));
+        assert_eq!(point["reputation"], at["reputation"], "at {height}");
+    }
+    let refused = get(&api, &format!("/staking/accounts/{provider}/reputation/history?points=1"));
+    assert_eq!(refused["error"], "bad_request", "{refused}");
+    let refused = get(&api, &format!("/accounts/{payee}/events?cursor=00"));
+    assert_eq!(refused["error"], "bad_request", "{refused}");
+    common::stop_node(&mut node);
+}
