@@ -153,6 +153,28 @@ pub struct AccountHistory {
     pub indexed_height: u64,
 }
 
+/// `GET /accounts/{address}/totals`: running totals of an account's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AccountTotals {
+    /// Every tally the node keeps, in a fixed order (zero when nothing added to it).
+    pub tallies: Vec<Tally>,
+    /// The last block whose events are counted.
+    pub indexed_height: u64,
+}
+
+/// One running total of an account's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Tally {
+    /// Its name (`earned_as_provider`).
+    pub name: String,
+    /// What it counts in: a denomination's base unit (`ugdc`) or a thing (`jobs`).
+    pub unit: String,
+    /// What it sums.
+    pub about: String,
+    /// The sum, decimal.
+    pub value: String,
+}
+
 /// A page of a list: its entries in order and, when more follow, the cursor that reads the next
 /// page (`?cursor=NEXT`). A cursor is opaque: pass it back as it is, to the list that gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! An account's history as the node indexes it: `GET /accounts/{address}/events` lists exactly
 //! the stored events that name the account, newest first and in pages; `/accounts/{address}/vaults`
-//! finds the vaults its designs opened; `/staking/accounts/{address}/reputation/history` follows
+//! finds the vaults its designs opened; `/accounts/{address}/totals` sums what it earned and
+//! received; `/staking/accounts/{address}/reputation/history` follows
 //! its reputation block by block.
 
 mod common;
@@ -93,6 +94,21 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
         "the transfer is in the payee's history: {received:?}"
     );
 
+    // Running totals: what the provider earned, what the payee received.
+    let tally = |account: &str, name: &str| -> String {
+        let totals = get(&api, &format!("/accounts/{account}/totals"));
+        let tallies = totals["tallies"].as_array().unwrap_or_else(|| panic!("{totals}"));
+        tallies.iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("{totals}"))["value"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let provider = made["provider"].as_str().unwrap_or_else(|| panic!("{made}"));
+    assert_eq!(tally(provider, "jobs_served"), "1");
+    assert_eq!(tally(provider, "earned_as_provider"), made["settled"]["provider"].as_str().unwrap());
+    assert_eq!(tally(&payee, "received_ugdc"), "3000000");
+    assert_eq!(tally(&payee, "sent_ugdc"), "0");
+
     // The design minted to dev4 opened a vault it holds every unit of.
     let asset = made["settled"]["asset"].as_u64().unwrap_or_else(|| panic!("{made}"));
     let vaults = get(&api, &format!("/accounts/{requester}/vaults"));
@@ -105,7 +121,6 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
     assert_eq!(get(&api, &format!("/accounts/{payee}/vaults"))["positions"], serde_json::json!([]));
 
     // Reputation over time: the heights asked for, each as the point lookup answers.
-    let provider = address("dev2");
     let history =
         get(&api, &format!("/staking/accounts/{provider}/reputation/history?from=1&to={indexed}&points=5"));
     let points = history["points"].as_array().unwrap_or_else(|| panic!("{history}"));

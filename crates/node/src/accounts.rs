@@ -4,8 +4,15 @@
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
-use atelier_primitives::Address;
-use atelier_protocol::Event;
+use atelier_primitives::{Address, Amount, Denom};
+use atelier_protocol::{
+    Event,
+    modules::{
+        bank::BankEvent, compute::ComputeEvent, market::MarketEvent, revenue::RevenueEvent,
+        staking::StakingEvent,
+    },
+};
+use atelier_storage::Mentions;
 
 use crate::Node;
 
@@ -15,8 +22,86 @@ const EVENTS_PER_PASS: usize = 2_000;
 /// How long the indexer waits for a block before looking anyway (a restored state commits none).
 const IDLE_CHECK: Duration = Duration::from_secs(5);
 
+/// The tallies kept per account, with what each counts: `(name, unit, what it sums)`. Amounts per
+/// denomination end in it (`_ugdc`).
+pub(crate) const TALLIES: &[(&str, &str, &str)] = &[
+    ("jobs_requested", "jobs", "jobs it asked for"),
+    ("jobs_assigned", "jobs", "jobs assigned to it as a provider"),
+    ("jobs_served", "jobs", "jobs it served that settled"),
+    ("earned_as_provider", "ugdc", "what settled jobs paid it as their provider"),
+    ("challenges_opened", "results", "results it challenged"),
+    ("disputes_lost", "disputes", "disputes resolved against it"),
+    ("slashes", "slashes", "times its bond or stake was slashed"),
+    ("slashed", "ugdc", "bond and stake slashed from it"),
+    ("sales", "sales", "designs it sold"),
+    ("sale_proceeds_ugdc", "ugdc", "what its sales paid it, after royalties and fees"),
+    ("sale_proceeds_uusd", "uusd", "what its sales paid it, after royalties and fees"),
+    ("purchases", "purchases", "designs it bought"),
+    ("royalties_claimed_ugdc", "ugdc", "revenue it claimed from royalty vaults"),
+    ("royalties_claimed_uusd", "uusd", "revenue it claimed from royalty vaults"),
+    ("received_ugdc", "ugdc", "transfers it received"),
+    ("received_uusd", "uusd", "transfers it received"),
+    ("sent_ugdc", "ugdc", "transfers it sent"),
+    ("sent_uusd", "uusd", "transfers it sent"),
+];
+
+/// What the account index keeps of `event`: every account it names, and what it adds to their
+/// tallies ([`TALLIES`]).
+pub(crate) fn mentions(event: &Event) -> Mentions {
+    Mentions { accounts: named(event), tallies: tallies(event) }
+}
+
+fn tallies(event: &Event) -> Vec<(Address, &'static str, i128)> {
+    let amount = |amount: &Amount| i128::try_from(amount.get()).unwrap_or(i128::MAX);
+    let by_denom = |denom: &Denom, gdc: &'static str, usd: &'static str| match denom.as_str() {
+        "ugdc" => Some(gdc),
+        "uusd" => Some(usd),
+        _ => None,
+    };
+    match event {
+        Event::Compute(ComputeEvent::JobSubmitted { requester, .. }) => {
+            vec![(*requester, "jobs_requested", 1)]
+        }
+        Event::Compute(ComputeEvent::JobAdmitted { provider, .. }) => vec![(*provider, "jobs_assigned", 1)],
+        Event::Compute(ComputeEvent::JobSettled { provider, provider_paid, .. }) => {
+            vec![(*provider, "jobs_served", 1), (*provider, "earned_as_provider", amount(provider_paid))]
+        }
+        Event::Compute(ComputeEvent::ResultChallenged { challenger, .. }) => {
+            vec![(*challenger, "challenges_opened", 1)]
+        }
+        Event::Compute(ComputeEvent::DisputeResolved { loser: Some(loser), .. }) => {
+            vec![(*loser, "disputes_lost", 1)]
+        }
+        Event::Compute(ComputeEvent::ProviderSlashed { provider: account, amount: slashed, .. })
+        | Event::Staking(StakingEvent::Slashed { account, amount: slashed, .. }) => {
+            vec![(*account, "slashes", 1), (*account, "slashed", amount(slashed))]
+        }
+        Event::Market(MarketEvent::Sold { buyer, seller, denom, proceeds, .. }) => {
+            let mut out = vec![(*seller, "sales", 1), (*buyer, "purchases", 1)];
+            out.extend(
+                by_denom(denom, "sale_proceeds_ugdc", "sale_proceeds_uusd")
+                    .map(|name| (*seller, name, amount(proceeds))),
+            );
+            out
+        }
+        Event::Revenue(RevenueEvent::RevenueClaimed { holder, denom, amount: claimed, .. }) => {
+            by_denom(denom, "royalties_claimed_ugdc", "royalties_claimed_uusd")
+                .map(|name| (*holder, name, amount(claimed)))
+                .into_iter()
+                .collect()
+        }
+        Event::Bank(BankEvent::Transferred { from, to, denom, amount: moved }) => {
+            let received =
+                by_denom(denom, "received_ugdc", "received_uusd").map(|name| (*to, name, amount(moved)));
+            let sent = by_denom(denom, "sent_ugdc", "sent_uusd").map(|name| (*from, name, amount(moved)));
+            received.into_iter().chain(sent).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Every account an event names: each string of its JSON form that is an address.
-pub(crate) fn named(event: &Event) -> BTreeSet<Address> {
+fn named(event: &Event) -> BTreeSet<Address> {
     let mut accounts = BTreeSet::new();
     if let Ok(value) = serde_json::to_value(event) {
         each_string(&value, &mut |text| {
@@ -47,7 +132,7 @@ pub(crate) async fn keep(node: Arc<Node>) {
             let pass = tokio::task::spawn_blocking(move || {
                 let storage = pass_node.storage();
                 let before = storage.account_index_head()?;
-                let after = storage.index_accounts(EVENTS_PER_PASS, named)?;
+                let after = storage.index_accounts(EVENTS_PER_PASS, mentions)?;
                 Ok::<_, atelier_storage::StorageError>(after > before && after < pass_node.head().height)
             })
             .await;
@@ -71,9 +156,6 @@ pub(crate) async fn keep(node: Arc<Node>) {
 
 #[cfg(test)]
 mod tests {
-    use atelier_primitives::{Amount, Denom};
-    use atelier_protocol::modules::bank::BankEvent;
-
     use super::*;
 
     #[test]
@@ -81,8 +163,50 @@ mod tests {
         let (from, to) = (Address::module("a"), Address::module("b"));
         let transfer =
             Event::Bank(BankEvent::Transferred { from, to, denom: Denom::GDC, amount: Amount::new(5) });
-        assert_eq!(named(&transfer), [from, to].into());
+        assert_eq!(mentions(&transfer).accounts, [from, to].into());
         let burn = Event::Bank(BankEvent::Burned { from, denom: Denom::GDC, amount: Amount::new(5) });
-        assert_eq!(named(&burn), [from].into());
+        assert_eq!(mentions(&burn).accounts, [from].into());
+    }
+
+    #[test]
+    fn a_transfer_adds_to_what_the_payee_received_and_the_payer_sent_in_its_denomination() {
+        let (from, to) = (Address::module("a"), Address::module("b"));
+        let transfer =
+            Event::Bank(BankEvent::Transferred { from, to, denom: Denom::GDC, amount: Amount::new(5) });
+        assert_eq!(mentions(&transfer).tallies, vec![(to, "received_ugdc", 5), (from, "sent_ugdc", 5)]);
+    }
+
+    #[test]
+    fn every_tally_counted_is_documented() {
+        let documented: BTreeSet<&str> = TALLIES.iter().map(|(name, _, _)| *name).collect();
+        let a = Address::module("a");
+        let events = [
+            Event::Compute(ComputeEvent::ProviderSlashed {
+                provider: a,
+                amount: Amount::new(1),
+                to: a,
+                suspended: false,
+            }),
+            Event::Market(MarketEvent::Sold {
+                listing: Default::default(),
+                buyer: a,
+                seller: a,
+                denom: Denom::USD,
+                protocol_fee: Amount::ZERO,
+                royalties: Amount::ZERO,
+                proceeds: Amount::new(3),
+            }),
+            Event::Revenue(RevenueEvent::RevenueClaimed {
+                vault: atelier_protocol::modules::revenue::VaultId::Model(Default::default()),
+                holder: a,
+                denom: Denom::GDC,
+                amount: Amount::new(2),
+            }),
+        ];
+        for event in &events {
+            for (_, name, _) in tallies(event) {
+                assert!(documented.contains(name), "{name} is not in TALLIES");
+            }
+        }
     }
 }

@@ -10,8 +10,8 @@
 use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
-    AccountHistory, AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, Page,
-    SimulatedOutcome, SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
+    AccountHistory, AccountTotals, AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health,
+    Page, SimulatedOutcome, SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
     Address, Amount, Hash, Height,
@@ -55,6 +55,7 @@ fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(tx))
         .routes(routes!(account))
         .routes(routes!(account_events))
+        .routes(routes!(account_totals))
         .routes(routes!(latest_block))
         .routes(routes!(block))
         .routes(routes!(events))
@@ -487,6 +488,30 @@ async fn account_events(
     });
     let items = found.items.iter().map(|(_, event)| event_view(event)).collect::<Result<_, _>>()?;
     Ok(Json(AccountHistory { items, next: found.next, indexed_height }))
+}
+
+/// Running totals of an account's history: jobs served and what they paid it, slashes, sales,
+/// royalties claimed, transfers — every tally the node keeps, zero where nothing counted.
+#[utoipa::path(get, path = "/accounts/{address}/totals",
+    params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
+    responses((status = 200, body = AccountTotals), (status = 400, body = ErrorBody)))]
+async fn account_totals(State(node): Shared, Path(address): Path<String>) -> ApiResult<AccountTotals> {
+    let address = crate::routes::parse_address(&address)?;
+    let storage = node.storage();
+    // The head first: the tallies read after it count at least that far.
+    let indexed_height = storage.account_index_head().map_err(ApiError::internal)?.get();
+    let kept: std::collections::BTreeMap<String, i128> =
+        storage.account_tallies(&address).map_err(ApiError::internal)?.into_iter().collect();
+    let tallies = crate::accounts::TALLIES
+        .iter()
+        .map(|(name, unit, about)| atelier_api::Tally {
+            name: (*name).to_owned(),
+            unit: (*unit).to_owned(),
+            about: (*about).to_owned(),
+            value: kept.get(*name).copied().unwrap_or(0).to_string(),
+        })
+        .collect();
+    Ok(Json(AccountTotals { tallies, indexed_height }))
 }
 
 fn block_view(node: &Node, height: Height) -> ApiResult<BlockView> {

@@ -1,4 +1,5 @@
-//! The account index: which stored events name which account, for an account's history.
+//! The account index: which stored events name which account, for an account's history, and
+//! running totals per account (what it earned, was slashed, received…) kept from the same events.
 //!
 //! Kept beside the chain rather than in a block's commit, so that indexing never slows a block
 //! down: [`Storage::index_accounts`] catches the index up a bounded number of events at a time,
@@ -9,6 +10,7 @@
 //! | table | key | value |
 //! |---|---|---|
 //! | `account_events` | (address, height, position of the event in its block) | nothing |
+//! | `account_tallies` | (address, tally name) | `i128`: the tally's sum |
 //! | `meta` | `account_index_head` | `u64` BE: the last indexed block |
 
 use std::{collections::BTreeSet, ops::Bound};
@@ -20,7 +22,17 @@ use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use crate::{EVENTS, IndexedEvent, META, META_HEAD, Storage, StorageError};
 
 const ACCOUNT_EVENTS: TableDefinition<(&[u8], u64, u32), ()> = TableDefinition::new("account_events");
+const ACCOUNT_TALLIES: TableDefinition<(&[u8], &str), i128> = TableDefinition::new("account_tallies");
 const META_ACCOUNT_INDEX_HEAD: &str = "account_index_head";
+
+/// What the account index keeps of one event.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mentions {
+    /// Every account the event names: it joins each one's history.
+    pub accounts: BTreeSet<Address>,
+    /// Amounts added to accounts' named tallies (`earned_as_provider`, `slashes`…).
+    pub tallies: Vec<(Address, &'static str, i128)>,
+}
 
 /// Where an event is stored: its block and its position among the block's events.
 pub type EventPosition = (Height, u32);
@@ -33,13 +45,13 @@ impl Storage {
         read_index_head(&meta)
     }
 
-    /// Indexes the events after the index's head by the accounts `named` finds in each, whole
-    /// blocks at a time, stopping at the first block boundary after `max_events` events (or at the
-    /// chain's head). Returns the index's head after.
+    /// Indexes the events after the index's head by what `mentions` finds in each (the accounts
+    /// it names, the tallies it adds to), whole blocks at a time, stopping at the first block
+    /// boundary after `max_events` events (or at the chain's head). Returns the index's head after.
     pub fn index_accounts(
         &self,
         max_events: usize,
-        mut named: impl FnMut(&Event) -> BTreeSet<Address>,
+        mut mentions: impl FnMut(&Event) -> Mentions,
     ) -> Result<Height, StorageError> {
         let txn = self.begin_write()?;
         let head = {
@@ -58,6 +70,7 @@ impl Storage {
             }
             let events = txn.open_table(EVENTS).map_err(StorageError::db)?;
             let mut index = txn.open_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+            let mut tallies = txn.open_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
             let mut done = chain;
             let mut current = None;
             let unindexed = events.range((indexed.get().saturating_add(1), 0)..).map_err(StorageError::db)?;
@@ -74,10 +87,17 @@ impl Storage {
                 }
                 let event =
                     IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?;
-                for account in named(&event.event) {
+                let found = mentions(&event.event);
+                for account in &found.accounts {
                     index
                         .insert((account.as_bytes().as_slice(), height, position), ())
                         .map_err(StorageError::db)?;
+                }
+                for (account, name, amount) in found.tallies {
+                    let key = (account.as_bytes().as_slice(), name);
+                    let sum = tallies.get(key).map_err(StorageError::db)?.map_or(0, |sum| sum.value());
+                    // A display figure: it saturates rather than stop the index.
+                    tallies.insert(key, sum.saturating_add(amount)).map_err(StorageError::db)?;
                 }
             }
             done
@@ -120,6 +140,25 @@ impl Storage {
     }
 }
 
+impl Storage {
+    /// `account`'s tallies, by name, as of the index's head.
+    pub fn account_tallies(&self, account: &Address) -> Result<Vec<(String, i128)>, StorageError> {
+        let txn = self.begin_read()?;
+        let tallies = txn.open_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
+        let key = account.as_bytes().as_slice();
+        let mut out = Vec::new();
+        for entry in tallies.range((key, "")..).map_err(StorageError::db)? {
+            let (entry, sum) = entry.map_err(StorageError::db)?;
+            let (address, name) = entry.value();
+            if address != key {
+                break;
+            }
+            out.push((name.to_owned(), sum.value()));
+        }
+        Ok(out)
+    }
+}
+
 fn read_index_head(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Height, StorageError> {
     let Some(bytes) = meta.get(META_ACCOUNT_INDEX_HEAD).map_err(StorageError::db)? else {
         return Ok(Height(0));
@@ -137,19 +176,17 @@ fn write_index_head(txn: &WriteTransaction, head: Height) -> Result<(), StorageE
     Ok(())
 }
 
-/// Forgets the entries of blocks above `keep` (a restored state's height), with the index's
-/// head brought back to at most `keep`.
-pub(crate) fn forget_above(txn: &WriteTransaction, keep: u64) -> Result<(), StorageError> {
-    let above = keep.saturating_add(1);
-    txn.open_table(ACCOUNT_EVENTS)
-        .map_err(StorageError::db)?
-        .retain(|(_, height, _), _| height < above)
-        .map_err(StorageError::db)?;
-    let indexed = read_index_head(&txn.open_table(META).map_err(StorageError::db)?)?;
-    write_index_head(txn, indexed.min(Height(keep)))
+/// Forgets the whole index (a restored state rewrote history; tallies cannot be rewound block by
+/// block): it is rebuilt from the stored events.
+pub(crate) fn forget(txn: &WriteTransaction) -> Result<(), StorageError> {
+    txn.delete_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+    txn.delete_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
+    ensure_tables(txn)?;
+    write_index_head(txn, Height(0))
 }
 
 pub(crate) fn ensure_tables(txn: &WriteTransaction) -> Result<(), StorageError> {
     txn.open_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+    txn.open_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
     Ok(())
 }

@@ -102,7 +102,7 @@ impl Storage {
                 .retain(|_, (height, _)| height < above)
                 .map_err(StorageError::db)?;
         }
-        crate::accounts::forget_above(&txn, keep)?;
+        crate::accounts::forget(&txn)?;
         txn.commit().map_err(StorageError::db)
     }
 }

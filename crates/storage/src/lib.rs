@@ -24,7 +24,7 @@ use atelier_protocol::{Block, ExecutedBlock, Header, Receipt, app::GenesisState}
 use atelier_state::{LtHash, PreparedCommit};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
-pub use accounts::EventPosition;
+pub use accounts::{EventPosition, Mentions};
 pub use image::StateImage;
 pub use receipts::{BlockReceipts, IndexedEvent};
 pub use series::{MAX_POINTS, Point, Sample, Series, TIERS, Tier};

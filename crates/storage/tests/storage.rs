@@ -211,15 +211,31 @@ fn bank_nonce(storage: &Storage, dev: u64) -> u64 {
     atelier_protocol::modules::auth::query::nonce(&storage.snapshot().unwrap(), &dev_address(dev)).unwrap()
 }
 
-/// The accounts a bank event names: enough of an extractor for the index's tests.
-fn bank_parties(event: &atelier_protocol::Event) -> std::collections::BTreeSet<atelier_primitives::Address> {
+/// What the index keeps of a bank event: the accounts it names, and what each received.
+fn bank_parties(event: &atelier_protocol::Event) -> atelier_storage::Mentions {
     use atelier_protocol::{Event, modules::bank::BankEvent};
-    match event {
-        Event::Bank(BankEvent::Transferred { from, to, .. }) => [*from, *to].into(),
-        Event::Bank(BankEvent::Minted { to, .. }) => [*to].into(),
-        Event::Bank(BankEvent::Burned { from, .. }) => [*from].into(),
+    let (accounts, received) = match event {
+        Event::Bank(BankEvent::Transferred { from, to, amount, .. }) => {
+            ([*from, *to].into(), Some((*to, *amount)))
+        }
+        Event::Bank(BankEvent::Minted { to, amount, .. }) => ([*to].into(), Some((*to, *amount))),
+        Event::Bank(BankEvent::Burned { from, .. }) => ([*from].into(), None),
         _ => Default::default(),
-    }
+    };
+    let tallies = received.map(|(to, amount)| (to, "received", amount.get() as i128)).into_iter().collect();
+    atelier_storage::Mentions { accounts, tallies }
+}
+
+/// What `account` received in blocks from 1 on, summed from the stored events.
+fn received(storage: &Storage, account: &atelier_primitives::Address) -> i128 {
+    storage
+        .events_from(Height(1), 0, 10_000)
+        .unwrap()
+        .iter()
+        .flat_map(|(_, event)| bank_parties(&event.event).tallies)
+        .filter(|(to, _, _)| to == account)
+        .map(|(_, _, amount)| amount)
+        .sum()
 }
 
 /// Every event naming an account, read back newest first, page by page, none twice.
@@ -263,7 +279,7 @@ fn the_account_index_lists_each_accounts_events_newest_first_and_catches_up_in_w
         .events_from(Height(1), 0, 10_000)
         .unwrap()
         .into_iter()
-        .filter(|(_, event)| bank_parties(&event.event).contains(&account))
+        .filter(|(_, event)| bank_parties(&event.event).accounts.contains(&account))
         .map(|(position, event)| (event.height, position))
         .collect();
     expected.reverse();
@@ -271,12 +287,17 @@ fn the_account_index_lists_each_accounts_events_newest_first_and_catches_up_in_w
     assert_eq!(history(&storage, &account, 3), expected);
     assert_eq!(history(&storage, &account, 1_000), expected);
     let (_, newest) = &storage.account_events(&account, None, 1).unwrap()[0];
-    assert!(bank_parties(&newest.event).contains(&account));
+    assert!(bank_parties(&newest.event).accounts.contains(&account));
     assert!(storage.account_events(&dev_address(9), None, 10).unwrap().is_empty());
+    assert_eq!(
+        storage.account_tallies(&account).unwrap(),
+        vec![("received".to_owned(), received(&storage, &account))]
+    );
+    assert!(storage.account_tallies(&dev_address(9)).unwrap().is_empty());
 }
 
-/// Restoring an earlier state forgets the index's entries for the blocks it removes, so the
-/// blocks built after it are indexed afresh.
+/// Restoring an earlier state forgets the index, which is then rebuilt from the blocks kept and
+/// the blocks built after them.
 #[test]
 fn a_restored_image_rewinds_the_account_index_with_the_blocks() {
     let dir = tempfile::tempdir().unwrap();
@@ -291,10 +312,19 @@ fn a_restored_image_rewinds_the_account_index_with_the_blocks() {
     let before = history(&storage, &account, 100);
 
     storage.restore(&image).unwrap();
-    assert_eq!(storage.account_index_head().unwrap(), Height(1));
+    assert_eq!(storage.account_index_head().unwrap(), Height(0));
+    assert!(
+        history(&storage, &account, 100).is_empty() && storage.account_tallies(&account).unwrap().is_empty()
+    );
+    assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(1));
     let kept = history(&storage, &account, 100);
     assert!(kept.iter().all(|(height, _)| *height == Height(1)) && kept.len() < before.len());
     produce(&storage, transfers(&chain, 1));
     assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(2));
     assert!(history(&storage, &account, 100).len() > kept.len());
+    let payee = dev_address(1);
+    assert_eq!(
+        storage.account_tallies(&payee).unwrap(),
+        vec![("received".to_owned(), received(&storage, &payee))]
+    );
 }

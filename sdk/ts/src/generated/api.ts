@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{address}/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Running totals of an account's history: jobs served and what they paid it, slashes, sales,
+         *     royalties claimed, transfers — every tally the node keeps, zero where nothing counted.
+         */
+        get: operations["account_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{address}/vaults": {
         parameters: {
             query?: never;
@@ -1444,6 +1464,16 @@ export interface components {
             items: components["schemas"]["EventView"][];
             /** @description The next (older) page's cursor; absent on the last page. */
             next?: string | null;
+        };
+        /** @description `GET /accounts/{address}/totals`: running totals of an account's history. */
+        AccountTotals: {
+            /**
+             * Format: int64
+             * @description The last block whose events are counted.
+             */
+            indexed_height: number;
+            /** @description Every tally the node keeps, in a fixed order (zero when nothing added to it). */
+            tallies: components["schemas"]["Tally"][];
         };
         /** @description An account's positions in royalty vaults. */
         AccountVaults: {
@@ -3433,14 +3463,16 @@ export interface components {
             /** @description When. */
             height: components["schemas"]["Height"];
         };
-        /** @description Reputation behind each choice. */
+        /** @description One running total of an account's history. */
         Tally: {
-            /** @description Abstain. */
-            abstain: string;
-            /** @description Against. */
-            against: string;
-            /** @description For. */
-            for: string;
+            /** @description What it sums. */
+            about: string;
+            /** @description Its name (`earned_as_provider`). */
+            name: string;
+            /** @description What it counts in: a denomination's base unit (`ugdc`) or a thing (`jobs`). */
+            unit: string;
+            /** @description The sum, decimal. */
+            value: string;
         };
         /** @description The controller's targets for the coming epoch. */
         Targets: {
@@ -3771,6 +3803,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountHistory"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_totals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description bech32 address */
+                address: components["schemas"]["Address"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountTotals"];
                 };
             };
             400: {
