@@ -137,33 +137,85 @@ test('the gallery shows every design, and a remix draws its lineage and royalty 
   assert.deepEqual(errors, []);
 });
 
-test('an account shows its designs and its jobs with a CSV of them; models and datasets link up', async () => {
+/** Reads a download the page started as text. */
+async function downloaded(download) {
+  let text = '';
+  for await (const chunk of await (await download).createReadStream()) text += chunk;
+  return text;
+}
+
+/** An account's history page, once the node's history index has reached `height`. */
+async function historyAt(address, height) {
+  return until(`the history index to reach ${height}`, async () => {
+    const page = await get(`/accounts/${address}/events?limit=25`);
+    return page.indexed_height >= height && page;
+  });
+}
+
+test('an account shows its designs, jobs, history, totals and vaults, with CSVs; models and datasets link up', async () => {
   const requester = accounts.find((account) => account.name === 'dev4');
   const jobs = await get(`/compute/jobs?requester=${requester.address}&limit=25`);
   const owned = await get(`/assets?owner=${requester.address}&limit=12`);
+  const history = await historyAt(requester.address, (await get('/status')).height);
+  const totals = await get(`/accounts/${requester.address}/totals`);
+  const vaults = await get(`/accounts/${requester.address}/vaults`);
   const { page, errors } = await open(`#/account/${requester.address}`);
   await page.waitForSelector('main h1');
   await page.waitForSelector('main .gallery .card');
   assert.equal(await page.locator('main .gallery .card').count(), owned.items.length);
-  assert.equal(await page.locator('main tbody tr:has(td a[href^="#/model/"])').count(), jobs.items.length);
-  const download = page.waitForEvent('download');
-  await page.click('text=Download CSV');
-  const csv = await (await download).createReadStream();
-  let text = '';
-  for await (const chunk of csv) text += chunk;
-  const lines = text.trim().split('\n');
-  assert.equal(lines.length, jobs.items.length + 1, text);
-  assert.match(lines[0], /\bid\b.*\bstatus\b/);
+  assert.equal(await page.locator('main table.jobs tbody tr').count(), jobs.items.length);
+  const jobsDownload = page.waitForEvent('download');
+  await page.click('text=Download jobs CSV');
+  const jobsCsv = (await downloaded(jobsDownload)).trim().split('\n');
+  assert.equal(jobsCsv.length, jobs.items.length + 1, jobsCsv.join('\n'));
+  assert.match(jobsCsv[0], /\bid\b.*\bstatus\b/);
+
+  // The history: the API's newest page, row for row, and as CSV.
+  assert.ok(history.items.length > 0, 'dev4 has done things');
+  const rows = await page.$$eval('main table.history tbody tr', (trs) => trs.map((tr) => tr.dataset.height));
+  assert.deepEqual(rows, history.items.map((item) => String(item.height)));
+  const historyDownload = page.waitForEvent('download');
+  await page.click('text=Download history CSV');
+  const historyCsv = (await downloaded(historyDownload)).trim().split('\n');
+  assert.equal(historyCsv.length, history.items.length + 1);
+  assert.match(historyCsv[0], /^height,tx_hash,module,type/);
+  // Totals and vault positions, as the API counts them.
+  const requested = totals.tallies.find((t) => t.name === 'jobs_requested');
+  assert.equal((await page.textContent('[data-tally="jobs_requested"] td')).trim(), `${requested.value} jobs`);
+  assert.equal(await page.locator('main [data-vault]').count(), vaults.positions.length);
+  assert.ok(vaults.positions.length > 0, 'its designs opened vaults');
   await shoot(page, 'account-history');
 
-  await page.click('main tbody a[href="#/model/2"]');
+  await page.click('main table.jobs tbody a[href="#/model/2"]');
   await page.waitForSelector('main h1');
   assert.match(await page.textContent('main'), /model 1/);
   await page.click('main a[href="#/dataset/1"]');
   await page.waitForFunction(() => location.hash === '#/dataset/1');
   await page.waitForSelector('main .fields');
   assert.match(await page.textContent('main'), /CC-BY-4.0/);
+  assert.match(await page.textContent('main'), /valid/);
   await shoot(page, 'dataset');
+  assert.deepEqual(errors, []);
+});
+
+test('a sale shows on the design page with its price, in its history and holders, and on the buyer page', async () => {
+  const [seller, buyer] = ['dev4', 'dev6'].map((name) => accounts.find((account) => account.name === name));
+  const asset = (await get(`/assets?owner=${seller.address}&limit=1`)).items[0];
+  atelier('tx', 'market', 'list', '--from', 'dev4', '--asset', String(asset), '--price', '2GDC', '--wait');
+  const listing = (await get('/market/listings')).items.find((l) => l.item.kind === 'asset' && l.item.asset === asset);
+  const bought = atelier('tx', 'market', 'buy', '--from', 'dev6', '--listing', String(listing.id), '--max-price', '2000000', '--wait');
+  await historyAt(buyer.address, bought.height);
+  const holders = await get(`/vaults/asset/${asset}/holders`);
+  const { page, errors } = await open(`#/asset/${asset}`);
+  const sale = await page.waitForSelector(`table.sales tr[data-tx="${bought.hash}"]`);
+  assert.match(await sale.textContent(), /2 GDC/);
+  assert.equal(await page.locator('table.holders tbody tr').count(), holders.items.length);
+  assert.match(await page.textContent('main table.history'), /market · sold/);
+  await shoot(page, 'asset-sold');
+
+  await page.goto(`${api}/#/account/${buyer.address}`);
+  await page.waitForSelector('[data-tally="purchases"]');
+  assert.equal((await page.textContent('[data-tally="purchases"] td')).trim(), '1 purchase');
   assert.deepEqual(errors, []);
 });
 
@@ -222,7 +274,7 @@ test('the search box finds blocks, transactions, accounts and assets', async () 
   assert.deepEqual(errors, []);
 });
 
-test('governance, providers and oracle pages show what the API holds', async () => {
+test('governance and provider pages show what the API holds', async () => {
   atelier('tx', 'governance', 'propose', '--from', 'dev1', '--summary', 'fund the indexer', '--spend', `${accounts[5].address}=1000000`, '--wait');
   const listed = await get('/governance/proposals');
   const proposal = listed.items[listed.items.length - 1];
@@ -241,12 +293,52 @@ test('governance, providers and oracle pages show what the API holds', async () 
   await page.waitForSelector('main tbody tr');
   assert.equal(await page.locator('main tbody tr').count(), providers.items.length);
   await shoot(page, 'providers');
+  // The provider that served the jobs: its record as the API counts it, and its recent work.
+  const served = await Promise.all(providers.items.map(async (p) => [p.address, await get(`/accounts/${p.address}/totals`)]));
+  const [busiest, totals] = served.find(([, t]) => t.tallies.find((x) => x.name === 'jobs_served').value !== '0');
+  await page.click(`a[href="#/provider/${busiest}"]`);
+  await page.waitForSelector('[data-tally="jobs_served"]');
+  const jobsServed = totals.tallies.find((t) => t.name === 'jobs_served').value;
+  assert.match(await page.textContent('[data-tally="jobs_served"] td'), new RegExp(`^${jobsServed} jobs?$`));
+  assert.ok(await page.locator('main table.history tbody tr').count() > 0, 'its jobs are listed');
+  await shoot(page, 'provider');
+  assert.deepEqual(errors, []);
+});
 
-  const feeds = await get('/oracle/feeds');
-  await page.goto(`${api}/#/oracle`);
-  await page.waitForSelector('main tbody tr');
-  assert.equal(await page.locator('main tbody tr').count(), feeds.length);
+test('an oracle round the operators close shows its value on the oracle page', async () => {
+  const feed = await get('/oracle/feeds/gdc_usd');
+  const round = feed.round.number;
+  for (const operator of ['dev0', 'dev1', 'dev2']) {
+    atelier('tx', 'oracle', 'observe', '--from', operator, '--feed', 'gdc_usd', '--round', String(round), '--value', '450000000000', '--wait');
+  }
+  const published = await until('the round to publish', async () => {
+    const now = await get('/oracle/feeds/gdc_usd');
+    return now.latest && now.latest.round >= round && now;
+  });
+  const { page, errors } = await open('#/oracle');
+  await page.waitForSelector('tr[data-feed="gdc_usd"]');
+  assert.equal((await page.textContent('tr[data-feed="gdc_usd"] td.value')).trim(), '$0.45');
+  assert.match(await page.textContent('tr[data-feed="gdc_usd"]'), new RegExp(`round ${published.latest.round} at block`));
+  assert.match(await page.textContent('tr[data-feed="gdc_usd"]'), /fresh/);
   await shoot(page, 'oracle');
+  assert.deepEqual(errors, []);
+});
+
+test('a compliance report shows as an open dispute, and a model page its standing', async () => {
+  const reported = atelier('tx', 'compliance', 'report', '--from', 'dev9', '--subject', 'model/2', '--evidence-hash', 'ab'.repeat(32), '--bond', '100GDC', '--wait');
+  assert.equal(reported.status, 'included');
+  const disputes = await get('/compliance/disputes');
+  const dispute = disputes.items[disputes.items.length - 1];
+  const { page, errors } = await open('#/compliance');
+  const row = await page.waitForSelector(`tr:has([data-dispute="${dispute.id}"])`);
+  assert.match(await row.textContent(), /model 2/);
+  assert.match(await row.textContent(), /open/);
+  assert.match(await page.textContent('main'), /ethical-sourcing/);
+  await shoot(page, 'compliance');
+  await page.click(`tr:has([data-dispute="${dispute.id}"]) a[href="#/model/2"]`);
+  await page.waitForSelector('main h1');
+  assert.match(await page.textContent('main'), new RegExp(`dispute ${dispute.id}`));
+  await shoot(page, 'model');
   assert.deepEqual(errors, []);
 });
 

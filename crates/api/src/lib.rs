@@ -140,9 +140,10 @@ pub struct StreamEvent {
     pub data: String,
 }
 
-/// `GET /accounts/{address}/events`: a page of the events naming an account, newest first.
+/// A page of a history (`GET /accounts/{address}/events`, `GET /assets/{id}/events`): the events
+/// naming an account or an asset, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AccountHistory {
+pub struct HistoryPage {
     /// The events, newest first.
     pub items: Vec<EventView>,
     /// The next (older) page's cursor; absent on the last page.

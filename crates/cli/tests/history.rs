@@ -1,5 +1,6 @@
-//! An account's history as the node indexes it: `GET /accounts/{address}/events` lists exactly
-//! the stored events that name the account, newest first and in pages; `/accounts/{address}/vaults`
+//! Histories as the node indexes them: `GET /accounts/{address}/events` lists exactly
+//! the stored events that name the account, newest first and in pages, and `/assets/{id}/events` a
+//! design's; `/accounts/{address}/vaults`
 //! finds the vaults its designs opened; `/accounts/{address}/totals` sums what it earned and
 //! received; `/staking/accounts/{address}/reputation/history` follows
 //! its reputation block by block.
@@ -12,15 +13,15 @@ use serde_json::Value;
 
 use common::get_json as get;
 
-/// Every event of the account's history, following the cursors, with `limit` a page.
-fn history(api: &str, address: &str, limit: usize) -> Vec<Value> {
+/// Every event of the history at `path`, following the cursors, with `limit` a page.
+fn history(api: &str, path: &str, limit: usize) -> Vec<Value> {
     let mut all = Vec::new();
-    let mut path = format!("/accounts/{address}/events?limit={limit}");
+    let mut page_path = format!("{path}?limit={limit}");
     loop {
-        let page = get(api, &path);
+        let page = get(api, &page_path);
         all.extend(page["items"].as_array().unwrap_or_else(|| panic!("{page}")).iter().cloned());
         match page["next"].as_str() {
-            Some(next) => path = format!("/accounts/{address}/events?limit={limit}&cursor={next}"),
+            Some(next) => page_path = format!("{path}?limit={limit}&cursor={next}"),
             None => return all,
         }
     }
@@ -37,7 +38,7 @@ fn mentions(value: &Value, text: &str) -> bool {
 }
 
 #[test]
-fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and_reputation() {
+fn a_history_is_every_event_naming_an_account_or_a_design_newest_first_with_vaults_totals_and_reputation() {
     let dir = tempfile::tempdir().unwrap();
     let (mut node, banner) =
         common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"], None);
@@ -51,6 +52,29 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
     let out = dir.path().join("fox.png");
     let made =
         common::atelier(&api, &["prompt", "--model", "1", "a red fox", "--out", out.to_str().unwrap()]);
+    let asset = made["settled"]["asset"].as_u64().unwrap_or_else(|| panic!("{made}"));
+    // dev4 sells the design to dev6.
+    let asset_flag = asset.to_string();
+    common::atelier(
+        &api,
+        &["tx", "market", "list", "--from", "dev4", "--asset", &asset_flag, "--price", "2GDC", "--wait"],
+    );
+    let listing = get(&api, "/market/listings")["items"][0]["id"].as_u64().unwrap();
+    let bought = common::atelier(
+        &api,
+        &[
+            "tx",
+            "market",
+            "buy",
+            "--from",
+            "dev6",
+            "--listing",
+            &listing.to_string(),
+            "--max-price",
+            "2000000",
+            "--wait",
+        ],
+    );
     let sent = common::atelier(
         &api,
         &["tx", "bank", "transfer", "--from", "dev4", "--to", "dev5", "--amount", "3GDC", "--wait"],
@@ -68,6 +92,9 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
         assert!(started.elapsed() < Duration::from_secs(30), "the index never reached {sent_at}: {page}");
         std::thread::sleep(Duration::from_millis(100));
     };
+    let up_to_indexed = |views: Vec<Value>| {
+        views.into_iter().filter(|view| view["height"].as_u64().unwrap() <= indexed).collect::<Vec<_>>()
+    };
     for account in [&requester, &payee] {
         let mut expected: Vec<Value> = common::events(&api, indexed)
             .into_iter()
@@ -75,18 +102,21 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
             .map(|(_, view)| view)
             .collect();
         expected.reverse();
-        let listed: Vec<Value> = history(&api, account, 1_000)
-            .into_iter()
-            .filter(|view| view["height"].as_u64().unwrap() <= indexed)
-            .collect();
-        assert_eq!(listed, expected, "{account}'s history");
-        let paged: Vec<Value> = history(&api, account, 2)
-            .into_iter()
-            .filter(|view| view["height"].as_u64().unwrap() <= indexed)
-            .collect();
-        assert_eq!(paged, expected, "{account}'s history, two at a time");
+        let path = format!("/accounts/{account}/events");
+        assert_eq!(up_to_indexed(history(&api, &path, 1_000)), expected, "{account}'s history");
+        assert_eq!(up_to_indexed(history(&api, &path, 2)), expected, "{account}'s history, two at a time");
     }
-    let received = history(&api, &payee, 100);
+    // The design's own history: minted by its job, listed, sold.
+    let design = up_to_indexed(history(&api, &format!("/assets/{asset}/events"), 2));
+    let kinds: Vec<&str> =
+        design.iter().map(|view| view["event"]["event"]["type"].as_str().unwrap()).collect();
+    for kind in ["asset_minted", "job_settled", "listed", "sold"] {
+        assert!(kinds.contains(&kind), "{kind} missing from the design's history: {kinds:?}");
+    }
+    let sale = design.iter().find(|view| view["event"]["event"]["type"] == "sold").unwrap();
+    assert_eq!(sale["tx_hash"], bought["hash"]);
+    assert_eq!(sale["event"]["event"]["item"], serde_json::json!({"kind": "asset", "asset": asset}));
+    let received = history(&api, &format!("/accounts/{payee}/events"), 100);
     assert!(
         received
             .iter()
@@ -109,8 +139,10 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
     assert_eq!(tally(&payee, "received_ugdc"), "3000000");
     assert_eq!(tally(&payee, "sent_ugdc"), "0");
 
-    // The design minted to dev4 opened a vault it holds every unit of.
-    let asset = made["settled"]["asset"].as_u64().unwrap_or_else(|| panic!("{made}"));
+    assert_eq!(tally(&requester, "sales"), "1");
+    assert_eq!(tally(&address("dev6"), "purchases"), "1");
+
+    // The design minted to dev4 opened a vault dev4 holds every unit of, sold design or not.
     let vaults = get(&api, &format!("/accounts/{requester}/vaults"));
     assert_eq!(vaults["complete"], true, "{vaults}");
     let held = vaults["positions"].as_array().unwrap();
@@ -118,6 +150,8 @@ fn an_accounts_history_is_every_event_naming_it_newest_first_with_its_vaults_and
         held.iter().find(|p| p["vault"] == format!("asset/{asset}")).unwrap_or_else(|| panic!("{vaults}"));
     let direct = get(&api, &format!("/vaults/asset/{asset}/holders/{requester}"));
     assert_eq!(position["position"], direct, "{vaults}");
+    let holders = get(&api, &format!("/vaults/asset/{asset}/holders"));
+    assert_eq!(holders["items"], serde_json::json!([{"holder": requester, "position": direct}]), "{holders}");
     assert_eq!(get(&api, &format!("/accounts/{payee}/vaults"))["positions"], serde_json::json!([]));
 
     // Reputation over time: the heights asked for, each as the point lookup answers.

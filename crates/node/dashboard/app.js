@@ -131,6 +131,17 @@ function render(...children) {
   page.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
 }
 
+/** A link to the API answer a page's figures come from (opens the JSON). */
+function apiLink(path, label = 'API') {
+  return h('a', { class: 'source', href: path, target: '_blank', rel: 'noopener', title: `The figures come from GET ${path}` }, label);
+}
+
+/** A titled panel whose figures come from `source` (a path of the API), linked beside its title. */
+function panel(title, source, ...children) {
+  return h('section', { class: 'panel' },
+    h('div', { class: 'panel-head' }, h('h2', {}, title), source ? apiLink(source) : null), ...children);
+}
+
 // --- the head, live ----------------------------------------------------------------------------
 
 let status = null;
@@ -166,11 +177,15 @@ function themeColor(name) {
 
 const PALETTE = ['#f0a35e', '#6cb4ee', '#6cc38f', '#c792ea', '#ef7070', '#e5c07b', '#56b6c2'];
 
-/** A line chart of several series over block time, with axes at round values and a legend. */
-function lineChart(container, title, series, format) {
+/** Where a point sits on a chart's x axis: its block's time, or its height. */
+const X_AXES = { time: (p) => p.time_ms / 1000, height: (p) => p.height };
+
+/** A line chart of several series over block time (or height), with axes at round values and a legend. */
+function lineChart(container, title, series, format, xAxis = 'time') {
   const width = Math.max(280, container.clientWidth - 28);
-  const times = series[0] ? series[0].points.map((p) => p.time_ms / 1000) : [];
-  const data = [times, ...series.map((s) => alignTo(times, s.points))];
+  const x = X_AXES[xAxis];
+  const times = series[0] ? series[0].points.map(x) : [];
+  const data = [times, ...series.map((s) => alignTo(times, s.points, x))];
   const axis = { stroke: themeColor('--muted'), grid: { stroke: themeColor('--line'), width: 1 }, ticks: { stroke: themeColor('--line') } };
   const options = {
     title, width, height: 220,
@@ -178,8 +193,9 @@ function lineChart(container, title, series, format) {
       label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2,
       value: (_, v) => (v === null || v === undefined ? '—' : format(v)),
     }))],
-    axes: [axis, { ...axis, size: 86, values: (_, ticks) => ticks.map((t) => format(t, true)) }],
-    scales: { x: { time: true } },
+    axes: [xAxis === 'time' ? axis : { ...axis, values: (_, ticks) => ticks.map((t) => count(Math.round(t))) },
+      { ...axis, size: 86, values: (_, ticks) => ticks.map((t) => format(t, true)) }],
+    scales: { x: { time: xAxis === 'time' } },
     cursor: { drag: { x: true, y: false } },
   };
   const plot = new uPlot(options, data, container);
@@ -188,9 +204,9 @@ function lineChart(container, title, series, format) {
 }
 
 /** The values of `points` at `times` (series read over the same blocks share their heights). */
-function alignTo(times, points) {
+function alignTo(times, points, x) {
   // A figure at the integer's maximum means "no bound yet" (a budget before its first epoch).
-  const byTime = new Map(points.map((p) => [p.time_ms / 1000, p.value.length > 30 ? null : Number(p.value)]));
+  const byTime = new Map(points.map((p) => [x(p), p.value.length > 30 ? null : Number(p.value)]));
   return times.map((t) => (byTime.has(t) ? byTime.get(t) : null));
 }
 
@@ -252,7 +268,7 @@ async function overview(params) {
   const [head, metrics] = await Promise.all([api('/status'), api('/stats/metrics')]);
   const latest = metrics.latest;
   const tile = (label, value, note, source) =>
-    h('div', { class: 'tile' }, h('div', { class: 'label' }, label),
+    h('div', { class: 'tile' }, h('div', { class: 'label' }, label, apiLink(`/stats/series?metric=${encodeURIComponent(source)}`)),
       h('div', { class: 'value', 'data-metric': source }, value), note ? h('div', { class: 'note' }, note) : null);
   const first = (name) => latest[`${name}/${metrics.classes[0]}`];
   const tiles = h('section', { class: 'tiles', 'aria-label': 'The economy now' },
@@ -288,6 +304,8 @@ async function overview(params) {
     }));
     if (!series[0].points.length) container.append(h('h2', {}, chart.title), message('No data yet.'));
     else lineChart(container, chart.title, series, chart.format);
+    container.append(h('div', { class: 'chart-sources' }, 'API: ', chart.series.map(([metric], i) =>
+      [i ? ', ' : '', apiLink(`/stats/series?metric=${encodeURIComponent(metric)}&from=${from}`, metric)])));
   }));
   grid.dataset.ready = 'true';
   const closeStream = streamEvents(feed);
@@ -332,7 +350,7 @@ async function blocks(params) {
     body));
   const older = top > BLOCKS_PER_PAGE ? h('a', { class: 'button', href: `#/blocks?before=${top - BLOCKS_PER_PAGE}` }, 'Older') : null;
   const newer = top < head.height ? h('a', { class: 'button', href: '#/blocks' }, 'Latest') : null;
-  render(h('h1', {}, 'Blocks'), h('section', { class: 'panel' }, table, h('div', { class: 'pager' }, newer, older)));
+  render(h('h1', {}, 'Blocks'), panel(`Blocks ${count(Math.max(1, top - BLOCKS_PER_PAGE + 1))} to ${count(top)}`, `/blocks/${top}`, table, h('div', { class: 'pager' }, newer, older)));
   const heights = [];
   for (let height = top; height >= 1 && heights.length < BLOCKS_PER_PAGE; height--) heights.push(height);
   const rows = await Promise.all(heights.map((height) => maybe(`/blocks/${height}`)));
@@ -368,8 +386,8 @@ async function block(height) {
     h('div', { class: 'row' },
       height > 1 ? h('a', { class: 'button', href: `#/block/${height - 1}` }, '← Parent') : null,
       h('a', { class: 'button', href: `#/block/${Number(height) + 1}` }, 'Child →')),
-    h('section', { class: 'panel' }, h('h2', {}, 'Header'), fields({ hash: found.hash, time: new Date(header.time_ms).toISOString(), ...header })),
-    h('section', { class: 'panel' }, h('h2', {}, `Transactions (${found.txs.length})`), txs));
+    panel('Header', `/blocks/${height}`, fields({ hash: found.hash, time: new Date(header.time_ms).toISOString(), ...header })),
+    panel(`Transactions (${found.txs.length})`, `/blocks/${height}`, txs));
 }
 
 /** One message or event (`{module: {type, ...}}` or `{module, event: {type, ...}}`) as a titled table. */
@@ -397,7 +415,7 @@ async function transaction(hash) {
   const events = receipt.events || [];
   const charged = events.find((e) => e.module === 'fees' && e.event && e.event.type === 'fee_charged');
   render(h('h1', {}, 'Transaction'),
-    h('section', { class: 'panel' }, fields({
+    panel('Receipt', `/txs/${hash}`, fields({
       hash: found.hash, status: h('span', { class: state === 'failed' ? 'failed' : 'ok' }, state),
       block: found.height === null || found.height === undefined ? '—' : link.block(found.height),
       sender: signed.sender, nonce: tx.nonce, fee: receipt.fee ? tokens(receipt.fee) : '—',
@@ -410,47 +428,168 @@ async function transaction(hash) {
 }
 
 /** `rows` (objects) as a CSV file the browser downloads. */
-function csvLink(name, rows) {
+function csvLink(name, rows, label = 'Download CSV') {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const cell = (value) => {
     const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
     return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const text = [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n');
-  return h('a', { class: 'button', download: name, href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })) }, 'Download CSV');
+  return h('a', { class: 'button', download: name, href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })) }, label);
+}
+
+/** Event fields whose decimal strings are amounts (in the event's `denom`, else ugdc). */
+const AMOUNT_FIELDS = /(^|_)(amount|paid|fee|fees|price|burned|treasury|datasets|fine_tuners|tip|base|refund|escrow|bond|proceeds|royalties|bonded|deposit)$/;
+
+/** An event's fields as short "key value" pairs, the account `self` named as such. */
+function details(body, self) {
+  const { type, denom, ...rest } = body || {};
+  return Object.entries(rest).map(([key, value]) => {
+    let shown;
+    if (value === self) shown = h('strong', {}, 'this account');
+    else if (typeof value === 'string' && /^\d+$/.test(value) && AMOUNT_FIELDS.test(key)) shown = tokens(value, denom || 'ugdc');
+    else if (key === 'asset' && typeof value === 'number') shown = link.asset(value);
+    else if (key === 'vault' && value && value.kind) shown = vaultLink(`${value.kind}/${value.id}`);
+    else if (key === 'item' && value && value.kind === 'asset') shown = link.asset(value.asset);
+    else if (key === 'item' && value && value.kind === 'shares') shown = h('span', {}, `${count(value.units)} units of `, vaultLink(`${value.vault.kind}/${value.vault.id}`));
+    else if (typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)) shown = h('code', {}, short(value, 6));
+    else if (value !== null && typeof value === 'object') shown = JSON.stringify(value);
+    else shown = show(value, key);
+    return h('span', { class: 'kv' }, h('span', { class: 'key' }, `${key.replaceAll('_', ' ')} `), shown);
+  });
+}
+
+/** One row of an account's history. */
+function historyRow(view, self) {
+  const event = view.event || {};
+  const body = event.event || {};
+  return h('tr', { 'data-height': view.height },
+    h('td', {}, link.block(view.height)),
+    h('td', {}, view.tx_hash ? link.tx(view.tx_hash) : h('span', { class: 'muted' }, 'block end')),
+    h('td', {}, `${event.module} · ${(body.type || '').replaceAll('_', ' ')}`),
+    h('td', {}, details(body, self)));
+}
+
+/** History entries as flat CSV rows: where, what, then the event's own fields. */
+function historyCsvRows(items) {
+  return items.map((view) => {
+    const { type, ...rest } = (view.event && view.event.event) || {};
+    return { height: view.height, tx_hash: view.tx_hash || '', module: view.event && view.event.module, type, ...rest };
+  });
+}
+
+/** A page of a history (an account's or a design's), newest first, with its CSV and pages:
+ * `here` is the page's own hash, `param` the query parameter that holds this history's cursor. */
+function historyPanel(title, source, page, { here, param, cursor, self, file }) {
+  const body = h('tbody', {}, page.items.map((view) => historyRow(view, self)));
+  const behind = status && page.indexed_height < status.height - 1
+    ? h('p', { class: 'muted' }, `Counted to block ${count(page.indexed_height)}: the newest blocks are still being indexed.`) : null;
+  const section = panel(title, source, behind, page.items.length || !cursor
+    ? [h('div', { class: 'table-wrap' }, h('table', { class: 'history' },
+      h('thead', {}, h('tr', {}, ['Block', 'Transaction', 'Event', 'Details'].map((t) => h('th', {}, t)))), body)),
+      page.items.length ? null : message('Nothing yet.'),
+      h('div', { class: 'pager' }, csvLink(file, historyCsvRows(page.items), 'Download history CSV'),
+        cursor ? h('a', { class: 'button', href: here }, 'Newest') : null,
+        page.next ? h('a', { class: 'button', href: `${here}?${param}=${page.next}` }, 'Older') : null)]
+    : message('Nothing older.'));
+  return { section, body };
+}
+
+/** A tally's value in its unit. */
+function tallyValue(tally) {
+  if (tally.unit === 'ugdc' || tally.unit === 'uusd') return tokens(tally.value, tally.unit);
+  const unit = tally.value === '1' ? tally.unit.replace(/(?<=sh)es$|s$/, '') : tally.unit;
+  return `${count(tally.value)} ${unit}`;
+}
+
+/** The tallies that counted something, as a table (`names` picks and orders them). */
+function tallyTable(totals, names) {
+  const chosen = names ? names.map((name) => totals.tallies.find((t) => t.name === name)).filter(Boolean)
+    : totals.tallies.filter((t) => t.value !== '0');
+  if (!chosen.length) return message('Nothing counted yet.');
+  return h('table', { class: 'fields' }, h('tbody', {}, chosen.map((t) =>
+    h('tr', { 'data-tally': t.name }, h('th', {}, t.about), h('td', {}, tallyValue(t))))));
+}
+
+/** A vault's page: an asset's or a model's. */
+function vaultLink(vault) {
+  const [kind, id] = vault.split('/');
+  return h('a', { href: `#/${kind}/${id}` }, `${kind} ${id}`);
 }
 
 async function account(address, params) {
   const jobsCursor = params.get('jobs');
-  const [found, stake, owned, jobs] = await Promise.all([
-    maybe(`/accounts/${address}`), maybe(`/staking/accounts/${address}`), maybe(`/assets?owner=${address}&limit=12`),
-    maybe(`/compute/jobs?requester=${address}&limit=25${jobsCursor ? `&cursor=${jobsCursor}` : ''}`)]);
+  const historyCursor = params.get('history');
+  const paths = {
+    account: `/accounts/${address}`,
+    stake: `/staking/accounts/${address}`,
+    owned: `/assets?owner=${address}&limit=12`,
+    jobs: `/compute/jobs?requester=${address}&limit=25${jobsCursor ? `&cursor=${jobsCursor}` : ''}`,
+    history: `/accounts/${address}/events?limit=25${historyCursor ? `&cursor=${historyCursor}` : ''}`,
+    totals: `/accounts/${address}/totals`,
+    vaults: `/accounts/${address}/vaults`,
+    reputation: `/staking/accounts/${address}/reputation/history?points=120`,
+  };
+  const [found, stake, owned, jobs, history, totals, vaults, reputation] =
+    await Promise.all(Object.values(paths).map(maybe));
   if (!found) return render(h('h1', {}, 'Account'), message(`${address} is not an address this node knows.`));
+  const here = `#/account/${address}`;
   const balances = found.balances.length
-    ? h('table', {}, h('tbody', {}, found.balances.map((coin) => h('tr', {}, h('td', {}, tokens(coin.amount, coin.denom))))))
+    ? h('table', {}, h('tbody', {}, found.balances.map((coin) => h('tr', {}, h('td', { 'data-denom': coin.denom }, tokens(coin.amount, coin.denom))))))
     : message('No balance.');
   const assets = owned && owned.items.length ? await Promise.all(owned.items.map((id) => api(`/assets/${id}`))) : [];
   const jobRows = jobs ? jobs.items : [];
+  const earned = reputation && reputation.points.some((p) => p.reputation !== '0');
+  const reputationChart = h('div', { class: 'chart' });
+  const shownHistory = historyPanel('History', paths.history, history, { here, param: 'history', cursor: historyCursor, self: address, file: `history-${address}.csv` });
   render(h('h1', { class: 'mono' }, address),
-    h('section', { class: 'panel' }, h('h2', {}, 'Balances'), balances),
-    h('section', { class: 'panel' }, h('h2', {}, 'Account'), fields({ nonce: found.nonce, next_nonce: found.next_nonce })),
-    stake ? h('section', { class: 'panel' }, h('h2', {}, 'Stake and reputation'),
-      fields({ bonded: tokens(stake.bonded), reputation: count(stake.reputation), tier: stake.tier ? stake.tier.name : '—', epoch: stake.epoch })) : null,
-    h('section', { class: 'panel' }, h('h2', {}, 'Designs it owns'), assets.length
+    h('div', { class: 'pair' },
+      panel('Balances', paths.account, balances,
+        fields({ nonce: found.nonce, next_nonce: found.next_nonce })),
+      panel('What it did, in all', paths.totals, tallyTable(totals))),
+    stake ? panel('Stake and reputation', paths.stake,
+      fields({ bonded: tokens(stake.bonded), reputation: count(stake.reputation), tier: stake.tier ? stake.tier.name : '—', epoch: stake.epoch }),
+      earned ? reputationChart : message('No reputation earned yet.'),
+      earned ? h('div', { class: 'chart-sources' }, 'API: ', apiLink(paths.reputation, 'reputation history')) : null) : null,
+    panel('Royalty vault positions', paths.vaults, vaults.positions.length
+      ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['Vault', 'Units', 'Claimable GDC', 'Claimable USD'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, vaults.positions.map((held) => h('tr', { 'data-vault': held.vault },
+          h('td', {}, vaultLink(held.vault)), h('td', {}, count(held.position.units)),
+          h('td', {}, tokens(held.position.claimable_gdc)), h('td', {}, tokens(held.position.claimable_usd, 'uusd')))))))
+      : message('No position.'),
+      vaults.complete ? null : h('p', { class: 'muted' }, 'Found from its latest 20 000 events; older positions may be missing.')),
+    panel('Designs it owns', paths.owned, assets.length
       ? h('div', { class: 'gallery' }, assets.map((asset) => h('a', { class: 'card', href: `#/asset/${asset.id}` }, design(asset, 160), `asset ${asset.id}`)))
       : message('None.'),
       owned && owned.next ? h('p', {}, 'More than shown.') : null),
-    h('section', { class: 'panel' }, h('h2', {}, 'Jobs it asked for'), jobRows.length
-      ? [h('div', { class: 'table-wrap' }, h('table', {},
+    panel('Jobs it asked for', paths.jobs, jobRows.length
+      ? [h('div', { class: 'table-wrap' }, h('table', { class: 'jobs' },
         h('thead', {}, h('tr', {}, ['Job', 'Model', 'Units', 'Status', 'Provider', 'Design'].map((t) => h('th', {}, t)))),
         h('tbody', {}, jobRows.map((job) => h('tr', {},
           h('td', {}, String(job.id)), h('td', {}, h('a', { href: `#/model/${job.model}` }, `model ${job.model}`)), h('td', {}, count(job.units)),
           h('td', {}, job.status), h('td', {}, job.provider ? link.account(job.provider) : '—'),
           h('td', {}, job.output_hash ? h('a', { href: `/blobs/${job.output_hash}` }, 'output') : '—')))))),
-        h('div', { class: 'pager' }, csvLink(`jobs-${address}.csv`, jobRows),
-          jobsCursor ? h('a', { class: 'button', href: `#/account/${address}` }, 'First page') : null,
-          jobs.next ? h('a', { class: 'button', href: `#/account/${address}?jobs=${jobs.next}` }, 'Next page') : null)]
-      : message('None.')));
+        h('div', { class: 'pager' }, csvLink(`jobs-${address}.csv`, jobRows, 'Download jobs CSV'),
+          jobsCursor ? h('a', { class: 'button', href: here }, 'First page') : null,
+          jobs.next ? h('a', { class: 'button', href: `${here}?jobs=${jobs.next}` }, 'Next page') : null)]
+      : message('None.')),
+    shownHistory.section);
+  if (earned) {
+    lineChart(reputationChart, 'Reputation by block', [{ label: 'Reputation', points: reputation.points.map((p) => ({ ...p, value: p.reputation })) }],
+      FORMATS.plain, 'height');
+  }
+  if (historyCursor) return undefined;
+  // The newest page grows as new events name the account.
+  const source = new EventSource(`/events/stream?account=${address}&from_height=${history.indexed_height + 1}`);
+  source.onmessage = (message) => {
+    const view = JSON.parse(message.data);
+    const row = historyRow(view, address);
+    row.classList.add('fresh');
+    shownHistory.body.prepend(row);
+    while (shownHistory.body.children.length > 25) shownHistory.body.lastChild.remove();
+  };
+  return () => source.close();
 }
 
 const GALLERY_PAGE = 24;
@@ -550,22 +689,38 @@ function lineageGraph(asset, ancestors, children) {
   return svg;
 }
 
-async function asset(id) {
+/** What a sale paid in all: the seller's proceeds, the royalties and the protocol's fee. */
+function salePrice(sold) {
+  return (BigInt(sold.proceeds) + BigInt(sold.royalties) + BigInt(sold.protocol_fee)).toString();
+}
+
+async function asset(id, params) {
   const found = await maybe(`/assets/${id}`);
   if (!found) return render(h('h1', {}, `Asset ${id}`), message(`There is no asset ${id}.`));
-  const [lineage, stack, prompt] = await Promise.all([
-    api(`/assets/${id}/lineage?limit=20`), api(`/assets/${id}/royalty-stack`), promptText(found.prompt_hash)]);
+  const historyCursor = params.get('history');
+  const holdersCursor = params.get('holders');
+  const paths = {
+    asset: `/assets/${id}`, lineage: `/assets/${id}/lineage?limit=20`, stack: `/assets/${id}/royalty-stack`,
+    history: `/assets/${id}/events?limit=25${historyCursor ? `&cursor=${historyCursor}` : ''}`,
+    vault: `/vaults/asset/${id}`, holders: `/vaults/asset/${id}/holders?limit=25${holdersCursor ? `&cursor=${holdersCursor}` : ''}`,
+  };
+  const [lineage, stack, prompt, history, vault, holders] = await Promise.all([
+    api(paths.lineage), api(paths.stack), promptText(found.prompt_hash), api(paths.history), api(paths.vault), api(paths.holders)]);
   const related = await Promise.all([...lineage.ancestors, ...lineage.children.items].map((other) => api(`/assets/${other}`)));
   const ancestors = related.slice(0, lineage.ancestors.length);
   const children = related.slice(lineage.ancestors.length);
+  const here = `#/asset/${id}`;
   const stackTable = stack.length
     ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Ancestor'), h('th', {}, 'Share of revenue'))),
       h('tbody', {}, stack.map((entry) => h('tr', {}, h('td', {}, link.asset(entry.ancestor)), h('td', {}, bps(entry.share))))))
     : message(found.parents.length ? 'Its ancestors take no share of its revenue.' : 'No ancestor: an original design.');
+  const sales = history.items.filter((view) => view.event.module === 'market' && view.event.event.type === 'sold'
+    && view.event.event.item.kind === 'asset');
+  const paidIn = `${tokens(vault.gdc.paid_in)} · ${tokens(vault.usd.paid_in, 'uusd')}`;
   render(h('h1', {}, `Asset ${id}`),
     h('div', { class: 'asset' },
       h('img', { class: 'asset-image', src: `/blobs/${found.output_hash}`, alt: `The design of asset ${id}`, width: 512, height: 512 }),
-      h('section', { class: 'panel' }, fields({
+      panel('Design', paths.asset, fields({
         prompt: prompt === null ? 'not held by this node' : h('q', {}, prompt),
         owner: found.owner, creator: found.creator,
         model: found.model ? h('a', { href: `#/model/${found.model}` }, `model ${found.model}`) : '—',
@@ -577,24 +732,45 @@ async function asset(id) {
         policy: `descendants pay ${tokens(found.policy.license_fee)} and give ${bps(found.policy.share)} of their revenue`,
         source_type: found.source_type,
       }))),
-    h('section', { class: 'panel' }, h('h2', {}, 'Lineage'),
+    panel('Lineage', paths.lineage,
       lineage.ancestors.length || children.length ? h('div', { class: 'table-wrap' }, lineageGraph(found, ancestors, children))
         : message('No ancestor and no descendant yet.'),
       lineage.children.next ? h('p', {}, 'More descendants than shown.') : null),
-    h('section', { class: 'panel' }, h('h2', {}, 'Royalty stack'), stackTable));
+    h('div', { class: 'pair' },
+      panel('Royalty stack', paths.stack, stackTable),
+      panel('Sales', paths.history, sales.length
+        ? h('table', { class: 'sales' }, h('thead', {}, h('tr', {}, ['Block', 'Buyer', 'Seller', 'Price', 'Royalties'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, sales.map((view) => {
+            const sold = view.event.event;
+            return h('tr', { 'data-tx': view.tx_hash }, h('td', {}, link.block(view.height)), h('td', {}, link.account(sold.buyer)),
+              h('td', {}, link.account(sold.seller)), h('td', {}, tokens(salePrice(sold), sold.denom)), h('td', {}, tokens(sold.royalties, sold.denom)));
+          })))
+        : message(historyCursor ? 'No sale on this page of its history.' : 'Not sold yet.'))),
+    panel('Its royalty vault', paths.vault, fields({ paid_in: paidIn, claimed: `${tokens(vault.gdc.claimed)} · ${tokens(vault.usd.claimed, 'uusd')}`, holders: count(vault.holders) }),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'holders' },
+        h('thead', {}, h('tr', {}, ['Holder', 'Units', 'Claimable GDC', 'Claimable USD'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, holders.items.map((held) => h('tr', {}, h('td', {}, link.account(held.holder)), h('td', {}, count(held.position.units)),
+          h('td', {}, tokens(held.position.claimable_gdc)), h('td', {}, tokens(held.position.claimable_usd, 'uusd'))))))),
+      h('div', { class: 'pager' }, holdersCursor ? h('a', { class: 'button', href: here }, 'First holders') : null,
+        holders.next ? h('a', { class: 'button', href: `${here}?holders=${holders.next}` }, 'More holders') : null),
+      h('p', { class: 'muted' }, apiLink(paths.holders, 'holders'))),
+    historyPanel('History', paths.history, history, { here, param: 'history', cursor: historyCursor, self: null, file: `history-asset-${id}.csv` }).section);
 }
 
-/** A page of a `{ items, next }` list, with a link to the next page. */
-async function paged(path, params, hash, columns, row) {
+/** A panel of one page of a `{ items, next }` list, with links to the first and next pages;
+ * `row` gives an item's cells (or a promise of them). */
+async function paged(title, path, params, hash, columns, row) {
   const cursor = params.get('cursor');
-  const page = await api(`${path}${path.includes('?') ? '&' : '?'}limit=25${cursor ? `&cursor=${cursor}` : ''}`);
-  const table = page.items.length
+  const source = `${path}${path.includes('?') ? '&' : '?'}limit=25${cursor ? `&cursor=${cursor}` : ''}`;
+  const page = await api(source);
+  const rows = await Promise.all(page.items.map(row));
+  const table = rows.length
     ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c)))),
-      h('tbody', {}, page.items.map((item) => h('tr', {}, row(item).map((cell) => h('td', {}, cell)))))))
+      h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell)))))))
     : message('Nothing yet.');
-  return [table, h('div', { class: 'pager' },
+  return panel(title, source, table, h('div', { class: 'pager' },
     cursor ? h('a', { class: 'button', href: hash }, 'First page') : null,
-    page.next ? h('a', { class: 'button', href: `${hash}?cursor=${page.next}` }, 'Next page') : null)];
+    page.next ? h('a', { class: 'button', href: `${hash}?cursor=${page.next}` }, 'Next page') : null));
 }
 
 function tally(proposal) {
@@ -604,9 +780,9 @@ function tally(proposal) {
 }
 
 async function proposals(params) {
-  render(h('h1', {}, 'Governance'), h('section', { class: 'panel' }, await paged('/governance/proposals', params, '#/proposals',
+  render(h('h1', {}, 'Governance'), await paged('Proposals', '/governance/proposals', params, '#/proposals',
     ['Proposal', 'Summary', 'Status', 'Tally', 'Voting ends'],
-    (p) => [h('a', { href: `#/proposal/${p.id}` }, `proposal ${p.id}`), p.summary, p.status, tally(p), link.block(p.voting_ends)])));
+    (p) => [h('a', { href: `#/proposal/${p.id}` }, `proposal ${p.id}`), p.summary, p.status, tally(p), link.block(p.voting_ends)]));
 }
 
 async function proposal(id) {
@@ -615,33 +791,85 @@ async function proposal(id) {
   const timeline = [['snapshot of reputation', found.snapshot], ['voting starts', found.voting_starts], ['voting ends', found.voting_ends],
     ['executable from', found.eta]].filter(([, height]) => height !== null && height !== undefined);
   render(h('h1', {}, `Proposal ${id}: ${found.summary}`),
-    h('section', { class: 'panel' }, fields({
+    panel('Standing', `/governance/proposals/${id}`, fields({
       status: found.status, proposer: found.proposer, tally: tally(found),
       quorum: `${bps(found.quorum)} of ${count(found.total_reputation)} reputation${found.quorum_reached ? ' · reached' : ''}`,
       deposit: tokens(found.deposit),
     })),
-    h('section', { class: 'panel' }, h('h2', {}, 'Timeline'), h('table', {}, h('tbody', {},
+    panel('Timeline', `/governance/proposals/${id}`, h('table', {}, h('tbody', {},
       timeline.map(([what, height]) => h('tr', {}, h('td', {}, what), h('td', {}, link.block(height))))))),
     h('h2', { style: 'margin-top: 14px' }, `Actions (${found.actions.length})`), found.actions.map(typed));
 }
 
+/** A tally of `totals` by name, in its unit. */
+function tallyOf(totals, name) {
+  const found = totals.tallies.find((t) => t.name === name);
+  return found ? tallyValue(found) : '—';
+}
+
 async function providers(params) {
-  render(h('h1', {}, 'Providers'), h('section', { class: 'panel' }, await paged('/compute/providers', params, '#/providers',
-    ['Provider', 'Status', 'Bond', 'Capacity', 'Open jobs', 'Endpoint'],
-    (p) => [link.account(p.address), p.status.status, tokens(p.bond),
-      p.capacities.map((c) => `${c.class}: ${count(c.units)} units/block`).join(', '), count(p.open), h('code', {}, p.endpoint)])));
+  render(h('h1', {}, 'Providers'), await paged('Compute providers', '/compute/providers', params, '#/providers',
+    ['Provider', 'Status', 'Bond', 'Capacity', 'Open jobs', 'Jobs served', 'Earned', 'Slashes'],
+    async (p) => {
+      const totals = await api(`/accounts/${p.address}/totals`);
+      return [h('a', { href: `#/provider/${p.address}`, class: 'mono' }, short(p.address, 12)), p.status.status, tokens(p.bond),
+        p.capacities.map((c) => `${c.class}: ${count(c.units)} units/block`).join(', '), count(p.open),
+        tallyOf(totals, 'jobs_served'), tallyOf(totals, 'earned_as_provider'), tallyOf(totals, 'slashes')];
+    }));
+}
+
+/** What a provider's history shows on its page: its jobs, disputes and slashes. */
+const PROVIDER_EVENTS = new Set(['job_admitted', 'result_submitted', 'result_challenged', 'dispute_resolved', 'job_settled',
+  'provider_slashed', 'slashed', 'provider_registered', 'provider_updated', 'provider_deregistered', 'bond_withdrawn']);
+
+/** A provider: its bond, capacity and endpoint, what it served and earned, its disputes and slashes. */
+async function provider(address) {
+  const source = `/compute/providers/${address}`;
+  const found = await maybe(source);
+  if (!found) return render(h('h1', {}, 'Provider'), message(`${address} is not a registered provider.`));
+  const totalsPath = `/accounts/${address}/totals`;
+  const historyPath = `/accounts/${address}/events?limit=200`;
+  const [totals, history] = await Promise.all([api(totalsPath), api(historyPath)]);
+  const work = history.items.filter((view) => PROVIDER_EVENTS.has(view.event.event.type));
+  render(h('h1', {}, 'Provider ', h('span', { class: 'mono' }, address)),
+    h('div', { class: 'pair' },
+      panel('Offer', source, fields({
+        status: found.status.status, bond: tokens(found.bond), endpoint: h('code', {}, found.endpoint),
+        capacity: found.capacities.map((c) => `${c.class}: ${count(c.units)} units/block`).join(', '),
+        open: `${count(found.open)} jobs and disputes open`, account: link.account(address),
+      })),
+      panel('Record', totalsPath, tallyTable(totals,
+        ['jobs_assigned', 'jobs_served', 'earned_as_provider', 'disputes_lost', 'slashes', 'slashed']))),
+    panel('Recent jobs, disputes and slashes', historyPath, work.length
+      ? h('div', { class: 'table-wrap' }, h('table', { class: 'history' },
+        h('thead', {}, h('tr', {}, ['Block', 'Transaction', 'Event', 'Details'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, work.map((view) => historyRow(view, address)))))
+      : message('No job yet.'),
+      h('p', {}, 'Everything else it did is on ', link.account(address), '.')));
+}
+
+/** A feed's value in its unit: the GDC price as dollars, other feeds as numbers. */
+function feedValue(feed, value) {
+  return feed.spec.id === 'gdc_usd' ? price(value) : count(value);
 }
 
 async function oracle() {
-  const feeds = await api('/oracle/feeds');
-  render(h('h1', {}, 'Oracle feeds'), h('section', { class: 'panel' }, feeds.length
-    ? h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Feed', 'Value', 'Fresh', 'Round', 'Observations', 'Quorum'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, feeds.map((f) => h('tr', {},
-        h('td', {}, h('code', {}, f.spec.id)), h('td', {}, f.latest ? count(f.latest.value) : 'none yet'),
+  const [feeds, operators] = await Promise.all([api('/oracle/feeds'), api('/oracle/operators')]);
+  render(h('h1', {}, 'Oracle feeds'), panel('Feeds', '/oracle/feeds', feeds.length
+    ? h('div', { class: 'table-wrap' }, h('table', { class: 'feeds' },
+      h('thead', {}, h('tr', {}, ['Feed', 'Value', 'Published', 'Fresh', 'Open round', 'Observations', 'Quorum', 'API'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, feeds.map((f) => h('tr', { 'data-feed': f.spec.id },
+        h('td', {}, h('code', {}, f.spec.id)), h('td', { class: 'value' }, f.latest ? feedValue(f, f.latest.value) : 'none yet'),
+        h('td', {}, f.latest ? h('span', {}, `round ${count(f.latest.round)} at block `, link.block(f.latest.height)) : '—'),
         h('td', { class: f.stale ? 'failed' : 'ok' }, f.stale ? 'stale' : 'fresh'),
-        h('td', {}, count(f.round.number)), h('td', {}, count(f.round.observations)), h('td', {}, count(f.spec.quorum)))))))
-    : message('No feed.')));
+        h('td', {}, count(f.round.number)), h('td', {}, count(f.round.observations)), h('td', {}, count(f.spec.quorum)),
+        h('td', {}, apiLink(`/oracle/feeds/${f.spec.id}`, 'feed')))))))
+    : message('No feed.')),
+  panel('Operators', '/oracle/operators', operators.length
+    ? h('table', {}, h('thead', {}, h('tr', {}, ['Operator', 'Since block', 'Observations', 'Outliers'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, operators.map((o) => h('tr', {}, h('td', {}, link.account(o.address)), h('td', {}, link.block(o.since)),
+        h('td', {}, count(o.observations)), h('td', {}, count(o.outliers))))))
+    : message('No operator.')));
 }
 
 /** Finds what a query names and goes to its page. */
@@ -671,22 +899,22 @@ async function model(id) {
   if (!found) return render(h('h1', {}, `Model ${id}`), message(`There is no model ${id}.`));
   const standing = await api(`/compliance/subjects/model/${id}`);
   render(h('h1', {}, `Model ${id}`),
-    h('section', { class: 'panel' }, fields({
+    panel('Model', `/registry/models/${id}`, fields({
       class: found.class, owner: found.owner,
       fine_tune_of: found.parent ? h('a', { href: `#/model/${found.parent}` }, `model ${found.parent}`) : 'a base model',
       depth: found.depth,
       weights: h('a', { href: `/blobs/${found.weights_hash}`, download: `model-${id}-style.json` }, short(found.weights_hash)),
       performance_fee: bps(found.performance_fee),
     })),
-    h('section', { class: 'panel' }, h('h2', {}, 'Who each job pays through it'), h('table', {},
+    panel('Who each job pays through it', `/registry/models/${id}`, h('table', {},
       h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Owner'), h('th', {}, 'Fee'))),
       h('tbody', {}, found.lineage_fees.map((fee) => h('tr', {},
         h('td', {}, h('a', { href: `#/model/${fee.model}` }, `model ${fee.model}`)), h('td', {}, link.account(fee.owner)), h('td', {}, bps(fee.fee))))))),
-    h('section', { class: 'panel' }, h('h2', {}, 'Datasets, with the fine-tunes\' own'), found.lineage_datasets.length
+    panel('Datasets, with the fine-tunes\' own', `/registry/models/${id}`, found.lineage_datasets.length
       ? h('table', {}, h('tbody', {}, found.lineage_datasets.map((d) => h('tr', {},
         h('td', {}, h('a', { href: `#/dataset/${d.dataset}` }, `dataset ${d.dataset}`)), h('td', {}, bps(d.weight))))))
       : message('No dataset.')),
-    h('section', { class: 'panel' }, h('h2', {}, 'Compliance'), fields(standing)));
+    standingPanel('model', id, standing));
 }
 
 /** A dataset: its owner, licence, contributors, royalties and compliance standing. */
@@ -695,12 +923,61 @@ async function dataset(id) {
   if (!found) return render(h('h1', {}, `Dataset ${id}`), message(`There is no dataset ${id}.`));
   const standing = await api(`/compliance/subjects/dataset/${id}`);
   render(h('h1', {}, `Dataset ${id}`),
-    h('section', { class: 'panel' }, fields({
+    panel('Dataset', `/registry/datasets/${id}`, fields({
       owner: found.owner, license: found.license, content_hash: found.content_hash,
       contributors: count(found.contributors), total_shares: count(found.total_shares),
-      royalties: found.gdc, royalties_usd: found.usd,
+      royalties_paid_in: `${tokens(found.gdc.paid_in)} · ${tokens(found.usd.paid_in, 'uusd')}`,
+      royalties_claimed: `${tokens(found.gdc.claimed)} · ${tokens(found.usd.claimed, 'uusd')}`,
     })),
-    h('section', { class: 'panel' }, h('h2', {}, 'Compliance'), fields(standing)));
+    standingPanel('dataset', id, standing));
+}
+
+/** A compliance subject's page: a dataset's, a model's or an asset's. */
+function subjectLink(subject) {
+  return h('a', { href: `#/${subject.kind}/${subject.id}` }, `${subject.kind} ${subject.id}`);
+}
+
+/** A subject's compliance standing: attestations, the ethical tag, its gate and any dispute. */
+function standingPanel(kind, id, standing) {
+  const attestations = standing.attestations.length
+    ? h('table', {}, h('thead', {}, h('tr', {}, ['Attestation', 'Schema', 'Attester', 'Valid'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, standing.attestations.map(({ attestation, valid }) => h('tr', {},
+        h('td', {}, apiLink(`/compliance/attestations/${attestation.id}`, `attestation ${attestation.id}`)), h('td', {}, `schema ${attestation.schema}`),
+        h('td', {}, link.account(attestation.attester)),
+        h('td', { class: valid ? 'ok' : 'failed' }, valid ? 'valid' : attestation.revoked ? 'revoked' : 'expired')))))
+    : message('No attestation.');
+  return panel('Compliance', `/compliance/subjects/${kind}/${id}`,
+    fields({
+      ethically_attested: standing.ethically_attested ? 'yes' : 'no',
+      tag: standing.tag === null ? 'none' : show(standing.tag),
+      gate: standing.gate === null ? 'open to all' : standing.gate.status,
+      open_dispute: standing.open_dispute === null || standing.open_dispute === undefined ? 'none'
+        : h('a', { href: '#/compliance' }, `dispute ${standing.open_dispute}`),
+    }),
+    attestations);
+}
+
+/** Compliance: its rules, schemas and attesters, and every dispute with its votes. */
+async function compliance(params) {
+  const [rules, schemas, attesters] = await Promise.all([api('/compliance/params'), api('/compliance/schemas'), api('/compliance/attesters')]);
+  render(h('h1', {}, 'Compliance'),
+    h('div', { class: 'pair' },
+      panel('Rules', '/compliance/params', fields({
+        ethical_schema: `schema ${rules.ethical_schema}`, report_bond: `at least ${tokens(rules.min_report_bond)}`,
+        dispute_window: `${count(rules.dispute_window_blocks)} blocks`,
+        arbiters: `${rules.arbiter_quorum} of ${rules.arbiters.length} decide`, violation_slash: bps(rules.violation_slash),
+        reporter_reward: tokens(rules.reporter_reward),
+      })),
+      panel('Schemas and attesters', '/compliance/schemas',
+        h('table', {}, h('tbody', {}, schemas.map((schema) => h('tr', {}, h('td', {}, `schema ${schema.id}`), h('td', {}, schema.name),
+          h('td', {}, schema.fields.join(', ')), h('td', {}, schema.revocable ? 'revocable' : 'permanent'))))),
+        h('p', {}, 'Attesters: ', attesters.length ? attesters.map((a, i) => [i ? ', ' : '', link.account(a)]) : 'none',
+          ' ', apiLink('/compliance/attesters')))),
+    await paged('Disputes', '/compliance/disputes', params, '#/compliance',
+      ['Dispute', 'Subject', 'Reporter', 'Bond', 'Votes (uphold · reject)', 'Window', 'Status'],
+      (d) => [h('span', { 'data-dispute': d.id }, `dispute ${d.id}`), subjectLink(d.subject), link.account(d.reporter), tokens(d.bond),
+        `${d.uphold} · ${d.reject}`, h('span', {}, link.block(d.opened), ' → ', link.block(d.closes)),
+        h('span', { class: d.status === 'upheld' ? 'failed' : d.status === 'rejected' ? 'ok' : '' }, d.status)]));
 }
 
 // --- routing -------------------------------------------------------------------------------------
@@ -723,12 +1000,14 @@ async function route() {
       case 'blocks': leave = await blocks(params); break;
       case 'block': await block(Number(parts[1])); break;
       case 'tx': await transaction(parts[1]); break;
-      case 'account': await account(parts[1], params); break;
-      case 'asset': await asset(Number(parts[1])); break;
+      case 'account': leave = await account(parts[1], params); break;
+      case 'asset': await asset(Number(parts[1]), params); break;
       case 'gallery': await gallery(params); break;
       case 'proposals': await proposals(params); break;
       case 'proposal': await proposal(Number(parts[1])); break;
       case 'providers': await providers(params); break;
+      case 'provider': await provider(parts[1]); break;
+      case 'compliance': await compliance(params); break;
       case 'oracle': await oracle(); break;
       case 'model': await model(Number(parts[1])); break;
       case 'dataset': await dataset(Number(parts[1])); break;

@@ -10,7 +10,7 @@
 use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
-    AccountHistory, AccountTotals, AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health,
+    AccountTotals, AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, HistoryPage,
     Page, SimulatedOutcome, SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
 };
 use atelier_primitives::{
@@ -21,7 +21,7 @@ use atelier_protocol::{
     SignedTx, TxOutcome,
     modules::{auth, bank, fees},
 };
-use atelier_storage::IndexedEvent;
+use atelier_storage::{IndexedEvent, Subject};
 use axum::{
     Json, Router,
     extract::{
@@ -446,10 +446,10 @@ async fn account(State(node): Shared, Path(address): Path<String>) -> ApiResult<
     Ok(Json(AccountView { address: address.to_string(), nonce, next_nonce, balances }))
 }
 
-/// A page of an account's history.
+/// A page of a history.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct HistoryQuery {
+pub(crate) struct HistoryQuery {
     /// Where the page starts: the `next` of the page before (opaque).
     #[param(pattern = "^[0-9a-f]{24}$")]
     cursor: Option<String>,
@@ -458,20 +458,14 @@ struct HistoryQuery {
     limit: Option<usize>,
 }
 
-/// The events that name an account (payments, transfers, stake, jobs, sales, votes…), newest
-/// first, from the node's account index.
-#[utoipa::path(get, path = "/accounts/{address}/events",
-    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HistoryQuery),
-    responses((status = 200, body = AccountHistory), (status = 400, body = ErrorBody)))]
-async fn account_events(
-    State(node): Shared,
-    Path(address): Path<String>,
+/// A page of `subject`'s history from the node's history index, newest first.
+pub(crate) fn history_page(
+    node: &Node,
+    subject: &Subject,
     query: Result<Query<HistoryQuery>, QueryRejection>,
-) -> ApiResult<AccountHistory> {
+) -> ApiResult<HistoryPage> {
     let Query(query) = query?;
-    let address = crate::routes::parse_address(&address)?;
-    let page =
-        crate::routes::PageRequest::new(&node, "account events", query.cursor.as_deref(), query.limit)?;
+    let page = crate::routes::PageRequest::new(node, "history", query.cursor.as_deref(), query.limit)?;
     // A cursor names the last event returned, by height and position in its block.
     let before = page.after_fixed::<12>()?.map(|key| {
         let (height, position) = key.split_at(8);
@@ -481,13 +475,27 @@ async fn account_events(
         )
     });
     let storage = node.storage();
-    let indexed_height = storage.account_index_head().map_err(ApiError::internal)?.get();
-    let found = storage.account_events(&address, before, page.read_limit()).map_err(ApiError::internal)?;
+    let indexed_height = storage.history_head().map_err(ApiError::internal)?.get();
+    let found = storage.history(subject, before, page.read_limit()).map_err(ApiError::internal)?;
     let found = page.page(found, |((height, position), _)| {
         [&height.get().to_be_bytes()[..], &position.to_be_bytes()].concat()
     });
     let items = found.items.iter().map(|(_, event)| event_view(event)).collect::<Result<_, _>>()?;
-    Ok(Json(AccountHistory { items, next: found.next, indexed_height }))
+    Ok(Json(HistoryPage { items, next: found.next, indexed_height }))
+}
+
+/// The events that name an account (payments, transfers, stake, jobs, sales, votes…), newest
+/// first, from the node's history index.
+#[utoipa::path(get, path = "/accounts/{address}/events",
+    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HistoryQuery),
+    responses((status = 200, body = HistoryPage), (status = 400, body = ErrorBody)))]
+async fn account_events(
+    State(node): Shared,
+    Path(address): Path<String>,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> ApiResult<HistoryPage> {
+    let address = crate::routes::parse_address(&address)?;
+    history_page(&node, &Subject::Account(address), query)
 }
 
 /// Running totals of an account's history: jobs served and what they paid it, slashes, sales,
@@ -499,10 +507,10 @@ async fn account_totals(State(node): Shared, Path(address): Path<String>) -> Api
     let address = crate::routes::parse_address(&address)?;
     let storage = node.storage();
     // The head first: the tallies read after it count at least that far.
-    let indexed_height = storage.account_index_head().map_err(ApiError::internal)?.get();
+    let indexed_height = storage.history_head().map_err(ApiError::internal)?.get();
     let kept: std::collections::BTreeMap<String, i128> =
         storage.account_tallies(&address).map_err(ApiError::internal)?.into_iter().collect();
-    let tallies = crate::accounts::TALLIES
+    let tallies = crate::history::TALLIES
         .iter()
         .map(|(name, unit, about)| atelier_api::Tally {
             name: (*name).to_owned(),
@@ -633,7 +641,7 @@ impl StreamFilter {
 /// Whether `account` appears among the strings of `value`.
 fn names(value: &serde_json::Value, account: &str) -> bool {
     let mut found = false;
-    crate::accounts::each_string(value, &mut |text| found |= text == account);
+    crate::history::each_string(value, &mut |text| found |= text == account);
     found
 }
 

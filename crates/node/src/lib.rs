@@ -5,12 +5,12 @@
 //! reports it. Block production sits behind [`ledger::Application`], which the solo sequencer
 //! drives today and a BFT engine drives with validators.
 
-mod accounts;
 mod admission;
 pub mod blobs;
 pub mod c2pa;
 mod dashboard;
 mod dev;
+mod history;
 pub mod http;
 pub mod ledger;
 pub mod listener;
@@ -643,11 +643,12 @@ impl Node {
     ) -> Result<(), NodeError> {
         let app = http::router(self.clone());
         let limits = &self.config.limits;
-        // The keeper and the indexer live as long as the API: dropped (and so stopped) when
-        // serving ends.
+        // The blob keeper and the history indexer live as long as the API: the keeper is dropped
+        // (and so stopped) when serving ends, the indexer stopped after its pass under way.
         let _keeper =
             self.blobs.clone().map(|store| AbortOnDrop(tokio::spawn(blobs::keep(self.clone(), store))));
-        let _indexer = AbortOnDrop(tokio::spawn(accounts::keep(self.clone())));
+        let (stop_indexer, indexer_stops) = tokio::sync::oneshot::channel();
+        let indexer = AbortOnDrop(tokio::spawn(history::keep(self.clone(), indexer_stops)));
         let listener = listener::BoundedListener::new(
             listener,
             limits.max_connections,
@@ -655,6 +656,9 @@ impl Node {
             self.metrics.api_connections.clone(),
         );
         server::serve(listener, app, limits.header_read_timeout, shutdown).await;
+        // The indexer finishes its pass and lets go of the node (and so of the database).
+        let _ = stop_indexer.send(());
+        indexer.finished().await;
         Ok(())
     }
 
@@ -695,6 +699,13 @@ impl Node {
 
 /// A task aborted when this is dropped.
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl AbortOnDrop {
+    /// Waits for the task to end on its own.
+    async fn finished(mut self) {
+        let _ = (&mut self.0).await;
+    }
+}
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

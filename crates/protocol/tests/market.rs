@@ -203,6 +203,47 @@ fn shares_change_hands_in_uusd_with_the_revenue_before_the_sale_kept_by_the_sell
     assert_eq!((bought.units, bought.claimable_gdc), (quarter, Amount::ZERO));
 }
 
+/// A vault's holders read a page at a time are every holder once, by address, each with the
+/// position the point query gives; an unopened vault's one holder is its creator.
+#[test]
+fn a_vaults_holders_come_a_page_at_a_time_by_address() {
+    let mut chain = chain((0, 0), |_| {});
+    let vault = VaultId::Asset(AssetId(1));
+    for (buyer, listing) in [(4, 1), (5, 2)] {
+        let units = SHARE_UNITS / 4;
+        let listing_msg = MarketMsg::List {
+            item: Item::Shares { vault, units },
+            price: Amount::new(10),
+            denom: Denom::GDC,
+            expires_in: 10,
+        };
+        ok(&mut chain, 1, Msg::Market(listing_msg));
+        ok(&mut chain, buyer, buy(listing, 10));
+    }
+    let mut expected = vec![dev_address(1), dev_address(4), dev_address(5)];
+    expected.sort();
+    let mut read = Vec::new();
+    let mut after = None;
+    loop {
+        let page = revenue::query::holders(&chain.store, &vault, after.as_ref(), 2).unwrap().unwrap();
+        let Some((last, _)) = page.last() else { break };
+        after = Some(*last);
+        read.extend(page);
+    }
+    assert_eq!(read.iter().map(|(holder, _)| *holder).collect::<Vec<_>>(), expected);
+    for (holder, position) in &read {
+        assert_eq!(Some(*position), revenue::query::position(&chain.store, &vault, holder).unwrap());
+    }
+    ok(&mut chain, 2, derivative(&[1], 0));
+    let unopened =
+        revenue::query::holders(&chain.store, &VaultId::Asset(AssetId(2)), None, 10).unwrap().unwrap();
+    assert_eq!(
+        unopened.iter().map(|(holder, p)| (*holder, p.units)).collect::<Vec<_>>(),
+        vec![(dev_address(2), SHARE_UNITS)]
+    );
+    assert_eq!(revenue::query::holders(&chain.store, &VaultId::Asset(AssetId(9)), None, 10).unwrap(), None);
+}
+
 #[test]
 fn two_accounts_trading_one_asset_back_and_forth_end_with_less_than_they_started() {
     // Dev 2 owns the ancestor and trades its child with dev 3: the royalties come back to it, the

@@ -102,7 +102,7 @@ impl Storage {
                 .retain(|_, (height, _)| height < above)
                 .map_err(StorageError::db)?;
         }
-        crate::accounts::forget(&txn)?;
+        crate::history::forget(&txn)?;
         txn.commit().map_err(StorageError::db)
     }
 }

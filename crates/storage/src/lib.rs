@@ -8,7 +8,7 @@
 //!
 //! This crate holds no protocol rules: it stores what `atelier-protocol` computed.
 
-mod accounts;
+mod history;
 mod image;
 mod receipts;
 mod series;
@@ -24,7 +24,7 @@ use atelier_protocol::{Block, ExecutedBlock, Header, Receipt, app::GenesisState}
 use atelier_state::{LtHash, PreparedCommit};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
-pub use accounts::{EventPosition, Mentions};
+pub use history::{EventPosition, Mentions, Subject};
 pub use image::StateImage;
 pub use receipts::{BlockReceipts, IndexedEvent};
 pub use series::{MAX_POINTS, Point, Sample, Series, TIERS, Tier};
@@ -200,7 +200,7 @@ impl Storage {
         txn.open_table(EVENTS).map_err(StorageError::db)?;
         txn.open_table(EQUIVOCATIONS).map_err(StorageError::db)?;
         series::ensure_tables(&txn)?;
-        accounts::ensure_tables(&txn)?;
+        history::ensure_tables(&txn)?;
         txn.commit().map_err(StorageError::db)
     }
 

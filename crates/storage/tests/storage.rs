@@ -214,7 +214,7 @@ fn bank_nonce(storage: &Storage, dev: u64) -> u64 {
 /// What the index keeps of a bank event: the accounts it names, and what each received.
 fn bank_parties(event: &atelier_protocol::Event) -> atelier_storage::Mentions {
     use atelier_protocol::{Event, modules::bank::BankEvent};
-    let (accounts, received) = match event {
+    let (accounts, received): (std::collections::BTreeSet<_>, _) = match event {
         Event::Bank(BankEvent::Transferred { from, to, amount, .. }) => {
             ([*from, *to].into(), Some((*to, *amount)))
         }
@@ -223,7 +223,10 @@ fn bank_parties(event: &atelier_protocol::Event) -> atelier_storage::Mentions {
         _ => Default::default(),
     };
     let tallies = received.map(|(to, amount)| (to, "received", amount.get() as i128)).into_iter().collect();
-    atelier_storage::Mentions { accounts, tallies }
+    atelier_storage::Mentions {
+        subjects: accounts.into_iter().map(atelier_storage::Subject::Account).collect(),
+        tallies,
+    }
 }
 
 /// What `account` received in blocks from 1 on, summed from the stored events.
@@ -247,7 +250,7 @@ fn history(
     let mut out = Vec::new();
     let mut before = None;
     loop {
-        let found = storage.account_events(account, before, page).unwrap();
+        let found = storage.history(&atelier_storage::Subject::Account(*account), before, page).unwrap();
         let Some((last, _)) = found.last() else { return out };
         before = Some(*last);
         out.extend(found.iter().map(|(position, _)| *position));
@@ -264,31 +267,31 @@ fn the_account_index_lists_each_accounts_events_newest_first_and_catches_up_in_w
     for round in 0..4 {
         produce(&storage, transfers(&chain, round));
     }
-    assert_eq!(storage.account_index_head().unwrap(), Height(0));
-    let first = storage.index_accounts(1, bank_parties).unwrap();
+    assert_eq!(storage.history_head().unwrap(), Height(0));
+    let first = storage.index_history(1, bank_parties).unwrap();
     assert_eq!(first, Height(1), "one event's budget still indexes its whole block");
-    assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(4));
-    assert_eq!(
-        storage.index_accounts(10_000, bank_parties).unwrap(),
-        Height(4),
-        "nothing new: nothing moves"
-    );
+    assert_eq!(storage.index_history(10_000, bank_parties).unwrap(), Height(4));
+    assert_eq!(storage.index_history(10_000, bank_parties).unwrap(), Height(4), "nothing new: nothing moves");
 
     let account = dev_address(1);
     let mut expected: Vec<_> = storage
         .events_from(Height(1), 0, 10_000)
         .unwrap()
         .into_iter()
-        .filter(|(_, event)| bank_parties(&event.event).accounts.contains(&account))
+        .filter(|(_, event)| {
+            bank_parties(&event.event).subjects.contains(&atelier_storage::Subject::Account(account))
+        })
         .map(|(position, event)| (event.height, position))
         .collect();
     expected.reverse();
     assert!(expected.len() >= 8, "dev 1 sends and receives in every block");
     assert_eq!(history(&storage, &account, 3), expected);
     assert_eq!(history(&storage, &account, 1_000), expected);
-    let (_, newest) = &storage.account_events(&account, None, 1).unwrap()[0];
-    assert!(bank_parties(&newest.event).accounts.contains(&account));
-    assert!(storage.account_events(&dev_address(9), None, 10).unwrap().is_empty());
+    let (_, newest) = &storage.history(&atelier_storage::Subject::Account(account), None, 1).unwrap()[0];
+    assert!(bank_parties(&newest.event).subjects.contains(&atelier_storage::Subject::Account(account)));
+    assert!(
+        storage.history(&atelier_storage::Subject::Account(dev_address(9)), None, 10).unwrap().is_empty()
+    );
     assert_eq!(
         storage.account_tallies(&account).unwrap(),
         vec![("received".to_owned(), received(&storage, &account))]
@@ -307,20 +310,20 @@ fn a_restored_image_rewinds_the_account_index_with_the_blocks() {
     let image = storage.image().unwrap();
     produce(&storage, transfers(&chain, 1));
     produce(&storage, transfers(&chain, 2));
-    storage.index_accounts(10_000, bank_parties).unwrap();
+    storage.index_history(10_000, bank_parties).unwrap();
     let account = dev_address(0);
     let before = history(&storage, &account, 100);
 
     storage.restore(&image).unwrap();
-    assert_eq!(storage.account_index_head().unwrap(), Height(0));
+    assert_eq!(storage.history_head().unwrap(), Height(0));
     assert!(
         history(&storage, &account, 100).is_empty() && storage.account_tallies(&account).unwrap().is_empty()
     );
-    assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(1));
+    assert_eq!(storage.index_history(10_000, bank_parties).unwrap(), Height(1));
     let kept = history(&storage, &account, 100);
     assert!(kept.iter().all(|(height, _)| *height == Height(1)) && kept.len() < before.len());
     produce(&storage, transfers(&chain, 1));
-    assert_eq!(storage.index_accounts(10_000, bank_parties).unwrap(), Height(2));
+    assert_eq!(storage.index_history(10_000, bank_parties).unwrap(), Height(2));
     assert!(history(&storage, &account, 100).len() > kept.len());
     let payee = dev_address(1);
     assert_eq!(

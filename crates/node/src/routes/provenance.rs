@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::{ErrorBody, Page};
+use atelier_api::{ErrorBody, HistoryPage, Page};
 use atelier_protocol::modules::provenance::{self, Asset, AssetId, StackEntry, query::Lineage};
 use axum::{
     Json,
@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
-    http::{ApiError, ApiResult, Shared},
+    http::{ApiError, ApiResult, HistoryQuery, Shared, history_page},
     routes::{PageQuery, PageRequest, found, parse_address, parse_id, snapshot},
 };
 
@@ -28,6 +28,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(lineage))
         .routes(routes!(manifest))
         .routes(routes!(royalty_stack))
+        .routes(routes!(asset_events))
 }
 
 /// An asset.
@@ -160,4 +161,18 @@ pub(crate) async fn manifest(
     };
     let output = crate::c2pa::Output { url, format: format.to_owned() };
     Ok(Json(crate::c2pa::manifest(&node.head().chain_id, &asset, &output)))
+}
+
+/// An asset's history, newest first: its minting, listings and sales, and its royalty vault paid,
+/// claimed from and traded.
+#[utoipa::path(get, path = "/assets/{id}/events",
+    params(("id" = u64, Path, description = "Asset id"), HistoryQuery),
+    responses((status = 200, body = HistoryPage), (status = 400, body = ErrorBody)))]
+pub(crate) async fn asset_events(
+    State(node): Shared,
+    Path(id): Path<String>,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> ApiResult<HistoryPage> {
+    let id = parse_id(&id)?;
+    history_page(&node, &atelier_storage::Subject::Asset(id), query)
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::collections::BTreeSet;
 
 use atelier_api::ErrorBody;
+use atelier_api::Page;
 use atelier_primitives::Address;
 use atelier_protocol::{
     Event,
@@ -14,21 +15,27 @@ use atelier_protocol::{
         revenue::{self, RevenueEvent, Vault, VaultId, query::Position},
     },
 };
+use atelier_storage::Subject;
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{found, parse_address, snapshot},
+    routes::{PageRequest, found, parse_address, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
-    OpenApiRouter::new().routes(routes!(vault)).routes(routes!(position)).routes(routes!(account_vaults))
+    OpenApiRouter::new()
+        .routes(routes!(vault))
+        .routes(routes!(position))
+        .routes(routes!(account_vaults))
+        .routes(routes!(holders))
 }
 
 fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
@@ -110,7 +117,7 @@ pub(crate) async fn account_vaults(
     let mut vaults = BTreeSet::new();
     let (mut before, mut scanned, mut complete) = (None, 0, false);
     while scanned < MAX_HISTORY_SCANNED {
-        let page = storage.account_events(&account, before, 1_000).map_err(ApiError::internal)?;
+        let page = storage.history(&Subject::Account(account), before, 1_000).map_err(ApiError::internal)?;
         let Some((last, _)) = page.last() else {
             complete = true;
             break;
@@ -130,4 +137,44 @@ pub(crate) async fn account_vaults(
         }
     }
     Ok(Json(AccountVaults { positions, complete }))
+}
+
+/// A page of a vault's holders.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct HoldersQuery {
+    /// Where the page starts: the `next` of the page before (opaque; none for the first page).
+    #[param(pattern = "^[0-9a-f]{40}$")]
+    cursor: Option<String>,
+    /// Most holders (1 to the node's page cap, 1 000 by default; 100 if not given).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<usize>,
+}
+
+/// A holder of a vault and its position.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Holder {
+    holder: Address,
+    position: Position,
+}
+
+/// A vault's holders by address, a page at a time, each with its units and what it can claim.
+#[utoipa::path(get, path = "/vaults/{kind}/{id}/holders",
+    params(("kind" = String, Path, description = "model or asset", pattern = "^(model|asset)$"), ("id" = u64, Path, description = "its id"), HoldersQuery),
+    responses((status = 200, description = "a page of holders", body = Page<Holder>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn holders(
+    State(node): Shared,
+    Path((kind, id)): Path<(String, String)>,
+    query: Result<Query<HoldersQuery>, QueryRejection>,
+) -> ApiResult<Page<Holder>> {
+    let Query(query) = query?;
+    let id = parse_vault(&kind, &id)?;
+    let page = PageRequest::new(&node, "holders", query.cursor.as_deref(), query.limit)?;
+    let after = page.after_fixed::<20>()?.map(Address);
+    let found = revenue::query::holders(&snapshot(&node)?, &id, after.as_ref(), page.read_limit())
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found(format!("no vault {id}")))?;
+    let found = page.page(found, |(holder, _)| holder.as_bytes().to_vec());
+    let items = found.items.into_iter().map(|(holder, position)| Holder { holder, position }).collect();
+    Ok(Json(Page { items, next: found.next }))
 }

@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * The events that name an account (payments, transfers, stake, jobs, sales, votes…), newest
-         *     first, from the node's account index.
+         *     first, from the node's history index.
          */
         get: operations["account_events"];
         put?: never;
@@ -161,6 +161,26 @@ export interface paths {
         };
         /** An asset. */
         get: operations["asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An asset's history, newest first: its minting, listings and sales, and its royalty vault paid,
+         *     claimed from and traded.
+         */
+        get: operations["asset_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1431,6 +1451,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vaults/{kind}/{id}/holders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A vault's holders by address, a page at a time, each with its units and what it can claim. */
+        get: operations["holders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vaults/{kind}/{id}/holders/{address}": {
         parameters: {
             query?: never;
@@ -1452,19 +1489,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description `GET /accounts/{address}/events`: a page of the events naming an account, newest first. */
-        AccountHistory: {
-            /**
-             * Format: int64
-             * @description The last block whose events are indexed: the history of later blocks is still being
-             *     indexed (it follows the chain within moments).
-             */
-            indexed_height: number;
-            /** @description The events, newest first. */
-            items: components["schemas"]["EventView"][];
-            /** @description The next (older) page's cursor; absent on the last page. */
-            next?: string | null;
-        };
         /** @description `GET /accounts/{address}/totals`: running totals of an account's history. */
         AccountTotals: {
             /**
@@ -2377,6 +2401,27 @@ export interface components {
             /** @description `model/ID` or `asset/ID`. */
             vault: string;
         };
+        /**
+         * @description A page of a history (`GET /accounts/{address}/events`, `GET /assets/{id}/events`): the events
+         *     naming an account or an asset, newest first.
+         */
+        HistoryPage: {
+            /**
+             * Format: int64
+             * @description The last block whose events are indexed: the history of later blocks is still being
+             *     indexed (it follows the chain within moments).
+             */
+            indexed_height: number;
+            /** @description The events, newest first. */
+            items: components["schemas"]["EventView"][];
+            /** @description The next (older) page's cursor; absent on the last page. */
+            next?: string | null;
+        };
+        /** @description A holder of a vault and its position. */
+        Holder: {
+            holder: components["schemas"]["Address"];
+            position: components["schemas"]["VaultPosition"];
+        };
         /** @description Income by denomination. */
         Income: {
             /** @description `ugdc`. */
@@ -2768,6 +2813,19 @@ export interface components {
                  * @description Position of the transaction in the block; absent for end-of-block events.
                  */
                 tx_index?: number | null;
+            }[];
+            /** @description The next page's cursor; absent on the last page. */
+            next?: string | null;
+        };
+        /**
+         * @description A page of a list: its entries in order and, when more follow, the cursor that reads the next
+         *     page (`?cursor=NEXT`). A cursor is opaque: pass it back as it is, to the list that gave it.
+         */
+        Page_Holder: {
+            /** @description The entries. */
+            items: {
+                holder: components["schemas"]["Address"];
+                position: components["schemas"]["VaultPosition"];
             }[];
             /** @description The next page's cursor; absent on the last page. */
             next?: string | null;
@@ -3802,7 +3860,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountHistory"];
+                    "application/json": components["schemas"]["HistoryPage"];
                 };
             };
             400: {
@@ -4067,6 +4125,50 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    asset_events: {
+        parameters: {
+            query?: {
+                /** @description Where the page starts: the `next` of the page before (opaque). */
+                cursor?: string;
+                /** @description Most events to return (default 100, at most the page limit). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Asset id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6929,6 +7031,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Vault"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    holders: {
+        parameters: {
+            query?: {
+                /** @description Where the page starts: the `next` of the page before (opaque; none for the first page). */
+                cursor?: string;
+                /** @description Most holders (1 to the node's page cap, 1 000 by default; 100 if not given). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description model or asset */
+                kind: string;
+                /** @description its id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of holders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Holder"];
                 };
             };
             400: {

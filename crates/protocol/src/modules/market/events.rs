@@ -3,7 +3,7 @@
 use atelier_primitives::{Address, Amount, Decode, Denom, Encode};
 use serde::{Deserialize, Serialize};
 
-use super::ListingId;
+use super::{Item, ListingId};
 
 /// A market event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -14,6 +14,8 @@ pub enum MarketEvent {
     Listed {
         /// The listing.
         listing: ListingId,
+        /// What is for sale.
+        item: Item,
         /// The seller.
         seller: Address,
         /// The price.
@@ -30,6 +32,8 @@ pub enum MarketEvent {
     Sold {
         /// The listing.
         listing: ListingId,
+        /// What was sold.
+        item: Item,
         /// The buyer.
         buyer: Address,
         /// The seller.

@@ -107,6 +107,7 @@ fn list(
     state::set_next_listing(state, following);
     events.push(Event::Market(MarketEvent::Listed {
         listing: listing.id,
+        item: listing.item,
         seller: *seller,
         price,
         denom: *denom,
@@ -226,6 +227,7 @@ fn sell(
     state::remove_listing(state, listing);
     events.push(Event::Market(MarketEvent::Sold {
         listing: listing.id,
+        item: listing.item,
         buyer: *buyer,
         seller: listing.seller,
         denom,

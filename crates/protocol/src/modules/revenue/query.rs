@@ -37,6 +37,27 @@ pub fn position(
     Ok(Some(Position { units: holding.units, claimable_gdc, claimable_usd }))
 }
 
+/// A page of `id`'s holders with their positions, by address: holders after `after`, at most
+/// `limit`; `None` when there is no such vault. Reads only the page.
+pub fn holders(
+    state: &impl StateRead,
+    id: &VaultId,
+    after: Option<&Address>,
+    limit: usize,
+) -> Result<Option<Vec<(Address, Position)>>, StateError> {
+    let Some(vault) = state::vault(state, id)? else { return Ok(None) };
+    let page = state::holdings_page(state, id, after, limit)?;
+    page.into_iter()
+        .map(|(holder, holding)| {
+            let (claimable_gdc, claimable_usd) = holding
+                .earned(&vault)
+                .map_err(|_| StateError::corrupt(b"revenue/holding", "earnings overflow"))?;
+            Ok((holder, Position { units: holding.units, claimable_gdc, claimable_usd }))
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
 /// What `id`'s holders are owed in all per denomination, `(ugdc, uusd)`. O(holders).
 pub fn owed(state: &impl StateRead, id: &VaultId) -> Result<Option<(Amount, Amount)>, StateError> {
     let Some(vault) = state::vault(state, id)? else { return Ok(None) };

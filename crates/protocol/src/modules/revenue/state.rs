@@ -238,13 +238,43 @@ pub(crate) fn holdings(
     let prefix = key(HOLDING, &[&id.key_part()]);
     crate::store::scan::<Holding>(state, &prefix)?
         .into_iter()
-        .map(|(key, holding)| {
-            let bytes: [u8; 20] = key[prefix.len()..]
-                .try_into()
-                .map_err(|_| StateError::corrupt(&key, "holding key is not an address after its prefix"))?;
-            Ok((Address(bytes), holding))
+        .map(|(key, holding)| Ok((holder_of(&prefix, &key)?, holding)))
+        .collect()
+}
+
+/// A page of `id`'s holdings by holder: holders after `after`, at most `limit`. Reads only the
+/// page.
+pub(crate) fn holdings_page(
+    state: &(impl StateRead + ?Sized),
+    id: &VaultId,
+    after: Option<&Address>,
+    limit: usize,
+) -> Result<Vec<(Address, Holding)>, StateError> {
+    if let Some(creator) = unopened_creator(state, id)? {
+        let before_it = after.is_none_or(|after| *after < creator);
+        return Ok(if before_it && limit > 0 { vec![(creator, WHOLE)] } else { Vec::new() });
+    }
+    let prefix = key(HOLDING, &[&id.key_part()]);
+    let start = match after {
+        Some(after) => atelier_state::key_after(&key(&prefix, &[after.as_bytes()])),
+        None => prefix.clone(),
+    };
+    state
+        .scan_from(&prefix, &start, limit)?
+        .into_iter()
+        .map(|(key, bytes)| {
+            let holding = Holding::from_bytes(&bytes).map_err(|e| StateError::corrupt(&key, e))?;
+            Ok((holder_of(&prefix, &key)?, holding))
         })
         .collect()
+}
+
+/// The holder a holding's key names after its vault's prefix.
+fn holder_of(prefix: &[u8], key: &[u8]) -> Result<Address, StateError> {
+    key.get(prefix.len()..)
+        .and_then(|bytes| <[u8; 20]>::try_from(bytes).ok())
+        .map(Address)
+        .ok_or_else(|| StateError::corrupt(key, "holding key is not an address after its prefix"))
 }
 
 /// Opens `id`'s vault with every unit held by `owner`. A vault opens once: the caller mints or

@@ -1,6 +1,7 @@
-//! Keeps the account index (see `atelier-storage`) caught up with the chain, beside block
-//! production rather than in it: each pass indexes a bounded number of events in one short write,
-//! so a block waits for at most one pass.
+//! Keeps the history index (see `atelier-storage`: events by the accounts and assets they name,
+//! and tallies per account) caught up with the chain, beside block production rather than in it:
+//! each pass indexes a bounded number of events in one short write, so a block waits for at most
+//! one pass.
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
@@ -8,11 +9,15 @@ use atelier_primitives::{Address, Amount, Denom};
 use atelier_protocol::{
     Event,
     modules::{
-        bank::BankEvent, compute::ComputeEvent, market::MarketEvent, revenue::RevenueEvent,
+        bank::BankEvent,
+        compute::ComputeEvent,
+        market::{Item, MarketEvent},
+        provenance::{AssetId, ProvenanceEvent},
+        revenue::{RevenueEvent, VaultId},
         staking::StakingEvent,
     },
 };
-use atelier_storage::Mentions;
+use atelier_storage::{Mentions, Subject};
 
 use crate::Node;
 
@@ -45,10 +50,36 @@ pub(crate) const TALLIES: &[(&str, &str, &str)] = &[
     ("sent_uusd", "uusd", "transfers it sent"),
 ];
 
-/// What the account index keeps of `event`: every account it names, and what it adds to their
-/// tallies ([`TALLIES`]).
+/// What the history index keeps of `event`: every account and asset it names, and what it adds
+/// to accounts' tallies ([`TALLIES`]).
 pub(crate) fn mentions(event: &Event) -> Mentions {
-    Mentions { accounts: named(event), tallies: tallies(event) }
+    let accounts = named(event).into_iter().map(Subject::Account);
+    let asset = asset_named(event).map(|AssetId(id)| Subject::Asset(id));
+    Mentions { subjects: accounts.chain(asset).collect(), tallies: tallies(event) }
+}
+
+/// The asset an event is about: minted, made by a settled job, listed or sold, or its royalty
+/// vault paid, claimed from or traded.
+fn asset_named(event: &Event) -> Option<AssetId> {
+    let of_vault = |vault: &VaultId| match vault {
+        VaultId::Asset(asset) => Some(*asset),
+        VaultId::Model(_) => None,
+    };
+    match event {
+        Event::Provenance(ProvenanceEvent::AssetMinted { asset, .. })
+        | Event::Compute(ComputeEvent::JobSettled { asset, .. }) => Some(*asset),
+        Event::Market(MarketEvent::Listed { item, .. } | MarketEvent::Sold { item, .. }) => match item {
+            Item::Asset { asset } => Some(*asset),
+            Item::Shares { vault, .. } => of_vault(vault),
+        },
+        Event::Revenue(
+            RevenueEvent::VaultOpened { vault, .. }
+            | RevenueEvent::RevenuePaid { vault, .. }
+            | RevenueEvent::RevenueClaimed { vault, .. }
+            | RevenueEvent::SharesTransferred { vault, .. },
+        ) => of_vault(vault),
+        _ => None,
+    }
 }
 
 fn tallies(event: &Event) -> Vec<(Address, &'static str, i128)> {
@@ -123,16 +154,20 @@ pub(crate) fn each_string(value: &serde_json::Value, found: &mut impl FnMut(&str
     }
 }
 
-/// Indexes new blocks' events by account as they are committed, until dropped.
-pub(crate) async fn keep(node: Arc<Node>) {
+/// Indexes new blocks' events as they are committed, until `stop` fires (or its sender is
+/// dropped); a pass under way finishes first, so the node is not held after this returns.
+pub(crate) async fn keep(node: Arc<Node>, mut stop: tokio::sync::oneshot::Receiver<()>) {
     let mut blocks = node.subscribe();
     loop {
         loop {
+            if !matches!(stop.try_recv(), Err(tokio::sync::oneshot::error::TryRecvError::Empty)) {
+                return;
+            }
             let pass_node = node.clone();
             let pass = tokio::task::spawn_blocking(move || {
                 let storage = pass_node.storage();
-                let before = storage.account_index_head()?;
-                let after = storage.index_accounts(EVENTS_PER_PASS, mentions)?;
+                let before = storage.history_head()?;
+                let after = storage.index_history(EVENTS_PER_PASS, mentions)?;
                 Ok::<_, atelier_storage::StorageError>(after > before && after < pass_node.head().height)
             })
             .await;
@@ -140,17 +175,20 @@ pub(crate) async fn keep(node: Arc<Node>) {
                 Ok(Ok(true)) => {}
                 Ok(Ok(false)) => break,
                 Ok(Err(error)) => {
-                    tracing::warn!(%error, "account index pass failed; retrying at the next block");
+                    tracing::warn!(%error, "history index pass failed; retrying at the next block");
                     break;
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "account index pass panicked; retrying at the next block");
+                    tracing::warn!(%error, "history index pass panicked; retrying at the next block");
                     break;
                 }
             }
         }
-        // A lagged receiver only means several blocks came: the next passes read them all.
-        let _ = tokio::time::timeout(IDLE_CHECK, blocks.recv()).await;
+        tokio::select! {
+            _ = &mut stop => return,
+            // A lagged receiver only means several blocks came: the next passes read them all.
+            _ = tokio::time::timeout(IDLE_CHECK, blocks.recv()) => {}
+        }
     }
 }
 
@@ -163,9 +201,9 @@ mod tests {
         let (from, to) = (Address::module("a"), Address::module("b"));
         let transfer =
             Event::Bank(BankEvent::Transferred { from, to, denom: Denom::GDC, amount: Amount::new(5) });
-        assert_eq!(mentions(&transfer).accounts, [from, to].into());
+        assert_eq!(mentions(&transfer).subjects, [Subject::Account(from), Subject::Account(to)].into());
         let burn = Event::Bank(BankEvent::Burned { from, denom: Denom::GDC, amount: Amount::new(5) });
-        assert_eq!(mentions(&burn).accounts, [from].into());
+        assert_eq!(mentions(&burn).subjects, [Subject::Account(from)].into());
     }
 
     #[test]
@@ -174,6 +212,23 @@ mod tests {
         let transfer =
             Event::Bank(BankEvent::Transferred { from, to, denom: Denom::GDC, amount: Amount::new(5) });
         assert_eq!(mentions(&transfer).tallies, vec![(to, "received_ugdc", 5), (from, "sent_ugdc", 5)]);
+    }
+
+    #[test]
+    fn a_sale_of_a_design_joins_its_history_and_both_parties() {
+        let (buyer, seller) = (Address::module("a"), Address::module("b"));
+        let sold = Event::Market(MarketEvent::Sold {
+            listing: Default::default(),
+            item: Item::Asset { asset: AssetId(7) },
+            buyer,
+            seller,
+            denom: Denom::GDC,
+            protocol_fee: Amount::new(1),
+            royalties: Amount::new(1),
+            proceeds: Amount::new(8),
+        });
+        let subjects = [Subject::Account(buyer), Subject::Account(seller), Subject::Asset(7)];
+        assert_eq!(mentions(&sold).subjects, subjects.into());
     }
 
     #[test]
@@ -189,6 +244,7 @@ mod tests {
             }),
             Event::Market(MarketEvent::Sold {
                 listing: Default::default(),
+                item: Item::Asset { asset: AssetId(7) },
                 buyer: a,
                 seller: a,
                 denom: Denom::USD,

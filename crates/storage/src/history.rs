@@ -1,17 +1,20 @@
-//! The account index: which stored events name which account, for an account's history, and
-//! running totals per account (what it earned, was slashed, received…) kept from the same events.
+//! The history index: which stored events name which account or asset (an account's or a
+//! design's history), and running totals per account (what it earned, was slashed, received…)
+//! kept from the same events.
 //!
 //! Kept beside the chain rather than in a block's commit, so that indexing never slows a block
-//! down: [`Storage::index_accounts`] catches the index up a bounded number of events at a time,
+//! down: [`Storage::index_history`] catches the index up a bounded number of events at a time,
 //! reading the events and writing their entries in one write transaction (so a block committed or
 //! a state restored meanwhile can never leave it pointing at events that are gone). The index's
 //! head is the last block all of whose events are indexed.
 //!
 //! | table | key | value |
 //! |---|---|---|
-//! | `account_events` | (address, height, position of the event in its block) | nothing |
+//! | `history` | (subject's key, height, position of the event in its block) | nothing |
 //! | `account_tallies` | (address, tally name) | `i128`: the tally's sum |
-//! | `meta` | `account_index_head` | `u64` BE: the last indexed block |
+//! | `meta` | `history_head` | `u64` BE: the last indexed block |
+//!
+//! A subject's key is an account's 20 address bytes, or `a` and an asset's id (8 bytes BE).
 
 use std::{collections::BTreeSet, ops::Bound};
 
@@ -21,15 +24,33 @@ use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
 use crate::{EVENTS, IndexedEvent, META, META_HEAD, Storage, StorageError};
 
-const ACCOUNT_EVENTS: TableDefinition<(&[u8], u64, u32), ()> = TableDefinition::new("account_events");
+const HISTORY: TableDefinition<(&[u8], u64, u32), ()> = TableDefinition::new("history");
 const ACCOUNT_TALLIES: TableDefinition<(&[u8], &str), i128> = TableDefinition::new("account_tallies");
-const META_ACCOUNT_INDEX_HEAD: &str = "account_index_head";
+const META_HISTORY_HEAD: &str = "history_head";
 
-/// What the account index keeps of one event.
+/// Whom or what an event is about: each has a history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    /// An account.
+    Account(Address),
+    /// An asset (a design), by id.
+    Asset(u64),
+}
+
+impl Subject {
+    fn key(&self) -> Vec<u8> {
+        match self {
+            Subject::Account(address) => address.as_bytes().to_vec(),
+            Subject::Asset(id) => [&b"a"[..], &id.to_be_bytes()].concat(),
+        }
+    }
+}
+
+/// What the history index keeps of one event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mentions {
-    /// Every account the event names: it joins each one's history.
-    pub accounts: BTreeSet<Address>,
+    /// Every account and asset the event names: it joins each one's history.
+    pub subjects: BTreeSet<Subject>,
     /// Amounts added to accounts' named tallies (`earned_as_provider`, `slashes`…).
     pub tallies: Vec<(Address, &'static str, i128)>,
 }
@@ -38,17 +59,18 @@ pub struct Mentions {
 pub type EventPosition = (Height, u32);
 
 impl Storage {
-    /// The last block whose events are all indexed by account (zero before any).
-    pub fn account_index_head(&self) -> Result<Height, StorageError> {
+    /// The last block whose events are all in the history index (zero before any).
+    pub fn history_head(&self) -> Result<Height, StorageError> {
         let txn = self.begin_read()?;
         let meta = txn.open_table(META).map_err(StorageError::db)?;
         read_index_head(&meta)
     }
 
     /// Indexes the events after the index's head by what `mentions` finds in each (the accounts
-    /// it names, the tallies it adds to), whole blocks at a time, stopping at the first block
-    /// boundary after `max_events` events (or at the chain's head). Returns the index's head after.
-    pub fn index_accounts(
+    /// and assets it names, the tallies it adds to), whole blocks at a time, stopping at the first
+    /// block boundary after `max_events` events (or at the chain's head). Returns the index's head
+    /// after.
+    pub fn index_history(
         &self,
         max_events: usize,
         mut mentions: impl FnMut(&Event) -> Mentions,
@@ -69,7 +91,7 @@ impl Storage {
                 return Ok(indexed);
             }
             let events = txn.open_table(EVENTS).map_err(StorageError::db)?;
-            let mut index = txn.open_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+            let mut index = txn.open_table(HISTORY).map_err(StorageError::db)?;
             let mut tallies = txn.open_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
             let mut done = chain;
             let mut current = None;
@@ -88,9 +110,9 @@ impl Storage {
                 let event =
                     IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?;
                 let found = mentions(&event.event);
-                for account in &found.accounts {
+                for subject in &found.subjects {
                     index
-                        .insert((account.as_bytes().as_slice(), height, position), ())
+                        .insert((subject.key().as_slice(), height, position), ())
                         .map_err(StorageError::db)?;
                 }
                 for (account, name, amount) in found.tallies {
@@ -107,18 +129,19 @@ impl Storage {
         Ok(head)
     }
 
-    /// Up to `limit` of the indexed events naming `account`, newest first, from just before
+    /// Up to `limit` of the indexed events naming `subject`, newest first, from just before
     /// `before` (or from the newest), each with where it is stored.
-    pub fn account_events(
+    pub fn history(
         &self,
-        account: &Address,
+        subject: &Subject,
         before: Option<EventPosition>,
         limit: usize,
     ) -> Result<Vec<(EventPosition, IndexedEvent)>, StorageError> {
         let txn = self.begin_read()?;
-        let index = txn.open_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+        let index = txn.open_table(HISTORY).map_err(StorageError::db)?;
         let events = txn.open_table(EVENTS).map_err(StorageError::db)?;
-        let key = account.as_bytes().as_slice();
+        let key = subject.key();
+        let key = key.as_slice();
         let end = match before {
             Some((height, position)) => Bound::Excluded((key, height.get(), position)),
             None => Bound::Included((key, u64::MAX, u32::MAX)),
@@ -130,7 +153,7 @@ impl Storage {
             let (entry, _) = entry.map_err(StorageError::db)?;
             let (_, height, position) = entry.value();
             let bytes = events.get((height, position)).map_err(StorageError::db)?.ok_or_else(|| {
-                StorageError::corrupt("account index", format!("event {height}:{position} is missing"))
+                StorageError::corrupt("history index", format!("event {height}:{position} is missing"))
             })?;
             let event =
                 IndexedEvent::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("event", e))?;
@@ -160,18 +183,18 @@ impl Storage {
 }
 
 fn read_index_head(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Height, StorageError> {
-    let Some(bytes) = meta.get(META_ACCOUNT_INDEX_HEAD).map_err(StorageError::db)? else {
+    let Some(bytes) = meta.get(META_HISTORY_HEAD).map_err(StorageError::db)? else {
         return Ok(Height(0));
     };
     let bytes: [u8; 8] =
-        bytes.value().try_into().map_err(|_| StorageError::corrupt("account index head", "not 8 bytes"))?;
+        bytes.value().try_into().map_err(|_| StorageError::corrupt("history head", "not 8 bytes"))?;
     Ok(Height(u64::from_be_bytes(bytes)))
 }
 
 fn write_index_head(txn: &WriteTransaction, head: Height) -> Result<(), StorageError> {
     txn.open_table(META)
         .map_err(StorageError::db)?
-        .insert(META_ACCOUNT_INDEX_HEAD, head.get().to_be_bytes().as_slice())
+        .insert(META_HISTORY_HEAD, head.get().to_be_bytes().as_slice())
         .map_err(StorageError::db)?;
     Ok(())
 }
@@ -179,14 +202,14 @@ fn write_index_head(txn: &WriteTransaction, head: Height) -> Result<(), StorageE
 /// Forgets the whole index (a restored state rewrote history; tallies cannot be rewound block by
 /// block): it is rebuilt from the stored events.
 pub(crate) fn forget(txn: &WriteTransaction) -> Result<(), StorageError> {
-    txn.delete_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+    txn.delete_table(HISTORY).map_err(StorageError::db)?;
     txn.delete_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
     ensure_tables(txn)?;
     write_index_head(txn, Height(0))
 }
 
 pub(crate) fn ensure_tables(txn: &WriteTransaction) -> Result<(), StorageError> {
-    txn.open_table(ACCOUNT_EVENTS).map_err(StorageError::db)?;
+    txn.open_table(HISTORY).map_err(StorageError::db)?;
     txn.open_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;
     Ok(())
 }
