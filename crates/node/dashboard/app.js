@@ -233,6 +233,9 @@ window.addEventListener('resize', () => {
 
 const RANGES = { hour: 3600e3, day: 86400e3, all: Infinity };
 
+/** Points a chart asks for over its range, at most. */
+const CHART_POINTS = 400;
+
 /** The first block of the last `span` ms, from the chain's average pace. */
 async function firstBlockOf(span, head) {
   if (span === Infinity || head.height < 2) return 0;
@@ -295,17 +298,20 @@ async function overview(params) {
     return;
   }
   const from = await firstBlockOf(RANGES[range], head);
+  // A chart is a few hundred pixels wide: the last value of each step is all it can show.
+  const step = Math.max(1, Math.ceil((head.height - from) / CHART_POINTS));
+  const seriesPath = (metric) => `/stats/series?metric=${encodeURIComponent(metric)}&from=${from}&step=${step}`;
   await Promise.all([...OVERVIEW_CHARTS, ...classCharts(metrics.classes)].map(async (chart) => {
     const container = h('div', { class: 'panel chart' });
     grid.append(container);
     const series = await Promise.all(chart.series.map(async ([metric, label]) => {
-      const read = await api(`/stats/series?metric=${encodeURIComponent(metric)}&from=${from}`);
+      const read = await api(seriesPath(metric));
       return { label, points: read.points };
     }));
     if (!series[0].points.length) container.append(h('h2', {}, chart.title), message('No data yet.'));
     else lineChart(container, chart.title, series, chart.format);
     container.append(h('div', { class: 'chart-sources' }, 'API: ', chart.series.map(([metric], i) =>
-      [i ? ', ' : '', apiLink(`/stats/series?metric=${encodeURIComponent(metric)}&from=${from}`, metric)])));
+      [i ? ', ' : '', apiLink(seriesPath(metric), metric)])));
   }));
   grid.dataset.ready = 'true';
   const closeStream = streamEvents(feed);

@@ -110,7 +110,22 @@ pub fn router(node: Arc<Node>) -> Router {
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(tower::limit::ConcurrencyLimitLayer::new(limits.max_concurrent_requests))
         .layer(cors)
+        .layer(compression())
         .with_state(node)
+}
+
+/// Gzip, for clients that accept it, of JSON answers and the dashboard's files over a kilobyte
+/// (a chart's series is mostly repeated digits): never of blobs, whose byte ranges must stay
+/// ranges of what is stored, nor of the event stream.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::{CompressionLayer, Predicate, predicate::SizeAbove};
+    const TEXT: [&str; 4] = ["application/json", "text/html", "text/css", "text/javascript"];
+    let textual =
+        |_: StatusCode, _: axum::http::Version, headers: &header::HeaderMap, _: &axum::http::Extensions| {
+            let kind = headers.get(header::CONTENT_TYPE).and_then(|kind| kind.to_str().ok()).unwrap_or("");
+            TEXT.iter().any(|text| kind.starts_with(text)) && !headers.contains_key(header::ACCEPT_RANGES)
+        };
+    CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(1024).and(textual))
 }
 
 /// Which web pages may call the API: `origins` (`*` for any), reading and submitting.

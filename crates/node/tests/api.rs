@@ -892,3 +892,42 @@ async fn a_blob_corrupted_on_disk_is_detected_on_read_and_not_served() {
     assert!(!file.exists(), "the corrupt copy is removed");
     running.stop().await;
 }
+
+/// A client that accepts gzip gets JSON answers and the dashboard compressed; a blob comes as it
+/// is stored (its byte ranges stay ranges of the blob), and a client that does not ask gets plain
+/// JSON.
+#[tokio::test]
+async fn json_and_the_dashboard_come_gzipped_to_clients_that_ask_and_blobs_never_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = dir.path().join("blobs");
+    let running = start_with(dir.path(), move |config| {
+        config.blobs = Some(atelier_node::blobs::BlobConfig::new(blobs))
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let get = |path: &str, gzip: bool| {
+        let request = http.get(format!("{}{path}", running.base));
+        if gzip { request.header("accept-encoding", "gzip") } else { request }
+    };
+    for path in ["/openapi.json", "/dashboard/app.js", "/"] {
+        let answer = get(path, true).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+        assert_eq!(
+            answer.headers().get("content-encoding").map(|v| v.to_str().unwrap()),
+            Some("gzip"),
+            "{path}"
+        );
+        assert_eq!(&answer.bytes().await.unwrap()[..2], &[0x1f, 0x8b], "{path} is gzip");
+    }
+    let plain = get("/openapi.json", false).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    serde_json::from_slice::<serde_json::Value>(&plain.bytes().await.unwrap()).expect("plain JSON");
+
+    let json = format!("{{\"pad\": \"{}\"}}", "a".repeat(4_000));
+    let (status, stored) = put(&running.base, json.as_bytes(), "").await;
+    assert_eq!((status, stored["content_type"].as_str()), (201, Some("application/json")), "{stored}");
+    let blob = get(&format!("/blobs/{}", stored["hash"].as_str().unwrap()), true).send().await.unwrap();
+    assert!(blob.headers().get("content-encoding").is_none());
+    assert_eq!(blob.bytes().await.unwrap().as_ref(), json.as_bytes());
+    running.stop().await;
+}
