@@ -338,6 +338,9 @@ test('a compliance report shows as an open dispute, and a model page its standin
   await page.click(`tr:has([data-dispute="${dispute.id}"]) a[href="#/model/2"]`);
   await page.waitForSelector('main h1');
   assert.match(await page.textContent('main'), new RegExp(`dispute ${dispute.id}`));
+  const holders = await get('/vaults/model/2/holders');
+  assert.equal(await page.locator('table.holders tbody tr').count(), holders.items.length);
+  assert.ok(holders.items.length > 0, 'the fine-tuner holds its vault');
   await shoot(page, 'model');
   assert.deepEqual(errors, []);
 });

@@ -695,6 +695,24 @@ function lineageGraph(asset, ancestors, children) {
   return svg;
 }
 
+/** A royalty vault: what was paid in and claimed, and a page of its holders (`paths.vault` and
+ * `paths.holders` its API answers, `here` the page's hash, `cursor` the holders page's). */
+function vaultPanel(title, paths, vault, holders, here, cursor) {
+  const both = (field) => `${tokens(vault.gdc[field])} · ${tokens(vault.usd[field], 'uusd')}`;
+  return panel(title, paths.vault,
+    fields({
+      paid_in: both('paid_in'), claimed: both('claimed'),
+      holders: count(vault.holders),
+    }),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'holders' },
+      h('thead', {}, h('tr', {}, ['Holder', 'Units', 'Claimable GDC', 'Claimable USD'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, holders.items.map((held) => h('tr', {}, h('td', {}, link.account(held.holder)), h('td', {}, count(held.position.units)),
+        h('td', {}, tokens(held.position.claimable_gdc)), h('td', {}, tokens(held.position.claimable_usd, 'uusd'))))))),
+    h('div', { class: 'pager' }, apiLink(paths.holders, 'holders'),
+      cursor ? h('a', { class: 'button', href: here }, 'First holders') : null,
+      holders.next ? h('a', { class: 'button', href: `${here}?holders=${holders.next}` }, 'More holders') : null));
+}
+
 /** What a sale paid in all: the seller's proceeds, the royalties and the protocol's fee. */
 function salePrice(sold) {
   return (BigInt(sold.proceeds) + BigInt(sold.royalties) + BigInt(sold.protocol_fee)).toString();
@@ -722,7 +740,6 @@ async function asset(id, params) {
     : message(found.parents.length ? 'Its ancestors take no share of its revenue.' : 'No ancestor: an original design.');
   const sales = history.items.filter((view) => view.event.module === 'market' && view.event.event.type === 'sold'
     && view.event.event.item.kind === 'asset');
-  const paidIn = `${tokens(vault.gdc.paid_in)} · ${tokens(vault.usd.paid_in, 'uusd')}`;
   render(h('h1', {}, `Asset ${id}`),
     h('div', { class: 'asset' },
       h('img', { class: 'asset-image', src: `/blobs/${found.output_hash}`, alt: `The design of asset ${id}`, width: 512, height: 512 }),
@@ -752,14 +769,7 @@ async function asset(id, params) {
               h('td', {}, link.account(sold.seller)), h('td', {}, tokens(salePrice(sold), sold.denom)), h('td', {}, tokens(sold.royalties, sold.denom)));
           })))
         : message(historyCursor ? 'No sale on this page of its history.' : 'Not sold yet.'))),
-    panel('Its royalty vault', paths.vault, fields({ paid_in: paidIn, claimed: `${tokens(vault.gdc.claimed)} · ${tokens(vault.usd.claimed, 'uusd')}`, holders: count(vault.holders) }),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'holders' },
-        h('thead', {}, h('tr', {}, ['Holder', 'Units', 'Claimable GDC', 'Claimable USD'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, holders.items.map((held) => h('tr', {}, h('td', {}, link.account(held.holder)), h('td', {}, count(held.position.units)),
-          h('td', {}, tokens(held.position.claimable_gdc)), h('td', {}, tokens(held.position.claimable_usd, 'uusd'))))))),
-      h('div', { class: 'pager' }, holdersCursor ? h('a', { class: 'button', href: here }, 'First holders') : null,
-        holders.next ? h('a', { class: 'button', href: `${here}?holders=${holders.next}` }, 'More holders') : null),
-      h('p', { class: 'muted' }, apiLink(paths.holders, 'holders'))),
+    vaultPanel('Its royalty vault', paths, vault, holders, here, holdersCursor),
     historyPanel('History', paths.history, history, { here, param: 'history', cursor: historyCursor, self: null, file: `history-asset-${id}.csv` }).section);
 }
 
@@ -900,10 +910,12 @@ async function search(query) {
 }
 
 /** A model: its class, weights, fine-tune lineage, datasets, fees and compliance standing. */
-async function model(id) {
+async function model(id, params) {
   const found = await maybe(`/registry/models/${id}`);
   if (!found) return render(h('h1', {}, `Model ${id}`), message(`There is no model ${id}.`));
-  const standing = await api(`/compliance/subjects/model/${id}`);
+  const holdersCursor = params.get('holders');
+  const paths = { vault: `/vaults/model/${id}`, holders: `/vaults/model/${id}/holders?limit=25${holdersCursor ? `&cursor=${holdersCursor}` : ''}` };
+  const [standing, vault, holders] = await Promise.all([api(`/compliance/subjects/model/${id}`), api(paths.vault), api(paths.holders)]);
   render(h('h1', {}, `Model ${id}`),
     panel('Model', `/registry/models/${id}`, fields({
       class: found.class, owner: found.owner,
@@ -920,6 +932,7 @@ async function model(id) {
       ? h('table', {}, h('tbody', {}, found.lineage_datasets.map((d) => h('tr', {},
         h('td', {}, h('a', { href: `#/dataset/${d.dataset}` }, `dataset ${d.dataset}`)), h('td', {}, bps(d.weight))))))
       : message('No dataset.')),
+    vaultPanel('Its royalty vault: the fine-tuner\'s fees', paths, vault, holders, `#/model/${id}`, holdersCursor),
     standingPanel('model', id, standing));
 }
 
@@ -1015,7 +1028,7 @@ async function route() {
       case 'provider': await provider(parts[1]); break;
       case 'compliance': await compliance(params); break;
       case 'oracle': await oracle(); break;
-      case 'model': await model(Number(parts[1])); break;
+      case 'model': await model(Number(parts[1]), params); break;
       case 'dataset': await dataset(Number(parts[1])); break;
       case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a dev account’s name (dev1) on a dev chain, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
       default: render(h('h1', {}, 'Not found'), message(`There is no page ${location.hash}.`));
