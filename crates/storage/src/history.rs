@@ -75,7 +75,10 @@ impl Storage {
         max_events: usize,
         mut mentions: impl FnMut(&Event) -> Mentions,
     ) -> Result<Height, StorageError> {
-        let txn = self.begin_write()?;
+        let mut txn = self.begin_write()?;
+        // Not synced on its own: the next block's durable commit persists it. A crash before that
+        // loses only this pass, head and entries together, and the indexer does it again.
+        txn.set_durability(redb::Durability::None).map_err(StorageError::db)?;
         let head = {
             let meta = txn.open_table(META).map_err(StorageError::db)?;
             let chain = match meta.get(META_HEAD).map_err(StorageError::db)? {
