@@ -74,7 +74,7 @@ async fn main() -> Result<(), String> {
             let mut n = 0u64;
             while height.load(Ordering::Relaxed) < blocks {
                 n += 1;
-                let msg = if n % job_every == 0 {
+                let msg = if n.is_multiple_of(job_every) {
                     Msg::Compute(ComputeMsg::SubmitJob {
                         model: ModelId(1),
                         units: 10,

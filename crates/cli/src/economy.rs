@@ -108,6 +108,7 @@ pub(crate) async fn register(api: &str) -> Result<DevEconomy> {
                     parent: None,
                     datasets: vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }],
                     performance_fee: Bps::new(500).map_err(|e| anyhow!("{e}"))?,
+                    style: "botanical".into(),
                 }),
             ),
         ],
@@ -119,6 +120,7 @@ pub(crate) async fn register(api: &str) -> Result<DevEconomy> {
                 parent: Some(ModelId(1)),
                 datasets: Vec::new(),
                 performance_fee: Bps::new(300).map_err(|e| anyhow!("{e}"))?,
+                style: "ink".into(),
             }),
         )],
     ];

@@ -154,6 +154,17 @@ fn a_history_is_every_event_naming_an_account_or_a_design_newest_first_with_vaul
     assert_eq!(holders["items"], serde_json::json!([{"holder": requester, "position": direct}]), "{holders}");
     assert_eq!(get(&api, &format!("/accounts/{payee}/vaults"))["positions"], serde_json::json!([]));
 
+    // The job counted under its model's style (the dev economy's base model is `botanical`).
+    let current = get(&api, "/registry/styles")["epoch"].as_u64().unwrap();
+    let botanical: u64 = (0..=current)
+        .flat_map(|epoch| {
+            get(&api, &format!("/registry/styles?epoch={epoch}"))["styles"].as_array().unwrap().clone()
+        })
+        .filter(|demand| demand["style"] == "botanical")
+        .map(|demand| demand["jobs"].as_u64().unwrap())
+        .sum();
+    assert_eq!(botanical, 1, "one prompt of model 1");
+
     // Reputation over time: the heights asked for, each as the point lookup answers.
     let history =
         get(&api, &format!("/staking/accounts/{provider}/reputation/history?from=1&to={indexed}&points=5"));

@@ -230,6 +230,7 @@ fn model(parent: Option<ModelId>, datasets: Vec<DatasetWeight>, fee: u32) -> Msg
         parent,
         datasets,
         performance_fee: bps(fee),
+        style: String::new(),
     })
 }
 

@@ -75,19 +75,10 @@ impl Market {
                 contributors,
             },
         );
-        let model = |class: &str, parent: Option<ModelId>, datasets: Vec<DatasetWeight>, fee: u32| {
-            RegistryMsg::RegisterModel {
-                class: class.into(),
-                weights_hash: atelier_primitives::Hash::blob(class.as_bytes()),
-                parent,
-                datasets,
-                performance_fee: bps(fee),
-            }
-        };
         let all_of_dataset_1 = vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }];
-        market.registry(BASE_OWNER, model("image-xl", None, all_of_dataset_1.clone(), 500));
-        market.registry(TUNER, model("image-xl", Some(ModelId(1)), Vec::new(), 300));
-        market.registry(BASE_OWNER, model("text-small", None, all_of_dataset_1, 0));
+        market.registry(BASE_OWNER, model("image-xl", None, all_of_dataset_1.clone(), 500, "botanical"));
+        market.registry(TUNER, model("image-xl", Some(ModelId(1)), Vec::new(), 300, ""));
+        market.registry(BASE_OWNER, model("text-small", None, all_of_dataset_1, 0, ""));
         for provider in &PROVIDERS[..2] {
             market.ok(*provider, register(BOND, &[("image-xl", 1_000)]));
         }
@@ -173,6 +164,24 @@ impl Market {
 fn sections(chain: &TestChain) -> String {
     let genesis = atelier_protocol::genesis::export(&chain.store, &chain.head).unwrap();
     serde_json::to_string(&(genesis.compute, genesis.registry, genesis.provenance)).unwrap()
+}
+
+/// A model of `class` registered with `style` (empty: its parent's, or `general`).
+fn model(
+    class: &str,
+    parent: Option<ModelId>,
+    datasets: Vec<DatasetWeight>,
+    fee: u32,
+    style: &str,
+) -> RegistryMsg {
+    RegistryMsg::RegisterModel {
+        class: class.into(),
+        weights_hash: atelier_primitives::Hash::blob(format!("{class} {style}").as_bytes()),
+        parent,
+        datasets,
+        performance_fee: bps(fee),
+        style: style.into(),
+    }
 }
 
 fn register(bond: u128, capacities: &[(&str, u64)]) -> ComputeMsg {
@@ -929,4 +938,60 @@ fn a_remix_job_pays_its_parents_license_fee_and_its_asset_remembers_where_it_cam
     assert_eq!(remix.prompt_history, vec![hash("a red fox")]);
     assert_eq!(remix.datasets, vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }]);
     assert_eq!(remix.stack_total(), bps(500));
+}
+
+/// A model declares its style, or a fine-tune keeps its parent's; each admitted job counts under
+/// its model's style in its epoch (jobs, units, what admission charged), and the epoch's report
+/// lists the same when the epoch closes.
+#[test]
+fn demand_is_counted_per_style_per_epoch_and_reported_when_the_epoch_closes() {
+    let mut market = Market::new();
+    market.registry(TUNER, model("image-xl", Some(ModelId(1)), Vec::new(), 100, "ink"));
+    let style = |id: u64| {
+        atelier_protocol::modules::registry::query::model(&market.chain.store, ModelId(id))
+            .unwrap()
+            .unwrap()
+            .style
+    };
+    assert_eq!([style(1), style(2), style(3), style(4)], ["botanical", "botanical", "general", "ink"]);
+
+    let submitted = market.block(vec![
+        (ALICE, Msg::Compute(job(ModelId(1), 10, 2_000, 0))),
+        (ALICE, Msg::Compute(job(ModelId(2), 20, 2_000, 5))),
+        (ALICE, Msg::Compute(job(ModelId(4), 5, 2_000, 0))),
+    ]);
+    let admitted: Vec<(u128, u64)> = [submitted]
+        .iter()
+        .chain(&market.idle(2))
+        .flat_map(|block| {
+            block.end_block_events.iter().filter_map(|event| match event {
+                Event::Compute(ComputeEvent::JobAdmitted { job, base, tip, .. }) => {
+                    Some((base.get() + tip.get(), job.0))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(admitted.len(), 3, "every job admitted");
+    let paid = |jobs: &[u64]| {
+        admitted.iter().filter(|(_, job)| jobs.contains(job)).map(|(fee, _)| fee).sum::<u128>()
+    };
+    let staking = atelier_protocol::modules::staking::query::params(&market.chain.store).unwrap();
+    let epoch = market.height() / staking.epoch_blocks;
+    let demand =
+        atelier_protocol::modules::registry::query::style_demand(&market.chain.store, epoch).unwrap();
+    let seen: Vec<(&str, u64, u64, u128)> =
+        demand.iter().map(|d| (d.style.as_str(), d.jobs, d.units, d.fees.get())).collect();
+    assert_eq!(seen, vec![("botanical", 2, 30, paid(&[1, 2])), ("ink", 1, 5, paid(&[3]))]);
+    assert!(
+        atelier_protocol::modules::registry::query::style_demand(&market.chain.store, epoch + 1)
+            .unwrap()
+            .is_empty()
+    );
+
+    let left = staking.epoch_blocks - market.height() % staking.epoch_blocks;
+    market.idle(left);
+    let report =
+        atelier_protocol::modules::treasury::query::report(&market.chain.store, epoch).unwrap().unwrap();
+    assert_eq!(report.styles, demand);
 }

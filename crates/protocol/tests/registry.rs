@@ -63,6 +63,7 @@ fn model(parent: Option<u64>, datasets: &[(u64, u32)], fee: u32) -> RegistryMsg 
         parent: parent.map(ModelId),
         datasets: weights(datasets),
         performance_fee: bps(fee),
+        style: String::new(),
     }
 }
 
@@ -155,14 +156,27 @@ fn an_invalid_model_is_refused_with_its_code() {
         parent: None,
         datasets: Vec::new(),
         performance_fee: Bps::ZERO,
+        style: String::new(),
     };
     assert_fails(&mut chain, 1, bad_class, 206);
+    for style in ["Ink", "ink wash", &"a".repeat(33)] {
+        let bad_style = RegistryMsg::RegisterModel {
+            class: "image-xl".into(),
+            weights_hash: atelier_primitives::Hash::blob(b"a style file"),
+            parent: None,
+            datasets: Vec::new(),
+            performance_fee: Bps::ZERO,
+            style: style.to_owned(),
+        };
+        assert_fails(&mut chain, 1, bad_style, 206);
+    }
     let unserved = RegistryMsg::RegisterModel {
         class: "video-4k".into(),
         weights_hash: atelier_primitives::Hash::blob(b"a style file"),
         parent: None,
         datasets: Vec::new(),
         performance_fee: Bps::ZERO,
+        style: String::new(),
     };
     assert_fails(&mut chain, 1, unserved, 217);
     run(&mut chain, 1, model(None, &[(1, 10_000)], cap));
@@ -172,6 +186,7 @@ fn an_invalid_model_is_refused_with_its_code() {
         parent: Some(ModelId(1)),
         datasets: Vec::new(),
         performance_fee: Bps::ZERO,
+        style: String::new(),
     };
     assert_fails(&mut chain, 1, other_class, 211);
     // The lineage's fees are capped too: 1 000 + 1 000 reach the 2 000 cap, one more fails.

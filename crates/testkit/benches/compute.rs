@@ -87,6 +87,7 @@ fn genesis(contributors: u64, status: JobStatus) -> Genesis {
             owner: address(0xF0, 0),
             fee: Bps::new(500).unwrap(),
         }],
+        style: "general".into(),
     }];
     genesis.revenue.vaults = vec![VaultGenesis {
         vault: Vault {

@@ -49,7 +49,7 @@ pub(crate) enum Tx {
         after_help = "Example (the style file first goes to the blob store, which prints its hash):\n  \
                             atelier blob put my-style.json\n  \
                             atelier tx registry register-model --from alice --class image-xl \
-                            --weights HASH --dataset 1=10000 --fee 500"
+                            --weights HASH --dataset 1=10000 --fee 500 --style botanical"
     )]
     RegisterModel {
         #[command(flatten)]
@@ -70,6 +70,10 @@ pub(crate) enum Tx {
         /// Its performance fee in bps of every job's base fee.
         #[arg(long, default_value_t = 0)]
         fee: u32,
+        /// The style it makes (`watercolor`): demand is counted per style. Without it, a
+        /// fine-tune keeps its parent's and a base model is `general`.
+        #[arg(long, default_value = "")]
+        style: String,
     },
     /// Claim the signer's royalties from a dataset.
     ClaimRoyalties {
@@ -117,7 +121,7 @@ pub(crate) fn message(store: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
             let contributors = contributors(store, &list)?;
             (signing, RegistryMsg::AddContributors { dataset: DatasetId(dataset), contributors })
         }
-        Tx::RegisterModel { signing, class, weights, parent, datasets, fee } => {
+        Tx::RegisterModel { signing, class, weights, parent, datasets, fee, style } => {
             let datasets = dataset_weights(&datasets)?;
             let performance_fee = bps(fee, "--fee")?;
             let parent = parent.map(ModelId);
@@ -129,6 +133,7 @@ pub(crate) fn message(store: &Keystore, command: Tx) -> Result<(Signing, Msg)> {
                     parent,
                     datasets,
                     performance_fee,
+                    style,
                 },
             )
         }
@@ -161,6 +166,12 @@ pub(crate) enum Query {
         #[arg(long)]
         contributor: String,
     },
+    /// Demand per style in an epoch: jobs admitted for its models, units and fees.
+    Styles {
+        /// The epoch (default: the one under way).
+        #[arg(long)]
+        epoch: Option<u64>,
+    },
 }
 
 /// The API path that answers `query`.
@@ -171,5 +182,7 @@ pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
         Query::Royalties { dataset, contributor } => {
             format!("/registry/datasets/{dataset}/contributors/{}", address(store, &contributor)?)
         }
+        Query::Styles { epoch: Some(epoch) } => format!("/registry/styles?epoch={epoch}"),
+        Query::Styles { epoch: None } => "/registry/styles".to_owned(),
     })
 }

@@ -5,8 +5,16 @@
 use std::sync::Arc;
 
 use atelier_api::ErrorBody;
-use atelier_protocol::modules::registry::{self, Dataset, DatasetId, Model, ModelId, query::Stake};
-use axum::extract::{Path, State};
+use atelier_protocol::modules::{
+    registry::{self, Dataset, DatasetId, Model, ModelId, StyleDemand, query::Stake},
+    staking,
+};
+use axum::{
+    Json,
+    extract::{Path, Query, State, rejection::QueryRejection},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -16,7 +24,11 @@ use crate::{
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
-    OpenApiRouter::new().routes(routes!(model)).routes(routes!(dataset)).routes(routes!(royalties))
+    OpenApiRouter::new()
+        .routes(routes!(model))
+        .routes(routes!(dataset))
+        .routes(routes!(royalties))
+        .routes(routes!(styles))
 }
 
 /// A model, with its flattened lineage.
@@ -52,4 +64,39 @@ pub(crate) async fn royalties(
     found(registry::query::stake(&snapshot(&node)?, id, &address).map_err(ApiError::internal)?, || {
         format!("{address} does not contribute to dataset {id}")
     })
+}
+
+/// Which epoch's demand to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct EpochQuery {
+    /// The epoch (default: the one under way).
+    #[serde(default, deserialize_with = "crate::routes::int64")]
+    epoch: Option<u64>,
+}
+
+/// What each style's models were asked for in an epoch.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct StylesView {
+    epoch: u64,
+    /// Most units first.
+    styles: Vec<StyleDemand>,
+}
+
+/// Demand per style in an epoch: jobs admitted for its models, their units and what they paid,
+/// most units first.
+#[utoipa::path(get, path = "/registry/styles", params(EpochQuery),
+    responses((status = 200, description = "StylesView", body = StylesView), (status = 400, body = ErrorBody)))]
+pub(crate) async fn styles(
+    State(node): Shared,
+    query: Result<Query<EpochQuery>, QueryRejection>,
+) -> ApiResult<StylesView> {
+    let Query(query) = query?;
+    let state = snapshot(&node)?;
+    let epoch = match query.epoch {
+        Some(epoch) => epoch,
+        None => staking::query::totals(&state).map_err(ApiError::internal)?.epoch,
+    };
+    let styles = registry::query::style_demand(&state, epoch).map_err(ApiError::internal)?;
+    Ok(Json(StylesView { epoch, styles }))
 }

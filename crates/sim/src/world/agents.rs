@@ -90,6 +90,7 @@ impl World {
                 parent: None,
                 datasets,
                 performance_fee: Bps::new(500).unwrap_or(Bps::ZERO),
+                style: String::new(),
             };
             msgs.push((self.studio, Msg::Registry(model)));
         } else if block == 3 {
@@ -103,6 +104,7 @@ impl World {
                         parent: self.models.first().copied(),
                         datasets: Vec::new(),
                         performance_fee: Bps::new(u32::from(*performance_fee_bps)).unwrap_or(Bps::ZERO),
+                        style: String::new(),
                     };
                     msgs.push(((agent.key, agent.address), Msg::Registry(model)));
                 }

@@ -1158,6 +1158,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/registry/styles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Demand per style in an epoch: jobs admitted for its models, their units and what they paid,
+         *     most units first.
+         */
+        get: operations["styles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/staking/accounts/{address}": {
         parameters: {
             query?: never;
@@ -2167,6 +2187,11 @@ export interface components {
             jobs: components["schemas"]["ClassJobs"][];
             /** @description The oracle's GDC/USD when it was fresh. */
             oracle_price?: string | null;
+            /**
+             * @description What each style's models were asked for in the epoch, most units first: the first
+             *     [`MAX_REPORTED_STYLES`] (every style's is queryable by epoch).
+             */
+            styles: components["schemas"]["StyleDemand"][];
             /** @description The controller's targets for the next epoch. */
             targets: components["schemas"]["Targets"];
             /** @description The pool's TWAP over the epoch, if it had a price. */
@@ -2653,6 +2678,8 @@ export interface components {
             parent?: null | components["schemas"]["ModelId"];
             /** @description The fee it takes of every job's base-fee part. */
             performance_fee: components["schemas"]["Bps"];
+            /** @description The generative style it makes: its own, else its parent's, else `general`. */
+            style?: string;
             /** @description Hash of the blob a provider loads to run it (a procedural model's style file). */
             weights_hash: components["schemas"]["Hash"];
         };
@@ -3451,6 +3478,33 @@ export interface components {
              *     `Last-Event-ID` resumes from.
              */
             id: string;
+        };
+        /**
+         * @description What one style's models were asked for in an epoch: jobs admitted, their units and what they
+         *     paid (base fee and tip).
+         */
+        StyleDemand: {
+            /** @description What they paid, in ugdc. */
+            fees: components["schemas"]["Amount"];
+            /**
+             * Format: int64
+             * @description Jobs admitted.
+             */
+            jobs: number;
+            /** @description The style. */
+            style: string;
+            /**
+             * Format: int64
+             * @description Their units.
+             */
+            units: number;
+        };
+        /** @description What each style's models were asked for in an epoch. */
+        StylesView: {
+            /** Format: int64 */
+            epoch: number;
+            /** @description Most units first. */
+            styles: components["schemas"]["StyleDemand"][];
         };
         /** @description What an attestation or a report is about. */
         Subject: {
@@ -6371,6 +6425,46 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    styles: {
+        parameters: {
+            query?: {
+                /** @description The epoch (default: the one under way). */
+                epoch?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description StylesView */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StylesView"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2470,6 +2470,13 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
               "shape": {
                 "kind": "bps"
               }
+            },
+            {
+              "name": "style",
+              "shape": {
+                "kind": "text",
+                "max": 32
+              }
             }
           ]
         }

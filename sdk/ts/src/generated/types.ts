@@ -275,7 +275,7 @@ export interface ProvenanceParams {
 export type RegistryMsg =
   | { type: "register_dataset"; content_hash: string; license: string; contributors: ContributorShares[] }
   | { type: "add_contributors"; dataset: DatasetId; contributors: ContributorShares[] }
-  | { type: "register_model"; class: string; weights_hash: string; parent: ModelId | null; datasets: DatasetWeight[]; performance_fee: number }
+  | { type: "register_model"; class: string; weights_hash: string; parent: ModelId | null; datasets: DatasetWeight[]; performance_fee: number; style: string }
   | { type: "claim_royalties"; dataset: DatasetId };
 
 export interface RegistryParams {

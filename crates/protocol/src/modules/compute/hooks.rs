@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     event::Event,
-    modules::{Ctx, Failure, fees},
+    modules::{Ctx, Failure, fees, registry, staking},
 };
 
 /// Runs the compute market's end of block. The parent's hash seeds the assignment of jobs.
@@ -77,6 +77,7 @@ fn admit(
     let mut opened: BTreeMap<usize, u32> = BTreeMap::new();
     let mut admitted_units = 0u64;
     let deadline = Height(ctx.height.0.saturating_add(ctx.params.result_deadline_blocks));
+    let epoch = staking::epoch_of(&staking::params(state)?, ctx.height);
     for id in state::queue_head(state, name, ctx.params.max_admissions_per_class as usize)? {
         if tree.largest() == 0 {
             break;
@@ -96,6 +97,7 @@ fn admit(
         let price = base.checked_add(tip).map_err(|_| Failure::Rule(ComputeError::Overflow))?;
         let refund = before.held.checked_sub(price).map_err(|_| Failure::Rule(ComputeError::Overflow))?;
         settle::pay_out(state, events, &before.requester, refund)?;
+        registry::count_demand(state, epoch, before.model, before.units, price)?;
         let job = Job {
             status: JobStatus::Admitted,
             held: price,

@@ -33,13 +33,14 @@ pub(crate) fn handle(
         RegistryMsg::AddContributors { dataset, contributors } => {
             add_contributors(state, events, sender, *dataset, contributors)
         }
-        RegistryMsg::RegisterModel { class, weights_hash, parent, datasets, performance_fee } => {
+        RegistryMsg::RegisterModel { class, weights_hash, parent, datasets, performance_fee, style } => {
             let model = NewModel {
                 class,
                 weights_hash: *weights_hash,
                 parent: *parent,
                 datasets,
                 performance_fee: *performance_fee,
+                style,
             };
             register_model(state, events, sender, model)
         }
@@ -113,17 +114,20 @@ struct NewModel<'a> {
     parent: Option<ModelId>,
     datasets: &'a [DatasetWeight],
     performance_fee: Bps,
+    style: &'a str,
 }
 
 fn register_model(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
     owner: &Address,
-    NewModel { class, weights_hash, parent, datasets, performance_fee }: NewModel<'_>,
+    NewModel { class, weights_hash, parent, datasets, performance_fee, style }: NewModel<'_>,
 ) -> RegistryResult {
-    check_text("class", class, state::MAX_CLASS_BYTES, |c| {
-        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
-    })?;
+    let label = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    check_text("class", class, state::MAX_CLASS_BYTES, label)?;
+    if !style.is_empty() {
+        check_text("style", style, state::MAX_STYLE_BYTES, label)?;
+    }
     if crate::modules::compute::params(state)?.class(class).is_none() {
         return rule(RegistryError::UnknownClass { class: class.to_string() });
     }
@@ -180,6 +184,11 @@ fn register_model(
         });
     }
     let following = next_model.checked_add(1).ok_or(Failure::Rule(RegistryError::IdsExhausted))?;
+    let style = match (style, &parent_model) {
+        ("", Some(parent)) => parent.style.clone(),
+        ("", None) => state::DEFAULT_STYLE.to_owned(),
+        (own, _) => own.to_owned(),
+    };
     // Point of no return.
     let model = Model {
         id,
@@ -192,6 +201,7 @@ fn register_model(
         datasets: datasets.to_vec(),
         lineage_datasets,
         lineage_fees,
+        style,
     };
     state::put_model(state, &model);
     state::set_next_ids(state, next_dataset, following);

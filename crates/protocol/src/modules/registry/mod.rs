@@ -19,11 +19,12 @@ pub use genesis::{ContributionGenesis, DatasetGenesis, RegistryGenesis};
 pub use msg::RegistryMsg;
 pub use params::RegistryParams;
 pub use state::{
-    Contribution, ContributorShares, Dataset, DatasetId, DatasetWeight, FeeShare, MAX_CLASS_BYTES,
-    MAX_LICENSE_BYTES, MAX_LINEAGE, MAX_MODEL_DATASETS, Model, ModelId, account,
+    Contribution, ContributorShares, DEFAULT_STYLE, Dataset, DatasetId, DatasetWeight, FeeShare,
+    MAX_CLASS_BYTES, MAX_LICENSE_BYTES, MAX_LINEAGE, MAX_MODEL_DATASETS, MAX_STYLE_BYTES, Model, ModelId,
+    StyleDemand, account,
 };
 /// What other modules may read and change here: the module's state stays private to it.
-pub(crate) use state::{dataset, model, pay_royalties};
+pub(crate) use state::{count_demand, dataset, model, pay_royalties, style_demand};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

@@ -48,6 +48,12 @@ pub enum RegistryMsg {
         datasets: Vec<DatasetWeight>,
         /// The fee it takes of every job's base-fee part.
         performance_fee: Bps,
+        /// The generative style it makes (`watercolor`, `isometric`): up to 32 of a-z, 0-9 and
+        /// `-`. Empty: a fine-tune keeps its parent's, a base model is `general`. Demand is
+        /// counted per style.
+        #[codec(max = state::MAX_STYLE_BYTES)]
+        #[serde(default)]
+        style: String,
     },
     /// Claim everything the sender earned as a contributor of `dataset`.
     ClaimRoyalties {

@@ -21,6 +21,12 @@ pub fn model(state: &impl StateRead, id: ModelId) -> Result<Option<Model>, State
     state::model(state, id)
 }
 
+/// What each style's models were asked for in `epoch` (jobs admitted, units, fees), most units
+/// first. O(styles asked for in the epoch).
+pub fn style_demand(state: &impl StateRead, epoch: u64) -> Result<Vec<super::StyleDemand>, StateError> {
+    state::style_demand(state, epoch)
+}
+
 /// A contributor's stake in a dataset and what it can claim now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

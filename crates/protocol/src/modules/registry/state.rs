@@ -7,6 +7,7 @@
 //! | `registry/dataset/{id:8 BE}` | [`Dataset`] |
 //! | `registry/contribution/{dataset:8 BE}{address:20}` | [`Contribution`] |
 //! | `registry/model/{id:8 BE}` | [`Model`] |
+//! | `registry/style_demand/{epoch:8 BE}{style}` | [`StyleDemand`]: jobs admitted in the epoch for its models |
 //!
 //! Every dataset's royalties are held by the registry's module account ([`account`]).
 
@@ -30,11 +31,16 @@ pub(crate) const NEXT_MODEL: &[u8] = b"registry/next_model";
 pub(crate) const DATASET: &[u8] = b"registry/dataset/";
 pub(crate) const CONTRIBUTION: &[u8] = b"registry/contribution/";
 pub(crate) const MODEL: &[u8] = b"registry/model/";
+const STYLE_DEMAND: &[u8] = b"registry/style_demand/";
 
 /// Longest license text, in bytes.
 pub const MAX_LICENSE_BYTES: usize = 256;
 /// Longest compute class name, in bytes.
 pub const MAX_CLASS_BYTES: usize = 32;
+/// Longest style label.
+pub const MAX_STYLE_BYTES: usize = 32;
+/// The style of a base model registered without one.
+pub const DEFAULT_STYLE: &str = "general";
 /// Most datasets one model names itself.
 pub const MAX_MODEL_DATASETS: usize = 64;
 /// Most owners along a lineage (the deepest params allow).
@@ -188,6 +194,14 @@ pub struct Model {
     /// It and its ancestors, nearest first, with their performance fees.
     #[codec(max = MAX_LINEAGE)]
     pub lineage_fees: Vec<FeeShare>,
+    /// The generative style it makes: its own, else its parent's, else `general`.
+    #[codec(max = MAX_STYLE_BYTES)]
+    #[serde(default = "default_style")]
+    pub style: String,
+}
+
+fn default_style() -> String {
+    DEFAULT_STYLE.to_owned()
 }
 
 impl Model {
@@ -564,6 +578,7 @@ mod tests {
             datasets: vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }],
             lineage_datasets: vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }],
             lineage_fees: Vec::new(),
+            style: DEFAULT_STYLE.into(),
         };
         put_model(&mut state, &model);
         crate::modules::staking::genesis::init_default(&mut state);
@@ -657,4 +672,61 @@ mod tests {
         let late = query::stake(&store, DatasetId(1), &contributor(99)).unwrap().unwrap().claimable_gdc;
         assert_eq!((early, late), (Amount::new(1_500), Amount::new(500)));
     }
+}
+
+/// What one style's models were asked for in an epoch: jobs admitted, their units and what they
+/// paid (base fee and tip).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StyleDemand {
+    /// The style.
+    #[codec(max = MAX_STYLE_BYTES)]
+    pub style: String,
+    /// Jobs admitted.
+    pub jobs: u64,
+    /// Their units.
+    pub units: u64,
+    /// What they paid, in ugdc.
+    pub fees: Amount,
+}
+
+fn style_demand_key(epoch: u64, style: &str) -> Vec<u8> {
+    key(STYLE_DEMAND, &[&epoch.to_be_bytes(), style.as_bytes()])
+}
+
+/// Counts a job of `model` admitted in `epoch`, of `units` paying `fees`, under the model's style.
+pub(crate) fn count_demand(
+    state: &mut impl StateWrite,
+    epoch: u64,
+    model: ModelId,
+    units: u64,
+    fees: Amount,
+) -> Result<(), StateError> {
+    let Some(model) = self::model(state, model)? else { return Ok(()) };
+    let key = style_demand_key(epoch, &model.style);
+    let mut demand = read(state, &key)?.unwrap_or(StyleDemand {
+        style: model.style.clone(),
+        jobs: 0,
+        units: 0,
+        fees: Amount::ZERO,
+    });
+    demand.jobs = demand.jobs.saturating_add(1);
+    demand.units = demand.units.saturating_add(units);
+    demand.fees = demand.fees.saturating_add(fees);
+    write(state, key, &demand);
+    Ok(())
+}
+
+/// Every style's demand in `epoch`, most units first (then by style). O(styles asked for in the
+/// epoch).
+pub(crate) fn style_demand(
+    state: &(impl StateRead + ?Sized),
+    epoch: u64,
+) -> Result<Vec<StyleDemand>, StateError> {
+    let prefix = key(STYLE_DEMAND, &[&epoch.to_be_bytes()]);
+    let mut all: Vec<StyleDemand> =
+        crate::store::scan(state, &prefix)?.into_iter().map(|(_, demand)| demand).collect();
+    all.sort_by(|a, b| b.units.cmp(&a.units).then_with(|| a.style.cmp(&b.style)));
+    Ok(all)
 }

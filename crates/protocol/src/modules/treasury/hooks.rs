@@ -21,7 +21,7 @@ use crate::{
         amm::{self, Side},
         bank, compute,
         oracle::{self, FeedId},
-        staking,
+        registry, staking,
     },
 };
 
@@ -175,6 +175,11 @@ pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, 
         income: book.epoch_income,
         targets,
         jobs: jobs(state, epoch)?,
+        styles: {
+            let mut styles = registry::style_demand(state, epoch)?;
+            styles.truncate(state::MAX_REPORTED_STYLES);
+            styles
+        },
     };
     book.mark_cumulative = pool.price_cumulative;
     book.mark_blocks = pool.price_blocks;

@@ -22,7 +22,8 @@ pub use events::TreasuryEvent;
 pub use genesis::TreasuryGenesis;
 pub use params::TreasuryParams;
 pub use state::{
-    Book, ClassJobs, EpochReport, Income, IncomeSource, Pending, PendingKind, account, operations,
+    Book, ClassJobs, EpochReport, Income, IncomeSource, MAX_REPORTED_STYLES, Pending, PendingKind, account,
+    operations,
 };
 
 use atelier_primitives::Height;

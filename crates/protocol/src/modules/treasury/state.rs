@@ -225,7 +225,14 @@ pub struct EpochReport {
     /// Jobs settled, by class.
     #[codec(max = crate::modules::compute::MAX_CLASSES)]
     pub jobs: Vec<ClassJobs>,
+    /// What each style's models were asked for in the epoch, most units first: the first
+    /// [`MAX_REPORTED_STYLES`] (every style's is queryable by epoch).
+    #[codec(max = MAX_REPORTED_STYLES)]
+    pub styles: Vec<crate::modules::registry::StyleDemand>,
 }
+
+/// Styles an epoch report lists.
+pub const MAX_REPORTED_STYLES: usize = 64;
 
 pub(crate) fn params(state: &(impl StateRead + ?Sized)) -> Result<TreasuryParams, StateError> {
     read(state, PARAMS)?.ok_or_else(|| StateError::corrupt(PARAMS, "treasury params missing"))
