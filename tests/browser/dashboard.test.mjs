@@ -100,6 +100,8 @@ test('the overview shows the economy the API reports, with charts and live event
   assert.ok([settled.latest.jobs_settled, now.latest.jobs_settled].includes(tile.replaceAll(',', '')), tile);
   const charts = await page.locator('.uplot').count();
   assert.ok(charts >= 10, `${charts} charts`);
+  const leaders = await get('/staking/leaders?limit=10');
+  assert.equal(await page.locator('table.leaders tbody tr').count(), leaders.leaders.length);
   // A transfer shows up in the live feed without a reload.
   atelier('tx', 'bank', 'transfer', '--from', 'dev4', '--to', 'dev5', '--amount', '1GDC', '--wait');
   await page.waitForSelector('#feed li', { timeout: 15000 });

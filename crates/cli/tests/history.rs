@@ -178,6 +178,15 @@ fn a_history_is_every_event_naming_an_account_or_a_design_newest_first_with_vaul
         let at = get(&api, &format!("/staking/accounts/{provider}/reputation?height={height}"));
         assert_eq!(point["reputation"], at["reputation"], "at {height}");
     }
+    // The most reputed accounts: most first, their shares of all reputation at most the whole.
+    let leaders = get(&api, "/staking/leaders?limit=3");
+    let listed = leaders["leaders"].as_array().unwrap_or_else(|| panic!("{leaders}"));
+    let reputations: Vec<u128> =
+        listed.iter().map(|l| l["reputation"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(reputations.windows(2).all(|pair| pair[0] >= pair[1]), "{leaders}");
+    assert!(listed.iter().map(|l| l["share_bps"].as_u64().unwrap()).sum::<u64>() <= 10_000);
+    assert!(listed.len() as u64 <= leaders["holders"].as_u64().unwrap());
+    assert_eq!(get(&api, "/staking/leaders?limit=0")["error"], "bad_request");
     let refused = get(&api, &format!("/staking/accounts/{provider}/reputation/history?points=1"));
     assert_eq!(refused["error"], "bad_request", "{refused}");
     let refused = get(&api, &format!("/accounts/{payee}/events?cursor=00"));

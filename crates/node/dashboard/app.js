@@ -254,6 +254,9 @@ const OVERVIEW_CHARTS = [
   { title: 'Treasury', format: FORMATS.ugdc, series: [['treasury_gdc', 'GDC held'], ['grants_left', 'Grants budget left']] },
   { title: 'Stable reserve', format: FORMATS.uusd, series: [['reserve', 'Reserve'], ['bought_back', 'Spent on buy-backs']] },
   { title: 'Royalties and market fees from sales', format: FORMATS.ugdc, series: [['paid_royalties', 'Royalties'], ['market_fees', 'Protocol fees']] },
+  { title: 'Jobs admitted per block', format: FORMATS.plain, series: [['jobs_admitted', 'Admitted']] },
+  { title: 'Jobs settled and designs sold, since genesis', format: FORMATS.plain, series: [['jobs_settled', 'Jobs settled'], ['sales', 'Sales']] },
+  { title: 'Treasury runway', format: FORMATS.plain, series: [['runway_epochs', 'Epochs of infrastructure cost the reserve pays for']] },
   { title: 'Staking', format: FORMATS.ugdc, series: [['bonded', 'Bonded']] },
   { title: 'Reputation Gini', format: FORMATS.bps, series: [['reputation_gini_bps', 'Gini']] },
   { title: 'Governance since genesis', format: FORMATS.plain, series: [['proposals', 'Proposals'], ['proposals_executed', 'Executed'], ['proposals_defeated', 'Defeated'], ['votes', 'Votes']] },
@@ -263,6 +266,7 @@ function classCharts(classes) {
   return classes.flatMap((name) => [
     { title: `Compute ${name}: base fee per unit`, format: FORMATS.plain, series: [[`class_base_fee/${name}`, 'Base fee (ugdc/unit)']] },
     { title: `Compute ${name}: utilisation and queue`, format: FORMATS.plain, series: [[`class_utilisation_bps/${name}`, 'Utilisation (bps)'], [`class_queued/${name}`, 'Jobs queued']] },
+    { title: `Compute ${name}: capacity and target`, format: FORMATS.plain, series: [[`class_capacity/${name}`, 'Capacity (units per block)'], [`class_target/${name}`, 'Target (units per block)']] },
   ]);
 }
 
@@ -291,8 +295,14 @@ async function overview(params) {
     }, name === 'all' ? 'All' : `Last ${name}`)));
   const grid = h('section', { class: 'charts', 'aria-label': 'Charts' });
   const feed = h('ul', { class: 'feed', id: 'feed' });
+  const leaders = await api('/staking/leaders?limit=10');
   render(h('h1', {}, 'The economy'), tiles, ranges, grid,
-    h('section', { class: 'panel', style: 'margin-top: 14px' }, h('h2', {}, 'Live events'), feed));
+    h('div', { class: 'pair', style: 'margin-top: 14px' },
+      panel(`Most reputation (${count(leaders.holders)} holders)`, '/staking/leaders?limit=10', leaders.leaders.length
+        ? h('table', { class: 'leaders' }, h('thead', {}, h('tr', {}, ['Account', 'Reputation', 'Share'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, leaders.leaders.map((l) => h('tr', {}, h('td', {}, link.account(l.account)), h('td', {}, count(l.reputation)), h('td', {}, bps(l.share_bps))))))
+        : message('No one holds reputation yet: it is earned by creating, epoch by epoch.')),
+      panel('Live events', '/events', feed)));
   if (!metrics.recording) {
     grid.replaceWith(message('The economy series are behind the chain: stop the node and run `atelier stats rebuild --home DIR`.', 'error'));
     return;

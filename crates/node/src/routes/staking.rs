@@ -32,6 +32,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(staking_position))
         .routes(routes!(reputation))
         .routes(routes!(reputation_history))
+        .routes(routes!(leaders))
 }
 
 /// Staking params: epochs, unbonding, reputation rates and tiers.
@@ -169,4 +170,64 @@ pub(crate) async fn reputation_history(
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(Json(ReputationHistory { account, points }))
+}
+
+/// How many of the most reputed accounts to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct LeadersQuery {
+    /// How many (default 10).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+}
+
+/// The accounts holding the most reputation, with the share of all reputation they hold.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Leaders {
+    /// Most first (ties by address).
+    leaders: Vec<Leader>,
+    /// Accounts holding any reputation.
+    holders: u64,
+    /// Their reputation in all, decimal.
+    total: String,
+}
+
+/// One of the most reputed accounts.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Leader {
+    account: Address,
+    /// Decimal (it may exceed 2^53).
+    reputation: String,
+    /// Its share of all reputation, in bps (rounded down).
+    share_bps: u64,
+}
+
+/// The most reputed accounts now: who runs the community's governance. Reads every holder.
+#[utoipa::path(get, path = "/staking/leaders", params(LeadersQuery),
+    responses((status = 200, description = "the most reputed accounts", body = Leaders), (status = 400, body = ErrorBody)))]
+pub(crate) async fn leaders(
+    State(node): Shared,
+    query: Result<Query<LeadersQuery>, QueryRejection>,
+) -> ApiResult<Leaders> {
+    let Query(query) = query?;
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request(format!("limit must be 1 to 100, not {limit}")));
+    }
+    let all = staking::query::reputations(&snapshot(&node)?).map_err(ApiError::internal)?;
+    let total: u128 = all.iter().map(|(_, reputation)| reputation).fold(0, |sum, r| sum.saturating_add(*r));
+    let share = |reputation: u128| {
+        let bps = atelier_primitives::math::mul_div_floor(reputation, 10_000, total).unwrap_or(0);
+        u64::try_from(bps).unwrap_or(10_000)
+    };
+    let leaders = all
+        .iter()
+        .take(limit)
+        .map(|(account, reputation)| Leader {
+            account: *account,
+            reputation: reputation.to_string(),
+            share_bps: share(*reputation),
+        })
+        .collect();
+    Ok(Json(Leaders { leaders, holders: all.len() as u64, total: total.to_string() }))
 }

@@ -1232,6 +1232,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staking/leaders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The most reputed accounts now: who runs the community's governance. Reads every holder. */
+        get: operations["leaders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/staking/params": {
         parameters: {
             query?: never;
@@ -2538,6 +2555,29 @@ export interface components {
          * @enum {string}
          */
         JobStatus: "queued" | "admitted" | "submitted" | "disputed" | "settled" | "cancelled" | "expired" | "missed" | "overturned";
+        /** @description One of the most reputed accounts. */
+        Leader: {
+            account: components["schemas"]["Address"];
+            /** @description Decimal (it may exceed 2^53). */
+            reputation: string;
+            /**
+             * Format: int64
+             * @description Its share of all reputation, in bps (rounded down).
+             */
+            share_bps: number;
+        };
+        /** @description The accounts holding the most reputation, with the share of all reputation they hold. */
+        Leaders: {
+            /**
+             * Format: int64
+             * @description Accounts holding any reputation.
+             */
+            holders: number;
+            /** @description Most first (ties by address). */
+            leaders: components["schemas"]["Leader"][];
+            /** @description Their reputation in all, decimal. */
+            total: string;
+        };
         /** @description An asset's ancestors, and a page of its direct descendants. */
         LineagePage: {
             /** @description Every ancestor, by id. */
@@ -6601,6 +6641,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReputationHistory"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    leaders: {
+        parameters: {
+            query?: {
+                /** @description How many (default 10). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the most reputed accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaders"];
                 };
             };
             400: {
