@@ -102,6 +102,11 @@ test('the overview shows the economy the API reports, with charts and live event
   assert.ok(charts >= 10, `${charts} charts`);
   const leaders = await get('/staking/leaders?limit=10');
   assert.equal(await page.locator('table.leaders tbody tr').count(), leaders.leaders.length);
+  // Demand by style in the epoch the page names, as the API counts it.
+  const epoch = (await page.textContent('main h2:has-text("Demand by style")')).match(/epoch ([\d,]+)/)[1].replaceAll(',', '');
+  const styles = await get(`/registry/styles?epoch=${epoch}`);
+  const rows = await page.$$eval('table.styles tbody tr', (trs) => trs.map((tr) => tr.dataset.style));
+  assert.deepEqual(rows, styles.styles.map((d) => d.style));
   // A transfer shows up in the live feed without a reload.
   atelier('tx', 'bank', 'transfer', '--from', 'dev4', '--to', 'dev5', '--amount', '1GDC', '--wait');
   await page.waitForSelector('#feed li', { timeout: 15000 });

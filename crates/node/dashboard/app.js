@@ -295,9 +295,14 @@ async function overview(params) {
     }, name === 'all' ? 'All' : `Last ${name}`)));
   const grid = h('section', { class: 'charts', 'aria-label': 'Charts' });
   const feed = h('ul', { class: 'feed', id: 'feed' });
-  const leaders = await api('/staking/leaders?limit=10');
+  const [leaders, styles] = await Promise.all([api('/staking/leaders?limit=10'), api('/registry/styles')]);
   render(h('h1', {}, 'The economy'), tiles, ranges, grid,
     h('div', { class: 'pair', style: 'margin-top: 14px' },
+      panel(`Demand by style, epoch ${count(styles.epoch)}`, '/registry/styles', styles.styles.length
+        ? h('table', { class: 'styles' }, h('thead', {}, h('tr', {}, ['Style', 'Jobs', 'Units', 'Paid'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, styles.styles.map((d) => h('tr', { 'data-style': d.style }, h('td', {}, d.style), h('td', {}, count(d.jobs)),
+            h('td', {}, count(d.units)), h('td', {}, tokens(d.fees))))))
+        : message('No job admitted this epoch yet.')),
       panel(`Most reputation (${count(leaders.holders)} holders)`, '/staking/leaders?limit=10', leaders.leaders.length
         ? h('table', { class: 'leaders' }, h('thead', {}, h('tr', {}, ['Account', 'Reputation', 'Share'].map((t) => h('th', {}, t)))),
           h('tbody', {}, leaders.leaders.map((l) => h('tr', {}, h('td', {}, link.account(l.account)), h('td', {}, count(l.reputation)), h('td', {}, bps(l.share_bps))))))
@@ -928,7 +933,7 @@ async function model(id, params) {
   const [standing, vault, holders] = await Promise.all([api(`/compliance/subjects/model/${id}`), api(paths.vault), api(paths.holders)]);
   render(h('h1', {}, `Model ${id}`),
     panel('Model', `/registry/models/${id}`, fields({
-      class: found.class, owner: found.owner,
+      class: found.class, style: found.style, owner: found.owner,
       fine_tune_of: found.parent ? h('a', { href: `#/model/${found.parent}` }, `model ${found.parent}`) : 'a base model',
       depth: found.depth,
       weights: h('a', { href: `/blobs/${found.weights_hash}`, download: `model-${id}-style.json` }, short(found.weights_hash)),
