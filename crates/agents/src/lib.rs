@@ -12,6 +12,7 @@ pub mod backend;
 pub mod chain;
 pub mod follow;
 pub mod journal;
+pub mod oracle;
 pub mod provider;
 pub mod serve;
 pub mod verifier;

@@ -1,11 +1,16 @@
-//! `atelier provider run` and `atelier verifier run`: the daemons of `atelier-agents`, started
+//! `atelier provider run`, `atelier verifier run` and `atelier oracle run`: the daemons of `atelier-agents`, started
 //! from the command line with a key from the keystore (or a dev key), a state directory and a
 //! metrics port; and `atelier generate`, the procedural backend run by hand.
 
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use atelier_agents::{backend::Backends, provider::ProviderOptions, verifier::VerifierOptions};
+use atelier_agents::{
+    backend::Backends,
+    oracle::{OracleConfig, OracleOptions},
+    provider::ProviderOptions,
+    verifier::VerifierOptions,
+};
 use clap::Subcommand;
 
 use crate::{LogFormat, keys::Keystore};
@@ -71,6 +76,61 @@ pub(crate) enum VerifierCommand {
         #[arg(long, value_enum, default_value_t = LogFormat::Text)]
         log_format: LogFormat,
     },
+}
+
+/// `atelier oracle run --help`'s example.
+const ORACLE_EXAMPLE: &str = r#"Example:
+  atelier oracle run --from dev0 --config oracle.toml --state-dir ~/.atelier/oracle
+
+with oracle.toml:
+  [[feeds]]
+  feed = "demand/botanical"
+  source = "demand"
+  style = "botanical"
+
+  [[feeds]]
+  feed = "gdc_usd"
+  source = "http"
+  url = "https://prices.example/gdc.json"
+  pointer = "/usd"
+  scale = 1e12"#;
+
+/// `atelier oracle …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum OracleCommand {
+    /// Observe the feeds a registered oracle operator serves: each open round once, measured from
+    /// the source its configuration names (`demand` forecast from the chain's record, `http`, or
+    /// `command`). Safe to kill at any moment: no round is observed twice.
+    #[command(after_help = ORACLE_EXAMPLE)]
+    Run {
+        /// The operator's key (registered with `atelier tx oracle register`).
+        #[arg(long)]
+        from: String,
+        /// The feeds and their sources (TOML; see the agents README).
+        #[arg(long)]
+        config: PathBuf,
+        /// Where it keeps the rounds it observed.
+        #[arg(long)]
+        state_dir: PathBuf,
+        /// Where `/health` and `/metrics` listen (port 0 picks one, logged at start).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        metrics_addr: SocketAddr,
+        /// Log lines as text or JSON.
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
+    },
+}
+
+/// Runs an oracle command until SIGTERM or Ctrl-C.
+pub(crate) async fn run_oracle(node: String, store: &Keystore, command: OracleCommand) -> Result<()> {
+    let OracleCommand::Run { from, config, state_dir, metrics_addr, log_format } = command;
+    crate::init_logging(log_format, false);
+    let text = std::fs::read_to_string(&config).with_context(|| format!("reading {}", config.display()))?;
+    let config: OracleConfig = toml::from_str(&text)
+        .with_context(|| format!("{} is not an oracle configuration", config.display()))?;
+    let key = crate::signer(store, &from)?;
+    let options = OracleOptions { node, state_dir, config, metrics_addr };
+    atelier_agents::oracle::run(options, key, crate::stop_signal()).await.map_err(|e| anyhow!(e))
 }
 
 /// The backends a configuration file names, or the default (procedural for every model).

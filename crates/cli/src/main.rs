@@ -84,6 +84,9 @@ enum Command {
     /// A verifier's daemon: re-executes deterministic results and challenges wrong ones.
     #[command(subcommand)]
     Verifier(agents::VerifierCommand),
+    /// An oracle operator's daemon: measures its feeds and observes each open round once.
+    #[command(subcommand)]
+    Oracle(agents::OracleCommand),
     /// Render locally what a procedural model generates for a prompt (a PNG).
     Generate(agents::GenerateArgs),
     /// Prompt a model: the output, checked against the chain's record, in a file.
@@ -480,6 +483,10 @@ fn run(mut cli: Cli) -> Result<()> {
         Command::Verifier(command) => {
             let store = keystore(cli.keyring_dir);
             runtime.block_on(agents::run_verifier(node.clone(), &store, command))
+        }
+        Command::Oracle(command) => {
+            let store = keystore(cli.keyring_dir);
+            runtime.block_on(agents::run_oracle(node.clone(), &store, command))
         }
         Command::Generate(args) => agents::generate(args),
         Command::Stats(command) => stats::run(command, cli.output),

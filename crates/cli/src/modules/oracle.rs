@@ -29,7 +29,7 @@ pub(crate) enum Tx {
     Observe {
         #[command(flatten)]
         signing: Signing,
-        /// The feed, e.g. gdc_usd or demand/portrait.
+        /// The feed, e.g. gdc_usd or demand/botanical.
         #[arg(long)]
         feed: String,
         /// The open round.

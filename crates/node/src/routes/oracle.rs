@@ -53,7 +53,7 @@ pub(crate) async fn feeds(State(node): Shared) -> ApiResult<Vec<FeedView>> {
     Ok(Json(all))
 }
 
-/// One feed (ids may hold `/`, e.g. `demand/portrait`).
+/// One feed (an id's `/` is sent as `%2F`: `/oracle/feeds/demand%2Fbotanical`).
 #[utoipa::path(get, path = "/oracle/feeds/{feed}", params(("feed" = String, Path, description = "feed id")),
     responses((status = 200, description = "feed", body = FeedView), (status = 404, body = ErrorBody)))]
 pub(crate) async fn feed(State(node): Shared, Path(feed): Path<String>) -> ApiResult<FeedView> {

@@ -1,0 +1,506 @@
+//! `atelier oracle run`: a registered oracle operator's daemon. For each feed it serves it watches
+//! the open round, measures the feed's value from its source, and observes it — once per round,
+//! across restarts: the round is written down before the observation is sent, so a crash between
+//! the two loses that round's observation rather than sending it twice. A round it cannot measure
+//! (a source down, no history yet) is skipped and retried while it stays open.
+//!
+//! Sources (`--config oracle.toml`):
+//! - `demand`: the units a style's models will be asked for next epoch, forecast
+//!   (`atelier-forecast`) from the chain's own record of the past epochs (`GET /registry/styles`);
+//! - `http`: a number in a JSON document (`pointer`, RFC 6901) times `scale`, with a timeout and
+//!   retries: an outside market price;
+//! - `command`: a program that prints a number (times `scale`): a model's validation loss for
+//!   `convergence/<model>`, say.
+
+use std::{
+    collections::BTreeMap,
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use atelier_primitives::SecretKey;
+use atelier_protocol::{
+    Msg,
+    modules::oracle::{FeedId, OracleMsg},
+};
+use prometheus_client::{
+    encoding::EncodeLabelSet,
+    metrics::{counter::Counter, family::Family, gauge::Gauge},
+    registry::Registry,
+};
+use serde::Deserialize;
+
+use crate::{
+    chain::Chain,
+    serve::{self, Health},
+};
+
+/// The past epochs a demand forecast is fitted on, at most.
+const DEMAND_HISTORY: u64 = 48;
+
+/// What the daemon serves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OracleConfig {
+    /// Seconds between looks at the feeds' open rounds.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u64,
+    /// The feeds and where their values come from.
+    pub feeds: Vec<FeedSource>,
+}
+
+fn default_poll_seconds() -> u64 {
+    2
+}
+
+/// One feed and its source.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeedSource {
+    /// The feed (`gdc_usd`, `demand/botanical`).
+    pub feed: String,
+    /// Where its value comes from.
+    #[serde(flatten)]
+    pub source: Source,
+}
+
+/// Where a feed's value comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Source {
+    /// The units `style`'s models will be asked for next epoch, forecast from the past epochs.
+    Demand {
+        /// The style.
+        style: String,
+    },
+    /// A number in a JSON document.
+    Http {
+        /// The document's URL.
+        url: String,
+        /// Where the number is (`/gdc/usd`).
+        pointer: String,
+        /// What the number is multiplied by before it is rounded (the feed's unit).
+        #[serde(default = "one")]
+        scale: f64,
+        /// How long one request may take, in milliseconds.
+        #[serde(default = "default_timeout_ms")]
+        timeout_ms: u64,
+        /// How many times a failed request is tried again.
+        #[serde(default = "default_retries")]
+        retries: u32,
+    },
+    /// A program whose standard output is a number.
+    Command {
+        /// The program and its arguments.
+        command: Vec<String>,
+        /// What the number is multiplied by before it is rounded.
+        #[serde(default = "one")]
+        scale: f64,
+        /// How long it may run, in milliseconds.
+        #[serde(default = "default_command_timeout_ms")]
+        timeout_ms: u64,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn default_timeout_ms() -> u64 {
+    5_000
+}
+
+fn default_retries() -> u32 {
+    2
+}
+
+fn default_command_timeout_ms() -> u64 {
+    60_000
+}
+
+/// How the daemon runs.
+#[derive(Debug, Clone)]
+pub struct OracleOptions {
+    /// The node's API.
+    pub node: String,
+    /// Where it keeps the rounds it observed.
+    pub state_dir: PathBuf,
+    /// What it serves.
+    pub config: OracleConfig,
+    /// Where `/health` and `/metrics` listen.
+    pub metrics_addr: SocketAddr,
+}
+
+/// A measured value: what is observed, and the forecast's one-step error when it is one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurement {
+    /// The value, in the feed's unit.
+    pub value: u128,
+    /// The one-step-ahead error of the forecast behind it (and of the naive forecast).
+    pub forecast_error: Option<(f64, f64)>,
+}
+
+/// A number times `scale`, rounded, as a feed value: refused when not finite or negative.
+pub fn scaled(number: f64, scale: f64) -> Result<u128, String> {
+    let value = (number * scale).round();
+    if !value.is_finite() || value < 0.0 || value >= u128::MAX as f64 {
+        return Err(format!("{number} × {scale} is not a feed value"));
+    }
+    Ok(value as u128)
+}
+
+/// The number at `pointer` in a JSON document: a JSON number, or a string holding one.
+pub fn number_at(document: &serde_json::Value, pointer: &str) -> Result<f64, String> {
+    let found = document.pointer(pointer).ok_or_else(|| format!("nothing at {pointer}"))?;
+    match found {
+        serde_json::Value::Number(number) => {
+            number.as_f64().ok_or_else(|| format!("{number} is not a number"))
+        }
+        serde_json::Value::String(text) => {
+            text.trim().parse().map_err(|_| format!("{text:?} is not a number"))
+        }
+        other => Err(format!("{other} at {pointer} is not a number")),
+    }
+}
+
+/// The demand forecast for the next epoch from units per past epoch (oldest first): the fitted
+/// forecast with three or more epochs, the mean of fewer, nothing without any.
+pub fn demand_forecast(units: &[f64]) -> Option<Measurement> {
+    if units.is_empty() {
+        return None;
+    }
+    match atelier_forecast::fit(units) {
+        Some(fit) => Some(Measurement {
+            value: scaled(fit.forecast(1), 1.0).ok()?,
+            forecast_error: Some((fit.error, fit.naive_error)),
+        }),
+        None => {
+            let mean = units.iter().sum::<f64>() / units.len() as f64;
+            Some(Measurement { value: scaled(mean, 1.0).ok()?, forecast_error: None })
+        }
+    }
+}
+
+/// Measures feeds: completed epochs' demand is kept, since it never changes.
+struct Measurer {
+    chain: Arc<Chain>,
+    http: reqwest::Client,
+    epochs: Mutex<BTreeMap<u64, serde_json::Value>>,
+}
+
+impl Measurer {
+    async fn measure(&self, source: &Source) -> Result<Measurement, String> {
+        match source {
+            Source::Demand { style } => self.demand(style).await,
+            Source::Http { url, pointer, scale, timeout_ms, retries } => {
+                let mut last = String::new();
+                for attempt in 0..=*retries {
+                    if attempt > 0 {
+                        tokio::time::sleep(Duration::from_millis(250 << attempt.min(4))).await;
+                    }
+                    let answer = self.http.get(url).timeout(Duration::from_millis(*timeout_ms)).send().await;
+                    let document = match answer {
+                        Ok(response) if response.status().is_success() => {
+                            response.json::<serde_json::Value>().await
+                        }
+                        Ok(response) => {
+                            last = format!("{url} answered {}", response.status());
+                            continue;
+                        }
+                        Err(error) => Err(error),
+                    };
+                    match document {
+                        Ok(document) => {
+                            let value = scaled(number_at(&document, pointer)?, *scale)?;
+                            return Ok(Measurement { value, forecast_error: None });
+                        }
+                        Err(error) => last = format!("{url}: {error}"),
+                    }
+                }
+                Err(last)
+            }
+            Source::Command { command, scale, timeout_ms } => {
+                let (program, args) = command.split_first().ok_or("an empty command")?;
+                let run = tokio::process::Command::new(program).args(args).kill_on_drop(true).output();
+                let output = tokio::time::timeout(Duration::from_millis(*timeout_ms), run)
+                    .await
+                    .map_err(|_| format!("{program} ran longer than {timeout_ms} ms"))?
+                    .map_err(|e| format!("{program}: {e}"))?;
+                if !output.status.success() {
+                    return Err(format!(
+                        "{program} failed: {}",
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    ));
+                }
+                let text = String::from_utf8_lossy(&output.stdout);
+                let number: f64 = text
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{program} printed {:?}, not a number", text.trim()))?;
+                Ok(Measurement { value: scaled(number, *scale)?, forecast_error: None })
+            }
+        }
+    }
+
+    /// `style`'s units in each completed epoch (the last [`DEMAND_HISTORY`]), forecast.
+    async fn demand(&self, style: &str) -> Result<Measurement, String> {
+        let current = self.chain.client().read("/registry/styles").await.map_err(|e| e.to_string())?["epoch"]
+            .as_u64()
+            .ok_or("the node did not say the epoch")?;
+        let mut units = Vec::new();
+        for epoch in current.saturating_sub(DEMAND_HISTORY)..current {
+            let known = self.epochs.lock().map_err(|e| e.to_string())?.get(&epoch).cloned();
+            let record = match known {
+                Some(record) => record,
+                None => {
+                    let path = format!("/registry/styles?epoch={epoch}");
+                    let record = self.chain.client().read(&path).await.map_err(|e| e.to_string())?;
+                    self.epochs.lock().map_err(|e| e.to_string())?.insert(epoch, record.clone());
+                    record
+                }
+            };
+            let demand = record["styles"].as_array().into_iter().flatten().find(|d| d["style"] == style);
+            units.push(demand.and_then(|d| d["units"].as_u64()).unwrap_or(0) as f64);
+        }
+        demand_forecast(&units).ok_or_else(|| format!("no completed epoch yet to forecast {style} from"))
+    }
+}
+
+/// The rounds observed, one small file per feed and round, written before the observation is sent.
+struct Rounds {
+    dir: PathBuf,
+}
+
+impl Rounds {
+    fn file(&self, feed: &str, round: u64) -> PathBuf {
+        self.dir.join(format!("{}-{round}", feed.replace('/', "~")))
+    }
+
+    fn observed(&self, feed: &str, round: u64) -> bool {
+        self.file(feed, round).exists()
+    }
+
+    fn record(&self, feed: &str, round: u64, value: u128) -> std::io::Result<()> {
+        use std::io::Write;
+        let path = self.file(feed, round);
+        let mut file = std::fs::File::create(&path)?;
+        file.write_all(value.to_string().as_bytes())?;
+        file.sync_all()?;
+        std::fs::File::open(&self.dir)?.sync_all()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct FeedLabel {
+    feed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct Skip {
+    feed: String,
+    reason: String,
+}
+
+/// What `/health` and the metrics report.
+#[derive(Default)]
+struct Seen {
+    /// Per feed: the last round observed, its value, and the last error.
+    feeds: BTreeMap<String, serde_json::Value>,
+}
+
+/// Runs the daemon until `shutdown` resolves.
+pub async fn run(
+    options: OracleOptions,
+    key: SecretKey,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
+    for feed in &options.config.feeds {
+        if !FeedId(feed.feed.clone()).is_valid() {
+            return Err(format!("{:?} is not a feed id", feed.feed));
+        }
+    }
+    let chain = Arc::new(Chain::new(&options.node, key));
+    let me = chain.address().to_string();
+    let operators = chain.client().read("/oracle/operators").await.map_err(|e| e.to_string())?;
+    if !operators.as_array().into_iter().flatten().any(|o| o["address"] == me.as_str()) {
+        return Err(format!(
+            "{me} is not an oracle operator: bond the minimum stake and run `atelier tx oracle register --from KEY`"
+        ));
+    }
+    let rounds = Rounds { dir: options.state_dir.join("rounds") };
+    std::fs::create_dir_all(&rounds.dir).map_err(|e| format!("{}: {e}", rounds.dir.display()))?;
+
+    let mut registry = Registry::with_prefix("atelier_oracle");
+    let observations = Family::<FeedLabel, Counter>::default();
+    let skipped = Family::<Skip, Counter>::default();
+    let values = Family::<FeedLabel, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
+    let errors = Family::<FeedLabel, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
+    registry.register("observations", "Rounds observed, by feed", observations.clone());
+    registry.register("skipped", "Rounds it could not measure yet, by feed and reason", skipped.clone());
+    registry.register("value", "The last value observed, by feed", values.clone());
+    registry.register(
+        "forecast_error",
+        "The last forecast's one-step-ahead RMS error, by feed",
+        errors.clone(),
+    );
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let health: Health = {
+        let (seen, me) = (seen.clone(), me.clone());
+        Arc::new(move || {
+            let feeds = seen.lock().map(|s| s.feeds.clone()).unwrap_or_default();
+            serde_json::json!({ "operator": me, "feeds": feeds })
+        })
+    };
+    let listener = serve::bind(options.metrics_addr).await?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(operator = %me, metrics = %address, feeds = options.config.feeds.len(), "oracle agent started");
+    let server = tokio::spawn(serve::serve(listener, Arc::new(registry), health, None));
+
+    let measurer = Measurer { chain: chain.clone(), http: reqwest::Client::new(), epochs: Mutex::default() };
+    let poll = Duration::from_secs(options.config.poll_seconds.max(1));
+    tokio::pin!(shutdown);
+    loop {
+        for feed in &options.config.feeds {
+            let label = FeedLabel { feed: feed.feed.clone() };
+            let note = |key: &str, value: serde_json::Value| {
+                if let Ok(mut seen) = seen.lock() {
+                    let entry = seen.feeds.entry(feed.feed.clone()).or_insert_with(|| serde_json::json!({}));
+                    entry[key] = value;
+                }
+            };
+            // A feed id's `/` is one path segment's: sent escaped.
+            let view = match chain
+                .client()
+                .read(&format!("/oracle/feeds/{}", feed.feed.replace('/', "%2F")))
+                .await
+            {
+                Ok(view) => view,
+                Err(error) => {
+                    note("error", format!("reading the feed: {error}").into());
+                    continue;
+                }
+            };
+            let Some(round) = view["round"]["number"].as_u64() else { continue };
+            if rounds.observed(&feed.feed, round) {
+                continue;
+            }
+            let measured = match measurer.measure(&feed.source).await {
+                Ok(measured) => measured,
+                Err(reason) => {
+                    skipped
+                        .get_or_create(&Skip { feed: feed.feed.clone(), reason: "unmeasured".into() })
+                        .inc();
+                    tracing::warn!(feed = %feed.feed, round, %reason, "round not measured; trying again while it is open");
+                    note("error", reason.into());
+                    continue;
+                }
+            };
+            // Written down first: a crash after this loses the round, never observes it twice.
+            rounds
+                .record(&feed.feed, round, measured.value)
+                .map_err(|e| format!("{}: {e}", rounds.dir.display()))?;
+            let msg = OracleMsg::SubmitObservation {
+                feed: FeedId(feed.feed.clone()),
+                round,
+                value: measured.value,
+            };
+            match chain.send_pending(vec![Msg::Oracle(msg)]).await {
+                Ok(hash) => {
+                    observations.get_or_create(&label).inc();
+                    values.get_or_create(&label).set(measured.value as f64);
+                    if let Some((error, _)) = measured.forecast_error {
+                        errors.get_or_create(&label).set(error);
+                    }
+                    tracing::info!(feed = %feed.feed, round, value = %measured.value, tx = %hash, "observed");
+                    note("round", round.into());
+                    note("value", measured.value.to_string().into());
+                    note("error", serde_json::Value::Null);
+                }
+                Err(error) => {
+                    skipped.get_or_create(&Skip { feed: feed.feed.clone(), reason: "refused".into() }).inc();
+                    tracing::warn!(feed = %feed.feed, round, %error, "observation refused");
+                    note("error", error.to_string().into());
+                }
+            }
+        }
+        tokio::select! {
+            () = &mut shutdown => break,
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
+    server.abort();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_is_read_at_its_pointer_as_a_number_or_a_numeric_string() {
+        let document = serde_json::json!({ "gdc": { "usd": 0.45, "text": "0.5" }, "name": "x" });
+        assert_eq!(number_at(&document, "/gdc/usd"), Ok(0.45));
+        assert_eq!(number_at(&document, "/gdc/text"), Ok(0.5));
+        assert!(number_at(&document, "/name").is_err());
+        assert!(number_at(&document, "/missing").is_err());
+    }
+
+    #[test]
+    fn a_value_is_scaled_and_rounded_and_never_negative_or_infinite() {
+        assert_eq!(scaled(0.45, 1e12), Ok(450_000_000_000));
+        assert_eq!(scaled(2.6, 1.0), Ok(3));
+        assert!(scaled(-1.0, 1.0).is_err());
+        assert!(scaled(f64::INFINITY, 1.0).is_err());
+        assert!(scaled(f64::NAN, 1.0).is_err());
+    }
+
+    #[test]
+    fn demand_is_forecast_from_three_epochs_on_and_averaged_before() {
+        assert_eq!(demand_forecast(&[]), None);
+        assert_eq!(demand_forecast(&[10.0, 20.0]).map(|m| m.value), Some(15));
+        let growing = demand_forecast(&[10.0, 20.0, 30.0, 40.0]).unwrap();
+        assert_eq!(growing.value, 50);
+        assert!(growing.forecast_error.is_some());
+    }
+
+    #[test]
+    fn a_round_recorded_stays_observed_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let rounds = Rounds { dir: dir.path().to_path_buf() };
+        assert!(!rounds.observed("demand/botanical", 7));
+        rounds.record("demand/botanical", 7, 42).unwrap();
+        let reopened = Rounds { dir: dir.path().to_path_buf() };
+        assert!(reopened.observed("demand/botanical", 7));
+        assert!(!reopened.observed("demand/botanical", 8) && !reopened.observed("demand/ink", 7));
+    }
+
+    #[test]
+    fn the_configuration_names_each_feeds_source() {
+        let config: OracleConfig = toml::from_str(
+            r#"
+            [[feeds]]
+            feed = "gdc_usd"
+            source = "http"
+            url = "http://127.0.0.1:1/price"
+            pointer = "/gdc/usd"
+            scale = 1e12
+
+            [[feeds]]
+            feed = "demand/botanical"
+            source = "demand"
+            style = "botanical"
+
+            [[feeds]]
+            feed = "convergence/1"
+            source = "command"
+            command = ["python3", "scripts/evaluate-model.py", "1"]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.poll_seconds, 2);
+        assert!(matches!(&config.feeds[0].source, Source::Http { scale, retries: 2, .. } if *scale == 1e12));
+        assert!(matches!(&config.feeds[1].source, Source::Demand { style } if style == "botanical"));
+        assert!(matches!(&config.feeds[2].source, Source::Command { command, .. } if command.len() == 3));
+    }
+}
