@@ -1063,7 +1063,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One feed (ids may hold `/`, e.g. `demand/portrait`). */
+        /** One feed (an id's `/` is sent as `%2F`: `/oracle/feeds/demand%2Fbotanical`). */
         get: operations["feed"];
         put?: never;
         post?: never;
