@@ -62,9 +62,9 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
     .unwrap();
     let out = dir.path().join("fern.png");
     common::atelier(&api, &["prompt", "--model", "1", "a fern", "--out", out.to_str().unwrap()]);
-    let agent = |who: &str| {
+    // An agent for `who` on `port`, its state in `dir/who` (kept across restarts), logging to `log`.
+    let agent_on = |who: &str, port: u16, log: &str| {
         let state = dir.path().join(who);
-        let port = common::free_port();
         let args = [
             "oracle",
             "run",
@@ -77,9 +77,12 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
             "--metrics-addr",
             &format!("127.0.0.1:{port}"),
         ];
-        (common::start_agent(&api, &args, &[], Some(&dir.path().join(format!("{who}.log")))), port)
+        (common::start_agent(&api, &args, &[], Some(&dir.path().join(log))), port)
     };
-    let mut agents: Vec<_> = ["dev0", "dev1", "dev2"].into_iter().map(agent).collect();
+    let mut agents: Vec<_> = ["dev0", "dev1", "dev2"]
+        .into_iter()
+        .map(|who| agent_on(who, common::free_port(), &format!("{who}.log")))
+        .collect();
 
     // The price: every operator read the same document, so the median is its value.
     let price = until("gdc_usd to publish", 60, || {
@@ -110,21 +113,7 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
     let (mut first, port) = agents.remove(0);
     first.kill().unwrap();
     first.wait().unwrap();
-    let state = dir.path().join("dev0");
-    let metrics_addr = format!("127.0.0.1:{port}");
-    let args = [
-        "oracle",
-        "run",
-        "--from",
-        "dev0",
-        "--config",
-        config.to_str().unwrap(),
-        "--state-dir",
-        state.to_str().unwrap(),
-        "--metrics-addr",
-        &metrics_addr,
-    ];
-    agents.push((common::start_agent(&api, &args, &[], Some(&dir.path().join("dev0-again.log"))), port));
+    agents.push(agent_on("dev0", port, "dev0-again.log"));
     let health = until("the restarted agent to answer", 30, || {
         let text = std::panic::catch_unwind(|| common::http_get(port, "/health")).ok()?;
         serde_json::from_str::<serde_json::Value>(&text).ok()
