@@ -76,7 +76,13 @@ async function open(hash, width = 1280) {
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${api}/${hash}`);
+  await shown(page, hash);
   return { page, errors };
+}
+
+/** Waits until the dashboard has drawn the page whose hash starts with `hash`. */
+async function shown(page, hash) {
+  await page.waitForFunction((prefix) => (document.getElementById('page').dataset.shown ?? '').startsWith(prefix), hash);
 }
 
 async function shoot(page, name) {
@@ -139,7 +145,7 @@ test('the gallery shows every design, and a remix draws its lineage and royalty 
   await shoot(page, 'remix');
   // The parent's page draws the same edge from the other side.
   await page.click(`svg.lineage a[data-asset="${remix.parents[0].parent}"]`);
-  await page.waitForFunction((id) => location.hash === `#/asset/${id}`, String(remix.parents[0].parent));
+  await shown(page, `#/asset/${remix.parents[0].parent}`);
   await page.waitForSelector(`svg.lineage .edge[data-to="${remix.id}"]`, { state: 'attached' });
   assert.deepEqual(errors, []);
 });
@@ -194,11 +200,10 @@ test('an account shows its designs, jobs, history, totals and vaults, with CSVs;
   await shoot(page, 'account-history');
 
   await page.click('main table.jobs tbody a[href="#/model/2"]');
-  await page.waitForSelector('main h1');
+  await shown(page, '#/model/2');
   assert.match(await page.textContent('main'), /model 1/);
   await page.click('main a[href="#/dataset/1"]');
-  await page.waitForFunction(() => location.hash === '#/dataset/1');
-  await page.waitForSelector('main .fields');
+  await shown(page, '#/dataset/1');
   assert.match(await page.textContent('main'), /CC-BY-4.0/);
   assert.match(await page.textContent('main'), /valid/);
   await shoot(page, 'dataset');
@@ -221,6 +226,7 @@ test('a sale shows on the design page with its price, in its history and holders
   await shoot(page, 'asset-sold');
 
   await page.goto(`${api}/#/account/${buyer.address}`);
+  await shown(page, `#/account/${buyer.address}`);
   await page.waitForSelector('[data-tally="purchases"]');
   assert.equal((await page.textContent('[data-tally="purchases"] td')).trim(), '1 purchase');
   assert.deepEqual(errors, []);
@@ -243,8 +249,7 @@ test('the search box finds blocks, transactions, accounts and assets', async () 
   const search = async (text, expect) => {
     await page.fill('#query', text);
     await page.press('#query', 'Enter');
-    await page.waitForFunction((hash) => location.hash.startsWith(hash), expect);
-    await page.waitForSelector('main h1');
+    await shown(page, expect);
   };
   await search(String(sent.height), `#/block/${sent.height}`);
   assert.match(await page.textContent('main h1'), new RegExp(`Block ${sent.height}`));
@@ -261,9 +266,9 @@ test('the search box finds blocks, transactions, accounts and assets', async () 
   await page.waitForSelector('.fields');
   const account = await get(`/accounts/${receiver.address}`);
   const gdc = account.balances.find((coin) => coin.denom === 'ugdc');
-  const shown = await page.textContent('main');
+  const onPage = await page.textContent('main');
   const whole = (BigInt(gdc.amount) / 1000000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  assert.ok(shown.includes(whole), `${whole} GDC not on the account page`);
+  assert.ok(onPage.includes(whole), `${whole} GDC not on the account page`);
   await shoot(page, 'account');
 
   await search('dev6', `#/account/${receiver.address}`);
@@ -289,7 +294,7 @@ test('governance and provider pages show what the API holds', async () => {
   await page.waitForSelector(`a[href="#/proposal/${proposal.id}"]`);
   assert.match(await page.textContent('main'), /fund the indexer/);
   await page.click(`a[href="#/proposal/${proposal.id}"]`);
-  await page.waitForSelector('main h1');
+  await shown(page, `#/proposal/${proposal.id}`);
   assert.match(await page.textContent('main h1'), new RegExp(`Proposal ${proposal.id}: fund the indexer`));
   assert.match(await page.textContent('main'), /treasury spend/);
   assert.match(await page.textContent('main'), new RegExp(`voting ends\\s*${proposal.voting_ends}`));
@@ -297,6 +302,7 @@ test('governance and provider pages show what the API holds', async () => {
 
   const providers = await get('/compute/providers');
   await page.goto(`${api}/#/providers`);
+  await shown(page, '#/providers');
   await page.waitForSelector('main tbody tr');
   assert.equal(await page.locator('main tbody tr').count(), providers.items.length);
   await shoot(page, 'providers');
@@ -343,7 +349,7 @@ test('a compliance report shows as an open dispute, and a model page its standin
   assert.match(await page.textContent('main'), /ethical-sourcing/);
   await shoot(page, 'compliance');
   await page.click(`tr:has([data-dispute="${dispute.id}"]) a[href="#/model/2"]`);
-  await page.waitForSelector('main h1');
+  await shown(page, '#/model/2');
   assert.match(await page.textContent('main'), new RegExp(`dispute ${dispute.id}`));
   const holders = await get('/vaults/model/2/holders');
   assert.equal(await page.locator('table.holders tbody tr').count(), holders.items.length);

@@ -1018,7 +1018,14 @@ async function compliance(params) {
 
 let leave = null;
 
+/**
+ * Draws the page the URL names. While it loads, `main` is `aria-busy`; once drawn, its
+ * `data-shown` is the hash it shows (what assistive technology and the browser tests wait for).
+ */
 async function route() {
+  const hash = location.hash;
+  page.setAttribute('aria-busy', 'true');
+  delete page.dataset.shown;
   if (leave) leave();
   leave = null;
   for (const plot of charts) plot.destroy();
@@ -1050,6 +1057,10 @@ async function route() {
     }
   } catch (error) {
     render(h('h1', {}, 'Something went wrong'), message(`The node answered: ${error.message}`, 'error'));
+  }
+  if (location.hash === hash) {
+    page.setAttribute('aria-busy', 'false');
+    page.dataset.shown = hash;
   }
   page.focus({ preventScroll: true });
 }
