@@ -49,6 +49,9 @@ pub enum ChainError {
 /// How often a sender asks whether the node holds its transaction yet.
 const NONCE_POLL: Duration = Duration::from_millis(2);
 
+/// Times a transaction is signed again when another sender took its nonce.
+const NONCE_RETRIES: u32 = 3;
+
 /// What a sent transaction became.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Included {
@@ -184,7 +187,19 @@ impl Chain {
         Ok(self.submit(msgs, false).await?.hash)
     }
 
+    /// Sends `msgs` with the account's next nonce; when another sender of the same account took
+    /// that nonce meanwhile (a person using the key too), signs again with the next one.
     async fn submit(&self, msgs: Vec<Msg>, wait: bool) -> Result<atelier_api::SubmittedTx, ChainError> {
+        let mut attempt = 0;
+        loop {
+            match self.submit_once(msgs.clone(), wait).await {
+                Err(ChainError::Client(error)) if error.nonce_taken() && attempt < NONCE_RETRIES => attempt += 1,
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn submit_once(&self, msgs: Vec<Msg>, wait: bool) -> Result<atelier_api::SubmittedTx, ChainError> {
         let turn = self.sending.lock().await;
         let status = self.client.status().await?;
         let fees = self.client.fees().await?;

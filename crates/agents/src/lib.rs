@@ -14,6 +14,7 @@ pub mod follow;
 pub mod journal;
 pub mod oracle;
 pub mod provider;
+pub mod record;
 pub mod serve;
 pub mod verifier;
 pub mod work;

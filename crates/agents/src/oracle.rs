@@ -5,8 +5,13 @@
 //! (a source down, no history yet) is skipped and retried while it stays open.
 //!
 //! Sources (`--config oracle.toml`):
-//! - `demand`: the units a style's models will be asked for next epoch, forecast
-//!   (`atelier-forecast`) from the chain's own record of the past epochs (`GET /registry/styles`);
+//! - `chain`: a measure of the chain's own record, from the node's API and events —
+//!   - `measure = "demand"`: the units a style's models will be asked for next epoch, forecast
+//!     (`atelier-forecast`) from the past epochs (`GET /registry/styles`);
+//!   - `measure = "engagement"`: the community's engagement per epoch ([`crate::record`]: active
+//!     accounts, sales, remixes, new contributors), smoothed over the past epochs;
+//!   - `measure = "quality"`: a model's quality in basis points from its record over the past
+//!     epochs (results that stood, results overturned, sales of its designs);
 //! - `http`: a number in a JSON document (`pointer`, RFC 6901) times `scale`, with a timeout and
 //!   retries: an outside market price;
 //! - `command`: a program that prints a number (times `scale`): a model's validation loss for
@@ -34,11 +39,21 @@ use serde::Deserialize;
 
 use crate::{
     chain::Chain,
+    record::{self, EpochActivity, Models, Tally, Unknown},
     serve::{self, Health},
 };
 
 /// The past epochs a demand forecast is fitted on, at most.
 const DEMAND_HISTORY: u64 = 48;
+
+/// The past epochs engagement is smoothed over, and a model's quality measured over.
+const RECORD_HISTORY: u64 = 8;
+
+/// The weight of each new epoch in the smoothed engagement.
+const ENGAGEMENT_SMOOTHING: f64 = 0.5;
+
+/// Events asked for per page when reading an epoch.
+const EVENTS_PAGE: usize = 1_000;
 
 /// What the daemon serves.
 #[derive(Debug, Clone, Deserialize)]
@@ -69,10 +84,11 @@ pub struct FeedSource {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Source {
-    /// The units `style`'s models will be asked for next epoch, forecast from the past epochs.
-    Demand {
-        /// The style.
-        style: String,
+    /// A measure of the chain's own record.
+    Chain {
+        /// Which.
+        #[serde(flatten)]
+        measure: Measure,
     },
     /// A number in a JSON document.
     Http {
@@ -100,6 +116,24 @@ pub enum Source {
         /// How long it may run, in milliseconds.
         #[serde(default = "default_command_timeout_ms")]
         timeout_ms: u64,
+    },
+}
+
+/// What the `chain` source measures.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "measure", rename_all = "snake_case")]
+pub enum Measure {
+    /// The units `style`'s models will be asked for next epoch, forecast from the past epochs.
+    Demand {
+        /// The style.
+        style: String,
+    },
+    /// The community's engagement per epoch, smoothed over the past epochs.
+    Engagement,
+    /// `model`'s quality in basis points, from its record over the past epochs.
+    Quality {
+        /// The model.
+        model: u64,
     },
 }
 
@@ -182,17 +216,60 @@ pub fn demand_forecast(units: &[f64]) -> Option<Measurement> {
     }
 }
 
-/// Measures feeds: completed epochs' demand is kept, since it never changes.
+/// Whether a round of the feed `view` (`GET /oracle/feeds/{feed}`) is worth observing with
+/// `value` at `height`: when another operator has opened it, when the feed has no value yet or
+/// its value is half its heartbeat old, or when `value` moved at least the feed's deviation from
+/// it — what the chain would publish. Otherwise the observation would change nothing and cost a
+/// fee, and every operator measuring the chain's record the same way waits too.
+pub fn worth_observing(view: &serde_json::Value, value: u128, height: u64) -> bool {
+    if view["round"]["observations"].as_u64().unwrap_or(0) > 0 {
+        return true;
+    }
+    let latest = &view["latest"];
+    let (Some(published), Some(at)) =
+        (latest["value"].as_str().and_then(|v| v.parse::<u128>().ok()), latest["height"].as_u64())
+    else {
+        return true;
+    };
+    let heartbeat = view["spec"]["heartbeat_blocks"].as_u64().unwrap_or(0);
+    let deviation = u128::from(view["spec"]["deviation"].as_u64().unwrap_or(0));
+    height.saturating_sub(at) * 2 >= heartbeat
+        || value.abs_diff(published).saturating_mul(10_000) >= deviation.saturating_mul(published)
+}
+
+/// Measures feeds: completed epochs' demand and activity are kept, since they never change.
 struct Measurer {
     chain: Arc<Chain>,
     http: reqwest::Client,
     epochs: Mutex<BTreeMap<u64, serde_json::Value>>,
+    activity: tokio::sync::Mutex<Activity>,
+}
+
+/// What the events of completed epochs counted, and which models made which jobs and designs.
+#[derive(Default)]
+struct Activity {
+    epoch_blocks: Option<u64>,
+    epochs: BTreeMap<u64, EpochActivity>,
+    models: Models,
 }
 
 impl Measurer {
     async fn measure(&self, source: &Source) -> Result<Measurement, String> {
         match source {
-            Source::Demand { style } => self.demand(style).await,
+            Source::Chain { measure: Measure::Demand { style } } => self.demand(style).await,
+            Source::Chain { measure: Measure::Engagement } => {
+                let engagement: Vec<f64> =
+                    self.past_activity().await?.iter().map(|a| a.engagement() as f64).collect();
+                let level = atelier_forecast::smoothed(&engagement, ENGAGEMENT_SMOOTHING)
+                    .ok_or("no completed epoch yet to measure engagement in")?;
+                Ok(Measurement { value: scaled(level, 1.0)?, forecast_error: None })
+            }
+            Source::Chain { measure: Measure::Quality { model } } => {
+                let past = self.past_activity().await?;
+                let value = record::quality_bps(past.iter().filter_map(|a| a.models.get(model)))
+                    .ok_or_else(|| format!("model {model} has no record in the past {RECORD_HISTORY} epochs"))?;
+                Ok(Measurement { value, forecast_error: None })
+            }
             Source::Http { url, pointer, scale, timeout_ms, retries } => {
                 let mut last = String::new();
                 for attempt in 0..=*retries {
@@ -243,11 +320,79 @@ impl Measurer {
         }
     }
 
+    /// The epoch under way.
+    async fn current_epoch(&self) -> Result<u64, String> {
+        self.chain.client().read("/registry/styles").await.map_err(|e| e.to_string())?["epoch"]
+            .as_u64()
+            .ok_or_else(|| "the node did not say the epoch".into())
+    }
+
+    /// The activity of each of the last [`RECORD_HISTORY`] completed epochs, oldest first.
+    async fn past_activity(&self) -> Result<Vec<EpochActivity>, String> {
+        let current = self.current_epoch().await?;
+        let mut activity = self.activity.lock().await;
+        let mut past = Vec::new();
+        for epoch in current.saturating_sub(RECORD_HISTORY)..current {
+            if !activity.epochs.contains_key(&epoch) {
+                let counted = self.count_epoch(&mut activity, epoch).await?;
+                activity.epochs.insert(epoch, counted);
+            }
+            past.push(activity.epochs[&epoch].clone());
+        }
+        let oldest = current.saturating_sub(RECORD_HISTORY);
+        activity.epochs.retain(|epoch, _| *epoch >= oldest);
+        Ok(past)
+    }
+
+    /// Reads `epoch`'s events (every page) and counts them.
+    async fn count_epoch(&self, activity: &mut Activity, epoch: u64) -> Result<EpochActivity, String> {
+        let client = self.chain.client();
+        let epoch_blocks = match activity.epoch_blocks {
+            Some(blocks) => blocks,
+            None => {
+                let params = client.read("/staking/params").await.map_err(|e| e.to_string())?;
+                let blocks = params["epoch_blocks"].as_u64().filter(|b| *b > 0).ok_or("no epoch length")?;
+                *activity.epoch_blocks.insert(blocks)
+            }
+        };
+        let (first, last) = (epoch * epoch_blocks, (epoch + 1) * epoch_blocks - 1);
+        let operators = client.read("/oracle/operators").await.map_err(|e| e.to_string())?;
+        let operators = operators.as_array().into_iter().flatten();
+        let mut tally = Tally::excluding(operators.filter_map(|o| o["address"].as_str().map(str::to_owned)).collect());
+        let mut path = format!("/events?from_height={}&limit={EVENTS_PAGE}", first.max(1));
+        loop {
+            let page = client.read(&path).await.map_err(|e| e.to_string())?;
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            for item in &items {
+                if item["height"].as_u64().is_some_and(|height| height > last) {
+                    return Ok(tally.finish());
+                }
+                let event: atelier_protocol::Event =
+                    serde_json::from_value(item["event"].clone()).map_err(|e| format!("an event: {e}"))?;
+                while let Err(unknown) = tally.count(&event, &mut activity.models) {
+                    match unknown {
+                        Unknown::Job(job) => {
+                            let found = client.read(&format!("/compute/jobs/{job}")).await.map_err(|e| e.to_string())?;
+                            let model = found["model"].as_u64().ok_or_else(|| format!("job {job} has no model"))?;
+                            activity.models.job(job, model);
+                        }
+                        Unknown::Asset(asset) => {
+                            let found = client.read(&format!("/assets/{asset}")).await.map_err(|e| e.to_string())?;
+                            activity.models.asset(asset, found["model"].as_u64());
+                        }
+                    }
+                }
+            }
+            match page["next"].as_str() {
+                Some(next) if !items.is_empty() => path = format!("/events?cursor={next}&limit={EVENTS_PAGE}"),
+                _ => return Ok(tally.finish()),
+            }
+        }
+    }
+
     /// `style`'s units in each completed epoch (the last [`DEMAND_HISTORY`]), forecast.
     async fn demand(&self, style: &str) -> Result<Measurement, String> {
-        let current = self.chain.client().read("/registry/styles").await.map_err(|e| e.to_string())?["epoch"]
-            .as_u64()
-            .ok_or("the node did not say the epoch")?;
+        let current = self.current_epoch().await?;
         let mut units = Vec::new();
         for epoch in current.saturating_sub(DEMAND_HISTORY)..current {
             let known = self.epochs.lock().map_err(|e| e.to_string())?.get(&epoch).cloned();
@@ -357,9 +502,15 @@ pub async fn run(
     tracing::info!(operator = %me, metrics = %address, feeds = options.config.feeds.len(), "oracle agent started");
     let server = tokio::spawn(serve::serve(listener, Arc::new(registry), health, None));
 
-    let measurer = Measurer { chain: chain.clone(), http: reqwest::Client::new(), epochs: Mutex::default() };
+    let measurer = Measurer {
+        chain: chain.clone(),
+        http: reqwest::Client::new(),
+        epochs: Mutex::default(),
+        activity: tokio::sync::Mutex::default(),
+    };
     let poll = Duration::from_secs(options.config.poll_seconds.max(1));
     tokio::pin!(shutdown);
+    let mut unmeasured: BTreeMap<String, (u64, String)> = BTreeMap::new();
     loop {
         for feed in &options.config.feeds {
             let label = FeedLabel { feed: feed.feed.clone() };
@@ -388,14 +539,28 @@ pub async fn run(
             let measured = match measurer.measure(&feed.source).await {
                 Ok(measured) => measured,
                 Err(reason) => {
-                    skipped
-                        .get_or_create(&Skip { feed: feed.feed.clone(), reason: "unmeasured".into() })
-                        .inc();
-                    tracing::warn!(feed = %feed.feed, round, %reason, "round not measured; trying again while it is open");
+                    // Said once per round and reason, however often it is tried again.
+                    if unmeasured.get(&feed.feed) != Some(&(round, reason.clone())) {
+                        skipped
+                            .get_or_create(&Skip { feed: feed.feed.clone(), reason: "unmeasured".into() })
+                            .inc();
+                        tracing::warn!(feed = %feed.feed, round, %reason, "round not measured; trying again while it is open");
+                        unmeasured.insert(feed.feed.clone(), (round, reason.clone()));
+                    }
                     note("error", reason.into());
                     continue;
                 }
             };
+            let height = match chain.client().status().await {
+                Ok(status) => status.height,
+                Err(error) => {
+                    note("error", format!("reading the head: {error}").into());
+                    continue;
+                }
+            };
+            if !worth_observing(&view, measured.value, height) {
+                continue;
+            }
             // Written down first: a crash after this loses the round, never observes it twice.
             rounds
                 .record(&feed.feed, round, measured.value)
@@ -465,6 +630,24 @@ mod tests {
     }
 
     #[test]
+    fn a_round_is_observed_when_it_would_publish_or_someone_opened_it() {
+        let view = |observations: u64, latest: serde_json::Value| {
+            serde_json::json!({
+                "spec": { "heartbeat_blocks": 60, "deviation": 50 },
+                "round": { "number": 3, "observations": observations },
+                "latest": latest,
+            })
+        };
+        let fresh = serde_json::json!({ "value": "10000", "height": 100 });
+        assert!(worth_observing(&view(0, serde_json::Value::Null), 5, 100), "no value yet");
+        assert!(!worth_observing(&view(0, fresh.clone()), 10_049, 129), "within 0.5%, fresh");
+        assert!(worth_observing(&view(0, fresh.clone()), 10_050, 129), "moved 0.5%");
+        assert!(worth_observing(&view(0, fresh.clone()), 9_950, 101), "down 0.5%");
+        assert!(worth_observing(&view(0, fresh.clone()), 10_000, 130), "half a heartbeat old");
+        assert!(worth_observing(&view(1, fresh), 10_000, 101), "another operator opened the round");
+    }
+
+    #[test]
     fn a_round_recorded_stays_observed_after_a_restart() {
         let dir = tempfile::tempdir().unwrap();
         let rounds = Rounds { dir: dir.path().to_path_buf() };
@@ -488,8 +671,20 @@ mod tests {
 
             [[feeds]]
             feed = "demand/botanical"
-            source = "demand"
+            source = "chain"
+            measure = "demand"
             style = "botanical"
+
+            [[feeds]]
+            feed = "engagement"
+            source = "chain"
+            measure = "engagement"
+
+            [[feeds]]
+            feed = "quality/2"
+            source = "chain"
+            measure = "quality"
+            model = 2
 
             [[feeds]]
             feed = "convergence/1"
@@ -500,7 +695,13 @@ mod tests {
         .unwrap();
         assert_eq!(config.poll_seconds, 2);
         assert!(matches!(&config.feeds[0].source, Source::Http { scale, retries: 2, .. } if *scale == 1e12));
-        assert!(matches!(&config.feeds[1].source, Source::Demand { style } if style == "botanical"));
-        assert!(matches!(&config.feeds[2].source, Source::Command { command, .. } if command.len() == 3));
+        let measure = |i: usize| match &config.feeds[i].source {
+            Source::Chain { measure } => Some(measure.clone()),
+            _ => None,
+        };
+        assert_eq!(measure(1), Some(Measure::Demand { style: "botanical".into() }));
+        assert_eq!(measure(2), Some(Measure::Engagement));
+        assert_eq!(measure(3), Some(Measure::Quality { model: 2 }));
+        assert!(matches!(&config.feeds[4].source, Source::Command { command, .. } if command.len() == 3));
     }
 }

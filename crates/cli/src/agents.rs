@@ -85,8 +85,15 @@ const ORACLE_EXAMPLE: &str = r#"Example:
 with oracle.toml:
   [[feeds]]
   feed = "demand/botanical"
-  source = "demand"
+  source = "chain"
+  measure = "demand"
   style = "botanical"
+
+  [[feeds]]
+  feed = "quality/2"
+  source = "chain"
+  measure = "quality"
+  model = 2
 
   [[feeds]]
   feed = "gdc_usd"
@@ -99,8 +106,9 @@ with oracle.toml:
 #[derive(Debug, Subcommand)]
 pub(crate) enum OracleCommand {
     /// Observe the feeds a registered oracle operator serves: each open round once, measured from
-    /// the source its configuration names (`demand` forecast from the chain's record, `http`, or
-    /// `command`). Safe to kill at any moment: no round is observed twice.
+    /// the source its configuration names (`chain`: demand forecast, engagement or a model's
+    /// quality from the chain's record; `http`; or `command`). Safe to kill at any moment: no
+    /// round is observed twice.
     #[command(after_help = ORACLE_EXAMPLE)]
     Run {
         /// The operator's key (registered with `atelier tx oracle register`).
@@ -118,19 +126,38 @@ pub(crate) enum OracleCommand {
         /// Log lines as text or JSON.
         #[arg(long, value_enum, default_value_t = LogFormat::Text)]
         log_format: LogFormat,
+        /// Stop when standard input closes too: a process that starts the agent keeps the pipe,
+        /// and the agent stops with it however it ends.
+        #[arg(long, hide = true)]
+        until_stdin_closes: bool,
     },
 }
 
-/// Runs an oracle command until SIGTERM or Ctrl-C.
+/// Runs an oracle command until SIGTERM or Ctrl-C (or its standard input closes, when asked).
 pub(crate) async fn run_oracle(node: String, store: &Keystore, command: OracleCommand) -> Result<()> {
-    let OracleCommand::Run { from, config, state_dir, metrics_addr, log_format } = command;
+    let OracleCommand::Run { from, config, state_dir, metrics_addr, log_format, until_stdin_closes } = command;
     crate::init_logging(log_format, false);
     let text = std::fs::read_to_string(&config).with_context(|| format!("reading {}", config.display()))?;
     let config: OracleConfig = toml::from_str(&text)
         .with_context(|| format!("{} is not an oracle configuration", config.display()))?;
     let key = crate::signer(store, &from)?;
     let options = OracleOptions { node, state_dir, config, metrics_addr };
-    atelier_agents::oracle::run(options, key, crate::stop_signal()).await.map_err(|e| anyhow!(e))
+    let stdin_closed = async move {
+        if until_stdin_closes {
+            use tokio::io::AsyncReadExt;
+            let mut sink = Vec::new();
+            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let stop = async {
+        tokio::select! {
+            () = crate::stop_signal() => {}
+            () = stdin_closed => {}
+        }
+    };
+    atelier_agents::oracle::run(options, key, stop).await.map_err(|e| anyhow!(e))
 }
 
 /// The backends a configuration file names, or the default (procedural for every model).

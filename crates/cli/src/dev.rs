@@ -97,8 +97,8 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
 }
 
 /// Short periods: 60-block epochs; voting opens 5 blocks after a proposal and lasts 30, then 10
-/// blocks of timelock; a dispute window of 30 blocks. Feeds for the GDC price, engagement and demand
-/// for the dev economy's two styles (`botanical`, `ink`). A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of
+/// blocks of timelock; a dispute window of 30 blocks. Feeds for the GDC price, engagement, demand
+/// for the dev economy's two styles (`botanical`, `ink`) and its two models' quality. A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of
 /// runway, with buy-backs never taking the reserve under 20 epochs, and 10% of the value as pool
 /// liquidity.
 fn dev_params(genesis: &mut Genesis, price_quorum: u32, feed_quorum: u32, arbiter_quorum: u32) {
@@ -122,6 +122,8 @@ fn dev_params(genesis: &mut Genesis, price_quorum: u32, feed_quorum: u32, arbite
         feed("engagement", feed_quorum),
         feed("demand/botanical", feed_quorum),
         feed("demand/ink", feed_quorum),
+        feed("quality/1", feed_quorum),
+        feed("quality/2", feed_quorum),
     ];
     let treasury = &mut genesis.treasury.params;
     treasury.infra_cost_per_epoch = Amount::new(1_000 * 1_000_000);
@@ -229,11 +231,14 @@ impl Banner {
             let models: Vec<String> =
                 economy.models.iter().map(|(id, name)| format!("{id} {name}")).collect();
             out.push_str(&format!(
-                "\nDev economy: models {}; a provider ({}) and a verifier ({}) are running \
-                 (--no-provider leaves them out).\nTry:  atelier prompt --model 1 \"a red fox\" --out fox.png\n",
+                "\nDev economy: models {}; a provider ({}) and a verifier ({}) are running, and oracle \
+                 agents ({}) observe {} (--no-provider leaves them out).\n\
+                 Try:  atelier prompt --model 1 \"a red fox\" --out fox.png\n",
                 models.join(", "),
                 economy.provider,
-                economy.verifier
+                economy.verifier,
+                economy.oracle_agents.join(", "),
+                economy.oracle_feeds.join(", ")
             ));
         }
         out

@@ -1,8 +1,9 @@
 //! The dev chain's economy, so that `atelier prompt` works on a fresh machine with no other step:
 //! a dataset with contributors and its attestation, a procedural base model and a fine-tune with
-//! its own style file, a provider and a verifier (each a dev account), and the provider and
-//! verifier daemons running beside the node over its API. `atelier node --dev --no-provider` leaves
-//! all of it out.
+//! its own style file, a provider and a verifier (each a dev account), the provider and verifier
+//! daemons running beside the node over its API, and three oracle agents (`atelier oracle run`
+//! processes) measuring engagement, demand per style and each model's quality from the chain's
+//! record. `atelier node --dev --no-provider` leaves all of it out.
 
 use std::{future::Future, path::Path, pin::Pin};
 
@@ -29,6 +30,8 @@ const ATTESTER: u32 = 8;
 const VERIFIER: u32 = 9;
 /// The class the models run in.
 const CLASS: &str = "image-xl";
+/// The oracle operators whose agents run beside the node.
+const ORACLE_AGENTS: [u32; 3] = [0, 1, 2];
 
 /// What the banner says of the economy.
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +42,10 @@ pub(crate) struct DevEconomy {
     pub(crate) provider: String,
     /// The verifier's account name.
     pub(crate) verifier: String,
+    /// The oracle agents' account names.
+    pub(crate) oracle_agents: Vec<String>,
+    /// The feeds they observe.
+    pub(crate) oracle_feeds: Vec<String>,
 }
 
 fn dev(index: u32, api: &str) -> Chain {
@@ -51,6 +58,8 @@ pub(crate) async fn register(api: &str) -> Result<DevEconomy> {
         models: vec![(1, "atelier-base".into()), (2, "atelier-ink (a fine-tune of 1)".into())],
         provider: format!("dev{PROVIDER}"),
         verifier: format!("dev{VERIFIER}"),
+        oracle_agents: ORACLE_AGENTS.iter().map(|i| format!("dev{i}")).collect(),
+        oracle_feeds: Vec::new(),
     };
     let reader = dev(PROVIDER, api);
     if reader.model(1).await?.is_some() {
@@ -177,4 +186,97 @@ pub(crate) fn run_agents(
             tracing::error!(%error, "the dev verifier stopped");
         }
     });
+}
+
+/// The oracle agents' configuration: each of `feeds` the chain's own record measures —
+/// `engagement`, `demand/<style>` and `quality/<model>` — from the `chain` source. (The GDC price
+/// needs an outside market: on a dev chain it is observed by hand.) Returns the TOML and the feeds
+/// it serves.
+pub(crate) fn oracle_config(feeds: &[String]) -> (String, Vec<String>) {
+    let mut toml = String::from("# The dev chain's oracle agents (written by `atelier node --dev`).\npoll_seconds = 1\n");
+    let mut served = Vec::new();
+    for feed in feeds {
+        let measure = if feed == "engagement" {
+            "measure = \"engagement\"".to_owned()
+        } else if let Some(style) = feed.strip_prefix("demand/") {
+            format!("measure = \"demand\"\nstyle = \"{style}\"")
+        } else if let Some(model) = feed.strip_prefix("quality/").and_then(|m| m.parse::<u64>().ok()) {
+            format!("measure = \"quality\"\nmodel = {model}")
+        } else {
+            continue;
+        };
+        toml.push_str(&format!("\n[[feeds]]\nfeed = \"{feed}\"\nsource = \"chain\"\n{measure}\n"));
+        served.push(feed.clone());
+    }
+    (toml, served)
+}
+
+/// Starts the dev oracle agents as `atelier oracle run` processes (their configuration, rounds
+/// and logs under `home/agents`). Each stops when its standard input closes: when the node stops,
+/// however it stops. Returns the feeds they serve.
+pub(crate) async fn run_oracle_agents(
+    api: &str,
+    home: &Path,
+    stopped: impl Fn() -> Pin<Box<dyn Future<Output = ()> + Send>>,
+) -> Result<Vec<String>> {
+    let params = atelier_client::Client::new(api).read("/oracle/params").await?;
+    let feeds: Vec<String> = params["feeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|feed| feed["id"].as_str().map(str::to_owned))
+        .collect();
+    let (toml, served) = oracle_config(&feeds);
+    let dir = home.join("agents");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let config = dir.join("oracle.toml");
+    std::fs::write(&config, toml).with_context(|| format!("writing {}", config.display()))?;
+    let program = std::env::current_exe().context("finding the atelier binary")?;
+    let mut children = Vec::new();
+    for index in ORACLE_AGENTS {
+        let name = format!("dev{index}");
+        let log = dir.join(format!("oracle-{name}.log"));
+        let log = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let child = tokio::process::Command::new(&program)
+            .args(["--node", api, "oracle", "run", "--from", &name, "--log-format", "json", "--until-stdin-closes"])
+            .arg("--config")
+            .arg(&config)
+            .arg("--state-dir")
+            .arg(dir.join(format!("oracle-{name}")))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting the oracle agent of {name}"))?;
+        children.push(child);
+    }
+    let stop = stopped();
+    tokio::spawn(async move {
+        stop.await;
+        for child in &mut children {
+            drop(child.stdin.take());
+        }
+        for child in &mut children {
+            if tokio::time::timeout(std::time::Duration::from_secs(5), child.wait()).await.is_err() {
+                let _ = child.start_kill();
+            }
+        }
+    });
+    Ok(served)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dev_oracle_agents_measure_every_feed_the_chain_records_and_leave_the_price_alone() {
+        let feeds = ["gdc_usd", "engagement", "demand/ink", "quality/2", "quality/x"].map(String::from);
+        let (toml, served) = oracle_config(&feeds);
+        assert_eq!(served, ["engagement", "demand/ink", "quality/2"]);
+        let config: atelier_agents::oracle::OracleConfig = toml::from_str(&toml).unwrap();
+        assert_eq!(config.feeds.len(), 3);
+        assert_eq!(config.poll_seconds, 1);
+    }
 }

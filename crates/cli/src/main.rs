@@ -24,7 +24,7 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::{Context, Result, anyhow, bail};
 use atelier_api::SimulatedOutcome;
-use atelier_client::Client;
+use atelier_client::{Client, ClientError};
 use atelier_node::{Node, NodeConfig};
 use atelier_primitives::{Address, Height, hd};
 use atelier_protocol::{Msg, Tx, modules::fees::GasSchedule};
@@ -746,11 +746,14 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
     // The sequencer stops between blocks, never inside one: a block being committed finishes.
     let running = tokio::spawn(Arc::clone(&node).run(listener, stopped()));
     let economy = if args.dev && !args.no_provider {
-        match economy::register(&api_url).await {
-            Ok(economy) => {
-                economy::run_agents(&api_url, &home, &stopped);
-                Some(economy)
-            }
+        let started = async {
+            let mut economy = economy::register(&api_url).await?;
+            economy::run_agents(&api_url, &home, &stopped);
+            economy.oracle_feeds = economy::run_oracle_agents(&api_url, &home, &stopped).await?;
+            Ok::<_, anyhow::Error>(economy)
+        };
+        match started.await {
+            Ok(economy) => Some(economy),
             Err(error) => {
                 let _ = stop.send(true);
                 let _ = running.await;
@@ -956,39 +959,56 @@ async fn send(
     let Signing { from, nonce, expires_in, wait, gas_limit, max_fee, tip, dry_run, force, generate_only } =
         signing;
     let sender = offline::public_key(store, &from)?;
-
-    let status = client.status().await?;
-    let fees = client.fees().await?;
-    let gas: GasSchedule = serde_json::from_value(fees.gas).context("the node's gas schedule")?;
-    let nonce = match nonce {
-        Some(nonce) => nonce,
-        None => client.account(&sender.address().to_string()).await?.next_nonce,
-    };
-    let tx = Tx {
-        chain_id: status.chain_id.parse().map_err(|e| anyhow!("{e}"))?,
-        sender,
-        nonce,
-        expiry_height: Height(status.height.saturating_add(expires_in)),
-        gas_limit: gas_limit.unwrap_or_else(|| gas.tx_gas(&msgs)),
-        max_fee_per_gas: per_gas(max_fee, &fees.suggested_max_fee, "--max-fee")?,
-        max_priority_fee_per_gas: per_gas(tip, &fees.suggested_tip, "--tip")?,
-        msgs,
-    };
-    if generate_only {
-        return output.print(&offline::Unsigned::new(&tx), offline::Unsigned::text);
+    // With the next nonce chosen here, a transaction whose nonce another sender of the same key
+    // took meanwhile is signed again with the next one; a nonce given with --nonce is kept.
+    let mut retries = if nonce.is_none() { NONCE_RETRIES } else { 0 };
+    let mut unlocked = None;
+    loop {
+        let status = client.status().await?;
+        let fees = client.fees().await?;
+        let gas: GasSchedule = serde_json::from_value(fees.gas).context("the node's gas schedule")?;
+        let nonce = match nonce {
+            Some(nonce) => nonce,
+            None => client.account(&sender.address().to_string()).await?.next_nonce,
+        };
+        let tx = Tx {
+            chain_id: status.chain_id.parse().map_err(|e| anyhow!("{e}"))?,
+            sender,
+            nonce,
+            expiry_height: Height(status.height.saturating_add(expires_in)),
+            gas_limit: gas_limit.unwrap_or_else(|| gas.tx_gas(&msgs)),
+            max_fee_per_gas: per_gas(max_fee, &fees.suggested_max_fee, "--max-fee")?,
+            max_priority_fee_per_gas: per_gas(tip, &fees.suggested_tip, "--tip")?,
+            msgs: msgs.clone(),
+        };
+        if generate_only {
+            return output.print(&offline::Unsigned::new(&tx), offline::Unsigned::text);
+        }
+        let key = match unlocked.take() {
+            Some(key) => key,
+            None => signer(store, &from)?,
+        };
+        use atelier_primitives::Encode;
+        let bytes = tx.sign(&key).to_bytes();
+        let simulated = client.simulate(&bytes).await?;
+        if dry_run {
+            return output.print(&simulated, simulation_text);
+        }
+        if simulated.outcome != SimulatedOutcome::Applied && !force {
+            bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
+        }
+        match submit(client, &bytes, wait, output).await {
+            Err(error) if retries > 0 && error.downcast_ref::<ClientError>().is_some_and(ClientError::nonce_taken) => {
+                retries -= 1;
+                unlocked = Some(key);
+            }
+            outcome => return outcome,
+        }
     }
-    let key = signer(store, &from)?;
-    use atelier_primitives::Encode;
-    let bytes = tx.sign(&key).to_bytes();
-    let simulated = client.simulate(&bytes).await?;
-    if dry_run {
-        return output.print(&simulated, simulation_text);
-    }
-    if simulated.outcome != SimulatedOutcome::Applied && !force {
-        bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
-    }
-    submit(client, &bytes, wait, output).await
 }
+
+/// Times `atelier tx` signs a transaction again when another sender of its key took its nonce.
+const NONCE_RETRIES: u32 = 3;
 
 /// A price per unit of gas in ugdc: the one given, else the node's suggestion.
 fn per_gas(given: Option<money::Money>, suggested: &str, flag: &str) -> Result<atelier_primitives::Amount> {

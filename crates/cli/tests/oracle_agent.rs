@@ -1,7 +1,9 @@
-//! `atelier oracle run` against a dev node, three operators each in its own process: the GDC price
-//! from a JSON document over HTTP (a local server stands in for an outside market's API) and the
-//! demand for a style forecast from the chain's own record reach quorum and are published; an
-//! agent killed and restarted does not observe a round again.
+//! `atelier oracle run` against a dev node. Three operators each in its own process publish the
+//! GDC price from a JSON document over HTTP (a local server stands in for an outside market's
+//! API); an agent killed and restarted does not observe a round again. The three agents the dev
+//! node starts by itself publish demand per style, engagement and quality from the chain's record,
+//! and when demand moves from one style to another the treasury's style incentive follows it into
+//! the new style's fine-tuner's vault and its datasets' contributors.
 
 mod common;
 
@@ -55,8 +57,7 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
     std::fs::write(
         &config,
         format!(
-            "poll_seconds = 1\n\n[[feeds]]\nfeed = \"gdc_usd\"\nsource = \"http\"\nurl = \"{url}\"\npointer = \"/gdc/usd\"\nscale = 1e12\n\n\
-             [[feeds]]\nfeed = \"demand/botanical\"\nsource = \"demand\"\nstyle = \"botanical\"\n"
+            "poll_seconds = 1\n\n[[feeds]]\nfeed = \"gdc_usd\"\nsource = \"http\"\nurl = \"{url}\"\npointer = \"/gdc/usd\"\nscale = 1e12\n"
         ),
     )
     .unwrap();
@@ -90,7 +91,7 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
         feed["latest"]["value"].as_str().map(str::to_owned)
     });
     assert_eq!(price, "450000000000");
-    // Demand for `botanical`: forecast once an epoch (60 blocks) has closed.
+    // Demand for `botanical`, observed by the node's own agents once an epoch (60 blocks) closed.
     let demand = until("demand/botanical to publish", 120, || {
         let feed = get(&api, "/oracle/feeds/demand%2Fbotanical");
         feed["latest"]["value"].as_str().map(|v| v.parse::<u128>().unwrap())
@@ -132,5 +133,76 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
         let _ = child.kill();
         let _ = child.wait();
     }
+    common::stop_node(&mut node);
+}
+
+/// The style incentive each closed epoch paid, by model: `(epoch, [(model, amount)])`.
+fn incentives(api: &str) -> Vec<(u64, Vec<(u64, u128)>)> {
+    let reports = get(api, "/treasury/epochs");
+    reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let paid = r["steering"]["incentives"].as_array().unwrap().iter();
+            let paid = paid.map(|i| (i["model"].as_u64().unwrap(), i["amount"].as_str().unwrap().parse().unwrap()));
+            (r["epoch"].as_u64().unwrap(), paid.collect())
+        })
+        .collect()
+}
+
+fn claimable(api: &str, path: &str) -> u128 {
+    get(api, path)["claimable_gdc"].as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn demand_moved_from_botanical_to_ink_moves_the_style_incentive_to_inks_fine_tuner_and_datasets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "150"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let address = |name: &str| {
+        let accounts = banner["accounts"].as_array().unwrap();
+        accounts.iter().find(|a| a["name"] == name).unwrap()["address"].as_str().unwrap().to_owned()
+    };
+    let (fine_tuner, contributor) = (address("dev7"), address("dev5"));
+    let epoch = || get(&api, "/registry/styles")["epoch"].as_u64().unwrap();
+    let prompt = |model: &str, n: usize| {
+        for i in 0..n {
+            let out = dir.path().join(format!("{model}-{i}.png"));
+            common::atelier(&api, &["prompt", "--model", model, &format!("a design {i}"), "--out", out.to_str().unwrap()]);
+        }
+    };
+    // Botanical (model 1) is asked for through the first epochs; then only ink (model 2).
+    prompt("1", 4);
+    until("epoch 1", 60, || (epoch() >= 1).then_some(()));
+    prompt("1", 4);
+    let shifted = epoch() + 1;
+    until("the shift's epoch", 60, || (epoch() >= shifted).then_some(()));
+    let before = (
+        claimable(&api, &format!("/vaults/model/2/holders/{fine_tuner}")),
+        claimable(&api, &format!("/registry/datasets/1/contributors/{contributor}")),
+    );
+    let botanical_led = incentives(&api).iter().any(|(_, paid)| paid.first().is_some_and(|(m, _)| *m == 1));
+    assert!(botanical_led, "botanical's model led the incentive first: {:?}", incentives(&api));
+    // Ink is asked for each epoch until the incentive follows.
+    let followed = until("the incentive to follow ink", 240, || {
+        prompt("2", 2);
+        incentives(&api).into_iter().find(|(e, paid)| {
+            let ink: u128 = paid.iter().filter(|(m, _)| *m == 2).map(|(_, a)| a).sum();
+            let botanical: u128 = paid.iter().filter(|(m, _)| *m == 1).map(|(_, a)| a).sum();
+            *e >= shifted && ink > botanical
+        })
+    });
+    assert!(followed.0 <= shifted + 3, "within the forecast's horizon: epoch {} after the shift at {shifted}", followed.0);
+    // Paid into ink's royalty vault (its fine-tuner's) and dataset 1's contributors.
+    let after = (
+        claimable(&api, &format!("/vaults/model/2/holders/{fine_tuner}")),
+        claimable(&api, &format!("/registry/datasets/1/contributors/{contributor}")),
+    );
+    assert!(after.0 > before.0 && after.1 > before.1, "the fine-tuner and the contributor were paid: {before:?} → {after:?}");
+    // The node checked conservation after every block and is still producing them.
+    let height = get(&api, "/status")["height"].as_u64().unwrap();
+    until("another block", 10, || (get(&api, "/status")["height"].as_u64().unwrap() > height).then_some(()));
     common::stop_node(&mut node);
 }

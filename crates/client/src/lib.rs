@@ -23,6 +23,20 @@ pub enum ClientError {
     Transport(String),
 }
 
+impl ClientError {
+    /// Whether a transaction was refused for its nonce only: another transaction of the same
+    /// account took it meanwhile (pending or included). Signed again with the next nonce, it
+    /// would be accepted.
+    pub fn nonce_taken(&self) -> bool {
+        match self {
+            ClientError::Api { body, .. } => {
+                body.error == "replacement_underpriced" || (body.error == "rejected" && body.expected_nonce.is_some())
+            }
+            ClientError::Transport(_) => false,
+        }
+    }
+}
+
 /// A client for one node.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -54,6 +54,21 @@ impl Fit {
     }
 }
 
+/// The exponentially smoothed level of `series` (oldest first) with weight `alpha` on each new
+/// point: what a noisy per-epoch measure (engagement) reports. `None` for an empty series or an
+/// `alpha` outside (0, 1].
+///
+/// ```
+/// assert_eq!(atelier_forecast::smoothed(&[10.0, 20.0], 0.5), Some(15.0));
+/// ```
+pub fn smoothed(series: &[f64], alpha: f64) -> Option<f64> {
+    let (first, rest) = series.split_first()?;
+    if !(alpha > 0.0 && alpha <= 1.0) {
+        return None;
+    }
+    Some(rest.iter().fold(*first, |level, value| level + alpha * (value - level)))
+}
+
 /// The model with the lowest one-step-ahead error over `series` among trend-only and every
 /// season that fits twice in it; `None` with fewer than three points.
 pub fn fit(series: &[f64]) -> Option<Fit> {

@@ -199,7 +199,7 @@ macro_rules! int_codec {
         }
     )*};
 }
-int_codec!(u8, u16, u32, u64, u128);
+int_codec!(u8, u16, u32, u64, u128, i32);
 
 impl Encode for bool {
     fn encode_to(&self, out: &mut Vec<u8>) {

@@ -28,20 +28,28 @@ fn bps(v: u32) -> Bps {
     Bps::new(v).unwrap()
 }
 
-/// Dev accounts funded in both denoms, a pool at a price of 1 whose liquidity is dev 0's, 10-block
-/// epochs, and a treasury holding `gdc` and a reserve of `reserve` under `params`.
-fn genesis(gdc: u128, reserve: u128, params: TreasuryParams) -> Genesis {
-    let builder = (0..10)
+/// Dev accounts funded in both denoms, a pool at a price of 1 whose liquidity is dev 0's, and a
+/// treasury holding `gdc` and a reserve of `reserve`.
+fn builder(gdc: u128, reserve: u128) -> GenesisBuilder {
+    (0..10)
         .fold(GenesisBuilder::new().fund_dev_accounts(10, Amount::new(FUNDS)), |b, i| {
             b.fund(dev_address(i), Denom::USD, Amount::new(FUNDS))
         })
         .pool(Amount::new(POOL), Amount::new(POOL), dev_address(0))
         .fund(treasury::account(), Denom::GDC, Amount::new(gdc))
-        .fund(treasury::account(), Denom::USD, Amount::new(reserve));
+        .fund(treasury::account(), Denom::USD, Amount::new(reserve))
+}
+
+/// [`builder`]'s genesis with 10-block epochs and the treasury under `params`.
+fn with_params(builder: GenesisBuilder, params: TreasuryParams) -> Genesis {
     let mut genesis = builder.build();
     genesis.staking.params.epoch_blocks = EPOCH;
     genesis.treasury.params = params;
     genesis
+}
+
+fn genesis(gdc: u128, reserve: u128, params: TreasuryParams) -> Genesis {
+    with_params(builder(gdc, reserve), params)
 }
 
 fn swap(side: Side, amount_in: u128) -> Msg {
@@ -415,5 +423,249 @@ proptest! {
         prop_assert_eq!(after.gdc.get() as i128, gdc);
         prop_assert_eq!(after.reserve.get() as i128, usd);
         prop_assert!(after.reserve.get() >= FLOOR, "buy-backs never took the reserve under its floor");
+    }
+}
+
+// --- steering by the oracle agents' reports ---------------------------------------------------
+
+mod steering {
+    use super::*;
+    use atelier_primitives::{Hash, Height};
+    use atelier_protocol::modules::{
+        oracle::{self, FeedId, FeedSpec, OracleMsg},
+        registry::{self, ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
+        revenue::{self, VaultId},
+        treasury::{EpochReport, Steering},
+    };
+
+    /// Dev accounts 0–2 observe; 5 contributes the dataset; 6 and 7 register models.
+    const OPERATORS: u64 = 3;
+    const CONTRIBUTOR: u64 = 5;
+    const TREASURY_GDC: u128 = 10_000_000_000_000;
+
+    fn feed(id: &str) -> FeedSpec {
+        FeedSpec {
+            id: FeedId(id.into()),
+            quorum: OPERATORS as u32,
+            heartbeat_blocks: 5,
+            deviation: bps(50),
+            staleness_blocks: 12,
+            round_blocks: 5,
+        }
+    }
+
+    /// The treasury's genesis with operators, feeds for two styles' demand, engagement and model
+    /// 3's quality, and the grants budget at 10% of the treasury's GDC, a fifth of it the incentive.
+    fn steered() -> TestChain {
+        let params = TreasuryParams {
+            grants_share: bps(1_000),
+            style_incentive_share: bps(2_000),
+            max_style_incentive: Amount::MAX,
+            infra_cost_per_epoch: Amount::new(1_000_000),
+            runway_target_epochs: 10,
+            ..TreasuryParams::default()
+        };
+        let operators = (0..OPERATORS)
+            .fold(builder(TREASURY_GDC, 0), |b, i| b.stake(dev_address(i), Amount::new(10_000_000_000)));
+        let mut genesis = with_params(operators, params);
+        genesis.oracle.params.feeds =
+            ["demand/botanical", "demand/ink", "engagement", "quality/3"].map(feed).to_vec();
+        genesis.oracle.operators = (0..OPERATORS)
+            .map(|i| oracle::Operator {
+                address: dev_address(i),
+                since: Height(0),
+                observations: 0,
+                outliers: 0,
+            })
+            .collect();
+        let mut chain = TestChain::new(genesis);
+        let dataset = RegistryMsg::RegisterDataset {
+            content_hash: Hash::digest("test", &[b"data"]),
+            license: "CC-BY-4.0".into(),
+            contributors: vec![ContributorShares { contributor: dev_address(CONTRIBUTOR), shares: 1 }],
+        };
+        let model =
+            |style: &str, parent: Option<u64>, datasets: Vec<DatasetWeight>| RegistryMsg::RegisterModel {
+                class: "image-xl".into(),
+                weights_hash: Hash::blob(style.as_bytes()),
+                parent: parent.map(ModelId),
+                datasets,
+                performance_fee: bps(500),
+                style: style.into(),
+            };
+        let whole = vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }];
+        for (sender, msg) in [
+            (CONTRIBUTOR, dataset),
+            (6, model("botanical", None, whole.clone())),
+            (6, model("ink", None, whole)),
+            (7, model("", Some(2), vec![])),
+        ] {
+            let executed = chain.block_of(vec![(sender, Msg::Registry(msg))]);
+            assert!(
+                executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied),
+                "{:?}",
+                executed.receipts
+            );
+        }
+        assert_eq!(registry::query::model(&chain.store, ModelId(3)).unwrap().unwrap().style, "ink");
+        finish_epoch(&mut chain, vec![]);
+        chain
+    }
+
+    /// The operators observe `values` (feed, value), each in its open round, in one block.
+    fn observe(chain: &mut TestChain, values: &[(&str, u128)]) {
+        let mut msgs = Vec::new();
+        for (id, value) in values {
+            let round = oracle::query::feed(&chain.store, &FeedId((*id).into()), chain.head.height)
+                .unwrap()
+                .unwrap()
+                .round
+                .number;
+            for operator in 0..OPERATORS {
+                let msg = OracleMsg::SubmitObservation { feed: FeedId((*id).into()), round, value: *value };
+                msgs.push((operator, Msg::Oracle(msg)));
+            }
+        }
+        let executed = chain.block_of(msgs);
+        assert!(executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied), "{:?}", executed.receipts);
+    }
+
+    /// The report of the epoch that just ended.
+    fn last_report(chain: &TestChain) -> EpochReport {
+        treasury::query::reports(&chain.store).unwrap().pop().unwrap()
+    }
+
+    fn paid(report: &EpochReport) -> Vec<(u64, u128)> {
+        report.steering.incentives.iter().map(|i| (i.model.0, i.amount.get())).collect()
+    }
+
+    fn owed(chain: &TestChain, vault: VaultId) -> u128 {
+        revenue::query::owed(&chain.store, &vault).unwrap().unwrap().0.get()
+    }
+
+    fn contributor_owed(chain: &TestChain) -> u128 {
+        registry::query::stake(&chain.store, DatasetId(1), &dev_address(CONTRIBUTOR))
+            .unwrap()
+            .unwrap()
+            .claimable_gdc
+            .get()
+    }
+
+    #[test]
+    fn the_style_incentive_follows_demand_from_one_style_to_another_into_vaults_and_datasets() {
+        let mut chain = steered();
+        // Epoch 1: botanical is asked for nine times as much as ink.
+        observe(&mut chain, &[("demand/botanical", 9_000), ("demand/ink", 1_000)]);
+        let grants_before = status(&chain).book.targets.grants_gdc;
+        finish_epoch(&mut chain, vec![]);
+        let first = last_report(&chain);
+        let budget = first.steering.incentive_budget.get();
+        assert_eq!(budget, first.targets.grants_gdc.get() / 5, "a fifth of the grants budget");
+        assert!(grants_before.get() > 0);
+        // Model 1 (botanical) weighs 9 000; models 2 and 3 (ink) 1 000 each.
+        assert_eq!(paid(&first), vec![(1, budget * 9 / 11), (2, budget / 11), (3, budget / 11)]);
+        assert_eq!(
+            status(&chain).book.grants_left.ugdc,
+            first.targets.grants_gdc.saturating_sub(Amount::new(paid(&first).iter().map(|(_, a)| a).sum())),
+            "what the incentive paid is out of the grants budget"
+        );
+        // Half of each share into the datasets' vaults, the rest into the model's own.
+        let botanical = &first.steering.incentives[0];
+        assert_eq!(botanical.to_datasets.get(), botanical.amount.get() / 2);
+        assert_eq!(
+            owed(&chain, VaultId::Model(ModelId(1))),
+            botanical.amount.get() - botanical.to_datasets.get()
+        );
+        let to_datasets: u128 = first.steering.incentives.iter().map(|i| i.to_datasets.get()).sum();
+        assert!(
+            contributor_owed(&chain).abs_diff(to_datasets) <= 1,
+            "the contributor is owed its datasets' part"
+        );
+
+        // Epoch 2: demand moves to ink; model 3's quality is measured at 50%.
+        observe(&mut chain, &[("demand/botanical", 1_000), ("demand/ink", 9_000), ("quality/3", 5_000)]);
+        finish_epoch(&mut chain, vec![]);
+        let second = last_report(&chain);
+        let budget = second.steering.incentive_budget.get();
+        // Weights: model 2 9 000 × 100%, model 3 9 000 × 50%, model 1 1 000.
+        assert_eq!(paid(&second), vec![(2, budget * 18 / 29), (3, budget * 9 / 29), (1, budget * 2 / 29)]);
+        let ink: u128 = paid(&second).iter().filter(|(m, _)| *m != 1).map(|(_, a)| a).sum();
+        assert!(ink * 10 > budget * 9, "more than 90% went to ink's models");
+        // The fine-tune's vault is its owner's: the fine-tuner is paid.
+        let fine_tuner = revenue::query::position(&chain.store, &VaultId::Model(ModelId(3)), &dev_address(7))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            fine_tuner.claimable_gdc.get(),
+            budget * 9 / 29 - second.steering.incentives[1].to_datasets.get()
+                + first.steering.incentives[2].amount.get()
+                - first.steering.incentives[2].to_datasets.get()
+        );
+    }
+
+    #[test]
+    fn without_fresh_feeds_the_controller_is_neutral_and_pays_no_incentive() {
+        let mut chain = steered();
+        observe(&mut chain, &[("demand/botanical", 9_000), ("engagement", 1_000)]);
+        finish_epoch(&mut chain, vec![]);
+        assert!(!last_report(&chain).steering.incentives.is_empty());
+        // Two epochs on, every value is older than its 12 blocks of staleness.
+        finish_epoch(&mut chain, vec![]);
+        finish_epoch(&mut chain, vec![]);
+        let report = last_report(&chain);
+        assert_eq!(
+            report.steering,
+            Steering { incentive_budget: report.steering.incentive_budget, ..Steering::default() },
+            "no engagement, no trend, no prudence, nothing paid"
+        );
+        assert_eq!(
+            report.targets.grants_gdc,
+            status(&chain).book.grants_left.ugdc,
+            "the grants budget keeps it"
+        );
+        let base = treasury::controller::targets(
+            &treasury::query::params(&chain.store).unwrap(),
+            &treasury::controller::Inputs {
+                average: report.average,
+                gdc: atelier_protocol::modules::bank::query::balance(
+                    &chain.store,
+                    &treasury::account(),
+                    &Denom::GDC,
+                )
+                .unwrap()
+                .get(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(report.targets, base, "the targets are the base policy's");
+    }
+
+    #[test]
+    fn falling_engagement_raises_the_reserve_target_a_step_an_epoch_and_a_stale_feed_steps_back() {
+        let params = |chain: &TestChain| treasury::query::params(&chain.store).unwrap();
+        let mut chain = steered();
+        let step = i32::from(params(&chain).engagement_step.get());
+        let mut prudence = Vec::new();
+        for engagement in [10_000, 9_800, 5_000, 2_000] {
+            observe(&mut chain, &[("engagement", engagement)]);
+            finish_epoch(&mut chain, vec![]);
+            let report = last_report(&chain);
+            prudence.push((report.steering.trend, report.steering.prudence));
+        }
+        assert_eq!(
+            prudence,
+            vec![(None, 0), (Some(-200), 200), (Some(-4_897), 200 + step), (Some(-6_000), 200 + 2 * step)],
+            "the first value has no trend; each fall raises prudence by at most a step"
+        );
+        let raised = last_report(&chain).steering.prudence;
+        assert_eq!(
+            last_report(&chain).targets.reserve_target.get(),
+            10_000_000 * (10_000 + raised as u128) / 10_000,
+            "the reserve target is raised by the prudence"
+        );
+        finish_epoch(&mut chain, vec![]);
+        let stale = last_report(&chain);
+        assert_eq!(stale.steering.engagement, None);
+        assert_eq!(stale.steering.prudence, raised - step, "a stale feed steps prudence back");
     }
 }

@@ -1793,6 +1793,8 @@ export interface components {
              * @description Epochs of buy-backs left in the defence under way; 0 when none is.
              */
             defence_left: number;
+            /** @description The `engagement` feed's last fresh value at an epoch's end: the next trend is against it. */
+            engagement?: string | null;
             /** @description Income in the epoch under way. */
             epoch_income: components["schemas"]["Income"];
             /** @description GDC moved by transfers in the epoch under way. */
@@ -1806,6 +1808,14 @@ export interface components {
             mark_blocks: number;
             /** @description The pool's price accumulator when the epoch began. */
             mark_cumulative: string;
+            /**
+             * Format: int32
+             * @description The prudence engagement's trend has set, in basis points (positive: more reserve, fewer
+             *     grants; see [`super::steering`]).
+             */
+            prudence: number;
+            /** @description `ugdc` paid as the style incentive, all time. */
+            style_incentives: components["schemas"]["Amount"];
             /** @description The controller's last targets. */
             targets: components["schemas"]["Targets"];
             /**
@@ -2204,6 +2214,8 @@ export interface components {
             jobs: components["schemas"]["ClassJobs"][];
             /** @description The oracle's GDC/USD when it was fresh. */
             oracle_price?: string | null;
+            /** @description What the oracle agents' reports decided, and from what. */
+            steering: components["schemas"]["Steering"];
             /**
              * @description What each style's models were asked for in the epoch, most units first: the first
              *     [`MAX_REPORTED_STYLES`] (every style's is queryable by epoch).
@@ -3507,6 +3519,28 @@ export interface components {
             /** @description Node version. */
             version: string;
         };
+        /**
+         * @description What an epoch's end decided on the community's measures (spec: `README.md` "Steering by the
+         *     community's measures").
+         */
+        Steering: {
+            /** @description The `engagement` feed's value, when fresh. */
+            engagement?: string | null;
+            /** @description What the style incentive could pay this epoch. */
+            incentive_budget: components["schemas"]["Amount"];
+            /** @description What it paid, to which models, and why. */
+            incentives: components["schemas"]["StyleIncentive"][];
+            /**
+             * Format: int32
+             * @description The prudence after the epoch, in basis points.
+             */
+            prudence: number;
+            /**
+             * Format: int32
+             * @description Its change against the last fresh value, in basis points; none when either is missing.
+             */
+            trend?: number | null;
+        };
         /** @description One server-sent event of `GET /events/stream`, as an EventSource hands it over. */
         StreamEvent: {
             /** @description An [`EventView`] as JSON. */
@@ -3538,6 +3572,21 @@ export interface components {
              * @description Their units.
              */
             units: number;
+        };
+        /** @description One model's style incentive. */
+        StyleIncentive: {
+            /** @description `ugdc` paid: into its lineage's datasets' vaults and its own royalty vault. */
+            amount: components["schemas"]["Amount"];
+            /** @description Its style's forecast demand (the `demand/<style>` feed), in units. */
+            demand: string;
+            /** @description The model. */
+            model: components["schemas"]["ModelId"];
+            /** @description Its quality (the `quality/<model>` feed; 100% when that feed is stale or missing). */
+            quality: components["schemas"]["Bps"];
+            /** @description Its style. */
+            style: string;
+            /** @description Of which into the datasets' vaults. */
+            to_datasets: components["schemas"]["Amount"];
         };
         /** @description What each style's models were asked for in an epoch. */
         StylesView: {
@@ -3696,6 +3745,13 @@ export interface components {
              * @description A defence spreads the reserve above its floor over this many epochs of buy-backs.
              */
             defence_epochs: number;
+            /**
+             * @description The prudence's bound either way: the reserve target moves within ± this share of itself,
+             *     the grants share within ∓ this share of itself.
+             */
+            engagement_max: components["schemas"]["Bps"];
+            /** @description Most the prudence moves in one epoch on the `engagement` feed's trend. */
+            engagement_step: components["schemas"]["Bps"];
             /** @description Share of the treasury's GDC, and of the reserve above its target, grants may draw per epoch. */
             grants_share: components["schemas"]["Bps"];
             /**
@@ -3725,6 +3781,8 @@ export interface components {
              *     it; an order that would be worse is deferred, and one the batch fills worse is refunded.
              */
             max_slippage: components["schemas"]["Bps"];
+            /** @description Most `ugdc` the style incentive pays in one epoch. */
+            max_style_incentive: components["schemas"]["Amount"];
             /** @description Share of the treasury's value the controller keeps as pool liquidity, runway permitting. */
             pol_target: components["schemas"]["Bps"];
             /**
@@ -3739,6 +3797,16 @@ export interface components {
             runway_target_epochs: number;
             /** @description The same while the runway is under target. */
             shortfall_conversion_share: components["schemas"]["Bps"];
+            /**
+             * @description Share of each epoch's GDC grants budget paid as the style incentive: to the models of the
+             *     styles the `demand/<style>` feeds forecast, by demand times quality.
+             */
+            style_incentive_share: components["schemas"]["Bps"];
+            /**
+             * @description Share of a model's incentive paid into its lineage's datasets' vaults (by the lineage's
+             *     weights); the rest goes into the model's own royalty vault.
+             */
+            style_incentive_to_datasets: components["schemas"]["Bps"];
             /**
              * Format: int32
              * @description Weak epochs among the last `window_epochs` that start the defence (X of Y).

@@ -3022,6 +3022,36 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
           "kind": "uint",
           "bits": 32
         }
+      },
+      {
+        "name": "style_incentive_share",
+        "shape": {
+          "kind": "bps"
+        }
+      },
+      {
+        "name": "max_style_incentive",
+        "shape": {
+          "kind": "amount"
+        }
+      },
+      {
+        "name": "style_incentive_to_datasets",
+        "shape": {
+          "kind": "bps"
+        }
+      },
+      {
+        "name": "engagement_step",
+        "shape": {
+          "kind": "bps"
+        }
+      },
+      {
+        "name": "engagement_max",
+        "shape": {
+          "kind": "bps"
+        }
       }
     ]
   },

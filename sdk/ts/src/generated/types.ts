@@ -363,6 +363,11 @@ export interface TreasuryParams {
   max_pol_add_per_epoch: string;
   grants_share: number;
   history_epochs: number;
+  style_incentive_share: number;
+  max_style_incentive: string;
+  style_incentive_to_datasets: number;
+  engagement_step: number;
+  engagement_max: number;
 }
 
 export interface Tx {

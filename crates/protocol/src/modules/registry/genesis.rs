@@ -100,6 +100,16 @@ impl RegistryGenesis {
             if model.id.0 == 0 || model.id.0 >= self.next_model {
                 return Err(invalid(format!("model {} is not below next_model", model.id)));
             }
+            let style = &model.style;
+            if style.is_empty()
+                || style.len() > super::MAX_STYLE_BYTES
+                || !style.chars().all(super::state::in_label)
+            {
+                return Err(invalid(format!(
+                    "model {}'s style {style:?} is not a label of a-z, 0-9 and -",
+                    model.id
+                )));
+            }
             let known = |id| self.datasets.binary_search_by_key(&id, |d| d.dataset.id).is_ok();
             if !model.lineage_datasets.iter().chain(&model.datasets).all(|d| known(d.dataset)) {
                 return Err(invalid(format!("model {} names an unknown dataset", model.id)));

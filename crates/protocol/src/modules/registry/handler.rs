@@ -123,7 +123,7 @@ fn register_model(
     owner: &Address,
     NewModel { class, weights_hash, parent, datasets, performance_fee, style }: NewModel<'_>,
 ) -> RegistryResult {
-    let label = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    let label = state::in_label;
     check_text("class", class, state::MAX_CLASS_BYTES, label)?;
     if !style.is_empty() {
         check_text("style", style, state::MAX_STYLE_BYTES, label)?;

@@ -24,7 +24,7 @@ pub use state::{
     StyleDemand, account,
 };
 /// What other modules may read and change here: the module's state stays private to it.
-pub(crate) use state::{count_demand, dataset, model, pay_royalties, style_demand};
+pub(crate) use state::{count_demand, dataset, model, models_of_style, pay_royalties, style_demand};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

@@ -8,6 +8,7 @@
 //! | `registry/contribution/{dataset:8 BE}{address:20}` | [`Contribution`] |
 //! | `registry/model/{id:8 BE}` | [`Model`] |
 //! | `registry/style_demand/{epoch:8 BE}{style}` | [`StyleDemand`]: jobs admitted in the epoch for its models |
+//! | `registry/style_model/{style}/{model:8 BE}` | empty: the models of a style, by id |
 //!
 //! Every dataset's royalties are held by the registry's module account ([`account`]).
 
@@ -32,6 +33,7 @@ pub(crate) const DATASET: &[u8] = b"registry/dataset/";
 pub(crate) const CONTRIBUTION: &[u8] = b"registry/contribution/";
 pub(crate) const MODEL: &[u8] = b"registry/model/";
 const STYLE_DEMAND: &[u8] = b"registry/style_demand/";
+const STYLE_MODEL: &[u8] = b"registry/style_model/";
 
 /// Longest license text, in bytes.
 pub const MAX_LICENSE_BYTES: usize = 256;
@@ -39,6 +41,11 @@ pub const MAX_LICENSE_BYTES: usize = 256;
 pub const MAX_CLASS_BYTES: usize = 32;
 /// Longest style label.
 pub const MAX_STYLE_BYTES: usize = 32;
+/// Whether `c` may be in a class or style label: `a-z`, `0-9` or `-`.
+pub(crate) fn in_label(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+
 /// The style of a base model registered without one.
 pub const DEFAULT_STYLE: &str = "general";
 /// Most datasets one model names itself.
@@ -273,8 +280,21 @@ pub(crate) fn put_contribution(
     write(state, contribution_key(dataset, contributor), contribution);
 }
 
+/// Writes `model` and indexes it under its style (which never changes).
 pub(crate) fn put_model(state: &mut impl StateWrite, model: &Model) {
     write(state, model_key(model.id), model);
+    state.put(key(STYLE_MODEL, &[model.style.as_bytes(), b"/", &model.id.0.to_be_bytes()]), Vec::new());
+}
+
+/// The first `limit` models of `style`, by id; reads only those. (A style is `[a-z0-9-]`, so the
+/// `/` after it ends it: `ink`'s models are not `ink-wash`'s.)
+pub(crate) fn models_of_style(
+    state: &(impl StateRead + ?Sized),
+    style: &str,
+    limit: usize,
+) -> Result<Vec<ModelId>, StateError> {
+    let prefix = key(STYLE_MODEL, &[style.as_bytes(), b"/"]);
+    Ok(crate::store::id_page(state, &prefix, None, limit)?.into_iter().map(ModelId).collect())
 }
 
 /// Every dataset, by id. O(datasets): export, invariants.

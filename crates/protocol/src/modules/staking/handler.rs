@@ -160,7 +160,9 @@ pub(crate) fn credit_all<'a>(
     earners: impl IntoIterator<Item = (&'a Address, Amount)>,
 ) -> Result<(), StateError> {
     let mut earners = earners.into_iter().filter(|(_, amount)| !amount.is_zero()).peekable();
-    if earners.peek().is_none() {
+    // What the treasury pays (grants, the style incentive) is the protocol's money, not a
+    // community's payment for work: it builds no reputation.
+    if earners.peek().is_none() || origin.payer == crate::modules::treasury::account() {
         return Ok(());
     }
     let params = state::params(state)?;

@@ -4,7 +4,7 @@
 use atelier_primitives::{Amount, Bps, Decode, Encode, math::mul_div_floor};
 use serde::{Deserialize, Serialize};
 
-use super::TreasuryParams;
+use super::{TreasuryParams, steering};
 use crate::modules::amm::math::PRICE_SCALE;
 
 /// `share` of `value`, rounded down; saturates (a valuation, not a payment).
@@ -51,6 +51,9 @@ pub struct Inputs {
     pub pol_gdc: u128,
     /// The treasury's share of the pool's `uusd`.
     pub pol_usd: u128,
+    /// The prudence engagement's trend set (basis points, signed): the reserve target is raised
+    /// and the grants share lowered by it (see [`super::steering`]).
+    pub prudence: i32,
 }
 
 /// The controller's targets for the coming epoch.
@@ -79,14 +82,16 @@ pub struct Targets {
 }
 
 /// The policy (spec: README "Controller"): the reserve target is `runway_target_epochs` of
-/// infrastructure cost; under it, conversion runs at its shortfall share, pool top-ups stop,
+/// infrastructure cost, raised by the prudence (and the grants share lowered by it); under it, conversion runs at its shortfall share, pool top-ups stop,
 /// stable grants stop and GDC grants halve; at or above it, conversion runs at its base share, the
 /// pool is topped up to `pol_target` of the value, and grants draw `grants_share` of the GDC and
 /// of the reserve above target. Every ratio is clamped to [0, 100%].
 pub fn targets(params: &TreasuryParams, inputs: &Inputs) -> Targets {
     let cost = params.infra_cost_per_epoch.get();
     let runway_epochs = (cost > 0).then(|| u64::try_from(inputs.reserve / cost).unwrap_or(u64::MAX));
-    let reserve_target = cost.saturating_mul(u128::from(params.runway_target_epochs));
+    let reserve_target =
+        steering::raised(cost.saturating_mul(u128::from(params.runway_target_epochs)), inputs.prudence);
+    let grants_share = steering::lowered(params.grants_share, inputs.prudence);
     let shortfall = inputs.reserve < reserve_target;
     let value = value_of(inputs.gdc.saturating_add(inputs.pol_gdc), inputs.average)
         .saturating_add(inputs.reserve)
@@ -95,7 +100,7 @@ pub fn targets(params: &TreasuryParams, inputs: &Inputs) -> Targets {
         let bps = if value == 0 { 0 } else { mul_div_floor(part, Bps::SCALE, value).unwrap_or(Bps::SCALE) };
         Bps::new(bps.min(Bps::SCALE) as u32).unwrap_or(Bps::ONE)
     };
-    let grants_gdc = share_of(inputs.gdc, params.grants_share);
+    let grants_gdc = share_of(inputs.gdc, grants_share);
     Targets {
         runway_epochs,
         shortfall,
@@ -108,7 +113,7 @@ pub fn targets(params: &TreasuryParams, inputs: &Inputs) -> Targets {
         grants_usd: Amount::new(if shortfall {
             0
         } else {
-            share_of(inputs.reserve - reserve_target, params.grants_share)
+            share_of(inputs.reserve - reserve_target, grants_share)
         }),
     }
 }
@@ -150,7 +155,14 @@ mod tests {
             grants_share: bps(1_000),
             ..TreasuryParams::default()
         };
-        let inputs = |reserve| Inputs { average: PRICE_SCALE, gdc: 100_000, reserve, pol_gdc: 0, pol_usd: 0 };
+        let inputs = |reserve| Inputs {
+            average: PRICE_SCALE,
+            gdc: 100_000,
+            reserve,
+            pol_gdc: 0,
+            pol_usd: 0,
+            prudence: 0,
+        };
         let short = targets(&params, &inputs(5_000));
         assert_eq!(short.runway_epochs, Some(5));
         assert!(short.shortfall);
@@ -168,5 +180,11 @@ mod tests {
         assert_eq!(ample.grants_gdc, Amount::new(10_000));
         assert_eq!(ample.value, Amount::new(130_000));
         assert_eq!(ample.reserve_ratio, bps(769), "10 000 / 130 000, rounded down");
+        // Falling engagement's prudence of 20%: a 12 000 target, and grants at 8% instead of 10%.
+        let prudent = targets(&params, &Inputs { prudence: 2_000, ..inputs(30_000) });
+        assert_eq!(prudent.reserve_target, Amount::new(12_000));
+        assert_eq!(prudent.grants_gdc, Amount::new(8_000));
+        assert_eq!(prudent.grants_usd, Amount::new(1_440), "8% of the 18 000 above the target");
+        assert!(targets(&params, &Inputs { prudence: 2_000, ..inputs(11_000) }).shortfall);
     }
 }

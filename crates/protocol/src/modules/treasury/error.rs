@@ -25,4 +25,7 @@ pub enum TreasuryParamsError {
     /// Epoch reports kept are bounded.
     #[error("history_epochs must be between 1 and 10000")]
     HistoryOutOfRange,
+    /// Prudence's step fits within its bound, and the bound under 100%.
+    #[error("engagement_step must not exceed engagement_max, and engagement_max must be under 10000")]
+    Prudence,
 }

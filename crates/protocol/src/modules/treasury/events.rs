@@ -90,4 +90,13 @@ pub enum TreasuryEvent {
         /// Most `uusd` offered.
         usd: Amount,
     },
+    /// The style incentive paid a model: into its lineage's datasets' vaults and its own.
+    StyleIncentivePaid {
+        /// The model.
+        model: crate::modules::registry::ModelId,
+        /// `ugdc` paid in all.
+        amount: Amount,
+        /// Of which into its datasets' vaults.
+        to_datasets: Amount,
+    },
 }

@@ -11,7 +11,11 @@ use atelier_state::{StateError, StateWrite};
 use super::{
     TreasuryEvent, TreasuryParams,
     controller::{self, Inputs, Targets},
-    state::{self, Book, ClassJobs, EpochReport, IncomeSource, Pending, PendingKind, account, operations},
+    state::{
+        self, Book, ClassJobs, EpochReport, IncomeSource, MAX_INCENTIVE_MODELS, Pending, PendingKind,
+        Steering, StyleIncentive, account, operations,
+    },
+    steering::{self, Candidate},
 };
 use crate::modules::Ctx;
 use crate::{
@@ -19,11 +23,16 @@ use crate::{
     modules::{
         Failure,
         amm::{self, Side},
-        bank, compute,
+        bank, compliance, compute,
         oracle::{self, FeedId},
-        registry, staking,
+        registry, revenue,
+        revenue::VaultId,
+        staking,
     },
 };
+
+/// Most models of one style the style incentive weighs (the first registered).
+const MAX_MODELS_PER_STYLE: usize = 64;
 
 type HookResult<T = ()> = Result<T, Failure<String>>;
 
@@ -134,11 +143,7 @@ pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, 
         let ppm = mul_div_floor(book.epoch_volume.get(), 1_000_000, circulating).unwrap_or(u128::MAX);
         u64::try_from(ppm).unwrap_or(u64::MAX)
     });
-    let oracle_price = match oracle::fresh(state, &FeedId::gdc_usd(), height) {
-        Ok(published) => Some(published.value),
-        Err(oracle::FreshError::Refused(_)) => None,
-        Err(oracle::FreshError::Storage(error)) => return Err(error.into()),
-    };
+    let oracle_price = fresh_value(state, &FeedId::gdc_usd(), height)?;
     let weak = twap.is_some_and(|t| t < cushion)
         || oracle_price.is_some_and(|p| p < cushion)
         || (params.velocity_floor_ppm > 0 && velocity_ppm.is_some_and(|v| v < params.velocity_floor_ppm));
@@ -146,20 +151,33 @@ pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, 
     let window = if params.window_epochs >= 64 { u64::MAX } else { (1u64 << params.window_epochs) - 1 };
     let defending = (book.weak_history & window).count_ones() >= params.trigger_epochs;
 
+    // spec: treasury §Steering — engagement's trend sets the prudence.
+    let engagement = fresh_value(state, &FeedId("engagement".into()), height)?;
+    let trend = steering::trend(book.engagement, engagement);
+    let prudence =
+        steering::next_prudence(book.prudence, trend, params.engagement_step, params.engagement_max);
+    book.prudence = prudence;
+    book.engagement = engagement.or(book.engagement);
+
     // spec: treasury §Controller.
     let (pol_gdc, pol_usd) = pool_share(state, &pool)?;
     let reserve = balance(state, &account(), Denom::USD)?;
-    let inputs = Inputs { average, gdc: treasury_gdc, reserve, pol_gdc, pol_usd };
+    let inputs = Inputs { average, gdc: treasury_gdc, reserve, pol_gdc, pol_usd, prudence };
     let targets = controller::targets(&params, &inputs);
 
     book.average = average;
+    let mut steering = Steering { engagement, trend, prudence, ..Steering::default() };
     if defending {
         buyback(state, events, &params, &mut book, twap.is_some_and(|t| t < wall))?;
     } else {
         book.defence_left = 0;
+        style_incentive(state, events, &params, &targets, ctx, &mut steering)?;
         top_up_pool(state, events, &params, &targets, &inputs)?;
         convert(state, events, &params, &targets, &book)?;
     }
+    let incentives_paid =
+        steering.incentives.iter().fold(Amount::ZERO, |sum, i| sum.saturating_add(i.amount));
+    book.style_incentives = book.style_incentives.saturating_add(incentives_paid);
 
     let report = EpochReport {
         epoch,
@@ -180,16 +198,111 @@ pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, 
             styles.truncate(state::MAX_REPORTED_STYLES);
             styles
         },
+        steering,
     };
     book.mark_cumulative = pool.price_cumulative;
     book.mark_blocks = pool.price_blocks;
     book.epoch_volume = Amount::ZERO;
     book.epoch_income = state::Income::default();
-    book.grants_left = state::Income { ugdc: targets.grants_gdc, uusd: targets.grants_usd };
+    book.grants_left =
+        state::Income { ugdc: targets.grants_gdc.saturating_sub(incentives_paid), uusd: targets.grants_usd };
     book.targets = targets;
     state::set_book(state, &book);
     state::push_report(state, &report, params.history_epochs);
     events.push(Event::Treasury(TreasuryEvent::EpochClosed { epoch, twap, average, weak, defending }));
+    Ok(())
+}
+
+/// `feed`'s value when fresh at `height`; nothing when it is stale, missing or unknown.
+fn fresh_value(
+    state: &impl StateWrite,
+    feed: &FeedId,
+    height: atelier_primitives::Height,
+) -> HookResult<Option<u128>> {
+    match oracle::fresh(state, feed, height) {
+        Ok(published) => Ok(Some(published.value)),
+        Err(oracle::FreshError::Refused(_)) => Ok(None),
+        Err(oracle::FreshError::Storage(error)) => Err(error.into()),
+    }
+}
+
+/// spec: treasury §Steering — `style_incentive_share` of the coming epoch's GDC grants budget
+/// (at most `max_style_incentive`) split across the models of the styles whose `demand/<style>`
+/// feed is fresh, by that demand times the model's `quality/<model>` (100% when stale or
+/// missing), the heaviest [`MAX_INCENTIVE_MODELS`] first; a model whose compliance gate is not
+/// clear is passed over. Each share goes `style_incentive_to_datasets` into its lineage's
+/// datasets' vaults by their weights, the rest into its own royalty vault. With no fresh demand
+/// feed nothing is paid and the grants budget keeps it. O(demand feeds × models per style).
+fn style_incentive(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    params: &TreasuryParams,
+    targets: &Targets,
+    ctx: &Ctx<()>,
+    steering: &mut Steering,
+) -> HookResult {
+    let budget = params
+        .style_incentive_share
+        .of_floor(targets.grants_gdc)
+        .min(params.max_style_incentive)
+        .min(Amount::new(balance(state, &account(), Denom::GDC)?));
+    steering.incentive_budget = budget;
+    if budget.is_zero() {
+        return Ok(());
+    }
+    let mut candidates = Vec::new();
+    let mut styles = std::collections::BTreeMap::new();
+    for feed in oracle::query::params(state)?.feeds {
+        let Some(style) = feed.id.0.strip_prefix("demand/") else { continue };
+        let Some(demand) = fresh_value(state, &feed.id, ctx.height)? else { continue };
+        for id in registry::models_of_style(state, style, MAX_MODELS_PER_STYLE)? {
+            let Some(model) = registry::model(state, id)? else { continue };
+            if compliance::gate::gate(state, &model, ctx.time_ms)? != compliance::Gate::Compliant {
+                continue;
+            }
+            let quality = fresh_value(state, &FeedId(format!("quality/{id}")), ctx.height)?
+                .map_or(Bps::ONE, |q| {
+                    Bps::new(u32::try_from(q.min(Bps::SCALE)).unwrap_or(0)).unwrap_or(Bps::ONE)
+                });
+            candidates.push(Candidate { model: id, demand, quality });
+            styles.insert(id, model);
+        }
+    }
+    let origin = staking::Origin { payer: account(), height: ctx.height };
+    for (candidate, amount) in steering::split(candidates, budget.get(), MAX_INCENTIVE_MODELS) {
+        let Some(model) = styles.get(&candidate.model) else { continue };
+        let amount = Amount::new(amount);
+        if amount.is_zero() {
+            continue;
+        }
+        let to_datasets = params.style_incentive_to_datasets.of_floor(amount);
+        let to_datasets =
+            registry::pay_royalties(state, events, &account(), &origin, model, &Denom::GDC, to_datasets)
+                .map_err(broken)?;
+        revenue::pay_into(
+            state,
+            events,
+            &account(),
+            &origin,
+            VaultId::Model(model.id),
+            &Denom::GDC,
+            amount.saturating_sub(to_datasets),
+        )
+        .map_err(broken)?;
+        events.push(Event::Treasury(TreasuryEvent::StyleIncentivePaid {
+            model: model.id,
+            amount,
+            to_datasets,
+        }));
+        steering.incentives.push(StyleIncentive {
+            model: model.id,
+            style: model.style.clone(),
+            demand: candidate.demand,
+            quality: candidate.quality,
+            amount,
+            to_datasets,
+        });
+    }
     Ok(())
 }
 

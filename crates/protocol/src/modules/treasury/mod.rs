@@ -1,7 +1,8 @@
 //! treasury: income accounted by source; at each epoch's end the pool's TWAP, a capped moving
 //! average and its floor bands, token velocity and the oracle's GDC/USD drive a paced conversion
 //! of GDC income into the stable reserve, buy-backs that defend the floor and burn what they buy,
-//! pool top-ups and the grants budget, all through the batch AMM. No messages: governance spends
+//! pool top-ups and the grants budget, all through the batch AMM; the oracle agents' engagement
+//! and demand reports steer prudence and a style incentive. No messages: governance spends
 //! and grants; everything else is the block's end. Spec: `README.md` beside this file.
 
 pub mod controller;
@@ -15,6 +16,7 @@ pub mod msg;
 pub mod params;
 pub mod query;
 mod state;
+pub mod steering;
 
 pub use controller::Targets;
 pub use error::TreasuryParamsError;
@@ -22,8 +24,8 @@ pub use events::TreasuryEvent;
 pub use genesis::TreasuryGenesis;
 pub use params::TreasuryParams;
 pub use state::{
-    Book, ClassJobs, EpochReport, Income, IncomeSource, MAX_REPORTED_STYLES, Pending, PendingKind, account,
-    operations,
+    Book, ClassJobs, EpochReport, Income, IncomeSource, MAX_INCENTIVE_MODELS, MAX_REPORTED_STYLES, Pending,
+    PendingKind, Steering, StyleIncentive, account, operations,
 };
 
 use atelier_primitives::Height;

@@ -56,6 +56,19 @@ pub struct TreasuryParams {
     pub grants_share: Bps,
     /// Epoch reports kept.
     pub history_epochs: u32,
+    /// Share of each epoch's GDC grants budget paid as the style incentive: to the models of the
+    /// styles the `demand/<style>` feeds forecast, by demand times quality.
+    pub style_incentive_share: Bps,
+    /// Most `ugdc` the style incentive pays in one epoch.
+    pub max_style_incentive: Amount,
+    /// Share of a model's incentive paid into its lineage's datasets' vaults (by the lineage's
+    /// weights); the rest goes into the model's own royalty vault.
+    pub style_incentive_to_datasets: Bps,
+    /// Most the prudence moves in one epoch on the `engagement` feed's trend.
+    pub engagement_step: Bps,
+    /// The prudence's bound either way: the reserve target moves within ± this share of itself,
+    /// the grants share within ∓ this share of itself.
+    pub engagement_max: Bps,
 }
 
 impl Default for TreasuryParams {
@@ -63,7 +76,9 @@ impl Default for TreasuryParams {
     /// an epoch, 1% slippage, orders moving the price at most 0.5%; the moving average takes 20% of each epoch's TWAP and moves at most
     /// 5% an epoch; cushion 10%, wall 20% under it; defence after 2 weak epochs of the last 3,
     /// spread over 10 epochs; no infrastructure cost, so no runway constraint; no POL target;
-    /// grants may draw everything; 512 reports kept.
+    /// grants may draw everything; 512 reports kept; 10% of the GDC grants budget (at most
+    /// 100 000 GDC an epoch) paid as the style incentive, half of it to datasets; engagement moves
+    /// the prudence at most 5% an epoch, within ±25%.
     fn default() -> Self {
         let bps = |v| Bps::new(v).unwrap_or(Bps::ZERO);
         TreasuryParams {
@@ -87,6 +102,11 @@ impl Default for TreasuryParams {
             max_pol_add_per_epoch: Amount::ZERO,
             grants_share: Bps::ONE,
             history_epochs: 512,
+            style_incentive_share: bps(1_000),
+            max_style_incentive: Amount::new(100_000_000_000),
+            style_incentive_to_datasets: bps(5_000),
+            engagement_step: bps(500),
+            engagement_max: bps(2_500),
         }
     }
 }
@@ -114,6 +134,9 @@ impl TreasuryParams {
         }
         if self.history_epochs == 0 || self.history_epochs > 10_000 {
             return Err(TreasuryParamsError::HistoryOutOfRange);
+        }
+        if self.engagement_step > self.engagement_max || self.engagement_max == Bps::ONE {
+            return Err(TreasuryParamsError::Prudence);
         }
         Ok(())
     }

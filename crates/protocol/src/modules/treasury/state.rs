@@ -136,6 +136,15 @@ pub struct Book {
     pub converted: Amount,
     /// `uusd` the conversions gave, all time.
     pub converted_to: Amount,
+    /// The `engagement` feed's last fresh value at an epoch's end: the next trend is against it.
+    #[serde(with = "crate::serde_u128::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub engagement: Option<u128>,
+    /// The prudence engagement's trend has set, in basis points (positive: more reserve, fewer
+    /// grants; see [`super::steering`]).
+    pub prudence: i32,
+    /// `ugdc` paid as the style incentive, all time.
+    pub style_incentives: Amount,
 }
 
 impl Book {
@@ -229,10 +238,58 @@ pub struct EpochReport {
     /// [`MAX_REPORTED_STYLES`] (every style's is queryable by epoch).
     #[codec(max = MAX_REPORTED_STYLES)]
     pub styles: Vec<crate::modules::registry::StyleDemand>,
+    /// What the oracle agents' reports decided, and from what.
+    pub steering: Steering,
 }
 
 /// Styles an epoch report lists.
 pub const MAX_REPORTED_STYLES: usize = 64;
+
+/// Most models one epoch's style incentive pays.
+pub const MAX_INCENTIVE_MODELS: usize = 64;
+
+/// What an epoch's end decided on the community's measures (spec: `README.md` "Steering by the
+/// community's measures").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Steering {
+    /// The `engagement` feed's value, when fresh.
+    #[serde(with = "crate::serde_u128::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub engagement: Option<u128>,
+    /// Its change against the last fresh value, in basis points; none when either is missing.
+    pub trend: Option<i32>,
+    /// The prudence after the epoch, in basis points.
+    pub prudence: i32,
+    /// What the style incentive could pay this epoch.
+    pub incentive_budget: Amount,
+    /// What it paid, to which models, and why.
+    #[codec(max = MAX_INCENTIVE_MODELS)]
+    pub incentives: Vec<StyleIncentive>,
+}
+
+/// One model's style incentive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StyleIncentive {
+    /// The model.
+    pub model: crate::modules::registry::ModelId,
+    /// Its style.
+    #[codec(max = crate::modules::registry::MAX_STYLE_BYTES)]
+    pub style: String,
+    /// Its style's forecast demand (the `demand/<style>` feed), in units.
+    #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub demand: u128,
+    /// Its quality (the `quality/<model>` feed; 100% when that feed is stale or missing).
+    pub quality: atelier_primitives::Bps,
+    /// `ugdc` paid: into its lineage's datasets' vaults and its own royalty vault.
+    pub amount: Amount,
+    /// Of which into the datasets' vaults.
+    pub to_datasets: Amount,
+}
 
 pub(crate) fn params(state: &(impl StateRead + ?Sized)) -> Result<TreasuryParams, StateError> {
     read(state, PARAMS)?.ok_or_else(|| StateError::corrupt(PARAMS, "treasury params missing"))
