@@ -193,7 +193,9 @@ impl Chain {
         let mut attempt = 0;
         loop {
             match self.submit_once(msgs.clone(), wait).await {
-                Err(ChainError::Client(error)) if error.nonce_taken() && attempt < NONCE_RETRIES => attempt += 1,
+                Err(ChainError::Client(error)) if error.nonce_taken() && attempt < NONCE_RETRIES => {
+                    attempt += 1
+                }
                 outcome => return outcome,
             }
         }

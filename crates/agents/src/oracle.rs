@@ -25,10 +25,10 @@ use std::{
     time::Duration,
 };
 
-use atelier_primitives::SecretKey;
+use atelier_primitives::{Height, SecretKey};
 use atelier_protocol::{
     Msg,
-    modules::oracle::{FeedId, OracleMsg},
+    modules::oracle::{FeedId, FeedSpec, OracleMsg, Published, Round},
 };
 use prometheus_client::{
     encoding::EncodeLabelSet,
@@ -198,43 +198,26 @@ pub fn number_at(document: &serde_json::Value, pointer: &str) -> Result<f64, Str
     }
 }
 
-/// The demand forecast for the next epoch from units per past epoch (oldest first): the fitted
-/// forecast with three or more epochs, the mean of fewer, nothing without any.
+/// The demand forecast for the next epoch from units per past epoch (oldest first), as a feed
+/// value ([`atelier_forecast::next_step`]).
 pub fn demand_forecast(units: &[f64]) -> Option<Measurement> {
-    if units.is_empty() {
-        return None;
-    }
-    match atelier_forecast::fit(units) {
-        Some(fit) => Some(Measurement {
-            value: scaled(fit.forecast(1), 1.0).ok()?,
-            forecast_error: Some((fit.error, fit.naive_error)),
-        }),
-        None => {
-            let mean = units.iter().sum::<f64>() / units.len() as f64;
-            Some(Measurement { value: scaled(mean, 1.0).ok()?, forecast_error: None })
-        }
-    }
+    let (next, forecast_error) = atelier_forecast::next_step(units)?;
+    Some(Measurement { value: scaled(next, 1.0).ok()?, forecast_error })
 }
 
 /// Whether a round of the feed `view` (`GET /oracle/feeds/{feed}`) is worth observing with
-/// `value` at `height`: when another operator has opened it, when the feed has no value yet or
-/// its value is half its heartbeat old, or when `value` moved at least the feed's deviation from
-/// it — what the chain would publish. Otherwise the observation would change nothing and cost a
-/// fee, and every operator measuring the chain's record the same way waits too.
+/// `value` at `height` ([`FeedSpec::worth_observing`]); a view it cannot read is observed.
 pub fn worth_observing(view: &serde_json::Value, value: u128, height: u64) -> bool {
-    if view["round"]["observations"].as_u64().unwrap_or(0) > 0 {
-        return true;
-    }
-    let latest = &view["latest"];
-    let (Some(published), Some(at)) =
-        (latest["value"].as_str().and_then(|v| v.parse::<u128>().ok()), latest["height"].as_u64())
-    else {
-        return true;
+    let read = || -> Option<(FeedSpec, Round, Option<Published>)> {
+        Some((
+            serde_json::from_value(view["spec"].clone()).ok()?,
+            serde_json::from_value(view["round"].clone()).ok()?,
+            serde_json::from_value(view["latest"].clone()).ok()?,
+        ))
     };
-    let heartbeat = view["spec"]["heartbeat_blocks"].as_u64().unwrap_or(0);
-    let deviation = u128::from(view["spec"]["deviation"].as_u64().unwrap_or(0));
-    height.saturating_sub(at) * 2 >= heartbeat
-        || value.abs_diff(published).saturating_mul(10_000) >= deviation.saturating_mul(published)
+    read().is_none_or(|(spec, round, latest)| {
+        spec.worth_observing(&round, latest.as_ref(), value, Height(height))
+    })
 }
 
 /// Measures feeds: completed epochs' demand and activity are kept, since they never change.
@@ -266,8 +249,9 @@ impl Measurer {
             }
             Source::Chain { measure: Measure::Quality { model } } => {
                 let past = self.past_activity().await?;
-                let value = record::quality_bps(past.iter().filter_map(|a| a.models.get(model)))
-                    .ok_or_else(|| format!("model {model} has no record in the past {RECORD_HISTORY} epochs"))?;
+                let value = record::quality_bps(past.iter().filter_map(|a| a.models.get(model))).ok_or_else(
+                    || format!("model {model} has no record in the past {RECORD_HISTORY} epochs"),
+                )?;
                 Ok(Measurement { value, forecast_error: None })
             }
             Source::Http { url, pointer, scale, timeout_ms, retries } => {
@@ -358,7 +342,8 @@ impl Measurer {
         let (first, last) = (epoch * epoch_blocks, (epoch + 1) * epoch_blocks - 1);
         let operators = client.read("/oracle/operators").await.map_err(|e| e.to_string())?;
         let operators = operators.as_array().into_iter().flatten();
-        let mut tally = Tally::excluding(operators.filter_map(|o| o["address"].as_str().map(str::to_owned)).collect());
+        let mut tally =
+            Tally::excluding(operators.filter_map(|o| o["address"].as_str().map(str::to_owned)).collect());
         let mut path = format!("/events?from_height={}&limit={EVENTS_PAGE}", first.max(1));
         loop {
             let page = client.read(&path).await.map_err(|e| e.to_string())?;
@@ -372,19 +357,26 @@ impl Measurer {
                 while let Err(unknown) = tally.count(&event, &mut activity.models) {
                     match unknown {
                         Unknown::Job(job) => {
-                            let found = client.read(&format!("/compute/jobs/{job}")).await.map_err(|e| e.to_string())?;
-                            let model = found["model"].as_u64().ok_or_else(|| format!("job {job} has no model"))?;
+                            let found = client
+                                .read(&format!("/compute/jobs/{job}"))
+                                .await
+                                .map_err(|e| e.to_string())?;
+                            let model =
+                                found["model"].as_u64().ok_or_else(|| format!("job {job} has no model"))?;
                             activity.models.job(job, model);
                         }
                         Unknown::Asset(asset) => {
-                            let found = client.read(&format!("/assets/{asset}")).await.map_err(|e| e.to_string())?;
+                            let found =
+                                client.read(&format!("/assets/{asset}")).await.map_err(|e| e.to_string())?;
                             activity.models.asset(asset, found["model"].as_u64());
                         }
                     }
                 }
             }
             match page["next"].as_str() {
-                Some(next) if !items.is_empty() => path = format!("/events?cursor={next}&limit={EVENTS_PAGE}"),
+                Some(next) if !items.is_empty() => {
+                    path = format!("/events?cursor={next}&limit={EVENTS_PAGE}")
+                }
                 _ => return Ok(tally.finish()),
             }
         }
@@ -633,18 +625,22 @@ mod tests {
     fn a_round_is_observed_when_it_would_publish_or_someone_opened_it() {
         let view = |observations: u64, latest: serde_json::Value| {
             serde_json::json!({
-                "spec": { "heartbeat_blocks": 60, "deviation": 50 },
-                "round": { "number": 3, "observations": observations },
+                "spec": { "id": "engagement", "quorum": 2, "heartbeat_blocks": 60, "deviation": 50,
+                          "staleness_blocks": 120, "round_blocks": 10 },
+                "round": { "number": 3, "opened": 0, "observations": observations },
                 "latest": latest,
             })
         };
-        let fresh = serde_json::json!({ "value": "10000", "height": 100 });
+        let fresh = serde_json::json!({ "value": "10000", "round": 2, "height": 100 });
         assert!(worth_observing(&view(0, serde_json::Value::Null), 5, 100), "no value yet");
         assert!(!worth_observing(&view(0, fresh.clone()), 10_049, 129), "within 0.5%, fresh");
         assert!(worth_observing(&view(0, fresh.clone()), 10_050, 129), "moved 0.5%");
         assert!(worth_observing(&view(0, fresh.clone()), 9_950, 101), "down 0.5%");
         assert!(worth_observing(&view(0, fresh.clone()), 10_000, 130), "half a heartbeat old");
         assert!(worth_observing(&view(1, fresh), 10_000, 101), "another operator opened the round");
+        let zero = serde_json::json!({ "value": "0", "round": 2, "height": 100 });
+        assert!(!worth_observing(&view(0, zero.clone()), 0, 101), "still zero");
+        assert!(worth_observing(&view(0, zero), 1, 101), "off zero");
     }
 
     #[test]
@@ -656,6 +652,18 @@ mod tests {
         let reopened = Rounds { dir: dir.path().to_path_buf() };
         assert!(reopened.observed("demand/botanical", 7));
         assert!(!reopened.observed("demand/botanical", 8) && !reopened.observed("demand/ink", 7));
+    }
+
+    #[test]
+    fn the_readmes_oracle_configuration_parses() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("## Oracle operator").unwrap()..];
+        let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+        let end = start + section[start..].find("```").unwrap();
+        let config: OracleConfig = toml::from_str(&section[start..end]).unwrap();
+        let feeds: Vec<&str> = config.feeds.iter().map(|f| f.feed.as_str()).collect();
+        assert_eq!(feeds, ["demand/botanical", "engagement", "quality/2", "gdc_usd", "convergence/1"]);
+        assert!(config.feeds.iter().all(|f| FeedId(f.feed.clone()).is_valid()));
     }
 
     #[test]

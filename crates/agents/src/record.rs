@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use atelier_protocol::{
     Event,
     modules::{
-        compute::ComputeEvent, fees::FeeEvent, market::Item, market::MarketEvent, provenance::ProvenanceEvent,
-        registry::RegistryEvent,
+        compute::ComputeEvent, fees::FeeEvent, market::Item, market::MarketEvent,
+        provenance::ProvenanceEvent, registry::RegistryEvent,
     },
 };
 
@@ -177,10 +177,17 @@ impl Tally {
 mod tests {
     use super::*;
     use atelier_primitives::{Address, Amount, Denom};
-    use atelier_protocol::modules::{compute::JobId, market::ListingId, provenance::AssetId, registry::DatasetId};
+    use atelier_protocol::modules::{
+        compute::JobId, market::ListingId, provenance::AssetId, registry::DatasetId,
+    };
 
     fn payer(i: u8) -> Event {
-        Event::Fees(FeeEvent::FeeCharged { payer: Address([i; 20]), gas_used: 1, burned: Amount::new(1), tip: Amount::ZERO })
+        Event::Fees(FeeEvent::FeeCharged {
+            payer: Address([i; 20]),
+            gas_used: 1,
+            burned: Amount::new(1),
+            tip: Amount::ZERO,
+        })
     }
 
     #[test]
@@ -203,8 +210,16 @@ mod tests {
             payer(3),
             minted(1, 0),
             minted(2, 1),
-            Event::Registry(RegistryEvent::DatasetRegistered { dataset: DatasetId(1), owner: Address([1; 20]), contributors: 3 }),
-            Event::Registry(RegistryEvent::ContributorsAdded { dataset: DatasetId(1), added: 2, contributors: 5 }),
+            Event::Registry(RegistryEvent::DatasetRegistered {
+                dataset: DatasetId(1),
+                owner: Address([1; 20]),
+                contributors: 3,
+            }),
+            Event::Registry(RegistryEvent::ContributorsAdded {
+                dataset: DatasetId(1),
+                added: 2,
+                contributors: 5,
+            }),
         ] {
             tally.count(&event, &mut models).unwrap();
         }
@@ -248,7 +263,8 @@ mod tests {
         assert_eq!(tally.count(&sold(5), &mut models), Err(Unknown::Asset(5)));
         models.asset(5, None);
         tally.count(&sold(5), &mut models).unwrap();
-        let overturned = Event::Compute(ComputeEvent::DisputeResolved { job: JobId(7), upheld: false, loser: None });
+        let overturned =
+            Event::Compute(ComputeEvent::DisputeResolved { job: JobId(7), upheld: false, loser: None });
         tally.count(&overturned, &mut models).unwrap();
         let activity = tally.finish();
         assert_eq!(activity.models[&2], ModelRecord { results: 1, overturned: 1, sales: 1 });

@@ -135,7 +135,8 @@ pub(crate) enum OracleCommand {
 
 /// Runs an oracle command until SIGTERM or Ctrl-C (or its standard input closes, when asked).
 pub(crate) async fn run_oracle(node: String, store: &Keystore, command: OracleCommand) -> Result<()> {
-    let OracleCommand::Run { from, config, state_dir, metrics_addr, log_format, until_stdin_closes } = command;
+    let OracleCommand::Run { from, config, state_dir, metrics_addr, log_format, until_stdin_closes } =
+        command;
     crate::init_logging(log_format, false);
     let text = std::fs::read_to_string(&config).with_context(|| format!("reading {}", config.display()))?;
     let config: OracleConfig = toml::from_str(&text)

@@ -98,7 +98,7 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
 
 /// Short periods: 60-block epochs; voting opens 5 blocks after a proposal and lasts 30, then 10
 /// blocks of timelock; a dispute window of 30 blocks. Feeds for the GDC price, engagement, demand
-/// for the dev economy's two styles (`botanical`, `ink`) and its two models' quality. A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of
+/// for the dev economy's two styles (`botanical`, `ink`), its two models' quality and convergence. A treasury whose infrastructure costs 1 000 USD an epoch, steered to 100 epochs of
 /// runway, with buy-backs never taking the reserve under 20 epochs, and 10% of the value as pool
 /// liquidity.
 fn dev_params(genesis: &mut Genesis, price_quorum: u32, feed_quorum: u32, arbiter_quorum: u32) {
@@ -124,6 +124,8 @@ fn dev_params(genesis: &mut Genesis, price_quorum: u32, feed_quorum: u32, arbite
         feed("demand/ink", feed_quorum),
         feed("quality/1", feed_quorum),
         feed("quality/2", feed_quorum),
+        feed("convergence/1", feed_quorum),
+        feed("convergence/2", feed_quorum),
     ];
     let treasury = &mut genesis.treasury.params;
     treasury.infra_cost_per_epoch = Amount::new(1_000 * 1_000_000);

@@ -193,7 +193,9 @@ pub(crate) fn run_agents(
 /// needs an outside market: on a dev chain it is observed by hand.) Returns the TOML and the feeds
 /// it serves.
 pub(crate) fn oracle_config(feeds: &[String]) -> (String, Vec<String>) {
-    let mut toml = String::from("# The dev chain's oracle agents (written by `atelier node --dev`).\npoll_seconds = 1\n");
+    let mut toml = String::from(
+        "# The dev chain's oracle agents (written by `atelier node --dev`).\npoll_seconds = 1\n",
+    );
     let mut served = Vec::new();
     for feed in feeds {
         let measure = if feed == "engagement" {
@@ -238,7 +240,17 @@ pub(crate) async fn run_oracle_agents(
         let log = dir.join(format!("oracle-{name}.log"));
         let log = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
         let child = tokio::process::Command::new(&program)
-            .args(["--node", api, "oracle", "run", "--from", &name, "--log-format", "json", "--until-stdin-closes"])
+            .args([
+                "--node",
+                api,
+                "oracle",
+                "run",
+                "--from",
+                &name,
+                "--log-format",
+                "json",
+                "--until-stdin-closes",
+            ])
             .arg("--config")
             .arg(&config)
             .arg("--state-dir")

@@ -998,7 +998,10 @@ async fn send(
             bail!("{} (nothing was sent; --force sends it anyway)", simulation_text(&simulated));
         }
         match submit(client, &bytes, wait, output).await {
-            Err(error) if retries > 0 && error.downcast_ref::<ClientError>().is_some_and(ClientError::nonce_taken) => {
+            Err(error)
+                if retries > 0
+                    && error.downcast_ref::<ClientError>().is_some_and(ClientError::nonce_taken) =>
+            {
                 retries -= 1;
                 unlocked = Some(key);
             }

@@ -1,6 +1,7 @@
 //! `atelier oracle run` against a dev node. Three operators each in its own process publish the
 //! GDC price from a JSON document over HTTP (a local server stands in for an outside market's
-//! API); an agent killed and restarted does not observe a round again. The three agents the dev
+//! API) and a model's convergence from the shipped evaluator (`scripts/evaluate_model.py`); an
+//! agent killed and restarted does not observe a round again. The three agents the dev
 //! node starts by itself publish demand per style, engagement and quality from the chain's record,
 //! and when demand moves from one style to another the treasury's style incentive follows it into
 //! the new style's fine-tuner's vault and its datasets' contributors.
@@ -46,7 +47,8 @@ fn until<T>(what: &str, seconds: u64, mut check: impl FnMut() -> Option<T>) -> T
 }
 
 #[test]
-fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_one_never_observes_twice() {
+fn three_agents_publish_a_price_from_http_and_a_models_convergence_from_a_program_and_a_restarted_one_never_observes_twice()
+ {
     let dir = tempfile::tempdir().unwrap();
     // Blocks of 400 ms: an oracle round (10 blocks) outlasts a restart.
     let (mut node, banner) =
@@ -57,7 +59,10 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
     std::fs::write(
         &config,
         format!(
-            "poll_seconds = 1\n\n[[feeds]]\nfeed = \"gdc_usd\"\nsource = \"http\"\nurl = \"{url}\"\npointer = \"/gdc/usd\"\nscale = 1e12\n"
+            "poll_seconds = 1\n\n[[feeds]]\nfeed = \"gdc_usd\"\nsource = \"http\"\nurl = \"{url}\"\npointer = \"/gdc/usd\"\nscale = 1e12\n\n\
+             [[feeds]]\nfeed = \"convergence/1\"\nsource = \"command\"\nscale = 1e6\ncommand = [\"python3\", \"{script}\", \"--node\", \"{api}\", \"--model\", \"1\", \"--atelier\", \"{binary}\"]\n",
+            script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/evaluate_model.py"),
+            binary = env!("CARGO_BIN_EXE_atelier"),
         ),
     )
     .unwrap();
@@ -91,6 +96,12 @@ fn three_agents_publish_a_price_from_http_and_a_demand_forecast_and_a_restarted_
         feed["latest"]["value"].as_str().map(str::to_owned)
     });
     assert_eq!(price, "450000000000");
+    // Model 1's convergence: the shipped evaluator renders its design again and finds it the same.
+    let loss = until("convergence/1 to publish", 60, || {
+        let feed = get(&api, "/oracle/feeds/convergence%2F1");
+        feed["latest"]["value"].as_str().map(str::to_owned)
+    });
+    assert_eq!(loss, "0", "a faithfully served procedural model has no validation loss");
     // Demand for `botanical`, observed by the node's own agents once an epoch (60 blocks) closed.
     let demand = until("demand/botanical to publish", 120, || {
         let feed = get(&api, "/oracle/feeds/demand%2Fbotanical");
@@ -145,7 +156,8 @@ fn incentives(api: &str) -> Vec<(u64, Vec<(u64, u128)>)> {
         .iter()
         .map(|r| {
             let paid = r["steering"]["incentives"].as_array().unwrap().iter();
-            let paid = paid.map(|i| (i["model"].as_u64().unwrap(), i["amount"].as_str().unwrap().parse().unwrap()));
+            let paid =
+                paid.map(|i| (i["model"].as_u64().unwrap(), i["amount"].as_str().unwrap().parse().unwrap()));
             (r["epoch"].as_u64().unwrap(), paid.collect())
         })
         .collect()
@@ -170,7 +182,10 @@ fn demand_moved_from_botanical_to_ink_moves_the_style_incentive_to_inks_fine_tun
     let prompt = |model: &str, n: usize| {
         for i in 0..n {
             let out = dir.path().join(format!("{model}-{i}.png"));
-            common::atelier(&api, &["prompt", "--model", model, &format!("a design {i}"), "--out", out.to_str().unwrap()]);
+            common::atelier(
+                &api,
+                &["prompt", "--model", model, &format!("a design {i}"), "--out", out.to_str().unwrap()],
+            );
         }
     };
     // Botanical (model 1) is asked for through the first epochs; then only ink (model 2).
@@ -194,13 +209,20 @@ fn demand_moved_from_botanical_to_ink_moves_the_style_incentive_to_inks_fine_tun
             *e >= shifted && ink > botanical
         })
     });
-    assert!(followed.0 <= shifted + 3, "within the forecast's horizon: epoch {} after the shift at {shifted}", followed.0);
+    assert!(
+        followed.0 <= shifted + 3,
+        "within the forecast's horizon: epoch {} after the shift at {shifted}",
+        followed.0
+    );
     // Paid into ink's royalty vault (its fine-tuner's) and dataset 1's contributors.
     let after = (
         claimable(&api, &format!("/vaults/model/2/holders/{fine_tuner}")),
         claimable(&api, &format!("/registry/datasets/1/contributors/{contributor}")),
     );
-    assert!(after.0 > before.0 && after.1 > before.1, "the fine-tuner and the contributor were paid: {before:?} → {after:?}");
+    assert!(
+        after.0 > before.0 && after.1 > before.1,
+        "the fine-tuner and the contributor were paid: {before:?} → {after:?}"
+    );
     // The node checked conservation after every block and is still producing them.
     let height = get(&api, "/status")["height"].as_u64().unwrap();
     until("another block", 10, || (get(&api, "/status")["height"].as_u64().unwrap() > height).then_some(()));

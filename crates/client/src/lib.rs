@@ -30,7 +30,8 @@ impl ClientError {
     pub fn nonce_taken(&self) -> bool {
         match self {
             ClientError::Api { body, .. } => {
-                body.error == "replacement_underpriced" || (body.error == "rejected" && body.expected_nonce.is_some())
+                body.error == "replacement_underpriced"
+                    || (body.error == "rejected" && body.expected_nonce.is_some())
             }
             ClientError::Transport(_) => false,
         }

@@ -54,6 +54,24 @@ impl Fit {
     }
 }
 
+/// The next step's forecast of a count per epoch (oldest first), as the oracle agents and the
+/// simulator's make it: the fitted model's with three points or more (with its one-step-ahead
+/// error and the naive forecast's), the mean of fewer, nothing without any.
+///
+/// ```
+/// let (next, errors) = atelier_forecast::next_step(&[10.0, 20.0]).unwrap();
+/// assert_eq!((next, errors), (15.0, None));
+/// ```
+pub fn next_step(series: &[f64]) -> Option<(f64, Option<(f64, f64)>)> {
+    if series.is_empty() {
+        return None;
+    }
+    Some(match fit(series) {
+        Some(fit) => (fit.forecast(1), Some((fit.error, fit.naive_error))),
+        None => (series.iter().sum::<f64>() / series.len() as f64, None),
+    })
+}
+
 /// The exponentially smoothed level of `series` (oldest first) with weight `alpha` on each new
 /// point: what a noisy per-epoch measure (engagement) reports. `None` for an empty series or an
 /// `alpha` outside (0, 1].

@@ -432,16 +432,23 @@ mod steering {
     use super::*;
     use atelier_primitives::{Hash, Height};
     use atelier_protocol::modules::{
+        compute::{ClassCapacity, ComputeMsg},
         oracle::{self, FeedId, FeedSpec, OracleMsg},
         registry::{self, ContributorShares, DatasetId, DatasetWeight, ModelId, RegistryMsg},
         revenue::{self, VaultId},
         treasury::{EpochReport, Steering},
     };
 
-    /// Dev accounts 0–2 observe; 5 contributes the dataset; 6 and 7 register models.
+    /// Dev accounts 0–2 observe; 5 contributes the dataset; 6 and 7 register models; 8 serves
+    /// jobs that 9 asks for.
     const OPERATORS: u64 = 3;
     const CONTRIBUTOR: u64 = 5;
-    const TREASURY_GDC: u128 = 10_000_000_000_000;
+    const PROVIDER: u64 = 8;
+    const REQUESTER: u64 = 9;
+    /// A grants budget of 500 000 ugdc an epoch, a style incentive of 100 000: under what half a
+    /// style's 1 000-unit job pays in fees (at least 1 000 000).
+    const TREASURY_GDC: u128 = 5_000_000;
+    const JOB_UNITS: u64 = 1_000;
 
     fn feed(id: &str) -> FeedSpec {
         FeedSpec {
@@ -457,7 +464,12 @@ mod steering {
     /// The treasury's genesis with operators, feeds for two styles' demand, engagement and model
     /// 3's quality, and the grants budget at 10% of the treasury's GDC, a fifth of it the incentive.
     fn steered() -> TestChain {
-        let params = TreasuryParams {
+        steered_with(|_| {})
+    }
+
+    /// [`steered`] with its treasury params changed by `change`.
+    fn steered_with(change: impl FnOnce(&mut TreasuryParams)) -> TestChain {
+        let mut params = TreasuryParams {
             grants_share: bps(1_000),
             style_incentive_share: bps(2_000),
             max_style_incentive: Amount::MAX,
@@ -465,6 +477,7 @@ mod steering {
             runway_target_epochs: 10,
             ..TreasuryParams::default()
         };
+        change(&mut params);
         let operators = (0..OPERATORS)
             .fold(builder(TREASURY_GDC, 0), |b, i| b.stake(dev_address(i), Amount::new(10_000_000_000)));
         let mut genesis = with_params(operators, params);
@@ -494,6 +507,13 @@ mod steering {
                 style: style.into(),
             };
         let whole = vec![DatasetWeight { dataset: DatasetId(1), weight: Bps::ONE }];
+        let provider = ComputeMsg::RegisterProvider {
+            bond: Amount::new(1_000_000_000),
+            endpoint: "https://gpu.example".into(),
+            capacities: vec![ClassCapacity { class: "image-xl".into(), units: 100_000 }],
+        };
+        let executed = chain.block_of(vec![(PROVIDER, Msg::Compute(provider))]);
+        assert!(executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied), "{:?}", executed.receipts);
         for (sender, msg) in [
             (CONTRIBUTOR, dataset),
             (6, model("botanical", None, whole.clone())),
@@ -530,6 +550,23 @@ mod steering {
         assert!(executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied), "{:?}", executed.receipts);
     }
 
+    /// The requester asks each of `models` for a job of [`JOB_UNITS`] units, in one block.
+    fn ask(chain: &mut TestChain, models: &[u64]) {
+        let job = |model| ComputeMsg::SubmitJob {
+            model: ModelId(model),
+            units: JOB_UNITS,
+            max_fee_per_unit: Amount::new(2_000),
+            tip_per_unit: Amount::ZERO,
+            prompt_hash: Hash::digest("test", &[b"a fern"]),
+            params_hash: Hash::ZERO,
+            deterministic: true,
+            parents: Vec::new(),
+            policy: Default::default(),
+        };
+        let executed = chain.block_of(models.iter().map(|m| (REQUESTER, Msg::Compute(job(*m)))).collect());
+        assert!(executed.receipts.iter().all(|r| r.outcome == TxOutcome::Applied), "{:?}", executed.receipts);
+    }
+
     /// The report of the epoch that just ended.
     fn last_report(chain: &TestChain) -> EpochReport {
         treasury::query::reports(&chain.store).unwrap().pop().unwrap()
@@ -554,8 +591,9 @@ mod steering {
     #[test]
     fn the_style_incentive_follows_demand_from_one_style_to_another_into_vaults_and_datasets() {
         let mut chain = steered();
-        // Epoch 1: botanical is asked for nine times as much as ink.
+        // Epoch 1: botanical is forecast nine times as much as ink; both styles are asked for.
         observe(&mut chain, &[("demand/botanical", 9_000), ("demand/ink", 1_000)]);
+        ask(&mut chain, &[1, 2]);
         let grants_before = status(&chain).book.targets.grants_gdc;
         finish_epoch(&mut chain, vec![]);
         let first = last_report(&chain);
@@ -584,6 +622,7 @@ mod steering {
 
         // Epoch 2: demand moves to ink; model 3's quality is measured at 50%.
         observe(&mut chain, &[("demand/botanical", 1_000), ("demand/ink", 9_000), ("quality/3", 5_000)]);
+        ask(&mut chain, &[1, 3]);
         finish_epoch(&mut chain, vec![]);
         let second = last_report(&chain);
         let budget = second.steering.incentive_budget.get();
@@ -604,9 +643,34 @@ mod steering {
     }
 
     #[test]
+    fn a_style_nobody_paid_for_draws_no_incentive_and_one_is_paid_at_most_half_its_fees() {
+        let mut chain = steered();
+        // Ink is forecast, but only botanical's model is asked for, for 1 000 units.
+        observe(&mut chain, &[("demand/botanical", 1_000), ("demand/ink", 9_000)]);
+        ask(&mut chain, &[1]);
+        finish_epoch(&mut chain, vec![]);
+        let report = last_report(&chain);
+        let fees = report.styles.iter().find(|d| d.style == "botanical").unwrap().fees.get();
+        assert!(fees >= 1_000_000, "the job paid at least the minimum base fee: {fees}");
+        // Botanical's share of the budget (1 000 / 19 000 of it) is under half its fees: paid
+        // whole; ink's models are paid nothing.
+        let budget = report.steering.incentive_budget.get();
+        assert_eq!(paid(&report), vec![(1, budget * 1_000 / 19_000)]);
+        // With the cap at 1% of the fees, botanical is paid exactly that.
+        let mut chain = steered_with(|p| p.style_incentive_fee_cap = bps(100));
+        observe(&mut chain, &[("demand/botanical", 1_000)]);
+        ask(&mut chain, &[1]);
+        finish_epoch(&mut chain, vec![]);
+        let report = last_report(&chain);
+        let fees = report.styles.iter().find(|d| d.style == "botanical").unwrap().fees.get();
+        assert_eq!(paid(&report), vec![(1, fees / 100)]);
+    }
+
+    #[test]
     fn without_fresh_feeds_the_controller_is_neutral_and_pays_no_incentive() {
         let mut chain = steered();
         observe(&mut chain, &[("demand/botanical", 9_000), ("engagement", 1_000)]);
+        ask(&mut chain, &[1]);
         finish_epoch(&mut chain, vec![]);
         assert!(!last_report(&chain).steering.incentives.is_empty());
         // Two epochs on, every value is older than its 12 blocks of staleness.
@@ -623,21 +687,7 @@ mod steering {
             status(&chain).book.grants_left.ugdc,
             "the grants budget keeps it"
         );
-        let base = treasury::controller::targets(
-            &treasury::query::params(&chain.store).unwrap(),
-            &treasury::controller::Inputs {
-                average: report.average,
-                gdc: atelier_protocol::modules::bank::query::balance(
-                    &chain.store,
-                    &treasury::account(),
-                    &Denom::GDC,
-                )
-                .unwrap()
-                .get(),
-                ..Default::default()
-            },
-        );
-        assert_eq!(report.targets, base, "the targets are the base policy's");
+        assert_eq!(report.targets.reserve_target.get(), 10_000_000, "the base policy's reserve target");
     }
 
     #[test]

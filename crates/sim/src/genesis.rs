@@ -9,13 +9,16 @@ use atelier_protocol::{
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         compute::ComputeGenesis,
         governance::GovernanceGenesis,
-        oracle::{Operator, OracleGenesis},
+        oracle::{FeedId, FeedSpec, Operator, OracleGenesis},
         staking::{self, Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
         treasury::{self, TreasuryGenesis},
     },
 };
 
-use crate::{scenario::Scenario, world::RunError};
+use crate::{
+    scenario::{Population, Scenario},
+    world::RunError,
+};
 
 /// Genesis time of simulated chains: 2026-01-01T00:00:00Z.
 const GENESIS_TIME_MS: u64 = 1_767_225_600_000;
@@ -70,6 +73,25 @@ pub(crate) fn genesis(
         feed.heartbeat_blocks = 20;
         feed.staleness_blocks = 2 * g.epoch_blocks.max(20);
         feed.round_blocks = 10;
+    }
+    // Each style's demand feed, when style oracles serve them: values change once an epoch.
+    let style_oracles: u64 = scenario
+        .agents
+        .iter()
+        .filter(|p| matches!(p, Population::StyleOracle { .. }))
+        .map(Population::count)
+        .sum();
+    if style_oracles > 0 {
+        for style in scenario.styles() {
+            oracle.params.feeds.push(FeedSpec {
+                id: FeedId(format!("demand/{style}")),
+                quorum: (style_oracles / 2 + 1) as u32,
+                heartbeat_blocks: g.epoch_blocks.max(1),
+                deviation: Bps::new(50).unwrap_or(Bps::ZERO),
+                staleness_blocks: 2 * g.epoch_blocks.max(1),
+                round_blocks: 10,
+            });
+        }
     }
     let chain_id = "atelier-sim".parse().map_err(|e| RunError::Genesis(format!("{e}")))?;
     Ok(Genesis {

@@ -96,6 +96,17 @@ rows! {
     attacker_pnl,
     /// Reputation the attack agents hold beyond their honest twin's.
     attacker_reputation,
+    /// `ugdc` the treasury's style incentive has paid since genesis, as of the last epoch's close.
+    style_incentive_paid,
+    /// The share of the last closed epoch's style incentive that went to the models of the style
+    /// asked for most in it, in basis points (0 when nothing was paid).
+    incentive_in_demand_bps,
+    /// The style oracles' demand forecasts' one-step-ahead RMS error, in thousandths of a unit,
+    /// averaged over the styles they fit (as of the epoch under way).
+    forecast_error_milli,
+    /// The same for the naive forecast (each epoch predicted by the one before): what the
+    /// forecast should beat.
+    naive_error_milli,
 }
 
 impl Row {

@@ -225,6 +225,18 @@ pub enum Population {
         count: u64,
         /// Its performance fee, in basis points.
         performance_fee_bps: u16,
+        /// The style its fine-tunes declare (`[a-z0-9-]`); unset, the base model's (`general`).
+        #[serde(default)]
+        style: Option<String>,
+    },
+    /// Staked oracle operators serving each style's `demand/<style>` feed the way `atelier oracle
+    /// run`'s `chain` demand measure does: the units the style's models will be asked for next
+    /// epoch, forecast (`atelier-forecast`, the same code) from the past epochs' record, observed
+    /// in a round only when the chain would publish it. The feeds exist when this population does,
+    /// with a quorum of a majority of it.
+    StyleOracle {
+        /// How many.
+        count: u64,
     },
     /// Staked oracle operators observing the outside GDC price (the pool's price, times a crash's
     /// factor while one is under way) with relative noise, once per round of the `gdc_usd` feed.
@@ -305,6 +317,22 @@ pub enum Population {
         /// Blocks before the epoch's last block.
         lead: u64,
     },
+    /// Attack, self-prompting: a fine-tuner that registers a fine-tune of its own `style` (in the
+    /// third block) and prompts it itself, each block with a probability, to inflate that style's
+    /// forecast demand and draw the treasury's style incentive into its model's vault. Its gain
+    /// counts what its vault owes it.
+    SelfPrompter {
+        /// How many.
+        count: u64,
+        /// The style it declares.
+        style: String,
+        /// Probability per block of a job.
+        activity: f64,
+        /// Units per job.
+        units: u64,
+        /// The most it pays per unit.
+        max_fee: u64,
+    },
     /// Attack, oracle manipulation: staked oracle operators reporting the outside price times
     /// `1 − bias`, to make the treasury buy; the first of them sandwiches the buy-backs it hopes
     /// for with `size` `uusd`, a block ahead.
@@ -356,6 +384,18 @@ pub enum Shock {
         /// The outside price over the pool's, 0 to 1.
         factor: f64,
     },
+    /// Prompters of model `from` prompt model `to` instead for `blocks` blocks from `at` (0 the
+    /// base model, k the k-th fine-tune): demand moves from one style to another.
+    StyleShift {
+        /// First block.
+        at: u64,
+        /// How long.
+        blocks: u64,
+        /// The model prompted before.
+        from: u64,
+        /// The model prompted instead.
+        to: u64,
+    },
     /// A `share` of providers stops answering for `blocks` blocks from `at`.
     ProviderOutage {
         /// First block.
@@ -372,6 +412,7 @@ impl Shock {
         match self {
             Shock::DemandSpike { at, blocks, .. }
             | Shock::PriceCrash { at, blocks, .. }
+            | Shock::StyleShift { at, blocks, .. }
             | Shock::ProviderOutage { at, blocks, .. } => (*at, *blocks),
         }
     }
@@ -413,9 +454,19 @@ impl Scenario {
         let fine_tunes: u64 = self
             .agents
             .iter()
-            .filter(|p| matches!(p, Population::FineTuner { .. }))
+            .filter(|p| matches!(p, Population::FineTuner { .. } | Population::SelfPrompter { .. }))
             .map(Population::count)
             .sum();
+        for shock in &self.shocks {
+            if let Shock::StyleShift { from, to, .. } = shock
+                && (*from > fine_tunes || *to > fine_tunes)
+            {
+                return invalid("a style shift's models are 0 (the base model) or the number of a fine-tune");
+            }
+        }
+        if self.styles().len() > 16 {
+            return invalid("at most 16 styles");
+        }
         for population in &self.agents {
             match population {
                 Population::Prompter { style: Some(style), .. } if *style > fine_tunes => {
@@ -454,6 +505,16 @@ impl Scenario {
                         "a remixer's activity and list share are probabilities, its units positive",
                     );
                 }
+                Population::FineTuner { style: Some(style), .. } | Population::SelfPrompter { style, .. }
+                    if !is_label(style) =>
+                {
+                    return invalid("a style is 1 to 32 characters of a-z, 0-9 and -");
+                }
+                Population::SelfPrompter { activity, units, .. }
+                    if !(0.0..=1.0).contains(activity) || *units == 0 =>
+                {
+                    return invalid("a self-prompter's activity is a probability, its units positive");
+                }
                 Population::OracleManipulator { bias, .. } if !(0.0..=1.0).contains(bias) => {
                     return invalid("an oracle manipulator's bias is between 0 and 1");
                 }
@@ -490,6 +551,8 @@ impl Population {
             | Population::Remixer { count, .. }
             | Population::LiquidityProvider { count, .. }
             | Population::FineTuner { count, .. }
+            | Population::StyleOracle { count }
+            | Population::SelfPrompter { count, .. }
             | Population::OracleOperator { count, .. }
             | Population::Trader { count, .. }
             | Population::Staker { count, .. }
@@ -513,6 +576,7 @@ impl Population {
                 | Population::FlashStaker { .. }
                 | Population::Sandwicher { .. }
                 | Population::OracleManipulator { .. }
+                | Population::SelfPrompter { .. }
                 | Population::Spammer { .. }
         )
     }
@@ -524,7 +588,44 @@ impl Population {
 
     /// Whether its agents observe the oracle's feeds.
     pub fn observes(&self) -> bool {
-        matches!(self, Population::OracleOperator { .. } | Population::OracleManipulator { .. })
+        matches!(
+            self,
+            Population::OracleOperator { .. }
+                | Population::OracleManipulator { .. }
+                | Population::StyleOracle { .. }
+        )
+    }
+
+    /// The style of the models it registers, if it registers any.
+    pub fn style(&self) -> Option<&str> {
+        match self {
+            Population::FineTuner { style, .. } => Some(style.as_deref().unwrap_or(GENERAL)),
+            Population::SelfPrompter { style, .. } => Some(style),
+            _ => None,
+        }
+    }
+}
+
+/// The base model's style.
+pub const GENERAL: &str = "general";
+
+/// Whether `text` is a style label.
+fn is_label(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 32
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl Scenario {
+    /// Every style the scenario's models declare, the base model's first, each once.
+    pub fn styles(&self) -> Vec<String> {
+        let mut styles = vec![GENERAL.to_owned()];
+        for style in self.agents.iter().filter_map(Population::style) {
+            if !styles.iter().any(|s| s == style) {
+                styles.push(style.to_owned());
+            }
+        }
+        styles
     }
 }
 

@@ -1,7 +1,9 @@
 //! Shocks move the economy the way the protocol says they should: an outside price crash reported
 //! by the oracle makes the treasury spend its reserve on buy-backs, and nothing else does; the
 //! baseline community's collectors buy what is listed, and its sales pay royalties; its voters
-//! grant what they tolerate from the treasury and refuse what they do not.
+//! grant what they tolerate from the treasury and refuse what they do not; when demand moves from
+//! one style to another, the style incentive follows it, and prompting one's own style to draw
+//! the incentive costs more than it draws.
 
 use std::{fs, path::Path};
 
@@ -9,6 +11,7 @@ use atelier_protocol::modules::{
     governance::{self, ActionResult, Status},
     registry::{self, ModelId},
     revenue::{self, VaultId},
+    treasury,
 };
 use atelier_sim::{Population, Row, Scenario, World, rng::Key, simulate};
 
@@ -131,4 +134,51 @@ fn a_style_beyond_the_fine_tunes_is_refused() {
     let text = fs::read_to_string(path).unwrap();
     let error = Scenario::parse(&text, &[("agents.0.style".into(), "11".into())]).unwrap_err();
     assert!(error.to_string().contains("style"), "{error}");
+}
+
+#[test]
+fn the_style_incentive_follows_demand_to_the_new_style_and_self_prompting_loses() {
+    // 20-block epochs; the shift at block 200 of 360, with a fifth of the community.
+    let short = [
+        ("blocks", "360"),
+        ("genesis.epoch_blocks", "20"),
+        ("agents.4.count", "8"),
+        ("agents.5.count", "2"),
+        ("agents.6.count", "5"),
+        ("shocks.0.at", "200"),
+        ("shocks.0.blocks", "1000"),
+    ];
+    let scenario = scenario("style-shift.toml", &short);
+    let mut world =
+        World::new(&scenario, Key { seed: scenario.seed, point: 0, run: 0, block: 0, stream: 0 }).unwrap();
+    // The share of each closed epoch's incentive that reached the style asked for most, by epoch.
+    let mut shares = Vec::new();
+    let mut last = Row::default();
+    for block in 1..=scenario.blocks {
+        last = world.step(block).unwrap();
+        if block % 20 == 0 {
+            shares.push((block / 20, last.incentive_in_demand_bps));
+        }
+    }
+    assert!(last.style_incentive_paid > 0, "the incentive was paid");
+    let before: Vec<i128> = shares.iter().filter(|(e, _)| (3..10).contains(e)).map(|(_, s)| *s).collect();
+    assert!(
+        before.iter().all(|s| *s > 5_000),
+        "botanical, asked for most, drew most before the shift: {shares:?}"
+    );
+    // Within two epochs of the shift (epoch 10), ink — now asked for most — draws most.
+    let after: Vec<i128> = shares.iter().filter(|(e, _)| *e >= 12).map(|(_, s)| *s).collect();
+    assert!(!after.is_empty() && after.iter().all(|s| *s > 5_000), "the incentive followed ink: {shares:?}");
+    assert!(last.forecast_error_milli > 0 && last.naive_error_milli > 0, "the style oracles forecast");
+    // The self-prompter's model (the third fine-tune) drew incentive, and its owner lost more in
+    // fees than it drew.
+    let reports = treasury::query::reports(world.store()).unwrap();
+    let drawn: u128 = reports
+        .iter()
+        .flat_map(|r| &r.steering.incentives)
+        .filter(|i| i.style == "glitch")
+        .map(|i| i.amount.get())
+        .sum();
+    assert!(drawn > 0, "the self-prompter drew some incentive");
+    assert!(last.attacker_pnl < 0, "prompting its own style paid: {}", last.attacker_pnl);
 }

@@ -75,6 +75,7 @@ pub(crate) fn path(_: &Keystore, query: Query) -> Result<String> {
         Query::Params => "/oracle/params".into(),
         Query::Operators => "/oracle/operators".into(),
         Query::Feeds => "/oracle/feeds".into(),
-        Query::Feed { id } => format!("/oracle/feeds/{id}"),
+        // A feed id's `/` is one path segment's: sent escaped.
+        Query::Feed { id } => format!("/oracle/feeds/{}", id.replace('/', "%2F")),
     })
 }

@@ -95,19 +95,21 @@ impl World {
             msgs.push((self.studio, Msg::Registry(model)));
         } else if block == 3 {
             for agent in &self.agents {
-                if let Population::FineTuner { performance_fee_bps, .. } =
-                    &self.scenario.agents[agent.population]
-                {
-                    let model = RegistryMsg::RegisterModel {
-                        class: CLASS.into(),
-                        weights_hash: atelier_primitives::Hash::blob(&agent.address.0),
-                        parent: self.models.first().copied(),
-                        datasets: Vec::new(),
-                        performance_fee: Bps::new(u32::from(*performance_fee_bps)).unwrap_or(Bps::ZERO),
-                        style: String::new(),
-                    };
-                    msgs.push(((agent.key, agent.address), Msg::Registry(model)));
-                }
+                let population = &self.scenario.agents[agent.population];
+                let fee = match population {
+                    Population::FineTuner { performance_fee_bps, .. } => u32::from(*performance_fee_bps),
+                    Population::SelfPrompter { .. } => 500,
+                    _ => continue,
+                };
+                let model = RegistryMsg::RegisterModel {
+                    class: CLASS.into(),
+                    weights_hash: atelier_primitives::Hash::blob(&agent.address.0),
+                    parent: self.models.first().copied(),
+                    datasets: Vec::new(),
+                    performance_fee: Bps::new(fee).unwrap_or(Bps::ZERO),
+                    style: population.style().unwrap_or_default().to_owned(),
+                };
+                msgs.push(((agent.key, agent.address), Msg::Registry(model)));
             }
         }
         msgs
@@ -200,7 +202,7 @@ impl World {
                     let p = demand * shocks.demand * (*reference_fee as f64 / price).powf(*elasticity);
                     if market.compute_base_fee <= u128::from(*max_fee) && rng.chance(p.min(1.0)) {
                         let choice = match style {
-                            Some(style) => *style as usize,
+                            Some(style) => shocks.shifted(*style) as usize,
                             None => rng.between(0, self.models.len().saturating_sub(1) as u128) as usize,
                         };
                         if let Some(model) = self.models.get(choice) {
@@ -219,7 +221,7 @@ impl World {
                     }
                 }
                 Population::OracleOperator { noise, .. }
-                    if self.observed.get(&agent.address) != Some(&market.round) =>
+                    if self.observed.get(&(agent.address, FeedId::gdc_usd())) != Some(&market.round) =>
                 {
                     let error = noise * (2.0 * rng.unit() - 1.0);
                     let value = market.price as f64 * shocks.crash * (1.0 + error);
@@ -276,7 +278,7 @@ impl World {
                     }
                 }
                 Population::OracleManipulator { bias, size, .. } => {
-                    if self.observed.get(&agent.address) != Some(&market.round) {
+                    if self.observed.get(&(agent.address, FeedId::gdc_usd())) != Some(&market.round) {
                         let value = market.price as f64 * shocks.crash * (1.0 - bias);
                         send(observation(market.round, value));
                     }
@@ -285,6 +287,36 @@ impl World {
                             self.sandwich(agent, height, 1, *size, attacking && market.defending)?
                     {
                         send(msg);
+                    }
+                }
+                Population::StyleOracle { .. } => {
+                    for (style, (forecast, _)) in &self.forecasts {
+                        let feed = FeedId(format!("demand/{style}"));
+                        let Some(view) = oracle::query::feed(&self.store, &feed, self.head.height)? else {
+                            continue;
+                        };
+                        let spec = oracle::query::params(&self.store)?.feed(&feed).cloned();
+                        let fresh =
+                            self.observed.get(&(agent.address, feed.clone())) != Some(&view.round.number);
+                        if let Some(spec) = spec
+                            && fresh
+                            && spec.worth_observing(
+                                &view.round,
+                                view.latest.as_ref(),
+                                *forecast,
+                                Height(height),
+                            )
+                        {
+                            let round = view.round.number;
+                            send(Msg::Oracle(OracleMsg::SubmitObservation { feed, round, value: *forecast }));
+                        }
+                    }
+                }
+                Population::SelfPrompter { activity, units, max_fee, .. }
+                    if attacking && rng.chance(*activity) =>
+                {
+                    if let Some(model) = self.own_models.get(&agent.address) {
+                        send(job(*model, *units, (*max_fee).into(), 0, block, index as u64));
                     }
                 }
                 Population::Spammer { jobs, units, max_fee, .. } if attacking && agent.rank == 1 => {
@@ -405,19 +437,30 @@ struct Shocks {
     demand: f64,
     outage: f64,
     crash: f64,
+    /// A style shift under way: `(from, to)` (the last one listed wins).
+    shift: Option<(u64, u64)>,
 }
 
 impl Shocks {
     fn at(shocks: &[Shock], block: u64) -> Shocks {
-        let mut combined = Shocks { demand: 1.0, outage: 0.0, crash: 1.0 };
+        let mut combined = Shocks { demand: 1.0, outage: 0.0, crash: 1.0, shift: None };
         for shock in shocks.iter().filter(|s| s.active(block)) {
             match shock {
                 Shock::DemandSpike { factor, .. } => combined.demand *= factor,
                 Shock::ProviderOutage { share, .. } => combined.outage = combined.outage.max(*share),
                 Shock::PriceCrash { factor, .. } => combined.crash *= factor,
+                Shock::StyleShift { from, to, .. } => combined.shift = Some((*from, *to)),
             }
         }
         combined
+    }
+
+    /// The model a prompter of `model` prompts now.
+    fn shifted(&self, model: u64) -> u64 {
+        match self.shift {
+            Some((from, to)) if from == model => to,
+            _ => model,
+        }
     }
 }
 

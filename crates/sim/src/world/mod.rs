@@ -22,9 +22,10 @@ use atelier_protocol::{
         fees::{self, params::GasSchedule},
         governance::{self, Action, GovernanceEvent, ProposalId},
         market::{ListingId, MarketEvent},
-        oracle::{self, FeedId},
+        oracle::{self, FeedId, OracleMsg},
         provenance::{self, AssetId},
-        registry::{DatasetId, ModelId, RegistryEvent},
+        registry::{self, DatasetId, ModelId, RegistryEvent},
+        revenue::{self, VaultId},
         staking, treasury,
     },
     tx::ChainId,
@@ -99,13 +100,21 @@ struct Holdings {
 }
 
 impl Holdings {
-    fn of(state: &MemoryStore, account: &Address) -> Result<Holdings, StateError> {
+    /// What `account` holds: balances, stake, its provider bond, and what the vaults of `models`
+    /// owe it.
+    fn of(state: &MemoryStore, account: &Address, models: &[ModelId]) -> Result<Holdings, StateError> {
         let position = staking::query::position(state, account)?;
         let bond = compute::query::provider(state, account)?.map_or(0, |p| p.bond.get());
+        let mut owed = 0;
+        for model in models {
+            owed += revenue::query::position(state, &VaultId::Model(*model), account)?
+                .map_or(0, |p| p.claimable_gdc.get());
+        }
         let gdc = bank::query::balance(state, account, &Denom::GDC)?.get()
             + position.bonded.get()
             + position.unbonding.iter().map(|u| u.amount.get()).sum::<u128>()
-            + bond;
+            + bond
+            + owed;
         let usd = bank::query::balance(state, account, &Denom::USD)?.get();
         Ok(Holdings { gdc: gdc as i128, usd: usd as i128 })
     }
@@ -120,6 +129,10 @@ impl Holdings {
 /// What changes only at an epoch's close, measured then and carried.
 #[derive(Debug, Clone, Copy, Default)]
 struct EpochMetrics {
+    style_incentive_paid: i128,
+    incentive_in_demand_bps: i128,
+    forecast_error_milli: i128,
+    naive_error_milli: i128,
     average: i128,
     cushion: i128,
     wall: i128,
@@ -186,8 +199,13 @@ pub struct World {
     nonces: BTreeMap<Address, u64>,
     /// Jobs assigned in the last block, by provider.
     assigned: Vec<(Address, JobId)>,
-    /// The last `gdc_usd` round each oracle operator observed.
-    observed: BTreeMap<Address, u64>,
+    /// The last round of each feed each oracle operator observed.
+    observed: BTreeMap<(Address, FeedId), u64>,
+    /// Each style's forecast for the epoch under way, as the style oracles make it: the value,
+    /// and the forecast's one-step error and the naive forecast's.
+    forecasts: BTreeMap<String, (u128, Option<(f64, f64)>)>,
+    /// Each self-prompter's model.
+    own_models: BTreeMap<Address, ModelId>,
     /// What each attacker and twin held at genesis.
     start: BTreeMap<Address, Holdings>,
     epoch: EpochMetrics,
@@ -265,7 +283,7 @@ impl World {
         let infra_cost = treasury::query::params(&store).map_err(read)?.infra_cost_per_epoch.get();
         let mut start = BTreeMap::new();
         for agent in agents.iter().filter(|a| World::measured(scenario, a)) {
-            start.insert(agent.address, Holdings::of(&store, &agent.address).map_err(read)?);
+            start.insert(agent.address, Holdings::of(&store, &agent.address, &[]).map_err(read)?);
         }
         Ok(World {
             scenario: scenario.clone(),
@@ -281,6 +299,8 @@ impl World {
             nonces: BTreeMap::new(),
             assigned: Vec::new(),
             observed: BTreeMap::new(),
+            forecasts: BTreeMap::new(),
+            own_models: BTreeMap::new(),
             start,
             epoch: EpochMetrics::default(),
             flows: Flows::default(),
@@ -356,8 +376,8 @@ impl World {
             let market = Market::read(&self.store, self.head.height).map_err(|e| fail(e.to_string()))?;
             let msgs = self.agent_msgs(block, &market).map_err(|e| fail(e.to_string()))?;
             for (sender, msg) in &msgs {
-                if matches!(msg, Msg::Oracle(_)) {
-                    self.observed.insert(sender.1, market.round);
+                if let Msg::Oracle(OracleMsg::SubmitObservation { feed, round, .. }) = msg {
+                    self.observed.insert((sender.1, feed.clone()), *round);
                 }
             }
             msgs
@@ -425,7 +445,10 @@ impl World {
                 Event::Registry(RegistryEvent::DatasetRegistered { dataset, owner, .. }) => {
                     self.datasets.insert(*owner, *dataset);
                 }
-                Event::Registry(RegistryEvent::ModelRegistered { model, .. }) => self.models.push(*model),
+                Event::Registry(RegistryEvent::ModelRegistered { model, owner, .. }) => {
+                    self.models.push(*model);
+                    self.own_models.insert(*owner, *model);
+                }
                 Event::Compute(ComputeEvent::JobSettled {
                     treasury,
                     datasets,
@@ -520,11 +543,58 @@ impl World {
             self.epoch.average = report.average as i128;
             self.epoch.cushion = report.cushion as i128;
             self.epoch.wall = report.wall as i128;
+            let paid: u128 = report.steering.incentives.iter().map(|i| i.amount.get()).sum();
+            self.epoch.style_incentive_paid += paid as i128;
+            // The style asked for most in the epoch, and the share of its incentive that went there.
+            self.epoch.incentive_in_demand_bps = match report.styles.first() {
+                Some(top) if paid > 0 => {
+                    let there: u128 = report
+                        .steering
+                        .incentives
+                        .iter()
+                        .filter(|i| i.style == top.style)
+                        .map(|i| i.amount.get())
+                        .sum();
+                    (there * 10_000 / paid) as i128
+                }
+                _ => 0,
+            };
+        }
+        if self.scenario.agents.iter().any(|p| matches!(p, Population::StyleOracle { .. })) {
+            self.forecast_styles(height / self.epoch_blocks + 1)?;
         }
         let book = treasury::query::book(&self.store)?;
         self.epoch.bought_back = book.bought_with.get() as i128;
         self.epoch.bought_burned = book.burned.get() as i128;
         self.epoch.reputation_gini_bps = gini_bps(&self.reputations()?);
+        Ok(())
+    }
+
+    /// Each style's demand forecast for `epoch` from the epochs before it (at most 48), as the
+    /// oracle agents' `chain` demand measure makes it, and the forecasts' mean errors.
+    fn forecast_styles(&mut self, epoch: u64) -> Result<(), StateError> {
+        let past: Vec<Vec<registry::StyleDemand>> = (epoch.saturating_sub(48)..epoch)
+            .map(|e| registry::query::style_demand(&self.store, e))
+            .collect::<Result<_, _>>()?;
+        self.forecasts.clear();
+        let (mut errors, mut naive, mut fitted) = (0.0, 0.0, 0u32);
+        for style in self.scenario.styles() {
+            let units: Vec<f64> = past
+                .iter()
+                .map(|demands| demands.iter().find(|d| d.style == style).map_or(0.0, |d| d.units as f64))
+                .collect();
+            let Some((next, fit)) = atelier_forecast::next_step(&units) else { continue };
+            if let Some((error, naive_error)) = fit {
+                errors += error;
+                naive += naive_error;
+                fitted += 1;
+            }
+            self.forecasts.insert(style, (next.max(0.0).round() as u128, fit));
+        }
+        if fitted > 0 {
+            self.epoch.forecast_error_milli = (errors / f64::from(fitted) * 1_000.0).round() as i128;
+            self.epoch.naive_error_milli = (naive / f64::from(fitted) * 1_000.0).round() as i128;
+        }
         Ok(())
     }
 
@@ -565,7 +635,7 @@ impl World {
         let (mut gain, mut reputation) = (0i128, 0i128);
         for agent in agents {
             let start = self.start.get(&agent.address).copied().unwrap_or_default();
-            gain += Holdings::of(&self.store, &agent.address)?.gain_since(&start, price);
+            gain += Holdings::of(&self.store, &agent.address, &self.models)?.gain_since(&start, price);
             reputation += staking::query::position(&self.store, &agent.address)?.reputation as i128;
         }
         Ok((gain, reputation))
@@ -629,6 +699,10 @@ impl World {
             votes: self.governed.votes,
             attacker_pnl,
             attacker_reputation,
+            style_incentive_paid: self.epoch.style_incentive_paid,
+            incentive_in_demand_bps: self.epoch.incentive_in_demand_bps,
+            forecast_error_milli: self.epoch.forecast_error_milli,
+            naive_error_milli: self.epoch.naive_error_milli,
         })
     }
 }

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use atelier_primitives::{Bps, Height};
+use atelier_primitives::Height;
 use atelier_state::{StateError, StateWrite};
 
 use super::{FeedSpec, OracleError, OracleEvent, OracleParams, Published, Round, RoundResult, state};
@@ -49,15 +49,6 @@ pub fn median(values: &mut [u128]) -> Option<u128> {
     values.get(values.len() / 2).copied()
 }
 
-/// How the distance of `value` from `reference`, relative to `reference`, compares with `share`.
-fn relative_gap(value: u128, reference: u128, share: Bps) -> Ordering {
-    let limit = reference.saturating_mul(u128::from(share.get()));
-    match value.abs_diff(reference).checked_mul(Bps::SCALE) {
-        Some(gap) => gap.cmp(&limit),
-        None => Ordering::Greater,
-    }
-}
-
 fn close(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
@@ -73,7 +64,8 @@ fn close(
     };
     // spec: oracle §Outliers — far from the median costs reputation.
     for (address, value) in &observed {
-        let outlier = relative_gap(*value, median, params.outlier_distance) == Ordering::Greater;
+        let outlier =
+            super::params::relative_gap(*value, median, params.outlier_distance) == Ordering::Greater;
         if let Some(mut operator) = state::operator(state, address)? {
             operator.observations = operator.observations.saturating_add(1);
             operator.outliers = operator.outliers.saturating_add(u64::from(outlier));
@@ -91,14 +83,8 @@ fn close(
             }));
         }
     }
-    // spec: oracle §Publication — on heartbeat, or a move of at least the deviation.
-    let published = match state::latest(state, &spec.id)? {
-        None => true,
-        Some(last) => {
-            height.0.saturating_sub(last.height.0) >= spec.heartbeat_blocks
-                || relative_gap(median, last.value, spec.deviation) != Ordering::Less
-        }
-    };
+    // spec: oracle §Publication.
+    let published = spec.publishes(median, state::latest(state, &spec.id)?.as_ref(), height);
     if published {
         state::set_latest(state, &spec.id, &Published { value: median, round: round.number, height });
     }

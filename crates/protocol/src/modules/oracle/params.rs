@@ -1,7 +1,11 @@
 //! Oracle parameters, changed only through governance's `SetParams`.
 
-use super::{FeedId, OracleParamsError};
-use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
+use std::cmp::Ordering;
+
+use super::{FeedId, OracleParamsError, Published};
+use atelier_primitives::{Amount, Bps, Decode, Encode, Height, Layout};
+
+use super::Round;
 use serde::{Deserialize, Serialize};
 
 /// Most feeds the params list (each costs one read at every block's end).
@@ -27,6 +31,46 @@ pub struct FeedSpec {
     pub staleness_blocks: u64,
     /// A round under its quorum this many blocks after its first observation is dropped.
     pub round_blocks: u64,
+}
+
+impl FeedSpec {
+    /// Whether a round closing with `median` at `height` publishes it over the feed's `latest`
+    /// value: always the first value; then when the latest is `heartbeat_blocks` old, or when the
+    /// median moved from it by at least `deviation`.
+    pub fn publishes(&self, median: u128, latest: Option<&Published>, height: Height) -> bool {
+        match latest {
+            None => true,
+            Some(last) => {
+                height.0.saturating_sub(last.height.0) >= self.heartbeat_blocks
+                    || (median != last.value
+                        && relative_gap(median, last.value, self.deviation) != Ordering::Less)
+            }
+        }
+    }
+
+    /// Whether an operator measuring `value` at `height` should observe the feed's open `round`:
+    /// when another operator has opened it, or when the value would be published were the round
+    /// to close half a heartbeat from now. Otherwise the observation would change nothing and
+    /// cost a fee (and every operator measuring the same way waits too).
+    pub fn worth_observing(
+        &self,
+        round: &Round,
+        latest: Option<&Published>,
+        value: u128,
+        height: Height,
+    ) -> bool {
+        round.observations > 0
+            || self.publishes(value, latest, Height(height.0.saturating_add(self.heartbeat_blocks / 2)))
+    }
+}
+
+/// How the distance of `value` from `reference`, relative to `reference`, compares with `share`.
+pub(crate) fn relative_gap(value: u128, reference: u128, share: Bps) -> Ordering {
+    let limit = reference.saturating_mul(u128::from(share.get()));
+    match value.abs_diff(reference).checked_mul(Bps::SCALE) {
+        Some(gap) => gap.cmp(&limit),
+        None => Ordering::Greater,
+    }
 }
 
 /// Oracle parameters.

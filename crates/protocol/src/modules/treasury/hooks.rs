@@ -171,7 +171,7 @@ pub(crate) fn close_epoch(state: &mut impl StateWrite, events: &mut Vec<Event>, 
         buyback(state, events, &params, &mut book, twap.is_some_and(|t| t < wall))?;
     } else {
         book.defence_left = 0;
-        style_incentive(state, events, &params, &targets, ctx, &mut steering)?;
+        style_incentive(state, events, &params, &targets, ctx, epoch, &mut steering)?;
         top_up_pool(state, events, &params, &targets, &inputs)?;
         convert(state, events, &params, &targets, &book)?;
     }
@@ -230,7 +230,8 @@ fn fresh_value(
 /// (at most `max_style_incentive`) split across the models of the styles whose `demand/<style>`
 /// feed is fresh, by that demand times the model's `quality/<model>` (100% when stale or
 /// missing), the heaviest [`MAX_INCENTIVE_MODELS`] first; a model whose compliance gate is not
-/// clear is passed over. Each share goes `style_incentive_to_datasets` into its lineage's
+/// clear is passed over; a style's models are paid in all at most `style_incentive_fee_cap` of the
+/// fees its jobs paid in the closing epoch. Each share goes `style_incentive_to_datasets` into its lineage's
 /// datasets' vaults by their weights, the rest into its own royalty vault. With no fresh demand
 /// feed nothing is paid and the grants budget keeps it. O(demand feeds × models per style).
 fn style_incentive(
@@ -239,6 +240,7 @@ fn style_incentive(
     params: &TreasuryParams,
     targets: &Targets,
     ctx: &Ctx<()>,
+    epoch: u64,
     steering: &mut Steering,
 ) -> HookResult {
     let budget = params
@@ -252,9 +254,15 @@ fn style_incentive(
     }
     let mut candidates = Vec::new();
     let mut styles = std::collections::BTreeMap::new();
+    // Each style's cap: a share of the fees its jobs paid in the closing epoch.
+    let epoch_fees = registry::style_demand(state, epoch)?;
+    let mut caps = Vec::new();
     for feed in oracle::query::params(state)?.feeds {
         let Some(style) = feed.id.0.strip_prefix("demand/") else { continue };
         let Some(demand) = fresh_value(state, &feed.id, ctx.height)? else { continue };
+        let fees = epoch_fees.iter().find(|d| d.style == style).map_or(Amount::ZERO, |d| d.fees);
+        caps.push(params.style_incentive_fee_cap.of_floor(fees).get());
+        let place = caps.len() - 1;
         for id in registry::models_of_style(state, style, MAX_MODELS_PER_STYLE)? {
             let Some(model) = registry::model(state, id)? else { continue };
             if compliance::gate::gate(state, &model, ctx.time_ms)? != compliance::Gate::Compliant {
@@ -264,12 +272,13 @@ fn style_incentive(
                 .map_or(Bps::ONE, |q| {
                     Bps::new(u32::try_from(q.min(Bps::SCALE)).unwrap_or(0)).unwrap_or(Bps::ONE)
                 });
-            candidates.push(Candidate { model: id, demand, quality });
+            candidates.push(Candidate { model: id, style: place, demand, quality });
             styles.insert(id, model);
         }
     }
     let origin = staking::Origin { payer: account(), height: ctx.height };
-    for (candidate, amount) in steering::split(candidates, budget.get(), MAX_INCENTIVE_MODELS) {
+    let paid = steering::split(candidates, budget.get(), MAX_INCENTIVE_MODELS);
+    for (candidate, amount) in steering::cap_styles(paid, &caps) {
         let Some(model) = styles.get(&candidate.model) else { continue };
         let amount = Amount::new(amount);
         if amount.is_zero() {

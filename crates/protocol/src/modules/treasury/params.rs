@@ -61,6 +61,10 @@ pub struct TreasuryParams {
     pub style_incentive_share: Bps,
     /// Most `ugdc` the style incentive pays in one epoch.
     pub max_style_incentive: Amount,
+    /// Most a style's models are paid in all in one epoch, as a share of the fees its jobs paid
+    /// in that epoch: below 100%, prompting a style to draw its incentive always costs more than
+    /// it draws.
+    pub style_incentive_fee_cap: Bps,
     /// Share of a model's incentive paid into its lineage's datasets' vaults (by the lineage's
     /// weights); the rest goes into the model's own royalty vault.
     pub style_incentive_to_datasets: Bps,
@@ -77,7 +81,8 @@ impl Default for TreasuryParams {
     /// 5% an epoch; cushion 10%, wall 20% under it; defence after 2 weak epochs of the last 3,
     /// spread over 10 epochs; no infrastructure cost, so no runway constraint; no POL target;
     /// grants may draw everything; 512 reports kept; 10% of the GDC grants budget (at most
-    /// 100 000 GDC an epoch) paid as the style incentive, half of it to datasets; engagement moves
+    /// 100 000 GDC an epoch, and at most half what a style's jobs paid in fees) paid as the style
+    /// incentive, half of it to datasets; engagement moves
     /// the prudence at most 5% an epoch, within ±25%.
     fn default() -> Self {
         let bps = |v| Bps::new(v).unwrap_or(Bps::ZERO);
@@ -104,6 +109,7 @@ impl Default for TreasuryParams {
             history_epochs: 512,
             style_incentive_share: bps(1_000),
             max_style_incentive: Amount::new(100_000_000_000),
+            style_incentive_fee_cap: bps(5_000),
             style_incentive_to_datasets: bps(5_000),
             engagement_step: bps(500),
             engagement_max: bps(2_500),

@@ -56,6 +56,8 @@ pub const MAX_DEMAND: u128 = u64::MAX as u128;
 pub struct Candidate {
     /// The model.
     pub model: ModelId,
+    /// Its style's place among the styles weighed (what [`cap_styles`] caps by).
+    pub style: usize,
     /// Its style's forecast demand, in units (at most [`MAX_DEMAND`] counts).
     pub demand: u128,
     /// Its quality.
@@ -78,6 +80,20 @@ pub fn split(mut candidates: Vec<Candidate>, budget: u128, most: usize) -> Vec<(
     candidates.truncate(most);
     let total: u128 = candidates.iter().map(Candidate::weight).sum();
     candidates.into_iter().map(|c| (c, mul_div_floor(budget, c.weight(), total).unwrap_or(0))).collect()
+}
+
+/// Caps what each style's models are paid in all at `caps[style]`, scaling its models' shares
+/// down in proportion (rounded down) when they sum to more.
+pub fn cap_styles(mut paid: Vec<(Candidate, u128)>, caps: &[u128]) -> Vec<(Candidate, u128)> {
+    for (style, cap) in caps.iter().enumerate() {
+        let total: u128 = paid.iter().filter(|(c, _)| c.style == style).map(|(_, a)| a).sum();
+        if total > *cap {
+            for (_, amount) in paid.iter_mut().filter(|(c, _)| c.style == style) {
+                *amount = mul_div_floor(*amount, *cap, total).unwrap_or(0);
+            }
+        }
+    }
+    paid
 }
 
 #[cfg(test)]
@@ -122,8 +138,24 @@ mod tests {
     }
 
     #[test]
+    fn a_style_is_paid_at_most_its_cap_and_its_models_keep_their_proportions() {
+        let c = |model, style| Candidate { model: ModelId(model), style, demand: 1, quality: Bps::ONE };
+        let paid = vec![(c(1, 0), 600), (c(2, 0), 300), (c(3, 1), 100)];
+        let capped = cap_styles(paid, &[450, 1_000]);
+        assert_eq!(
+            capped.iter().map(|(c, a)| (c.model.0, *a)).collect::<Vec<_>>(),
+            vec![(1, 300), (2, 150), (3, 100)]
+        );
+    }
+
+    #[test]
     fn the_incentive_follows_demand_times_quality_and_rounds_down() {
-        let c = |model, demand, quality| Candidate { model: ModelId(model), demand, quality: bps(quality) };
+        let c = |model, demand, quality| Candidate {
+            model: ModelId(model),
+            style: 0,
+            demand,
+            quality: bps(quality),
+        };
         let paid =
             split(vec![c(1, 100, 10_000), c(2, 300, 10_000), c(3, 300, 5_000), c(4, 0, 10_000)], 1_000, 64);
         let amounts: Vec<(u64, u128)> = paid.iter().map(|(c, a)| (c.model.0, *a)).collect();
@@ -168,11 +200,22 @@ mod tests {
             let candidates = weights
                 .iter()
                 .enumerate()
-                .map(|(i, (demand, quality))| Candidate { model: ModelId(i as u64 + 1), demand: *demand, quality: bps(*quality) })
+                .map(|(i, (demand, quality))| Candidate {
+                    model: ModelId(i as u64 + 1),
+                    style: i % 3,
+                    demand: *demand,
+                    quality: bps(*quality),
+                })
                 .collect();
             let paid = split(candidates, u128::from(budget), 64);
             prop_assert!(paid.len() <= 64);
             prop_assert!(paid.iter().map(|(_, a)| a).sum::<u128>() <= u128::from(budget));
+            let caps = [u128::from(budget) / 2, u128::from(budget) / 10, 0];
+            let capped = cap_styles(paid, &caps);
+            for (style, cap) in caps.iter().enumerate() {
+                let total: u128 = capped.iter().filter(|(c, _)| c.style == style).map(|(_, a)| a).sum();
+                prop_assert!(total <= *cap, "style {style} got {total} over its cap {cap}");
+            }
         }
     }
 }
