@@ -3798,6 +3798,12 @@ export interface components {
             /** @description The same while the runway is under target. */
             shortfall_conversion_share: components["schemas"]["Bps"];
             /**
+             * @description Most a style's models are paid in all in one epoch, as a share of the fees its jobs paid
+             *     in that epoch: below 100%, prompting a style to draw its incentive always costs more than
+             *     it draws.
+             */
+            style_incentive_fee_cap: components["schemas"]["Bps"];
+            /**
              * @description Share of each epoch's GDC grants budget paid as the style incentive: to the models of the
              *     styles the `demand/<style>` feeds forecast, by demand times quality.
              */

@@ -3036,6 +3036,12 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
         }
       },
       {
+        "name": "style_incentive_fee_cap",
+        "shape": {
+          "kind": "bps"
+        }
+      },
+      {
         "name": "style_incentive_to_datasets",
         "shape": {
           "kind": "bps"

@@ -365,6 +365,7 @@ export interface TreasuryParams {
   history_epochs: number;
   style_incentive_share: number;
   max_style_incentive: string;
+  style_incentive_fee_cap: number;
   style_incentive_to_datasets: number;
   engagement_step: number;
   engagement_max: number;
