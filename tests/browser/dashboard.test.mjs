@@ -358,6 +358,36 @@ test('a compliance report shows as an open dispute, and a model page its standin
   assert.deepEqual(errors, []);
 });
 
+test('the overview shows what the oracle agents steered: engagement, prudence and the style incentive by style', async () => {
+  // The dev node's oracle agents forecast demand once an epoch closed; the epoch after, the
+  // treasury pays the style incentive to the models of the styles asked for.
+  const report = await until('a style incentive to be paid', async () => {
+    const treasury = await get('/treasury');
+    if (treasury.last_report?.steering.incentives.length > 0) return treasury.last_report;
+    // The incentive pays styles whose jobs paid fees in the epoch: ask for one.
+    atelier('prompt', '--model', '1', 'a botanical study', '--out', `${shots}/steering-prompt.png`);
+    return null;
+  }, 180);
+  // An epoch may close between the page's drawing and the API's answer: then look again.
+  let page, errors, treasury;
+  for (let attempt = 1; ; attempt++) {
+    ({ page, errors } = await open('#/'));
+    await page.waitForSelector('[data-incentive]');
+    treasury = (await get('/treasury')).last_report;
+    const heading = await page.textContent('section.panel:has([data-incentive]) h2');
+    if (heading === `Steering, epoch ${treasury.epoch.toLocaleString('en-US')}` || attempt === 3) break;
+    await page.close();
+  }
+  assert.ok(treasury.epoch >= report.epoch);
+  const paid = treasury.steering.incentives.reduce((sum, i) => sum + BigInt(i.amount), 0n);
+  assert.equal(await page.getAttribute('[data-incentive]', 'data-incentive'), paid.toString());
+  assert.equal(await page.locator('table.incentives tbody tr').count(), treasury.steering.incentives.length);
+  const styles = new Set(treasury.steering.incentives.map((i) => i.style));
+  assert.equal(await page.locator('.bars .bar').count(), styles.size);
+  await shoot(page, 'steering');
+  assert.deepEqual(errors, []);
+});
+
 test('dark and light themes both render, and the choice is kept', async () => {
   const { page, errors } = await open('#/');
   await page.waitForSelector('.uplot');

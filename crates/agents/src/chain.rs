@@ -31,6 +31,9 @@ pub enum ChainError {
         /// What the bytes hash to.
         actual: Hash,
     },
+    /// Another transaction of the account took the nonce, again and again; nothing was sent.
+    #[error("another sender of this key kept taking the next nonce; nothing was sent")]
+    NonceTaken,
     /// Simulation says the transaction would fail or be refused; nothing was sent.
     #[error("refused before sending: {reason} (code {code:?}, message {msg_index:?})")]
     WouldFail {
@@ -224,6 +227,9 @@ impl Chain {
         let hash = signed.hash().to_hex();
         let bytes = signed.to_bytes();
         let simulated = self.client.simulate(&bytes).await?;
+        if simulated.nonce_taken() {
+            return Err(ChainError::NonceTaken);
+        }
         if simulated.outcome != atelier_api::SimulatedOutcome::Applied {
             return Err(ChainError::WouldFail {
                 code: simulated.code,

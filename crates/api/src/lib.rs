@@ -256,6 +256,15 @@ pub enum SimulatedOutcome {
     Rejected,
 }
 
+impl SimulatedTx {
+    /// Whether it was left out only because its nonce was taken (`auth`'s `NonceTooLow`, code 8):
+    /// another transaction of the sender's is pending or included with it. Signed again with the
+    /// next nonce, it would be simulated afresh.
+    pub fn nonce_taken(&self) -> bool {
+        self.outcome == SimulatedOutcome::Rejected && self.code == Some(8)
+    }
+}
+
 /// `POST /blobs`: the blob as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BlobStored {

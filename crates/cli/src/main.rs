@@ -990,7 +990,16 @@ async fn send(
         };
         use atelier_primitives::Encode;
         let bytes = tx.sign(&key).to_bytes();
-        let simulated = client.simulate(&bytes).await?;
+        let simulated = match client.simulate(&bytes).await {
+            Err(error) if retries > 0 && error.nonce_taken() => None,
+            Ok(simulated) if retries > 0 && simulated.nonce_taken() => None,
+            simulated => Some(simulated?),
+        };
+        let Some(simulated) = simulated else {
+            retries -= 1;
+            unlocked = Some(key);
+            continue;
+        };
         if dry_run {
             return output.print(&simulated, simulation_text);
         }

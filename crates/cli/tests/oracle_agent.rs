@@ -1,7 +1,7 @@
 //! `atelier oracle run` against a dev node. Three operators each in its own process publish the
 //! GDC price from a JSON document over HTTP (a local server stands in for an outside market's
-//! API) and a model's convergence from the shipped evaluator (`scripts/evaluate_model.py`); an
-//! agent killed and restarted does not observe a round again. The three agents the dev
+//! API) — one of them lying, outvoted by the median and penalized — and a model's convergence
+//! from the shipped evaluator (`scripts/evaluate_model.py`); an agent killed and restarted does not observe a round again. The three agents the dev
 //! node starts by itself publish demand per style, engagement and quality from the chain's record,
 //! and when demand moves from one style to another the treasury's style incentive follows it into
 //! the new style's fine-tuner's vault and its datasets' contributors.
@@ -47,29 +47,36 @@ fn until<T>(what: &str, seconds: u64, mut check: impl FnMut() -> Option<T>) -> T
 }
 
 #[test]
-fn three_agents_publish_a_price_from_http_and_a_models_convergence_from_a_program_and_a_restarted_one_never_observes_twice()
+fn three_agents_publish_a_price_outvoting_a_liar_and_a_models_convergence_and_a_restarted_one_never_observes_twice()
  {
     let dir = tempfile::tempdir().unwrap();
     // Blocks of 400 ms: an oracle round (10 blocks) outlasts a restart.
     let (mut node, banner) =
         common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "400"], None);
     let api = banner["api_url"].as_str().unwrap().to_owned();
-    let url = price_server(r#"{"gdc": {"usd": 0.45}}"#);
-    let config = dir.path().join("oracle.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "poll_seconds = 1\n\n[[feeds]]\nfeed = \"gdc_usd\"\nsource = \"http\"\nurl = \"{url}\"\npointer = \"/gdc/usd\"\nscale = 1e12\n\n\
-             [[feeds]]\nfeed = \"convergence/1\"\nsource = \"command\"\nscale = 1e6\ncommand = [\"python3\", \"{script}\", \"--node\", \"{api}\", \"--model\", \"1\", \"--atelier\", \"{binary}\"]\n",
-            script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/evaluate_model.py"),
-            binary = env!("CARGO_BIN_EXE_atelier"),
-        ),
-    )
-    .unwrap();
+    // Two operators read the market's price; the third reads a document ten times it: a liar.
+    let honest = price_server(r#"{"gdc": {"usd": 0.45}}"#);
+    let lying = price_server(r#"{"gdc": {"usd": 4.5}}"#);
+    let config_for = |name: &str, url: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "poll_seconds = 1\n\n[[feeds]]\nfeed = \"gdc_usd\"\nsource = \"http\"\nurl = \"{url}\"\npointer = \"/gdc/usd\"\nscale = 1e12\n\n\
+                 [[feeds]]\nfeed = \"convergence/1\"\nsource = \"command\"\nscale = 1e6\ncommand = [\"python3\", \"{script}\", \"--node\", \"{api}\", \"--model\", \"1\", \"--atelier\", \"{binary}\"]\n",
+                script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/evaluate_model.py"),
+                binary = env!("CARGO_BIN_EXE_atelier"),
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let (config, liar_config) = (config_for("oracle.toml", &honest), config_for("liar.toml", &lying));
     let out = dir.path().join("fern.png");
     common::atelier(&api, &["prompt", "--model", "1", "a fern", "--out", out.to_str().unwrap()]);
     // An agent for `who` on `port`, its state in `dir/who` (kept across restarts), logging to `log`.
     let agent_on = |who: &str, port: u16, log: &str| {
+        let config = if who == "dev2" { &liar_config } else { &config };
         let state = dir.path().join(who);
         let args = [
             "oracle",
@@ -90,12 +97,28 @@ fn three_agents_publish_a_price_from_http_and_a_models_convergence_from_a_progra
         .map(|who| agent_on(who, common::free_port(), &format!("{who}.log")))
         .collect();
 
-    // The price: every operator read the same document, so the median is its value.
+    // The price: the median of the three (quorum 3) is the honest one's; the liar is an outlier
+    // and pays for it in reputation.
     let price = until("gdc_usd to publish", 60, || {
         let feed = get(&api, "/oracle/feeds/gdc_usd");
         feed["latest"]["value"].as_str().map(str::to_owned)
     });
-    assert_eq!(price, "450000000000");
+    assert_eq!(price, "450000000000", "the liar was outvoted");
+    let liar = banner["accounts"][2]["address"].as_str().unwrap().to_owned();
+    let penalty = until("the liar to be penalized", 30, || {
+        let history = get(&api, &format!("/accounts/{liar}/events?limit=200"));
+        history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["event"]["event"]["type"] == "operator_penalized")
+            .cloned()
+    });
+    assert_eq!(penalty["event"]["event"]["value"], "4500000000000", "{penalty}");
+    assert_ne!(penalty["event"]["event"]["reputation_lost"], "0", "the liar lost reputation: {penalty}");
+    let operators = get(&api, "/oracle/operators");
+    let record = operators.as_array().unwrap().iter().find(|o| o["address"] == liar.as_str()).unwrap();
+    assert!(record["outliers"].as_u64().unwrap() >= 1, "{record}");
     // Model 1's convergence: the shipped evaluator renders its design again and finds it the same.
     let loss = until("convergence/1 to publish", 60, || {
         let feed = get(&api, "/oracle/feeds/convergence%2F1");

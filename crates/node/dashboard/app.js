@@ -295,7 +295,8 @@ async function overview(params) {
     }, name === 'all' ? 'All' : `Last ${name}`)));
   const grid = h('section', { class: 'charts', 'aria-label': 'Charts' });
   const feed = h('ul', { class: 'feed', id: 'feed' });
-  const [leaders, styles] = await Promise.all([api('/staking/leaders?limit=10'), api('/registry/styles')]);
+  const [leaders, styles, treasury] =
+    await Promise.all([api('/staking/leaders?limit=10'), api('/registry/styles'), api('/treasury')]);
   render(h('h1', {}, 'The economy'), tiles, ranges, grid,
     h('div', { class: 'pair', style: 'margin-top: 14px' },
       panel(`Demand by style, epoch ${count(styles.epoch)}`, '/registry/styles', styles.styles.length
@@ -303,6 +304,7 @@ async function overview(params) {
           h('tbody', {}, styles.styles.map((d) => h('tr', { 'data-style': d.style }, h('td', {}, d.style), h('td', {}, count(d.jobs)),
             h('td', {}, count(d.units)), h('td', {}, tokens(d.fees))))))
         : message('No job admitted this epoch yet.')),
+      steeringPanel(treasury.last_report),
       panel(`Most reputation (${count(leaders.holders)} holders)`, '/staking/leaders?limit=10', leaders.leaders.length
         ? h('table', { class: 'leaders' }, h('thead', {}, h('tr', {}, ['Account', 'Reputation', 'Share'].map((t) => h('th', {}, t)))),
           h('tbody', {}, leaders.leaders.map((l) => h('tr', {}, h('td', {}, link.account(l.account)), h('td', {}, count(l.reputation)), h('td', {}, bps(l.share_bps))))))
@@ -1012,6 +1014,39 @@ async function compliance(params) {
       (d) => [h('span', { 'data-dispute': d.id }, `dispute ${d.id}`), subjectLink(d.subject), link.account(d.reporter), tokens(d.bond),
         `${d.uphold} · ${d.reject}`, h('span', {}, link.block(d.opened), ' → ', link.block(d.closes)),
         h('span', { class: d.status === 'upheld' ? 'failed' : d.status === 'rejected' ? 'ok' : '' }, d.status)]));
+}
+
+/**
+ * What the oracle agents' reports decided at the last epoch's close: engagement and its trend, the
+ * prudence it set, and the style incentive — a bar per style of what it paid, and each model.
+ */
+function steeringPanel(report) {
+  const title = report ? `Steering, epoch ${count(report.epoch)}` : 'Steering';
+  if (!report) return panel(title, '/treasury', message('No epoch has closed yet.'));
+  const { steering } = report;
+  const trend = steering.trend === null ? 'no trend' : `${steering.trend >= 0 ? '▲' : '▼'} ${bps(Math.abs(steering.trend))}`;
+  const prudence = steering.prudence === 0 ? 'neutral'
+    : `reserve target ${steering.prudence > 0 ? '+' : '−'}${bps(Math.abs(steering.prudence))}, grants ${steering.prudence > 0 ? '−' : '+'}${bps(Math.abs(steering.prudence))}`;
+  const paid = steering.incentives.reduce((sum, i) => sum + BigInt(i.amount), 0n);
+  const byStyle = new Map();
+  for (const i of steering.incentives) byStyle.set(i.style, (byStyle.get(i.style) || 0n) + BigInt(i.amount));
+  const bars = h('div', { class: 'bars', role: 'img', 'aria-label': 'The style incentive by style' },
+    [...byStyle].map(([style, amount]) => {
+      const share = Number((amount * 10000n) / (paid || 1n));
+      return h('div', { class: 'bar', 'data-style': style, title: `${style}: ${tokens(amount.toString())}` },
+        h('span', { class: 'bar-label' }, `${style} ${bps(share)}`), h('span', { class: 'bar-fill', style: `width: ${share / 100}%` }));
+    }));
+  return panel(title, '/treasury',
+    h('table', { class: 'fields' },
+      h('tr', {}, h('th', {}, 'engagement'), h('td', { 'data-engagement': '' }, steering.engagement === null ? 'no fresh value' : `${count(steering.engagement)} (${trend})`)),
+      h('tr', {}, h('th', {}, 'prudence'), h('td', {}, prudence)),
+      h('tr', {}, h('th', {}, 'style incentive'), h('td', { 'data-incentive': paid.toString() }, `${tokens(paid.toString())} of ${tokens(steering.incentive_budget)}`))),
+    steering.incentives.length ? [bars,
+      h('table', { class: 'incentives' }, h('thead', {}, h('tr', {}, ['Model', 'Style', 'Demand', 'Quality', 'Paid', 'To datasets'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, steering.incentives.map((i) => h('tr', { 'data-model': i.model },
+          h('td', {}, h('a', { href: `#/model/${i.model}` }, `model ${i.model}`)), h('td', {}, i.style), h('td', {}, `${count(i.demand)} units`),
+          h('td', {}, bps(i.quality)), h('td', {}, tokens(i.amount)), h('td', {}, tokens(i.to_datasets))))))]
+      : message('No style incentive paid: no fresh demand forecast, or no fees paid by a forecast style.'));
 }
 
 // --- routing -------------------------------------------------------------------------------------
