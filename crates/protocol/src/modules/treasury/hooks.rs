@@ -230,10 +230,11 @@ fn fresh_value(
 /// (at most `max_style_incentive`) split across the models of the styles whose `demand/<style>`
 /// feed is fresh, by that demand times the model's `quality/<model>` (100% when stale or
 /// missing), the heaviest [`MAX_INCENTIVE_MODELS`] first; a model whose compliance gate is not
-/// clear is passed over; a style's models are paid in all at most `style_incentive_fee_cap` of the
-/// fees its jobs paid in the closing epoch. Each share goes `style_incentive_to_datasets` into its lineage's
-/// datasets' vaults by their weights, the rest into its own royalty vault. With no fresh demand
-/// feed nothing is paid and the grants budget keeps it. O(demand feeds × models per style).
+/// clear (or that has no royalty vault) is passed over; a style's models are paid in all at most
+/// `style_incentive_fee_cap` of the fees its jobs paid in the closing epoch. Each share goes
+/// `style_incentive_to_datasets` into its lineage's datasets' vaults by their weights, the rest
+/// into its own royalty vault. With no fresh demand feed nothing is paid and the grants budget
+/// keeps it. O(demand feeds × models per style).
 fn style_incentive(
     state: &mut impl StateWrite,
     events: &mut Vec<Event>,
@@ -253,7 +254,7 @@ fn style_incentive(
         return Ok(());
     }
     let mut candidates = Vec::new();
-    let mut styles = std::collections::BTreeMap::new();
+    let mut models = std::collections::BTreeMap::new();
     // Each style's cap: a share of the fees its jobs paid in the closing epoch.
     let epoch_fees = registry::style_demand(state, epoch)?;
     let mut caps = Vec::new();
@@ -265,7 +266,9 @@ fn style_incentive(
         let place = caps.len() - 1;
         for id in registry::models_of_style(state, style, MAX_MODELS_PER_STYLE)? {
             let Some(model) = registry::model(state, id)? else { continue };
-            if compliance::gate::gate(state, &model, ctx.time_ms)? != compliance::Gate::Compliant {
+            if compliance::gate::gate(state, &model, ctx.time_ms)? != compliance::Gate::Compliant
+                || revenue::vault(state, &VaultId::Model(id))?.is_none()
+            {
                 continue;
             }
             let quality = fresh_value(state, &FeedId(format!("quality/{id}")), ctx.height)?
@@ -273,13 +276,13 @@ fn style_incentive(
                     Bps::new(u32::try_from(q.min(Bps::SCALE)).unwrap_or(0)).unwrap_or(Bps::ONE)
                 });
             candidates.push(Candidate { model: id, style: place, demand, quality });
-            styles.insert(id, model);
+            models.insert(id, model);
         }
     }
     let origin = staking::Origin { payer: account(), height: ctx.height };
     let paid = steering::split(candidates, budget.get(), MAX_INCENTIVE_MODELS);
     for (candidate, amount) in steering::cap_styles(paid, &caps) {
-        let Some(model) = styles.get(&candidate.model) else { continue };
+        let Some(model) = models.get(&candidate.model) else { continue };
         let amount = Amount::new(amount);
         if amount.is_zero() {
             continue;
