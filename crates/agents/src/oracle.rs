@@ -566,8 +566,9 @@ pub async fn run(
                 Ok(hash) => {
                     observations.get_or_create(&label).inc();
                     values.get_or_create(&label).set(measured.value as f64);
-                    if let Some((error, _)) = measured.forecast_error {
+                    if let Some((error, naive)) = measured.forecast_error {
                         errors.get_or_create(&label).set(error);
+                        note("forecast_error", serde_json::json!({ "rms": error, "naive_rms": naive }));
                     }
                     tracing::info!(feed = %feed.feed, round, value = %measured.value, tx = %hash, "observed");
                     note("round", round.into());
