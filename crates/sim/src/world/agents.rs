@@ -122,6 +122,20 @@ impl World {
         let height = self.head.height.0 + 1;
         let mut msgs = Vec::new();
         let mut bought = BTreeSet::new();
+        // What the style oracles read, once for all of them: each demand feed's spec and open
+        // round and value, with the forecast of its style.
+        let mut demand_feeds = Vec::new();
+        if !self.forecasts.is_empty() {
+            let params = oracle::query::params(&self.store)?;
+            for (style, (forecast, _)) in &self.forecasts {
+                let feed = FeedId(format!("demand/{style}"));
+                if let (Some(spec), Some(view)) =
+                    (params.feed(&feed).cloned(), oracle::query::feed(&self.store, &feed, self.head.height)?)
+                {
+                    demand_feeds.push((feed, spec, view, *forecast));
+                }
+            }
+        }
         for (index, agent) in self.agents.iter().enumerate() {
             let mut rng = Stream::new(Key { block, stream: index as u64, ..self.key });
             let sender = (agent.key, agent.address);
@@ -290,16 +304,9 @@ impl World {
                     }
                 }
                 Population::StyleOracle { .. } => {
-                    for (style, (forecast, _)) in &self.forecasts {
-                        let feed = FeedId(format!("demand/{style}"));
-                        let Some(view) = oracle::query::feed(&self.store, &feed, self.head.height)? else {
-                            continue;
-                        };
-                        let spec = oracle::query::params(&self.store)?.feed(&feed).cloned();
-                        let fresh =
-                            self.observed.get(&(agent.address, feed.clone())) != Some(&view.round.number);
-                        if let Some(spec) = spec
-                            && fresh
+                    for (feed, spec, view, forecast) in &demand_feeds {
+                        let round = view.round.number;
+                        if self.observed.get(&(agent.address, feed.clone())) != Some(&round)
                             && spec.worth_observing(
                                 &view.round,
                                 view.latest.as_ref(),
@@ -307,7 +314,7 @@ impl World {
                                 Height(height),
                             )
                         {
-                            let round = view.round.number;
+                            let feed = feed.clone();
                             send(Msg::Oracle(OracleMsg::SubmitObservation { feed, round, value: *forecast }));
                         }
                     }
