@@ -17,7 +17,7 @@ use atelier_protocol::{
 use serde::Serialize;
 
 use crate::{
-    genesis::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec},
+    genesis::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec, ValidatorSpec},
     output::Output,
 };
 
@@ -55,7 +55,11 @@ const fn usd(whole: u128) -> CoinText {
 /// and are the oracle operators; dev8 attests and dev5–dev7 arbitrate (the last account stands in
 /// when there are fewer). Epochs and governance periods are short, so that a proposal runs its
 /// course in about a minute of one-second blocks.
-pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
+///
+/// `validators` are the first epoch's validators of a chain run by validators: each operator is
+/// funded and staked like a dev staker, with a member's reputation, so that weight backed by
+/// reputation keeps them chosen until others earn more.
+pub(crate) fn genesis(chain_id: &str, accounts: u32, validators: &[ValidatorSpec]) -> Result<Genesis> {
     if accounts == 0 {
         bail!("a dev chain needs at least one dev account");
     }
@@ -82,6 +86,16 @@ pub(crate) fn genesis(chain_id: &str, accounts: u32) -> Result<Genesis> {
         .iter()
         .map(|&address| StakerSpec { address, stake: DEV_STAKE, reputation: DEV_REPUTATION })
         .collect();
+    for validator in validators {
+        spec.accounts
+            .push(AccountSpec { address: validator.operator, balances: vec![DEV_BALANCE, DEV_STABLE] });
+        spec.stakers.push(StakerSpec {
+            address: validator.operator,
+            stake: DEV_STAKE,
+            reputation: DEV_REPUTATION,
+        });
+    }
+    spec.validators = validators.to_vec();
     spec.oracle_operators = stakers.clone();
     spec.attesters = vec![address(8)];
     spec.arbiters = arbiters.clone();
@@ -312,9 +326,9 @@ mod tests {
     #[test]
     fn a_dev_genesis_fills_every_role_whatever_its_number_of_accounts() {
         for accounts in 1..=DEV_ACCOUNTS {
-            let genesis = genesis(DEV_CHAIN_ID, accounts).unwrap();
+            let genesis = genesis(DEV_CHAIN_ID, accounts, &[]).unwrap();
             assert_eq!(crate::genesis::problems(&genesis, true), Vec::<String>::new(), "{accounts} accounts");
         }
-        assert!(genesis(DEV_CHAIN_ID, 0).is_err());
+        assert!(genesis(DEV_CHAIN_ID, 0, &[]).is_err());
     }
 }

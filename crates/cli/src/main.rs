@@ -611,16 +611,16 @@ fn signer(store: &keys::Keystore, from: &str) -> Result<atelier_primitives::Secr
 }
 
 fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
-    let genesis = match &args.genesis {
-        Some(file) => genesis::load(file)?,
-        None => dev::genesis(&args.chain_id, args.dev_accounts)?,
-    };
     if let Some(count) = args.validators {
         if args.proposer.is_some() {
             bail!("--proposer is for a single node: each validator's tips go to its consensus key");
         }
-        let written =
-            validator::init_set(&args.home, count, args.host, args.p2p_port, args.api_port, &genesis)?;
+        let set = validator::NewSet::generate(count, args.host, args.p2p_port, args.api_port)?;
+        let genesis = match &args.genesis {
+            Some(file) => set.register_in(genesis::load(file)?)?,
+            None => dev::genesis(&args.chain_id, args.dev_accounts, &set.specs())?,
+        };
+        let written = set.write_homes(&args.home, &genesis)?;
         return output.print(&written, |w| {
             let mut text = String::new();
             for (home, entry) in w.homes.iter().zip(&w.validators) {
@@ -633,6 +633,10 @@ fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
             text
         });
     }
+    let genesis = match &args.genesis {
+        Some(file) => genesis::load(file)?,
+        None => dev::genesis(&args.chain_id, args.dev_accounts, &[])?,
+    };
     let proposer = match (&args.proposer, args.dev) {
         (Some(proposer), true) => address(store, proposer)?,
         (Some(proposer), false) if store.contains(proposer) => store.load(proposer)?.address,
@@ -718,7 +722,7 @@ async fn run_node(args: NodeArgs, output: Output) -> Result<()> {
         .clone()
         .unwrap_or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_default());
     if args.dev && !home.join(config::GENESIS_FILE).exists() {
-        let genesis = dev::genesis(dev::DEV_CHAIN_ID, args.accounts)?;
+        let genesis = dev::genesis(dev::DEV_CHAIN_ID, args.accounts, &[])?;
         config::init_home(&home, &genesis, hd::dev_key(0).public_key().address(), true)?;
     }
     let (node, _) = open_node(&home, args.api_addr, args.block_time_ms, args.dev.then_some(args.accounts))?;

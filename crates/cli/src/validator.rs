@@ -21,7 +21,7 @@ use atelier_node::Node;
 use atelier_primitives::hash::{hex_decode, hex_encode};
 use serde::{Deserialize, Serialize};
 
-use crate::config;
+use crate::{config, genesis::ValidatorSpec};
 
 /// The validator set's file name.
 pub(crate) const VALIDATORS_FILE: &str = "validators.json";
@@ -56,61 +56,118 @@ pub(crate) struct WrittenSet {
     pub(crate) validators: Vec<ValidatorEntry>,
 }
 
-/// Writes `count` validator homes `base/validator-{i}` of one new chain: fresh keys, p2p on
+/// The validators of a new chain, before their homes are written: fresh keys, p2p on
 /// `host:p2p_port+i`, APIs on `host:api_port+i`.
-pub(crate) fn init_set(
-    base: &Path,
-    count: u32,
-    host: IpAddr,
-    p2p_port: u16,
-    api_port: u16,
-    genesis: &atelier_protocol::Genesis,
-) -> Result<WrittenSet> {
-    if count == 0 {
-        bail!("--validators must be at least 1");
+pub(crate) struct NewSet {
+    seeds: Vec<[u8; 32]>,
+    validators: Vec<ValidatorEntry>,
+}
+
+impl NewSet {
+    /// `count` validators with fresh keys.
+    pub(crate) fn generate(count: u32, host: IpAddr, p2p_port: u16, api_port: u16) -> Result<NewSet> {
+        if count == 0 {
+            bail!("--validators must be at least 1");
+        }
+        let port = |base: u16, i: u32| {
+            u16::try_from(u32::from(base) + i).context("the ports of the validators run past 65535")
+        };
+        let mut seeds = Vec::new();
+        let mut validators = Vec::new();
+        for i in 0..count {
+            let mut seed = [0u8; 32];
+            getrandom::getrandom(&mut seed)
+                .map_err(|e| anyhow::anyhow!("no randomness for a validator key: {e}"))?;
+            validators.push(ValidatorEntry {
+                public_key: hex_encode(&public_key_of(&seed)?),
+                p2p_addr: SocketAddr::new(host, port(p2p_port, i)?),
+                api_addr: SocketAddr::new(host, port(api_port, i)?),
+            });
+            seeds.push(seed);
+        }
+        Ok(NewSet { seeds, validators })
     }
-    let port = |base: u16, i: u32| {
-        u16::try_from(u32::from(base) + i).context("the ports of the validators run past 65535")
-    };
-    let mut seeds = Vec::new();
-    let mut validators = Vec::new();
-    for i in 0..count {
-        let mut seed = [0u8; 32];
-        getrandom::getrandom(&mut seed)
-            .map_err(|e| anyhow::anyhow!("no randomness for a validator key: {e}"))?;
-        let public_key = public_key_of(&seed)?;
-        validators.push(ValidatorEntry {
-            public_key: hex_encode(&public_key),
-            p2p_addr: SocketAddr::new(host, port(p2p_port, i)?),
-            api_addr: SocketAddr::new(host, port(api_port, i)?),
-        });
-        seeds.push(seed);
+
+    /// Each validator as genesis names it: its operator is its consensus key's account (which
+    /// also receives its block tips).
+    pub(crate) fn specs(&self) -> Vec<ValidatorSpec> {
+        self.seeds
+            .iter()
+            .zip(&self.validators)
+            .filter_map(|(seed, entry)| {
+                let key = atelier_primitives::PublicKey::from_array(public_key_of(seed).ok()?);
+                Some(ValidatorSpec {
+                    operator: key.address(),
+                    consensus_key: key,
+                    p2p_addr: entry.p2p_addr.to_string(),
+                })
+            })
+            .collect()
     }
-    let genesis = serde_json::to_string_pretty(genesis)?;
-    let set = serde_json::to_string_pretty(&validators)?;
-    let mut homes = Vec::new();
-    for (i, (seed, entry)) in seeds.iter().zip(&validators).enumerate() {
-        let home = base.join(format!("validator-{i}"));
-        let proposer = atelier_primitives::PublicKey::from_array(public_key_of(seed)?).address();
-        let listen = SocketAddr::new(unspecified_like(entry.p2p_addr.ip()), entry.p2p_addr.port());
-        config::init_home_with(
-            &home,
-            &genesis,
-            entry.api_addr,
-            proposer,
-            config::Role::Validator { p2p_listen: listen },
-        )?;
-        write_secret(
-            &home.join(KEY_FILE),
-            &serde_json::to_string_pretty(&KeyFile {
-                public_key: entry.public_key.clone(),
-                secret_seed: hex_encode(seed),
-            })?,
-        )?;
-        config::write_new(&home.join(VALIDATORS_FILE), &set)?;
-        homes.push(home.display().to_string());
+
+    /// `genesis` (given as a file) with these validators as its candidates and first set. They
+    /// bring no stake of their own: until their accounts stake and earn reputation, no candidate
+    /// outweighs them and the set carries on from epoch to epoch.
+    pub(crate) fn register_in(
+        &self,
+        mut genesis: atelier_protocol::Genesis,
+    ) -> Result<atelier_protocol::Genesis> {
+        if !genesis.staking.candidates.is_empty() || !genesis.staking.validator_sets.is_empty() {
+            bail!("the genesis names its validators already: start its validators from their own homes");
+        }
+        genesis.staking.candidates = self
+            .specs()
+            .into_iter()
+            .map(|spec| atelier_protocol::modules::staking::Candidate {
+                operator: spec.operator,
+                consensus_key: spec.consensus_key,
+                p2p_addr: spec.p2p_addr,
+                min_self_stake: atelier_primitives::Amount::ZERO,
+            })
+            .collect();
+        genesis.normalize().map_err(|e| anyhow::anyhow!("the genesis with its validators: {e}"))
     }
-    Ok(WrittenSet { homes, validators })
+
+    /// Writes one home `base/validator-{i}` per validator, each with `genesis`.
+    pub(crate) fn write_homes(&self, base: &Path, genesis: &atelier_protocol::Genesis) -> Result<WrittenSet> {
+        let genesis = serde_json::to_string_pretty(genesis)?;
+        let set = serde_json::to_string_pretty(&self.validators)?;
+        let mut homes = Vec::new();
+        for (i, (seed, entry)) in self.seeds.iter().zip(&self.validators).enumerate() {
+            let home = base.join(format!("validator-{i}"));
+            let proposer = atelier_primitives::PublicKey::from_array(public_key_of(seed)?).address();
+            let listen = SocketAddr::new(unspecified_like(entry.p2p_addr.ip()), entry.p2p_addr.port());
+            config::init_home_with(
+                &home,
+                &genesis,
+                entry.api_addr,
+                proposer,
+                config::Role::Validator { p2p_listen: listen },
+            )?;
+            write_secret(
+                &home.join(KEY_FILE),
+                &serde_json::to_string_pretty(&KeyFile {
+                    public_key: entry.public_key.clone(),
+                    secret_seed: hex_encode(seed),
+                })?,
+            )?;
+            config::write_new(&home.join(VALIDATORS_FILE), &set)?;
+            homes.push(home.display().to_string());
+        }
+        Ok(WrittenSet { homes, validators: self.validators.clone() })
+    }
+}
+
+/// The consensus public key of the validator whose home is `home`, from its key file.
+pub(crate) fn public_key_in(home: &Path) -> Result<atelier_primitives::PublicKey> {
+    let path = home.join(KEY_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!("reading {} (a validator home is written by `atelier init --validators N`)", path.display())
+    })?;
+    let key: KeyFile = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let bytes: [u8; 32] = hex_decode(&key.public_key)
+        .with_context(|| format!("{}: public_key is not 64 hex digits", path.display()))?;
+    Ok(atelier_primitives::PublicKey::from_array(bytes))
 }
 
 /// Writes `text` to a new file readable by its owner alone.
@@ -198,11 +255,7 @@ pub(crate) struct Banner {
 impl Banner {
     pub(crate) fn new(node: &Node, api: SocketAddr, p2p: SocketAddr, home: &Path) -> Banner {
         let head = node.head();
-        let key = std::fs::read_to_string(home.join(KEY_FILE))
-            .ok()
-            .and_then(|text| serde_json::from_str::<KeyFile>(&text).ok())
-            .map(|key| key.public_key)
-            .unwrap_or_default();
+        let key = public_key_in(home).map(|key| key.to_string()).unwrap_or_default();
         Banner {
             chain_id: head.chain_id.to_string(),
             api_url: format!("http://{api}"),

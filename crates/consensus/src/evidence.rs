@@ -41,7 +41,7 @@ impl Evidence {
         let mut key = [0u8; 32];
         key.copy_from_slice(validator.as_ref());
         tracing::warn!(kind, view, validator = %atelier_primitives::hash::hex_encode(&key), "equivocation evidence");
-        let equivocation = Equivocation { kind: kind.to_string(), validator: key, view, proof };
+        let equivocation = Equivocation { kind: kind.to_string(), validator: key, epoch: 0, view, proof };
         if let Err(error) = self.node.record_equivocation(&equivocation) {
             tracing::error!(%error, "storing equivocation evidence failed");
         }
@@ -188,6 +188,7 @@ mod tests {
         let second = Notarize::sign(&scheme, proposal(b"another block")).unwrap();
         Misbehavior {
             validator: key_bytes(&key.public_key()),
+            epoch: 0,
             view,
             kind: EquivocationKind::ConflictingNotarize,
             proof: ConflictingNotarize::new(first, second).encode().to_vec(),

@@ -132,7 +132,7 @@ fn a_byzantine_validator_neither_stops_nor_forks_the_honest_three_and_is_recorde
         // needs to record it; what is recorded names the equivocator alone.
         let mut recorded = 0;
         for i in 0..3 {
-            let evidence = net.node(i).unwrap().storage().equivocations(0, 1_000).unwrap();
+            let evidence = net.node(i).unwrap().storage().equivocations((0, 0), 1_000).unwrap();
             assert!(
                 evidence.iter().all(|e| e.validator == net.key_bytes(3)),
                 "only the byzantine one equivocated"

@@ -178,7 +178,7 @@ pub struct Node {
     halted: Mutex<Option<String>>,
     halt: Notify,
     /// The first consensus view whose recorded equivocations may not all be slashed yet.
-    evidence_cursor: std::sync::atomic::AtomicU64,
+    evidence_cursor: std::sync::Mutex<(u64, u64)>,
     /// A dev chain's state snapshots.
     snapshots: Mutex<Snapshots>,
     /// The blob store, if the node keeps one.
@@ -229,7 +229,7 @@ impl Node {
             admitted: broadcast::channel(64).0,
             halted: Mutex::new(None),
             halt: Notify::new(),
-            evidence_cursor: std::sync::atomic::AtomicU64::new(0),
+            evidence_cursor: std::sync::Mutex::new((0, 0)),
             snapshots: Mutex::new(Snapshots { next_id: 1, images: std::collections::BTreeMap::new() }),
             blobs,
         }))
@@ -486,36 +486,46 @@ impl Node {
         self.ledger.propose(parent, time_ms, proposer, candidates, self.pending_evidence()?)
     }
 
-    /// Equivocations this node recorded that the chain has not slashed yet, at most a block's
-    /// worth, oldest view first. Records are scanned from the first view that may still hold an
-    /// unslashed one, at most [`EVIDENCE_SCAN`] per block.
+    /// Equivocations this node recorded that the chain has not slashed yet and still would, at
+    /// most a block's worth, oldest first. Records are scanned from the first (epoch, view) that
+    /// may still hold an unslashed one, at most [`EVIDENCE_SCAN`] per block.
     fn pending_evidence(&self) -> Result<Vec<Misbehavior>, LedgerError> {
-        use std::sync::atomic::Ordering;
-        let from = self.evidence_cursor.load(Ordering::Relaxed);
+        let from = *self.evidence_cursor.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let recorded = self.storage().equivocations(from, EVIDENCE_SCAN)?;
         if recorded.is_empty() {
             return Ok(Vec::new());
         }
         let snapshot = self.storage().snapshot()?;
+        let epoch = staking::query::totals(&snapshot).map_err(atelier_storage::StorageError::from)?.epoch;
+        let window = staking::query::params(&snapshot)
+            .map_err(atelier_storage::StorageError::from)?
+            .validators
+            .evidence_epochs;
         let mut evidence: Vec<Misbehavior> = Vec::new();
         let mut cleared_through = None;
         for record in recorded {
             let Some(misbehavior) = misbehavior(&record) else { continue };
-            let slashed =
-                staking::query::punished(&snapshot, &misbehavior.validator.address(), misbehavior.view)
+            let operator = staking::query::key_owner(&snapshot, &misbehavior.validator)
+                .map_err(atelier_storage::StorageError::from)?
+                .unwrap_or_else(|| misbehavior.validator.address());
+            // Evidence past the window is never slashed: as good as slashed for this scan.
+            let slashed = misbehavior.epoch.saturating_add(window) < epoch
+                || staking::query::punished(&snapshot, &operator, misbehavior.epoch, misbehavior.view)
                     .map_err(atelier_storage::StorageError::from)?
                     .is_some();
-            let known =
-                evidence.iter().any(|e| (e.validator, e.view) == (misbehavior.validator, misbehavior.view));
+            let at = (misbehavior.epoch, misbehavior.view);
+            let known = evidence
+                .iter()
+                .any(|e| (e.validator, e.epoch, e.view) == (misbehavior.validator, at.0, at.1));
             if slashed && evidence.is_empty() {
-                cleared_through = Some(record.view);
+                cleared_through = Some(at);
             } else if !slashed && !known && evidence.len() < atelier_protocol::block::MAX_EVIDENCE_PER_BLOCK {
                 evidence.push(misbehavior);
             }
         }
         // Views wholly slashed before the first pending record are not scanned again.
-        if let Some(view) = cleared_through.filter(|view| evidence.iter().all(|e| e.view > *view)) {
-            self.evidence_cursor.store(view, Ordering::Relaxed);
+        if let Some(at) = cleared_through.filter(|at| evidence.iter().all(|e| (e.epoch, e.view) > *at)) {
+            *self.evidence_cursor.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
         }
         Ok(evidence)
     }
@@ -748,6 +758,7 @@ fn misbehavior(record: &Equivocation) -> Option<Misbehavior> {
     };
     (record.proof.len() <= atelier_protocol::block::MAX_PROOF_BYTES).then(|| Misbehavior {
         validator: atelier_primitives::PublicKey::from_array(record.validator),
+        epoch: record.epoch,
         view: record.view,
         kind,
         proof: record.proof.clone(),

@@ -80,6 +80,11 @@ impl PublicKey {
         &self.0
     }
 
+    /// Whether the bytes encode an ed25519 public key.
+    pub fn check(&self) -> Result<(), SignatureError> {
+        VerificationKey::try_from(self.0).map(|_| ()).map_err(|_| SignatureError::MalformedPublicKey)
+    }
+
     /// The account this key controls.
     pub fn address(&self) -> Address {
         Address::from_public_key(self)

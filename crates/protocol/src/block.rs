@@ -34,6 +34,10 @@ pub struct Header {
     pub receipts_root: Hash,
     /// Merkle root of the block's misbehavior evidence.
     pub evidence_root: Hash,
+    /// Hash of the validator set of the next block's epoch when the next block starts an epoch
+    /// (and in the genesis header); zero otherwise, and on a chain without validators. A node
+    /// syncing finalized blocks learns each epoch's signers from the block before it.
+    pub next_validators: Hash,
     /// Base fee per gas charged in this block.
     pub base_fee: Amount,
     /// Gas used by the block's transactions.
@@ -70,6 +74,8 @@ pub enum EquivocationKind {
 pub struct Misbehavior {
     /// The validator's consensus key; its account is the key's address.
     pub validator: PublicKey,
+    /// The epoch of the double-signing (views count from the start of each epoch).
+    pub epoch: u64,
     /// The consensus view of the double-signing.
     pub view: u64,
     /// What it signed twice.

@@ -35,7 +35,8 @@ fn genesis(accounts: u64, change: impl FnOnce(&mut Genesis)) -> Genesis {
         .root_asset(dev_address(1), RoyaltyPolicy { share: Bps::ZERO, license_fee: Amount::ZERO })
         .build();
     genesis.staking.params.epoch_blocks = EPOCH;
-    genesis.staking.params.unbonding_blocks = 5;
+    // Longer than an epoch plus the evidence window, as the params require.
+    genesis.staking.params.unbonding_blocks = 2 * EPOCH + 1;
     genesis.staking.params.max_unbonding_entries = 3;
     genesis.staking.params.min_stake = Amount::new(100);
     genesis.staking.params.rates = RATES;
@@ -99,7 +100,7 @@ fn stake_unstake_and_withdraw_after_exactly_the_unbonding_period() {
     let start = chain.balance(&dev_address(1), Denom::GDC);
     ok(&mut chain, 1, stake(10_000));
     ok(&mut chain, 1, unstake(4_000));
-    let released_at = chain.head.height.0 + 5;
+    let released_at = chain.head.height.0 + 2 * EPOCH + 1;
     assert_eq!(position(&chain, 1).bonded, Amount::new(6_000));
     assert_eq!(position(&chain, 1).unbonding[0].release_at, Height(released_at));
     while chain.head.height.0 + 1 < released_at {
@@ -406,6 +407,7 @@ proptest! {
 fn equivocation(validator: u64, view: u64) -> Misbehavior {
     Misbehavior {
         validator: atelier_testkit::dev_key(validator).public_key(),
+        epoch: 0,
         view,
         kind: EquivocationKind::ConflictingNotarize,
         proof: vec![7; 64],
@@ -425,7 +427,10 @@ fn equivocation_evidence_slashes_the_validators_stake_once_per_view() {
     let slashed = share.of_ceil(Amount::new(stake)).unwrap().get();
     chain.produce_with_evidence(vec![equivocation(5, 3)]);
     assert_eq!(position(&chain, 5).bonded.get(), stake - slashed);
-    assert_eq!(staking::query::punished(&chain.store, &dev_address(5), 3).unwrap(), Some(chain.head.height));
+    assert_eq!(
+        staking::query::punished(&chain.store, &dev_address(5), 0, 3).unwrap(),
+        Some(chain.head.height)
+    );
     // The same equivocation carried again (by a later leader) slashes nothing more.
     chain.produce_with_evidence(vec![equivocation(5, 3), equivocation(5, 3)]);
     assert_eq!(position(&chain, 5).bonded.get(), stake - slashed);

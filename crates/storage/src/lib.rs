@@ -36,8 +36,9 @@ const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
 const TX_INDEX: TableDefinition<&[u8], (u64, u32)> = TableDefinition::new("tx_index");
 const EVENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("events");
-/// Equivocation proofs by (view, validator key, kind).
-const EQUIVOCATIONS: TableDefinition<(u64, &[u8], &str), &[u8]> = TableDefinition::new("equivocations");
+/// Equivocation proofs by (epoch, view, validator key, kind).
+const EQUIVOCATIONS: TableDefinition<(u64, u64, &[u8], &str), &[u8]> =
+    TableDefinition::new("equivocations_by_epoch");
 
 /// Page cache of the database: bounds the node's memory (redb's default is 1 GiB).
 const CACHE_BYTES: usize = 128 * 1024 * 1024;
@@ -403,7 +404,9 @@ pub struct Equivocation {
     pub kind: String,
     /// The validator's consensus key.
     pub validator: [u8; 32],
-    /// The consensus view it happened in.
+    /// The epoch it happened in.
+    pub epoch: u64,
+    /// The consensus view it happened in (views count from each epoch's start).
     pub view: u64,
     /// The proof, in the consensus engine's encoding (both signed votes).
     pub proof: Vec<u8>,
@@ -416,26 +419,37 @@ impl Storage {
         txn.open_table(EQUIVOCATIONS)
             .map_err(StorageError::db)?
             .insert(
-                (equivocation.view, equivocation.validator.as_slice(), equivocation.kind.as_str()),
+                (
+                    equivocation.epoch,
+                    equivocation.view,
+                    equivocation.validator.as_slice(),
+                    equivocation.kind.as_str(),
+                ),
                 equivocation.proof.as_slice(),
             )
             .map_err(StorageError::db)?;
         txn.commit().map_err(StorageError::db)
     }
 
-    /// Up to `limit` recorded equivocations from view `from` onward, in view order.
-    pub fn equivocations(&self, from: u64, limit: usize) -> Result<Vec<Equivocation>, StorageError> {
+    /// Up to `limit` recorded equivocations from `(epoch, view)` `from` onward, in that order.
+    pub fn equivocations(&self, from: (u64, u64), limit: usize) -> Result<Vec<Equivocation>, StorageError> {
         let txn = self.begin_read()?;
         let table = txn.open_table(EQUIVOCATIONS).map_err(StorageError::db)?;
-        let start: (u64, &[u8], &str) = (from, &[], "");
+        let start: (u64, u64, &[u8], &str) = (from.0, from.1, &[], "");
         let mut out = Vec::new();
         for entry in table.range(start..).map_err(StorageError::db)?.take(limit) {
             let (key, proof) = entry.map_err(StorageError::db)?;
-            let (view, validator, kind) = key.value();
+            let (epoch, view, validator, kind) = key.value();
             let validator = validator
                 .try_into()
                 .map_err(|_| StorageError::corrupt("equivocation", "validator key is not 32 bytes"))?;
-            out.push(Equivocation { kind: kind.to_string(), validator, view, proof: proof.value().to_vec() });
+            out.push(Equivocation {
+                kind: kind.to_string(),
+                validator,
+                epoch,
+                view,
+                proof: proof.value().to_vec(),
+            });
         }
         Ok(out)
     }

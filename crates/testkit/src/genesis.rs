@@ -81,6 +81,32 @@ impl GenesisBuilder {
         builder
     }
 
+    /// Makes `operator` a validator of genesis: `stake` bonded with `reputation` earned already,
+    /// registered as a candidate with `consensus_key`. The candidates of a genesis are its first
+    /// validator set.
+    pub fn validator(
+        self,
+        operator: Address,
+        consensus_key: atelier_primitives::PublicKey,
+        stake: Amount,
+        reputation: u128,
+    ) -> Self {
+        use atelier_protocol::modules::staking::Candidate;
+        let mut builder = self.stake(operator, stake);
+        let accounts = &mut builder.genesis.staking.accounts;
+        if let Some(account) = accounts.iter_mut().rev().find(|a| a.address == operator) {
+            account.checkpoint.standing.reputation = reputation;
+        }
+        let port = 26_700 + builder.genesis.staking.candidates.len();
+        builder.genesis.staking.candidates.push(Candidate {
+            operator,
+            consensus_key,
+            p2p_addr: format!("127.0.0.1:{port}"),
+            min_self_stake: Amount::ZERO,
+        });
+        builder
+    }
+
     /// Opens the GDC/uusd pool with these reserves (funding the AMM's account); its LP units, less
     /// the locked minimum, are `holder`'s.
     pub fn pool(self, gdc: Amount, usd: Amount, holder: Address) -> Self {

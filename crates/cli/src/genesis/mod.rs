@@ -19,7 +19,7 @@ use serde::Serialize;
 
 pub(crate) use self::{
     readiness::missing_roles,
-    spec::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec},
+    spec::{AccountSpec, GenesisSpec, PoolSpec, SchemaSpec, StakerSpec, ValidatorSpec},
 };
 
 /// The commented example `atelier genesis example` prints.

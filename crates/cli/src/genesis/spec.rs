@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result, bail};
-use atelier_primitives::{Address, Amount, CoinText, Denom, Height};
+use atelier_primitives::{Address, Amount, CoinText, Denom, Height, PublicKey};
 use atelier_protocol::{
     Genesis,
     modules::{
@@ -12,7 +12,7 @@ use atelier_protocol::{
         bank::{AccountBalances, Coin},
         compliance::{FieldName, Schema, SchemaId},
         oracle::Operator,
-        staking::{self, Checkpoint, Standing, genesis::StakerGenesis},
+        staking::{self, Candidate, Checkpoint, Standing, genesis::StakerGenesis},
         treasury,
     },
     tx::ChainId,
@@ -43,6 +43,9 @@ pub(crate) struct GenesisSpec {
     pub(crate) pool: Option<PoolSpec>,
     #[serde(default)]
     pub(crate) stakers: Vec<StakerSpec>,
+    /// The first epoch's validators (stakers registered as candidates); none for a single node.
+    #[serde(default)]
+    pub(crate) validators: Vec<ValidatorSpec>,
     #[serde(default)]
     pub(crate) oracle_operators: Vec<Address>,
     #[serde(default)]
@@ -84,6 +87,18 @@ pub(crate) struct StakerSpec {
     pub(crate) reputation: u64,
 }
 
+/// A validator of the first epoch: a staked account registered as a candidate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValidatorSpec {
+    /// Its operator: a staker, whose stake and reputation make its weight.
+    pub(crate) operator: Address,
+    /// The ed25519 key it signs consensus votes with, 64 hex digits.
+    pub(crate) consensus_key: PublicKey,
+    /// Where its peers reach it, `host:port`.
+    pub(crate) p2p_addr: String,
+}
+
 /// An attestation schema.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,6 +121,7 @@ impl GenesisSpec {
             treasury: Vec::new(),
             pool: None,
             stakers: Vec::new(),
+            validators: Vec::new(),
             oracle_operators: Vec::new(),
             attesters: Vec::new(),
             arbiters: Vec::new(),
@@ -167,6 +183,16 @@ impl GenesisSpec {
                 },
             });
         }
+        genesis.staking.candidates = self
+            .validators
+            .iter()
+            .map(|v| Candidate {
+                operator: v.operator,
+                consensus_key: v.consensus_key,
+                p2p_addr: v.p2p_addr.clone(),
+                min_self_stake: Amount::ZERO,
+            })
+            .collect();
         if !bonded.is_zero() {
             balances.push(AccountBalances {
                 address: staking::account(),

@@ -51,6 +51,9 @@ pub(crate) enum ModuleTx {
     /// Bond, unbond and withdraw stake.
     #[command(subcommand)]
     Staking(staking::Tx),
+    /// Register, update or end a validator candidacy.
+    #[command(subcommand)]
+    Validator(staking::ValidatorTx),
     /// Propose, vote, claim grants.
     #[command(subcommand)]
     Governance(governance::Tx),
@@ -79,6 +82,7 @@ impl ModuleTx {
             ModuleTx::Revenue(tx) => revenue::message(store, tx),
             ModuleTx::Market(tx) => market::message(store, tx),
             ModuleTx::Staking(tx) => staking::message(store, tx),
+            ModuleTx::Validator(tx) => staking::validator_message(tx),
             ModuleTx::Governance(tx) => governance::message(store, tx),
             ModuleTx::Clusters(tx) => clusters::message(store, tx),
             ModuleTx::Amm(tx) => amm::message(store, tx),
@@ -112,6 +116,12 @@ pub(crate) enum ModuleQuery {
     /// Stake, reputation now and at past heights, tiers.
     #[command(subcommand)]
     Staking(staking::Query),
+    /// The validators now and next, every candidate's weight, or one epoch's set.
+    Validators {
+        /// One epoch's set (the chain keeps the current, the next, and those evidence may name).
+        #[arg(long)]
+        epoch: Option<u64>,
+    },
     /// Proposals, votes and grants.
     #[command(subcommand)]
     Governance(governance::Query),
@@ -143,6 +153,7 @@ impl ModuleQuery {
             ModuleQuery::Revenue(query) => revenue::path(store, query),
             ModuleQuery::Market(query) => market::path(store, query),
             ModuleQuery::Staking(query) => staking::path(store, query),
+            ModuleQuery::Validators { epoch } => Ok(staking::validators_path(epoch)),
             ModuleQuery::Governance(query) => governance::path(store, query),
             ModuleQuery::Clusters(query) => clusters::path(store, query),
             ModuleQuery::Amm(query) => amm::path(store, query),

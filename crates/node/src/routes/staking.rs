@@ -9,7 +9,10 @@ use atelier_primitives::Address;
 use atelier_primitives::Height;
 use atelier_protocol::modules::{
     auth,
-    staking::{self, StakingParams, Totals, query::Position},
+    staking::{
+        self, StakingParams, Totals, ValidatorSet,
+        query::{CandidateStanding, Position},
+    },
 };
 use axum::{
     Json,
@@ -33,6 +36,55 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(reputation))
         .routes(routes!(reputation_history))
         .routes(routes!(leaders))
+        .routes(routes!(validators))
+        .routes(routes!(validator_set))
+}
+
+/// The validators of the epoch under way and of the next, and every candidate.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Validators {
+    /// The epoch under way.
+    epoch: u64,
+    /// The height at which the next epoch's set is (or was) chosen.
+    selection_height: Height,
+    /// The epoch's set; absent on a chain without validators.
+    current: Option<ValidatorSet>,
+    /// The next epoch's set, once chosen.
+    next: Option<ValidatorSet>,
+    /// Every candidate with its weight now, heaviest first.
+    candidates: Vec<CandidateStanding>,
+}
+
+/// Who validates now and next, and how every candidate stands: Proof-of-Creation weight (stake
+/// backed by reputation), eligibility and jail.
+#[utoipa::path(get, path = "/staking/validators",
+    responses((status = 200, description = "the validators", body = Validators)))]
+pub(crate) async fn validators(State(node): Shared) -> ApiResult<Validators> {
+    let snapshot = snapshot(&node)?;
+    let params = staking::query::params(&snapshot).map_err(ApiError::internal)?;
+    let epoch = staking::query::totals(&snapshot).map_err(ApiError::internal)?.epoch;
+    Ok(Json(Validators {
+        epoch,
+        selection_height: Height(staking::validators::selection_height(
+            params.epoch_blocks,
+            &params.validators,
+            epoch,
+        )),
+        current: staking::query::validator_set(&snapshot, epoch).map_err(ApiError::internal)?,
+        next: staking::query::validator_set(&snapshot, epoch + 1).map_err(ApiError::internal)?,
+        candidates: staking::query::candidates(&snapshot).map_err(ApiError::internal)?,
+    }))
+}
+
+/// The validator set of one epoch: the chain keeps the current one, the next once chosen, and
+/// those equivocation evidence may still name.
+#[utoipa::path(get, path = "/staking/validators/{epoch}", params(("epoch" = u64, Path, description = "the epoch")),
+    responses((status = 200, description = "the set", body = ValidatorSet), (status = 404, description = "No set kept for that epoch", body = ErrorBody)))]
+pub(crate) async fn validator_set(State(node): Shared, Path(epoch): Path<u64>) -> ApiResult<ValidatorSet> {
+    match staking::query::validator_set(&snapshot(&node)?, epoch).map_err(ApiError::internal)? {
+        Some(set) => Ok(Json(set)),
+        None => Err(ApiError::not_found(format!("no validator set is kept for epoch {epoch}"))),
+    }
 }
 
 /// Staking params: epochs, unbonding, reputation rates and tiers.

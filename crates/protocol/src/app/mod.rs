@@ -196,10 +196,12 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
     if let Some(broken) = invariants::describe(&invariants::check_all(&state)?) {
         return Err(GenesisError::Invariants(broken));
     }
+    let height = Height(genesis.initial_height.get() - 1);
+    let next_validators = staking::hooks::next_validators(&state, height, true)?;
     let commit = prepare_commit(store, state.into_changes())?;
     let header = Header {
         chain_id: genesis.chain_id.clone(),
-        height: Height(genesis.initial_height.get() - 1),
+        height,
         time_ms: genesis.genesis_time_ms,
         parent_hash: Hash::ZERO,
         proposer: Address::default(),
@@ -207,6 +209,7 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
         state_root: commit.root,
         receipts_root: receipts_root(&[], &[]),
         evidence_root: evidence_root(&[]),
+        next_validators,
         base_fee: genesis.fees.base_fee,
         gas_used: 0,
     };
@@ -424,7 +427,7 @@ pub fn precheck<S: StateRead>(
 }
 
 fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {
-    let fields: [(&'static str, bool); 11] = [
+    let fields: [(&'static str, bool); 12] = [
         ("chain_id", claimed.chain_id == executed.chain_id),
         ("height", claimed.height == executed.height),
         ("time_ms", claimed.time_ms == executed.time_ms),
@@ -434,6 +437,7 @@ fn check_header(claimed: &Header, executed: &Header) -> Result<(), BlockError> {
         ("state_root", claimed.state_root == executed.state_root),
         ("receipts_root", claimed.receipts_root == executed.receipts_root),
         ("evidence_root", claimed.evidence_root == executed.evidence_root),
+        ("next_validators", claimed.next_validators == executed.next_validators),
         ("base_fee", claimed.base_fee == executed.base_fee),
         ("gas_used", claimed.gas_used == executed.gas_used),
     ];
@@ -615,6 +619,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             refuse(invariants::check_all(&self.state)?)?;
         }
 
+        let next_validators = staking::hooks::next_validators(&self.state, self.env.height, false)?;
         let commit = prepare_commit(store, self.state.into_changes())?;
         let header = Header {
             chain_id: self.env.chain_id,
@@ -626,6 +631,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             state_root: commit.root,
             receipts_root: receipts_root(&self.receipts, &end_block_events),
             evidence_root: evidence_root(&self.evidence),
+            next_validators,
             base_fee: self.env.base_fee,
             gas_used: self.collected.gas_used,
         };

@@ -1283,6 +1283,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staking/validators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who validates now and next, and how every candidate stands: Proof-of-Creation weight (stake
+         *     backed by reputation), eligibility and jail.
+         */
+        get: operations["validators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staking/validators/{epoch}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The validator set of one epoch: the chain keeps the current one, the next once chosen, and
+         *     those equivocation evidence may still name.
+         */
+        get: operations["validator_set"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/metrics": {
         parameters: {
             query?: never;
@@ -1826,6 +1866,41 @@ export interface components {
         };
         /** @description A share in basis points: 10 000 is 100%. */
         Bps: number;
+        /**
+         * @description A registered validator candidate. Its account is the operator's; its consensus key signs
+         *     votes, and may differ from the account's key.
+         */
+        Candidate: {
+            /** @description The ed25519 key its consensus votes are signed with. */
+            consensus_key: components["schemas"]["PublicKey"];
+            /** @description Least stake it keeps bonded; below it, it is not chosen. */
+            min_self_stake: components["schemas"]["Amount"];
+            /** @description The account that registered, whose stake and reputation count. */
+            operator: components["schemas"]["Address"];
+            /** @description Where its peers reach it, `host:port`. */
+            p2p_addr: string;
+        };
+        /** @description A candidate as the next selection would see it. */
+        CandidateStanding: {
+            /** @description Its operator's bonded stake. */
+            bonded: components["schemas"]["Amount"];
+            /** @description The candidacy. */
+            candidate: components["schemas"]["Candidate"];
+            /**
+             * @description Whether it would be eligible now: not jailed for the next epoch, its self-stake bonded,
+             *     positive weight.
+             */
+            eligible: boolean;
+            /**
+             * Format: int64
+             * @description The first epoch it may sit in again, if it is jailed now.
+             */
+            jailed_until?: number | null;
+            /** @description Its operator's reputation. */
+            reputation: string;
+            /** @description Its Proof-of-Creation weight now. */
+            weight: components["schemas"]["Amount"];
+        };
         /**
          * @description A vote.
          * @enum {string}
@@ -3180,6 +3255,8 @@ export interface components {
             /** @description First height of the withdrawal. */
             until: components["schemas"]["Height"];
         };
+        /** @description An ed25519 public key, hex. */
+        PublicKey: string;
         /** @description A feed's published value. */
         Published: {
             /** @description The block it was published at. */
@@ -3460,6 +3537,8 @@ export interface components {
              * @description Blocks between `Unstake` and the earliest `Withdraw`; the stake stays slashable.
              */
             unbonding_blocks: number;
+            /** @description How validators are chosen from candidates and punished. */
+            validators: components["schemas"]["ValidatorParams"];
         };
         /** @description One account's stake and reputation. */
         StakingPosition: {
@@ -3885,6 +3964,83 @@ export interface components {
             owner: components["schemas"]["Address"];
             /** @description First height it can be withdrawn at. */
             release_at: components["schemas"]["Height"];
+        };
+        /** @description A member of an epoch's validator set. */
+        Validator: {
+            /** @description Its consensus key. */
+            consensus_key: components["schemas"]["PublicKey"];
+            /** @description Its operator's account: paid its tips, slashed for its faults. */
+            operator: components["schemas"]["Address"];
+            /** @description Where its peers reach it. */
+            p2p_addr: string;
+            /** @description Its Proof-of-Creation weight when it was chosen. */
+            weight: components["schemas"]["Amount"];
+        };
+        /** @description How validators are chosen and punished (spec: README "Validators"). */
+        ValidatorParams: {
+            /**
+             * Format: int64
+             * @description Epochs back whose equivocation evidence is still slashed; unbonding must outlast them.
+             */
+            evidence_epochs: number;
+            /**
+             * Format: int64
+             * @description Epochs a validator sits out after it is jailed, besides the rest of the current one.
+             */
+            jail_epochs: number;
+            /**
+             * Format: int32
+             * @description Most registered candidates.
+             */
+            max_candidates: number;
+            /**
+             * Format: int32
+             * @description Most validators in an epoch's set.
+             */
+            max_validators: number;
+            /**
+             * @description Least stake a candidate must have bonded to register and to be chosen (each candidate
+             *     may ask more of itself).
+             */
+            min_self_stake: components["schemas"]["Amount"];
+            /**
+             * @description Stake one unit of reputation can back, per ten thousand: a candidate's weight is
+             *     `min(bonded, reputation × reputation_backing / 10 000)`.
+             */
+            reputation_backing: components["schemas"]["u32"];
+            /**
+             * Format: int64
+             * @description The next epoch's set is chosen this many blocks before the epoch's last block (at the
+             *     epoch's first block if epochs are shorter).
+             */
+            selection_lead_blocks: number;
+        };
+        /**
+         * @description The validators of one epoch, sorted by consensus key (the order the consensus engine numbers
+         *     them in).
+         */
+        ValidatorSet: {
+            /**
+             * Format: int64
+             * @description The epoch it signs.
+             */
+            epoch: number;
+            /** @description Its validators. */
+            validators: components["schemas"]["Validator"][];
+        };
+        /** @description The validators of the epoch under way and of the next, and every candidate. */
+        Validators: {
+            /** @description Every candidate with its weight now, heaviest first. */
+            candidates: components["schemas"]["CandidateStanding"][];
+            current?: null | components["schemas"]["ValidatorSet"];
+            /**
+             * Format: int64
+             * @description The epoch under way.
+             */
+            epoch: number;
+            next?: null | components["schemas"]["ValidatorSet"];
+            /** @description The height at which the next epoch's set is (or was) chosen. */
+            selection_height: components["schemas"]["Height"];
         };
         /** @description A royalty vault. */
         Vault: {
@@ -6821,6 +6977,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Totals"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    validators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the validators */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validators"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    validator_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the epoch */
+                epoch: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatorSet"];
+                };
+            };
+            /** @description No set kept for that epoch */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */

@@ -2745,6 +2745,80 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
           "kind": "fields",
           "fields": []
         }
+      },
+      {
+        "tag": 3,
+        "name": "register_validator",
+        "body": {
+          "kind": "fields",
+          "fields": [
+            {
+              "name": "consensus_key",
+              "shape": {
+                "kind": "bytes",
+                "len": 32,
+                "text": "hex"
+              }
+            },
+            {
+              "name": "p2p_addr",
+              "shape": {
+                "kind": "text",
+                "max": 128
+              }
+            },
+            {
+              "name": "min_self_stake",
+              "shape": {
+                "kind": "amount"
+              }
+            }
+          ]
+        }
+      },
+      {
+        "tag": 4,
+        "name": "update_validator",
+        "body": {
+          "kind": "fields",
+          "fields": [
+            {
+              "name": "consensus_key",
+              "shape": {
+                "kind": "option",
+                "item": {
+                  "kind": "bytes",
+                  "len": 32,
+                  "text": "hex"
+                }
+              }
+            },
+            {
+              "name": "p2p_addr",
+              "shape": {
+                "kind": "text",
+                "max": 128
+              }
+            },
+            {
+              "name": "min_self_stake",
+              "shape": {
+                "kind": "option",
+                "item": {
+                  "kind": "amount"
+                }
+              }
+            }
+          ]
+        }
+      },
+      {
+        "tag": 5,
+        "name": "leave_validators",
+        "body": {
+          "kind": "fields",
+          "fields": []
+        }
       }
     ]
   },
@@ -2814,6 +2888,13 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
             "kind": "named",
             "name": "Tier"
           }
+        }
+      },
+      {
+        "name": "validators",
+        "shape": {
+          "kind": "named",
+          "name": "ValidatorParams"
         }
       }
     ]
@@ -3120,6 +3201,59 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
             "kind": "named",
             "name": "Msg"
           }
+        }
+      }
+    ]
+  },
+  "ValidatorParams": {
+    "kind": "struct",
+    "fields": [
+      {
+        "name": "max_validators",
+        "shape": {
+          "kind": "uint",
+          "bits": 32
+        }
+      },
+      {
+        "name": "max_candidates",
+        "shape": {
+          "kind": "uint",
+          "bits": 32
+        }
+      },
+      {
+        "name": "min_self_stake",
+        "shape": {
+          "kind": "amount"
+        }
+      },
+      {
+        "name": "reputation_backing",
+        "shape": {
+          "kind": "uint",
+          "bits": 32
+        }
+      },
+      {
+        "name": "selection_lead_blocks",
+        "shape": {
+          "kind": "uint",
+          "bits": 64
+        }
+      },
+      {
+        "name": "jail_epochs",
+        "shape": {
+          "kind": "uint",
+          "bits": 64
+        }
+      },
+      {
+        "name": "evidence_epochs",
+        "shape": {
+          "kind": "uint",
+          "bits": 64
         }
       }
     ]

@@ -316,7 +316,10 @@ export type SlashDestination =
 export type StakingMsg =
   | { type: "stake"; amount: string }
   | { type: "unstake"; amount: string }
-  | { type: "withdraw" };
+  | { type: "withdraw" }
+  | { type: "register_validator"; consensus_key: string; p2p_addr: string; min_self_stake: string }
+  | { type: "update_validator"; consensus_key: string | null; p2p_addr: string; min_self_stake: string | null }
+  | { type: "leave_validators" };
 
 export interface StakingParams {
   epoch_blocks: U64;
@@ -328,6 +331,7 @@ export interface StakingParams {
   relation_window_blocks: U64;
   rates: ReputationRates;
   tiers: Tier[];
+  validators: ValidatorParams;
 }
 
 export type Subject =
@@ -380,6 +384,16 @@ export interface Tx {
   max_fee_per_gas: string;
   max_priority_fee_per_gas: string;
   msgs: Msg[];
+}
+
+export interface ValidatorParams {
+  max_validators: number;
+  max_candidates: number;
+  min_self_stake: string;
+  reputation_backing: number;
+  selection_lead_blocks: U64;
+  jail_epochs: U64;
+  evidence_epochs: U64;
 }
 
 export type VaultId =

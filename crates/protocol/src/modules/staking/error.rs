@@ -1,6 +1,6 @@
 //! Why a staking message failed. Codes are stable: a retired code keeps its number.
 
-use atelier_primitives::{Amount, ErrorCode, Height};
+use atelier_primitives::{Address, Amount, ErrorCode, Height};
 
 /// A broken staking rule. Codes are stable (the staking range is 700–799).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, ErrorCode)]
@@ -54,6 +54,48 @@ pub enum StakingError {
         /// The first height it may unstake at.
         until: Height,
     },
+    /// The account is a validator candidate already.
+    #[code(708)]
+    #[error("this account is a validator candidate already: update it instead")]
+    AlreadyCandidate,
+    /// The consensus key belongs to another operator (a key, once used, stays its operator's).
+    #[code(709)]
+    #[error("consensus key is registered by {operator}")]
+    ConsensusKeyTaken {
+        /// Its operator.
+        operator: Address,
+    },
+    /// The consensus key is not an ed25519 public key.
+    #[code(710)]
+    #[error("consensus key is not a valid ed25519 public key")]
+    BadConsensusKey,
+    /// The p2p address is unusable.
+    #[code(711)]
+    #[error("p2p address {reason}")]
+    BadP2pAddress {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// As many candidates as allowed are registered.
+    #[code(712)]
+    #[error("already {max} validator candidates")]
+    TooManyCandidates {
+        /// The maximum.
+        max: u32,
+    },
+    /// The account is not a validator candidate.
+    #[code(713)]
+    #[error("this account is not a validator candidate")]
+    NotACandidate,
+    /// Less stake bonded than a candidate must keep.
+    #[code(714)]
+    #[error("{bonded} bonded, a validator candidate keeps at least {min}")]
+    InsufficientSelfStake {
+        /// Bonded now.
+        bonded: Amount,
+        /// The least.
+        min: Amount,
+    },
 }
 
 /// Why staking params are unusable.
@@ -92,4 +134,7 @@ pub enum StakingParamsError {
         /// The longest name.
         max: usize,
     },
+    /// The validator params cannot work with the epochs and unbonding.
+    #[error("{0}")]
+    Validators(String),
 }

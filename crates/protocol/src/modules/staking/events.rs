@@ -1,9 +1,9 @@
 //! Staking events: what happened, in the past tense.
 
-use atelier_primitives::{Address, Amount, Decode, Encode, Height};
+use atelier_primitives::{Address, Amount, Decode, Encode, Hash, Height};
 use serde::{Deserialize, Serialize};
 
-use super::SlashDestination;
+use super::{SlashDestination, validators::Candidate};
 
 /// Why stake was slashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -18,6 +18,17 @@ pub enum SlashReason {
     Violation,
     /// An oracle operator's fault.
     OracleFault,
+}
+
+/// Why a validator was jailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JailReason {
+    /// It signed two conflicting votes.
+    Equivocation,
+    /// It missed more of its votes in an epoch than the params allow.
+    MissedVotes,
 }
 
 /// A staking event.
@@ -62,6 +73,44 @@ pub enum StakingEvent {
         reason: SlashReason,
         /// Where it went.
         destination: SlashDestination,
+    },
+    /// An account became a validator candidate.
+    ValidatorRegistered {
+        /// The candidacy.
+        candidate: Candidate,
+    },
+    /// A candidate changed its candidacy.
+    ValidatorUpdated {
+        /// The candidacy now.
+        candidate: Candidate,
+    },
+    /// A candidate left.
+    ValidatorLeft {
+        /// Its operator.
+        operator: Address,
+    },
+    /// A validator was jailed: it is not chosen before `until_epoch`, and leaves a set chosen
+    /// for a later epoch already.
+    ValidatorJailed {
+        /// Its operator.
+        operator: Address,
+        /// The first epoch it may sit in again.
+        until_epoch: u64,
+        /// Why.
+        reason: JailReason,
+    },
+    /// The next epoch's validator set was chosen.
+    ValidatorSetChosen {
+        /// The epoch it signs.
+        epoch: u64,
+        /// Its validators.
+        validators: u32,
+        /// Their summed weight.
+        total_weight: Amount,
+        /// Its hash, which the epoch's last header commits to.
+        hash: Hash,
+        /// Whether no candidate was eligible and the current set carries on.
+        carried_over: bool,
     },
     /// An epoch ended.
     EpochEnded {

@@ -1,11 +1,14 @@
 //! staking genesis: params, the rates history, totals, every account's latest checkpoint, the
 //! unbonding entries and the recorded fundings.
 
-use atelier_primitives::{Address, Amount, Height};
+use atelier_primitives::{Address, Amount, Height, PublicKey};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
-use super::{Checkpoint, RateSegment, StakingParams, Totals, Unbonding, state};
+use super::{
+    Checkpoint, RateSegment, StakingParams, Totals, Unbonding, state,
+    validators::{Candidate, Validator, ValidatorSet, p2p_addr_problem, weight},
+};
 use crate::genesis::GenesisError;
 
 /// One account's standing at genesis.
@@ -39,6 +42,8 @@ pub struct Funding {
 pub struct Punishment {
     /// The validator's account.
     pub validator: Address,
+    /// The epoch of the equivocation.
+    pub epoch: u64,
     /// The consensus view.
     pub view: u64,
     /// When it was slashed.
@@ -74,6 +79,18 @@ pub struct StakingGenesis {
     /// Stake locked after upheld violations.
     #[serde(default)]
     pub locks: Vec<Lock>,
+    /// Validator candidates, by operator.
+    #[serde(default)]
+    pub candidates: Vec<Candidate>,
+    /// Every consensus key ever registered, with its operator (the candidates' keys are added).
+    #[serde(default)]
+    pub consensus_keys: Vec<KeyOwner>,
+    /// Validators jailed, with the first epoch each may sit in again.
+    #[serde(default)]
+    pub jailed: Vec<Jail>,
+    /// Validator sets by epoch; empty means the candidates are the first epoch's set.
+    #[serde(default)]
+    pub validator_sets: Vec<ValidatorSet>,
     /// The id the next unbonding entry gets.
     #[serde(default = "first_id")]
     pub next_unbonding: u64,
@@ -94,6 +111,10 @@ impl Default for StakingGenesis {
             fundings: Vec::new(),
             punished: Vec::new(),
             locks: Vec::new(),
+            candidates: Vec::new(),
+            consensus_keys: Vec::new(),
+            jailed: Vec::new(),
+            validator_sets: Vec::new(),
             next_unbonding: 1,
         }
     }
@@ -127,8 +148,12 @@ impl StakingGenesis {
                 "unbonding ids must be unique, between 1 and next_unbonding, amounts positive".into(),
             ));
         }
-        self.punished.sort_by_key(|p| (p.validator, p.view));
-        if self.punished.windows(2).any(|w| (w[0].validator, w[0].view) == (w[1].validator, w[1].view)) {
+        self.punished.sort_by_key(|p| (p.validator, p.epoch, p.view));
+        if self
+            .punished
+            .windows(2)
+            .any(|w| (w[0].validator, w[0].epoch, w[0].view) == (w[1].validator, w[1].epoch, w[1].view))
+        {
             return Err(invalid("an equivocation is recorded twice".into()));
         }
         self.locks.sort_by_key(|l| l.address);
@@ -156,8 +181,114 @@ impl StakingGenesis {
             return Err(invalid("totals do not match the accounts' stake".into()));
         }
         self.totals = Some(totals);
+        self.normalize_validators(first_height)?;
         Ok(self)
     }
+
+    /// Checks the candidates, keys, jails and sets; makes the candidates the first epoch's set
+    /// when no set is named.
+    fn normalize_validators(&mut self, first_height: Height) -> Result<(), GenesisError> {
+        let invalid = |reason: String| GenesisError::Section { module: "staking", reason };
+        let params = self.params.validators;
+        self.candidates.sort_by_key(|c| c.operator);
+        if self.candidates.windows(2).any(|w| w[0].operator == w[1].operator) {
+            return Err(invalid("a validator candidate appears twice".into()));
+        }
+        if self.candidates.len() > params.max_candidates as usize {
+            return Err(invalid(format!("more than {} validator candidates", params.max_candidates)));
+        }
+        for candidate in &self.candidates {
+            if candidate.consensus_key.check().is_err() {
+                return Err(invalid(format!("{}'s consensus key is not an ed25519 key", candidate.operator)));
+            }
+            if let Some(problem) = p2p_addr_problem(&candidate.p2p_addr) {
+                return Err(invalid(format!("{}'s p2p address {problem}", candidate.operator)));
+            }
+            if !self.consensus_keys.iter().any(|k| k.key == candidate.consensus_key) {
+                self.consensus_keys
+                    .push(KeyOwner { key: candidate.consensus_key, operator: candidate.operator });
+            }
+        }
+        self.consensus_keys.sort_by_key(|k| k.key);
+        if self.consensus_keys.windows(2).any(|w| w[0].key == w[1].key) {
+            return Err(invalid("a consensus key appears twice".into()));
+        }
+        if self
+            .candidates
+            .iter()
+            .any(|c| self.consensus_keys.iter().any(|k| k.key == c.consensus_key && k.operator != c.operator))
+        {
+            return Err(invalid("a candidate's consensus key is another operator's".into()));
+        }
+        self.jailed.sort_by_key(|j| j.operator);
+        if self.jailed.windows(2).any(|w| w[0].operator == w[1].operator) {
+            return Err(invalid("a validator is jailed twice".into()));
+        }
+        if self.validator_sets.is_empty() && !self.candidates.is_empty() {
+            let standing = |operator: &Address| {
+                self.accounts.iter().find(|a| a.address == *operator).map_or((Amount::ZERO, 0), |a| {
+                    (a.checkpoint.standing.bonded, a.checkpoint.standing.reputation)
+                })
+            };
+            let mut validators: Vec<Validator> = self
+                .candidates
+                .iter()
+                .map(|c| {
+                    let (bonded, reputation) = standing(&c.operator);
+                    Validator {
+                        operator: c.operator,
+                        consensus_key: c.consensus_key,
+                        p2p_addr: c.p2p_addr.clone(),
+                        weight: weight(bonded, reputation, params.reputation_backing),
+                    }
+                })
+                .collect();
+            validators.sort_by_key(|v| v.consensus_key);
+            let epoch = state::epoch_of(&self.params, first_height);
+            self.validator_sets.push(ValidatorSet { epoch, validators });
+        }
+        self.validator_sets.sort_by_key(|s| s.epoch);
+        if self.validator_sets.windows(2).any(|w| w[0].epoch == w[1].epoch) {
+            return Err(invalid("two validator sets for one epoch".into()));
+        }
+        for set in &self.validator_sets {
+            if set.validators.is_empty() || set.validators.len() > params.max_validators as usize {
+                return Err(invalid(format!(
+                    "epoch {}'s validator set must have 1 to {} validators",
+                    set.epoch, params.max_validators
+                )));
+            }
+            if set.validators.windows(2).any(|w| w[0].consensus_key >= w[1].consensus_key) {
+                return Err(invalid(format!(
+                    "epoch {}'s validators must be sorted by consensus key, each once",
+                    set.epoch
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A consensus key and the operator that registered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KeyOwner {
+    /// The key.
+    pub key: PublicKey,
+    /// Its operator.
+    pub operator: Address,
+}
+
+/// A jailed validator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Jail {
+    /// Its operator.
+    pub operator: Address,
+    /// The first epoch it may sit in a set again.
+    pub until_epoch: u64,
 }
 
 fn sum(amounts: impl Iterator<Item = Amount>) -> Result<Amount, GenesisError> {
@@ -192,7 +323,25 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Res
         state::put_unbonding(state, entry);
     }
     for punishment in &genesis.punished {
-        state::set_punished(state, &punishment.validator, punishment.view, punishment.height);
+        state::set_punished(
+            state,
+            &punishment.validator,
+            punishment.epoch,
+            punishment.view,
+            punishment.height,
+        );
+    }
+    for candidate in &genesis.candidates {
+        state::put_candidate(state, candidate)?;
+    }
+    for owner in &genesis.consensus_keys {
+        state::set_key_owner(state, &owner.key, &owner.operator);
+    }
+    for jail in &genesis.jailed {
+        state::jail(state, &jail.operator, jail.until_epoch)?;
+    }
+    for set in &genesis.validator_sets {
+        state::put_validator_set(state, set);
     }
     for funding in &genesis.fundings {
         state::record_funding(state, &funding.low, &funding.high, funding.height);
@@ -220,9 +369,19 @@ pub(crate) fn export(state: &impl StateRead) -> Result<StakingGenesis, StateErro
             .collect(),
         punished: state::punishments(state)?
             .into_iter()
-            .map(|(validator, view, height)| Punishment { validator, view, height })
+            .map(|(validator, epoch, view, height)| Punishment { validator, epoch, view, height })
             .collect(),
         locks: state::locks(state)?.into_iter().map(|(address, until)| Lock { address, until }).collect(),
+        candidates: state::candidates(state)?,
+        consensus_keys: state::key_owners(state)?
+            .into_iter()
+            .map(|(key, operator)| KeyOwner { key, operator })
+            .collect(),
+        jailed: state::jails(state)?
+            .into_iter()
+            .map(|(operator, until_epoch)| Jail { operator, until_epoch })
+            .collect(),
+        validator_sets: state::validator_sets(state)?,
         next_unbonding: state::next_unbonding(state)?,
     })
 }

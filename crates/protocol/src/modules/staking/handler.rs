@@ -8,6 +8,7 @@ use super::{
     SlashReason, StakingError, StakingEvent, StakingMsg, Unbonding,
     params::SlashDestination,
     state::{self, account},
+    validators::Candidate,
 };
 use crate::app::caps::Slasher;
 use crate::{
@@ -32,7 +33,89 @@ pub(crate) fn handle(
         StakingMsg::Stake { amount } => stake(state, events, height, sender, *amount),
         StakingMsg::Unstake { amount } => unstake(state, events, height, sender, *amount),
         StakingMsg::Withdraw {} => withdraw(state, events, height, sender),
+        StakingMsg::RegisterValidator { consensus_key, p2p_addr, min_self_stake } => {
+            let candidate = Candidate {
+                operator: *sender,
+                consensus_key: *consensus_key,
+                p2p_addr: p2p_addr.clone(),
+                min_self_stake: *min_self_stake,
+            };
+            register_validator(state, events, height, candidate)
+        }
+        StakingMsg::UpdateValidator { consensus_key, p2p_addr, min_self_stake } => {
+            let Some(mut candidate) = state::candidate(state, sender)? else {
+                return rule(StakingError::NotACandidate);
+            };
+            candidate.consensus_key = consensus_key.unwrap_or(candidate.consensus_key);
+            if !p2p_addr.is_empty() {
+                candidate.p2p_addr = p2p_addr.clone();
+            }
+            candidate.min_self_stake = min_self_stake.unwrap_or(candidate.min_self_stake);
+            update_validator(state, events, height, candidate)
+        }
+        StakingMsg::LeaveValidators {} => {
+            if state::candidate(state, sender)?.is_none() {
+                return rule(StakingError::NotACandidate);
+            }
+            state::remove_candidate(state, sender)?;
+            events.push(Event::Staking(StakingEvent::ValidatorLeft { operator: *sender }));
+            Ok(())
+        }
     }
+}
+
+fn register_validator(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    candidate: Candidate,
+) -> StakingResult {
+    if state::candidate(state, &candidate.operator)?.is_some() {
+        return rule(StakingError::AlreadyCandidate);
+    }
+    let max = state::params(state)?.validators.max_candidates;
+    if state::candidate_count(state)? >= max {
+        return rule(StakingError::TooManyCandidates { max });
+    }
+    check_candidate(state, height, &candidate)?;
+    state::put_candidate(state, &candidate)?;
+    events.push(Event::Staking(StakingEvent::ValidatorRegistered { candidate }));
+    Ok(())
+}
+
+fn update_validator(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    height: Height,
+    candidate: Candidate,
+) -> StakingResult {
+    check_candidate(state, height, &candidate)?;
+    state::put_candidate(state, &candidate)?;
+    events.push(Event::Staking(StakingEvent::ValidatorUpdated { candidate }));
+    Ok(())
+}
+
+/// What registering and updating both check: a valid key that is not another operator's, a
+/// usable address, and the self-stake the candidate promises bonded already.
+fn check_candidate(state: &impl StateRead, height: Height, candidate: &Candidate) -> StakingResult {
+    if candidate.consensus_key.check().is_err() {
+        return rule(StakingError::BadConsensusKey);
+    }
+    if let Some(operator) = state::key_owner(state, &candidate.consensus_key)?
+        && operator != candidate.operator
+    {
+        return rule(StakingError::ConsensusKeyTaken { operator });
+    }
+    if let Some(reason) = super::validators::p2p_addr_problem(&candidate.p2p_addr) {
+        return rule(StakingError::BadP2pAddress { reason });
+    }
+    let params = state::params(state)?;
+    let min = candidate.min_self_stake.max(params.validators.min_self_stake);
+    let bonded = state::standing(state, &candidate.operator, state::epoch_of(&params, height))?.bonded;
+    if bonded < min {
+        return rule(StakingError::InsufficientSelfStake { bonded, min });
+    }
+    Ok(())
 }
 
 fn stake(

@@ -1,5 +1,6 @@
 //! Staking's books: the module account holds exactly the bonded and unbonding stake, the totals
-//! match the accounts, and total reputation is at least the sum of the accounts'.
+//! match the accounts, total reputation is at least the sum of the accounts', and every
+//! validator candidate is counted and owns its consensus key.
 
 use atelier_primitives::{Amount, Denom};
 use atelier_state::{StateError, StateRead};
@@ -36,6 +37,15 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
             "the staking account holds {held}, stake is {}",
             totals.bonded.saturating_add(totals.unbonding)
         ));
+    }
+    let candidates = state::candidates(state)?;
+    if candidates.len() != state::candidate_count(state)? as usize {
+        fail(format!("{} candidates, the count says {}", candidates.len(), state::candidate_count(state)?));
+    }
+    for candidate in &candidates {
+        if state::key_owner(state, &candidate.consensus_key)? != Some(candidate.operator) {
+            fail(format!("{}'s consensus key is not recorded as its own", candidate.operator));
+        }
     }
     Ok(violations)
 }

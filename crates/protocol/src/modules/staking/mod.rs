@@ -14,9 +14,10 @@ pub mod params;
 pub mod query;
 pub mod reputation;
 mod state;
+pub mod validators;
 
 pub use error::{StakingError, StakingParamsError};
-pub use events::{SlashReason, StakingEvent};
+pub use events::{JailReason, SlashReason, StakingEvent};
 pub use genesis::StakingGenesis;
 pub(crate) use handler::{Origin, bonded, credit, credit_all, penalize};
 pub use msg::StakingMsg;
@@ -25,6 +26,7 @@ pub use reputation::{RateSegment, Standing, Totals};
 pub use state::{Checkpoint, Unbonding, account, epoch_of};
 /// What other modules may read and change here: the module's state stays private to it.
 pub(crate) use state::{lock, params, record_funding, reputation_at, standing, totals, update_standing};
+pub use validators::{Candidate, Validator, ValidatorParams, ValidatorSet};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

@@ -3,7 +3,7 @@
 use atelier_primitives::{Amount, Bps, Decode, Encode, Layout};
 use serde::{Deserialize, Serialize};
 
-use super::StakingParamsError;
+use super::{StakingParamsError, validators::ValidatorParams};
 
 /// Parts per ten thousand, allowed above 100% (a cap of twice the stake is 20 000).
 pub type Ratio = u32;
@@ -90,17 +90,19 @@ pub struct StakingParams {
     /// Tiers by ascending `min_reputation`; the first should start at 0.
     #[codec(max = MAX_TIERS)]
     pub tiers: Vec<Tier>,
+    /// How validators are chosen from candidates and punished.
+    pub validators: ValidatorParams,
 }
 
 impl Default for StakingParams {
-    /// Epochs of 600 blocks; stakes of at least 1 GDC, unbonding over 1 000 blocks, at most 16
+    /// Epochs of 600 blocks; stakes of at least 1 GDC, unbonding over 1 300 blocks, at most 16
     /// entries; slashes burned, 5% for an equivocation; relations remembered for 10 000 blocks; 1% of stake and 10% of
     /// creation value per epoch (creation capped at the stake), 5% decay; three tiers.
     fn default() -> Self {
         StakingParams {
             epoch_blocks: 600,
             min_stake: Amount::new(1_000_000),
-            unbonding_blocks: 1_000,
+            unbonding_blocks: 1_300,
             max_unbonding_entries: 16,
             slash_destination: SlashDestination::Burn,
             equivocation_slash: Bps::new(500).unwrap_or(Bps::ZERO),
@@ -117,6 +119,7 @@ impl Default for StakingParams {
                 Tier { name: "member".into(), min_reputation: 1_000_000, propose: true, cluster_slots: 1 },
                 Tier { name: "creator".into(), min_reputation: 100_000_000, propose: true, cluster_slots: 8 },
             ],
+            validators: ValidatorParams::default(),
         }
     }
 }
@@ -146,6 +149,9 @@ impl StakingParams {
         }
         if self.tiers.iter().any(|t| t.name.is_empty() || t.name.len() > MAX_TIER_NAME_BYTES) {
             return Err(StakingParamsError::TierName { max: MAX_TIER_NAME_BYTES });
+        }
+        if let Some(problem) = self.validators.problem(self.epoch_blocks, self.unbonding_blocks) {
+            return Err(StakingParamsError::Validators(problem));
         }
         Ok(())
     }

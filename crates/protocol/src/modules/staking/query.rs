@@ -1,10 +1,13 @@
 //! Staking queries: stake, unbonding, reputation now and at a past height, tiers.
 
-use atelier_primitives::{Address, Amount, Height};
+use atelier_primitives::{Address, Amount, Height, PublicKey};
 use atelier_state::{StateError, StateRead};
 use serde::{Deserialize, Serialize};
 
-use super::{StakingParams, Tier, Totals, Unbonding, state};
+use super::{
+    StakingParams, Tier, Totals, Unbonding, state,
+    validators::{Candidate, ValidatorSet, weight},
+};
 
 /// Staking params.
 pub fn params(state: &impl StateRead) -> Result<StakingParams, StateError> {
@@ -73,12 +76,72 @@ pub fn reputation_at(state: &impl StateRead, account: &Address, height: Height) 
     state::reputation_at(state, &state::params(state)?, account, height)
 }
 
-/// When `validator`'s equivocation in consensus `view` was slashed, if it was (each is slashed
-/// once, however many blocks carry its evidence).
+/// When `validator`'s equivocation in consensus `view` of `epoch` was slashed, if it was (each is
+/// slashed once, however many blocks carry its evidence).
 pub fn punished(
     state: &impl StateRead,
     validator: &Address,
+    epoch: u64,
     view: u64,
 ) -> Result<Option<Height>, StateError> {
-    state::punished(state, validator, view)
+    state::punished(state, validator, epoch, view)
+}
+
+/// The validator set of `epoch`, if the chain keeps it: the current epoch's, the next one's once
+/// chosen, and the `evidence_epochs` before the current.
+pub fn validator_set(state: &impl StateRead, epoch: u64) -> Result<Option<ValidatorSet>, StateError> {
+    state::validator_set(state, epoch)
+}
+
+/// A candidate as the next selection would see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateStanding {
+    /// The candidacy.
+    pub candidate: Candidate,
+    /// Its operator's bonded stake.
+    pub bonded: Amount,
+    /// Its operator's reputation.
+    #[serde(with = "crate::serde_u128")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub reputation: u128,
+    /// Its Proof-of-Creation weight now.
+    pub weight: Amount,
+    /// The first epoch it may sit in again, if it is jailed now.
+    pub jailed_until: Option<u64>,
+    /// Whether it would be eligible now: not jailed for the next epoch, its self-stake bonded,
+    /// positive weight.
+    pub eligible: bool,
+}
+
+/// Every candidate with its weight now, heaviest first (ties by consensus key). O(candidates).
+pub fn candidates(state: &impl StateRead) -> Result<Vec<CandidateStanding>, StateError> {
+    let params = state::params(state)?;
+    let epoch = state::totals(state)?.epoch;
+    let mut all = Vec::new();
+    for candidate in state::candidates(state)? {
+        let standing = state::standing(state, &candidate.operator, epoch)?;
+        let jailed_until = state::jailed_until(state, &candidate.operator)?.filter(|until| *until > epoch);
+        let weight = weight(standing.bonded, standing.reputation, params.validators.reputation_backing);
+        let eligible = jailed_until.is_none_or(|until| until <= epoch + 1)
+            && standing.bonded >= candidate.min_self_stake.max(params.validators.min_self_stake)
+            && !weight.is_zero();
+        all.push(CandidateStanding {
+            candidate,
+            bonded: standing.bonded,
+            reputation: standing.reputation,
+            weight,
+            jailed_until,
+            eligible,
+        });
+    }
+    all.sort_by(|a, b| {
+        b.weight.cmp(&a.weight).then(a.candidate.consensus_key.cmp(&b.candidate.consensus_key))
+    });
+    Ok(all)
+}
+
+/// The operator of a consensus key, if it was ever registered.
+pub fn key_owner(state: &impl StateRead, key: &PublicKey) -> Result<Option<Address>, StateError> {
+    state::key_owner(state, key)
 }

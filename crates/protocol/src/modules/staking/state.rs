@@ -11,18 +11,24 @@
 //! | `staking/unbonding/{address:20}{id:8 BE}` | [`Unbonding`] |
 //! | `staking/next_unbonding` | `u64`: the next unbonding id |
 //! | `staking/funded/{low:20}{high:20}` | [`Height`]: the last transfer between two accounts |
-//! | `staking/punished/{address:20}{view:8 BE}` | [`Height`]: when an equivocation in that view was slashed |
+//! | `staking/punished/{address:20}{epoch:8 BE}{view:8 BE}` | [`Height`]: when an equivocation in that view was slashed |
 //! | `staking/locked/{address:20}` | [`Height`]: the account cannot unstake before it (an upheld violation) |
+//! | `staking/candidate/{operator:20}` | [`Candidate`]: a registered validator candidate |
+//! | `staking/candidate_count` | `u32`: registered candidates |
+//! | `staking/consensus_key/{key:32}` | [`Address`]: the operator a consensus key was ever registered by |
+//! | `staking/jailed/{operator:20}` | `u64`: the first epoch it may sit in a set again |
+//! | `staking/validator_set/{epoch:8 BE}` | [`ValidatorSet`]: an epoch's validators (the current, the next once chosen, and those evidence may still name) |
 //!
 //! Bonded and unbonding stake is held by the staking module's account ([`account`]).
 
-use atelier_primitives::{Address, Amount, Decode, Encode, Height};
+use atelier_primitives::{Address, Amount, Decode, Encode, Height, PublicKey};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
 use super::{
     params::{ReputationRates, StakingParams},
     reputation::{self, RateSegment, Standing, Totals},
+    validators::{Candidate, ValidatorSet},
 };
 use crate::store::{key, read, scan, write};
 
@@ -37,6 +43,11 @@ const NEXT_UNBONDING: &[u8] = b"staking/next_unbonding";
 const FUNDED: &[u8] = b"staking/funded/";
 const PUNISHED: &[u8] = b"staking/punished/";
 const LOCKED: &[u8] = b"staking/locked/";
+const CANDIDATE: &[u8] = b"staking/candidate/";
+const CANDIDATE_COUNT: &[u8] = b"staking/candidate_count";
+const CONSENSUS_KEY: &[u8] = b"staking/consensus_key/";
+const JAILED: &[u8] = b"staking/jailed/";
+const VALIDATOR_SET: &[u8] = b"staking/validator_set/";
 
 /// The staking module's account: every bonded and unbonding stake.
 pub fn account() -> Address {
@@ -430,37 +441,162 @@ pub(crate) fn fundings(
 
 // --- evidence ---
 
-fn punished_key(validator: &Address, view: u64) -> Vec<u8> {
-    key(PUNISHED, &[validator.as_bytes(), &view.to_be_bytes()])
+fn punished_key(validator: &Address, epoch: u64, view: u64) -> Vec<u8> {
+    key(PUNISHED, &[validator.as_bytes(), &epoch.to_be_bytes(), &view.to_be_bytes()])
 }
 
-/// When `validator`'s equivocation in `view` was slashed, if it was.
+/// When `validator`'s equivocation in `view` of `epoch` was slashed, if it was.
 pub(crate) fn punished(
     state: &(impl StateRead + ?Sized),
     validator: &Address,
+    epoch: u64,
     view: u64,
 ) -> Result<Option<Height>, StateError> {
-    read(state, &punished_key(validator, view))
+    read(state, &punished_key(validator, epoch, view))
 }
 
-pub(crate) fn set_punished(state: &mut impl StateWrite, validator: &Address, view: u64, height: Height) {
-    write(state, punished_key(validator, view), &height);
+pub(crate) fn set_punished(
+    state: &mut impl StateWrite,
+    validator: &Address,
+    epoch: u64,
+    view: u64,
+    height: Height,
+) {
+    write(state, punished_key(validator, epoch, view), &height);
 }
 
-/// Every slashed equivocation, as `(validator, view, height)`. O(entries): export.
+/// Every slashed equivocation, as `(validator, epoch, view, height)`. O(entries): export.
 pub(crate) fn punishments(
     state: &(impl StateRead + ?Sized),
-) -> Result<Vec<(Address, u64, Height)>, StateError> {
+) -> Result<Vec<(Address, u64, u64, Height)>, StateError> {
     let mut all = Vec::new();
     for (key, height) in scan::<Height>(state, PUNISHED)? {
-        let rest = key.get(PUNISHED.len()..).filter(|b| b.len() == 28);
+        let rest = key.get(PUNISHED.len()..).filter(|b| b.len() == 36);
         let parsed = rest.and_then(|b| {
-            Some((<[u8; 20]>::try_from(&b[..20]).ok()?, u64::from_be_bytes(b[20..].try_into().ok()?)))
+            Some((
+                <[u8; 20]>::try_from(&b[..20]).ok()?,
+                u64::from_be_bytes(b[20..28].try_into().ok()?),
+                u64::from_be_bytes(b[28..].try_into().ok()?),
+            ))
         });
-        let (address, view) = parsed.ok_or_else(|| StateError::corrupt(&key, "malformed punishment key"))?;
-        all.push((Address(address), view, height));
+        let (address, epoch, view) =
+            parsed.ok_or_else(|| StateError::corrupt(&key, "malformed punishment key"))?;
+        all.push((Address(address), epoch, view, height));
     }
     Ok(all)
+}
+
+// --- validators ---
+
+/// A registered candidate.
+pub(crate) fn candidate(
+    state: &(impl StateRead + ?Sized),
+    operator: &Address,
+) -> Result<Option<Candidate>, StateError> {
+    read(state, &key(CANDIDATE, &[operator.as_bytes()]))
+}
+
+/// Registers or replaces `candidate`; counts it if it is new.
+pub(crate) fn put_candidate(state: &mut impl StateWrite, candidate: &Candidate) -> Result<(), StateError> {
+    if self::candidate(state, &candidate.operator)?.is_none() {
+        write(state, CANDIDATE_COUNT.to_vec(), &(candidate_count(state)? + 1));
+    }
+    write(state, key(CANDIDATE, &[candidate.operator.as_bytes()]), candidate);
+    write(state, key(CONSENSUS_KEY, &[candidate.consensus_key.as_bytes()]), &candidate.operator);
+    Ok(())
+}
+
+/// Removes `operator`'s candidacy (its keys stay its own).
+pub(crate) fn remove_candidate(state: &mut impl StateWrite, operator: &Address) -> Result<(), StateError> {
+    if candidate(state, operator)?.is_some() {
+        write(state, CANDIDATE_COUNT.to_vec(), &candidate_count(state)?.saturating_sub(1));
+        state.delete(key(CANDIDATE, &[operator.as_bytes()]));
+    }
+    Ok(())
+}
+
+/// Registered candidates.
+pub(crate) fn candidate_count(state: &(impl StateRead + ?Sized)) -> Result<u32, StateError> {
+    Ok(read(state, CANDIDATE_COUNT)?.unwrap_or(0))
+}
+
+/// Every candidate, by operator. O(candidates), at most `max_candidates`.
+pub(crate) fn candidates(state: &(impl StateRead + ?Sized)) -> Result<Vec<Candidate>, StateError> {
+    Ok(scan(state, CANDIDATE)?.into_iter().map(|(_, c)| c).collect())
+}
+
+/// The operator a consensus key was ever registered by.
+pub(crate) fn key_owner(
+    state: &(impl StateRead + ?Sized),
+    consensus_key: &PublicKey,
+) -> Result<Option<Address>, StateError> {
+    read(state, &key(CONSENSUS_KEY, &[consensus_key.as_bytes()]))
+}
+
+pub(crate) fn set_key_owner(state: &mut impl StateWrite, consensus_key: &PublicKey, operator: &Address) {
+    write(state, key(CONSENSUS_KEY, &[consensus_key.as_bytes()]), operator);
+}
+
+/// Every consensus key ever registered, with its operator. O(keys): export, invariants.
+pub(crate) fn key_owners(state: &(impl StateRead + ?Sized)) -> Result<Vec<(PublicKey, Address)>, StateError> {
+    let mut all = Vec::new();
+    for (key, operator) in scan::<Address>(state, CONSENSUS_KEY)? {
+        let bytes = key
+            .get(CONSENSUS_KEY.len()..)
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .ok_or_else(|| StateError::corrupt(&key, "malformed consensus key"))?;
+        all.push((PublicKey::from_array(bytes), operator));
+    }
+    Ok(all)
+}
+
+/// The first epoch `operator` may sit in a set again, if it was ever jailed.
+pub(crate) fn jailed_until(
+    state: &(impl StateRead + ?Sized),
+    operator: &Address,
+) -> Result<Option<u64>, StateError> {
+    read(state, &key(JAILED, &[operator.as_bytes()]))
+}
+
+/// Jails `operator` until `until` (a later jail extends an earlier one).
+pub(crate) fn jail(state: &mut impl StateWrite, operator: &Address, until: u64) -> Result<u64, StateError> {
+    let until = jailed_until(state, operator)?.map_or(until, |old| old.max(until));
+    write(state, key(JAILED, &[operator.as_bytes()]), &until);
+    Ok(until)
+}
+
+/// Every jail ever served or being served. O(jails): export.
+pub(crate) fn jails(state: &(impl StateRead + ?Sized)) -> Result<Vec<(Address, u64)>, StateError> {
+    let mut all = Vec::new();
+    for (key, until) in scan::<u64>(state, JAILED)? {
+        let address = key
+            .get(JAILED.len()..)
+            .and_then(|b| <[u8; 20]>::try_from(b).ok())
+            .ok_or_else(|| StateError::corrupt(&key, "malformed jail key"))?;
+        all.push((Address(address), until));
+    }
+    Ok(all)
+}
+
+/// The validator set of `epoch`, if one is kept.
+pub(crate) fn validator_set(
+    state: &(impl StateRead + ?Sized),
+    epoch: u64,
+) -> Result<Option<ValidatorSet>, StateError> {
+    read(state, &key(VALIDATOR_SET, &[&epoch.to_be_bytes()]))
+}
+
+pub(crate) fn put_validator_set(state: &mut impl StateWrite, set: &ValidatorSet) {
+    write(state, key(VALIDATOR_SET, &[&set.epoch.to_be_bytes()]), set);
+}
+
+pub(crate) fn delete_validator_set(state: &mut impl StateWrite, epoch: u64) {
+    state.delete(key(VALIDATOR_SET, &[&epoch.to_be_bytes()]));
+}
+
+/// Every kept validator set, by epoch. At most a few: export.
+pub(crate) fn validator_sets(state: &(impl StateRead + ?Sized)) -> Result<Vec<ValidatorSet>, StateError> {
+    Ok(scan(state, VALIDATOR_SET)?.into_iter().map(|(_, s)| s).collect())
 }
 
 /// The height before which `address` cannot unstake, if it is locked.
