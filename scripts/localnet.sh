@@ -4,12 +4,18 @@
 #   scripts/localnet.sh start [N]   write N validator homes (default 4) unless they exist, start them,
 #                                   wait until they finalize blocks; validator i serves its API on
 #                                   127.0.0.1:$((26657+i)) (validator 0 is the CLI's default node)
+#   scripts/localnet.sh add         write one more validator home (a fresh key, the same genesis), have dev
+#                                   account $OPERATOR stake and register its key, start it and wait until
+#                                   it has caught up (it follows the chain); the chain chooses it once that
+#                                   stake has earned reputation, and it signs from that epoch's first block
 #   scripts/localnet.sh status      height and state root at each validator
 #   scripts/localnet.sh stop        stop them (their data stays)
 #   scripts/localnet.sh reset       stop them and delete their data
 #
 # Environment: LOCALNET_DIR (default .localnet), ATELIER_BIN (default target/release/atelier,
-# built if missing), API_PORT (26657), P2P_PORT (26700).
+# built if missing), API_PORT (26657), P2P_PORT (26700), EPOCH_BLOCKS (blocks per epoch of a new
+# localnet; the dev chain's default), OPERATOR (dev9: the account `add` stakes and registers from),
+# STAKE (1000GDC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +35,12 @@ height_of() {
     | sed -n 's/.*"height": *\([0-9]*\).*/\1/p' | head -n 1
 }
 
+launch() {
+  nohup "$BIN" node --validator --home "$1" >"$1/node.log" 2>&1 &
+  echo $! >"$1/node.pid"
+  echo "started $(basename "$1") (pid $!, api $(api_of "$1"), log $1/node.log)"
+}
+
 start() {
   local count=${1:-4}
   if [ ! -x "$BIN" ]; then
@@ -36,7 +48,10 @@ start() {
     cargo build --release --bin atelier
   fi
   if [ -z "$(homes)" ]; then
-    "$BIN" init --dev --home "$DIR" --validators "$count" --api-port "$API_PORT" --p2p-port "$P2P_PORT" >/dev/null
+    local epochs=()
+    if [ -n "${EPOCH_BLOCKS:-}" ]; then epochs=(--epoch-blocks "$EPOCH_BLOCKS"); fi
+    "$BIN" init --dev --home "$DIR" --validators "$count" --api-port "$API_PORT" --p2p-port "$P2P_PORT" \
+      "${epochs[@]}" >/dev/null
     echo "wrote $count validator homes under $DIR"
   fi
   for home in $(homes); do
@@ -44,9 +59,7 @@ start() {
       echo "$(basename "$home") already running"
       continue
     fi
-    nohup "$BIN" node --validator --home "$home" >"$home/node.log" 2>&1 &
-    echo $! >"$home/node.pid"
-    echo "started $(basename "$home") (pid $!, api $(api_of "$home"), log $home/node.log)"
+    launch "$home"
   done
   # Wait (bounded) until every validator has committed a block.
   for _ in $(seq 1 120); do
@@ -64,6 +77,35 @@ start() {
   done
   echo "the validators did not finalize a block within a minute; see the logs under $DIR" >&2
   exit 1
+}
+
+add() {
+  local first n home p2p
+  first=$(homes | head -n 1)
+  [ -n "$first" ] || { echo "no localnet under $DIR: run start first" >&2; exit 1; }
+  n=$(homes | wc -l)
+  home="$DIR/validator-$n"
+  p2p="127.0.0.1:$((P2P_PORT + n))"
+  "$BIN" init --join "$first" --home "$home" --api-port "$((API_PORT + n))" --p2p-port "$((P2P_PORT + n))" >/dev/null
+  echo "wrote $home"
+  # Registered first: validators accept connections from the chain's candidates (from the next
+  # epoch they enter).
+  local node=(--node "$(api_of "$first")")
+  "$BIN" "${node[@]}" tx staking stake --from "${OPERATOR:-dev9}" --amount "${STAKE:-1000GDC}" --wait >/dev/null
+  "$BIN" "${node[@]}" tx validator register --from "${OPERATOR:-dev9}" --validator-home "$home" --p2p-addr "$p2p" --wait >/dev/null
+  echo "${OPERATOR:-dev9} staked ${STAKE:-1000GDC} and registered $(basename "$home")'s key"
+  launch "$home"
+  local target
+  target=$(height_of "$first")
+  for _ in $(seq 1 360); do
+    running "$home" || { echo "$(basename "$home") exited; see $home/node.log" >&2; exit 1; }
+    [ "$(height_of "$home")" -ge "$target" ] 2>/dev/null && break
+    sleep 0.5
+  done
+  [ "$(height_of "$home")" -ge "$target" ] 2>/dev/null \
+    || { echo "$(basename "$home") did not catch up within three minutes; see $home/node.log" >&2; exit 1; }
+  echo "$(basename "$home") follows the chain at height $(height_of "$home"); it joins the set once its"
+  echo "operator's stake has earned reputation (see: $BIN ${node[*]} query validators)"
 }
 
 status() {
@@ -92,8 +134,9 @@ stop() {
 
 case "${1:-}" in
   start) start "${2:-4}" ;;
+  add) add ;;
   status) status ;;
   stop) stop ;;
   reset) stop; rm -rf "$DIR"; echo "deleted $DIR" ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,21p' "$0"; exit 2 ;;
 esac

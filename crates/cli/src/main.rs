@@ -263,7 +263,7 @@ struct NodeArgs {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("chain").required(true).args(["genesis", "dev"])))]
+#[command(group(clap::ArgGroup::new("chain").required(true).args(["genesis", "dev", "join"])))]
 struct InitArgs {
     /// Directory to write into.
     #[arg(long)]
@@ -286,6 +286,14 @@ struct InitArgs {
     /// Fund this many accounts of the published dev mnemonic (--dev).
     #[arg(long, default_value_t = dev::DEV_ACCOUNTS, requires = "dev")]
     dev_accounts: u32,
+    /// Blocks per epoch of the dev chain (--dev): validator sets change at epoch boundaries.
+    #[arg(long, requires = "dev")]
+    epoch_blocks: Option<u64>,
+    /// Write one validator home that follows the chain of the validator home DIR — its genesis,
+    /// and its validators.json for the peers to dial first — with a fresh consensus key. It
+    /// signs once the chain chooses it (`atelier tx validator register`).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["validators", "proposer"])]
+    join: Option<PathBuf>,
     /// Write N validator homes DIR/validator-0 … DIR/validator-(N-1) of one new validator set,
     /// each with a fresh consensus key, instead of one node home.
     #[arg(long)]
@@ -293,10 +301,10 @@ struct InitArgs {
     /// The validators' host (--validators).
     #[arg(long, default_value = "127.0.0.1")]
     host: std::net::IpAddr,
-    /// Validator i listens for its peers on this port + i (--validators).
+    /// Validator i listens for its peers on this port + i (--validators, --join).
     #[arg(long, default_value_t = 26700)]
     p2p_port: u16,
-    /// Validator i serves its API on this port + i (--validators).
+    /// Validator i serves its API on this port + i (--validators, --join).
     #[arg(long, default_value_t = 26657)]
     api_port: u16,
 }
@@ -611,6 +619,31 @@ fn signer(store: &keys::Keystore, from: &str) -> Result<atelier_primitives::Secr
 }
 
 fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
+    if let Some(existing) = &args.join {
+        let written = validator::init_joining(&args.home, existing, args.host, args.p2p_port, args.api_port)?;
+        return output.print(&written, |w| {
+            format!(
+                "wrote {}  (p2p {}, api {}, key {})\nrun it with: atelier node --validator --home {}\n\
+                 it follows the chain; to be chosen, stake and register its key:\n  \
+                 atelier tx validator register --from NAME --validator-home {} --p2p-addr {}",
+                w.homes[0],
+                w.validators[0].p2p_addr,
+                w.validators[0].api_addr,
+                w.validators[0].public_key,
+                w.homes[0],
+                w.homes[0],
+                w.validators[0].p2p_addr
+            )
+        });
+    }
+    let dev_genesis = |validators: &[genesis::ValidatorSpec]| -> Result<atelier_protocol::Genesis> {
+        let mut genesis = dev::genesis(&args.chain_id, args.dev_accounts, validators)?;
+        if let Some(blocks) = args.epoch_blocks {
+            genesis.staking.params.epoch_blocks = blocks;
+            genesis = genesis.normalize().map_err(|e| anyhow!("--epoch-blocks {blocks}: {e}"))?;
+        }
+        Ok(genesis)
+    };
     if let Some(count) = args.validators {
         if args.proposer.is_some() {
             bail!("--proposer is for a single node: each validator's tips go to its consensus key");
@@ -618,7 +651,7 @@ fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
         let set = validator::NewSet::generate(count, args.host, args.p2p_port, args.api_port)?;
         let genesis = match &args.genesis {
             Some(file) => set.register_in(genesis::load(file)?)?,
-            None => dev::genesis(&args.chain_id, args.dev_accounts, &set.specs())?,
+            None => dev_genesis(&set.specs())?,
         };
         let written = set.write_homes(&args.home, &genesis)?;
         return output.print(&written, |w| {
@@ -635,7 +668,7 @@ fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
     }
     let genesis = match &args.genesis {
         Some(file) => genesis::load(file)?,
-        None => dev::genesis(&args.chain_id, args.dev_accounts, &[])?,
+        None => dev_genesis(&[])?,
     };
     let proposer = match (&args.proposer, args.dev) {
         (Some(proposer), true) => address(store, proposer)?,

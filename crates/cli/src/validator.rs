@@ -1,11 +1,13 @@
-//! Validators: `atelier init --validators N` writes one home per validator of a new validator
-//! set, and `atelier node --validator --home DIR` runs one of them under BFT consensus.
+//! Validators: `atelier init --validators N` writes one home per validator of a new chain's first
+//! set (genesis names them as candidates), `atelier init --join DIR` one more home that follows
+//! the chain until it is chosen, and `atelier node --validator --home DIR` runs one under BFT
+//! consensus.
 //!
 //! Besides `config.toml` and `genesis.json` (the same in every home), a validator's home holds
 //!
 //! | file | what |
 //! |---|---|
-//! | `validators.json` | the validator set: each one's consensus public key and p2p address (the same in every home) |
+//! | `validators.json` | the peers it dials first: consensus public keys and p2p addresses (who validates each epoch is the chain's choice; a peer's address on chain wins) |
 //! | `validator_key.json` | this validator's consensus key (secret: readable by its owner alone) |
 //! | `data/consensus/` | the consensus engine's journals and archive of final blocks |
 
@@ -133,29 +135,60 @@ impl NewSet {
         let genesis = serde_json::to_string_pretty(genesis)?;
         let set = serde_json::to_string_pretty(&self.validators)?;
         let mut homes = Vec::new();
-        for (i, (seed, entry)) in self.seeds.iter().zip(&self.validators).enumerate() {
+        for i in 0..self.seeds.len() {
             let home = base.join(format!("validator-{i}"));
-            let proposer = atelier_primitives::PublicKey::from_array(public_key_of(seed)?).address();
-            let listen = SocketAddr::new(unspecified_like(entry.p2p_addr.ip()), entry.p2p_addr.port());
-            config::init_home_with(
-                &home,
-                &genesis,
-                entry.api_addr,
-                proposer,
-                config::Role::Validator { p2p_listen: listen },
-            )?;
-            write_secret(
-                &home.join(KEY_FILE),
-                &serde_json::to_string_pretty(&KeyFile {
-                    public_key: entry.public_key.clone(),
-                    secret_seed: hex_encode(seed),
-                })?,
-            )?;
-            config::write_new(&home.join(VALIDATORS_FILE), &set)?;
+            self.write_home(i, &home, &genesis, &set)?;
             homes.push(home.display().to_string());
         }
         Ok(WrittenSet { homes, validators: self.validators.clone() })
     }
+
+    /// Writes validator `i`'s home: its config, `genesis_json`, its key and `validators_json`
+    /// (the peers it dials first).
+    fn write_home(&self, i: usize, home: &Path, genesis_json: &str, validators_json: &str) -> Result<()> {
+        let (seed, entry) = (&self.seeds[i], &self.validators[i]);
+        let proposer = atelier_primitives::PublicKey::from_array(public_key_of(seed)?).address();
+        let listen = SocketAddr::new(unspecified_like(entry.p2p_addr.ip()), entry.p2p_addr.port());
+        config::init_home_with(
+            home,
+            genesis_json,
+            entry.api_addr,
+            proposer,
+            config::Role::Validator { p2p_listen: listen },
+        )?;
+        write_secret(
+            &home.join(KEY_FILE),
+            &serde_json::to_string_pretty(&KeyFile {
+                public_key: entry.public_key.clone(),
+                secret_seed: hex_encode(seed),
+            })?,
+        )?;
+        config::write_new(&home.join(VALIDATORS_FILE), validators_json)
+    }
+}
+
+/// Writes a validator home at `home` for the chain of the validator home `existing`: the same
+/// genesis, its `validators.json` to dial, and a fresh key (p2p on `host:p2p_port`, the API on
+/// `host:api_port`).
+pub(crate) fn init_joining(
+    home: &Path,
+    existing: &Path,
+    host: IpAddr,
+    p2p_port: u16,
+    api_port: u16,
+) -> Result<WrittenSet> {
+    let read = |name: &str| {
+        let path = existing.join(name);
+        std::fs::read_to_string(&path).with_context(|| {
+            format!("reading {} (--join names a validator home of the chain)", path.display())
+        })
+    };
+    let (genesis, dialing) = (read(config::GENESIS_FILE)?, read(VALIDATORS_FILE)?);
+    serde_json::from_str::<Vec<ValidatorEntry>>(&dialing)
+        .with_context(|| format!("parsing {}", existing.join(VALIDATORS_FILE).display()))?;
+    let set = NewSet::generate(1, host, p2p_port, api_port)?;
+    set.write_home(0, home, &genesis, &dialing)?;
+    Ok(WrittenSet { homes: vec![home.display().to_string()], validators: set.validators })
 }
 
 /// The consensus public key of the validator whose home is `home`, from its key file.
@@ -209,9 +242,6 @@ pub(crate) fn load(home: &Path, api_addr: SocketAddr, p2p_listen: SocketAddr) ->
             Ok(Peer { public_key, address: entry.p2p_addr })
         })
         .collect::<Result<Vec<_>>>()?;
-    if !validators.iter().any(|peer| peer.public_key == public_key_of(&key_seed).unwrap_or_default()) {
-        bail!("this validator's key is not in {}", path.display());
-    }
     Ok(ValidatorConfig {
         key_seed,
         validators,

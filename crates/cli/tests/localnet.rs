@@ -15,12 +15,13 @@ use atelier_protocol::{Msg, Tx, modules::bank::BankMsg};
 
 const VALIDATORS: u16 = 4;
 
-/// A base port with `VALIDATORS` free ports from it (checked by binding them).
+/// A base port with 16 free ports from it (checked by binding them): APIs from the base, p2p
+/// from base + 8. Tests run as processes of their own, each from a block of 32 ports of its own.
 fn free_ports() -> u16 {
-    let start = 20_000 + (std::process::id() % 20_000) as u16;
+    let start = 20_000 + (std::process::id() % 1_000) as u16 * 32;
     (0..200)
-        .map(|step| start.wrapping_add(step * 16))
-        .find(|base| (0..VALIDATORS).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok()))
+        .map(|step| 20_000 + (start - 20_000 + step * 32) % 32_000)
+        .find(|base| (0..16).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok()))
         .expect("free ports")
 }
 
@@ -65,7 +66,8 @@ async fn height(client: &Client) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transfers_sent_to_four_validator_processes_are_final_everywhere_with_the_same_roots() {
     let dir = tempfile::tempdir().unwrap();
-    let (api, p2p) = (free_ports(), free_ports() + 8);
+    let base = free_ports();
+    let (api, p2p) = (base, base + 8);
     let init = Command::new(env!("CARGO_BIN_EXE_atelier"))
         .args(["init", "--dev", "--home"])
         .arg(dir.path())
@@ -135,4 +137,127 @@ async fn transfers_sent_to_four_validator_processes_are_final_everywhere_with_th
         assert!(headers.windows(2).all(|w| w[0] == w[1]), "validators disagree at height {at}: {headers:?}");
         assert!(headers[0]["state_root"].is_string());
     }
+}
+
+/// Runs `scripts/localnet.sh` with `args` on the localnet under `dir`, failing with its output.
+fn localnet(dir: &Path, api: u16, p2p: u16, args: &[&str]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/localnet.sh");
+    let output = Command::new("bash")
+        .arg(script)
+        .args(args)
+        .env("LOCALNET_DIR", dir)
+        .env("ATELIER_BIN", env!("CARGO_BIN_EXE_atelier"))
+        .env("API_PORT", api.to_string())
+        .env("P2P_PORT", p2p.to_string())
+        .env("EPOCH_BLOCKS", "20")
+        .output()
+        .unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "localnet.sh {args:?} failed:\n{text}");
+    text
+}
+
+/// Stops the localnet's processes however the test ends.
+struct Localnet<'a> {
+    dir: &'a Path,
+    api: u16,
+    p2p: u16,
+}
+
+impl Drop for Localnet<'_> {
+    fn drop(&mut self) {
+        let _ = std::panic::catch_unwind(|| localnet(self.dir, self.api, self.p2p, &["stop"]));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifth_validator_added_with_the_localnet_script_joins_at_an_epoch_boundary_while_transfers_flow() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = free_ports();
+    let (api, p2p) = (base, base + 8);
+    let net = Localnet { dir: dir.path(), api, p2p };
+    localnet(net.dir, api, p2p, &["start", "4"]);
+    let clients: Vec<Client> = (0..5).map(|i| Client::new(format!("http://127.0.0.1:{}", api + i))).collect();
+
+    // Transfers flow through validator 0 the whole time.
+    let chain_id = clients[0].status().await.unwrap().chain_id;
+    let sender = hd::dev_key(1);
+    let transfer = |nonce: u64| {
+        Tx {
+            chain_id: chain_id.parse().unwrap(),
+            sender: sender.public_key(),
+            nonce,
+            expiry_height: Height(u64::MAX),
+            gas_limit: 1_000,
+            max_fee_per_gas: Amount::new(1_000),
+            max_priority_fee_per_gas: Amount::new(1),
+            msgs: vec![Msg::Bank(BankMsg::Transfer {
+                to: hd::dev_key(2).public_key().address(),
+                denom: Denom::GDC,
+                amount: Amount::new(1),
+            })],
+        }
+        .sign(&sender)
+        .to_bytes()
+    };
+    clients[0].submit(&transfer(0), true).await.unwrap();
+    let added = localnet(net.dir, api, p2p, &["add"]);
+    assert!(added.contains("follows the chain"), "{added}");
+
+    // The fifth validator's key is in a set the chain chose, and it proposes blocks from that
+    // epoch on, while transfers go on being included.
+    let fifth_key = {
+        let text = std::fs::read_to_string(dir.path().join("validator-4/validator_key.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["public_key"].as_str().unwrap().to_string()
+    };
+    let mut nonce = 1;
+    let mut joined_epoch = None;
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while joined_epoch.is_none() {
+        assert!(Instant::now() < deadline, "the fifth validator was never chosen");
+        clients[0].submit(&transfer(nonce), true).await.unwrap();
+        nonce += 1;
+        let validators: serde_json::Value = clients[0].read("/staking/validators").await.unwrap();
+        let chosen = |set: &serde_json::Value| {
+            set["validators"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|v| v["consensus_key"] == fifth_key.as_str()))
+        };
+        if chosen(&validators["current"]) {
+            joined_epoch = validators["epoch"].as_u64();
+        }
+    }
+    let joined_epoch = joined_epoch.unwrap();
+    let first = joined_epoch * 20;
+    let operator = hd::dev_key(9).public_key().address().to_string();
+    eventually(Duration::from_secs(120), "the fifth validator to propose a block", || async {
+        let head = height(&clients[0]).await;
+        let mut proposed = false;
+        for at in first..=head {
+            if let Ok(block) = clients[0].block(at).await {
+                proposed |= block.header["proposer"] == operator.as_str();
+            }
+        }
+        proposed
+    })
+    .await;
+
+    // Every process, the fifth included, holds the same blocks (hence roots) at every height.
+    let top = height(&clients[0]).await;
+    for client in &clients {
+        eventually(Duration::from_secs(60), "every validator to reach the top", || async {
+            height(client).await >= top
+        })
+        .await;
+    }
+    for at in 1..=top {
+        let mut headers = Vec::new();
+        for client in &clients {
+            headers.push(client.block(at).await.unwrap().header);
+        }
+        assert!(headers.windows(2).all(|w| w[0] == w[1]), "validators disagree at height {at}");
+    }
+    let included = clients[4].account(&sender.public_key().address().to_string()).await.unwrap();
+    assert_eq!(included.nonce, nonce, "every transfer was included, as the fifth validator sees it");
 }

@@ -17,6 +17,7 @@ use futures::StreamExt;
 
 use crate::{
     block::{ChainBlock, hash_of},
+    epochs::EpochProvider,
     evidence::EvidenceCheck,
 };
 
@@ -35,15 +36,26 @@ pub type ConsensusContext = Context<Digest, ed25519::PublicKey>;
 pub struct ChainApp {
     node: Arc<Node>,
     min_block_interval_ms: u64,
+    sets: EpochProvider,
     evidence: EvidenceCheck,
 }
 
 impl ChainApp {
-    /// The application over `node`. A leader proposes no sooner than `min_block_interval` after
-    /// its parent's time, so that an idle chain does not commit empty blocks as fast as the
-    /// network allows.
-    pub fn new(node: Arc<Node>, min_block_interval: std::time::Duration, evidence: EvidenceCheck) -> Self {
-        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64, evidence }
+    /// The application over `node`, with each epoch's validators from `sets`. A leader proposes
+    /// no sooner than `min_block_interval` after its parent's time, so that an idle chain does not
+    /// commit empty blocks as fast as the network allows.
+    pub fn new(node: Arc<Node>, min_block_interval: std::time::Duration, sets: EpochProvider) -> Self {
+        let evidence = EvidenceCheck::new(sets.clone());
+        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64, sets, evidence }
+    }
+
+    /// The account a block led by `consensus`'s leader names as its proposer: the leader's
+    /// operator in the epoch's set (the key's own account if the chain does not say).
+    fn proposer(&self, consensus: &ConsensusContext) -> Address {
+        self.sets
+            .epoch(consensus.round.epoch().get())
+            .and_then(|set| set.operator(&consensus.leader))
+            .unwrap_or_else(|| address_of(&consensus.leader))
     }
 }
 
@@ -145,7 +157,7 @@ impl<E: Clock + Spawner + Supervisor + commonware_rand::CryptoRng> Application<E
             runtime.sleep(std::time::Duration::from_millis(earliest - now)).await;
         }
         let time_ms = now_ms(&runtime).max(parent.time_ms);
-        let proposer = address_of(&consensus.leader);
+        let proposer = self.proposer(&consensus);
         let node = self.node.clone();
         let executed = blocking(runtime, move || node.propose(&parent, time_ms, proposer)).await?;
         match executed {
@@ -170,7 +182,7 @@ impl<E: Clock + Spawner + Supervisor + commonware_rand::CryptoRng> Application<E
             return abstain().await;
         };
         let block = proposed.inner().block().clone();
-        if block.header.proposer != address_of(&consensus.leader) {
+        if block.header.proposer != self.proposer(&consensus) {
             tracing::warn!(height = %block.header.height, "block names another proposer than the leader");
             return false;
         }

@@ -13,27 +13,30 @@ use atelier_node::{Equivocation, Node};
 use atelier_protocol::{EquivocationKind, Misbehavior};
 use commonware_codec::{DecodeExt, Encode};
 use commonware_consensus::{
-    Viewable,
+    Epochable, Viewable,
     simplex::{
         scheme::ed25519::Scheme,
         types::{Activity, Attributable, ConflictingFinalize, ConflictingNotarize, NullifyFinalize},
     },
 };
 use commonware_cryptography::{ed25519, sha256::Digest};
+
+use crate::epochs::EpochProvider;
 use commonware_parallel::Sequential;
 use commonware_utils::{Participant, ordered::Set};
 
-/// The simplex reporter beside marshal's: records views and equivocation evidence.
+/// The simplex reporter beside marshal's, one per epoch: records views and equivocation evidence.
 #[derive(Clone)]
 pub struct Evidence {
     node: Arc<Node>,
     participants: Set<ed25519::PublicKey>,
+    epoch: u64,
 }
 
 impl Evidence {
-    /// Records into `node`; `participants` is the validator set in the scheme's order.
-    pub fn new(node: Arc<Node>, participants: Set<ed25519::PublicKey>) -> Self {
-        Evidence { node, participants }
+    /// Records `epoch`'s evidence into `node`; `participants` is its set in the scheme's order.
+    pub fn new(node: Arc<Node>, participants: Set<ed25519::PublicKey>, epoch: u64) -> Self {
+        Evidence { node, participants, epoch }
     }
 
     fn record(&self, kind: &'static str, signer: Participant, view: u64, proof: Vec<u8>) {
@@ -41,18 +44,18 @@ impl Evidence {
         let mut key = [0u8; 32];
         key.copy_from_slice(validator.as_ref());
         tracing::warn!(kind, view, validator = %atelier_primitives::hash::hex_encode(&key), "equivocation evidence");
-        let equivocation = Equivocation { kind: kind.to_string(), validator: key, epoch: 0, view, proof };
+        let equivocation =
+            Equivocation { kind: kind.to_string(), validator: key, epoch: self.epoch, view, proof };
         if let Err(error) = self.node.record_equivocation(&equivocation) {
             tracing::error!(%error, "storing equivocation evidence failed");
         }
     }
 }
 
-/// Checks misbehavior evidence against the validator set.
+/// Checks misbehavior evidence against the set of the epoch it names.
 #[derive(Clone)]
 pub struct EvidenceCheck {
-    scheme: Scheme,
-    participants: Set<ed25519::PublicKey>,
+    sets: EpochProvider,
 }
 
 /// Why a piece of evidence is refused.
@@ -61,51 +64,53 @@ pub enum BadEvidence {
     /// The proof does not decode as the kind it claims.
     #[error("the proof is not a {0:?}")]
     Undecodable(EquivocationKind),
-    /// The proof is by another validator, or in another view, than the evidence names.
-    #[error("the proof is not the named validator's in the named view")]
+    /// The proof is by another validator, or in another epoch or view, than the evidence names.
+    #[error("the proof is not the named validator's in the named epoch and view")]
     Mismatch,
+    /// The chain keeps no validator set for the epoch the evidence names.
+    #[error("no validator set is kept for epoch {0}")]
+    UnknownEpoch(u64),
     /// A signature in the proof does not verify.
     #[error("a signature of the proof does not verify")]
     BadSignature,
 }
 
 impl EvidenceCheck {
-    /// A check against `participants`, the validator set in the scheme's order.
-    pub fn new(participants: Set<ed25519::PublicKey>) -> Self {
-        EvidenceCheck {
-            scheme: Scheme::verifier(crate::engine::NAMESPACE, participants.clone()),
-            participants,
-        }
+    /// A check against the sets `sets` knows.
+    pub fn new(sets: EpochProvider) -> Self {
+        EvidenceCheck { sets }
     }
 
     /// Whether `evidence` proves what it says: both signed votes verify under the named
-    /// validator's key, in the named view, and conflict.
+    /// validator's key, in the named epoch and view, and conflict.
     pub fn check(
         &self,
         rng: &mut impl commonware_rand::CryptoRng,
         evidence: &Misbehavior,
     ) -> Result<(), BadEvidence> {
+        let set = self.sets.epoch(evidence.epoch).ok_or(BadEvidence::UnknownEpoch(evidence.epoch))?;
+        let scheme = set.scheme.as_ref();
         let proof = || bytes::Bytes::copy_from_slice(&evidence.proof);
         let undecodable = |_| BadEvidence::Undecodable(evidence.kind);
-        let (signer, view, verified) = match evidence.kind {
+        let (signer, epoch, view, verified) = match evidence.kind {
             EquivocationKind::ConflictingNotarize => {
                 let p = ConflictingNotarize::<Scheme, Digest>::decode(proof()).map_err(undecodable)?;
-                (p.signer(), p.view().get(), p.verify(rng, &self.scheme, &Sequential))
+                (p.signer(), p.epoch().get(), p.view().get(), p.verify(rng, scheme, &Sequential))
             }
             EquivocationKind::ConflictingFinalize => {
                 let p = ConflictingFinalize::<Scheme, Digest>::decode(proof()).map_err(undecodable)?;
-                (p.signer(), p.view().get(), p.verify(rng, &self.scheme, &Sequential))
+                (p.signer(), p.epoch().get(), p.view().get(), p.verify(rng, scheme, &Sequential))
             }
             EquivocationKind::NullifyFinalize => {
                 let p = NullifyFinalize::<Scheme, Digest>::decode(proof()).map_err(undecodable)?;
-                (p.signer(), p.view().get(), p.verify(rng, &self.scheme, &Sequential))
+                (p.signer(), p.epoch().get(), p.view().get(), p.verify(rng, scheme, &Sequential))
             }
         };
-        let named = self
+        let named = set
             .participants
             .get(signer.get() as usize)
             .map(|key| key.as_ref() == evidence.validator.as_bytes());
-        if named != Some(true) || view != evidence.view {
+        if named != Some(true) || view != evidence.view || epoch != evidence.epoch {
             return Err(BadEvidence::Mismatch);
         }
         if !verified {
@@ -195,9 +200,32 @@ mod tests {
         }
     }
 
+    /// A node whose genesis names the four keys as epoch 0's validators.
+    fn node(dir: &std::path::Path) -> std::sync::Arc<atelier_node::Node> {
+        let genesis = keys()
+            .iter()
+            .fold(atelier_testkit::GenesisBuilder::new(), |builder, key| {
+                let key = key_bytes(&key.public_key());
+                builder.validator(
+                    key.address(),
+                    key,
+                    atelier_primitives::Amount::new(1_000_000_000),
+                    1_000_000_000,
+                )
+            })
+            .build();
+        let storage = atelier_storage::Storage::open(&dir.join("chain.redb")).unwrap();
+        let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis).unwrap();
+        storage.init(&state).unwrap();
+        let config = atelier_node::NodeConfig::new("127.0.0.1:0".parse().unwrap(), Default::default());
+        atelier_node::Node::new(storage, config).unwrap()
+    }
+
     #[test]
     fn a_real_double_notarize_is_accepted_and_any_alteration_refused() {
-        let check = EvidenceCheck::new(participants());
+        let dir = tempfile::tempdir().unwrap();
+        let sets = crate::epochs::EpochProvider::new(node(dir.path()), keys()[0].clone(), 600);
+        let check = EvidenceCheck::new(sets);
         let mut rng = commonware_utils::test_rng();
         let evidence = double_notarize(2, 7);
         assert_eq!(check.check(&mut rng, &evidence), Ok(()));
@@ -207,6 +235,12 @@ mod tests {
         assert_eq!(check.check(&mut rng, &framed), Err(BadEvidence::Mismatch), "named another validator");
         let elsewhere = Misbehavior { view: 8, ..evidence.clone() };
         assert_eq!(check.check(&mut rng, &elsewhere), Err(BadEvidence::Mismatch), "named another view");
+        let later = Misbehavior { epoch: 1, ..evidence.clone() };
+        assert_eq!(
+            check.check(&mut rng, &later),
+            Err(BadEvidence::UnknownEpoch(1)),
+            "an epoch without a set"
+        );
         let relabelled = Misbehavior { kind: EquivocationKind::ConflictingFinalize, ..evidence.clone() };
         assert!(check.check(&mut rng, &relabelled).is_err(), "claimed another kind");
 

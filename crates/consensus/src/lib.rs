@@ -7,8 +7,12 @@
 //! post-state; the [`Finalizer`] commits each final block through the node, once, before
 //! acknowledging it. State is never applied on notarization alone.
 //!
-//! Nothing above this crate sees a Commonware type: callers hand in keys, the validator set, a
-//! runtime context and p2p channels, and get a running validator.
+//! Who validates is the chain's choice: each epoch's set is read from staking's state, committed
+//! by the header before the epoch ([`epochs`]), and an orchestrator runs one simplex engine per
+//! epoch, switching at the finalized boundary ([`engine`]).
+//!
+//! Nothing above this crate sees a Commonware type: callers hand in keys, a runtime context and
+//! p2p channels, and get a running validator.
 
 // Consensus code never touches floating point: results must be bit-identical everywhere.
 #![deny(clippy::float_arithmetic)]
@@ -16,6 +20,7 @@
 pub mod application;
 pub mod block;
 pub mod engine;
+pub mod epochs;
 pub mod evidence;
 pub mod finalizer;
 pub mod relay;
@@ -23,5 +28,5 @@ pub mod validator;
 
 pub use application::ChainApp;
 pub use block::ChainBlock;
-pub use engine::{Channels, StartError, Timing, ValidatorSet, start};
+pub use engine::{Channels, Peer, PeerSets, StartError, Timing, start};
 pub use finalizer::Finalizer;

@@ -1,14 +1,16 @@
 //! A validator process: the node's API and the consensus stack on Commonware's tokio runtime,
-//! talking to the other validators over authenticated, encrypted p2p (ed25519 identities, the
-//! validator set and addresses fixed by genesis).
+//! talking to the other validators over authenticated, encrypted p2p (ed25519 identities). Who
+//! validates each epoch is the chain's choice; peers are dialed where the chain's candidacies say,
+//! or where `validators.json` says for a peer the chain gives no usable address.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use atelier_node::Node;
+use atelier_protocol::modules::staking::validators::MAX_VALIDATORS;
 use commonware_codec::DecodeExt;
 use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
 use commonware_macros::select;
-use commonware_p2p::{Address, AddressableManager, authenticated::lookup};
+use commonware_p2p::{Address, AddressableManager, AddressableTrackedPeers, authenticated::lookup};
 use commonware_runtime::{Clock, Metrics, Runner, Spawner, Supervisor, tokio as runtime};
 use commonware_stream::{
     cups::{self, Cups},
@@ -17,14 +19,14 @@ use commonware_stream::{
 use commonware_utils::{NZUsize, ordered::Map};
 
 use crate::{
-    Channels, Timing, ValidatorSet,
-    engine::{CHANNELS, channel_quotas, max_message_size},
+    Channels, Timing,
+    engine::{CHANNELS, MAX_PEERS_PER_EPOCH, channel_quotas, max_message_size},
 };
 
 /// The namespace of the validators' p2p handshakes.
 pub const P2P_NAMESPACE: &[u8] = b"atelier/p2p/v1";
 
-/// One validator of the set: its consensus key and where its peers reach it.
+/// A peer to dial: its consensus key and where it is reached.
 #[derive(Clone, Debug)]
 pub struct Peer {
     /// The ed25519 public key, 32 bytes.
@@ -38,7 +40,7 @@ pub struct Peer {
 pub struct ValidatorConfig {
     /// The 32-byte seed of this validator's ed25519 key.
     pub key_seed: [u8; 32],
-    /// The validator set, this validator included.
+    /// The peers to dial first, by key (`validators.json`); a peer's address on chain wins.
     pub validators: Vec<Peer>,
     /// Where this validator listens for its peers.
     pub p2p_listen: SocketAddr,
@@ -99,18 +101,10 @@ pub fn run(
     ready: impl FnOnce(SocketAddr) + Send + 'static,
 ) -> Result<(), ValidatorError> {
     let signer = private_key(&config.key_seed)?;
-    let validators: Vec<ed25519::PublicKey> =
-        config.validators.iter().map(|peer| public_key(&peer.public_key)).collect::<Result<_, _>>()?;
-    if !validators.contains(&signer.public_key()) {
-        return Err(ValidatorError::Config("this validator's key is not in the validator set".into()));
+    let mut dialing = BTreeMap::new();
+    for peer in &config.validators {
+        dialing.insert(public_key(&peer.public_key)?, peer.address);
     }
-    let peers: Map<ed25519::PublicKey, Address> = validators
-        .iter()
-        .cloned()
-        .zip(config.validators.iter().map(|peer| Address::from(peer.address)))
-        .collect::<Vec<_>>()
-        .try_into()
-        .map_err(|_| ValidatorError::Config("a validator key appears twice".into()))?;
     let runner = runtime::Runner::new(
         runtime::Config::new()
             .with_worker_threads(config.worker_threads.max(1))
@@ -122,7 +116,6 @@ pub fn run(
             .map_err(|e| ValidatorError::Config(format!("binding the API to {}: {e}", config.api_listen)))?;
         let api_addr = api.local_addr().map_err(|e| ValidatorError::Config(e.to_string()))?;
 
-        let n = validators.len();
         let handshake = Cups::<_, ChaCha20Poly1305>::new(
             Sake {
                 signer: signer.clone(),
@@ -139,29 +132,28 @@ pub fn run(
             handshake,
             P2P_NAMESPACE,
             config.p2p_listen,
-            NZUsize!(n.max(1)),
-            max_message_size(n as u32),
+            NZUsize!(MAX_PEERS_PER_EPOCH),
+            max_message_size(MAX_VALIDATORS),
             NZUsize!(4_096),
         );
-        // The validator set is fixed by genesis: one peer set, which also bounds the mailboxes.
-        p2p.tracked_peer_sets = NZUsize!(1);
-        let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
-        oracle.track(0, peers);
+        // The epoch under way and the one before (whose last certificates may still arrive).
+        p2p.tracked_peer_sets = NZUsize!(2);
+        let (mut network, oracle) = lookup::Network::new(context.child("p2p"), p2p);
         let channels = Channels::from_pairs(
             CHANNELS.iter().zip(channel_quotas()).map(|(&channel, quota)| network.register(channel, quota)),
         )
         .ok_or_else(|| ValidatorError::Config("too few p2p channels".into()))?;
         network.start();
 
-        let set = ValidatorSet { validators };
+        let peer_sets = AddressedPeers { oracle: oracle.clone(), dialing };
         let engine = crate::start(
             context.child("consensus"),
             node.clone(),
             signer,
-            &set,
             channels,
             oracle.clone(),
             oracle,
+            peer_sets,
             "atelier",
             &config.timing,
         )
@@ -183,6 +175,46 @@ pub fn run(
         let _ = server.await;
         outcome
     })
+}
+
+/// The p2p layer's peer sets, with each peer's address: where the chain says it is reached, else
+/// where `validators.json` says (the addresses a validator dials first).
+struct AddressedPeers {
+    oracle: lookup::Oracle<ed25519::PublicKey>,
+    dialing: BTreeMap<ed25519::PublicKey, SocketAddr>,
+}
+
+impl AddressedPeers {
+    fn addressed(
+        &self,
+        peers: Vec<crate::Peer>,
+        except: &[ed25519::PublicKey],
+    ) -> Map<ed25519::PublicKey, Address> {
+        let mut addressed = BTreeMap::new();
+        for (key, chain_address) in peers {
+            if except.contains(&key) {
+                continue;
+            }
+            match chain_address.or_else(|| self.dialing.get(&key).copied()) {
+                Some(address) => {
+                    addressed.insert(key, Address::from(address));
+                }
+                None => {
+                    tracing::warn!(?key, "a peer has no usable p2p address on chain or in validators.json")
+                }
+            }
+        }
+        addressed.into_iter().collect::<Vec<_>>().try_into().unwrap_or_default()
+    }
+}
+
+impl crate::PeerSets for AddressedPeers {
+    fn track(&mut self, epoch: u64, validators: Vec<crate::Peer>, followers: Vec<crate::Peer>) {
+        let keys: Vec<ed25519::PublicKey> = validators.iter().map(|(key, _)| key.clone()).collect();
+        let primary = self.addressed(validators, &[]);
+        let secondary = self.addressed(followers, &keys);
+        let _ = self.oracle.track(epoch, AddressableTrackedPeers::new(primary, secondary));
+    }
 }
 
 fn is_private(address: &SocketAddr) -> bool {

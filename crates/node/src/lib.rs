@@ -32,7 +32,7 @@ use atelier_protocol::{
     Block, EquivocationKind, ExecutedBlock, Header, Misbehavior, Rejection, SignedTx,
     modules::{auth, fees, staking},
 };
-pub use atelier_storage::Equivocation;
+pub use atelier_storage::{Equivocation, StorageError};
 use atelier_storage::{IndexedEvent, Storage};
 pub use dev::SetBalanceError;
 use tokio::sync::{Notify, broadcast};

@@ -54,6 +54,8 @@ pub struct Metrics {
     pub(crate) equivocations: Counter,
     consensus_view: CountGauge,
     consensus_peers: CountGauge,
+    consensus_epoch: CountGauge,
+    consensus_signer: CountGauge,
     finalization: Histogram,
     requests: Family<RequestLabels, Histogram>,
     blobs: CountGauge,
@@ -99,6 +101,8 @@ impl Metrics {
             equivocations: Counter::default(),
             consensus_view: CountGauge::default(),
             consensus_peers: CountGauge::default(),
+            consensus_epoch: CountGauge::default(),
+            consensus_signer: CountGauge::default(),
             finalization: Histogram::new(FINALIZATION_BUCKETS),
             requests: Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS)),
             blobs: CountGauge::default(),
@@ -155,10 +159,20 @@ impl Metrics {
         );
         registry.register(
             "consensus_view",
-            "Highest consensus view with activity seen (0 for a solo node)",
+            "Highest consensus view with activity seen in the epoch under way (0 for a solo node)",
             metrics.consensus_view.clone(),
         );
         registry.register("consensus_peers", "Consensus peers connected", metrics.consensus_peers.clone());
+        registry.register(
+            "consensus_epoch",
+            "The consensus epoch under way",
+            metrics.consensus_epoch.clone(),
+        );
+        registry.register(
+            "consensus_signer",
+            "1 while this validator is in the epoch's set and votes, 0 while it follows",
+            metrics.consensus_signer.clone(),
+        );
         registry.register(
             "consensus_equivocations",
             "Equivocations by validators recorded as evidence",
@@ -235,6 +249,13 @@ impl Metrics {
     /// Records a consensus view this validator saw activity in; the gauge keeps the highest.
     pub fn observe_view(&self, view: u64) {
         self.consensus_view.inner().fetch_max(view, Ordering::Relaxed);
+    }
+
+    /// Records that consensus entered `epoch`, voting in it or following it; views count afresh.
+    pub fn observe_epoch(&self, epoch: u64, signer: bool) {
+        self.consensus_epoch.set(epoch);
+        self.consensus_signer.set(u64::from(signer));
+        self.consensus_view.set(0);
     }
 
     /// Sets the number of consensus peers connected.

@@ -12,8 +12,7 @@ use std::{
 };
 
 use atelier_consensus::{
-    Channels, Timing, ValidatorSet,
-    application::address_of,
+    Channels, Peer, PeerSets, Timing,
     engine::{CHANNELS, channel_quotas, max_message_size},
 };
 use atelier_node::{Node, NodeConfig};
@@ -40,18 +39,66 @@ pub fn link(latency_ms: u64) -> Link {
     }
 }
 
-/// Stake each of the first four validators bonds at genesis.
+/// Stake each of the genesis validators bonds.
 pub const VALIDATOR_STAKE: Amount = Amount::new(1_000_000_000);
+/// Each genesis validator's reputation: enough to back its whole stake.
+pub const VALIDATOR_REPUTATION: u128 = VALIDATOR_STAKE.get() / 10;
+/// Validators named by genesis: the first four keys.
+pub const GENESIS_VALIDATORS: u64 = 4;
+/// Blocks per epoch: short, so that runs cross several epoch boundaries.
+pub const EPOCH_BLOCKS: u64 = 20;
 
-/// The genesis every validator starts from: funded dev accounts, and the first four validators'
-/// accounts (their consensus keys' addresses) staked.
+/// Validator `index`'s consensus key as the chain writes it.
+pub fn chain_key(index: u64) -> atelier_primitives::PublicKey {
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(ed25519::PrivateKey::from_seed(index).public_key().as_ref());
+    atelier_primitives::PublicKey::from_array(bytes)
+}
+
+/// The dev account that operates validator `index`: its stake, tips and slashes.
+pub fn operator(index: u64) -> atelier_primitives::Address {
+    dev_address(OPERATORS + index)
+}
+
+/// Dev accounts from this one on operate validators.
+pub const OPERATORS: u64 = 10;
+
+/// The genesis every validator starts from: funded dev accounts, and the first four keys as the
+/// first epoch's validators, each operated by a funded dev account staked with reputation
+/// backing its stake. Operators of later validators are funded too.
 pub fn genesis() -> Genesis {
-    (0..4u64)
-        .fold(GenesisBuilder::new().fund_dev_accounts(ACCOUNTS, FUNDS), |builder, i| {
-            let key = ed25519::PrivateKey::from_seed(i).public_key();
-            builder.stake(atelier_consensus::application::address_of(&key), VALIDATOR_STAKE)
+    genesis_with(GENESIS_VALIDATORS)
+}
+
+/// [`genesis`] with the first `validators` keys (at most 16) as the first epoch's validators.
+pub fn genesis_with(validators: u64) -> Genesis {
+    let builder = (0..16).fold(GenesisBuilder::new().fund_dev_accounts(ACCOUNTS, FUNDS), |builder, i| {
+        builder.fund(operator(i), atelier_primitives::Denom::GDC, FUNDS)
+    });
+    let mut genesis = (0..validators)
+        .fold(builder, |builder, i| {
+            builder.validator(operator(i), chain_key(i), VALIDATOR_STAKE, VALIDATOR_REPUTATION)
         })
-        .build()
+        .build();
+    let params = &mut genesis.staking.params;
+    params.epoch_blocks = EPOCH_BLOCKS;
+    params.unbonding_blocks = 2 * EPOCH_BLOCKS + 1;
+    params.validators.selection_lead_blocks = 3;
+    params.validators.min_self_stake = Amount::new(1_000_000);
+    genesis
+}
+
+/// The simulated network's peer sets: keys only (it connects every registered peer).
+#[derive(Clone)]
+pub struct SimulatedPeers(simulated::Manager<ed25519::PublicKey, deterministic::Context>);
+
+impl PeerSets for SimulatedPeers {
+    fn track(&mut self, epoch: u64, validators: Vec<Peer>, followers: Vec<Peer>) {
+        use commonware_p2p::Manager as _;
+        let primary = Set::from_iter_dedup(validators.into_iter().map(|(key, _)| key));
+        let secondary = Set::from_iter_dedup(followers.into_iter().map(|(key, _)| key));
+        let _ = self.0.track(epoch, commonware_p2p::TrackedPeers::new(primary, secondary));
+    }
 }
 
 /// Transfers from every dev account at nonce `round`, one each.
@@ -97,8 +144,8 @@ pub struct Net {
     context: deterministic::Context,
     oracle: Oracle<ed25519::PublicKey, deterministic::Context>,
     keys: Vec<ed25519::PrivateKey>,
-    set: ValidatorSet,
     dir: tempfile::TempDir,
+    genesis: Genesis,
     running: Vec<Option<Running>>,
     restarts: Vec<u32>,
     link: Link,
@@ -107,8 +154,17 @@ pub struct Net {
 }
 
 impl Net {
-    /// `n` validators, all linked by `link`; none started yet.
+    /// `n` validators, all linked by `link`, the first four named by genesis; none started yet.
     pub async fn new(context: &deterministic::Context, n: usize, link: Link) -> Net {
+        Net::with_genesis(context, n, link, genesis()).await
+    }
+
+    /// `n` validators, all linked by `link`, all named by genesis; none started yet.
+    pub async fn all_in_genesis(context: &deterministic::Context, n: usize, link: Link) -> Net {
+        Net::with_genesis(context, n, link, genesis_with(n as u64)).await
+    }
+
+    async fn with_genesis(context: &deterministic::Context, n: usize, link: Link, genesis: Genesis) -> Net {
         let keys: Vec<ed25519::PrivateKey> = (0..n as u64).map(ed25519::PrivateKey::from_seed).collect();
         let validators: Vec<ed25519::PublicKey> = keys.iter().map(|k| k.public_key()).collect();
         let config = simulated::Config {
@@ -131,8 +187,8 @@ impl Net {
             context: context.child("validators"),
             oracle,
             keys,
-            set: ValidatorSet { validators },
             dir: tempfile::tempdir().unwrap(),
+            genesis,
             running: (0..n).map(|_| None).collect(),
             restarts: vec![0; n],
             link,
@@ -179,18 +235,19 @@ impl Net {
         self.crash(index);
         let storage = Storage::open(&self.database(index)).unwrap();
         if storage.head().unwrap().is_none() {
-            let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis()).unwrap();
+            let state =
+                atelier_protocol::init_chain(&storage.snapshot().unwrap(), self.genesis.clone()).unwrap();
             storage.init(&state).unwrap();
         }
         let me = self.public_key(index);
-        let mut config = NodeConfig::new("127.0.0.1:0".parse().unwrap(), address_of(&me));
+        let mut config = NodeConfig::new("127.0.0.1:0".parse().unwrap(), operator(index as u64));
         config.block_interval = None;
         let node = Node::new(storage, config).unwrap();
         let channels = self.channels(index).await;
         let key = self.keys[index].clone();
-        let set = self.set.clone();
         let blocker = self.oracle.control(me);
         let peers = self.oracle.manager();
+        let peer_sets = SimulatedPeers(self.oracle.manager());
         let validator = node.clone();
         let restart = self.restarts[index];
         self.restarts[index] += 1;
@@ -203,7 +260,7 @@ impl Net {
             .spawn(move |context| async move {
                 let partition = format!("validator-{index}");
                 let engine = atelier_consensus::start(
-                    context, validator, key, &set, channels, blocker, peers, &partition, &timing,
+                    context, validator, key, channels, blocker, peers, peer_sets, &partition, &timing,
                 )
                 .await
                 .unwrap();
@@ -216,16 +273,22 @@ impl Net {
     /// it sees (the library's `Conflicter`), and runs no chain.
     pub async fn start_byzantine(&mut self, index: usize) {
         self.crash(index);
-        let participants = Set::from_iter_dedup(self.set.validators.iter().cloned());
+        let participants = Set::from_iter_dedup((0..GENESIS_VALIDATORS as usize).map(|i| self.public_key(i)));
         let scheme =
             Scheme::signer(atelier_consensus::engine::NAMESPACE, participants, self.keys[index].clone())
                 .unwrap();
         let channels = self.channels(index).await;
         let handle =
             self.context.child("byzantine").with_attribute("index", index).spawn(move |context| async move {
+                // Votes travel on one subchannel per epoch; it equivocates in the first.
+                use commonware_p2p::utils::mux::{Builder as _, Muxer};
+                let (votes, receiver) = channels.votes;
+                let (mux, mut handle) = Muxer::builder(context.child("mux"), votes, receiver).build();
+                mux.start();
+                let first_epoch = handle.register(0).await.unwrap();
                 let conflicter =
                     conflicter::Conflicter::<_, _, Sha256>::new(context, conflicter::Config { scheme });
-                let _ = conflicter.start(channels.votes).await;
+                let _ = conflicter.start(first_epoch).await;
             });
         self.running[index] = Some(Running { node: None, handle });
     }
@@ -361,9 +424,28 @@ impl Net {
             .bonded
     }
 
-    /// Validator `index`'s chain address (the proposer named in its blocks).
+    /// Validator `index`'s operator (the proposer named in its blocks).
     pub fn address(&self, index: usize) -> atelier_primitives::Address {
-        address_of(&self.public_key(index))
+        operator(index as u64)
+    }
+
+    /// The validator set of `epoch` in validator `index`'s committed state, as indexes of `keys`.
+    pub fn set_of(&self, index: usize, epoch: u64) -> Option<Vec<usize>> {
+        let snapshot = self.node(index)?.storage().snapshot().ok()?;
+        let set = atelier_protocol::modules::staking::query::validator_set(&snapshot, epoch).ok()??;
+        let mut members: Vec<usize> = set
+            .validators
+            .iter()
+            .filter_map(|v| (0..self.len()).find(|i| chain_key(*i as u64) == v.consensus_key))
+            .collect();
+        members.sort();
+        Some(members)
+    }
+
+    /// The proposers of the blocks from `from` to `to` at validator `index`.
+    pub fn proposers(&self, index: usize, from: u64, to: u64) -> Vec<atelier_primitives::Address> {
+        let Some(node) = self.node(index) else { return Vec::new() };
+        (from..=to).filter_map(|h| node.storage().block(Height(h)).ok()?).map(|b| b.header.proposer).collect()
     }
 
     /// The time of the block at `height`, as its proposer stamped it.
