@@ -337,6 +337,30 @@ test('an oracle round the operators close shows its value on the oracle page', a
   assert.deepEqual(errors, []);
 });
 
+test('the validators page weighs the candidates as the API does, and shows the set the chain chose or that there is none', async () => {
+  const dev0 = accounts.find((account) => account.name === 'dev0').address;
+  const dev5 = accounts.find((account) => account.name === 'dev5').address;
+  // dev0 holds stake and reputation; dev5's fresh stake has earned none yet, so it weighs nothing.
+  atelier('tx', 'validator', 'register', '--from', 'dev0', '--p2p-addr', '127.0.0.1:26700', '--wait',
+    '--consensus-key', 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+  atelier('tx', 'staking', 'stake', '--from', 'dev5', '--amount', '500GDC', '--wait');
+  atelier('tx', 'validator', 'register', '--from', 'dev5', '--p2p-addr', '127.0.0.1:26701', '--wait',
+    '--consensus-key', '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c');
+  const { page, errors } = await open('#/validators');
+  const found = await get('/staking/validators');
+  const weightOf = async (address) => page.getAttribute(`tr[data-candidate="${address}"] td[data-weight]`, 'data-weight');
+  const established = found.candidates.find((c) => c.candidate.operator === dev0);
+  assert.ok(established.eligible && BigInt(established.weight) > 0n, 'dev0 is eligible with weight');
+  assert.ok(BigInt(await weightOf(dev0)) > 0n);
+  assert.equal(await weightOf(dev5), '0', 'stake alone weighs nothing');
+  assert.match(await page.textContent(`tr[data-candidate="${dev5}"]`), /no/);
+  // A dev chain starts without a set; once it has candidates, it chooses one for each next epoch.
+  if (found.current === null) assert.match(await page.textContent('main'), /No validator set for this epoch/);
+  else assert.equal(await page.locator('table.validators').first().locator('tbody tr').count(), found.current.validators.length);
+  await shoot(page, 'validators');
+  assert.deepEqual(errors, []);
+});
+
 test('a compliance report shows as an open dispute, and a model page its standing', async () => {
   const reported = atelier('tx', 'compliance', 'report', '--from', 'dev9', '--subject', 'model/2', '--evidence-hash', 'ab'.repeat(32), '--bond', '100GDC', '--wait');
   assert.equal(reported.status, 'included');

@@ -454,7 +454,7 @@ where
                     Evidence::new(self.node.clone(), set.participants.clone(), epoch),
                 )),
                 strategy: Sequential,
-                partition: format!("{}-simplex-{epoch}", self.partition),
+                partition: self.simplex_partition(epoch),
                 mailbox_size: MAILBOX,
                 epoch: Epoch::new(epoch),
                 floor: simplex::config::Floor::Genesis(floor),
@@ -479,7 +479,17 @@ where
         let certificates = channels.certificates.register(epoch).await.ok()?;
         let resolver = channels.resolver.register(epoch).await.ok()?;
         tracing::info!(epoch, validators = set.participants.len(), signer = set.signer, "entered epoch");
-        Some(engine.start(votes, certificates, resolver))
+        let engine = engine.start(votes, certificates, resolver);
+        // The engine two epochs back stopped an epoch ago: its journal is never read again.
+        if let Some(old) = epoch.checked_sub(2) {
+            let _ = runtime.remove(&self.simplex_partition(old), None).await;
+        }
+        Some(engine)
+    }
+
+    /// Where `epoch`'s engine keeps its journal.
+    fn simplex_partition(&self, epoch: u64) -> String {
+        format!("{}-simplex-{epoch}", self.partition)
     }
 
     /// The digest of the block before `epoch`'s first — the genesis block, or the last block of

@@ -81,6 +81,14 @@ fn four_validators_cross_epoch_boundaries_with_the_set_the_chain_chose() {
         }
         for i in GENESIS {
             assert_eq!(net.nonce(i, 0), 4, "validator {i} has every transfer");
+            // Each epoch's engine keeps a journal of its own; those of finished epochs are removed.
+            use commonware_runtime::Storage as _;
+            let journal = |epoch: u64| format!("validator-{i}-simplex-{epoch}");
+            assert!(
+                context.scan(&journal(1)).await.unwrap_or_default().is_empty(),
+                "epoch 1's journal is left"
+            );
+            assert!(!context.scan(&journal(4)).await.unwrap().is_empty(), "epoch 4's journal is missing");
         }
         // Every validator leads blocks in the last epoch, under its operator's name.
         let proposers = net.proposers(0, last_of(2) + 1, last_of(3));

@@ -1049,6 +1049,42 @@ function steeringPanel(report) {
       : message('No style incentive paid: no fresh demand forecast, or no fees paid by a forecast style.'));
 }
 
+/** A validator set as a table: each validator's operator, key, address and weight, with a bar. */
+function validatorTable(set, jailed) {
+  const heaviest = set.validators.reduce((max, v) => Math.max(max, Number(v.weight)), 0) || 1;
+  return h('table', { class: 'validators' },
+    h('thead', {}, h('tr', {}, ['Operator', 'Consensus key', 'P2P address', 'Weight', ''].map((t) => h('th', {}, t)))),
+    h('tbody', {}, set.validators.map((v) => h('tr', { 'data-operator': v.operator, class: jailed.has(v.operator) ? 'failed' : '' },
+      h('td', {}, link.account(v.operator)), h('td', { class: 'mono' }, short(v.consensus_key, 12)), h('td', {}, h('code', {}, v.p2p_addr)),
+      h('td', {}, tokens(v.weight)),
+      h('td', {}, h('span', { class: 'weight-bar', role: 'img', 'aria-label': `${Math.round(100 * Number(v.weight) / heaviest)}% of the heaviest` },
+        h('span', { class: 'bar-fill', style: `width: ${Math.max(2, 100 * Number(v.weight) / heaviest)}%` })))))));
+}
+
+/** Who validates: this epoch's set and the next, and how every candidate stands. */
+async function validators() {
+  const source = '/staking/validators';
+  const found = await api(source);
+  const jailed = new Set(found.candidates.filter((c) => c.jailed_until !== null).map((c) => c.candidate.operator));
+  const next = found.next
+    ? validatorTable(found.next, jailed)
+    : message(`Chosen at block ${count(found.selection_height)}, before this epoch ends.`);
+  render(h('h1', {}, 'Validators'),
+    panel(`Epoch ${count(found.epoch)}`, source, found.current
+      ? validatorTable(found.current, jailed)
+      : message('No validator set for this epoch: one node runs this chain. A chain of validators names its first set at genesis; from then on the chain chooses each epoch’s set from the candidates below.')),
+    panel(`Epoch ${count(found.epoch + 1)}`, source, next),
+    panel('Candidates', source, found.candidates.length
+      ? h('table', { class: 'candidates' },
+        h('thead', {}, h('tr', {}, ['Operator', 'Bonded', 'Reputation', 'Weight', 'Eligible', 'Jailed until epoch'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, found.candidates.map((c) => h('tr', { 'data-candidate': c.candidate.operator },
+          h('td', {}, link.account(c.candidate.operator)), h('td', {}, tokens(c.bonded)), h('td', {}, count(c.reputation)),
+          h('td', { 'data-weight': c.weight }, tokens(c.weight)), h('td', { class: c.eligible ? 'ok' : 'failed' }, c.eligible ? 'yes' : 'no'),
+          h('td', {}, c.jailed_until === null ? '—' : count(c.jailed_until))))))
+      : message('No candidate: an account with stake registers with `atelier tx validator register`.')),
+    h('p', { class: 'note' }, 'A candidate weighs its bonded stake as far as its reputation backs it: stake alone buys no seat, and splitting stake across accounts never weighs more.'));
+}
+
 // --- routing -------------------------------------------------------------------------------------
 
 let leave = null;
@@ -1085,6 +1121,7 @@ async function route() {
       case 'provider': await provider(parts[1]); break;
       case 'compliance': await compliance(params); break;
       case 'oracle': await oracle(); break;
+      case 'validators': await validators(); break;
       case 'model': await model(Number(parts[1]), params); break;
       case 'dataset': await dataset(Number(parts[1])); break;
       case 'search': render(h('h1', {}, 'Search'), message(`Nothing found for “${params.get('q')}”: try an address, a dev account’s name (dev1) on a dev chain, a transaction hash, a height, or “asset 3”, “model 1”, “dataset 1”, “proposal 2”.`)); break;
