@@ -68,6 +68,16 @@ fn measure(validators: usize, run: Duration) -> Report {
             }
         }
         let end_height = *seen.iter().min().unwrap();
+        if std::env::var_os("ATELIER_BENCH_DETAIL").is_some() {
+            eprintln!("heights from {start_height}: {seen:?}");
+            for h in start_height + 1..=end_height {
+                if let (Some(before), Some(at)) = (net.block_time_ms(0, h - 1), net.block_time_ms(0, h)) {
+                    if at - before > 150 {
+                        eprintln!("interval before block {h}: {} ms", at - before);
+                    }
+                }
+            }
+        }
         let (mut interval_ms, mut boundary_interval_ms) = (Vec::new(), Vec::new());
         for h in start_height + 1..=end_height {
             let (Some(before), Some(at)) = (net.block_time_ms(0, h - 1), net.block_time_ms(0, h)) else {
@@ -101,10 +111,15 @@ fn main() {
         support::EPOCH_BLOCKS
     );
     println!(
-        "| validators | blocks/s | finality p50 | p99 | max | interval p50 | at a boundary p50 / max | boundary finality p50 / max |"
+        "| validators | blocks/s | finality p50 | p99 | max | interval p50 / max | at a boundary p50 / max | boundary finality p50 / max |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for validators in [4, 7, 10] {
+    // `ATELIER_VALIDATORS=4,7` measures those set sizes only.
+    let sizes: Vec<usize> = std::env::var("ATELIER_VALIDATORS")
+        .ok()
+        .map(|list| list.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![4, 7, 10]);
+    for validators in sizes {
         let mut report = measure(validators, Duration::from_secs(20));
         for series in [
             &mut report.finality_ms,
@@ -115,13 +130,14 @@ fn main() {
             series.sort_unstable();
         }
         println!(
-            "| {} | {:.1} | {} ms | {} ms | {} ms | {} ms | {} / {} ms | {} / {} ms |",
+            "| {} | {:.1} | {} ms | {} ms | {} ms | {} / {} ms | {} / {} ms | {} / {} ms |",
             report.validators,
             report.blocks as f64 / report.seconds,
             percentile(&report.finality_ms, 0.5),
             percentile(&report.finality_ms, 0.99),
             report.finality_ms.last().unwrap(),
             percentile(&report.interval_ms, 0.5),
+            report.interval_ms.last().unwrap(),
             percentile(&report.boundary_interval_ms, 0.5),
             report.boundary_interval_ms.last().unwrap(),
             percentile(&report.boundary_finality_ms, 0.5),

@@ -182,17 +182,7 @@ fn the_same_seed_gives_the_same_run_across_joins_and_leaves() {
     assert_eq!(join_and_leave(21), join_and_leave(21));
 }
 
-/// Runs the join-and-leave scenario under `count` seeds from 300 on (`ATELIER_SEEDS` overrides
-/// the count); a failing seed is named and replays exactly.
-fn sweep(count: u64) {
-    let count = std::env::var("ATELIER_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(count);
-    for seed in 300..300 + count {
-        let outcome = std::panic::catch_unwind(|| join_and_leave(seed));
-        assert!(outcome.is_ok(), "seed {seed} failed; replay it with join_and_leave({seed})");
-    }
-}
-
 #[test]
 fn every_seed_of_the_epoch_sweep_keeps_agreement_through_joins_and_leaves() {
-    sweep(2);
+    support::sweep("join_and_leave", 300, 2, join_and_leave);
 }

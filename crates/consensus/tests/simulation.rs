@@ -167,23 +167,13 @@ fn the_same_seed_twice_gives_the_same_run() {
     assert_eq!(every_fault(7), every_fault(7));
 }
 
-/// Runs every fault under `count` seeds from 100 on (`ATELIER_SEEDS` overrides the count); a
-/// failing seed is named and replays exactly.
-fn sweep(count: u64) {
-    let count = std::env::var("ATELIER_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(count);
-    for seed in 100..100 + count {
-        let outcome = std::panic::catch_unwind(|| every_fault(seed));
-        assert!(outcome.is_ok(), "seed {seed} failed; replay it with every_fault({seed})");
-    }
-}
-
 #[test]
 fn every_seed_of_the_sweep_keeps_agreement_through_every_fault() {
-    sweep(3);
+    support::sweep("every_fault", 100, 3, every_fault);
 }
 
 #[test]
 #[ignore = "a wide sweep: 200 seeds, a few minutes"]
 fn every_seed_of_a_wide_sweep_keeps_agreement_through_every_fault() {
-    sweep(200);
+    support::sweep("every_fault", 100, 200, every_fault);
 }

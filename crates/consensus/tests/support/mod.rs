@@ -479,3 +479,13 @@ where
 {
     runner(seed, Duration::from_millis(1)).start(scenario)
 }
+
+/// Runs `scenario` under `count` seeds from `first` on (`ATELIER_SEEDS` overrides the count); a
+/// failing seed is named, with the scenario's `name`, and replays exactly.
+pub fn sweep<T>(name: &str, first: u64, count: u64, scenario: impl Fn(u64) -> T + std::panic::RefUnwindSafe) {
+    let count = std::env::var("ATELIER_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(count);
+    for seed in first..first + count {
+        let outcome = std::panic::catch_unwind(|| scenario(seed));
+        assert!(outcome.is_ok(), "seed {seed} failed; replay it with {name}({seed})");
+    }
+}

@@ -567,13 +567,22 @@ pub(crate) fn jail(state: &mut impl StateWrite, operator: &Address, until: u64) 
 
 /// Every jail ever served or being served. O(jails): export.
 pub(crate) fn jails(state: &(impl StateRead + ?Sized)) -> Result<Vec<(Address, u64)>, StateError> {
+    by_address(state, JAILED, "malformed jail key")
+}
+
+/// Every `(address, T)` keyed `prefix ++ address`, in address order.
+fn by_address<T: Decode>(
+    state: &(impl StateRead + ?Sized),
+    prefix: &[u8],
+    malformed: &'static str,
+) -> Result<Vec<(Address, T)>, StateError> {
     let mut all = Vec::new();
-    for (key, until) in scan::<u64>(state, JAILED)? {
+    for (key, value) in scan::<T>(state, prefix)? {
         let address = key
-            .get(JAILED.len()..)
+            .get(prefix.len()..)
             .and_then(|b| <[u8; 20]>::try_from(b).ok())
-            .ok_or_else(|| StateError::corrupt(&key, "malformed jail key"))?;
-        all.push((Address(address), until));
+            .ok_or_else(|| StateError::corrupt(&key, malformed))?;
+        all.push((Address(address), value));
     }
     Ok(all)
 }
@@ -616,13 +625,5 @@ pub(crate) fn lock(state: &mut impl StateWrite, address: &Address, until: Height
 
 /// Every lock. O(locks): export, invariants.
 pub(crate) fn locks(state: &(impl StateRead + ?Sized)) -> Result<Vec<(Address, Height)>, StateError> {
-    let mut all = Vec::new();
-    for (key, until) in scan::<Height>(state, LOCKED)? {
-        let address = key
-            .get(LOCKED.len()..)
-            .and_then(|b| <[u8; 20]>::try_from(b).ok())
-            .ok_or_else(|| StateError::corrupt(&key, "malformed lock key"))?;
-        all.push((Address(address), until));
-    }
-    Ok(all)
+    by_address(state, LOCKED, "malformed lock key")
 }
