@@ -71,10 +71,10 @@ fn measure(validators: usize, run: Duration) -> Report {
         if std::env::var_os("ATELIER_BENCH_DETAIL").is_some() {
             eprintln!("heights from {start_height}: {seen:?}");
             for h in start_height + 1..=end_height {
-                if let (Some(before), Some(at)) = (net.block_time_ms(0, h - 1), net.block_time_ms(0, h)) {
-                    if at - before > 150 {
-                        eprintln!("interval before block {h}: {} ms", at - before);
-                    }
+                if let (Some(before), Some(at)) = (net.block_time_ms(0, h - 1), net.block_time_ms(0, h))
+                    && at - before > 150
+                {
+                    eprintln!("interval before block {h}: {} ms", at - before);
                 }
             }
         }
