@@ -25,7 +25,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{parse_address, snapshot},
+    routes::{parse_address, parse_id, snapshot},
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -79,8 +79,10 @@ pub(crate) async fn validators(State(node): Shared) -> ApiResult<Validators> {
 /// The validator set of one epoch: the chain keeps the current one, the next once chosen, and
 /// those equivocation evidence may still name.
 #[utoipa::path(get, path = "/staking/validators/{epoch}", params(("epoch" = u64, Path, description = "the epoch")),
-    responses((status = 200, description = "the set", body = ValidatorSet), (status = 404, description = "No set kept for that epoch", body = ErrorBody)))]
-pub(crate) async fn validator_set(State(node): Shared, Path(epoch): Path<u64>) -> ApiResult<ValidatorSet> {
+    responses((status = 200, description = "the set", body = ValidatorSet), (status = 400, body = ErrorBody),
+        (status = 404, description = "No set kept for that epoch", body = ErrorBody)))]
+pub(crate) async fn validator_set(State(node): Shared, Path(epoch): Path<String>) -> ApiResult<ValidatorSet> {
+    let epoch = parse_id(&epoch)?;
     match staking::query::validator_set(&snapshot(&node)?, epoch).map_err(ApiError::internal)? {
         Some(set) => Ok(Json(set)),
         None => Err(ApiError::not_found(format!("no validator set is kept for epoch {epoch}"))),

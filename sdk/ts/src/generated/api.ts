@@ -7040,6 +7040,14 @@ export interface operations {
                     "application/json": components["schemas"]["ValidatorSet"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No set kept for that epoch */
             404: {
                 headers: {
