@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     StakingParams, Tier, Totals, Unbonding, state,
-    validators::{Candidate, ValidatorSet, weight},
+    validators::{Candidate, Standing, ValidatorSet, weight},
 };
 
 /// Staking params.
@@ -123,13 +123,13 @@ pub fn candidates(state: &impl StateRead) -> Result<Vec<CandidateStanding>, Stat
         let standing = state::standing(state, &candidate.operator, epoch)?;
         let jailed_until = state::jailed_until(state, &candidate.operator)?.filter(|until| *until > epoch);
         let weight = weight(standing.bonded, standing.reputation, params.validators.reputation_backing);
-        let eligible = jailed_until.is_none_or(|until| until <= epoch + 1)
-            && standing.bonded >= candidate.min_self_stake.max(params.validators.min_self_stake)
-            && !weight.is_zero();
+        let seen =
+            Standing { candidate, bonded: standing.bonded, reputation: standing.reputation, jailed_until };
+        let eligible = seen.eligible_weight(&params.validators, epoch + 1).is_some();
         all.push(CandidateStanding {
-            candidate,
-            bonded: standing.bonded,
-            reputation: standing.reputation,
+            candidate: seen.candidate,
+            bonded: seen.bonded,
+            reputation: seen.reputation,
             weight,
             jailed_until,
             eligible,

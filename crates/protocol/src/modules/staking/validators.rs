@@ -177,6 +177,17 @@ pub struct Standing {
     pub jailed_until: Option<u64>,
 }
 
+impl Standing {
+    /// Its weight in `epoch` if it is eligible for it: not jailed for `epoch`, bonded at least its
+    /// own and the chain's minimum self-stake, of positive weight.
+    pub fn eligible_weight(&self, params: &ValidatorParams, epoch: u64) -> Option<Amount> {
+        let free = self.jailed_until.is_none_or(|until| epoch >= until);
+        let staked = self.bonded >= self.candidate.min_self_stake.max(params.min_self_stake);
+        let weight = weight(self.bonded, self.reputation, params.reputation_backing);
+        (free && staked && !weight.is_zero()).then_some(weight)
+    }
+}
+
 /// The set for `epoch`: the eligible candidates — not jailed for `epoch`, bonded at least their
 /// own and the chain's minimum self-stake, of positive weight — heaviest first (ties by consensus
 /// key), at most `max_validators`, then sorted by consensus key. Deterministic and independent of
@@ -184,15 +195,14 @@ pub struct Standing {
 pub fn select(params: &ValidatorParams, epoch: u64, standings: &[Standing]) -> ValidatorSet {
     let mut eligible: Vec<Validator> = standings
         .iter()
-        .filter(|s| s.jailed_until.is_none_or(|until| epoch >= until))
-        .filter(|s| s.bonded >= s.candidate.min_self_stake.max(params.min_self_stake))
-        .map(|s| Validator {
-            operator: s.candidate.operator,
-            consensus_key: s.candidate.consensus_key,
-            p2p_addr: s.candidate.p2p_addr.clone(),
-            weight: weight(s.bonded, s.reputation, params.reputation_backing),
+        .filter_map(|s| {
+            Some(Validator {
+                operator: s.candidate.operator,
+                consensus_key: s.candidate.consensus_key,
+                p2p_addr: s.candidate.p2p_addr.clone(),
+                weight: s.eligible_weight(params, epoch)?,
+            })
         })
-        .filter(|v| !v.weight.is_zero())
         .collect();
     eligible.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.consensus_key.cmp(&b.consensus_key)));
     // Two candidates with one key (not possible on chain: a key belongs to one operator) would
