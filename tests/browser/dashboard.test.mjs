@@ -337,7 +337,7 @@ test('an oracle round the operators close shows its value on the oracle page', a
   assert.deepEqual(errors, []);
 });
 
-test('the validators page weighs the candidates as the API does, and shows the set the chain chose or that there is none', async () => {
+test('the validators page weighs the candidates as the API does, and shows the set the chain chose, with the views each missed, or that there is none', async () => {
   const dev0 = accounts.find((account) => account.name === 'dev0').address;
   const dev5 = accounts.find((account) => account.name === 'dev5').address;
   // dev0 holds stake and reputation; dev5's fresh stake has earned none yet, so it weighs nothing.
@@ -356,7 +356,14 @@ test('the validators page weighs the candidates as the API does, and shows the s
   assert.match(await page.textContent(`tr[data-candidate="${dev5}"]`), /no/);
   // A dev chain starts without a set; once it has candidates, it chooses one for each next epoch.
   if (found.current === null) assert.match(await page.textContent('main'), /No validator set for this epoch/);
-  else assert.equal(await page.locator('table.validators').first().locator('tbody tr').count(), found.current.validators.length);
+  else {
+    const rows = page.locator('table.validators').first().locator('tbody tr');
+    assert.equal(await rows.count(), found.current.validators.length);
+    // Each validator's views missed, as the chain counted them (none on a chain without consensus).
+    for (let i = 0; i < found.current.validators.length; i += 1) {
+      assert.equal(await rows.nth(i).locator('td[data-missed]').getAttribute('data-missed'), String(found.liveness?.missed[i] ?? 0));
+    }
+  }
   await shoot(page, 'validators');
   assert.deepEqual(errors, []);
 });

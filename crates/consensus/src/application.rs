@@ -4,7 +4,7 @@
 use std::{sync::Arc, time::UNIX_EPOCH};
 
 use atelier_node::{Node, ledger::LedgerError};
-use atelier_primitives::{Address, PublicKey as ChainKey};
+use atelier_primitives::Address;
 use atelier_protocol::{Block, Header};
 use commonware_consensus::{
     Application, Heightable,
@@ -17,8 +17,9 @@ use futures::StreamExt;
 
 use crate::{
     block::{ChainBlock, hash_of},
-    epochs::EpochProvider,
+    epochs::{EpochProvider, chain_key},
     evidence::EvidenceCheck,
+    participation::{self, REPORT_LAG, VoteLog},
 };
 
 /// How far ahead of this validator's clock a block's time may be before it is refused.
@@ -38,15 +39,34 @@ pub struct ChainApp {
     min_block_interval_ms: u64,
     sets: EpochProvider,
     evidence: EvidenceCheck,
+    votes: VoteLog,
 }
 
 impl ChainApp {
-    /// The application over `node`, with each epoch's validators from `sets`. A leader proposes
-    /// no sooner than `min_block_interval` after its parent's time, so that an idle chain does not
-    /// commit empty blocks as fast as the network allows.
-    pub fn new(node: Arc<Node>, min_block_interval: std::time::Duration, sets: EpochProvider) -> Self {
+    /// The application over `node`, with each epoch's validators from `sets` and the finalize
+    /// votes seen in `votes`. A leader proposes no sooner than `min_block_interval` after its
+    /// parent's time, so that an idle chain does not commit empty blocks as fast as the network
+    /// allows.
+    pub fn new(
+        node: Arc<Node>,
+        min_block_interval: std::time::Duration,
+        sets: EpochProvider,
+        votes: VoteLog,
+    ) -> Self {
         let evidence = EvidenceCheck::new(sets.clone());
-        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64, sets, evidence }
+        ChainApp { node, min_block_interval_ms: min_block_interval.as_millis() as u64, sets, evidence, votes }
+    }
+
+    /// Who voted [`REPORT_LAG`] views before the block led in `consensus`'s round, if this
+    /// validator holds a quorum's votes for that view.
+    fn participation(
+        &self,
+        rng: &mut impl commonware_rand::CryptoRng,
+        consensus: &ConsensusContext,
+    ) -> Option<atelier_protocol::Participation> {
+        let (epoch, view) = (consensus.round.epoch().get(), consensus.round.view().get());
+        let reported = view.checked_sub(REPORT_LAG).filter(|v| *v > 0)?;
+        self.votes.participation(rng, &self.sets.epoch(epoch)?, epoch, reported)
     }
 
     /// The account a block led by `consensus`'s leader names as its proposer: the leader's
@@ -61,9 +81,7 @@ impl ChainApp {
 
 /// The chain address of a validator's consensus key.
 pub fn address_of(key: &ed25519::PublicKey) -> Address {
-    let mut bytes = [0u8; 32];
-    bytes.copy_from_slice(key.as_ref());
-    ChainKey::from_array(bytes).address()
+    chain_key(key).address()
 }
 
 fn now_ms(clock: &impl Clock) -> u64 {
@@ -146,7 +164,7 @@ impl<E: Clock + Spawner + Supervisor + commonware_rand::CryptoRng> Application<E
 
     async fn propose(
         &mut self,
-        (runtime, consensus): (E, ConsensusContext),
+        (mut runtime, consensus): (E, ConsensusContext),
         ancestry: impl Ancestry<ChainBlock>,
         _input: (),
     ) -> Option<Digested<ChainBlock>> {
@@ -158,8 +176,10 @@ impl<E: Clock + Spawner + Supervisor + commonware_rand::CryptoRng> Application<E
         }
         let time_ms = now_ms(&runtime).max(parent.time_ms);
         let proposer = self.proposer(&consensus);
+        let participation = self.participation(&mut runtime, &consensus);
         let node = self.node.clone();
-        let executed = blocking(runtime, move || node.propose(&parent, time_ms, proposer)).await?;
+        let executed =
+            blocking(runtime, move || node.propose(&parent, time_ms, proposer, participation)).await?;
         match executed {
             Ok(executed) => {
                 let block = ChainBlock::new(executed.block.clone());
@@ -190,9 +210,16 @@ impl<E: Clock + Spawner + Supervisor + commonware_rand::CryptoRng> Application<E
             tracing::warn!(height = %block.header.height, "block time is too far ahead");
             return false;
         }
-        for evidence in &block.evidence {
+        for evidence in &block.evidence.misbehavior {
             if let Err(reason) = self.evidence.check(&mut runtime, evidence) {
                 tracing::warn!(height = %block.header.height, %reason, "block carries bad evidence");
+                return false;
+            }
+        }
+        if let Some(record) = &block.evidence.participation {
+            let (epoch, view) = (consensus.round.epoch().get(), consensus.round.view().get());
+            if let Err(reason) = participation::check(&self.sets, &mut runtime, record, epoch, view) {
+                tracing::warn!(height = %block.header.height, %reason, "block carries a bad participation record");
                 return false;
             }
         }

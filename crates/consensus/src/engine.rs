@@ -53,6 +53,7 @@ use crate::{
     epochs::{EpochProvider, EpochSet, consensus_key},
     evidence::Evidence,
     finalizer::Finalizer,
+    participation::VoteLog,
 };
 
 /// The namespace every consensus signature of the chain is taken under.
@@ -221,14 +222,18 @@ where
         )));
     };
     let provider = EpochProvider::new(node.clone(), key, epoch_blocks);
-    if provider.epoch(0).is_none() {
+    // The chain keeps the set of the epoch under way (and of the next once chosen), not the
+    // first one's: a validator restarted later reads the set of its head's next block.
+    let next_epoch = node.head().height.get().saturating_add(1) / epoch_blocks;
+    if provider.epoch(next_epoch).is_none() {
         return Err(StartError::Chain(
             "the genesis names no validators: a chain run by validators lists them as staking candidates"
                 .into(),
         ));
     }
     let epocher = FixedEpocher::new(epoch_length);
-    let genesis = ChainBlock::new(Block { header: genesis_header, txs: Vec::new(), evidence: Vec::new() });
+    let genesis =
+        ChainBlock::new(Block { header: genesis_header, txs: Vec::new(), evidence: Default::default() });
     let genesis_digest = genesis.digest();
 
     let (resolver_receiver, resolver) = marshal_resolver::init(
@@ -301,11 +306,13 @@ where
     crate::relay::start(runtime.child("relay"), node.clone(), channels.txs);
     marshal_actor.start(finalizer, buffer, (resolver_receiver, resolver));
 
-    let app = ChainApp::new(node.clone(), timing.min_block_interval, provider.clone());
+    let votes = VoteLog::default();
+    let app = ChainApp::new(node.clone(), timing.min_block_interval, provider.clone(), votes.clone());
     let inline = Inline::new(runtime.child("inline"), app, marshal_mailbox.clone(), epocher.clone());
     let orchestrator = Orchestrator {
         node,
         provider,
+        votes,
         inline,
         marshal: marshal_mailbox,
         epocher,
@@ -328,6 +335,7 @@ where
 struct Orchestrator<E: Runtime, B, T> {
     node: Arc<Node>,
     provider: EpochProvider,
+    votes: VoteLog,
     inline: Inline<E, Scheme, ChainApp, ChainBlock, FixedEpocher>,
     marshal: marshal::core::Mailbox<Scheme, Standard<ChainBlock>>,
     epocher: FixedEpocher,
@@ -451,7 +459,7 @@ where
                 relay: self.inline.clone(),
                 reporter: Reporters::from((
                     self.inline.clone(),
-                    Evidence::new(self.node.clone(), set.participants.clone(), epoch),
+                    Evidence::new(self.node.clone(), set.participants.clone(), epoch, self.votes.clone()),
                 )),
                 strategy: Sequential,
                 partition: self.simplex_partition(epoch),
@@ -465,10 +473,12 @@ where
                 certification_timeout: self.timing.certification_timeout,
                 timeout_retry: self.timing.timeout_retry,
                 view_retention: ViewDelta::new(10),
-                skip: SkipPolicy::Enabled {
-                    timeout: self.timing.leader_timeout * 5,
-                    budget: simplex::SkipBudget::Participants,
-                },
+                // No early skips: a fresh engine has heard from no one, so the skip heuristic
+                // took a leader whose votes for the epoch's first view had not arrived yet for a
+                // silent one and nullified its view, costing a second block of every other epoch
+                // the certification timeout. A leader that is really down costs its views the
+                // leader timeout, and the chain jails it at the epoch's end.
+                skip: SkipPolicy::Disabled,
                 fetch_timeout: NZDuration!(self.timing.fetch_timeout),
                 fetch_retry_delay: Duration::from_millis(100),
                 forward: ForwardPolicy::Disabled,

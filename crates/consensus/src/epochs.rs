@@ -59,6 +59,13 @@ pub fn consensus_key(bytes: &[u8; 32]) -> Option<ed25519::PublicKey> {
     ed25519::PublicKey::decode(bytes::Bytes::copy_from_slice(bytes)).ok()
 }
 
+/// The chain's form of a consensus key.
+pub fn chain_key(key: &ed25519::PublicKey) -> atelier_primitives::PublicKey {
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(key.as_ref());
+    atelier_primitives::PublicKey::from_array(bytes)
+}
+
 /// Every epoch's set, read from the chain on first use.
 #[derive(Clone)]
 pub struct EpochProvider {

@@ -21,28 +21,33 @@ use commonware_consensus::{
 };
 use commonware_cryptography::{ed25519, sha256::Digest};
 
-use crate::epochs::EpochProvider;
+use crate::{
+    epochs::{EpochProvider, chain_key},
+    participation::VoteLog,
+};
 use commonware_parallel::Sequential;
 use commonware_utils::{Participant, ordered::Set};
 
-/// The simplex reporter beside marshal's, one per epoch: records views and equivocation evidence.
+/// The simplex reporter beside marshal's, one per epoch: records views, equivocation evidence,
+/// and the finalize votes liveness records are built from.
 #[derive(Clone)]
 pub struct Evidence {
     node: Arc<Node>,
     participants: Set<ed25519::PublicKey>,
     epoch: u64,
+    votes: VoteLog,
 }
 
 impl Evidence {
-    /// Records `epoch`'s evidence into `node`; `participants` is its set in the scheme's order.
-    pub fn new(node: Arc<Node>, participants: Set<ed25519::PublicKey>, epoch: u64) -> Self {
-        Evidence { node, participants, epoch }
+    /// Records `epoch`'s evidence into `node` and its finalize votes into `votes`; `participants`
+    /// is its set in the scheme's order.
+    pub fn new(node: Arc<Node>, participants: Set<ed25519::PublicKey>, epoch: u64, votes: VoteLog) -> Self {
+        Evidence { node, participants, epoch, votes }
     }
 
     fn record(&self, kind: &'static str, signer: Participant, view: u64, proof: Vec<u8>) {
         let Some(validator) = self.participants.get(signer.get() as usize) else { return };
-        let mut key = [0u8; 32];
-        key.copy_from_slice(validator.as_ref());
+        let key = *chain_key(validator).as_bytes();
         tracing::warn!(kind, view, validator = %atelier_primitives::hash::hex_encode(&key), "equivocation evidence");
         let equivocation =
             Equivocation { kind: kind.to_string(), validator: key, epoch: self.epoch, view, proof };
@@ -141,6 +146,7 @@ impl commonware_consensus::Reporter for Evidence {
             Activity::NullifyFinalize(proof) => {
                 self.record("nullify_finalize", proof.signer(), proof.view().get(), proof.encode().to_vec())
             }
+            Activity::Finalize(vote) => self.votes.record(self.epoch, vote.clone()),
             _ => {}
         }
         commonware_actor::Feedback::Ok
@@ -158,29 +164,17 @@ mod tests {
         },
         types::{Epoch, Round, View},
     };
-    use commonware_cryptography::{Hasher, Sha256, Signer, ed25519};
-    use commonware_utils::ordered::Set;
+    use commonware_cryptography::{Hasher, Sha256, Signer as _};
 
     use super::{BadEvidence, EvidenceCheck};
-
-    fn keys() -> Vec<ed25519::PrivateKey> {
-        (0..4).map(ed25519::PrivateKey::from_seed).collect()
-    }
-
-    fn participants() -> Set<ed25519::PublicKey> {
-        Set::from_iter_dedup(keys().iter().map(|k| k.public_key()))
-    }
-
-    fn key_bytes(key: &ed25519::PublicKey) -> atelier_primitives::PublicKey {
-        let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(key.as_ref());
-        atelier_primitives::PublicKey::from_array(bytes)
-    }
+    use crate::{
+        epochs::chain_key,
+        testing::{key_at, node, participants, provider},
+    };
 
     /// Validator `signer` notarizes two different proposals in `view`.
     fn double_notarize(signer: usize, view: u64) -> Misbehavior {
-        let key =
-            keys().into_iter().find(|k| participants().position(&k.public_key()) == Some(signer)).unwrap();
+        let key = key_at(signer);
         let scheme = Scheme::signer(crate::engine::NAMESPACE, participants(), key.clone()).unwrap();
         let proposal = |payload: &[u8]| {
             Proposal::new(
@@ -192,7 +186,7 @@ mod tests {
         let first = Notarize::sign(&scheme, proposal(b"one block")).unwrap();
         let second = Notarize::sign(&scheme, proposal(b"another block")).unwrap();
         Misbehavior {
-            validator: key_bytes(&key.public_key()),
+            validator: chain_key(&key.public_key()),
             epoch: 0,
             view,
             kind: EquivocationKind::ConflictingNotarize,
@@ -200,37 +194,15 @@ mod tests {
         }
     }
 
-    /// A node whose genesis names the four keys as epoch 0's validators.
-    fn node(dir: &std::path::Path) -> std::sync::Arc<atelier_node::Node> {
-        let genesis = keys()
-            .iter()
-            .fold(atelier_testkit::GenesisBuilder::new(), |builder, key| {
-                let key = key_bytes(&key.public_key());
-                builder.validator(
-                    key.address(),
-                    key,
-                    atelier_primitives::Amount::new(1_000_000_000),
-                    1_000_000_000,
-                )
-            })
-            .build();
-        let storage = atelier_storage::Storage::open(&dir.join("chain.redb")).unwrap();
-        let state = atelier_protocol::init_chain(&storage.snapshot().unwrap(), genesis).unwrap();
-        storage.init(&state).unwrap();
-        let config = atelier_node::NodeConfig::new("127.0.0.1:0".parse().unwrap(), Default::default());
-        atelier_node::Node::new(storage, config).unwrap()
-    }
-
     #[test]
     fn a_real_double_notarize_is_accepted_and_any_alteration_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let sets = crate::epochs::EpochProvider::new(node(dir.path()), keys()[0].clone(), 600);
-        let check = EvidenceCheck::new(sets);
+        let check = EvidenceCheck::new(provider(node(dir.path())));
         let mut rng = commonware_utils::test_rng();
         let evidence = double_notarize(2, 7);
         assert_eq!(check.check(&mut rng, &evidence), Ok(()));
 
-        let other = participants().iter().nth(1).map(key_bytes).unwrap();
+        let other = participants().iter().nth(1).map(chain_key).unwrap();
         let framed = Misbehavior { validator: other, ..evidence.clone() };
         assert_eq!(check.check(&mut rng, &framed), Err(BadEvidence::Mismatch), "named another validator");
         let elsewhere = Misbehavior { view: 8, ..evidence.clone() };

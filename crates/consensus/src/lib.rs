@@ -23,7 +23,10 @@ pub mod engine;
 pub mod epochs;
 pub mod evidence;
 pub mod finalizer;
+pub mod participation;
 pub mod relay;
+#[cfg(test)]
+mod testing;
 pub mod validator;
 
 pub use application::ChainApp;

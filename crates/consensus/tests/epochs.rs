@@ -1,7 +1,8 @@
 //! Validators across epochs, in Commonware's deterministic runtime with the real node and
 //! protocol: the set each epoch is the one the chain chose, a validator outside it follows and
 //! starts signing in the epoch it is chosen for, one that leaves stops, an equivocator is left out,
-//! and a validator restarted across a boundary catches up. Honest validators never finalize
+//! a validator that stops voting is jailed, one restarted across boundaries catches up, and one
+//! faulty validator in every epoch stops nothing. Honest validators never finalize
 //! different blocks at any height. `ATELIER_SEEDS=N` widens the seed sweep.
 
 mod support;
@@ -142,7 +143,7 @@ fn a_fifth_validator_follows_joins_at_the_boundary_and_signs_and_one_that_leaves
 }
 
 #[test]
-fn a_validator_restarted_across_a_boundary_catches_up_through_it() {
+fn a_validator_that_stops_voting_is_jailed_and_once_restarted_catches_up_and_is_chosen_again() {
     simulate(13, |context| async move {
         let mut net = Net::new(&context, 4, link(20)).await;
         for i in GENESIS {
@@ -151,10 +152,18 @@ fn a_validator_restarted_across_a_boundary_catches_up_through_it() {
         reach(&net, &GENESIS, EPOCH_BLOCKS - 6, 120).await;
         net.crash(3);
         net.submit(0, transfers(0));
+        // Missing from every view of epoch 1, it is jailed at its end and taken out of epoch 2's
+        // set, without being slashed; the three others go on.
         reach(&net, &[0, 1, 2], last_of(2) + 2, 300).await;
+        assert_eq!(net.set_of(0, 2), Some(vec![0, 1, 2]), "the silent validator is out of epoch 2");
+        assert_eq!(net.bonded(0, 3), support::VALIDATOR_STAKE, "jailed, not slashed");
+        // Restarted, it catches up through the boundaries it missed, and is chosen again once its
+        // jail is over.
         net.start(3).await;
-        let target = net.heights().into_iter().flatten().max().unwrap() + 3;
-        reach(&net, &GENESIS, target, 300).await;
+        reach(&net, &GENESIS, last_of(4) + 3, 300).await;
+        assert_eq!(net.set_of(0, 4), Some(GENESIS.to_vec()), "back in the set after its jail");
+        let proposers = net.proposers(0, last_of(3) + 1, last_of(4));
+        assert!(proposers.contains(&operator(3)), "it leads again in epoch 4: {proposers:?}");
         net.assert_agreement();
         assert_eq!(net.nonce(3, 0), 1, "the restarted validator has the transfer it missed");
     });
@@ -175,6 +184,47 @@ fn an_equivocator_is_left_out_of_the_next_sets_and_the_honest_three_go_on() {
         assert_eq!(net.set_of(0, jailed_from), Some(vec![0, 1, 2]));
         assert!(net.bonded(0, 3) < support::VALIDATOR_STAKE, "and slashed");
     });
+}
+
+/// In each of five epochs one validator (a different one each time) is faulty for about a third
+/// of the epoch: crashed and restarted from its storage in even epochs, cut off from the others and
+/// reconnected in odd ones. The other three keep finalizing; all four end on the same blocks.
+fn one_faulty_validator_in_every_epoch(seed: u64) -> Vec<(Option<u64>, Option<atelier_primitives::Hash>)> {
+    simulate(seed, |context| async move {
+        let mut net = Net::new(&context, 4, link(20)).await;
+        for i in GENESIS {
+            net.start(i).await;
+        }
+        for epoch in 0..5u64 {
+            let faulty = (epoch % 4) as usize;
+            let others: Vec<usize> = GENESIS.iter().copied().filter(|i| *i != faulty).collect();
+            let first = epoch * EPOCH_BLOCKS;
+            reach(&net, &GENESIS, first + 3, 120).await;
+            net.submit(others[0], transfers(epoch));
+            if epoch % 2 == 0 {
+                net.crash(faulty);
+            } else {
+                net.partition(&[&[faulty], &others]).await;
+            }
+            reach(&net, &others, first + 10, 120).await;
+            if epoch % 2 == 0 {
+                net.start(faulty).await;
+            } else {
+                net.heal().await;
+            }
+            reach(&net, &GENESIS, first + EPOCH_BLOCKS + 1, 240).await;
+        }
+        net.assert_agreement();
+        for i in GENESIS {
+            assert_eq!(net.nonce(i, 0), 5, "validator {i} has every epoch's transfer");
+        }
+        net.fingerprint()
+    })
+}
+
+#[test]
+fn every_seed_of_the_faulty_validator_sweep_keeps_the_chain_live_in_every_epoch() {
+    support::sweep("one_faulty_validator_in_every_epoch", 400, 2, one_faulty_validator_in_every_epoch);
 }
 
 #[test]

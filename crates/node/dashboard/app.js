@@ -1049,16 +1049,21 @@ function steeringPanel(report) {
       : message('No style incentive paid: no fresh demand forecast, or no fees paid by a forecast style.'));
 }
 
-/** A validator set as a table: each validator's operator, key, address and weight, with a bar. */
-function validatorTable(set, jailed) {
+/**
+ * A validator set as a table: each validator's operator, key, address and weight, with a bar, and
+ * with `liveness` (the epoch's participation so far) the views it missed of those counted.
+ */
+function validatorTable(set, jailed, liveness) {
   const heaviest = set.validators.reduce((max, v) => Math.max(max, Number(v.weight)), 0) || 1;
+  const missed = (i) => (liveness.views ? `${count(liveness.missed[i])} of ${count(liveness.views)}` : 'none counted yet');
   return h('table', { class: 'validators' },
-    h('thead', {}, h('tr', {}, ['Operator', 'Consensus key', 'P2P address', 'Weight', ''].map((t) => h('th', {}, t)))),
-    h('tbody', {}, set.validators.map((v) => h('tr', { 'data-operator': v.operator, class: jailed.has(v.operator) ? 'failed' : '' },
+    h('thead', {}, h('tr', {}, ['Operator', 'Consensus key', 'P2P address', 'Weight', '', ...(liveness ? ['Views missed'] : [])].map((t) => h('th', {}, t)))),
+    h('tbody', {}, set.validators.map((v, i) => h('tr', { 'data-operator': v.operator, class: jailed.has(v.operator) ? 'failed' : '' },
       h('td', {}, link.account(v.operator)), h('td', { class: 'mono' }, short(v.consensus_key, 12)), h('td', {}, h('code', {}, v.p2p_addr)),
       h('td', {}, tokens(v.weight)),
       h('td', {}, h('span', { class: 'weight-bar', role: 'img', 'aria-label': `${Math.round(100 * Number(v.weight) / heaviest)}% of the heaviest` },
-        h('span', { class: 'bar-fill', style: `width: ${Math.max(2, 100 * Number(v.weight) / heaviest)}%` })))))));
+        h('span', { class: 'bar-fill', style: `width: ${Math.max(2, 100 * Number(v.weight) / heaviest)}%` }))),
+      liveness ? h('td', { 'data-missed': liveness.missed[i] ?? 0 }, missed(i)) : null))));
 }
 
 /** Who validates: this epoch's set and the next, and how every candidate stands. */
@@ -1071,7 +1076,7 @@ async function validators() {
     : message(`Chosen at block ${count(found.selection_height)}, before this epoch ends.`);
   render(h('h1', {}, 'Validators'),
     panel(`Epoch ${count(found.epoch)}`, source, found.current
-      ? validatorTable(found.current, jailed)
+      ? validatorTable(found.current, jailed, found.liveness ?? { views: 0, missed: [] })
       : message('No validator set for this epoch: one node runs this chain. A chain of validators names its first set at genesis; from then on the chain chooses each epoch’s set from the candidates below.')),
     panel(`Epoch ${count(found.epoch + 1)}`, source, next),
     panel('Candidates', source, found.candidates.length
@@ -1082,7 +1087,7 @@ async function validators() {
           h('td', { 'data-weight': c.weight }, tokens(c.weight)), h('td', { class: c.eligible ? 'ok' : 'failed' }, c.eligible ? 'yes' : 'no'),
           h('td', {}, c.jailed_until === null ? '—' : count(c.jailed_until))))))
       : message('No candidate: an account with stake registers with `atelier tx validator register`.')),
-    h('p', { class: 'note' }, 'A candidate weighs its bonded stake as far as its reputation backs it: stake alone buys no seat, and splitting stake across accounts never weighs more.'));
+    h('p', { class: 'note' }, 'A candidate weighs its bonded stake as far as its reputation backs it: stake alone buys no seat, and splitting stake across accounts never weighs more. Each block reports who voted in a recent view; a validator missing from more than the allowed share of an epoch’s views is jailed at its end.'));
 }
 
 // --- routing -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ use atelier_primitives::{
     crypto::{InvalidSignatureAt, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
 };
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Header, Misbehavior, SignatureCheck, SignedTx, app::refuse,
+    Block, BlockError, BlockEvidence, ExecutedBlock, Header, SignatureCheck, SignedTx, app::refuse,
     apply_block, build_block, invariants,
 };
 use atelier_state::{ChangeSet, Pending, Store};
@@ -80,14 +80,15 @@ pub enum Finalized {
 pub trait Application: Send + Sync {
     /// Builds a block on `parent` (the head, or a pending block) from `candidates` (in priority
     /// order), whose signatures were verified when they were admitted, carrying `evidence` the
-    /// consensus engine verified.
+    /// consensus engine verified (the participation record is left out if the chain cannot count
+    /// it).
     fn propose(
         &self,
         parent: &Header,
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
-        evidence: Vec<Misbehavior>,
+        evidence: BlockEvidence,
     ) -> Result<Arc<ExecutedBlock>, LedgerError>;
 
     /// Executes a proposed block on `parent`: every transaction admissible, signatures included,
@@ -196,7 +197,15 @@ impl Ledger {
         let head = snapshot.head().ok_or(StorageError::Uninitialized)?;
         let commitment = snapshot.commitment().map_err(StorageError::from)?;
         let state = Pending::new(snapshot, ChangeSet::new(), commitment);
-        Ok(build_block(&state, head, time_ms, proposer, candidates, Vec::new(), SignatureCheck::Skip)?)
+        Ok(build_block(
+            &state,
+            head,
+            time_ms,
+            proposer,
+            candidates,
+            BlockEvidence::default(),
+            SignatureCheck::Skip,
+        )?)
     }
 
     /// The header of block `hash` if blocks can be built on it: the committed head, or a pending
@@ -337,7 +346,7 @@ impl Application for Ledger {
         time_ms: u64,
         proposer: Address,
         candidates: Vec<SignedTx>,
-        evidence: Vec<Misbehavior>,
+        evidence: BlockEvidence,
     ) -> Result<Arc<ExecutedBlock>, LedgerError> {
         // Candidates come from this node's mempool, whose admission verified every signature.
         self.execute_on(parent, |state| {

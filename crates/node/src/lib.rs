@@ -29,7 +29,8 @@ use std::{
 pub use admission::Origin;
 use atelier_primitives::{Address, Hash};
 use atelier_protocol::{
-    Block, EquivocationKind, ExecutedBlock, Header, Misbehavior, Rejection, SignedTx,
+    Block, BlockEvidence, EquivocationKind, ExecutedBlock, Header, Misbehavior, Participation, Rejection,
+    SignedTx,
     modules::{auth, fees, staking},
 };
 pub use atelier_storage::{Equivocation, StorageError};
@@ -460,7 +461,7 @@ impl Node {
         let _turn = self.producing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let parent = self.head();
         let time_ms = now_ms().max(parent.time_ms);
-        let executed = self.propose(&parent, time_ms, self.config.proposer)?;
+        let executed = self.propose(&parent, time_ms, self.config.proposer, None)?;
         match self.finalize(&executed.block)? {
             Some(committed) => Ok(committed),
             None => Err(LedgerError::Block(atelier_protocol::BlockError::InvariantBroken(
@@ -470,12 +471,15 @@ impl Node {
     }
 
     /// Builds a block on `parent` (the head, or a block executed here and not final yet) from
-    /// the transactions ready in the mempool. Nothing is committed.
+    /// the transactions ready in the mempool, carrying the equivocations this node recorded and
+    /// `participation`, a record of who voted in a recent view that the consensus engine checked.
+    /// Nothing is committed.
     pub fn propose(
         &self,
         parent: &Header,
         time_ms: u64,
         proposer: Address,
+        participation: Option<Participation>,
     ) -> Result<Arc<ExecutedBlock>, LedgerError> {
         let candidates = {
             let snapshot = self.storage().snapshot()?;
@@ -483,7 +487,8 @@ impl Node {
             let nonce_of = |address: &Address| auth::query::nonce(&snapshot, address).unwrap_or(u64::MAX);
             self.mempool().ready(base_fee, self.config.max_block_txs, nonce_of)
         };
-        self.ledger.propose(parent, time_ms, proposer, candidates, self.pending_evidence()?)
+        let evidence = BlockEvidence { misbehavior: self.pending_evidence()?, participation };
+        self.ledger.propose(parent, time_ms, proposer, candidates, evidence)
     }
 
     /// Equivocations this node recorded that the chain has not slashed yet and still would, at

@@ -30,7 +30,7 @@ fn factory() -> TxFactory {
 fn propose(ledger: &Ledger, parent: &Header, nonce: u64, amount: u128) -> std::sync::Arc<ExecutedBlock> {
     let tx = factory().transfer(&dev_key(1), nonce, dev_address(2), Amount::new(amount));
     let executed =
-        ledger.propose(parent, parent.time_ms + 1_000, dev_address(3), vec![tx], Vec::new()).unwrap();
+        ledger.propose(parent, parent.time_ms + 1_000, dev_address(3), vec![tx], Default::default()).unwrap();
     assert_eq!(executed.block.txs.len(), 1, "the transfer is included");
     executed
 }
@@ -101,7 +101,7 @@ fn a_fork_of_final_history_is_refused_and_a_conflicting_finality_stops_the_node(
         rival.block.header.time_ms + 1,
         dev_address(3),
         vec![],
-        Vec::new(),
+        Default::default(),
     );
     assert!(matches!(refused, Err(LedgerError::UnknownParent { .. })), "{refused:?}");
     let conflicting = ledger.finalize(&rival.block);
@@ -133,7 +133,7 @@ fn a_validator_trusts_only_the_exact_signatures_it_admitted() {
             head.time_ms + 1_000,
             dev_address(3),
             vec![tx],
-            Vec::new(),
+            Default::default(),
             SignatureCheck::Skip,
         )
         .unwrap()

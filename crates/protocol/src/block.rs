@@ -11,6 +11,10 @@ pub const MAX_TXS_PER_BLOCK: usize = 100_000;
 pub const MAX_EVIDENCE_PER_BLOCK: usize = 16;
 /// Largest proof of one piece of evidence, in bytes.
 pub const MAX_PROOF_BYTES: usize = 4_096;
+/// Most validators a participation record names: the largest set.
+pub const MAX_PARTICIPANTS: usize = crate::modules::staking::validators::MAX_VALIDATORS as usize;
+/// Largest proof of participation, in bytes: a certificate of every validator's vote in a view.
+pub const MAX_PARTICIPATION_PROOF_BYTES: usize = 16_384;
 
 /// What a block commits to. Its hash identifies the block and is the next block's parent hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -32,7 +36,7 @@ pub struct Header {
     pub state_root: Hash,
     /// Merkle root of the receipts and end-of-block events.
     pub receipts_root: Hash,
-    /// Merkle root of the block's misbehavior evidence.
+    /// Root of the block's consensus evidence ([`BlockEvidence::root`]).
     pub evidence_root: Hash,
     /// Hash of the validator set of the next block's epoch when the next block starts an epoch
     /// (and in the genesis header); zero otherwise, and on a chain without validators. A node
@@ -92,13 +96,65 @@ impl Misbehavior {
     }
 }
 
-/// Merkle root of `evidence` by hash.
-pub fn evidence_root(evidence: &[Misbehavior]) -> Hash {
-    let hashes: Vec<Hash> = evidence.iter().map(Misbehavior::hash).collect();
-    merkle_root("atelier/evidence", &hashes)
+/// Who voted in one consensus view: the validators of the epoch's set whose signed finalize vote
+/// for the view the block's leader holds. Blocks carry one each, for a view at least two behind
+/// theirs, and the staking module counts who was missing (spec: staking README "Liveness").
+///
+/// Like [`Misbehavior`], the protocol does not read `proof`: the consensus engine checks that it
+/// holds a valid vote of every signer named, and only those, before it accepts the block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participation {
+    /// The epoch of the view.
+    pub epoch: u64,
+    /// The consensus view.
+    pub view: u64,
+    /// The consensus keys of the validators who voted, sorted.
+    #[codec(max = MAX_PARTICIPANTS)]
+    pub signers: Vec<PublicKey>,
+    /// The consensus engine's encoding of their signed votes.
+    #[codec(max = MAX_PARTICIPATION_PROOF_BYTES)]
+    pub proof: Vec<u8>,
 }
 
-/// A header, the transactions it orders and the misbehavior evidence it carries.
+impl Participation {
+    /// Its hash, for the evidence root.
+    pub fn hash(&self) -> Hash {
+        Hash::digest("atelier/participation", &[&self.to_bytes()])
+    }
+}
+
+/// What the consensus engine tells the chain through a block: the equivocations it proves and
+/// who took part in a recent view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+pub struct BlockEvidence {
+    /// Validators' equivocations, slashed at the block's end.
+    #[codec(max = MAX_EVIDENCE_PER_BLOCK)]
+    pub misbehavior: Vec<Misbehavior>,
+    /// Who voted in a recent view, counted at the block's end.
+    pub participation: Option<Participation>,
+}
+
+impl From<Vec<Misbehavior>> for BlockEvidence {
+    fn from(misbehavior: Vec<Misbehavior>) -> Self {
+        BlockEvidence { misbehavior, participation: None }
+    }
+}
+
+impl BlockEvidence {
+    /// Merkle root of the misbehavior by hash, then the participation record's hash if any.
+    pub fn root(&self) -> Hash {
+        let hashes: Vec<Hash> = self
+            .misbehavior
+            .iter()
+            .map(Misbehavior::hash)
+            .chain(self.participation.as_ref().map(Participation::hash))
+            .collect();
+        merkle_root("atelier/evidence", &hashes)
+    }
+}
+
+/// A header, the transactions it orders and the consensus evidence it carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 pub struct Block {
     /// The header.
@@ -106,9 +162,8 @@ pub struct Block {
     /// Transactions, in execution order.
     #[codec(max = MAX_TXS_PER_BLOCK)]
     pub txs: Vec<SignedTx>,
-    /// Evidence of validators' equivocation, applied at the block's end.
-    #[codec(max = MAX_EVIDENCE_PER_BLOCK)]
-    pub evidence: Vec<Misbehavior>,
+    /// Validators' equivocation and participation, applied at the block's end.
+    pub evidence: BlockEvidence,
 }
 
 impl Block {

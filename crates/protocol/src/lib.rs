@@ -70,7 +70,7 @@ pub mod tx;
 pub use app::{
     ExecutedBlock, Prechecked, SignatureCheck, Spend, apply_block, build_block, init_chain, precheck,
 };
-pub use block::{Block, EquivocationKind, Header, Misbehavior};
+pub use block::{Block, BlockEvidence, EquivocationKind, Header, Misbehavior, Participation};
 pub use event::Event;
 pub use genesis::{Genesis, GenesisError};
 pub use receipt::{Receipt, TxOutcome};

@@ -193,6 +193,9 @@ pub enum BlockError {
         /// The limit.
         max: usize,
     },
+    /// The block's participation record cannot be counted.
+    #[error("the block's participation record is invalid: {0}")]
+    InvalidParticipation(&'static str),
     /// A transaction in the block should have been rejected.
     #[error("transaction {index} is invalid: {rejection}")]
     InvalidTx {

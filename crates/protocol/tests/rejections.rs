@@ -246,7 +246,7 @@ fn a_forged_signature_among_many_is_left_out_or_voids_the_block_whichever_verifi
             time,
             chain.proposer,
             txs.clone(),
-            Vec::new(),
+            Default::default(),
             SignatureCheck::Verify(verifier),
         )
         .unwrap();

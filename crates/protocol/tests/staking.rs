@@ -449,12 +449,16 @@ fn a_block_with_more_evidence_than_allowed_or_altered_evidence_is_refused() {
     let too_much: Vec<Misbehavior> =
         (0..MAX_EVIDENCE_PER_BLOCK as u64 + 1).map(|v| equivocation(1, v)).collect();
     let built = chain.build_with_evidence(Vec::new(), too_much.clone());
-    assert_eq!(built.block.evidence.len(), MAX_EVIDENCE_PER_BLOCK, "the proposer keeps a block's worth");
+    assert_eq!(
+        built.block.evidence.misbehavior.len(),
+        MAX_EVIDENCE_PER_BLOCK,
+        "the proposer keeps a block's worth"
+    );
     let mut block = built.block.clone();
-    block.evidence = too_much;
+    block.evidence.misbehavior = too_much;
     assert!(matches!(chain.apply(block), Err(BlockError::TooMuchEvidence { count: 17, max: 16 })));
     let mut altered = built.block;
-    altered.evidence[0].view = 99;
+    altered.evidence.misbehavior[0].view = 99;
     assert!(matches!(chain.apply(altered), Err(BlockError::HeaderMismatch { .. })));
 }
 

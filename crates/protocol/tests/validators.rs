@@ -1,12 +1,13 @@
 //! Proof-of-Creation validators on a running chain: candidates register, update and leave; the
 //! next epoch's set is chosen at a fixed height before each epoch ends and committed by the
-//! epoch's last header; equivocators are slashed, jailed and left out; a failed message changes
-//! nothing.
+//! epoch's last header; equivocators are slashed, jailed and left out; validators missing from
+//! most of an epoch's participation records are jailed at its end; a failed message and a block
+//! with a record the chain cannot count change nothing.
 
 use atelier_primitives::{Amount, Hash, Height, PublicKey};
 use atelier_protocol::{
-    EquivocationKind, Event, Genesis, Misbehavior, Msg, TxOutcome,
-    modules::staking::{self, JailReason, StakingEvent, StakingMsg, ValidatorSet},
+    BlockError, BlockEvidence, EquivocationKind, Event, Genesis, Misbehavior, Msg, Participation, TxOutcome,
+    modules::staking::{self, JailReason, Liveness, StakingEvent, StakingMsg, ValidatorSet},
 };
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key};
 
@@ -32,6 +33,7 @@ fn genesis(max_validators: u32) -> Genesis {
     params.validators.min_self_stake = Amount::new(1_000_000);
     params.validators.max_validators = max_validators;
     params.validators.max_candidates = max_validators.max(5);
+    params.validators.min_recorded_views = 5;
     genesis
 }
 
@@ -239,6 +241,116 @@ fn an_equivocator_is_slashed_jailed_and_left_out_until_its_jail_ends() {
     assert_eq!(staking::query::position(&chain.store, &dev_address(2)).unwrap().bonded, before);
 }
 
+/// A record of view `view` in `epoch` naming the dev validators `signers`, sorted by key.
+fn record(epoch: u64, view: u64, signers: &[u64]) -> Participation {
+    let mut signers: Vec<PublicKey> = signers.iter().map(|i| dev_key(*i).public_key()).collect();
+    signers.sort();
+    Participation { epoch, view, signers, proof: vec![9; 96] }
+}
+
+fn with_record(record: Participation) -> BlockEvidence {
+    BlockEvidence { misbehavior: Vec::new(), participation: Some(record) }
+}
+
+fn liveness(chain: &TestChain, epoch: u64) -> Option<Liveness> {
+    staking::query::liveness(&chain.store, epoch).unwrap()
+}
+
+#[test]
+fn a_validator_missing_from_more_than_the_allowed_share_of_views_is_jailed_at_the_epochs_end() {
+    let mut chain = TestChain::new(genesis(4));
+    // Twelve views counted, each by a quorum of three: dev2 is missing from the first four,
+    // dev3 from the last eight.
+    for view in 1..=12 {
+        let signers: &[u64] = if view <= 4 { &[0, 1, 3] } else { &[0, 1, 2] };
+        chain.produce_with_evidence(with_record(record(0, view * 2, signers)));
+    }
+    let counted = liveness(&chain, 0).expect("the epoch's record");
+    assert_eq!((counted.views, counted.last_view), (12, 24));
+    let order: Vec<u64> = set(&chain, 0)
+        .unwrap()
+        .validators
+        .iter()
+        .map(|v| (0..4).find(|i| dev_address(*i) == v.operator).unwrap())
+        .collect();
+    let missed_by = |i: u64| counted.missed[order.iter().position(|o| *o == i).unwrap()];
+    assert_eq!([missed_by(0), missed_by(1), missed_by(2), missed_by(3)], [0, 0, 4, 8]);
+
+    idle_to(&mut chain, EPOCH - 2);
+    assert_eq!(operators(&set(&chain, 1).unwrap()), vec![0, 1, 2, 3], "chosen before the epoch's end");
+    let last = chain.produce(Vec::new());
+    let jail_epochs = staking::query::params(&chain.store).unwrap().validators.jail_epochs;
+    let jailed: Vec<&Event> = last
+        .end_block_events
+        .iter()
+        .filter(|e| matches!(e, Event::Staking(StakingEvent::ValidatorJailed { .. })))
+        .collect();
+    assert_eq!(
+        jailed,
+        vec![&Event::Staking(StakingEvent::ValidatorJailed {
+            operator: dev_address(3),
+            until_epoch: 1 + jail_epochs,
+            reason: JailReason::MissedVotes,
+        })],
+        "only the validator missing more than half"
+    );
+    let next = set(&chain, 1).unwrap();
+    assert_eq!(operators(&next), vec![0, 1, 2], "taken out of the next set");
+    assert_eq!(last.block.header.next_validators, next.hash(), "the last header commits the set without it");
+    assert!(
+        !staking::query::position(&chain.store, &dev_address(3)).unwrap().bonded.is_zero(),
+        "not slashed"
+    );
+
+    // Too few views counted in epoch 1: nobody is jailed however many they missed.
+    for view in 1..=4 {
+        chain.produce_with_evidence(with_record(record(1, view, &[0, 1, 2])));
+    }
+    idle_to(&mut chain, 2 * EPOCH - 1);
+    assert!(liveness(&chain, 0).is_none(), "the record before the last is dropped");
+    assert_eq!(liveness(&chain, 1).unwrap().views, 4);
+    assert_eq!(operators(&set(&chain, 2).unwrap()), vec![0, 1, 2], "dev3 still jailed, nobody else");
+}
+
+#[test]
+fn a_participation_record_the_chain_cannot_count_invalidates_its_block_and_a_proposer_leaves_it_out() {
+    let mut chain = TestChain::new(genesis(4));
+    chain.produce_with_evidence(with_record(record(0, 5, &[0, 1, 2, 3])));
+    let unsorted = Participation {
+        signers: record(0, 9, &[0, 1, 2]).signers.into_iter().rev().collect(),
+        ..record(0, 9, &[])
+    };
+    let cases = [
+        (record(1, 9, &[0, 1, 2]), "it names another epoch than its block's"),
+        (record(0, 5, &[0, 1, 2]), "its view was counted already, or a later one was"),
+        (record(0, 4, &[0, 1, 2]), "its view was counted already, or a later one was"),
+        (unsorted, "its signers are not sorted and distinct"),
+        (record(0, 9, &[0, 1, 7]), "a signer is not in the epoch's set"),
+        (record(0, 9, &[0, 1]), "it names fewer signers than a quorum"),
+    ];
+    for (bad, problem) in cases {
+        let valid = chain.build_with_evidence(Vec::new(), BlockEvidence::default());
+        let mut block = valid.block.clone();
+        block.evidence.participation = Some(bad.clone());
+        let head = chain.head.clone();
+        assert_eq!(chain.apply(block).err(), Some(BlockError::InvalidParticipation(problem)), "{bad:?}");
+        assert_eq!(chain.head, head, "nothing committed");
+        let built = chain.build_with_evidence(Vec::new(), with_record(bad));
+        assert_eq!(built.block.evidence.participation, None, "the proposer leaves out what would not count");
+    }
+    assert_eq!(liveness(&chain, 0).unwrap().views, 1);
+
+    let mut no_validators = TestChain::new(GenesisBuilder::new().build());
+    let built = no_validators.build_with_evidence(Vec::new(), with_record(record(0, 1, &[0, 1, 2])));
+    assert_eq!(built.block.evidence.participation, None);
+    let mut block = built.block.clone();
+    block.evidence.participation = Some(record(0, 1, &[0, 1, 2]));
+    assert_eq!(
+        no_validators.apply(block).err(),
+        Some(BlockError::InvalidParticipation("the chain keeps no validator set for the block's epoch"))
+    );
+}
+
 #[test]
 fn when_no_candidate_is_eligible_the_current_set_carries_on() {
     let mut chain = TestChain::new(genesis(4));
@@ -309,12 +421,14 @@ fn each_validator_message_fails_with_its_code_and_changes_nothing() {
 }
 
 #[test]
-fn a_validator_chain_exports_and_restarts_with_the_same_candidates_sets_and_jails() {
+fn a_validator_chain_exports_and_restarts_with_the_same_candidates_sets_jails_and_liveness() {
     let mut chain = TestChain::new(genesis(4));
     idle_to(&mut chain, selection_height(0));
     chain.produce_with_evidence(vec![equivocation(3, 0, 1)]);
+    chain.produce_with_evidence(with_record(record(0, 3, &[0, 1, 2])));
     let exported = atelier_protocol::genesis::export(&chain.store, &chain.head).unwrap();
     assert_eq!(exported.staking.jailed.len(), 1);
+    assert_eq!(exported.staking.liveness.len(), 1, "the epoch's participation so far");
     assert_eq!(exported.staking.validator_sets.len(), 2, "the current and the next epoch's");
     let restarted = TestChain::new(exported.clone());
     let again = atelier_protocol::genesis::export(&restarted.store, &restarted.head).unwrap();

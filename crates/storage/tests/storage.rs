@@ -33,7 +33,7 @@ fn build(storage: &Storage, txs: Vec<SignedTx>) -> ExecutedBlock {
         head.time_ms + 1_000,
         proposer,
         txs,
-        Vec::new(),
+        Default::default(),
         SignatureCheck::Verify(&BatchVerifier),
     )
     .unwrap()

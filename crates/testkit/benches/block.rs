@@ -43,9 +43,16 @@ fn fixture() -> Fixture {
         .collect();
     let claims = txs.iter().map(SignedTx::claim).collect();
     let time = chain.head.time_ms + 1_000;
-    let built =
-        build_block(&chain.store, &chain.head, time, chain.proposer, txs, Vec::new(), SignatureCheck::Skip)
-            .expect("block builds");
+    let built = build_block(
+        &chain.store,
+        &chain.head,
+        time,
+        chain.proposer,
+        txs,
+        Default::default(),
+        SignatureCheck::Skip,
+    )
+    .expect("block builds");
     assert_eq!(built.block.txs.len() as u64, TRANSFERS, "every transfer is included");
     Fixture { chain, block: built.block, claims }
 }

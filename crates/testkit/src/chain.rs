@@ -2,7 +2,7 @@
 
 use atelier_primitives::{Address, Amount, Denom, Hash, crypto::BatchVerifier};
 use atelier_protocol::{
-    Block, BlockError, ExecutedBlock, Genesis, Header, Misbehavior, Msg, SignatureCheck, SignedTx,
+    Block, BlockError, BlockEvidence, ExecutedBlock, Genesis, Header, Msg, SignatureCheck, SignedTx,
     apply_block, build_block, init_chain, invariants,
     modules::{auth, bank},
 };
@@ -78,15 +78,16 @@ impl TestChain {
         self.build_with_evidence(candidates, Vec::new())
     }
 
-    /// Builds the next block carrying `evidence` of validators' misbehavior, without committing it.
+    /// Builds the next block carrying `evidence` of validators' misbehavior and participation,
+    /// without committing it.
     pub fn build_with_evidence(
         &self,
         candidates: Vec<SignedTx>,
-        evidence: Vec<Misbehavior>,
+        evidence: impl Into<BlockEvidence>,
     ) -> ExecutedBlock {
         let time = self.head.time_ms + BLOCK_INTERVAL_MS;
         let signatures = SignatureCheck::Verify(&BatchVerifier);
-        build_block(&self.store, &self.head, time, self.proposer, candidates, evidence, signatures)
+        build_block(&self.store, &self.head, time, self.proposer, candidates, evidence.into(), signatures)
             .expect("building a block never fails on valid state")
     }
 
@@ -100,7 +101,7 @@ impl TestChain {
             time,
             self.proposer,
             candidates,
-            Vec::new(),
+            BlockEvidence::default(),
             SignatureCheck::Skip,
         )
         .expect("building a block never fails on valid state")
@@ -116,7 +117,7 @@ impl TestChain {
     }
 
     /// Builds, commits and checks the next block, carrying `evidence`.
-    pub fn produce_with_evidence(&mut self, evidence: Vec<Misbehavior>) -> ExecutedBlock {
+    pub fn produce_with_evidence(&mut self, evidence: impl Into<BlockEvidence>) -> ExecutedBlock {
         let executed = self.build_with_evidence(Vec::new(), evidence);
         self.commit(&executed);
         executed

@@ -19,7 +19,7 @@ pub fn block_creating_funds<S: Store>(
         parent.time_ms + 1_000,
         Address::default(),
         Vec::new(),
-        Vec::new(),
+        atelier_protocol::BlockEvidence::default(),
         SignatureCheck::Skip,
     )
     .expect("an empty block builds");

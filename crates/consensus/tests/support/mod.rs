@@ -85,6 +85,8 @@ pub fn genesis_with(validators: u64) -> Genesis {
     params.unbonding_blocks = 2 * EPOCH_BLOCKS + 1;
     params.validators.selection_lead_blocks = 3;
     params.validators.min_self_stake = Amount::new(1_000_000);
+    // An epoch of 20 blocks counts about 17 views: jail who misses most of them.
+    params.validators.min_recorded_views = 5;
     genesis
 }
 

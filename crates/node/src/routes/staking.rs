@@ -10,7 +10,7 @@ use atelier_primitives::Height;
 use atelier_protocol::modules::{
     auth,
     staking::{
-        self, StakingParams, Totals, ValidatorSet,
+        self, Liveness, StakingParams, Totals, ValidatorSet,
         query::{CandidateStanding, Position},
     },
 };
@@ -51,12 +51,16 @@ pub(crate) struct Validators {
     current: Option<ValidatorSet>,
     /// The next epoch's set, once chosen.
     next: Option<ValidatorSet>,
+    /// The views counted so far in the epoch and how many each validator of its set missed.
+    liveness: Option<Liveness>,
+    /// The same for the epoch before, as it ended.
+    last_liveness: Option<Liveness>,
     /// Every candidate with its weight now, heaviest first.
     candidates: Vec<CandidateStanding>,
 }
 
-/// Who validates now and next, and how every candidate stands: Proof-of-Creation weight (stake
-/// backed by reputation), eligibility and jail.
+/// Who validates now and next, the views each validator missed, and how every candidate stands:
+/// Proof-of-Creation weight (stake backed by reputation), eligibility and jail.
 #[utoipa::path(get, path = "/staking/validators",
     responses((status = 200, description = "the validators", body = Validators)))]
 pub(crate) async fn validators(State(node): Shared) -> ApiResult<Validators> {
@@ -72,6 +76,11 @@ pub(crate) async fn validators(State(node): Shared) -> ApiResult<Validators> {
         )),
         current: staking::query::validator_set(&snapshot, epoch).map_err(ApiError::internal)?,
         next: staking::query::validator_set(&snapshot, epoch + 1).map_err(ApiError::internal)?,
+        liveness: staking::query::liveness(&snapshot, epoch).map_err(ApiError::internal)?,
+        last_liveness: match epoch.checked_sub(1) {
+            Some(last) => staking::query::liveness(&snapshot, last).map_err(ApiError::internal)?,
+            None => None,
+        },
         candidates: staking::query::candidates(&snapshot).map_err(ApiError::internal)?,
     }))
 }

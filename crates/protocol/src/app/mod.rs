@@ -30,7 +30,7 @@ use atelier_state::{ChangeSet, Overlay, PreparedCommit, StateRead, StateWrite, S
 use self::caps::Capabilities;
 
 use crate::{
-    block::{Block, Header, MAX_EVIDENCE_PER_BLOCK, MAX_TXS_PER_BLOCK, Misbehavior, evidence_root, txs_root},
+    block::{Block, BlockEvidence, Header, MAX_EVIDENCE_PER_BLOCK, MAX_TXS_PER_BLOCK, txs_root},
     event::Event,
     genesis::{self, Genesis, GenesisError},
     invariants,
@@ -208,7 +208,7 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
         txs_root: txs_root(&[]),
         state_root: commit.root,
         receipts_root: receipts_root(&[], &[]),
-        evidence_root: evidence_root(&[]),
+        evidence_root: BlockEvidence::default().root(),
         next_validators,
         base_fee: genesis.fees.base_fee,
         gas_used: 0,
@@ -217,8 +217,10 @@ pub fn init_chain<S: Store>(store: &S, genesis: Genesis) -> Result<GenesisState,
 }
 
 /// Builds the next block on `parent` from `candidates`, in the order given, leaving out those
-/// that would be rejected, carrying `evidence` (at most [`MAX_EVIDENCE_PER_BLOCK`]; the caller
-/// vouches for it, see [`Misbehavior`]). At most [`MAX_TXS_PER_BLOCK`] candidates are considered.
+/// that would be rejected, carrying `evidence` (at most [`MAX_EVIDENCE_PER_BLOCK`] pieces of
+/// misbehavior, and the participation record unless the chain cannot count it; the caller vouches
+/// for their proofs, see [`crate::Misbehavior`]). At most [`MAX_TXS_PER_BLOCK`] candidates are
+/// considered.
 ///
 /// Signatures are checked while the block executes. A proposer's candidates passed the same check
 /// when they were admitted, so a bad one is rare; then the block is built again without it.
@@ -228,11 +230,17 @@ pub fn build_block<S: Store>(
     time_ms: u64,
     proposer: Address,
     mut candidates: Vec<SignedTx>,
-    mut evidence: Vec<Misbehavior>,
+    mut evidence: BlockEvidence,
     signatures: SignatureCheck<'_>,
 ) -> Result<ExecutedBlock, BlockError> {
     candidates.truncate(MAX_TXS_PER_BLOCK);
-    evidence.truncate(MAX_EVIDENCE_PER_BLOCK);
+    evidence.misbehavior.truncate(MAX_EVIDENCE_PER_BLOCK);
+    let height = parent.height.next().ok_or(BlockError::NotAChild("height overflow"))?;
+    if let Some(record) = &evidence.participation
+        && staking::hooks::participation_problem(store, height, record)?.is_some()
+    {
+        evidence.participation = None;
+    }
     let mut skipped = Vec::new();
     let mut valid = Vec::with_capacity(candidates.len());
     for tx in candidates {
@@ -288,8 +296,11 @@ pub fn apply_block<S: Store>(
     if txs.len() > MAX_TXS_PER_BLOCK {
         return Err(BlockError::TooManyTxs { count: txs.len(), max: MAX_TXS_PER_BLOCK });
     }
-    if evidence.len() > MAX_EVIDENCE_PER_BLOCK {
-        return Err(BlockError::TooMuchEvidence { count: evidence.len(), max: MAX_EVIDENCE_PER_BLOCK });
+    if evidence.misbehavior.len() > MAX_EVIDENCE_PER_BLOCK {
+        return Err(BlockError::TooMuchEvidence {
+            count: evidence.misbehavior.len(),
+            max: MAX_EVIDENCE_PER_BLOCK,
+        });
     }
     if header.parent_hash != parent.hash() {
         return Err(BlockError::NotAChild("parent hash"));
@@ -502,7 +513,7 @@ struct BlockRun<'s, S: Store> {
     collected: Collected,
     txs: Vec<SignedTx>,
     receipts: Vec<Receipt>,
-    evidence: Vec<Misbehavior>,
+    evidence: BlockEvidence,
 }
 
 impl<'s, S: Store> BlockRun<'s, S> {
@@ -512,7 +523,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
         parent: &Header,
         time_ms: u64,
         proposer: Address,
-        evidence: Vec<Misbehavior>,
+        evidence: BlockEvidence,
     ) -> Result<Self, BlockError> {
         if store.commitment()?.root() != parent.state_root {
             return Err(BlockError::ParentStateMismatch("state root"));
@@ -528,6 +539,11 @@ impl<'s, S: Store> BlockRun<'s, S> {
             return Err(BlockError::TimeWentBackwards { time_ms, parent_time_ms: parent.time_ms });
         }
         let height = parent.height.next().ok_or(BlockError::NotAChild("height overflow"))?;
+        if let Some(record) = &evidence.participation
+            && let Some(problem) = staking::hooks::participation_problem(store, height, record)?
+        {
+            return Err(BlockError::InvalidParticipation(problem));
+        }
         let env = BlockEnv {
             chain_id,
             height,
@@ -595,8 +611,9 @@ impl<'s, S: Store> BlockRun<'s, S> {
     fn finish(mut self, store: &S) -> Result<ExecutedBlock, BlockError> {
         let mut end_block_events = Vec::new();
         let (env, state, events) = (&self.env, &mut self.state, &mut end_block_events);
-        staking::hooks::punish(state, events, &env.hook(), &self.evidence)
+        staking::hooks::punish(state, events, &env.hook(), &self.evidence.misbehavior)
             .map_err(invariant("slashing evidence"))?;
+        staking::hooks::count_participation(state, self.evidence.participation.as_ref())?;
         compute::hooks::end_block(state, events, &env.hook()).map_err(invariant("compute end of block"))?;
         oracle::hooks::end_block(state, events, &env.hook()).map_err(invariant("oracle rounds"))?;
         compliance::hooks::end_block(state, events, &env.hook()).map_err(invariant("compliance disputes"))?;
@@ -630,7 +647,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
             txs_root: txs_root(&self.txs),
             state_root: commit.root,
             receipts_root: receipts_root(&self.receipts, &end_block_events),
-            evidence_root: evidence_root(&self.evidence),
+            evidence_root: self.evidence.root(),
             next_validators,
             base_fee: self.env.base_fee,
             gas_used: self.collected.gas_used,

@@ -12,7 +12,7 @@ use std::{
 
 use atelier_primitives::{Address, Amount, Denom, Hash, Height, PublicKey, SecretKey, crypto::Signature};
 use atelier_protocol::{
-    BlockError, Event, ExecutedBlock, Header, Msg, SignatureCheck, SignedTx, Tx, build_block,
+    BlockError, BlockEvidence, Event, ExecutedBlock, Header, Msg, SignatureCheck, SignedTx, Tx, build_block,
     economy::gini_bps,
     init_chain, invariants,
     modules::{
@@ -394,16 +394,22 @@ impl World {
         let proposer = Address::module("sim-proposer");
         let built = Instant::now();
         self.timing.agents += built - started;
-        let executed =
-            match build_block(&self.store, &self.head, time, proposer, txs, Vec::new(), SignatureCheck::Skip)
-            {
-                Ok(executed) => executed,
-                // Debug builds check every invariant inside the block's execution.
-                Err(BlockError::InvariantBroken(detail)) => {
-                    return Err(RunError::Invariant { height, detail });
-                }
-                Err(error) => return Err(fail(error.to_string())),
-            };
+        let executed = match build_block(
+            &self.store,
+            &self.head,
+            time,
+            proposer,
+            txs,
+            BlockEvidence::default(),
+            SignatureCheck::Skip,
+        ) {
+            Ok(executed) => executed,
+            // Debug builds check every invariant inside the block's execution.
+            Err(BlockError::InvariantBroken(detail)) => {
+                return Err(RunError::Invariant { height, detail });
+            }
+            Err(error) => return Err(fail(error.to_string())),
+        };
         // A left-out transaction did not use its nonce: the nonces are read back from the chain.
         let skipped = executed.skipped.len() as u64;
         let events = self.commit(executed).map_err(|e| fail(e.to_string()))?;

@@ -1291,8 +1291,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who validates now and next, and how every candidate stands: Proof-of-Creation weight (stake
-         *     backed by reputation), eligibility and jail.
+         * Who validates now and next, the views each validator missed, and how every candidate stands:
+         *     Proof-of-Creation weight (stake backed by reputation), eligibility and jail.
          */
         get: operations["validators"];
         put?: never;
@@ -2692,6 +2692,29 @@ export interface components {
          * @description The id of a listing, from 1.
          */
         ListingId: number;
+        /**
+         * @description The views counted in one epoch and how many of them each validator was missing from (spec:
+         *     README "Liveness").
+         */
+        Liveness: {
+            /**
+             * Format: int64
+             * @description The epoch.
+             */
+            epoch: number;
+            /**
+             * Format: int64
+             * @description The last view counted; a block's record must name a later one.
+             */
+            last_view: number;
+            /** @description Views each validator of the epoch's set was missing from, in the set's order. */
+            missed: number[];
+            /**
+             * Format: int32
+             * @description Views counted.
+             */
+            views: number;
+        };
         /** @description An account's LP units and what withdrawing them would pay now. */
         LpPosition: {
             /** @description The account. */
@@ -3994,10 +4017,20 @@ export interface components {
              */
             max_candidates: number;
             /**
+             * @description A validator missing from more than this share of an epoch's counted views is jailed at
+             *     the epoch's end.
+             */
+            max_missed_share: components["schemas"]["Bps"];
+            /**
              * Format: int32
              * @description Most validators in an epoch's set.
              */
             max_validators: number;
+            /**
+             * Format: int32
+             * @description Fewest views an epoch must have counted before anyone is jailed for missing them.
+             */
+            min_recorded_views: number;
             /**
              * @description Least stake a candidate must have bonded to register and to be chosen (each candidate
              *     may ask more of itself).
@@ -4038,6 +4071,8 @@ export interface components {
              * @description The epoch under way.
              */
             epoch: number;
+            last_liveness?: null | components["schemas"]["Liveness"];
+            liveness?: null | components["schemas"]["Liveness"];
             next?: null | components["schemas"]["ValidatorSet"];
             /** @description The height at which the next epoch's set is (or was) chosen. */
             selection_height: components["schemas"]["Height"];

@@ -3255,6 +3255,19 @@ export const LAYOUT: Readonly<Record<string, Definition>> = {
           "kind": "uint",
           "bits": 64
         }
+      },
+      {
+        "name": "max_missed_share",
+        "shape": {
+          "kind": "bps"
+        }
+      },
+      {
+        "name": "min_recorded_views",
+        "shape": {
+          "kind": "uint",
+          "bits": 32
+        }
       }
     ]
   },

@@ -394,6 +394,8 @@ export interface ValidatorParams {
   selection_lead_blocks: U64;
   jail_epochs: U64;
   evidence_epochs: U64;
+  max_missed_share: number;
+  min_recorded_views: number;
 }
 
 export type VaultId =

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Checkpoint, RateSegment, StakingParams, Totals, Unbonding, state,
-    validators::{Candidate, Validator, ValidatorSet, p2p_addr_problem, weight},
+    validators::{Candidate, Liveness, Validator, ValidatorSet, p2p_addr_problem, weight},
 };
 use crate::genesis::GenesisError;
 
@@ -91,6 +91,10 @@ pub struct StakingGenesis {
     /// Validator sets by epoch; empty means the candidates are the first epoch's set.
     #[serde(default)]
     pub validator_sets: Vec<ValidatorSet>,
+    /// Who missed the views counted in the epoch under way and the last, by epoch; each must
+    /// match its epoch's set.
+    #[serde(default)]
+    pub liveness: Vec<Liveness>,
     /// The id the next unbonding entry gets.
     #[serde(default = "first_id")]
     pub next_unbonding: u64,
@@ -115,6 +119,7 @@ impl Default for StakingGenesis {
             consensus_keys: Vec::new(),
             jailed: Vec::new(),
             validator_sets: Vec::new(),
+            liveness: Vec::new(),
             next_unbonding: 1,
         }
     }
@@ -265,6 +270,22 @@ impl StakingGenesis {
                 )));
             }
         }
+        self.liveness.sort_by_key(|l| l.epoch);
+        for liveness in &self.liveness {
+            let set = self.validator_sets.iter().find(|s| s.epoch == liveness.epoch);
+            if set.is_none_or(|set| set.validators.len() != liveness.missed.len()) {
+                return Err(invalid(format!(
+                    "epoch {}'s liveness record must count one entry per validator of its set",
+                    liveness.epoch
+                )));
+            }
+            if liveness.missed.iter().any(|missed| *missed > liveness.views) {
+                return Err(invalid(format!(
+                    "epoch {}'s liveness record has a validator missing more views than were counted",
+                    liveness.epoch
+                )));
+            }
+        }
         Ok(())
     }
 }
@@ -343,6 +364,9 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Res
     for set in &genesis.validator_sets {
         state::put_validator_set(state, set);
     }
+    for liveness in &genesis.liveness {
+        state::put_liveness(state, liveness);
+    }
     for funding in &genesis.fundings {
         state::record_funding(state, &funding.low, &funding.high, funding.height);
     }
@@ -382,6 +406,7 @@ pub(crate) fn export(state: &impl StateRead) -> Result<StakingGenesis, StateErro
             .map(|(operator, until_epoch)| Jail { operator, until_epoch })
             .collect(),
         validator_sets: state::validator_sets(state)?,
+        liveness: state::liveness_records(state)?,
         next_unbonding: state::next_unbonding(state)?,
     })
 }

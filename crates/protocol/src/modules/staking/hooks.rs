@@ -1,17 +1,22 @@
-//! The end of a block: slashing and jailing the evidence the block carries, choosing the next
-//! epoch's validators near an epoch's end, and closing the epoch's totals at its last block.
-//! O(evidence), O(candidates) once an epoch, and O(1): every account's standing closes its epochs
-//! lazily, the next time it is read or changed.
+//! The end of a block: slashing and jailing the evidence the block carries, counting who voted in
+//! the view it reports, choosing the next epoch's validators near an epoch's end, and at its last
+//! block jailing those who missed too many views and closing the epoch's totals. O(evidence),
+//! O(validators), O(candidates) once an epoch, and O(1): every account's standing closes its
+//! epochs lazily, the next time it is read or changed.
 
 use atelier_primitives::{Address, Hash, Height};
 use atelier_state::{StateError, StateRead, StateWrite};
 
 use super::{
     JailReason, SlashReason, StakingError, StakingEvent, StakingParams, state,
-    validators::{Standing, ValidatorSet, select, selection_height},
+    validators::{Liveness, Standing, ValidatorSet, select, selection_height},
 };
 use crate::{app::caps::Slasher, modules::Ctx};
-use crate::{block::Misbehavior, event::Event, modules::Failure};
+use crate::{
+    block::{Misbehavior, Participation},
+    event::Event,
+    modules::Failure,
+};
 
 /// Slashes and jails each validator whose equivocation the block proves, once per validator,
 /// epoch and view: `equivocation_slash` of its operator's bonded and unbonding stake, rounded up
@@ -49,6 +54,60 @@ pub(crate) fn punish(
         )?;
         state::set_punished(state, &operator, misbehavior.epoch, misbehavior.view, height);
         jail(state, events, &params, epoch, &operator, JailReason::Equivocation)?;
+    }
+    Ok(())
+}
+
+/// Why the block at `height` cannot carry `record`, if it cannot (spec: README "Liveness"): the
+/// chain must keep a set for the block's epoch, and the record must name that epoch, a view after
+/// the last counted one and a quorum of the set, sorted.
+pub fn participation_problem(
+    state: &impl StateRead,
+    height: Height,
+    record: &Participation,
+) -> Result<Option<&'static str>, StateError> {
+    let epoch = state::epoch_of(&state::params(state)?, height);
+    let Some(set) = state::validator_set(state, epoch)? else {
+        return Ok(Some("the chain keeps no validator set for the block's epoch"));
+    };
+    let liveness = state::liveness(state, epoch)?.unwrap_or_else(|| Liveness::new(&set));
+    Ok(liveness.problem(&set, record))
+}
+
+/// Counts the block's participation record, which [`participation_problem`] accepted when the
+/// block began: one more view of its epoch, one more missed for every validator it leaves out.
+pub(crate) fn count_participation(
+    state: &mut impl StateWrite,
+    record: Option<&Participation>,
+) -> Result<(), StateError> {
+    let Some(record) = record else { return Ok(()) };
+    let Some(set) = state::validator_set(state, record.epoch)? else { return Ok(()) };
+    let mut liveness = state::liveness(state, record.epoch)?.unwrap_or_else(|| Liveness::new(&set));
+    liveness.count(&set, record);
+    state::put_liveness(state, &liveness);
+    Ok(())
+}
+
+/// At `epoch`'s last block: jails every validator of its set that missed more than
+/// `max_missed_share` of the views counted (once `min_recorded_views` were), and forgets the
+/// epoch before's record (the chain keeps the current epoch's and the last).
+fn jail_absentees(
+    state: &mut impl StateWrite,
+    events: &mut Vec<Event>,
+    params: &StakingParams,
+    epoch: u64,
+) -> Result<(), StateError> {
+    if let Some(before) = epoch.checked_sub(1) {
+        state::delete_liveness(state, before);
+    }
+    let (Some(set), Some(liveness)) = (state::validator_set(state, epoch)?, state::liveness(state, epoch)?)
+    else {
+        return Ok(());
+    };
+    for index in liveness.absentees(&params.validators) {
+        if let Some(validator) = set.validators.get(index) {
+            jail(state, events, params, epoch, &validator.operator, JailReason::MissedVotes)?;
+        }
     }
     Ok(())
 }
@@ -152,6 +211,7 @@ pub(crate) fn end_block(
     if !(height.0 + 1).is_multiple_of(params.epoch_blocks.max(1)) {
         return Ok(());
     }
+    jail_absentees(state, events, &params, state::epoch_of(&params, height))?;
     let totals = state::totals(state)?;
     let rates = state::rates_at(state, totals.epoch)?.0;
     let closed = totals.close_epoch(&rates);

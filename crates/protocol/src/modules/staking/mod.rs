@@ -26,7 +26,7 @@ pub use reputation::{RateSegment, Standing, Totals};
 pub use state::{Checkpoint, Unbonding, account, epoch_of};
 /// What other modules may read and change here: the module's state stays private to it.
 pub(crate) use state::{lock, params, record_funding, reputation_at, standing, totals, update_standing};
-pub use validators::{Candidate, Validator, ValidatorParams, ValidatorSet};
+pub use validators::{Candidate, Liveness, Validator, ValidatorParams, ValidatorSet};
 
 use atelier_primitives::Height;
 use atelier_state::{StateError, StateRead, StateWrite};

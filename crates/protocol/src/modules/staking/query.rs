@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     StakingParams, Tier, Totals, Unbonding, state,
-    validators::{Candidate, Standing, ValidatorSet, weight},
+    validators::{Candidate, Liveness, Standing, ValidatorSet, weight},
 };
 
 /// Staking params.
@@ -91,6 +91,12 @@ pub fn punished(
 /// chosen, and the `evidence_epochs` before the current.
 pub fn validator_set(state: &impl StateRead, epoch: u64) -> Result<Option<ValidatorSet>, StateError> {
     state::validator_set(state, epoch)
+}
+
+/// The views counted in `epoch` so far and how many each of its validators missed, if any were
+/// counted (the chain keeps the epoch under way and the last).
+pub fn liveness(state: &impl StateRead, epoch: u64) -> Result<Option<Liveness>, StateError> {
+    state::liveness(state, epoch)
 }
 
 /// A candidate as the next selection would see it.

@@ -18,6 +18,7 @@
 //! | `staking/consensus_key/{key:32}` | [`Address`]: the operator a consensus key was ever registered by |
 //! | `staking/jailed/{operator:20}` | `u64`: the first epoch it may sit in a set again |
 //! | `staking/validator_set/{epoch:8 BE}` | [`ValidatorSet`]: an epoch's validators (the current, the next once chosen, and those evidence may still name) |
+//! | `staking/liveness/{epoch:8 BE}` | [`Liveness`]: the views counted in an epoch and who missed them (the current epoch and the last) |
 //!
 //! Bonded and unbonding stake is held by the staking module's account ([`account`]).
 
@@ -28,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     params::{ReputationRates, StakingParams},
     reputation::{self, RateSegment, Standing, Totals},
-    validators::{Candidate, ValidatorSet},
+    validators::{Candidate, Liveness, ValidatorSet},
 };
 use crate::store::{key, read, scan, write};
 
@@ -48,6 +49,7 @@ const CANDIDATE_COUNT: &[u8] = b"staking/candidate_count";
 const CONSENSUS_KEY: &[u8] = b"staking/consensus_key/";
 const JAILED: &[u8] = b"staking/jailed/";
 const VALIDATOR_SET: &[u8] = b"staking/validator_set/";
+const LIVENESS: &[u8] = b"staking/liveness/";
 
 /// The staking module's account: every bonded and unbonding stake.
 pub fn account() -> Address {
@@ -606,6 +608,27 @@ pub(crate) fn delete_validator_set(state: &mut impl StateWrite, epoch: u64) {
 /// Every kept validator set, by epoch. At most a few: export.
 pub(crate) fn validator_sets(state: &(impl StateRead + ?Sized)) -> Result<Vec<ValidatorSet>, StateError> {
     Ok(scan(state, VALIDATOR_SET)?.into_iter().map(|(_, s)| s).collect())
+}
+
+/// Who missed the views counted so far in `epoch`, if any were.
+pub(crate) fn liveness(
+    state: &(impl StateRead + ?Sized),
+    epoch: u64,
+) -> Result<Option<Liveness>, StateError> {
+    read(state, &key(LIVENESS, &[&epoch.to_be_bytes()]))
+}
+
+pub(crate) fn put_liveness(state: &mut impl StateWrite, liveness: &Liveness) {
+    write(state, key(LIVENESS, &[&liveness.epoch.to_be_bytes()]), liveness);
+}
+
+pub(crate) fn delete_liveness(state: &mut impl StateWrite, epoch: u64) {
+    state.delete(key(LIVENESS, &[&epoch.to_be_bytes()]));
+}
+
+/// Every kept liveness record, by epoch. At most two: export.
+pub(crate) fn liveness_records(state: &(impl StateRead + ?Sized)) -> Result<Vec<Liveness>, StateError> {
+    Ok(scan(state, LIVENESS)?.into_iter().map(|(_, l)| l).collect())
 }
 
 /// The height before which `address` cannot unstake, if it is locked.

@@ -1,10 +1,11 @@
 //! Proof-of-Creation validators: candidates, the weight that ranks them, and the set chosen for
 //! each epoch (spec: README "Validators"). Everything here is pure; the state lives in `state.rs`.
 
-use atelier_primitives::{Address, Amount, Decode, Encode, Hash, Layout, PublicKey};
+use atelier_primitives::{Address, Amount, Bps, Decode, Encode, Hash, Layout, PublicKey};
 use serde::{Deserialize, Serialize};
 
 use super::params::{MAX_RATIO, Ratio};
+use crate::block::Participation;
 
 /// Longest p2p address of a candidate, in bytes.
 pub const MAX_P2P_ADDR_BYTES: usize = 128;
@@ -36,12 +37,18 @@ pub struct ValidatorParams {
     pub jail_epochs: u64,
     /// Epochs back whose equivocation evidence is still slashed; unbonding must outlast them.
     pub evidence_epochs: u64,
+    /// A validator missing from more than this share of an epoch's counted views is jailed at
+    /// the epoch's end.
+    pub max_missed_share: Bps,
+    /// Fewest views an epoch must have counted before anyone is jailed for missing them.
+    pub min_recorded_views: u32,
 }
 
 impl Default for ValidatorParams {
     /// Up to 16 validators of 256 candidates, each with at least 100 GDC bonded; one unit of
     /// reputation backs ten of stake; the set chosen 10 blocks before the epoch ends; jailed for
-    /// two epochs; evidence slashed for one epoch after the one it happened in.
+    /// two epochs; evidence slashed for one epoch after the one it happened in; jailed for
+    /// missing more than half of an epoch's views once 50 were counted.
     fn default() -> Self {
         ValidatorParams {
             max_validators: 16,
@@ -51,6 +58,8 @@ impl Default for ValidatorParams {
             selection_lead_blocks: 10,
             jail_epochs: 2,
             evidence_epochs: 1,
+            max_missed_share: Bps::new(5_000).unwrap_or(Bps::ONE),
+            min_recorded_views: 50,
         }
     }
 }
@@ -141,6 +150,79 @@ impl ValidatorSet {
     /// Sum of its members' weights.
     pub fn total_weight(&self) -> Amount {
         Amount::new(self.validators.iter().fold(0u128, |sum, v| sum.saturating_add(v.weight.get())))
+    }
+}
+
+/// The fewest of `validators` whose votes make a certificate: all but the `⌊(n − 1) / 3⌋` faults
+/// a set of `n` tolerates (the consensus engine's rule).
+pub fn quorum(validators: usize) -> usize {
+    validators - validators.saturating_sub(1) / 3
+}
+
+/// The views counted in one epoch and how many of them each validator was missing from (spec:
+/// README "Liveness").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode, Layout)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Liveness {
+    /// The epoch.
+    pub epoch: u64,
+    /// The last view counted; a block's record must name a later one.
+    pub last_view: u64,
+    /// Views counted.
+    pub views: u32,
+    /// Views each validator of the epoch's set was missing from, in the set's order.
+    #[codec(max = MAX_SET)]
+    pub missed: Vec<u32>,
+}
+
+impl Liveness {
+    /// Nothing counted yet in `set`'s epoch.
+    pub fn new(set: &ValidatorSet) -> Self {
+        Liveness { epoch: set.epoch, last_view: 0, views: 0, missed: vec![0; set.validators.len()] }
+    }
+
+    /// Why `record` cannot be counted in `set`'s epoch after what `self` counted, if it cannot:
+    /// it must name the epoch and a later view, and a quorum of the set's members, sorted.
+    pub fn problem(&self, set: &ValidatorSet, record: &Participation) -> Option<&'static str> {
+        if record.epoch != set.epoch {
+            return Some("it names another epoch than its block's");
+        }
+        if record.view <= self.last_view {
+            return Some("its view was counted already, or a later one was");
+        }
+        if !record.signers.windows(2).all(|w| w[0] < w[1]) {
+            return Some("its signers are not sorted and distinct");
+        }
+        if record.signers.iter().any(|key| set.member(key).is_none()) {
+            return Some("a signer is not in the epoch's set");
+        }
+        if record.signers.len() < quorum(set.validators.len()) {
+            return Some("it names fewer signers than a quorum");
+        }
+        None
+    }
+
+    /// Counts `record`, which [`Liveness::problem`] found nothing wrong with: one more view, and
+    /// one more missed for every member of `set` it does not name.
+    pub fn count(&mut self, set: &ValidatorSet, record: &Participation) {
+        self.last_view = record.view;
+        self.views = self.views.saturating_add(1);
+        for (missed, validator) in self.missed.iter_mut().zip(&set.validators) {
+            if record.signers.binary_search(&validator.consensus_key).is_err() {
+                *missed = missed.saturating_add(1);
+            }
+        }
+    }
+
+    /// Positions in the set of the validators who missed more than `max_missed_share` of the
+    /// views, once at least `min_recorded_views` were counted.
+    pub fn absentees(&self, params: &ValidatorParams) -> Vec<usize> {
+        if self.views < params.min_recorded_views.max(1) {
+            return Vec::new();
+        }
+        let allowed = u128::from(self.views) * u128::from(params.max_missed_share.get());
+        (0..self.missed.len()).filter(|&i| u128::from(self.missed[i]) * 10_000 > allowed).collect()
     }
 }
 
@@ -374,5 +456,57 @@ mod tests {
             prop_assert_eq!(set.validators.len(), 1);
             prop_assert_eq!(set.validators[0].operator, Address([2; 20]));
         }
+
+        /// Each counted view adds one to the views and one to every member it leaves out; a
+        /// validator is an absentee exactly when it missed more than the allowed share of at least
+        /// the fewest views that count.
+        #[test]
+        fn liveness_counts_every_absence_once_and_jails_only_above_the_share(
+            records in proptest::collection::vec(proptest::collection::vec(any::<bool>(), 7), 0..40),
+            share in 0u32..=10_000,
+            min_views in 0u32..20,
+        ) {
+            let all: Vec<Standing> = (1..=7).map(|n| standing(n, 5_000, 1_000, None)).collect();
+            let set = select(&params(7), 0, &all);
+            let mut liveness = Liveness::new(&set);
+            let mut expected = [0u32; 7];
+            for (view, present) in records.iter().enumerate() {
+                let signers: Vec<PublicKey> =
+                    set.validators.iter().zip(present).filter(|(_, p)| **p).map(|(v, _)| v.consensus_key).collect();
+                let record = Participation { epoch: 0, view: view as u64 + 1, signers, proof: Vec::new() };
+                if record.signers.len() < quorum(7) {
+                    prop_assert_eq!(liveness.problem(&set, &record), Some("it names fewer signers than a quorum"));
+                    continue;
+                }
+                prop_assert_eq!(liveness.problem(&set, &record), None);
+                liveness.count(&set, &record);
+                prop_assert_eq!(liveness.problem(&set, &record), Some("its view was counted already, or a later one was"));
+                for (i, p) in present.iter().enumerate() {
+                    expected[i] += u32::from(!p);
+                }
+            }
+            prop_assert_eq!(&liveness.missed, &expected.to_vec());
+            let params = ValidatorParams {
+                max_missed_share: Bps::new(share).unwrap(),
+                min_recorded_views: min_views,
+                ..params(7)
+            };
+            let absentees = liveness.absentees(&params);
+            for (i, missed) in expected.iter().enumerate() {
+                let over = u64::from(*missed) * 10_000 > u64::from(liveness.views) * u64::from(share);
+                let counts = liveness.views >= min_views.max(1);
+                prop_assert_eq!(absentees.contains(&i), over && counts, "validator {} missed {}", i, missed);
+            }
+        }
+    }
+
+    #[test]
+    fn missing_exactly_the_allowed_share_is_not_jailed_and_one_view_more_is() {
+        let half = ValidatorParams { min_recorded_views: 4, ..params(4) };
+        let liveness = Liveness { epoch: 0, last_view: 9, views: 10, missed: vec![0, 5, 6, 10] };
+        assert_eq!(liveness.absentees(&half), vec![2, 3]);
+        let too_few = Liveness { views: 3, missed: vec![0, 3, 3, 3], ..liveness };
+        assert!(too_few.absentees(&half).is_empty(), "three views are fewer than the four that count");
+        assert_eq!((quorum(1), quorum(3), quorum(4), quorum(7), quorum(16)), (1, 3, 3, 5, 11));
     }
 }
