@@ -169,7 +169,7 @@ mod tests {
     use super::{BadParticipation, VoteLog, check};
     use crate::{
         engine::NAMESPACE,
-        epochs::chain_key,
+        epochs::{EpochProvider, EpochSet, chain_key},
         testing::{key_at, node, participants, provider},
     };
 
@@ -188,13 +188,25 @@ mod tests {
         Finalize::sign(&scheme, proposal).unwrap()
     }
 
+    /// A chain with the four validators, its sets as validator 0 sees them, and an empty log.
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        sets: EpochProvider,
+        set: EpochSet,
+        rng: commonware_utils::TestRng,
+        log: VoteLog,
+    }
+
+    fn fixture() -> Fixture {
+        let _dir = tempfile::tempdir().unwrap();
+        let sets = provider(node(_dir.path()));
+        let set = sets.epoch(0).unwrap();
+        Fixture { _dir, sets, set, rng: commonware_utils::test_rng(), log: VoteLog::default() }
+    }
+
     #[test]
     fn a_record_names_every_validator_whose_vote_was_seen_and_the_check_accepts_only_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let sets = provider(node(dir.path()));
-        let set = sets.epoch(0).unwrap();
-        let mut rng = commonware_utils::test_rng();
-        let log = VoteLog::default();
+        let Fixture { _dir, sets, set, mut rng, log } = fixture();
         for signer in [0, 1, 3] {
             log.record(0, finalize(signer, 7, b"the block"));
         }
@@ -232,11 +244,7 @@ mod tests {
 
     #[test]
     fn a_vote_with_a_bad_signature_is_left_out_of_the_record() {
-        let dir = tempfile::tempdir().unwrap();
-        let sets = provider(node(dir.path()));
-        let set = sets.epoch(0).unwrap();
-        let mut rng = commonware_utils::test_rng();
-        let log = VoteLog::default();
+        let Fixture { _dir, sets, set, mut rng, log } = fixture();
         for signer in [0, 1, 2] {
             log.record(0, finalize(signer, 3, b"the block"));
         }
@@ -250,11 +258,7 @@ mod tests {
 
     #[test]
     fn the_log_keeps_only_the_newest_views() {
-        let dir = tempfile::tempdir().unwrap();
-        let sets = provider(node(dir.path()));
-        let set = sets.epoch(0).unwrap();
-        let mut rng = commonware_utils::test_rng();
-        let log = VoteLog::default();
+        let Fixture { _dir, set, mut rng, log, .. } = fixture();
         for view in 1..=40 {
             for signer in 0..4 {
                 log.record(0, finalize(signer, view, b"a block"));
