@@ -40,7 +40,7 @@ const KEPT_VIEWS: usize = 16;
 type Vote = Finalize<Scheme, Digest>;
 type Votes = BTreeMap<u32, Vote>;
 
-/// The finalize votes this validator saw in the last [`KEPT_VIEWS`] views, by signer.
+/// The finalize votes this validator saw in the last 16 views, by signer.
 #[derive(Clone, Default)]
 pub struct VoteLog {
     views: Arc<Mutex<BTreeMap<(u64, u64), Votes>>>,
