@@ -1,6 +1,7 @@
 //! Block execution throughput: 10 000 signed transfers among 100 000 accounts, with and without
 //! signature verification, against the raw rate of batch-verifying the same signatures on every
-//! core (the machine's limit for signed transfers).
+//! core (the machine's limit for signed transfers); and the parts of a block: its state commitment
+//! and the invariant checks it runs from its changes.
 //!
 //! Run: `cargo bench -p atelier-testkit --bench block`.
 
@@ -10,7 +11,7 @@ use atelier_primitives::{
     Amount,
     crypto::{BatchVerifier, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
 };
-use atelier_protocol::{SignatureCheck, SignedTx, apply_block, build_block};
+use atelier_protocol::{SignatureCheck, SignedTx, apply_block, build_block, invariants};
 use atelier_state::{MemoryStore, prepare_commit};
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, seeded_rng};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -101,6 +102,19 @@ fn benches(c: &mut Criterion) {
             )
         },
     );
+    group.finish();
+
+    // The invariant checks every block runs, from its changes alone (inside `apply` above).
+    let mut after = fixture.chain.store.clone();
+    after.apply(changes.clone()).expect("the block's changes apply");
+    let mut group = c.benchmark_group("invariants");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(changes.len() as u64));
+    group.bench_function(format!("check_block/changed_keys={}", changes.len()), |b| {
+        b.iter(|| {
+            black_box(invariants::check_block(&fixture.chain.store, &after, &changes).expect("readable"))
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("signatures");

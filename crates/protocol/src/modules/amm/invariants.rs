@@ -3,10 +3,13 @@
 //! account holds exactly the reserves: an O(1) check for every block.
 
 use atelier_primitives::Denom;
-use atelier_state::{StateError, StateRead};
+use atelier_state::{ChangeSet, StateError, StateRead};
 
 use super::{Side, math::MINIMUM_LIQUIDITY, state};
-use crate::{invariants::Violation, modules::bank};
+use crate::{
+    invariants::{Moved, Violation, changed},
+    modules::bank,
+};
 
 /// Checks the books. O(LP holders + orders): for tests and debug builds.
 pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
@@ -55,4 +58,22 @@ pub fn reserves(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         }
     }
     Ok(violations)
+}
+
+/// Checks, from a block's `changes`, that the LP units held moved as the supply less the locked
+/// minimum did. O(changes).
+pub fn lp_units_of_changes(
+    before: &impl StateRead,
+    after: &impl StateRead,
+    changes: &ChangeSet,
+) -> Result<Vec<Violation>, StateError> {
+    let held = |s: &dyn StateRead| -> Result<u128, StateError> {
+        let supply = state::pool(s)?.lp_supply;
+        Ok(if supply == 0 { 0 } else { supply.saturating_sub(MINIMUM_LIQUIDITY) })
+    };
+    let units = Moved::of(&changed::<u128>(before, changes, state::LP)?, |units| *units);
+    if !units.matches(held(before)?, held(after)?) {
+        return Ok(vec![Violation::new("amm", "LP units held moved unlike the supply".into())]);
+    }
+    Ok(Vec::new())
 }

@@ -60,11 +60,13 @@ impl Module for Amm {
     }
 
     fn block_invariants(
-        _before: &impl StateRead,
+        before: &impl StateRead,
         after: &impl StateRead,
-        _changes: &ChangeSet,
+        changes: &ChangeSet,
     ) -> Result<Vec<Violation>, StateError> {
-        invariants::reserves(after)
+        let mut violations = invariants::reserves(after)?;
+        violations.extend(invariants::lp_units_of_changes(before, after, changes)?);
+        Ok(violations)
     }
 }
 

@@ -24,7 +24,7 @@ const PARAMS: &[u8] = b"amm/params";
 
 const POOL: &[u8] = b"amm/pool";
 
-const LP: &[u8] = b"amm/lp/";
+pub(crate) const LP: &[u8] = b"amm/lp/";
 
 const NEXT_ORDER: &[u8] = b"amm/next_order";
 

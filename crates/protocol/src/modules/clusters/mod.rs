@@ -22,7 +22,7 @@ pub use params::ClusterParams;
 pub use state::{Cluster, ClusterId, Reservation, ReservationStatus, account};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -53,6 +53,15 @@ impl Module for Clusters {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// The books, from what the block changed. O(changes).
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books_of_changes(before, after, changes)
     }
 }
 

@@ -30,7 +30,7 @@ const CLUSTER: &[u8] = b"clusters/cluster/";
 
 const NEXT_RESERVATION: &[u8] = b"clusters/next_reservation";
 
-const RESERVATION: &[u8] = b"clusters/reservation/";
+pub(crate) const RESERVATION: &[u8] = b"clusters/reservation/";
 
 const EPOCH: &[u8] = b"clusters/epoch/";
 

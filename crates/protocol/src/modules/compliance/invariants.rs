@@ -1,10 +1,16 @@
 //! The compliance books: its account holds exactly the open disputes' bonds and the escrows.
 
 use atelier_primitives::{Amount, Denom};
-use atelier_state::{StateError, StateRead};
+use atelier_state::{ChangeSet, StateError, StateRead};
 
-use super::{DisputeStatus, state};
-use crate::{invariants::Violation, modules::bank};
+use super::{
+    DisputeStatus,
+    state::{self, Dispute},
+};
+use crate::{
+    invariants::{Moved, Violation, changed},
+    modules::bank,
+};
 
 /// Checks the books. O(disputes + escrows): for tests and debug builds.
 pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
@@ -25,6 +31,36 @@ pub fn books(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
             violations.push(Violation::new(
                 "compliance",
                 format!("the compliance account holds {held} {denom}, bonds and escrows are {owed}"),
+            ));
+        }
+    }
+    Ok(violations)
+}
+
+/// The bond the account holds for `dispute`: all of it while it is open.
+fn bond_held(dispute: &Dispute) -> u128 {
+    if dispute.status == DisputeStatus::Open { dispute.bond.get() } else { 0 }
+}
+
+/// Checks the books from a block's `changes`: in each denom, the account moved as the changed
+/// escrows (and, in GDC, the changed disputes' open bonds) did. O(changes).
+pub fn books_of_changes(
+    before: &impl StateRead,
+    after: &impl StateRead,
+    changes: &ChangeSet,
+) -> Result<Vec<Violation>, StateError> {
+    let mut violations = Vec::new();
+    let bonds = Moved::of(&changed::<Dispute>(before, changes, state::DISPUTE)?, bond_held);
+    let escrows = changed::<Amount>(before, changes, state::ESCROW)?;
+    for denom in [Denom::GDC, Denom::USD] {
+        let in_denom = escrows.iter().filter(|e| e.key.ends_with(denom.as_bytes()));
+        let moved = Moved::of(in_denom, |a| a.get());
+        let moved = if denom == Denom::GDC { moved.plus(bonds) } else { moved };
+        let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &denom).map(Amount::get);
+        if !moved.matches(held(before)?, held(after)?) {
+            violations.push(Violation::new(
+                "compliance",
+                format!("the account moved unlike the bonds and escrows it holds in {denom}"),
             ));
         }
     }

@@ -40,12 +40,12 @@ const ATTESTER: &[u8] = b"compliance/attester/";
 const ATTESTATION: &[u8] = b"compliance/attestation/";
 const SUBJECT: &[u8] = b"compliance/subject/";
 const TAG: &[u8] = b"compliance/tag/";
-const DISPUTE: &[u8] = b"compliance/dispute/";
+pub(crate) const DISPUTE: &[u8] = b"compliance/dispute/";
 const OPEN: &[u8] = b"compliance/open/";
 const OPEN_COUNT: &[u8] = b"compliance/open_count";
 const VOTE: &[u8] = b"compliance/vote/";
 const TIMER: &[u8] = b"compliance/timer/";
-const ESCROW: &[u8] = b"compliance/escrow/";
+pub(crate) const ESCROW: &[u8] = b"compliance/escrow/";
 const NEXT: &[u8] = b"compliance/next/";
 
 /// Longest schema name or field, in bytes.

@@ -29,7 +29,7 @@ pub use state::{
 };
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::app::caps::{Burner, Capabilities, Seal, Slasher};
 use crate::{
@@ -76,6 +76,15 @@ impl Module for Compute {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// The books, from what the block changed. O(changes + classes).
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books_of_changes(before, after, changes)
     }
 }
 

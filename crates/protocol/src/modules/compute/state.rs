@@ -35,10 +35,10 @@ use crate::{
 pub(crate) const PARAMS: &[u8] = b"compute/params";
 const CLASS: &[u8] = b"compute/class/";
 const SETTLED: &[u8] = b"compute/settled/";
-const PROVIDER: &[u8] = b"compute/provider/";
-const MEMBER: &[u8] = b"compute/member/";
+pub(crate) const PROVIDER: &[u8] = b"compute/provider/";
+pub(crate) const MEMBER: &[u8] = b"compute/member/";
 const NEXT_JOB: &[u8] = b"compute/next_job";
-const JOB: &[u8] = b"compute/job/";
+pub(crate) const JOB: &[u8] = b"compute/job/";
 const QUEUE: &[u8] = b"compute/queue/";
 const TIMER: &[u8] = b"compute/timer/";
 const BY_REQUESTER: &[u8] = b"compute/requester/";
@@ -306,7 +306,7 @@ fn provider_key(address: &Address) -> Vec<u8> {
     key(PROVIDER, &[address.as_bytes()])
 }
 
-fn member_prefix(class: &str) -> Vec<u8> {
+pub(crate) fn member_prefix(class: &str) -> Vec<u8> {
     key(MEMBER, &[&class_part(class)])
 }
 
@@ -314,7 +314,7 @@ fn job_key(id: JobId) -> Vec<u8> {
     key(JOB, &[&id.0.to_be_bytes()])
 }
 
-fn queue_prefix(class: &str) -> Vec<u8> {
+pub(crate) fn queue_prefix(class: &str) -> Vec<u8> {
     key(QUEUE, &[&class_part(class)])
 }
 
@@ -417,6 +417,15 @@ pub(crate) fn delete_member(state: &mut impl StateWrite, class: &str, address: &
 }
 
 /// The first `limit` active providers of `class` with their capacities, by address.
+/// `address`'s capacity as a member of `class`, if it is one.
+pub(crate) fn member_units(
+    state: &(impl StateRead + ?Sized),
+    class: &str,
+    address: &Address,
+) -> Result<Option<u64>, StateError> {
+    read(state, &key(&member_prefix(class), &[address.as_bytes()]))
+}
+
 pub(crate) fn members(
     state: &(impl StateRead + ?Sized),
     class: &str,

@@ -22,7 +22,7 @@ pub use params::GovParams;
 pub use state::{ActionResult, Grant, MAX_REASON_BYTES, Proposal, ProposalId, Status, Tally, Vote, account};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -54,6 +54,15 @@ impl Module for Governance {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// The books, from what the block changed. O(changes).
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books_of_changes(before, after, changes)
     }
 }
 

@@ -23,7 +23,7 @@ use crate::store::{due_keys, key, page, read, scan, write};
 
 const PARAMS: &[u8] = b"governance/params";
 const NEXT_PROPOSAL: &[u8] = b"governance/next_proposal";
-const PROPOSAL: &[u8] = b"governance/proposal/";
+pub(crate) const PROPOSAL: &[u8] = b"governance/proposal/";
 const VOTE: &[u8] = b"governance/vote/";
 const TIMER: &[u8] = b"governance/timer/";
 const NEXT_GRANT: &[u8] = b"governance/next_grant";

@@ -21,7 +21,7 @@ pub use params::MarketParams;
 pub use state::{Item, Listing, ListingId};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -63,6 +63,15 @@ impl Module for Market {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::listings(state)
+    }
+
+    /// The listings the block could have displaced. O(changes).
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::listings_of_changes(before, after, changes)
     }
 }
 

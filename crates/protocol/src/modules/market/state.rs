@@ -25,9 +25,9 @@ const PARAMS: &[u8] = b"market/params";
 
 const NEXT_LISTING: &[u8] = b"market/next_listing";
 
-const LISTING: &[u8] = b"market/listing/";
+pub(crate) const LISTING: &[u8] = b"market/listing/";
 
-const LISTED: &[u8] = b"market/listed/";
+pub(crate) const LISTED: &[u8] = b"market/listed/";
 
 /// The id of a listing, from 1.
 #[derive(

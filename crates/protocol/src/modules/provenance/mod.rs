@@ -18,14 +18,14 @@ pub use events::ProvenanceEvent;
 pub use genesis::ProvenanceGenesis;
 pub use msg::ProvenanceMsg;
 pub use params::ProvenanceParams;
+/// What other modules may read and change here: the module's state stays private to it.
+pub(crate) use state::{ASSET, Mint, asset, lineage, mint, pay_license_fees, pay_through_stack, set_owner};
 pub use state::{
     Asset, AssetId, DigitalSourceType, Edge, MAX_ANCESTORS, MAX_PARENTS, RoyaltyPolicy, StackEntry,
 };
-/// What other modules may read and change here: the module's state stays private to it.
-pub(crate) use state::{Mint, asset, lineage, mint, pay_license_fees, pay_through_stack, set_owner};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -57,6 +57,15 @@ impl Module for Provenance {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// The owner index, from what the block changed. O(changes).
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books_of_changes(before, after, changes)
     }
 }
 

@@ -29,8 +29,8 @@ use crate::{
 
 pub(crate) const PARAMS: &[u8] = b"provenance/params";
 const NEXT_ASSET: &[u8] = b"provenance/next_asset";
-const ASSET: &[u8] = b"provenance/asset/";
-const BY_OWNER: &[u8] = b"provenance/owner/";
+pub(crate) const ASSET: &[u8] = b"provenance/asset/";
+pub(crate) const BY_OWNER: &[u8] = b"provenance/owner/";
 const CHILD: &[u8] = b"provenance/child/";
 
 /// Most parents any asset may have (params set the rule below it).

@@ -27,7 +27,7 @@ pub use state::{
 pub(crate) use state::{count_demand, dataset, model, models_of_style, pay_royalties, style_demand};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -59,6 +59,15 @@ impl Module for Registry {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::vault(state)
+    }
+
+    /// The vault, from what the block changed.
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::vault_of_changes(before, after, changes)
     }
 }
 

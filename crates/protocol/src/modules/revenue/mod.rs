@@ -25,7 +25,7 @@ pub(crate) use state::{holding, open, pay_into, transfer_shares, vault};
 #[cfg(test)]
 pub(crate) use state::{holdings, vault_to_change};
 
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -57,6 +57,15 @@ impl Module for Revenue {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// The books, from what the block changed.
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books_of_changes(before, after, changes)
     }
 }
 

@@ -32,8 +32,8 @@ use crate::{
     store::{key, read, write},
 };
 
-const VAULT: &[u8] = b"revenue/vault/";
-const HOLDING: &[u8] = b"revenue/holding/";
+pub(crate) const VAULT: &[u8] = b"revenue/vault/";
+pub(crate) const HOLDING: &[u8] = b"revenue/holding/";
 
 /// Share units of every vault: 100% is 100 000 000 units.
 pub const SHARE_UNITS: u64 = 100_000_000;

@@ -29,7 +29,7 @@ pub(crate) use state::{lock, params, record_funding, reputation_at, standing, to
 pub use validators::{Candidate, Liveness, Validator, ValidatorParams, ValidatorSet};
 
 use atelier_primitives::Height;
-use atelier_state::{StateError, StateRead, StateWrite};
+use atelier_state::{ChangeSet, StateError, StateRead, StateWrite};
 
 use crate::{
     Event, Genesis, GenesisError,
@@ -60,6 +60,15 @@ impl Module for Staking {
 
     fn invariants(state: &impl StateRead) -> Result<Vec<Violation>, StateError> {
         invariants::books(state)
+    }
+
+    /// The books, from what the block changed. O(changes).
+    fn block_invariants(
+        before: &impl StateRead,
+        after: &impl StateRead,
+        changes: &ChangeSet,
+    ) -> Result<Vec<Violation>, StateError> {
+        invariants::books_of_changes(before, after, changes)
     }
 }
 
