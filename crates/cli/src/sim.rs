@@ -71,7 +71,7 @@ pub(crate) fn run(command: SimCommand, output: Output) -> Result<()> {
                 let share = |k: &str| split[k].as_f64().unwrap_or(0.0) * 100.0;
                 format!(
                     "{} runs of {} blocks at {} points in {:.1} s ({:.0} steps/s), {} failed; results in {}\n\
-                     time in runs: protocol {:.1}%, invariant checks {:.1}%, agents {:.1}%, metrics {:.1}%",
+                     time in runs: protocol {:.1}%, full invariant scans {:.1}%, agents {:.1}%, metrics {:.1}%",
                     r["runs"],
                     r["blocks"],
                     r["points"],

@@ -173,7 +173,8 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failure: Mutex<Option<BatchError>> = Mutex::new(None);
-    let progress = Progress::new(jobs.len());
+    let blocks: u64 = jobs.iter().map(|job| scenarios[job.point].blocks).sum();
+    let progress = Progress::new(blocks, jobs.len());
     std::thread::scope(|scope| {
         for _ in 0..batch.threads.max(1) {
             scope.spawn(|| {
@@ -181,8 +182,14 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
                     let scenario = &scenarios[job.point];
-                    let outcome =
-                        run_one(scenario, &points[job.point], job.point as u64, job.run, &batch.out);
+                    let outcome = run_one(
+                        scenario,
+                        &points[job.point],
+                        job.point as u64,
+                        job.run,
+                        &batch.out,
+                        &progress,
+                    );
                     match outcome {
                         Ok(finished) => {
                             if let Ok(mut timing) = timing.lock() {
@@ -204,7 +211,7 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
                             }
                         }
                     }
-                    progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    progress.run_done(done.fetch_add(1, Ordering::Relaxed) + 1);
                 }
             });
         }
@@ -286,6 +293,7 @@ fn run_one(
     point: u64,
     run: u64,
     out: &Path,
+    progress: &Progress,
 ) -> Result<Finished, BatchError> {
     let (csv_path, manifest_path) = run_paths(out, point, run);
     if let Some(dir) = csv_path.parent() {
@@ -297,6 +305,7 @@ fn run_one(
     let mut trace = Trace::new(scenario.blocks);
     let outcome = simulate(scenario, point, run, |row| {
         trace.push(row);
+        progress.block();
         writeln!(csv, "{}", row.csv())
     })
     .map_err(io(&csv_path))?;
@@ -385,37 +394,50 @@ pub fn replay(manifest_path: &Path) -> Result<(Manifest, String), BatchError> {
     Ok((manifest, outcome.root))
 }
 
-/// Progress on stderr: a bar on a terminal, plain lines otherwise.
+/// Progress of a batch on stderr: on a terminal, a bar of blocks simulated with their rate, the
+/// time left and the runs finished; otherwise one line per finished run, for logs.
 struct Progress {
-    total: usize,
-    terminal: bool,
+    bar: indicatif::ProgressBar,
+    runs: usize,
 }
 
 impl Progress {
-    fn new(total: usize) -> Progress {
-        Progress { total, terminal: std::io::stderr().is_terminal() }
+    fn new(blocks: u64, runs: usize) -> Progress {
+        let bar = if std::io::stderr().is_terminal() {
+            let style = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {human_pos}/{human_len} blocks · {rate} · {eta} left · {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} blocks/s", state.per_sec());
+            })
+            .progress_chars("#>-");
+            indicatif::ProgressBar::new(blocks).with_style(style)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_message(format!("0/{runs} runs"));
+        Progress { bar, runs }
     }
 
-    fn tick(&self, done: usize) {
-        let mut err = std::io::stderr().lock();
-        if self.terminal {
-            let width = 30;
-            let filled = done * width / self.total.max(1);
-            let _ = write!(
-                err,
-                "\r[{}{}] {done}/{} runs",
-                "#".repeat(filled),
-                " ".repeat(width - filled),
-                self.total
-            );
+    /// One more block simulated.
+    fn block(&self) {
+        self.bar.inc(1);
+    }
+
+    /// `done` runs finished.
+    fn run_done(&self, done: usize) {
+        if self.bar.is_hidden() {
+            let _ = writeln!(std::io::stderr().lock(), "run {done}/{} done", self.runs);
         } else {
-            let _ = writeln!(err, "run {done}/{} done", self.total);
+            self.bar.set_message(format!("{done}/{} runs", self.runs));
         }
     }
 
     fn finish(&self) {
-        if self.terminal {
-            let _ = writeln!(std::io::stderr());
+        if !self.bar.is_hidden() {
+            self.bar.finish();
+            let _ = writeln!(std::io::stderr().lock());
         }
     }
 }

@@ -231,10 +231,11 @@ pub struct World {
 pub struct Timing {
     /// Agents choosing and building their transactions.
     pub agents: Duration,
-    /// The protocol: building, executing and committing blocks.
+    /// The protocol: building, executing and committing blocks, with the invariant checks every
+    /// block runs from what it changed.
     pub protocol: Duration,
-    /// Checking every invariant after each block (release builds; debug builds check inside the
-    /// protocol's time).
+    /// Scanning the whole state for every invariant after each block, when the scenario asks
+    /// (release builds; debug builds scan inside the protocol's time).
     pub invariants: Duration,
     /// Reading the metrics of each block.
     pub measuring: Duration,
