@@ -140,6 +140,20 @@ impl Moved {
     pub(crate) fn matches(self, total_before: u128, total_after: u128) -> bool {
         total_after.checked_add(self.before) == total_before.checked_add(self.after)
     }
+
+    /// Whether what `account` holds of `denom` moved from `before` to `after` as these entries
+    /// did: the account backs them.
+    pub(crate) fn matches_balance(
+        self,
+        before: &(impl StateRead + ?Sized),
+        after: &(impl StateRead + ?Sized),
+        account: &atelier_primitives::Address,
+        denom: &atelier_primitives::Denom,
+    ) -> Result<bool, StateError> {
+        let (was, now) =
+            (modules::bank::balance(before, account, denom)?, modules::bank::balance(after, account, denom)?);
+        Ok(self.matches(was.get(), now.get()))
+    }
 }
 
 /// How many of the keys under `prefix` that `changes` wrote were present before the block and are

@@ -42,8 +42,8 @@ pub fn books_of_changes(
     let reservations = changed::<Reservation>(before, changes, state::RESERVATION)?;
     let mut violations: Vec<Violation> =
         reservations.iter().filter_map(|r| r.after.as_ref().and_then(misescrowed)).collect();
-    let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &Denom::GDC).map(Amount::get);
-    if !Moved::of(&reservations, |r| r.escrow.get()).matches(held(before)?, held(after)?) {
+    let escrow = Moved::of(&reservations, |r| r.escrow.get());
+    if !escrow.matches_balance(before, after, &state::account(), &Denom::GDC)? {
         violations.push(Violation::new("clusters", "the account moved unlike the escrow it holds".into()));
     }
     Ok(violations)

@@ -56,8 +56,7 @@ pub fn books_of_changes(
         let in_denom = escrows.iter().filter(|e| e.key.ends_with(denom.as_bytes()));
         let moved = Moved::of(in_denom, |a| a.get());
         let moved = if denom == Denom::GDC { moved.plus(bonds) } else { moved };
-        let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &denom).map(Amount::get);
-        if !moved.matches(held(before)?, held(after)?) {
+        if !moved.matches_balance(before, after, &state::account(), &denom)? {
             violations.push(Violation::new(
                 "compliance",
                 format!("the account moved unlike the bonds and escrows it holds in {denom}"),

@@ -80,9 +80,8 @@ pub fn books_of_changes(
     let mut fail = |detail: String| violations.push(Violation::new("compute", detail));
     let providers = changed::<Provider>(before, changes, state::PROVIDER)?;
     let jobs = changed::<Job>(before, changes, state::JOB)?;
-    let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &Denom::GDC).map(Amount::get);
     let owed = Moved::of(&providers, |p| p.bond.get()).plus(Moved::of(&jobs, |j| j.held.get()));
-    if !owed.matches(held(before)?, held(after)?) {
+    if !owed.matches_balance(before, after, &state::account(), &Denom::GDC)? {
         fail("the account moved unlike the bonds and job payments it holds".into());
     }
     for job in jobs.iter().filter_map(|j| j.after.as_ref()) {

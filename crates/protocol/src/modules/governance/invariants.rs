@@ -35,8 +35,7 @@ pub fn books_of_changes(
     changes: &ChangeSet,
 ) -> Result<Vec<Violation>, StateError> {
     let deposits = Moved::of(&changed(before, changes, state::PROPOSAL)?, held_for);
-    let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &Denom::GDC).map(Amount::get);
-    if !deposits.matches(held(before)?, held(after)?) {
+    if !deposits.matches_balance(before, after, &state::account(), &Denom::GDC)? {
         return Ok(vec![Violation::new(
             "governance",
             "the account moved unlike the deposits it holds".into(),

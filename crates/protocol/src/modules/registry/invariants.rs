@@ -73,10 +73,12 @@ pub fn vault_of_changes(
     let mut violations = Vec::new();
     let datasets = changed::<Dataset>(before, changes, state::DATASET)?;
     for denom in [Denom::GDC, Denom::USD] {
-        let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &denom).map(Amount::get);
-        if !Moved::of(&datasets, |d| accrual(d, &denom).unclaimed().get())
-            .matches(held(before)?, held(after)?)
-        {
+        if !Moved::of(&datasets, |d| accrual(d, &denom).unclaimed().get()).matches_balance(
+            before,
+            after,
+            &state::account(),
+            &denom,
+        )? {
             violations.push(Violation::new(
                 "registry",
                 format!("the vault moved unlike the datasets' unclaimed {denom}"),

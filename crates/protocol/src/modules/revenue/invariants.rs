@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use atelier_primitives::{Amount, Denom};
+use atelier_primitives::Denom;
 use atelier_state::{ChangeSet, StateError, StateRead};
 
 use super::{SHARE_UNITS, Vault, query, state};
@@ -73,8 +73,12 @@ pub fn books_of_changes(
     let mut violations = Vec::new();
     let vaults = changed::<Vault>(before, changes, state::VAULT)?;
     for denom in [Denom::GDC, Denom::USD] {
-        let held = |s: &dyn StateRead| bank::balance(s, &state::account(), &denom).map(Amount::get);
-        if !Moved::of(&vaults, |v| unclaimed(v, &denom)).matches(held(before)?, held(after)?) {
+        if !Moved::of(&vaults, |v| unclaimed(v, &denom)).matches_balance(
+            before,
+            after,
+            &state::account(),
+            &denom,
+        )? {
             violations.push(Violation::new(
                 "revenue",
                 format!("the account moved unlike the vaults' unclaimed {denom}"),
