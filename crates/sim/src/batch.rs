@@ -7,8 +7,8 @@ use std::{
     io::{BufWriter, IsTerminal, Write},
     path::{Path, PathBuf},
     sync::{
-        Mutex,
-        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
     },
 };
 
@@ -19,6 +19,7 @@ use crate::{
     report::{self, Bands, Trace},
     rng::Key,
     scenario::{Scenario, ScenarioError, Sweep, points},
+    tidy,
     world::{RunError, Timing, World},
 };
 
@@ -47,6 +48,25 @@ pub enum BatchError {
         /// Why.
         reason: String,
     },
+    /// A point asked for is not one of the batch's.
+    #[error("point {point} asked for, but the sweeps make {points} points (0 to {})", points - 1)]
+    NoSuchPoint {
+        /// The point asked for.
+        point: u64,
+        /// How many the sweeps make.
+        points: u64,
+    },
+    /// The tidy files could not be written.
+    #[error("{path}: {reason}")]
+    Tidy {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The caller stopped the batch (its [`Monitor`]); what had run stays on disk.
+    #[error("stopped before every run finished")]
+    Stopped,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BatchError + '_ {
@@ -70,6 +90,56 @@ pub struct Batch {
     pub out: PathBuf,
     /// Worker threads.
     pub threads: usize,
+    /// Only these sweep points (every point if `None`): each point is self-contained, its runs
+    /// the same as in the whole batch, so points can be spread over machines.
+    pub only_points: Option<Vec<u64>>,
+    /// Progress on stderr: a bar on a terminal, a line per finished run otherwise.
+    pub progress_on_stderr: bool,
+    /// Counters to watch the batch by, and its stop flag.
+    pub monitor: Arc<Monitor>,
+}
+
+impl Batch {
+    /// A batch of `scenario` (TOML) into `out`, with the scenario's runs and seed, no sweep, on
+    /// one thread, with progress on stderr.
+    pub fn new(scenario: String, out: PathBuf) -> Batch {
+        Batch {
+            scenario,
+            runs: None,
+            seed: None,
+            sweeps: Vec::new(),
+            zipped: Vec::new(),
+            out,
+            threads: 1,
+            only_points: None,
+            progress_on_stderr: true,
+            monitor: Arc::default(),
+        }
+    }
+}
+
+/// A running batch seen from outside: blocks and runs done out of their totals (set when the
+/// runs start), and a flag that stops it between blocks.
+#[derive(Debug, Default)]
+pub struct Monitor {
+    /// Blocks simulated so far, over every run.
+    pub blocks: AtomicU64,
+    /// Blocks the batch will simulate if no run stops early.
+    pub blocks_total: AtomicU64,
+    /// Runs finished.
+    pub runs: AtomicUsize,
+    /// Runs in the batch.
+    pub runs_total: AtomicUsize,
+    /// Set to stop the batch: the runs under way stop after their block, no other starts, and
+    /// the batch returns [`BatchError::Stopped`].
+    pub stop: AtomicBool,
+}
+
+impl Monitor {
+    /// Whether the batch was asked to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
 }
 
 /// One run's record, written beside its CSV.
@@ -162,11 +232,26 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
         scenarios.push(scenario);
     }
     let first = &scenarios[0];
+    let chosen: Vec<usize> = match &batch.only_points {
+        None => (0..points.len()).collect(),
+        Some(only) => {
+            let mut chosen = Vec::with_capacity(only.len());
+            for &point in only {
+                match usize::try_from(point).ok().filter(|&p| p < points.len()) {
+                    Some(p) if !chosen.contains(&p) => chosen.push(p),
+                    Some(_) => {}
+                    None => return Err(BatchError::NoSuchPoint { point, points: points.len() as u64 }),
+                }
+            }
+            chosen.sort_unstable();
+            chosen
+        }
+    };
     fs::create_dir_all(&batch.out).map_err(io(&batch.out))?;
     let scenario_path = batch.out.join("scenario.toml");
     fs::write(&scenario_path, &batch.scenario).map_err(io(&scenario_path))?;
     let jobs: Vec<Job> =
-        (0..points.len()).flat_map(|point| (0..first.runs).map(move |run| Job { point, run })).collect();
+        chosen.iter().flat_map(|&point| (0..first.runs).map(move |run| Job { point, run })).collect();
     let finals: Mutex<Vec<Option<Result<Row, String>>>> = Mutex::new(vec![None; jobs.len()]);
     let timing: Mutex<Timing> = Mutex::new(Timing::default());
     let bands: Mutex<Vec<Bands>> = Mutex::new(scenarios.iter().map(|s| Bands::new(s.blocks)).collect());
@@ -174,11 +259,14 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     let done = AtomicUsize::new(0);
     let failure: Mutex<Option<BatchError>> = Mutex::new(None);
     let blocks: u64 = jobs.iter().map(|job| scenarios[job.point].blocks).sum();
-    let progress = Progress::new(blocks, jobs.len());
+    let progress = Progress::new(blocks, jobs.len(), batch.progress_on_stderr, &batch.monitor);
     std::thread::scope(|scope| {
         for _ in 0..batch.threads.max(1) {
             scope.spawn(|| {
                 loop {
+                    if batch.monitor.stopped() {
+                        break;
+                    }
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
                     let scenario = &scenarios[job.point];
@@ -220,6 +308,9 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     if let Some(error) = failure.into_inner().ok().flatten() {
         return Err(error);
     }
+    if batch.monitor.stopped() {
+        return Err(BatchError::Stopped);
+    }
     let finals = finals.into_inner().unwrap_or_default();
     let mut summary = Summary {
         scenario: first.name.clone(),
@@ -228,7 +319,8 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
         blocks: first.blocks,
         points: Vec::new(),
     };
-    for (point, overrides) in points.iter().enumerate() {
+    for &point in &chosen {
+        let overrides = &points[point];
         let outcomes: Vec<&Option<Result<Row, String>>> =
             jobs.iter().zip(&finals).filter(|(job, _)| job.point == point).map(|(_, f)| f).collect();
         let rows: Vec<Row> =
@@ -247,7 +339,12 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     fs::write(&path, text).map_err(io(&path))?;
     let path = batch.out.join("report.html");
     let bands = bands.into_inner().unwrap_or_default();
+    let bands: Vec<Bands> =
+        bands.into_iter().enumerate().filter(|(point, _)| chosen.contains(point)).map(|(_, b)| b).collect();
     fs::write(&path, report::html(&summary, &bands)).map_err(io(&path))?;
+    let runs: Vec<(u64, u64)> = jobs.iter().map(|job| (job.point as u64, job.run)).collect();
+    let parameters = tidy::Parameters::of(&batch.sweeps, &batch.zipped, &points);
+    tidy::write(&batch.out, &runs, &parameters)?;
     Ok((summary, timing.into_inner().unwrap_or_default()))
 }
 
@@ -271,8 +368,8 @@ fn aggregate(rows: &[Row]) -> Vec<Aggregate> {
         .collect()
 }
 
-/// The folder and file stem of a run.
-fn run_paths(out: &Path, point: u64, run: u64) -> (PathBuf, PathBuf) {
+/// A run's CSV and manifest.
+pub(crate) fn run_paths(out: &Path, point: u64, run: u64) -> (PathBuf, PathBuf) {
     let dir = out.join(format!("point-{point}"));
     (dir.join(format!("run-{run}.csv")), dir.join(format!("run-{run}.json")))
 }
@@ -293,7 +390,7 @@ fn run_one(
     point: u64,
     run: u64,
     out: &Path,
-    progress: &Progress,
+    progress: &Progress<'_>,
 ) -> Result<Finished, BatchError> {
     let (csv_path, manifest_path) = run_paths(out, point, run);
     if let Some(dir) = csv_path.parent() {
@@ -304,11 +401,17 @@ fn run_one(
     writeln!(csv, "{}", Row::header()).map_err(io(&csv_path))?;
     let mut trace = Trace::new(scenario.blocks);
     let outcome = simulate(scenario, point, run, |row| {
+        if progress.stopped() {
+            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "stopped"));
+        }
         trace.push(row);
         progress.block();
         writeln!(csv, "{}", row.csv())
-    })
-    .map_err(io(&csv_path))?;
+    });
+    let outcome = match outcome {
+        Err(error) if error.kind() == std::io::ErrorKind::Interrupted => return Err(BatchError::Stopped),
+        other => other.map_err(io(&csv_path))?,
+    };
     csv.flush().map_err(io(&csv_path))?;
     let manifest = Manifest {
         scenario: scenario.name.clone(),
@@ -394,16 +497,22 @@ pub fn replay(manifest_path: &Path) -> Result<(Manifest, String), BatchError> {
     Ok((manifest, outcome.root))
 }
 
-/// Progress of a batch on stderr: on a terminal, a bar of blocks simulated with their rate, the
-/// time left and the runs finished; otherwise one line per finished run, for logs.
-struct Progress {
+/// Progress of a batch: counted in its [`Monitor`] and, if asked, shown on stderr: on a terminal,
+/// a bar of blocks simulated with their rate, the time left and the runs finished; otherwise one
+/// line per finished run, for logs.
+struct Progress<'a> {
     bar: indicatif::ProgressBar,
     runs: usize,
+    lines: bool,
+    monitor: &'a Monitor,
 }
 
-impl Progress {
-    fn new(blocks: u64, runs: usize) -> Progress {
-        let bar = if std::io::stderr().is_terminal() {
+impl<'a> Progress<'a> {
+    fn new(blocks: u64, runs: usize, on_stderr: bool, monitor: &'a Monitor) -> Progress<'a> {
+        monitor.blocks_total.store(blocks, Ordering::Relaxed);
+        monitor.runs_total.store(runs, Ordering::Relaxed);
+        let terminal = on_stderr && std::io::stderr().is_terminal();
+        let bar = if terminal {
             let style = indicatif::ProgressStyle::with_template(
                 "{elapsed_precise} [{bar:30}] {human_pos}/{human_len} blocks · {rate} · {eta} left · {msg}",
             )
@@ -417,19 +526,25 @@ impl Progress {
             indicatif::ProgressBar::hidden()
         };
         bar.set_message(format!("0/{runs} runs"));
-        Progress { bar, runs }
+        Progress { bar, runs, lines: on_stderr && !terminal, monitor }
     }
 
     /// One more block simulated.
     fn block(&self) {
+        self.monitor.blocks.fetch_add(1, Ordering::Relaxed);
         self.bar.inc(1);
+    }
+
+    fn stopped(&self) -> bool {
+        self.monitor.stopped()
     }
 
     /// `done` runs finished.
     fn run_done(&self, done: usize) {
-        if self.bar.is_hidden() {
+        self.monitor.runs.store(done, Ordering::Relaxed);
+        if self.lines {
             let _ = writeln!(std::io::stderr().lock(), "run {done}/{} done", self.runs);
-        } else {
+        } else if !self.bar.is_hidden() {
             self.bar.set_message(format!("{done}/{} runs", self.runs));
         }
     }

@@ -10,9 +10,10 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod svg;
+pub mod tidy;
 pub mod world;
 
-pub use batch::{Batch, BatchError, Manifest, Outcome, Summary, replay, run, run_timed, simulate};
+pub use batch::{Batch, BatchError, Manifest, Monitor, Outcome, Summary, replay, run, run_timed, simulate};
 pub use metrics::Row;
 pub use scenario::{Population, Scenario, ScenarioError, Shock, Sweep};
 pub use world::{RunError, Timing, World};

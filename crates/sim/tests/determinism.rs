@@ -4,7 +4,8 @@
 
 use std::{fs, path::Path};
 
-use atelier_sim::{Batch, Sweep, replay, run};
+use atelier_sim::{Batch, BatchError, Sweep, replay, run};
+use parquet::file::reader::{FileReader, SerializedFileReader};
 
 fn scenario(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name);
@@ -13,13 +14,12 @@ fn scenario(name: &str) -> String {
 
 fn batch(out: &Path, threads: usize, sweeps: Vec<Sweep>) -> Batch {
     Batch {
-        scenario: scenario("demand-spike.toml"),
         runs: Some(2),
         seed: Some(42),
         sweeps,
-        zipped: Vec::new(),
-        out: out.to_path_buf(),
         threads,
+        progress_on_stderr: false,
+        ..Batch::new(scenario("demand-spike.toml"), out.to_path_buf())
     }
 }
 
@@ -51,7 +51,11 @@ fn the_same_seed_gives_identical_csvs_and_roots_on_one_thread_or_two() {
     let second = run(&batch(b.path(), 2, short())).unwrap();
     assert_eq!(first, second);
     let (files_a, files_b) = (files(a.path()), files(b.path()));
-    assert_eq!(files_a.len(), 3 + 2 * 2 * 2, "scenario, summary, report, and a CSV and a manifest per run");
+    assert_eq!(
+        files_a.len(),
+        5 + 2 * 2 * 2,
+        "scenario, summary, report, the tidy CSV and Parquet, and a CSV and a manifest per run"
+    );
     assert_eq!(files_a, files_b, "the report too, whatever order the runs finished in");
     assert!(first.points.iter().all(|p| p.failed == 0 && p.completed == 2), "{first:?}");
     let csv =
@@ -98,4 +102,69 @@ fn the_report_draws_every_section_as_svg_without_fonts() {
     assert_eq!(svgs, report.matches("</svg>").count());
     let charts: String = report.split("<svg").skip(1).collect();
     assert!(!charts.contains("<text") && !charts.contains("font"), "labels are strokes");
+}
+
+#[test]
+fn the_tidy_table_holds_every_run_s_rows_with_its_point_and_swept_values_in_csv_and_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&batch(dir.path(), 2, short())).unwrap();
+    let tidy = fs::read_to_string(dir.path().join("runs.csv")).unwrap();
+    let mut lines = tidy.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("point,run,blocks,shocks.0.at,block,gas_used,"), "{header}");
+    let mut expected = Vec::new();
+    for (point, at) in [(0, 20), (1, 30)] {
+        for run in 0..2 {
+            let csv = fs::read_to_string(dir.path().join(format!("point-{point}/run-{run}.csv"))).unwrap();
+            expected.extend(csv.lines().skip(1).map(|line| format!("{point},{run},40,{at},{line}")));
+        }
+    }
+    assert_eq!(
+        lines.map(str::to_string).collect::<Vec<_>>(),
+        expected,
+        "every row, in (point, run, block) order"
+    );
+
+    let reader = SerializedFileReader::new(fs::File::open(dir.path().join("runs.parquet")).unwrap()).unwrap();
+    let metadata = reader.metadata();
+    assert_eq!(metadata.file_metadata().num_rows(), 2 * 2 * 40);
+    let columns: Vec<String> =
+        metadata.file_metadata().schema_descr().columns().iter().map(|c| c.name().to_string()).collect();
+    assert_eq!(columns.join(","), header, "the same columns as the CSV");
+    let rows: Vec<String> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            row.unwrap().get_column_iter().map(|(_, field)| field.to_string()).collect::<Vec<_>>().join(",")
+        })
+        .collect();
+    assert_eq!(rows, expected, "the same values, as 64-bit integers");
+}
+
+#[test]
+fn a_batch_of_one_point_runs_it_exactly_as_the_whole_batch_does() {
+    let (whole, one) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let all = run(&batch(whole.path(), 2, short())).unwrap();
+    let only = run(&Batch { only_points: Some(vec![1]), ..batch(one.path(), 2, short()) }).unwrap();
+    assert_eq!(only.points, vec![all.points[1].clone()]);
+    for file in ["point-1/run-0.csv", "point-1/run-1.csv", "point-1/run-1.json"] {
+        assert_eq!(
+            fs::read(whole.path().join(file)).unwrap(),
+            fs::read(one.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    assert!(!one.path().join("point-0").exists());
+
+    let error = run(&Batch { only_points: Some(vec![2]), ..batch(one.path(), 2, short()) }).unwrap_err();
+    assert!(matches!(error, BatchError::NoSuchPoint { point: 2, points: 2 }), "{error}");
+}
+
+#[test]
+fn a_batch_asked_to_stop_stops_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let stopped = batch(dir.path(), 2, short());
+    stopped.monitor.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(matches!(run(&stopped), Err(BatchError::Stopped)));
+    assert!(!dir.path().join("summary.json").exists(), "no summary of runs that did not run");
 }
