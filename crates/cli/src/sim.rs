@@ -50,7 +50,8 @@ pub(crate) fn run(command: SimCommand, output: Output) -> Result<()> {
                 std::fs::read_to_string(&scenario).with_context(|| format!("{}", scenario.display()))?;
             let threads =
                 threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let batch = Batch { runs, seed, sweeps: sweep, zipped: zip, threads, ..Batch::new(text, out.clone()) };
+            let batch =
+                Batch { runs, seed, sweeps: sweep, zipped: zip, threads, ..Batch::new(text, out.clone()) };
             let started = std::time::Instant::now();
             let (summary, timing) = atelier_sim::run_timed(&batch)?;
             let seconds = started.elapsed().as_secs_f64();
