@@ -5,16 +5,21 @@
 
 use std::{
     path::PathBuf,
-    sync::{Arc, atomic::Ordering},
+    sync::{Arc, Mutex, atomic::Ordering},
     thread::JoinHandle,
     time::{Duration, Instant},
 };
 
-use atelier_sim::{Batch, BatchError, Monitor, Sweep, scenario::points};
+use atelier_sim::{
+    Batch, BatchError, Monitor, Row, Sweep,
+    policy::{Policies, Policy, View},
+    scenario::points,
+};
 use pyo3::{
     create_exception,
     exceptions::{PyOSError, PyRuntimeError, PyValueError},
     prelude::*,
+    types::{PyDict, PyList},
 };
 
 create_exception!(_native, ScenarioError, PyValueError, "The scenario, a sweep or an override is invalid.");
@@ -36,11 +41,79 @@ fn sweeps(given: Vec<(String, Vec<String>)>) -> Vec<Sweep> {
     given.into_iter().map(|(key, values)| Sweep { key, values }).collect()
 }
 
+/// A custom population's policy: a Python callable given the block's view as a dict, returning
+/// `(rank, message)` pairs, each message a dict (or JSON text) as `atelier tx batch` reads them.
+/// Its first exception stops the batch and is raised by `run`.
+struct PythonPolicy {
+    callable: Py<PyAny>,
+    failure: Arc<Mutex<Option<PyErr>>>,
+    monitor: Arc<Monitor>,
+}
+
+impl PythonPolicy {
+    fn call(&self, py: Python<'_>, view: &View) -> PyResult<Vec<(u64, atelier_protocol::Msg)>> {
+        let metrics = PyDict::new(py);
+        metrics.set_item("block", view.last.block)?;
+        for (name, value) in Row::METRICS.iter().zip(view.last.values()) {
+            metrics.set_item(name, value)?;
+        }
+        let agents = PyList::empty(py);
+        for agent in &view.agents {
+            let entry = PyDict::new(py);
+            entry.set_item("rank", agent.rank)?;
+            entry.set_item("address", agent.address.to_string())?;
+            entry.set_item("ugdc", agent.ugdc)?;
+            entry.set_item("uusd", agent.uusd)?;
+            agents.append(entry)?;
+        }
+        let given = PyDict::new(py);
+        given.set_item("policy", &view.policy)?;
+        given.set_item("block", view.block)?;
+        given.set_item("point", view.point)?;
+        given.set_item("run", view.run)?;
+        given.set_item("seed", view.seed)?;
+        given.set_item("metrics", metrics)?;
+        given.set_item("agents", agents)?;
+        let decided = self.callable.call1(py, (given,))?;
+        let dumps = py.import("json")?.getattr("dumps")?;
+        let mut msgs = Vec::new();
+        for item in decided.bind(py).try_iter()? {
+            let (rank, msg): (u64, Bound<'_, PyAny>) = item?.extract().map_err(|_| {
+                PyValueError::new_err(
+                    "a policy returns (rank, message) pairs: (0, {\"amm\": {\"type\": \"swap\", …}})",
+                )
+            })?;
+            let json: String = match msg.extract::<String>() {
+                Ok(text) => text,
+                Err(_) => dumps.call1((msg,))?.extract()?,
+            };
+            let msg = serde_json::from_str(&json)
+                .map_err(|e| PyValueError::new_err(format!("agent {rank}'s message {json}: {e}")))?;
+            msgs.push((rank, msg));
+        }
+        Ok(msgs)
+    }
+}
+
+impl Policy for PythonPolicy {
+    fn decide(&self, view: &View) -> Result<Vec<(u64, atelier_protocol::Msg)>, String> {
+        Python::attach(|py| self.call(py, view)).map_err(|error| {
+            let text = error.to_string();
+            if let Ok(mut failure) = self.failure.lock() {
+                failure.get_or_insert(error);
+            }
+            self.monitor.stop.store(true, Ordering::Relaxed);
+            text
+        })
+    }
+}
+
 /// Runs a batch of `scenario` (TOML text) into the folder `out` and returns its `summary.json`.
 /// `sweeps` and `zipped` are `(dotted path, values)` pairs; `points` runs only those sweep
-/// points; `progress(blocks, blocks_total, runs, runs_total)` is called about ten times a second.
+/// points; `progress(blocks, blocks_total, runs, runs_total)` is called about ten times a second;
+/// `agents` maps the scenario's custom policies' names to Python callables.
 #[pyfunction]
-#[pyo3(signature = (scenario, out, *, runs=None, seed=None, sweeps=Vec::new(), zipped=Vec::new(), threads=1, points=None, progress=None))]
+#[pyo3(signature = (scenario, out, *, runs=None, seed=None, sweeps=Vec::new(), zipped=Vec::new(), threads=1, points=None, progress=None, agents=None))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -53,7 +126,15 @@ fn run(
     threads: usize,
     points: Option<Vec<u64>>,
     progress: Option<Py<PyAny>>,
+    agents: Option<Vec<(String, Py<PyAny>)>>,
 ) -> PyResult<String> {
+    let monitor = Arc::new(Monitor::default());
+    let failure: Arc<Mutex<Option<PyErr>>> = Arc::default();
+    let mut policies = Policies::default();
+    for (name, callable) in agents.unwrap_or_default() {
+        let policy = PythonPolicy { callable, failure: failure.clone(), monitor: monitor.clone() };
+        policies.insert(name, Arc::new(policy));
+    }
     let batch = Batch {
         runs,
         seed,
@@ -62,9 +143,10 @@ fn run(
         threads: threads.max(1),
         only_points: points,
         progress_on_stderr: false,
+        monitor: monitor.clone(),
+        policies,
         ..Batch::new(scenario, out.clone())
     };
-    let monitor: Arc<Monitor> = batch.monitor.clone();
     let worker = std::thread::spawn(move || atelier_sim::run(&batch));
     let stop = |py: Python<'_>, worker: JoinHandle<_>, cause: PyErr| -> PyErr {
         monitor.stop.store(true, Ordering::Relaxed);
@@ -94,6 +176,9 @@ fn run(
     let result = py
         .detach(|| worker.join())
         .map_err(|_| PyRuntimeError::new_err("the simulator's batch thread panicked"))?;
+    if let Some(failure) = failure.lock().ok().and_then(|mut f| f.take()) {
+        return Err(failure);
+    }
     result.map_err(error)?;
     let path = out.join("summary.json");
     std::fs::read_to_string(&path).map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))

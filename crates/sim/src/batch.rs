@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     metrics::Row,
+    policy::Policies,
     report::{self, Bands, Trace},
     rng::Key,
-    scenario::{Scenario, ScenarioError, Sweep, points},
+    scenario::{Population, Scenario, ScenarioError, Sweep, points},
     tidy,
     world::{RunError, Timing, World},
 };
@@ -97,6 +98,8 @@ pub struct Batch {
     pub progress_on_stderr: bool,
     /// Counters to watch the batch by, and its stop flag.
     pub monitor: Arc<Monitor>,
+    /// The policies the scenario's custom populations name.
+    pub policies: Policies,
 }
 
 impl Batch {
@@ -114,6 +117,7 @@ impl Batch {
             only_points: None,
             progress_on_stderr: true,
             monitor: Arc::default(),
+            policies: Policies::default(),
         }
     }
 }
@@ -232,6 +236,7 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
         scenarios.push(scenario);
     }
     let first = &scenarios[0];
+    check_policies(first, &batch.policies)?;
     let chosen: Vec<usize> = match &batch.only_points {
         None => (0..points.len()).collect(),
         Some(only) => {
@@ -270,14 +275,8 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
                     let scenario = &scenarios[job.point];
-                    let outcome = run_one(
-                        scenario,
-                        &points[job.point],
-                        job.point as u64,
-                        job.run,
-                        &batch.out,
-                        &progress,
-                    );
+                    let outcome =
+                        run_one(scenario, &points[job.point], job.point as u64, job.run, batch, &progress);
                     match outcome {
                         Ok(finished) => {
                             if let Ok(mut timing) = timing.lock() {
@@ -348,6 +347,21 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     Ok((summary, timing.into_inner().unwrap_or_default()))
 }
 
+/// Refuses a scenario whose custom populations name a policy that was not given.
+fn check_policies(scenario: &Scenario, policies: &Policies) -> Result<(), ScenarioError> {
+    for (index, population) in scenario.agents.iter().enumerate() {
+        if let Population::Custom { policy, .. } = population
+            && policies.get(policy).is_none()
+        {
+            return Err(ScenarioError::Invalid(format!(
+                "agents.{index} (custom) names the policy {policy:?}, which was not given: custom agents' \
+                 policies come from Python, atelier_sim.run(..., agents={{{policy:?}: callable}})"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn aggregate(rows: &[Row]) -> Vec<Aggregate> {
     Row::METRICS
         .iter()
@@ -383,16 +397,16 @@ struct Finished {
     timing: Timing,
 }
 
-/// Runs one (point, run), streaming its CSV.
+/// Runs one (point, run) of `batch`, streaming its CSV.
 fn run_one(
     scenario: &Scenario,
     overrides: &[(String, String)],
     point: u64,
     run: u64,
-    out: &Path,
+    batch: &Batch,
     progress: &Progress<'_>,
 ) -> Result<Finished, BatchError> {
-    let (csv_path, manifest_path) = run_paths(out, point, run);
+    let (csv_path, manifest_path) = run_paths(&batch.out, point, run);
     if let Some(dir) = csv_path.parent() {
         fs::create_dir_all(dir).map_err(io(dir))?;
     }
@@ -400,7 +414,7 @@ fn run_one(
     let mut csv = BufWriter::new(file);
     writeln!(csv, "{}", Row::header()).map_err(io(&csv_path))?;
     let mut trace = Trace::new(scenario.blocks);
-    let outcome = simulate(scenario, point, run, |row| {
+    let outcome = simulate(scenario, point, run, &batch.policies, |row| {
         if progress.stopped() {
             return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "stopped"));
         }
@@ -445,16 +459,18 @@ pub struct Outcome {
     pub timing: Timing,
 }
 
-/// Runs `scenario`'s `run` at `point`, handing each row to `sink`.
+/// Runs `scenario`'s `run` at `point` with the `policies` its custom populations name, handing
+/// each row to `sink`.
 pub fn simulate(
     scenario: &Scenario,
     point: u64,
     run: u64,
+    policies: &Policies,
     mut sink: impl FnMut(&Row) -> std::io::Result<()>,
 ) -> std::io::Result<Outcome> {
     let key = Key { seed: scenario.seed, point, run, block: 0, stream: 0 };
     let mut world = match World::new(scenario, key) {
-        Ok(world) => world,
+        Ok(world) => world.with_policies(policies.clone()),
         Err(error) => {
             return Ok(Outcome {
                 last: Err(error.to_string()),
@@ -474,7 +490,12 @@ pub fn simulate(
                 last = Ok(row);
                 blocks = block;
             }
-            Err(error @ (RunError::Invariant { .. } | RunError::Block { .. } | RunError::Genesis(_))) => {
+            Err(
+                error @ (RunError::Invariant { .. }
+                | RunError::Block { .. }
+                | RunError::Genesis(_)
+                | RunError::Policy { .. }),
+            ) => {
                 last = Err(error.to_string());
                 break;
             }
@@ -493,7 +514,13 @@ pub fn replay(manifest_path: &Path) -> Result<(Manifest, String), BatchError> {
     let scenario_text = fs::read_to_string(&scenario_path).map_err(io(&scenario_path))?;
     let mut scenario = Scenario::parse(&scenario_text, &manifest.overrides)?;
     scenario.seed = manifest.seed;
-    let outcome = simulate(&scenario, manifest.point, manifest.run, |_| Ok(())).map_err(io(manifest_path))?;
+    check_policies(&scenario, &Policies::default()).map_err(|_| {
+        ScenarioError::Invalid(
+            "a run of custom agents replays only with their policies: rerun it from Python".into(),
+        )
+    })?;
+    let outcome = simulate(&scenario, manifest.point, manifest.run, &Policies::default(), |_| Ok(()))
+        .map_err(io(manifest_path))?;
     Ok((manifest, outcome.root))
 }
 

@@ -6,6 +6,7 @@
 pub mod batch;
 mod genesis;
 pub mod metrics;
+pub mod policy;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -236,6 +236,15 @@ pub enum Population {
         /// How many.
         count: u64,
     },
+    /// Agents whose decisions come from a policy the caller supplies by name (`crate::policy`;
+    /// from Python, `atelier_sim.run(..., agents={name: callable})`): each block it sees the last
+    /// block's metrics and its agents' balances and returns the messages they send.
+    Custom {
+        /// How many.
+        count: u64,
+        /// The policy's name.
+        policy: String,
+    },
     /// Staked oracle operators observing the outside GDC price (the pool's price, times a crash's
     /// factor while one is under way) with relative noise, once per round of the `gdc_usd` feed.
     OracleOperator {
@@ -550,6 +559,7 @@ impl Population {
             | Population::LiquidityProvider { count, .. }
             | Population::FineTuner { count, .. }
             | Population::StyleOracle { count }
+            | Population::Custom { count, .. }
             | Population::SelfPrompter { count, .. }
             | Population::OracleOperator { count, .. }
             | Population::Trader { count, .. }

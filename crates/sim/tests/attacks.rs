@@ -4,7 +4,7 @@
 
 use std::{fs, path::Path};
 
-use atelier_sim::{Row, Scenario, simulate};
+use atelier_sim::{Row, Scenario, policy::Policies, simulate};
 
 /// The final row of the scenario's first run, shortened to `blocks` with 20-block epochs and
 /// `overrides`; every block's rows pass to `each`.
@@ -15,7 +15,7 @@ fn run(name: &str, blocks: u64, overrides: &[(&str, &str)], mut each: impl FnMut
         vec![("blocks".to_string(), blocks.to_string()), ("genesis.epoch_blocks".into(), "20".into())];
     all.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let scenario = Scenario::parse(&text, &all).unwrap();
-    let outcome = simulate(&scenario, 0, 0, |row| {
+    let outcome = simulate(&scenario, 0, 0, &Policies::default(), |row| {
         each(row);
         Ok(())
     })

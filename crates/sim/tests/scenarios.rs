@@ -13,7 +13,7 @@ use atelier_protocol::modules::{
     revenue::{self, VaultId},
     treasury,
 };
-use atelier_sim::{Population, Row, Scenario, World, rng::Key, simulate};
+use atelier_sim::{Population, Row, Scenario, World, policy::Policies, rng::Key, simulate};
 
 fn scenario(name: &str, overrides: &[(&str, &str)]) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name);
@@ -24,7 +24,7 @@ fn scenario(name: &str, overrides: &[(&str, &str)]) -> Scenario {
 }
 
 fn last_row(scenario: &Scenario) -> Row {
-    let outcome = simulate(scenario, 0, 0, |_| Ok(())).unwrap();
+    let outcome = simulate(scenario, 0, 0, &Policies::default(), |_| Ok(())).unwrap();
     assert_eq!(outcome.blocks, scenario.blocks);
     outcome.last.unwrap()
 }

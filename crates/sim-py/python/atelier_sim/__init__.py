@@ -10,7 +10,8 @@ parameter, ``block`` and every metric — with the batch's summary::
                               sweep={"genesis.cushion_bps": [500, 1000, 2000]})
     results.frame.groupby(["genesis.cushion_bps", "block"])["price"].mean()
 
-A sweep's points can run on a Dask cluster (``cluster=client``); see ``run``.
+A sweep's points can run on a Dask cluster (``cluster=client``), and a scenario's ``custom``
+populations act by Python callables (``agents={name: callable}``); see ``run``.
 """
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from typing import Any, Union
 
 import pandas as pd
 
-from . import _native
+from . import _native, msgs
 from ._native import VERSION, ScenarioError
 
-__all__ = ["Results", "ScenarioError", "VERSION", "run", "points", "metrics"]
+__all__ = ["Results", "ScenarioError", "VERSION", "run", "points", "metrics", "msgs"]
 __version__ = VERSION
 
 Scenario = Union[str, os.PathLike, Mapping[str, Any]]
 Sweeps = Mapping[str, Union[Iterable[Any], Any]]
+Agents = Mapping[str, Callable[[dict], Iterable[tuple[int, Union[dict, str]]]]]
 
 
 @dataclasses.dataclass
@@ -137,6 +139,7 @@ def run(
     out: str | os.PathLike | None = None,
     progress: bool | Callable[[int, int, int, int], None] = True,
     cluster: Any = None,
+    agents: Agents | None = None,
 ) -> Results:
     """Runs a scenario's Monte Carlo runs over its sweep points; returns every block of every run.
 
@@ -148,6 +151,14 @@ def run(
     progress: a bar (``True``), none, or ``callable(blocks, blocks_total, runs, runs_total)``.
     cluster: a ``dask.distributed.Client``: each sweep point runs as one task on a worker (which
     needs this package installed) and the result equals the local run's.
+    agents: the policies of the scenario's ``custom`` populations (``kind = "custom"``, ``count``,
+    ``policy = "name"``), ``{name: callable}``. Each block after the three setup blocks, the
+    callable gets a dict — ``block``, ``point``, ``run``, ``seed`` (for its own randomness, so the
+    run stays reproducible), ``metrics`` (the last block's row) and ``agents`` (each one's
+    ``rank``, ``address``, ``ugdc`` and ``uusd``) — and returns ``(rank, message)`` pairs, each
+    message a dict as ``atelier_sim.msgs`` builds them; they are sent as that agent's
+    transactions, which the protocol accepts or refuses as anyone's. An exception in it stops the
+    batch and is raised here.
 
     Raises ``ScenarioError`` for an invalid scenario, sweep or override, ``OSError`` when the
     files cannot be written, ``KeyboardInterrupt`` when interrupted (the runs stop after the
@@ -156,6 +167,7 @@ def run(
     text = scenario_text(scenario)
     _native.check(text)
     sweeps, zipped = _sweeps(sweep), _sweeps(zip)
+    policies = list(agents.items()) if agents else None
     threads = threads or os.cpu_count() or 1
     if cluster is not None:
         if out is not None:
@@ -163,12 +175,20 @@ def run(
                 "out= is not available with cluster=: each point's files stay on its worker; "
                 "save results.frame (to_parquet) and results.summary instead"
             )
-        return _run_on(cluster, text, runs, seed, sweeps, zipped, progress)
+        return _run_on(cluster, text, runs, seed, sweeps, zipped, policies, progress)
     folder = pathlib.Path(out) if out is not None else pathlib.Path(tempfile.mkdtemp(prefix="atelier-sim-"))
     callback, close = _progress_bar(progress)
     try:
         summary = _native.run(
-            text, str(folder), runs=runs, seed=seed, sweeps=sweeps, zipped=zipped, threads=threads, progress=callback
+            text,
+            str(folder),
+            runs=runs,
+            seed=seed,
+            sweeps=sweeps,
+            zipped=zipped,
+            threads=threads,
+            progress=callback,
+            agents=policies,
         )
         frame = _frame(folder)
     finally:
@@ -185,22 +205,32 @@ def run_point(
     seed: int | None,
     sweeps: list[tuple[str, list[str]]],
     zipped: list[tuple[str, list[str]]],
+    policies: list[tuple[str, Callable]] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """One sweep point's runs, self-contained (a Dask task): its rows and its summary."""
     folder = pathlib.Path(tempfile.mkdtemp(prefix="atelier-sim-point-"))
     try:
         summary = _native.run(
-            text, str(folder), runs=runs, seed=seed, sweeps=sweeps, zipped=zipped, threads=1, points=[point]
+            text,
+            str(folder),
+            runs=runs,
+            seed=seed,
+            sweeps=sweeps,
+            zipped=zipped,
+            threads=1,
+            points=[point],
+            agents=policies,
         )
         return _frame(folder), json.loads(summary)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run_on(cluster, text, runs, seed, sweeps, zipped, progress) -> Results:
+def _run_on(cluster, text, runs, seed, sweeps, zipped, policies, progress) -> Results:
     count = len(_native.points(sweeps, zipped))
     futures = [
-        cluster.submit(run_point, text, point, runs, seed, sweeps, zipped, pure=False) for point in range(count)
+        cluster.submit(run_point, text, point, runs, seed, sweeps, zipped, policies, pure=False)
+        for point in range(count)
     ]
     callback, close = _progress_bar(progress, unit="point")
     try:

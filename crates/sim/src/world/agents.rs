@@ -21,11 +21,15 @@ use atelier_protocol::{
 };
 use atelier_state::{MemoryStore, StateError};
 
-use super::{Agent, CLASS, LISTING_BLOCKS, Open, Sender, WIND_DOWN_BLOCKS, World};
+use super::{Agent, CLASS, LISTING_BLOCKS, Open, RunError, Sender, WIND_DOWN_BLOCKS, World};
 use crate::{
+    policy::{AgentView, View},
     rng::{Key, Stream},
     scenario::{Population, Shock},
 };
+
+/// The first stream of custom policies' seeds (one per population, after every agent's).
+const POLICY_STREAM: u64 = 1 << 32;
 
 impl World {
     pub(super) fn setup_msgs(&self, block: u64) -> Vec<(Sender, Msg)> {
@@ -333,6 +337,54 @@ impl World {
                     }
                 }
                 _ => {}
+            }
+        }
+        Ok(msgs)
+    }
+
+    /// What the custom populations' policies send in `block` (at `height`).
+    pub(super) fn custom_msgs(&self, block: u64, height: u64) -> Result<Vec<(Sender, Msg)>, RunError> {
+        let mut msgs = Vec::new();
+        for (population, group) in self.scenario.agents.iter().enumerate() {
+            let Population::Custom { policy: name, .. } = group else { continue };
+            let failed = |reason: String| RunError::Policy { height, policy: name.clone(), reason };
+            let policy =
+                self.policies.get(name).ok_or_else(|| failed("no policy by this name was given".into()))?;
+            let members: Vec<&Agent> = self.agents.iter().filter(|a| a.population == population).collect();
+            let mut agents = Vec::with_capacity(members.len());
+            for agent in &members {
+                let balance = |denom: &Denom| {
+                    bank::query::balance(&self.store, &agent.address, denom)
+                        .map(|a| a.get())
+                        .map_err(|e| failed(e.to_string()))
+                };
+                agents.push(AgentView {
+                    rank: agent.rank,
+                    address: agent.address,
+                    ugdc: balance(&Denom::GDC)?,
+                    uusd: balance(&Denom::USD)?,
+                });
+            }
+            let seed =
+                Stream::new(Key { block, stream: POLICY_STREAM + population as u64, ..self.key }).next_u64();
+            let view = View {
+                policy: name.clone(),
+                block,
+                point: self.key.point,
+                run: self.key.run,
+                seed,
+                last: self.last,
+                agents,
+            };
+            for (rank, msg) in policy.decide(&view).map_err(failed)? {
+                let agent = members.get(rank as usize).ok_or_else(|| {
+                    failed(format!(
+                        "agent {rank} named, but the population has {} (0 to {})",
+                        members.len(),
+                        members.len().saturating_sub(1)
+                    ))
+                })?;
+                msgs.push(((agent.key, agent.address), msg));
             }
         }
         Ok(msgs)

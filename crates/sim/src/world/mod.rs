@@ -36,6 +36,7 @@ use self::agents::Market;
 use crate::{
     genesis::genesis,
     metrics::Row,
+    policy::Policies,
     rng::Key,
     scenario::{Population, Scenario},
 };
@@ -75,6 +76,16 @@ pub enum RunError {
         height: u64,
         /// What broke.
         detail: String,
+    },
+    /// A custom population's policy failed, or none was given by its name.
+    #[error("block {height}: policy {policy:?}: {reason}")]
+    Policy {
+        /// The height.
+        height: u64,
+        /// The policy's name.
+        policy: String,
+        /// Why.
+        reason: String,
     },
 }
 
@@ -223,6 +234,10 @@ pub struct World {
     /// Proposals whose voting has not started, by id.
     ballots: Vec<Ballot>,
     governed: Governed,
+    /// Custom populations' policies, by name.
+    policies: Policies,
+    /// The last block's metrics, as custom policies see them.
+    last: Row,
     timing: Timing,
 }
 
@@ -312,8 +327,16 @@ impl World {
             listings: VecDeque::new(),
             ballots: Vec::new(),
             governed: Governed::default(),
+            policies: Policies::default(),
+            last: Row::default(),
             timing: Timing::default(),
         })
+    }
+
+    /// The world with the policies its custom populations name.
+    pub fn with_policies(mut self, policies: Policies) -> World {
+        self.policies = policies;
+        self
     }
 
     /// Whether an agent's gains are measured: attackers, and what they are measured against.
@@ -375,7 +398,8 @@ impl World {
             self.setup_msgs(block)
         } else {
             let market = Market::read(&self.store, self.head.height).map_err(|e| fail(e.to_string()))?;
-            let msgs = self.agent_msgs(block, &market).map_err(|e| fail(e.to_string()))?;
+            let mut msgs = self.agent_msgs(block, &market).map_err(|e| fail(e.to_string()))?;
+            msgs.extend(self.custom_msgs(block, height)?);
             for (sender, msg) in &msgs {
                 if let Msg::Oracle(OracleMsg::SubmitObservation { feed, round, .. }) = msg {
                     self.observed.insert((sender.1, feed.clone()), *round);
@@ -429,9 +453,10 @@ impl World {
         }
         let checked = Instant::now();
         self.timing.invariants += checked - committed;
-        let row = self.measure(block, &events, submitted as u64, skipped).map_err(|e| fail(e.to_string()));
+        let row = self.measure(block, &events, submitted as u64, skipped).map_err(|e| fail(e.to_string()))?;
         self.timing.measuring += checked.elapsed();
-        row
+        self.last = row;
+        Ok(row)
     }
 
     /// Applies the block and follows what happened in it; returns its events.
