@@ -15,7 +15,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    metrics::Row,
+    metrics::{Basis, Row},
     policy::Policies,
     report::{self, Bands, Trace},
     rng::Key,
@@ -172,11 +172,19 @@ pub struct Manifest {
     pub error: Option<String>,
 }
 
-/// A metric's distribution across a point's runs (of each run's final value).
+/// A metric's distribution across a point's runs, each run summed up by `statistic`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregate {
     /// The metric.
     pub metric: String,
+    /// Its unit.
+    pub unit: String,
+    /// What a block's value counts: in the block, at it, as of the last epoch's close, or since
+    /// genesis.
+    pub basis: Basis,
+    /// How each run is summed up: "final value", or "mean per block" for what happens in each
+    /// block.
+    pub statistic: String,
     /// Mean.
     pub mean: f64,
     /// 5th percentile (nearest rank).
@@ -198,6 +206,116 @@ pub struct PointSummary {
     pub failed: u64,
     /// Each metric's distribution.
     pub metrics: Vec<Aggregate>,
+    /// What a token engineer must see first: whether the treasury drains, how concentrated
+    /// reputation and stake end up, whether every invariant held, and whether attacks paid.
+    pub flags: Vec<Flag>,
+}
+
+/// One check of a point's runs, and whether it held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    /// What was checked.
+    pub check: String,
+    /// Whether it held.
+    pub held: bool,
+    /// The figures behind it, in words.
+    pub detail: String,
+}
+
+/// A treasury balance falling by more than this share over a run is flagged, in percent.
+pub const DRAIN_FLAGGED_PERCENT: f64 = 10.0;
+
+/// A Gini coefficient above this is flagged as concentration, in basis points.
+pub const GINI_FLAGGED_BPS: f64 = 6_000.0;
+
+/// A whole number with its thousands grouped: 1,234,567.
+fn grouped(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if value.round() < 0.0 { format!("-{out}") } else { out }
+}
+
+/// The checks of a point's `runs` (those that finished) and the `errors` of those that stopped.
+fn flags(scenario: &Scenario, runs: &[&RunSum], errors: &[&String]) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    let mean = |values: Vec<f64>| values.iter().sum::<f64>() / values.len().max(1) as f64;
+    for (check, metric, unit) in [("treasury GDC", "treasury_gdc", 1e6), ("stable reserve", "reserve", 1e6)] {
+        let Some(index) = Row::METRICS.iter().position(|m| *m == metric) else { continue };
+        let changes: Vec<f64> = runs
+            .iter()
+            .filter_map(|r| {
+                let (first, last) = (r.first.values()[index] as f64, r.last.values()[index] as f64);
+                (first > 0.0).then(|| (last - first) / first * 100.0)
+            })
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let (first, last) = (
+            mean(runs.iter().map(|r| r.first.values()[index] as f64).collect()),
+            mean(runs.iter().map(|r| r.last.values()[index] as f64).collect()),
+        );
+        let change = mean(changes.clone());
+        let worst = changes.iter().copied().fold(f64::INFINITY, f64::min);
+        flags.push(Flag {
+            check: format!("{check} does not drain"),
+            held: change > -DRAIN_FLAGGED_PERCENT,
+            detail: format!(
+                "{change:+.1}% over the run (mean of runs; worst {worst:+.1}%): {} to {} {}",
+                grouped(first / unit),
+                grouped(last / unit),
+                if metric == "reserve" { "USD" } else { "GDC" }
+            ),
+        });
+    }
+    for (check, metric) in [("reputation", "reputation_gini_bps"), ("stake", "stake_gini_bps")] {
+        let Some(index) = Row::METRICS.iter().position(|m| *m == metric) else { continue };
+        let gini = mean(runs.iter().map(|r| r.last.values()[index] as f64).collect());
+        flags.push(Flag {
+            check: format!("{check} is not concentrated"),
+            held: gini <= GINI_FLAGGED_BPS,
+            detail: format!(
+                "Gini {:.2} among the agents at the last epoch's close (mean of runs; flagged above {:.2})",
+                gini / 10_000.0,
+                GINI_FLAGGED_BPS / 10_000.0
+            ),
+        });
+    }
+    flags.push(Flag {
+        check: "every invariant held in every block".into(),
+        held: errors.is_empty(),
+        detail: match errors.first() {
+            None => format!("{} runs, every block checked from what it changed", runs.len()),
+            Some(first) => {
+                format!("{} of {} runs stopped; the first: {first}", errors.len(), errors.len() + runs.len())
+            }
+        },
+    });
+    if scenario.agents.iter().any(Population::attacks) {
+        let (pnl, reputation) = (
+            Row::METRICS.iter().position(|m| *m == "attacker_pnl").unwrap_or(0),
+            Row::METRICS.iter().position(|m| *m == "attacker_reputation").unwrap_or(0),
+        );
+        let paid =
+            runs.iter().filter(|r| r.last.values()[pnl] > 0 || r.last.values()[reputation] > 0).count();
+        let best = runs.iter().map(|r| r.last.values()[pnl]).max().unwrap_or(0);
+        flags.push(Flag {
+            check: "the attack does not pay".into(),
+            held: paid == 0,
+            detail: format!(
+                "the attacker ended ahead of its honest twin in {paid} of {} runs (best PnL {:.2} USD)",
+                runs.len(),
+                best as f64 / 1e6
+            ),
+        });
+    }
+    flags
 }
 
 /// `summary.json`.
@@ -257,7 +375,7 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     fs::write(&scenario_path, &batch.scenario).map_err(io(&scenario_path))?;
     let jobs: Vec<Job> =
         chosen.iter().flat_map(|&point| (0..first.runs).map(move |run| Job { point, run })).collect();
-    let finals: Mutex<Vec<Option<Result<Row, String>>>> = Mutex::new(vec![None; jobs.len()]);
+    let finals: Mutex<Vec<Option<Result<RunSum, String>>>> = Mutex::new(vec![None; jobs.len()]);
     let timing: Mutex<Timing> = Mutex::new(Timing::default());
     let bands: Mutex<Vec<Bands>> = Mutex::new(scenarios.iter().map(|s| Bands::new(s.blocks)).collect());
     let next = AtomicUsize::new(0);
@@ -289,7 +407,7 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
                                 }
                             }
                             if let Ok(mut finals) = finals.lock() {
-                                finals[index] = Some(finished.last);
+                                finals[index] = Some(finished.summed);
                             }
                         }
                         Err(error) => {
@@ -320,17 +438,20 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     };
     for &point in &chosen {
         let overrides = &points[point];
-        let outcomes: Vec<&Option<Result<Row, String>>> =
+        let outcomes: Vec<&Option<Result<RunSum, String>>> =
             jobs.iter().zip(&finals).filter(|(job, _)| job.point == point).map(|(_, f)| f).collect();
-        let rows: Vec<Row> =
-            outcomes.iter().filter_map(|o| o.as_ref().and_then(|r| r.as_ref().ok()).copied()).collect();
-        let failed = outcomes.len() as u64 - rows.len() as u64;
+        let runs: Vec<&RunSum> =
+            outcomes.iter().filter_map(|o| o.as_ref().and_then(|r| r.as_ref().ok())).collect();
+        let errors: Vec<&String> =
+            outcomes.iter().filter_map(|o| o.as_ref().and_then(|r| r.as_ref().err())).collect();
+        let failed = errors.len() as u64;
         summary.points.push(PointSummary {
             point: point as u64,
             overrides: overrides.clone(),
-            completed: rows.len() as u64,
+            completed: runs.len() as u64,
             failed,
-            metrics: aggregate(&rows),
+            metrics: aggregate(&runs),
+            flags: flags(&scenarios[point], &runs, &errors),
         });
     }
     let path = batch.out.join("summary.json");
@@ -340,7 +461,7 @@ pub fn run_timed(batch: &Batch) -> Result<(Summary, Timing), BatchError> {
     let bands = bands.into_inner().unwrap_or_default();
     let bands: Vec<Bands> =
         bands.into_iter().enumerate().filter(|(point, _)| chosen.contains(point)).map(|(_, b)| b).collect();
-    fs::write(&path, report::html(&summary, &bands)).map_err(io(&path))?;
+    fs::write(&path, report::html(first, &summary, &bands)).map_err(io(&path))?;
     let runs: Vec<(u64, u64)> = jobs.iter().map(|job| (job.point as u64, job.run)).collect();
     let parameters = tidy::Parameters::of(&batch.sweeps, &batch.zipped, &points);
     tidy::write(&batch.out, &runs, &parameters)?;
@@ -362,12 +483,14 @@ fn check_policies(scenario: &Scenario, policies: &Policies) -> Result<(), Scenar
     Ok(())
 }
 
-fn aggregate(rows: &[Row]) -> Vec<Aggregate> {
+/// Each metric's distribution over `runs` (each run's values as [`Basis::statistic`] sums it up).
+fn aggregate(runs: &[&RunSum]) -> Vec<Aggregate> {
+    let summed: Vec<Vec<f64>> = runs.iter().map(|r| r.values()).collect();
     Row::METRICS
         .iter()
         .enumerate()
         .map(|(i, metric)| {
-            let mut values: Vec<f64> = rows.iter().map(|r| r.values()[i] as f64).collect();
+            let mut values: Vec<f64> = summed.iter().map(|r| r[i]).collect();
             values.sort_by(f64::total_cmp);
             let rank = |q: f64| {
                 if values.is_empty() {
@@ -377,9 +500,58 @@ fn aggregate(rows: &[Row]) -> Vec<Aggregate> {
                 values[index]
             };
             let mean = if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 };
-            Aggregate { metric: (*metric).to_string(), mean, p5: rank(0.05), p95: rank(0.95) }
+            let basis = Row::BASES[i];
+            Aggregate {
+                metric: (*metric).to_string(),
+                unit: Row::UNITS[i].to_string(),
+                basis,
+                statistic: basis.statistic().to_string(),
+                mean,
+                p5: rank(0.05),
+                p95: rank(0.95),
+            }
         })
         .collect()
+}
+
+/// A run summed up, one value per metric: the mean of its blocks for what happens in each
+/// block, its final value otherwise.
+#[derive(Debug, Clone)]
+struct RunSum {
+    totals: Vec<i128>,
+    blocks: u64,
+    first: Row,
+    last: Row,
+}
+
+impl RunSum {
+    fn new() -> RunSum {
+        RunSum { totals: vec![0; Row::METRICS.len()], blocks: 0, first: Row::default(), last: Row::default() }
+    }
+
+    fn push(&mut self, row: &Row) {
+        if self.blocks == 0 {
+            self.first = *row;
+        }
+        for (total, value) in self.totals.iter_mut().zip(row.values()) {
+            *total = total.saturating_add(value);
+        }
+        self.blocks += 1;
+        self.last = *row;
+    }
+
+    fn values(&self) -> Vec<f64> {
+        self.last
+            .values()
+            .iter()
+            .zip(&self.totals)
+            .zip(Row::BASES)
+            .map(|((last, total), basis)| match basis {
+                Basis::InBlock => *total as f64 / self.blocks.max(1) as f64,
+                _ => *last as f64,
+            })
+            .collect()
+    }
 }
 
 /// A run's CSV and manifest.
@@ -390,8 +562,8 @@ pub(crate) fn run_paths(out: &Path, point: u64, run: u64) -> (PathBuf, PathBuf) 
 
 /// What a finished run hands back to its batch.
 struct Finished {
-    /// Its final row, or the error that stopped it.
-    last: Result<Row, String>,
+    /// Its metrics summed up, or the error that stopped it.
+    summed: Result<RunSum, String>,
     trace: Trace,
     reputations: Vec<u128>,
     timing: Timing,
@@ -414,11 +586,13 @@ fn run_one(
     let mut csv = BufWriter::new(file);
     writeln!(csv, "{}", Row::header()).map_err(io(&csv_path))?;
     let mut trace = Trace::new(scenario.blocks);
+    let mut sum = RunSum::new();
     let outcome = simulate(scenario, point, run, &batch.policies, |row| {
         if progress.stopped() {
             return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "stopped"));
         }
         trace.push(row);
+        sum.push(row);
         progress.block();
         writeln!(csv, "{}", row.csv())
     });
@@ -441,7 +615,12 @@ fn run_one(
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     fs::write(&manifest_path, text).map_err(io(&manifest_path))?;
-    Ok(Finished { last: outcome.last, trace, reputations: outcome.reputations, timing: outcome.timing })
+    Ok(Finished {
+        summed: outcome.last.map(|_| sum),
+        trace,
+        reputations: outcome.reputations,
+        timing: outcome.timing,
+    })
 }
 
 /// How a simulated run ended.
@@ -581,5 +760,18 @@ impl<'a> Progress<'a> {
             self.bar.finish();
             let _ = writeln!(std::io::stderr().lock());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flag_s_figures_group_thousands() {
+        assert_eq!(grouped(100_006.4), "100,006");
+        assert_eq!(grouped(999.0), "999");
+        assert_eq!(grouped(-1_234_567.0), "-1,234,567");
+        assert_eq!(grouped(0.2), "0");
     }
 }

@@ -10,7 +10,6 @@ pub mod policy;
 pub mod report;
 pub mod rng;
 pub mod scenario;
-pub mod svg;
 pub mod tidy;
 pub mod world;
 

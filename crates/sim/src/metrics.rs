@@ -1,8 +1,9 @@
 //! What a block measured: one CSV row per block, every metric an integer in base units.
 
-/// Declares [`Row`] with its metrics in CSV order, each documented once.
+/// Declares [`Row`] with its metrics in CSV order, each documented once with its unit and
+/// [`Basis`].
 macro_rules! rows {
-    ($($(#[doc = $doc:literal])+ $name:ident,)+) => {
+    ($($(#[doc = $doc:literal])+ $name:ident: $unit:literal, $basis:ident;)+) => {
         /// What one block measured.
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct Row {
@@ -15,6 +16,12 @@ macro_rules! rows {
             /// The metric names, in CSV order after `block`.
             pub const METRICS: &'static [&'static str] = &[$(stringify!($name)),+];
 
+            /// Each metric's unit, in [`Row::METRICS`] order.
+            pub const UNITS: &'static [&'static str] = &[$($unit),+];
+
+            /// What each metric counts, in [`Row::METRICS`] order.
+            pub const BASES: &'static [Basis] = &[$(Basis::$basis),+];
+
             /// The metrics, in [`Row::METRICS`] order.
             pub fn values(&self) -> Vec<i128> {
                 vec![$(self.$name),+]
@@ -23,90 +30,118 @@ macro_rules! rows {
     };
 }
 
+/// What a metric's value in a block's row counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// What happened in that block alone (its gas, its swaps).
+    InBlock,
+    /// The state after that block (a price, a balance, a queue).
+    AtBlock,
+    /// As of the last epoch's close (the treasury's bands, the Gini coefficients).
+    AtEpochClose,
+    /// Summed since genesis.
+    SinceGenesis,
+}
+
+impl Basis {
+    /// How a run is summed up in one number: the mean of its blocks for what happens in each
+    /// block, its final value otherwise.
+    pub fn statistic(self) -> &'static str {
+        match self {
+            Basis::InBlock => "mean per block",
+            _ => "final value",
+        }
+    }
+}
+
 rows! {
     /// Gas the block used.
-    gas_used,
+    gas_used: "gas", InBlock;
     /// Block-space base fee per gas.
-    base_fee,
+    base_fee: "ugdc per gas", AtBlock;
     /// The class's compute base fee per unit.
-    compute_base_fee,
+    compute_base_fee: "ugdc per unit", AtBlock;
     /// The class's utilisation in the last block, in basis points.
-    utilisation_bps,
+    utilisation_bps: "bps", InBlock;
     /// Jobs waiting in the class's queue.
-    queued,
+    queued: "jobs", AtBlock;
     /// Jobs submitted in the block.
-    jobs_submitted,
+    jobs_submitted: "jobs", InBlock;
     /// Jobs admitted in the block.
-    jobs_admitted,
+    jobs_admitted: "jobs", InBlock;
     /// Jobs settled since genesis.
-    jobs_settled,
+    jobs_settled: "jobs", SinceGenesis;
     /// Swaps filled in the block.
-    swaps,
+    swaps: "swaps", InBlock;
     /// The pool's price, `uusd` per `ugdc` × 10^12.
-    price,
+    price: "uusd per ugdc × 10^12", AtBlock;
     /// The treasury's `ugdc`.
-    treasury_gdc,
+    treasury_gdc: "ugdc", AtBlock;
     /// The treasury's stable reserve, `uusd`.
-    reserve,
+    reserve: "uusd", AtBlock;
     /// Epochs of infrastructure cost the reserve pays for (0 without a cost).
-    runway_epochs,
+    runway_epochs: "epochs", AtBlock;
     /// `ugdc` burned since genesis.
-    burned,
+    burned: "ugdc", SinceGenesis;
     /// Transactions the proposer left out.
-    skipped,
+    skipped: "transactions", InBlock;
     /// The oracle's published GDC/USD (0 before its first value).
-    oracle_price,
+    oracle_price: "uusd per ugdc × 10^12", AtBlock;
     /// The treasury's moving average of the price, as of the last epoch's close.
-    average,
+    average: "uusd per ugdc × 10^12", AtEpochClose;
     /// The cushion band under it.
-    cushion,
+    cushion: "uusd per ugdc × 10^12", AtEpochClose;
     /// The wall band under that.
-    wall,
+    wall: "uusd per ugdc × 10^12", AtEpochClose;
     /// `uusd` the treasury has spent on buy-backs since genesis.
-    bought_back,
+    bought_back: "uusd", SinceGenesis;
     /// `ugdc` the treasury has bought back and burned since genesis.
-    bought_burned,
+    bought_burned: "ugdc", SinceGenesis;
     /// Settled jobs' pay to providers since genesis, `ugdc`.
-    paid_providers,
+    paid_providers: "ugdc", SinceGenesis;
     /// To the models' datasets.
-    paid_datasets,
+    paid_datasets: "ugdc", SinceGenesis;
     /// To the models' fine-tuners.
-    paid_fine_tuners,
+    paid_fine_tuners: "ugdc", SinceGenesis;
     /// To the treasury.
-    paid_treasury,
+    paid_treasury: "ugdc", SinceGenesis;
     /// Assets sold in the block.
-    sales,
+    sales: "sales", InBlock;
     /// What sales paid since genesis to royalty stacks, datasets and model vaults, `ugdc`.
-    paid_royalties,
+    paid_royalties: "ugdc", SinceGenesis;
     /// Sales' protocol fees since genesis, `ugdc`.
-    market_fees,
+    market_fees: "ugdc", SinceGenesis;
     /// The Gini coefficient of the agents' reputation, in basis points, as of the last epoch's
     /// close.
-    reputation_gini_bps,
+    reputation_gini_bps: "bps", AtEpochClose;
+    /// The Gini coefficient of the agents' bonded stake, in basis points, as of the last epoch's
+    /// close.
+    stake_gini_bps: "bps", AtEpochClose;
     /// Governance proposals opened since genesis.
-    proposals,
+    proposals: "proposals", SinceGenesis;
     /// Proposals executed since genesis.
-    proposals_executed,
+    proposals_executed: "proposals", SinceGenesis;
     /// Proposals defeated since genesis.
-    proposals_defeated,
+    proposals_defeated: "proposals", SinceGenesis;
     /// Votes cast since genesis.
-    votes,
+    votes: "votes", SinceGenesis;
     /// What the attack agents gained, `uusd` at the pool's price: the change in their holdings
     /// minus that of the honest twin they are measured against.
-    attacker_pnl,
+    attacker_pnl: "uusd", SinceGenesis;
     /// Reputation the attack agents hold beyond their honest twin's.
-    attacker_reputation,
+    attacker_reputation: "reputation", AtBlock;
     /// `ugdc` the treasury's style incentive has paid since genesis, as of the last epoch's close.
-    style_incentive_paid,
+    style_incentive_paid: "ugdc", SinceGenesis;
     /// The share of the last closed epoch's style incentive that went to the models of the style
     /// asked for most in it, in basis points (0 when nothing was paid).
-    incentive_in_demand_bps,
+    incentive_in_demand_bps: "bps", AtEpochClose;
     /// The style oracles' demand forecasts' one-step-ahead RMS error, in thousandths of a unit,
     /// averaged over the styles they fit (as of the epoch under way).
-    forecast_error_milli,
+    forecast_error_milli: "thousandths of a unit", AtEpochClose;
     /// The same for the naive forecast (each epoch predicted by the one before): what the
     /// forecast should beat.
-    naive_error_milli,
+    naive_error_milli: "thousandths of a unit", AtEpochClose;
 }
 
 impl Row {

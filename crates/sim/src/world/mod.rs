@@ -150,6 +150,7 @@ struct EpochMetrics {
     bought_back: i128,
     bought_burned: i128,
     reputation_gini_bps: i128,
+    stake_gini_bps: i128,
 }
 
 /// What settled jobs and sales paid, by role, since genesis.
@@ -599,6 +600,12 @@ impl World {
         self.epoch.bought_back = book.bought_with.get() as i128;
         self.epoch.bought_burned = book.burned.get() as i128;
         self.epoch.reputation_gini_bps = gini_bps(&self.reputations()?);
+        let stakes: Vec<u128> = self
+            .agents
+            .iter()
+            .map(|a| Ok(staking::query::position(&self.store, &a.address)?.bonded.get()))
+            .collect::<Result<_, StateError>>()?;
+        self.epoch.stake_gini_bps = gini_bps(&stakes);
         Ok(())
     }
 
@@ -725,6 +732,7 @@ impl World {
             paid_royalties: self.flows.royalties,
             market_fees: self.flows.market_fees,
             reputation_gini_bps: self.epoch.reputation_gini_bps,
+            stake_gini_bps: self.epoch.stake_gini_bps,
             proposals: self.governed.proposals,
             proposals_executed: self.governed.executed,
             proposals_defeated: self.governed.defeated,
