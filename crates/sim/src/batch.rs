@@ -281,7 +281,7 @@ fn flags(scenario: &Scenario, runs: &[&RunSum], errors: &[&String]) -> Vec<Flag>
             check: format!("{check} is not concentrated"),
             held: gini <= GINI_FLAGGED_BPS,
             detail: format!(
-                "Gini {:.2} among the agents at the last epoch's close (mean of runs; flagged above {:.2})",
+                "Gini {:.2} among the agents holding any at the last epoch's close (mean of runs; flagged above {:.2})",
                 gini / 10_000.0,
                 GINI_FLAGGED_BPS / 10_000.0
             ),
@@ -766,6 +766,55 @@ impl<'a> Progress<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn run_of(first: Row, last: Row) -> RunSum {
+        let mut sum = RunSum::new();
+        sum.push(&first);
+        sum.push(&last);
+        sum
+    }
+
+    fn flag<'a>(flags: &'a [Flag], check: &str) -> &'a Flag {
+        flags.iter().find(|f| f.check == check).unwrap_or_else(|| panic!("no {check} in {flags:?}"))
+    }
+
+    #[test]
+    fn a_treasury_that_drains_a_concentrated_stake_a_broken_run_and_a_paying_attack_are_flagged() {
+        let attack = "name = \"t\"\nblocks = 2\n[[agents]]\nkind = \"wash_trader\"\ncount = 1\nsize = 1\n";
+        let scenario = Scenario::parse(attack, &[]).unwrap();
+        let start = Row { treasury_gdc: 100_000_000_000, reserve: 50_000_000_000, ..Row::default() };
+        let drained = Row {
+            treasury_gdc: 85_000_000_000,
+            reserve: 50_000_000_000,
+            stake_gini_bps: 7_000,
+            reputation_gini_bps: 2_000,
+            attacker_pnl: 5,
+            ..Row::default()
+        };
+        let runs = [run_of(start, drained), run_of(start, Row { attacker_pnl: -5, ..drained })];
+        let error = "block 9: invariant broken: x".to_string();
+        let raised = flags(&scenario, &runs.iter().collect::<Vec<_>>(), &[&error]);
+        let treasury = flag(&raised, "treasury GDC does not drain");
+        assert!(!treasury.held && treasury.detail.starts_with("-15.0% over the run"), "{treasury:?}");
+        assert!(flag(&raised, "stable reserve does not drain").held);
+        assert!(!flag(&raised, "stake is not concentrated").held);
+        assert!(flag(&raised, "reputation is not concentrated").held);
+        let invariants = flag(&raised, "every invariant held in every block");
+        assert!(!invariants.held && invariants.detail.contains("1 of 3 runs stopped"), "{invariants:?}");
+        let attack = flag(&raised, "the attack does not pay");
+        assert!(!attack.held && attack.detail.contains("in 1 of 2 runs"), "{attack:?}");
+
+        let calm = flags(
+            &Scenario::parse("name = \"t\"\nblocks = 2\n", &[]).unwrap(),
+            &[&run_of(start, start)],
+            &[],
+        );
+        assert!(calm.iter().all(|f| f.held), "{calm:?}");
+        assert!(
+            calm.iter().all(|f| f.check != "the attack does not pay"),
+            "no attack bound without attackers"
+        );
+    }
 
     #[test]
     fn a_flag_s_figures_group_thousands() {

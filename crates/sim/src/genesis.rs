@@ -8,6 +8,7 @@ use atelier_protocol::{
         amm::{self, AmmGenesis, genesis::LpHolding},
         bank::{AccountBalances, BankGenesis, BankParams, Coin},
         compute::ComputeGenesis,
+        fees::FeesGenesis,
         governance::GovernanceGenesis,
         oracle::{FeedId, FeedSpec, Operator, OracleGenesis},
         staking::{self, Checkpoint, StakingGenesis, Standing, genesis::StakerGenesis},
@@ -103,6 +104,12 @@ pub(crate) fn genesis(
             set_bps(&mut waterfall.datasets, g.dataset_share_bps)?;
             set_bps(&mut waterfall.burn, g.burn_bps)?;
             compute
+        },
+        fees: {
+            let mut fees = FeesGenesis::default();
+            fees.params.block_gas_limit = g.block_gas_limit.unwrap_or(fees.params.block_gas_limit);
+            fees.params.validate().map_err(|e| RunError::Genesis(format!("genesis.block_gas_limit: {e}")))?;
+            fees
         },
         staking,
         governance: {

@@ -112,11 +112,11 @@ rows! {
     paid_royalties: "ugdc", SinceGenesis;
     /// Sales' protocol fees since genesis, `ugdc`.
     market_fees: "ugdc", SinceGenesis;
-    /// The Gini coefficient of the agents' reputation, in basis points, as of the last epoch's
-    /// close.
+    /// The Gini coefficient of reputation among the agents holding any, in basis points, as of
+    /// the last epoch's close.
     reputation_gini_bps: "bps", AtEpochClose;
-    /// The Gini coefficient of the agents' bonded stake, in basis points, as of the last epoch's
-    /// close.
+    /// The Gini coefficient of bonded stake among the agents holding any, in basis points, as of
+    /// the last epoch's close.
     stake_gini_bps: "bps", AtEpochClose;
     /// Governance proposals opened since genesis.
     proposals: "proposals", SinceGenesis;

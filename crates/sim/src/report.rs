@@ -353,7 +353,7 @@ pub fn html(scenario: &Scenario, summary: &Summary, bands: &[Bands]) -> String {
     ];
     let lorenz: Vec<Series> = (0..shown)
         .map(|i| {
-            let mut values = bands[i].reputations.clone();
+            let mut values: Vec<u128> = bands[i].reputations.iter().copied().filter(|r| *r > 0).collect();
             values.sort_unstable();
             let total: f64 = values.iter().map(|v| *v as f64).sum();
             let n = values.len().max(1) as f64;
@@ -371,10 +371,14 @@ pub fn html(scenario: &Scenario, summary: &Summary, bands: &[Bands]) -> String {
     sections.push((
         "Concentration",
         vec![
-            line("Reputation Gini among the agents", GINI, per_point_measured("reputation_gini_bps", GINI)),
-            line("Stake Gini among the agents", GINI, per_point_measured("stake_gini_bps", GINI)),
+            line(
+                "Reputation Gini among the agents holding any",
+                GINI,
+                per_point_measured("reputation_gini_bps", GINI),
+            ),
+            line("Stake Gini among the agents holding any", GINI, per_point_measured("stake_gini_bps", GINI)),
             Chart::lines(
-                "Reputation Lorenz curve, first run's end",
+                "Reputation Lorenz curve of the agents holding any, first run's end",
                 count("% of reputation"),
                 "% of agents",
                 lorenz,

@@ -75,6 +75,11 @@ pub struct GenesisOverrides {
     /// The infrastructure the treasury funds, `uusd` per epoch: its runway's unit.
     #[serde(default = "infra_cost")]
     pub infra_cost: u64,
+    /// The most gas a block may use; the block-space base fee rises while blocks use more than
+    /// half of it (the module's default, 30 M, if unset). A simulated community fills a sliver of
+    /// a real chain's block, so a scenario that exercises the base fee scales it to its demand.
+    #[serde(default)]
+    pub block_gas_limit: Option<u64>,
     /// The settlement waterfall's treasury share, in basis points (the module's default if unset).
     #[serde(default)]
     pub treasury_share_bps: Option<u16>,
@@ -113,6 +118,7 @@ impl Default for GenesisOverrides {
             pool_side: 100_000_000_000,
             treasury: 100_000_000_000,
             infra_cost: infra_cost(),
+            block_gas_limit: None,
             treasury_share_bps: None,
             dataset_share_bps: None,
             burn_bps: None,

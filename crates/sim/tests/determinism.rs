@@ -58,6 +58,19 @@ fn the_same_seed_gives_identical_csvs_and_roots_on_one_thread_or_two() {
     );
     assert_eq!(files_a, files_b, "the report too, whatever order the runs finished in");
     assert!(first.points.iter().all(|p| p.failed == 0 && p.completed == 2), "{first:?}");
+    let metric = |name: &str| first.points[0].metrics.iter().find(|m| m.metric == name).unwrap().clone();
+    let (gas, burned, price) = (metric("gas_used"), metric("burned"), metric("price"));
+    assert_eq!((gas.unit.as_str(), gas.statistic.as_str()), ("gas", "mean per block"));
+    assert_eq!(serde_json::to_value(gas.basis).unwrap(), "in_block");
+    assert_eq!(
+        (burned.unit.as_str(), serde_json::to_value(burned.basis).unwrap()),
+        ("ugdc", "since_genesis".into())
+    );
+    assert_eq!(
+        (price.statistic.as_str(), serde_json::to_value(price.basis).unwrap()),
+        ("final value", "at_block".into())
+    );
+    assert!(first.points[0].metrics.iter().all(|m| !m.unit.is_empty()), "every metric says its unit");
     let csv =
         String::from_utf8(files_a.iter().find(|(n, _)| n == "point-0/run-0.csv").unwrap().1.clone()).unwrap();
     assert_eq!(csv.lines().count(), 1 + 40, "a header and a row per block");

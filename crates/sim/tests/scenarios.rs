@@ -182,3 +182,18 @@ fn the_style_incentive_follows_demand_to_the_new_style_and_self_prompting_loses(
     assert!(drawn > 0, "the self-prompter drew some incentive");
     assert!(last.attacker_pnl < 0, "prompting its own style paid: {}", last.attacker_pnl);
 }
+
+#[test]
+fn the_baseline_s_busy_blocks_lift_the_block_space_base_fee_off_its_floor() {
+    let baseline = scenario("baseline.toml", &[("blocks", "150")]);
+    let (mut highest, mut over_target) = (0, 0);
+    let outcome = simulate(&baseline, 0, 0, &Policies::default(), |row| {
+        highest = highest.max(row.base_fee);
+        over_target += i32::from(row.gas_used > 90_000);
+        Ok(())
+    })
+    .unwrap();
+    assert!(outcome.last.is_ok(), "{:?}", outcome.last);
+    assert!(over_target > 0, "some blocks pass the 90 000-gas target");
+    assert!(highest > 1, "the base fee rose above its floor of 1: {highest}");
+}

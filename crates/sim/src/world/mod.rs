@@ -599,13 +599,15 @@ impl World {
         let book = treasury::query::book(&self.store)?;
         self.epoch.bought_back = book.bought_with.get() as i128;
         self.epoch.bought_burned = book.burned.get() as i128;
-        self.epoch.reputation_gini_bps = gini_bps(&self.reputations()?);
+        // Among the agents holding any, as the chain's own economy measures it.
+        let held = |values: Vec<u128>| values.into_iter().filter(|v| *v > 0).collect::<Vec<u128>>();
+        self.epoch.reputation_gini_bps = gini_bps(&held(self.reputations()?));
         let stakes: Vec<u128> = self
             .agents
             .iter()
             .map(|a| Ok(staking::query::position(&self.store, &a.address)?.bonded.get()))
             .collect::<Result<_, StateError>>()?;
-        self.epoch.stake_gini_bps = gini_bps(&stakes);
+        self.epoch.stake_gini_bps = gini_bps(&held(stakes));
         Ok(())
     }
 
