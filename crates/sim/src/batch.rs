@@ -241,42 +241,42 @@ fn grouped(value: f64) -> String {
     if value.round() < 0.0 { format!("-{out}") } else { out }
 }
 
+/// One metric of a row.
+type Metric = fn(&Row) -> i128;
+
 /// The checks of a point's `runs` (those that finished) and the `errors` of those that stopped.
 fn flags(scenario: &Scenario, runs: &[&RunSum], errors: &[&String]) -> Vec<Flag> {
     let mut flags = Vec::new();
-    let mean = |values: Vec<f64>| values.iter().sum::<f64>() / values.len().max(1) as f64;
-    for (check, metric, unit) in [("treasury GDC", "treasury_gdc", 1e6), ("stable reserve", "reserve", 1e6)] {
-        let Some(index) = Row::METRICS.iter().position(|m| *m == metric) else { continue };
+    let mean =
+        |of: &dyn Fn(&RunSum) -> f64| runs.iter().map(|r| of(r)).sum::<f64>() / runs.len().max(1) as f64;
+    let balances: [(&str, Metric, &str); 2] =
+        [("treasury GDC", |r| r.treasury_gdc, "GDC"), ("stable reserve", |r| r.reserve, "USD")];
+    for (check, balance, unit) in balances {
         let changes: Vec<f64> = runs
             .iter()
-            .filter_map(|r| {
-                let (first, last) = (r.first.values()[index] as f64, r.last.values()[index] as f64);
-                (first > 0.0).then(|| (last - first) / first * 100.0)
-            })
+            .filter(|r| balance(&r.first) > 0)
+            .map(|r| (balance(&r.last) - balance(&r.first)) as f64 / balance(&r.first) as f64 * 100.0)
             .collect();
         if changes.is_empty() {
             continue;
         }
-        let (first, last) = (
-            mean(runs.iter().map(|r| r.first.values()[index] as f64).collect()),
-            mean(runs.iter().map(|r| r.last.values()[index] as f64).collect()),
-        );
-        let change = mean(changes.clone());
+        let change = changes.iter().sum::<f64>() / changes.len() as f64;
         let worst = changes.iter().copied().fold(f64::INFINITY, f64::min);
+        let (first, last) = (mean(&|r| balance(&r.first) as f64), mean(&|r| balance(&r.last) as f64));
         flags.push(Flag {
             check: format!("{check} does not drain"),
             held: change > -DRAIN_FLAGGED_PERCENT,
             detail: format!(
-                "{change:+.1}% over the run (mean of runs; worst {worst:+.1}%): {} to {} {}",
-                grouped(first / unit),
-                grouped(last / unit),
-                if metric == "reserve" { "USD" } else { "GDC" }
+                "{change:+.1}% over the run (mean of runs; worst {worst:+.1}%): {} to {} {unit}",
+                grouped(first / 1e6),
+                grouped(last / 1e6),
             ),
         });
     }
-    for (check, metric) in [("reputation", "reputation_gini_bps"), ("stake", "stake_gini_bps")] {
-        let Some(index) = Row::METRICS.iter().position(|m| *m == metric) else { continue };
-        let gini = mean(runs.iter().map(|r| r.last.values()[index] as f64).collect());
+    let ginis: [(&str, Metric); 2] =
+        [("reputation", |r| r.reputation_gini_bps), ("stake", |r| r.stake_gini_bps)];
+    for (check, gini) in ginis {
+        let gini = mean(&|r| gini(&r.last) as f64);
         flags.push(Flag {
             check: format!("{check} is not concentrated"),
             held: gini <= GINI_FLAGGED_BPS,
@@ -298,13 +298,8 @@ fn flags(scenario: &Scenario, runs: &[&RunSum], errors: &[&String]) -> Vec<Flag>
         },
     });
     if scenario.agents.iter().any(Population::attacks) {
-        let (pnl, reputation) = (
-            Row::METRICS.iter().position(|m| *m == "attacker_pnl").unwrap_or(0),
-            Row::METRICS.iter().position(|m| *m == "attacker_reputation").unwrap_or(0),
-        );
-        let paid =
-            runs.iter().filter(|r| r.last.values()[pnl] > 0 || r.last.values()[reputation] > 0).count();
-        let best = runs.iter().map(|r| r.last.values()[pnl]).max().unwrap_or(0);
+        let paid = runs.iter().filter(|r| r.last.attacker_pnl > 0 || r.last.attacker_reputation > 0).count();
+        let best = runs.iter().map(|r| r.last.attacker_pnl).max().unwrap_or(0);
         flags.push(Flag {
             check: "the attack does not pay".into(),
             held: paid == 0,

@@ -124,8 +124,20 @@ def _progress_bar(progress: bool | Callable[[int, int, int, int], None], unit: s
     return update, bar.close
 
 
-def _frame(out: pathlib.Path) -> pd.DataFrame:
-    return pd.read_parquet(out / "runs.parquet")
+def _batch(
+    text: str, out: pathlib.Path | None, *, progress=None, **batch
+) -> tuple[pd.DataFrame, dict, pathlib.Path | None]:
+    """Runs the batch into `out` (a temporary folder, removed, if None): its rows, its summary
+    and the folder kept."""
+    folder = out if out is not None else pathlib.Path(tempfile.mkdtemp(prefix="atelier-sim-"))
+    callback, close = _progress_bar(progress)
+    try:
+        summary = _native.run(text, str(folder), progress=callback, **batch)
+        return pd.read_parquet(folder / "runs.parquet"), json.loads(summary), out
+    finally:
+        close()
+        if out is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(
@@ -176,26 +188,18 @@ def run(
                 "save results.frame (to_parquet) and results.summary instead"
             )
         return _run_on(cluster, text, runs, seed, sweeps, zipped, policies, progress)
-    folder = pathlib.Path(out) if out is not None else pathlib.Path(tempfile.mkdtemp(prefix="atelier-sim-"))
-    callback, close = _progress_bar(progress)
-    try:
-        summary = _native.run(
-            text,
-            str(folder),
-            runs=runs,
-            seed=seed,
-            sweeps=sweeps,
-            zipped=zipped,
-            threads=threads,
-            progress=callback,
-            agents=policies,
-        )
-        frame = _frame(folder)
-    finally:
-        close()
-        if out is None:
-            shutil.rmtree(folder, ignore_errors=True)
-    return Results(frame=frame, summary=json.loads(summary), out=folder if out is not None else None)
+    frame, summary, kept = _batch(
+        text,
+        pathlib.Path(out) if out is not None else None,
+        progress=progress,
+        runs=runs,
+        seed=seed,
+        sweeps=sweeps,
+        zipped=zipped,
+        threads=threads,
+        agents=policies,
+    )
+    return Results(frame=frame, summary=summary, out=kept)
 
 
 def run_point(
@@ -208,22 +212,10 @@ def run_point(
     policies: list[tuple[str, Callable]] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """One sweep point's runs, self-contained (a Dask task): its rows and its summary."""
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="atelier-sim-point-"))
-    try:
-        summary = _native.run(
-            text,
-            str(folder),
-            runs=runs,
-            seed=seed,
-            sweeps=sweeps,
-            zipped=zipped,
-            threads=1,
-            points=[point],
-            agents=policies,
-        )
-        return _frame(folder), json.loads(summary)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    frame, summary, _ = _batch(
+        text, None, runs=runs, seed=seed, sweeps=sweeps, zipped=zipped, threads=1, points=[point], agents=policies
+    )
+    return frame, summary
 
 
 def _run_on(cluster, text, runs, seed, sweeps, zipped, policies, progress) -> Results:
