@@ -19,7 +19,7 @@ use atelier_protocol::{
     Block, BlockError, BlockEvidence, ExecutedBlock, Header, SignatureCheck, SignedTx, app::refuse,
     apply_block, build_block, invariants,
 };
-use atelier_state::{ChangeSet, Pending, Store};
+use atelier_state::Pending;
 use atelier_storage::{Snapshot, Storage, StorageError};
 
 use crate::series::{self, Figures};
@@ -143,8 +143,7 @@ impl Ledger {
             return Ok(());
         }
         let snapshot = self.storage.snapshot()?;
-        let after =
-            Pending::new(&snapshot, executed.commit.changes.clone(), executed.commit.commitment.clone());
+        let after = Pending::after(&snapshot, [&executed.commit]);
         refuse(invariants::check_all(&after).map_err(StorageError::from)?)?;
         Ok(())
     }
@@ -195,8 +194,7 @@ impl Ledger {
         candidates: Vec<SignedTx>,
     ) -> Result<ExecutedBlock, LedgerError> {
         let head = snapshot.head().ok_or(StorageError::Uninitialized)?;
-        let commitment = snapshot.commitment().map_err(StorageError::from)?;
-        let state = Pending::new(snapshot, ChangeSet::new(), commitment);
+        let state = Pending::after(snapshot, []);
         Ok(build_block(
             &state,
             head,
@@ -248,19 +246,8 @@ impl Ledger {
         let mut pending = self.lock();
         let snapshot = self.storage.snapshot()?;
         let head = self.head()?;
-        let (changes, commitment) = match pending_chain(&pending, parent, &head)? {
-            chain if chain.is_empty() => {
-                (ChangeSet::new(), snapshot.commitment().map_err(StorageError::from)?)
-            }
-            chain => {
-                let mut merged = ChangeSet::new();
-                for executed in chain.iter().rev() {
-                    merged.extend(executed.commit.changes.clone());
-                }
-                (merged, chain[0].commit.commitment.clone())
-            }
-        };
-        let state = Pending::new(&snapshot, changes, commitment);
+        let chain = pending_chain(&pending, parent, &head)?;
+        let state = Pending::after(&snapshot, chain.iter().rev().map(|executed| &executed.commit));
         let executed = Arc::new(execute(&state)?);
         keep_pending(&mut pending, &head, executed.clone());
         Ok(executed)
@@ -400,11 +387,7 @@ impl Application for Ledger {
         let economy = match &*figures {
             Figures::Following(before) => {
                 let snapshot = self.storage.snapshot()?;
-                let after = Pending::new(
-                    &snapshot,
-                    executed.commit.changes.clone(),
-                    executed.commit.commitment.clone(),
-                );
+                let after = Pending::after(&snapshot, [&executed.commit]);
                 Some(series::after(&after, &executed, before)?)
             }
             Figures::Unread | Figures::Behind => None,

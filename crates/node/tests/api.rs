@@ -110,7 +110,7 @@ async fn a_restart_from_the_same_directory_keeps_height_root_and_balances() {
     };
     let running = start(dir.path()).await;
     assert_eq!(running.node.head(), head);
-    assert_eq!(running.node.storage().snapshot().unwrap().commitment_root(), head.state_root);
+    assert_eq!(running.node.storage().snapshot().unwrap().root(), head.state_root);
     assert_eq!(running.client.account(&dev_address(2).to_string()).await.unwrap().balances, balance);
     let status = running.client.status().await.unwrap();
     assert_eq!(status.height, 3);

@@ -1,25 +1,26 @@
 //! The state layer: ordered key-value reads and writes, per-transaction overlays, and the state
-//! commitment.
+//! trie whose root proves any value and any absence.
 //!
 //! It knows nothing of any module: keys and values are bytes, laid out by the modules that own
 //! them. Backends (in memory here, redb in `atelier-storage`) implement [`StateRead`] and
-//! [`Store`]; the protocol writes into an [`Overlay`] and hands the resulting [`ChangeSet`] to
-//! [`prepare_commit`], which computes the next state root from the changed keys alone.
+//! [`TrieRead`], which together make a [`Store`]; the protocol writes into an [`Overlay`] and hands
+//! the resulting [`ChangeSet`] to [`prepare_commit`], which updates the trie along the changed
+//! keys' paths alone and yields the next state root.
 
 // Consensus code never touches floating point: results must be bit-identical everywhere.
 #![deny(clippy::float_arithmetic)]
 
-mod commitment;
 mod memory;
 mod overlay;
 mod pending;
+pub mod trie;
 
 use atelier_primitives::Hash;
 
-pub use commitment::LtHash;
 pub use memory::MemoryStore;
 pub use overlay::Overlay;
 pub use pending::Pending;
+pub use trie::{Proof, ProofError, TrieChanges, TrieRead};
 
 /// A state key: bytes whose order is the iteration order.
 pub type Key = Vec<u8>;
@@ -89,16 +90,15 @@ pub trait StateWrite: StateRead {
     fn delete(&mut self, key: Key);
 }
 
-/// A backend whose state carries a commitment.
-pub trait Store: StateRead {
-    /// The commitment to the current state.
-    fn commitment(&self) -> Result<LtHash, StateError>;
-}
+/// A backend whose state carries its trie: what the protocol executes blocks on.
+pub trait Store: StateRead + TrieRead {}
+
+impl<S: StateRead + TrieRead + ?Sized> Store for S {}
 
 /// The map behind [`ChangeSet`] and [`MemoryStore`]'s index: hashed point lookups, keyed per
 /// process so that no one can choose keys that collide. Its iteration order differs between
 /// processes, so nothing that reaches a result may depend on it: consumers either sort
-/// ([`ChangeSet::sorted`]) or combine commutatively (the commitment is a sum).
+/// ([`ChangeSet::sorted`]) or touch each key on its own.
 pub(crate) type HashIndex<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Writes not yet committed, by key; `None` deletes. Later writes to a key replace earlier ones.
@@ -175,79 +175,36 @@ impl ChangeSet {
     }
 }
 
-/// A change set checked against the state it applies to, with the commitment it leads to.
+/// A change set checked against the state it applies to, with the trie it leads to.
 #[derive(Clone, Debug)]
 pub struct PreparedCommit {
     /// The writes that change something (writes of an unchanged value are dropped).
     pub changes: ChangeSet,
-    /// The commitment after the writes.
-    pub commitment: LtHash,
+    /// The trie's branches after the writes, and its top.
+    pub trie: TrieChanges,
     /// The state root after the writes.
     pub root: Hash,
 }
 
-/// Computes the commitment after `changes` on top of `store`, reading only the changed keys:
-/// the cost is proportional to what changed, not to the size of the state.
-///
-/// The commitment is a sum, so the per-entry vectors of a large change set are computed on every
-/// core and added up: the result is the same whatever the split. This is the only place the chain's
-/// execution path uses threads; it cannot affect the outcome.
+/// Computes the trie after `changes` on top of `store`, reading only the changed keys and the
+/// branches along their paths: the cost is proportional to what changed (times the logarithm of
+/// the state's size), not to the size of the state.
 pub fn prepare_commit<S: Store + ?Sized>(
     store: &S,
     changes: ChangeSet,
 ) -> Result<PreparedCommit, StateError> {
     let mut effective = ChangeSet::new();
+    effective.0.reserve(changes.len());
     let mut updates = Vec::with_capacity(changes.len());
-    // Unordered: the commitment is a sum, and `effective` is a map.
+    // Unordered: `updates` is sorted below, and `effective` is a map.
     for (key, new) in changes.into_writes_unordered() {
-        let old = store.get(&key)?;
-        if old != new {
-            updates.push((key, old, new));
+        if store.get(&key)? != new {
+            updates.push((trie::key_hash(&key), new.as_deref().map(trie::value_hash)));
+            effective.0.insert(key, new);
         }
     }
-    let mut commitment = store.commitment()?;
-    commitment.add(&delta(&updates));
-    effective.0.reserve(updates.len());
-    for (key, _, new) in updates {
-        effective.0.insert(key, new);
-    }
-    let root = commitment.root();
-    Ok(PreparedCommit { changes: effective, commitment, root })
-}
-
-type Update = (Key, Option<Value>, Option<Value>);
-
-/// Change sets smaller than this are summed on the calling thread.
-const PARALLEL_THRESHOLD: usize = 2_048;
-
-/// `sum(new entries) - sum(old entries)` over `updates`.
-fn delta(updates: &[Update]) -> LtHash {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads == 1 || updates.len() < PARALLEL_THRESHOLD {
-        return delta_sequential(updates);
-    }
-    let chunk = updates.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> =
-            updates.chunks(chunk).map(|part| scope.spawn(|| delta_sequential(part))).collect();
-        let mut total = LtHash::empty();
-        for (worker, part) in workers.into_iter().zip(updates.chunks(chunk)) {
-            // A worker only panics if the machine is out of memory; redo its share here then.
-            total.add(&worker.join().unwrap_or_else(|_| delta_sequential(part)));
-        }
-        total
-    })
-}
-
-fn delta_sequential(updates: &[Update]) -> LtHash {
-    let mut delta = LtHash::empty();
-    for (key, old, new) in updates {
-        if let Some(old) = old {
-            delta.remove(key, old);
-        }
-        if let Some(new) = new {
-            delta.insert(key, new);
-        }
-    }
-    delta
+    updates.sort_unstable_by_key(|update| update.0);
+    let trie = trie::update(store, &updates)?;
+    let root = trie.root();
+    Ok(PreparedCommit { changes: effective, trie, root })
 }

@@ -5,10 +5,11 @@ use std::{collections::BTreeSet, sync::Arc};
 use atelier_primitives::Hash;
 
 use crate::{
-    ChangeSet, HashIndex, Key, LtHash, PreparedCommit, StateError, StateRead, Store, Value, prepare_commit,
+    ChangeSet, HashIndex, Key, PreparedCommit, StateError, StateRead, Value, prepare_commit,
+    trie::{self, Branch, Child, NodePath, TrieRead},
 };
 
-/// State held in memory, with its commitment kept up to date on every commit.
+/// State held in memory, with its trie kept up to date on every commit.
 ///
 /// Point reads go through a hashed index (a block reads every key it touches); prefix scans walk
 /// an ordered set of the keys, which changes only when a key appears or disappears. Each key is
@@ -18,7 +19,8 @@ use crate::{
 pub struct MemoryStore {
     entries: HashIndex<Arc<[u8]>, Box<[u8]>>,
     keys: BTreeSet<Arc<[u8]>>,
-    commitment: LtHash,
+    branches: HashIndex<NodePath, Branch>,
+    top: Child,
 }
 
 impl MemoryStore {
@@ -52,7 +54,13 @@ impl MemoryStore {
                 }
             }
         }
-        self.commitment = prepared.commitment;
+        self.top = prepared.trie.top();
+        for (path, branch) in prepared.trie.into_branches_unordered() {
+            match branch {
+                Some(branch) => self.branches.insert(path, branch),
+                None => self.branches.remove(&path),
+            };
+        }
     }
 
     /// Prepares and applies `changes`, returning the new root.
@@ -65,7 +73,7 @@ impl MemoryStore {
 
     /// The current state root.
     pub fn root(&self) -> Hash {
-        self.commitment.root()
+        self.top.hash()
     }
 
     /// Number of entries.
@@ -78,14 +86,15 @@ impl MemoryStore {
         self.entries.is_empty()
     }
 
-    /// The commitment recomputed from every entry: the reference the incremental one must match.
-    pub fn recompute_commitment(&self) -> LtHash {
-        let mut commitment = LtHash::empty();
-        // Unordered: the commitment is a sum.
-        for (key, value) in &self.entries {
-            commitment.insert(key, value);
-        }
-        commitment
+    /// Number of stored trie branches.
+    pub fn branch_count(&self) -> usize {
+        self.branches.len()
+    }
+
+    /// The root rebuilt from every entry: the reference the incremental one must match.
+    pub fn recompute_root(&self) -> Hash {
+        // Unordered: the trie is a function of the entries alone.
+        trie::build(self.entries.iter().map(|(key, value)| (&key[..], &value[..]))).root()
     }
 }
 
@@ -106,8 +115,12 @@ impl StateRead for MemoryStore {
     }
 }
 
-impl Store for MemoryStore {
-    fn commitment(&self) -> Result<LtHash, StateError> {
-        Ok(self.commitment.clone())
+impl TrieRead for MemoryStore {
+    fn trie_top(&self) -> Result<Child, StateError> {
+        Ok(self.top)
+    }
+
+    fn branch(&self, path: &NodePath) -> Result<Option<Branch>, StateError> {
+        Ok(self.branches.get(path).copied())
     }
 }

@@ -1,26 +1,38 @@
 //! [`Pending`]: a store as it stands after blocks that are executed but not yet committed.
 
-use crate::{ChangeSet, Key, LtHash, Overlay, StateError, StateRead, Store, Value};
+use crate::{
+    ChangeSet, Key, Overlay, PreparedCommit, StateError, StateRead, Store, TrieChanges, Value,
+    trie::{Branch, Child, NodePath, TrieRead},
+};
 
-/// The state after one or more executed blocks that are not committed yet: their changes, merged
-/// in order, over the committed `base`, with the commitment the last of them reached. A BFT
-/// validator builds and verifies blocks on such a state while their parents await finality; it
-/// is never written anywhere.
+/// The state after one or more executed blocks that are not committed yet: their changes and
+/// their trie branches, merged in order, over the committed `base`. A BFT validator builds and
+/// verifies blocks on such a state while their parents await finality; it is never written
+/// anywhere.
 #[derive(Debug)]
-pub struct Pending<'a, S: StateRead + ?Sized> {
+pub struct Pending<'a, S: Store + ?Sized> {
+    base: &'a S,
     state: Overlay<'a, S>,
-    commitment: LtHash,
+    trie: Option<TrieChanges>,
 }
 
-impl<'a, S: StateRead + ?Sized> Pending<'a, S> {
-    /// `base` with `changes` applied, committed to by `commitment`. The caller guarantees that
-    /// `commitment` is the commitment of exactly that state (it comes from executing the blocks).
-    pub fn new(base: &'a S, changes: ChangeSet, commitment: LtHash) -> Self {
-        Pending { state: Overlay::with_changes(base, changes), commitment }
+impl<'a, S: Store + ?Sized> Pending<'a, S> {
+    /// `base` after `commits`, oldest first, each prepared on the state the ones before it left.
+    pub fn after<'c>(base: &'a S, commits: impl IntoIterator<Item = &'c PreparedCommit>) -> Self {
+        let mut changes = ChangeSet::new();
+        let mut trie: Option<TrieChanges> = None;
+        for commit in commits {
+            changes.extend(commit.changes.clone());
+            match &mut trie {
+                Some(merged) => merged.extend(commit.trie.clone()),
+                None => trie = Some(commit.trie.clone()),
+            }
+        }
+        Pending { base, state: Overlay::with_changes(base, changes), trie }
     }
 }
 
-impl<S: StateRead + ?Sized> StateRead for Pending<'_, S> {
+impl<S: Store + ?Sized> StateRead for Pending<'_, S> {
     fn get(&self, key: &[u8]) -> Result<Option<Value>, StateError> {
         self.state.get(key)
     }
@@ -30,8 +42,18 @@ impl<S: StateRead + ?Sized> StateRead for Pending<'_, S> {
     }
 }
 
-impl<S: StateRead + ?Sized> Store for Pending<'_, S> {
-    fn commitment(&self) -> Result<LtHash, StateError> {
-        Ok(self.commitment.clone())
+impl<S: Store + ?Sized> TrieRead for Pending<'_, S> {
+    fn trie_top(&self) -> Result<Child, StateError> {
+        match &self.trie {
+            Some(trie) => Ok(trie.top()),
+            None => self.base.trie_top(),
+        }
+    }
+
+    fn branch(&self, path: &NodePath) -> Result<Option<Branch>, StateError> {
+        match self.trie.as_ref().and_then(|trie| trie.get(path)) {
+            Some(changed) => Ok(changed.copied()),
+            None => self.base.branch(path),
+        }
     }
 }

@@ -4,11 +4,10 @@
 
 use atelier_primitives::{Decode, Encode};
 use atelier_protocol::Header;
-use atelier_state::LtHash;
 use redb::{ReadableTable, ReadableTableMetadata};
 
 use crate::{
-    BLOCKS, EVENTS, META, META_COMMITMENT, META_HEAD, RECEIPTS, STATE, Storage, StorageError, TX_INDEX,
+    BLOCKS, EVENTS, META, META_HEAD, RECEIPTS, STATE, Storage, StorageError, TRIE, TX_INDEX, write_trie,
 };
 
 /// Every state entry at a head, with that head.
@@ -21,13 +20,13 @@ pub struct StateImage {
 }
 
 impl StateImage {
-    /// The root of the entries' commitment (the head's state root when the image is whole).
+    /// The root of the entries' trie (the head's state root when the image is whole).
     pub fn root(&self) -> atelier_primitives::Hash {
-        let mut commitment = LtHash::empty();
-        for (key, value) in &self.entries {
-            commitment.insert(key, value);
-        }
-        commitment.root()
+        self.trie().root()
+    }
+
+    fn trie(&self) -> atelier_state::TrieChanges {
+        atelier_state::trie::build(self.entries.iter().map(|(key, value)| (&key[..], &value[..])))
     }
 }
 
@@ -60,14 +59,11 @@ impl Storage {
                 chain: current.chain_id.to_string(),
             });
         }
-        let mut commitment = LtHash::empty();
-        for (key, value) in &image.entries {
-            commitment.insert(key, value);
-        }
-        if commitment.root() != image.head.state_root {
+        let trie = image.trie();
+        if trie.root() != image.head.state_root {
             return Err(StorageError::RootMismatch {
                 height: image.head.height,
-                stored: commitment.root(),
+                stored: trie.root(),
                 expected: image.head.state_root,
             });
         }
@@ -81,8 +77,9 @@ impl Storage {
             for (key, value) in &image.entries {
                 state.insert(key.as_slice(), value.as_slice()).map_err(StorageError::db)?;
             }
+            txn.open_table(TRIE).map_err(StorageError::db)?.retain(|_, _| false).map_err(StorageError::db)?;
+            write_trie(&txn, trie)?;
             let mut meta = txn.open_table(META).map_err(StorageError::db)?;
-            meta.insert(META_COMMITMENT, commitment.to_bytes().as_slice()).map_err(StorageError::db)?;
             meta.insert(META_HEAD, image.head.to_bytes().as_slice()).map_err(StorageError::db)?;
             let above = keep.saturating_add(1);
             txn.open_table(BLOCKS)

@@ -3,8 +3,9 @@
 //! One block's state changes, the block, its receipts, the transaction index and the event index
 //! are written in one redb write transaction with immediate durability: once
 //! [`Storage::commit_block`] returns, the block survives a crash, and a crash before that leaves
-//! no trace of it. On open, the stored state commitment is checked against the last header, so a
-//! database that does not hold the state its head claims is refused rather than built upon.
+//! no trace of it. The state trie's branches are written in the same transaction; on open, the
+//! stored trie's root is checked against the last header, so a database that does not hold the
+//! state its head claims is refused rather than built upon.
 //!
 //! This crate holds no protocol rules: it stores what `atelier-protocol` computed.
 
@@ -21,7 +22,10 @@ use std::{
 
 use atelier_primitives::{Decode, Encode, Hash, Height};
 use atelier_protocol::{Block, ExecutedBlock, Header, Receipt, app::GenesisState};
-use atelier_state::{LtHash, PreparedCommit};
+use atelier_state::{
+    PreparedCommit, TrieChanges,
+    trie::{Branch, Child},
+};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 pub use history::{EventPosition, Mentions, Subject};
@@ -31,6 +35,8 @@ pub use series::{MAX_POINTS, Point, Sample, Series, TIERS, Tier};
 pub use snapshot::Snapshot;
 
 const STATE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
+/// The state trie's branches, by encoded path.
+const TRIE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_trie");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
@@ -43,7 +49,8 @@ const EQUIVOCATIONS: TableDefinition<(u64, u64, &[u8], &str), &[u8]> =
 /// Page cache of the database: bounds the node's memory (redb's default is 1 GiB).
 const CACHE_BYTES: usize = 128 * 1024 * 1024;
 
-const META_COMMITMENT: &str = "commitment";
+/// The top of the state trie: its hash is the state root.
+const META_TRIE_TOP: &str = "trie_top";
 const META_HEAD: &str = "head";
 const META_GENESIS: &str = "genesis_header";
 
@@ -93,7 +100,7 @@ pub enum StorageError {
     RootMismatch {
         /// Height of the head.
         height: Height,
-        /// Root of the stored commitment.
+        /// Root of the stored state.
         stored: Hash,
         /// Root in the head.
         expected: Hash,
@@ -194,6 +201,7 @@ impl Storage {
     fn ensure_tables(&self) -> Result<(), StorageError> {
         let txn = self.begin_write()?;
         txn.open_table(STATE).map_err(StorageError::db)?;
+        txn.open_table(TRIE).map_err(StorageError::db)?;
         txn.open_table(META).map_err(StorageError::db)?;
         txn.open_table(BLOCKS).map_err(StorageError::db)?;
         txn.open_table(RECEIPTS).map_err(StorageError::db)?;
@@ -205,10 +213,10 @@ impl Storage {
         txn.commit().map_err(StorageError::db)
     }
 
-    /// Checks that the stored commitment's root equals the head's state root.
+    /// Checks that the stored trie's root equals the head's state root.
     pub fn verify_head(&self) -> Result<(), StorageError> {
         let Some(head) = self.head()? else { return Ok(()) };
-        let stored = self.snapshot()?.commitment_root();
+        let stored = self.snapshot()?.root();
         if stored != head.state_root {
             return Err(StorageError::RootMismatch {
                 height: head.height,
@@ -219,23 +227,24 @@ impl Storage {
         Ok(())
     }
 
-    /// Recomputes the commitment from every stored entry and checks it against the stored
-    /// commitment and the head. O(state): for audits and crash tests, not for every start.
+    /// Rebuilds the trie from every stored entry and checks its root against the stored trie's
+    /// and the head's. O(state): for audits and crash tests, not for every start.
     pub fn audit_state(&self) -> Result<(), StorageError> {
         let txn = self.begin_read()?;
         let table = txn.open_table(STATE).map_err(StorageError::db)?;
-        let mut recomputed = LtHash::empty();
+        let mut entries = Vec::new();
         for entry in table.iter().map_err(StorageError::db)? {
             let (key, value) = entry.map_err(StorageError::db)?;
-            recomputed.insert(key.value(), value.value());
+            entries.push((key.value().to_vec(), value.value().to_vec()));
         }
-        let stored = read_commitment(&txn.open_table(META).map_err(StorageError::db)?)?;
+        let recomputed = atelier_state::trie::build(entries.iter().map(|(k, v)| (&k[..], &v[..]))).root();
+        let stored = read_trie_top(&txn.open_table(META).map_err(StorageError::db)?)?.hash();
         let head = self.head()?.ok_or(StorageError::Uninitialized)?;
-        for root in [stored.root(), head.state_root] {
-            if root != recomputed.root() {
+        for root in [stored, head.state_root] {
+            if root != recomputed {
                 return Err(StorageError::RootMismatch {
                     height: head.height,
-                    stored: recomputed.root(),
+                    stored: recomputed,
                     expected: root,
                 });
             }
@@ -307,7 +316,7 @@ impl Storage {
             });
         }
         let txn = self.begin_write()?;
-        if read_commitment(&txn.open_table(META).map_err(StorageError::db)?)?.root() != head.state_root {
+        if read_trie_top(&txn.open_table(META).map_err(StorageError::db)?)?.hash() != head.state_root {
             return Err(StorageError::StaleCommit);
         }
         write_state(&txn, &executed.commit)?;
@@ -455,11 +464,13 @@ impl Storage {
     }
 }
 
-fn read_commitment(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<LtHash, StorageError> {
-    match meta.get(META_COMMITMENT).map_err(StorageError::db)? {
-        None => Ok(LtHash::empty()),
-        Some(bytes) => LtHash::from_bytes(bytes.value())
-            .ok_or_else(|| StorageError::corrupt("commitment", "wrong length")),
+fn read_trie_top(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Child, StorageError> {
+    match meta.get(META_TRIE_TOP).map_err(StorageError::db)? {
+        None => Ok(Child::Empty),
+        Some(bytes) => match Child::decode_from(bytes.value()) {
+            Some((top, [])) => Ok(top),
+            _ => Err(StorageError::corrupt("state trie top", "not a trie node")),
+        },
     }
 }
 
@@ -473,9 +484,27 @@ fn write_state(txn: &redb::WriteTransaction, commit: &PreparedCommit) -> Result<
         }
         .map_err(StorageError::db)?;
     }
+    write_trie(txn, commit.trie.clone())
+}
+
+/// Writes the trie's changed branches and its top.
+fn write_trie(txn: &redb::WriteTransaction, trie: TrieChanges) -> Result<(), StorageError> {
+    let mut top = Vec::new();
+    trie.top().encode_to(&mut top);
+    let mut branches: Vec<(Vec<u8>, Option<Branch>)> =
+        trie.into_branches_unordered().map(|(path, branch)| (path.encode(), branch)).collect();
+    branches.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut table = txn.open_table(TRIE).map_err(StorageError::db)?;
+    for (path, branch) in branches {
+        match branch {
+            Some(branch) => table.insert(path.as_slice(), branch.encode().as_slice()).map(drop),
+            None => table.remove(path.as_slice()).map(drop),
+        }
+        .map_err(StorageError::db)?;
+    }
     txn.open_table(META)
         .map_err(StorageError::db)?
-        .insert(META_COMMITMENT, commit.commitment.to_bytes().as_slice())
+        .insert(META_TRIE_TOP, top.as_slice())
         .map_err(StorageError::db)?;
     Ok(())
 }
@@ -522,7 +551,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tampered_state_entry_fails_the_audit_and_a_tampered_commitment_fails_the_open() {
+    fn a_tampered_state_entry_fails_the_audit_and_a_tampered_trie_top_fails_the_open() {
         let dir = tempfile::tempdir().unwrap();
         let storage = initialized(dir.path());
         storage.audit_state().unwrap();
@@ -532,9 +561,9 @@ mod tests {
         assert!(matches!(storage.audit_state(), Err(StorageError::RootMismatch { .. })));
 
         let txn = storage.begin_write().unwrap();
-        let mut forged = LtHash::empty();
-        forged.insert(b"x", b"y");
-        txn.open_table(META).unwrap().insert(META_COMMITMENT, forged.to_bytes().as_slice()).unwrap();
+        let mut forged = Vec::new();
+        Child::Leaf(atelier_state::trie::Leaf::of(b"x", b"y")).encode_to(&mut forged);
+        txn.open_table(META).unwrap().insert(META_TRIE_TOP, forged.as_slice()).unwrap();
         txn.commit().unwrap();
         drop(storage);
         assert!(matches!(

@@ -2,29 +2,33 @@
 
 use atelier_primitives::{Decode, Hash};
 use atelier_protocol::Header;
-use atelier_state::{Key, LtHash, StateError, StateRead, Store, Value};
+use atelier_state::{
+    Key, StateError, StateRead, TrieRead, Value,
+    trie::{Branch, Child, NodePath},
+};
 use redb::{ReadOnlyTable, ReadTransaction};
 
-use crate::{META, META_HEAD, STATE, StorageError, read_commitment};
+use crate::{META, META_HEAD, STATE, StorageError, TRIE, read_trie_top};
 
 /// The state as of one committed block, unaffected by later commits. Blocks are executed on a
 /// snapshot; the resulting commit is then written with [`crate::Storage::commit_block`].
 pub struct Snapshot {
     state: ReadOnlyTable<&'static [u8], &'static [u8]>,
-    commitment: LtHash,
+    trie: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    top: Child,
     head: Option<Header>,
 }
 
 impl std::fmt::Debug for Snapshot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Snapshot(root {})", self.commitment.root())
+        write!(f, "Snapshot(root {})", self.root())
     }
 }
 
 impl Snapshot {
     pub(crate) fn new(txn: &ReadTransaction) -> Result<Snapshot, StorageError> {
         let meta = txn.open_table(META).map_err(StorageError::db)?;
-        let commitment = read_commitment(&meta)?;
+        let top = read_trie_top(&meta)?;
         let head = match meta.get(META_HEAD).map_err(StorageError::db)? {
             Some(bytes) => {
                 Some(Header::from_bytes(bytes.value()).map_err(|e| StorageError::corrupt("head", e))?)
@@ -32,7 +36,8 @@ impl Snapshot {
             None => None,
         };
         let state = txn.open_table(STATE).map_err(StorageError::db)?;
-        Ok(Snapshot { state, commitment, head })
+        let trie = txn.open_table(TRIE).map_err(StorageError::db)?;
+        Ok(Snapshot { state, trie, top, head })
     }
 
     /// The head the state is at (none before the chain is initialized).
@@ -40,9 +45,9 @@ impl Snapshot {
         self.head.as_ref()
     }
 
-    /// The root of the stored commitment.
-    pub fn commitment_root(&self) -> Hash {
-        self.commitment.root()
+    /// The root of the stored state.
+    pub fn root(&self) -> Hash {
+        self.top.hash()
     }
 }
 
@@ -68,8 +73,15 @@ impl StateRead for Snapshot {
     }
 }
 
-impl Store for Snapshot {
-    fn commitment(&self) -> Result<LtHash, StateError> {
-        Ok(self.commitment.clone())
+impl TrieRead for Snapshot {
+    fn trie_top(&self) -> Result<Child, StateError> {
+        Ok(self.top)
+    }
+
+    fn branch(&self, path: &NodePath) -> Result<Option<Branch>, StateError> {
+        let Some(bytes) = self.trie.get(path.encode().as_slice()).map_err(backend)? else { return Ok(None) };
+        Branch::decode(bytes.value())
+            .map(Some)
+            .ok_or_else(|| StateError::corrupt(&path.encode(), "not a state trie branch"))
     }
 }

@@ -88,7 +88,7 @@ fn reopening_keeps_height_root_balances_blocks_receipts_and_the_tx_index() {
     };
     let storage = open(dir.path());
     assert_eq!(storage.head().unwrap().unwrap(), head);
-    assert_eq!(storage.snapshot().unwrap().commitment_root(), head.state_root);
+    assert_eq!(storage.snapshot().unwrap().root(), head.state_root);
     let balance = bank::query::balance(&storage.snapshot().unwrap(), &dev_address(3), &Denom::GDC).unwrap();
     assert!(balance > FUNDS, "dev account 3 received transfers and tips");
     assert_eq!(storage.block(Height(2)).unwrap().unwrap().header, head);
@@ -176,7 +176,7 @@ fn a_restored_image_rewinds_state_head_and_history_and_the_chain_continues_from_
 
     storage.restore(&image).unwrap();
     assert_eq!(storage.head().unwrap().unwrap(), image.head);
-    assert_eq!(storage.snapshot().unwrap().commitment_root(), image.head.state_root);
+    assert_eq!(storage.snapshot().unwrap().root(), image.head.state_root);
     storage.audit_state().unwrap();
     assert_eq!(storage.image().unwrap(), image);
     assert!(storage.block(Height(2)).unwrap().is_some(), "history up to the image stays");

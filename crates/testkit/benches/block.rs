@@ -1,9 +1,13 @@
 //! Block execution throughput: 10 000 signed transfers among 100 000 accounts, with and without
 //! signature verification, against the raw rate of batch-verifying the same signatures on every
-//! core (the machine's limit for signed transfers); and the parts of a block: its state commitment
-//! and the invariant checks it runs from its changes.
+//! core (the machine's limit for signed transfers); and the parts of a block: its state root —
+//! the trie's against the LtHash it replaced, over the same changed keys — and the invariant
+//! checks it runs from its changes. Then a proof's size and verification at a million entries.
 //!
 //! Run: `cargo bench -p atelier-testkit --bench block`.
+
+#[path = "support/lthash.rs"]
+mod lthash;
 
 use std::hint::black_box;
 
@@ -12,7 +16,7 @@ use atelier_primitives::{
     crypto::{BatchVerifier, ParallelBatchVerifier, SignatureVerifier, SignedMessage},
 };
 use atelier_protocol::{SignatureCheck, SignedTx, apply_block, build_block, invariants};
-use atelier_state::{MemoryStore, prepare_commit};
+use atelier_state::{ChangeSet, MemoryStore, StateRead, TrieRead, prepare_commit};
 use atelier_testkit::{GenesisBuilder, TestChain, dev_address, dev_key, seeded_rng};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rand_core::RngCore;
@@ -83,25 +87,35 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    // The state-root part of `apply`: the commitment update over the block's changed keys.
+    // The state-root part of `apply`: the root after the block's changed keys, as the trie
+    // computes it and as the LtHash did.
     let changes =
         apply_block(&fixture.chain.store, &fixture.chain.head, fixture.block.clone(), SignatureCheck::Skip)
             .expect("block applies")
             .commit
             .changes;
+    let entries = fixture.chain.store.len();
+    let mut before = lthash::LtHash::empty();
+    for (key, value) in fixture.chain.store.scan_prefix(&[]).expect("readable") {
+        before.insert(&key, &value);
+    }
     let mut group = c.benchmark_group("state");
     group.sample_size(10);
     group.throughput(Throughput::Elements(changes.len() as u64));
-    group.bench_function(
-        format!("prepare_commit/changed_keys={}/entries={}", changes.len(), fixture.chain.store.len()),
-        |b| {
-            b.iter_batched(
-                || changes.clone(),
-                |changes| black_box(prepare_commit(&fixture.chain.store, changes).expect("readable").root),
-                BatchSize::LargeInput,
-            )
-        },
-    );
+    group.bench_function(format!("root/trie/changed_keys={}/entries={entries}", changes.len()), |b| {
+        b.iter_batched(
+            || changes.clone(),
+            |changes| black_box(prepare_commit(&fixture.chain.store, changes).expect("readable").root),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function(format!("root/lthash/changed_keys={}/entries={entries}", changes.len()), |b| {
+        b.iter_batched(
+            || changes.clone(),
+            |changes| black_box(lthash::commit(&fixture.chain.store, &before, changes)),
+            BatchSize::LargeInput,
+        )
+    });
     group.finish();
 
     // The invariant checks every block runs, from its changes alone (inside `apply` above).
@@ -129,5 +143,32 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(block, benches);
+/// A proof's size and verification against a state of a million entries.
+fn proofs(c: &mut Criterion) {
+    const ENTRIES: u32 = 1_000_000;
+    let mut store = MemoryStore::new();
+    let mut all = ChangeSet::new();
+    for i in 0..ENTRIES {
+        // Keys and values shaped like balances: a prefix, an address, an amount.
+        let key = [b"bank/balance/".as_slice(), &i.to_be_bytes(), &[0; 28], b"gdc"].concat();
+        all.put(key, u128::from(i).to_le_bytes().to_vec());
+    }
+    let root = store.apply(all).expect("applies");
+    let key = [b"bank/balance/".as_slice(), &77u32.to_be_bytes(), &[0; 28], b"gdc"].concat();
+    let value = store.get(&key).expect("readable");
+    let proof = store.prove(&key).expect("provable");
+    let absent = store.prove(b"bank/balance/nobody").expect("provable");
+    let mut group = c.benchmark_group("proof");
+    group.sample_size(20);
+    group.bench_function(format!("verify/present/entries={ENTRIES}/bytes={}", proof.byte_len()), |b| {
+        b.iter(|| proof.verify(black_box(&root), &key, value.as_deref()).expect("holds"))
+    });
+    group.bench_function(format!("verify/absent/entries={ENTRIES}/bytes={}", absent.byte_len()), |b| {
+        b.iter(|| absent.verify(black_box(&root), b"bank/balance/nobody", None).expect("holds"))
+    });
+    group.bench_function(format!("prove/entries={ENTRIES}"), |b| b.iter(|| store.prove(black_box(&key))));
+    group.finish();
+}
+
+criterion_group!(block, benches, proofs);
 criterion_main!(block);

@@ -525,7 +525,7 @@ impl<'s, S: Store> BlockRun<'s, S> {
         proposer: Address,
         evidence: BlockEvidence,
     ) -> Result<Self, BlockError> {
-        if store.commitment()?.root() != parent.state_root {
+        if store.state_root()? != parent.state_root {
             return Err(BlockError::ParentStateMismatch("state root"));
         }
         if auth::height(store)? != parent.height {
