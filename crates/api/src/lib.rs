@@ -450,3 +450,54 @@ pub struct SeriesView {
     /// The last figure of each step, oldest first.
     pub points: Vec<PointView>,
 }
+
+/// `GET /state/{keys}`: state entries as of one block, each with its proof when asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StateView {
+    /// Height of the block whose state this is.
+    pub height: u64,
+    /// That block's hash: what a client trusts, from a finality certificate or its own records.
+    pub block_hash: String,
+    /// The block's header, canonical bytes in hex: they hash to `block_hash` and hold the state
+    /// root the proofs lead to.
+    pub header_hex: String,
+    /// The same header, readable.
+    #[schema(value_type = Object)]
+    pub header: Value,
+    /// The header's state root.
+    pub state_root: String,
+    /// The keys asked for, in the order asked.
+    pub entries: Vec<StateEntryView>,
+}
+
+/// One state key's value, and its proof when asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StateEntryView {
+    /// The key, hex.
+    pub key: String,
+    /// The value, hex; `null` when the key is absent.
+    pub value: Option<String>,
+    /// The proof of the value (or of the absence) against the state root, with `prove=true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<StateProofView>,
+}
+
+/// A state trie proof: the hashes beside the key's path, from the root down, and the leaf the
+/// path ends in. See the state trie in ARCHITECTURE for how to check one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StateProofView {
+    /// Sibling hashes, hex, from the root down.
+    pub siblings: Vec<String>,
+    /// The leaf the path ends in: the key's own (present) or another key's (absent); `null` when
+    /// the path ends empty (absent).
+    pub end: Option<TrieLeafView>,
+}
+
+/// A leaf of the state trie: the hashes of its key and of its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TrieLeafView {
+    /// The key's hash, hex.
+    pub key_hash: String,
+    /// The value's hash, hex.
+    pub value_hash: String,
+}

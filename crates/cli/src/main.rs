@@ -16,6 +16,7 @@ mod money;
 mod offline;
 mod output;
 mod prompt;
+mod proof;
 mod sim;
 mod stats;
 mod validator;
@@ -342,6 +343,24 @@ enum QueryCommand {
     },
     /// Base fee and suggested fee caps.
     Fees,
+    /// State entries by key, as the modules lay them out (several keys at once); with --prove,
+    /// each value or absence is checked here against the block's state root.
+    State {
+        /// Keys, hex.
+        #[arg(required = true)]
+        keys: Vec<String>,
+        /// The block whose state to read (the head when not given).
+        #[arg(long)]
+        height: Option<u64>,
+        /// Ask for proofs and check them: the header against its hash, each value or absence
+        /// against the header's state root. Fails, printing nothing, if any check fails.
+        #[arg(long)]
+        prove: bool,
+        /// With --prove: the hash of the block the answer must be about, as trusted from
+        /// elsewhere (another node, a finality certificate).
+        #[arg(long, requires = "prove")]
+        expect_block: Option<String>,
+    },
     #[command(flatten)]
     Module(modules::ModuleQuery),
 }
@@ -962,6 +981,28 @@ async fn run_query(
             output.print(&page, output::readable)
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::readable),
+        QueryCommand::State { keys, height, prove, expect_block } => {
+            let expected = match expect_block {
+                Some(text) => Some(atelier_primitives::Hash(
+                    atelier_primitives::hash::hex_decode(&text)
+                        .ok_or_else(|| anyhow::anyhow!("--expect-block is not a block hash: {text:?}"))?,
+                )),
+                None => None,
+            };
+            let keys = keys
+                .iter()
+                .map(|key| {
+                    atelier_primitives::hash::hex_decode_vec(key)
+                        .ok_or_else(|| anyhow::anyhow!("not a key in hex: {key:?}"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let view = client.state(&keys, height, prove).await?;
+            if prove {
+                proof::verify_state(&view, expected.as_ref())
+                    .map_err(|error| anyhow::anyhow!("the node's answer does not hold: {error}"))?;
+            }
+            output.print(&proof::Answer::new(view, prove), proof::Answer::text)
+        }
         QueryCommand::Module(query) => {
             output.print(&client.read(&query.path(store)?).await?, output::readable)
         }

@@ -3,7 +3,7 @@
 
 use atelier_api::{
     AccountView, BlobStored, BlockView, CoinView, DevHead, DevSnapshot, ErrorBody, EventView, FeesView,
-    Mined, Page, SetBalance, SimulatedTx, StateDump, StatusView, SubmitTx, SubmittedTx, TxView,
+    Mined, Page, SetBalance, SimulatedTx, StateDump, StateView, StatusView, SubmitTx, SubmittedTx, TxView,
 };
 use serde::de::DeserializeOwned;
 
@@ -115,6 +115,22 @@ impl Client {
     /// An account.
     pub async fn account(&self, address: &str) -> Result<AccountView, ClientError> {
         self.get(&format!("/accounts/{address}")).await
+    }
+
+    /// State entries by key as of the block at `height` (the head when `None`), each with its
+    /// proof when `prove`.
+    pub async fn state(
+        &self,
+        keys: &[Vec<u8>],
+        height: Option<u64>,
+        prove: bool,
+    ) -> Result<StateView, ClientError> {
+        let keys: Vec<String> = keys.iter().map(|key| atelier_primitives::hash::hex_encode(key)).collect();
+        let mut path = format!("/state/{}?prove={prove}", keys.join(","));
+        if let Some(height) = height {
+            path.push_str(&format!("&height={height}"));
+        }
+        self.get(&path).await
     }
 
     /// The latest block.

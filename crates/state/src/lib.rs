@@ -90,10 +90,11 @@ pub trait StateWrite: StateRead {
     fn delete(&mut self, key: Key);
 }
 
-/// A backend whose state carries its trie: what the protocol executes blocks on.
-pub trait Store: StateRead + TrieRead {}
+/// A backend whose state carries its trie: what the protocol executes blocks on. `Sync`: a large
+/// block's trie update reads it from every core.
+pub trait Store: StateRead + TrieRead + Sync {}
 
-impl<S: StateRead + TrieRead + ?Sized> Store for S {}
+impl<S: StateRead + TrieRead + Sync + ?Sized> Store for S {}
 
 /// The map behind [`ChangeSet`] and [`MemoryStore`]'s index: hashed point lookups, keyed per
 /// process so that no one can choose keys that collide. Its iteration order differs between
@@ -196,7 +197,7 @@ pub fn prepare_commit<S: Store + ?Sized>(
     let mut effective = ChangeSet::new();
     effective.0.reserve(changes.len());
     let mut updates = Vec::with_capacity(changes.len());
-    // Unordered: `updates` is sorted below, and `effective` is a map.
+    // Unordered: `effective` is a map, and `updates` is sorted below.
     for (key, new) in changes.into_writes_unordered() {
         if store.get(&key)? != new {
             updates.push((trie::key_hash(&key), new.as_deref().map(trie::value_hash)));
@@ -208,3 +209,6 @@ pub fn prepare_commit<S: Store + ?Sized>(
     let root = trie.root();
     Ok(PreparedCommit { changes: effective, trie, root })
 }
+
+/// Updates of fewer changed keys than this stay on the calling thread.
+pub(crate) const PARALLEL_THRESHOLD: usize = 2_048;

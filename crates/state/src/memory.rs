@@ -55,7 +55,7 @@ impl MemoryStore {
             }
         }
         self.top = prepared.trie.top();
-        for (path, branch) in prepared.trie.into_branches_unordered() {
+        for (path, branch) in prepared.trie.into_branches() {
             match branch {
                 Some(branch) => self.branches.insert(path, branch),
                 None => self.branches.remove(&path),

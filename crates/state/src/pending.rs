@@ -1,7 +1,7 @@
 //! [`Pending`]: a store as it stands after blocks that are executed but not yet committed.
 
 use crate::{
-    ChangeSet, Key, Overlay, PreparedCommit, StateError, StateRead, Store, TrieChanges, Value,
+    ChangeSet, HashIndex, Key, Overlay, PreparedCommit, StateError, StateRead, Store, Value,
     trie::{Branch, Child, NodePath, TrieRead},
 };
 
@@ -13,20 +13,21 @@ use crate::{
 pub struct Pending<'a, S: Store + ?Sized> {
     base: &'a S,
     state: Overlay<'a, S>,
-    trie: Option<TrieChanges>,
+    /// The top and the branches the commits left, if any commit.
+    trie: Option<(Child, HashIndex<NodePath, Option<Branch>>)>,
 }
 
 impl<'a, S: Store + ?Sized> Pending<'a, S> {
     /// `base` after `commits`, oldest first, each prepared on the state the ones before it left.
     pub fn after<'c>(base: &'a S, commits: impl IntoIterator<Item = &'c PreparedCommit>) -> Self {
         let mut changes = ChangeSet::new();
-        let mut trie: Option<TrieChanges> = None;
+        let mut trie: Option<(Child, HashIndex<NodePath, Option<Branch>>)> = None;
         for commit in commits {
             changes.extend(commit.changes.clone());
-            match &mut trie {
-                Some(merged) => merged.extend(commit.trie.clone()),
-                None => trie = Some(commit.trie.clone()),
-            }
+            let (top, branches) = trie.get_or_insert_with(Default::default);
+            *top = commit.trie.top();
+            // In order: a later write to a path replaces an earlier one.
+            branches.extend(commit.trie.branches().copied());
         }
         Pending { base, state: Overlay::with_changes(base, changes), trie }
     }
@@ -45,14 +46,14 @@ impl<S: Store + ?Sized> StateRead for Pending<'_, S> {
 impl<S: Store + ?Sized> TrieRead for Pending<'_, S> {
     fn trie_top(&self) -> Result<Child, StateError> {
         match &self.trie {
-            Some(trie) => Ok(trie.top()),
+            Some((top, _)) => Ok(*top),
             None => self.base.trie_top(),
         }
     }
 
     fn branch(&self, path: &NodePath) -> Result<Option<Branch>, StateError> {
-        match self.trie.as_ref().and_then(|trie| trie.get(path)) {
-            Some(changed) => Ok(changed.copied()),
+        match self.trie.as_ref().and_then(|(_, branches)| branches.get(path)) {
+            Some(changed) => Ok(*changed),
             None => self.base.branch(path),
         }
     }

@@ -26,7 +26,7 @@
 
 use atelier_primitives::Hash;
 
-use crate::{HashIndex, StateError};
+use crate::StateError;
 
 /// Key of `H_leaf`.
 pub const LEAF_KEY: &[u8; 32] = b"atelier/state-trie/leaf/........";
@@ -169,10 +169,20 @@ impl Branch {
 }
 
 /// Where a branch is: its depth and the path bits above it (those below are zero).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NodePath {
     depth: u8,
     bits: [u8; 32],
+}
+
+impl std::hash::Hash for NodePath {
+    /// The depth and the first eight bytes of path: below the top levels, the path bits are a
+    /// hash's, so eight of them tell nearly every branch apart, and a point lookup hashes one word.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&self.bits[..8]);
+        state.write_u64(u64::from_le_bytes(word) ^ u64::from(self.depth));
+    }
 }
 
 impl NodePath {
@@ -265,10 +275,12 @@ fn missing(path: &NodePath) -> StateError {
     StateError::corrupt(&path.encode(), "the state trie has no branch where its parent points")
 }
 
-/// Branches written or removed by updates not yet committed, with the top they lead to.
+/// Branches written or removed by updates not yet committed, in the order written, with the top
+/// they lead to. Where one path is written twice (changes extended by later ones), the later
+/// write holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrieChanges {
-    branches: HashIndex<NodePath, Option<Branch>>,
+    branches: Vec<(NodePath, Option<Branch>)>,
     top: Child,
 }
 
@@ -283,18 +295,13 @@ impl TrieChanges {
         self.top.hash()
     }
 
-    /// The change at `path`: `None` if untouched, `Some(None)` if the branch is removed.
-    pub fn get(&self, path: &NodePath) -> Option<Option<&Branch>> {
-        self.branches.get(path).map(Option::as_ref)
-    }
-
     /// Applies `later` on top of `self`.
     pub fn extend(&mut self, later: TrieChanges) {
         self.branches.extend(later.branches);
         self.top = later.top;
     }
 
-    /// Number of branches written or removed.
+    /// Number of branch writes and removals.
     pub fn len(&self) -> usize {
         self.branches.len()
     }
@@ -304,23 +311,77 @@ impl TrieChanges {
         self.branches.is_empty()
     }
 
-    /// The branch writes (`None` removes), in no particular order: each touches its own path.
-    pub fn into_branches_unordered(self) -> impl Iterator<Item = (NodePath, Option<Branch>)> {
+    /// The branch writes (`None` removes), in the order written: applied in order, the later
+    /// write to a path holds.
+    pub fn branches(&self) -> impl Iterator<Item = &(NodePath, Option<Branch>)> {
+        self.branches.iter()
+    }
+
+    /// [`TrieChanges::branches`], consuming the changes.
+    pub fn into_branches(self) -> impl Iterator<Item = (NodePath, Option<Branch>)> {
         self.branches.into_iter()
     }
 }
 
 /// The trie after setting (`Some`) or removing (`None`) the entries with the given key hashes
 /// over `trie`. `updates` must be sorted by key hash, with no key twice.
-pub fn update<T: TrieRead + ?Sized>(
+///
+/// A large update splits at the top of the trie, one subtree per core: subtrees share nothing,
+/// and their branches are gathered in a fixed order, so the result is the same on any machine.
+/// This is the only place the chain's execution path uses threads.
+pub fn update<T: TrieRead + Sync + ?Sized>(
     trie: &T,
     updates: &[(Hash, Option<Hash>)],
 ) -> Result<TrieChanges, StateError> {
     debug_assert!(updates.windows(2).all(|pair| pair[0].0 < pair[1].0), "updates sorted and unique");
-    let mut writer = Writer { trie, changes: TrieChanges::default() };
-    let top = writer.update(NodePath::ROOT, trie.trie_top()?, updates)?;
-    writer.changes.top = top;
-    Ok(writer.changes)
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let levels = if updates.len() >= crate::PARALLEL_THRESHOLD {
+        threads.next_power_of_two().trailing_zeros()
+    } else {
+        0
+    };
+    let (top, branches) = update_split(trie, NodePath::ROOT, trie.trie_top()?, updates, levels)?;
+    Ok(TrieChanges { branches, top: top.child })
+}
+
+type BranchWrites = Vec<(NodePath, Option<Branch>)>;
+
+/// [`update`] below `path`, its top `levels` levels of branches split across threads.
+fn update_split<T: TrieRead + Sync + ?Sized>(
+    trie: &T,
+    path: NodePath,
+    at: Child,
+    updates: &[(Hash, Option<Hash>)],
+    levels: u32,
+) -> Result<(Hashed, BranchWrites), StateError> {
+    let sequential = || -> Result<(Hashed, BranchWrites), StateError> {
+        // Each update rewrites its path below the branches it shares with others: a few
+        // branches each, reserved at once.
+        let mut writer = Writer { trie, branches: Vec::with_capacity(updates.len().saturating_mul(4)) };
+        let top = writer.update(path, at, updates)?;
+        Ok((top, writer.branches))
+    };
+    if levels == 0 || updates.is_empty() || !matches!(at, Child::Branch(_)) {
+        return sequential();
+    }
+    let branch = trie.branch(&path)?.ok_or_else(|| missing(&path))?;
+    let (Some(left_path), Some(right_path)) = (path.child(false), path.child(true)) else {
+        return Err(missing(&path));
+    };
+    let split = updates.partition_point(|(key, _)| !bit(key, path.depth()));
+    let (left_updates, right_updates) = updates.split_at(split);
+    let left_side = || update_split(trie, left_path, branch.left, left_updates, levels - 1);
+    let (left, right) = std::thread::scope(|scope| {
+        let left = scope.spawn(left_side);
+        let right = update_split(trie, right_path, branch.right, right_updates, levels - 1);
+        // A worker only panics if the machine is out of memory; redo its share here then.
+        (left.join().unwrap_or_else(|_| left_side()), right)
+    });
+    let ((left, mut branches), (right, right_branches)) = (left?, right?);
+    branches.extend(right_branches);
+    let mut writer = Writer { trie, branches };
+    let top = writer.join(path, left, right, true);
+    Ok((top, writer.branches))
 }
 
 /// The trie of `entries` built from nothing: what [`update`] reaches from an empty trie. Keys
@@ -337,14 +398,29 @@ pub fn build<'e>(entries: impl IntoIterator<Item = (&'e [u8], &'e [u8])>) -> Tri
     }
     let mut leaves: Vec<Leaf> = entries.into_iter().map(|(key, value)| Leaf::of(key, value)).collect();
     leaves.sort_unstable_by_key(|leaf| leaf.key);
-    let mut writer = Writer { trie: &Nothing, changes: TrieChanges::default() };
-    writer.changes.top = writer.build(NodePath::ROOT, &leaves);
-    writer.changes
+    let mut writer = Writer { trie: &Nothing, branches: Vec::with_capacity(leaves.len().saturating_mul(2)) };
+    let top = writer.build(NodePath::ROOT, &leaves).child;
+    TrieChanges { branches: writer.branches, top }
 }
 
 struct Writer<'a, T: ?Sized> {
     trie: &'a T,
-    changes: TrieChanges,
+    branches: BranchWrites,
+}
+
+/// A subtree with its hash, computed once where it is made.
+#[derive(Clone, Copy)]
+struct Hashed {
+    child: Child,
+    hash: Hash,
+}
+
+impl Hashed {
+    const EMPTY: Hashed = Hashed { child: Child::Empty, hash: Hash::ZERO };
+
+    fn of(child: Child) -> Hashed {
+        Hashed { child, hash: child.hash() }
+    }
 }
 
 impl<T: TrieRead + ?Sized> Writer<'_, T> {
@@ -353,9 +429,9 @@ impl<T: TrieRead + ?Sized> Writer<'_, T> {
         path: NodePath,
         at: Child,
         updates: &[(Hash, Option<Hash>)],
-    ) -> Result<Child, StateError> {
+    ) -> Result<Hashed, StateError> {
         if updates.is_empty() {
-            return Ok(at);
+            return Ok(Hashed::of(at));
         }
         match at {
             Child::Branch(_) => {
@@ -396,16 +472,16 @@ impl<T: TrieRead + ?Sized> Writer<'_, T> {
         }
     }
 
-    fn build(&mut self, path: NodePath, entries: &[Leaf]) -> Child {
+    fn build(&mut self, path: NodePath, entries: &[Leaf]) -> Hashed {
         match entries {
-            [] => Child::Empty,
-            [one] => Child::Leaf(*one),
+            [] => Hashed::EMPTY,
+            [one] => Hashed::of(Child::Leaf(*one)),
             _ => {
                 let split = entries.partition_point(|leaf| !bit(&leaf.key, path.depth()));
                 // Two distinct 256-bit keys part at some bit, so a subtree of two or more never
                 // reaches below the last one.
                 let (Some(left_path), Some(right_path)) = (path.child(false), path.child(true)) else {
-                    return Child::Empty;
+                    return Hashed::EMPTY;
                 };
                 let left = self.build(left_path, &entries[..split]);
                 let right = self.build(right_path, &entries[split..]);
@@ -416,18 +492,19 @@ impl<T: TrieRead + ?Sized> Writer<'_, T> {
 
     /// The subtree at `path` with these children, storing (or removing, if `was_branch`) the
     /// branch there.
-    fn join(&mut self, path: NodePath, left: Child, right: Child, was_branch: bool) -> Child {
-        let joined = match (left, right) {
-            (Child::Empty, Child::Empty) => Child::Empty,
-            (Child::Leaf(leaf), Child::Empty) | (Child::Empty, Child::Leaf(leaf)) => Child::Leaf(leaf),
+    fn join(&mut self, path: NodePath, left: Hashed, right: Hashed, was_branch: bool) -> Hashed {
+        let joined = match (left.child, right.child) {
+            (Child::Empty, Child::Empty) => Hashed::EMPTY,
+            (Child::Leaf(_), Child::Empty) => left,
+            (Child::Empty, Child::Leaf(_)) => right,
             _ => {
-                let branch = Branch { left, right };
-                self.changes.branches.insert(path, Some(branch));
-                return Child::Branch(branch.hash());
+                self.branches.push((path, Some(Branch { left: left.child, right: right.child })));
+                let hash = hash_pair(BRANCH_KEY, &left.hash, &right.hash);
+                return Hashed { child: Child::Branch(hash), hash };
             }
         };
         if was_branch {
-            self.changes.branches.insert(path, None);
+            self.branches.push((path, None));
         }
         joined
     }

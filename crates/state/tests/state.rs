@@ -248,6 +248,34 @@ fn a_proof_at_a_million_entries_is_under_one_kibibyte() {
 }
 
 #[test]
+fn a_large_update_split_across_cores_reaches_the_root_of_the_state_rebuilt() {
+    let mut store = MemoryStore::new();
+    let mut genesis = ChangeSet::new();
+    for i in 0u32..6_000 {
+        genesis.put(i.to_be_bytes().to_vec(), vec![1]);
+    }
+    store.apply(genesis).unwrap();
+    // Past the threshold: changes, inserts and deletes all over the trie.
+    let mut block = ChangeSet::new();
+    for i in (0u32..9_000).step_by(2) {
+        if i % 6 == 0 {
+            block.delete(i.to_be_bytes().to_vec())
+        } else {
+            block.put(i.to_be_bytes().to_vec(), vec![2])
+        }
+    }
+    let root = store.apply(block).unwrap();
+    assert_eq!(root, store.recompute_root());
+    let mut fresh = MemoryStore::new();
+    let mut all = ChangeSet::new();
+    for (key, value) in store.scan_prefix(&[]).unwrap() {
+        all.put(key, value);
+    }
+    fresh.apply(all).unwrap();
+    assert_eq!(store.branch_count(), fresh.branch_count());
+}
+
+#[test]
 fn the_empty_state_has_the_zero_root_and_proves_every_absence() {
     let store = MemoryStore::new();
     assert_eq!(store.root(), Hash::ZERO);

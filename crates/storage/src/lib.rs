@@ -492,8 +492,9 @@ fn write_trie(txn: &redb::WriteTransaction, trie: TrieChanges) -> Result<(), Sto
     let mut top = Vec::new();
     trie.top().encode_to(&mut top);
     let mut branches: Vec<(Vec<u8>, Option<Branch>)> =
-        trie.into_branches_unordered().map(|(path, branch)| (path.encode(), branch)).collect();
-    branches.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        trie.into_branches().map(|(path, branch)| (path.encode(), branch)).collect();
+    // Stable: where a path is written twice, the later write stays last and holds.
+    branches.sort_by(|a, b| a.0.cmp(&b.0));
     let mut table = txn.open_table(TRIE).map_err(StorageError::db)?;
     for (path, branch) in branches {
         match branch {

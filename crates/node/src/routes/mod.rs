@@ -15,6 +15,7 @@ pub(crate) mod provenance;
 pub(crate) mod registry;
 pub(crate) mod revenue;
 pub(crate) mod staking;
+pub(crate) mod state;
 pub(crate) mod stats;
 pub(crate) mod treasury;
 
@@ -47,6 +48,7 @@ pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<Arc<Node>> {
         .merge(registry::routes())
         .merge(revenue::routes())
         .merge(staking::routes())
+        .merge(state::routes())
         .merge(stats::routes())
         .merge(treasury::routes())
 }

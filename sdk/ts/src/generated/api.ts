@@ -1323,6 +1323,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/state/{keys}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State entries by key, as of a block: each value (or `null` when absent) and, with
+         *     `prove=true`, its proof against the state root of the header returned beside them.
+         */
+        get: operations["state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/metrics": {
         parameters: {
             query?: never;
@@ -3598,6 +3618,44 @@ export interface components {
             /** @description The head's state root, hex: the entries hash to it. */
             state_root: string;
         };
+        /** @description One state key's value, and its proof when asked. */
+        StateEntryView: {
+            /** @description The key, hex. */
+            key: string;
+            proof?: null | components["schemas"]["StateProofView"];
+            /** @description The value, hex; `null` when the key is absent. */
+            value?: string | null;
+        };
+        /**
+         * @description A state trie proof: the hashes beside the key's path, from the root down, and the leaf the
+         *     path ends in. See the state trie in ARCHITECTURE for how to check one.
+         */
+        StateProofView: {
+            end?: null | components["schemas"]["TrieLeafView"];
+            /** @description Sibling hashes, hex, from the root down. */
+            siblings: string[];
+        };
+        /** @description `GET /state/{keys}`: state entries as of one block, each with its proof when asked. */
+        StateView: {
+            /** @description That block's hash: what a client trusts, from a finality certificate or its own records. */
+            block_hash: string;
+            /** @description The keys asked for, in the order asked. */
+            entries: components["schemas"]["StateEntryView"][];
+            /** @description The same header, readable. */
+            header: Record<string, never>;
+            /**
+             * @description The block's header, canonical bytes in hex: they hash to `block_hash` and hold the state
+             *     root the proofs lead to.
+             */
+            header_hex: string;
+            /**
+             * Format: int64
+             * @description Height of the block whose state this is.
+             */
+            height: number;
+            /** @description The header's state root. */
+            state_root: string;
+        };
         /** @description `GET /status`. */
         StatusView: {
             /** @description Its hash. */
@@ -3947,6 +4005,13 @@ export interface components {
             reserve: components["schemas"]["Amount"];
             /** @description The reserve's floor: buy-backs never go under it. */
             reserve_floor: components["schemas"]["Amount"];
+        };
+        /** @description A leaf of the state trie: the hashes of its key and of its value. */
+        TrieLeafView: {
+            /** @description The key's hash, hex. */
+            key_hash: string;
+            /** @description The value's hash, hex. */
+            value_hash: string;
         };
         /**
          * @description Where a transaction stands.
@@ -7085,6 +7150,68 @@ export interface operations {
             };
             /** @description No set kept for that epoch */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An error: the JSON error body, whose `error` names it (400 malformed input, 404 not found, 405, 408 timeout, 413 body too large, 415, 422 refused, 503 busy, 504 wait timed out) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    state: {
+        parameters: {
+            query?: {
+                /** @description The block whose state to read: the head when not given. This node keeps its head's state. */
+                height?: number;
+                /** @description Whether to prove each value (or absence) against the block's state root. */
+                prove?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description one key in hex, or up to 64 separated by commas */
+                keys: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StateView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no block at that height */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the state at that height is no longer kept */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

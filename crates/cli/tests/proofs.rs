@@ -1,0 +1,72 @@
+//! State with proofs through the binary and a running node: `atelier query state --prove` checks
+//! every value and absence against the header's state root, and refuses an answer about a block
+//! other than the one it was told to expect, or a height whose state the node does not have.
+
+mod common;
+
+use std::process::Command;
+
+use atelier_primitives::{Address, Amount, Denom, Encode, hash::hex_encode};
+use serde_json::Value;
+
+/// `atelier --output json ARGS` against `api`: its JSON, or its stderr when it fails.
+fn atelier(api: &str, args: &[&str]) -> Result<Value, String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["--node", api, "--output", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn balance_key(address: &Address, denom: &[u8]) -> String {
+    hex_encode(&[b"bank/balance/".as_slice(), address.as_bytes(), denom].concat())
+}
+
+#[test]
+fn a_proven_query_checks_each_value_and_absence_and_refuses_another_block_or_a_missing_height() {
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "0"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    let account = atelier(&api, &["query", "account", "dev1"]).unwrap();
+    let address: Address = account["address"].as_str().unwrap().parse().unwrap();
+    let held = balance_key(&address, Denom::GDC.as_bytes());
+    let absent = balance_key(&address, b"unheld");
+
+    let proven = atelier(&api, &["query", "state", &held, &absent, "--prove"]).unwrap();
+    assert_eq!(proven["verified"], true);
+    let entries = proven["entries"].as_array().unwrap();
+    let amount: Amount = account["balances"][0]["amount"].as_str().unwrap().parse().unwrap();
+    assert_eq!(entries[0]["value"].as_str().unwrap(), hex_encode(&amount.to_bytes()));
+    assert!(entries[1]["value"].is_null(), "the unheld denomination is proven absent");
+    assert!(entries.iter().all(|entry| !entry["proof"]["siblings"].as_array().unwrap().is_empty()));
+
+    // The block it was about, pinned: the same answer holds.
+    let block = proven["block_hash"].as_str().unwrap();
+    let pinned = atelier(&api, &["query", "state", &held, "--prove", "--expect-block", block]).unwrap();
+    assert_eq!(pinned["verified"], true);
+
+    // Another block expected: refused, printing nothing.
+    let other = "00".repeat(32);
+    let refused = atelier(&api, &["query", "state", &held, "--prove", "--expect-block", &other]).unwrap_err();
+    assert!(refused.contains("does not hold") && refused.contains("not to the block"), "{refused}");
+
+    // Without --prove, the answer says it was not checked.
+    let unproven = atelier(&api, &["query", "state", &held]).unwrap();
+    assert_eq!(unproven["verified"], false);
+    assert!(unproven["entries"][0].get("proof").is_none());
+
+    // A height above the head: no such block.
+    let missing = atelier(&api, &["query", "state", &held, "--height", "999999"]).unwrap_err();
+    assert!(missing.contains("no block at height 999999"), "{missing}");
+
+    // A height below the head: this node keeps its head's state only, and says so.
+    let height = proven["height"].as_u64().unwrap();
+    atelier(&api, &["dev", "mine", "1"]).unwrap();
+    let gone = atelier(&api, &["query", "state", &held, "--height", &height.to_string()]).unwrap_err();
+    assert!(gone.contains(&format!("the state at height {height} is no longer kept")), "{gone}");
+    common::stop_node(&mut node);
+}
