@@ -31,6 +31,9 @@ pub(crate) struct FileConfig {
     /// Absent in a home written before the key existed: the node's default.
     #[serde(default = "default_invariant_scan_blocks")]
     pub(crate) invariant_scan_blocks: u64,
+    /// Absent in a home written before past state was kept: the node's default.
+    #[serde(default = "default_state_history_blocks")]
+    pub(crate) state_history_blocks: u64,
     /// A dev chain's controls under `/dev`.
     #[serde(default)]
     pub(crate) dev_controls: bool,
@@ -48,6 +51,10 @@ pub(crate) struct FileConfig {
 fn default_invariant_scan_blocks() -> u64 {
     atelier_node::NodeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), Address::default())
         .invariant_scan_blocks
+}
+
+fn default_state_history_blocks() -> u64 {
+    atelier_node::DEFAULT_STATE_HISTORY_BLOCKS
 }
 
 /// `[validator]` in `config.toml`.
@@ -216,6 +223,11 @@ proposer = "{proposer}"
 # before it commits; a broken one stops it. The cheap checks run on every block regardless. 0 checks
 # only on start.
 invariant_scan_blocks = {invariant_scan_blocks}
+
+# The state of this many past blocks stays readable, values and proofs (GET /state/{{keys}}?height=);
+# older heights are refused. Each block kept costs a record of every key and trie branch it changed.
+# 0 keeps the head's state alone.
+state_history_blocks = {state_history_blocks}
 {dev}
 [mempool]
 # Most transactions held.
@@ -240,6 +252,7 @@ retention_secs = {retention_secs}
 {validator}"#,
         version = env!("CARGO_PKG_VERSION"),
         invariant_scan_blocks = default_invariant_scan_blocks(),
+        state_history_blocks = default_state_history_blocks(),
         max_txs = mempool.max_txs,
         max_bytes = mempool.max_bytes,
         max_per_sender = mempool.max_per_sender,

@@ -751,6 +751,7 @@ fn open_node(
     node_config.block_interval = (block_time_ms > 0).then(|| Duration::from_millis(block_time_ms));
     node_config.mempool = file.mempool.clone().into();
     node_config.invariant_scan_blocks = file.invariant_scan_blocks;
+    node_config.state_history_blocks = file.state_history_blocks;
     node_config.dev_controls = file.dev_controls;
     node_config.dev_accounts = dev::named_accounts(dev_accounts.unwrap_or(0));
     node_config.cors_origins = file.cors_origins.clone();

@@ -1,6 +1,7 @@
 //! State with proofs through the binary and a running node: `atelier query state --prove` checks
 //! every value and absence against the header's state root, and refuses an answer about a block
-//! other than the one it was told to expect, or a height whose state the node does not have.
+//! other than the one it was told to expect, or a height the node does not have; past heights
+//! are proven against their own blocks.
 
 mod common;
 
@@ -63,10 +64,15 @@ fn a_proven_query_checks_each_value_and_absence_and_refuses_another_block_or_a_m
     let missing = atelier(&api, &["query", "state", &held, "--height", "999999"]).unwrap_err();
     assert!(missing.contains("no block at height 999999"), "{missing}");
 
-    // A height below the head: this node keeps its head's state only, and says so.
+    // A past height: the state and the block as they were then, proven.
     let height = proven["height"].as_u64().unwrap();
     atelier(&api, &["dev", "mine", "1"]).unwrap();
-    let gone = atelier(&api, &["query", "state", &held, "--height", &height.to_string()]).unwrap_err();
-    assert!(gone.contains(&format!("the state at height {height} is no longer kept")), "{gone}");
+    let past = atelier(&api, &["query", "state", &held, &absent, "--height", &height.to_string(), "--prove"])
+        .unwrap();
+    assert_eq!(
+        (past["verified"].clone(), past["block_hash"].clone()),
+        (Value::Bool(true), proven["block_hash"].clone())
+    );
+    assert_eq!(past["entries"], proven["entries"]);
     common::stop_node(&mut node);
 }

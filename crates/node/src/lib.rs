@@ -81,6 +81,9 @@ impl Default for ApiLimits {
     }
 }
 
+/// How many past blocks' state a node keeps readable unless configured otherwise.
+pub const DEFAULT_STATE_HISTORY_BLOCKS: u64 = 10_000;
+
 /// How the node runs.
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
@@ -99,6 +102,9 @@ pub struct NodeConfig {
     /// Every this many blocks, and on start, the whole state's invariants are checked (O(state))
     /// before a commit; a broken one stops the node. 0 checks only on start.
     pub invariant_scan_blocks: u64,
+    /// How many past blocks' state stays readable, with proofs (`GET /state/{keys}?height=`); 0
+    /// keeps the head's alone.
+    pub state_history_blocks: u64,
     /// Development controls under `/dev` (mine blocks now): dev chains only.
     pub dev_controls: bool,
     /// The dev chain's named accounts (`dev0`, `dev1`, …), for `GET /dev/accounts`.
@@ -121,6 +127,7 @@ impl NodeConfig {
             max_block_txs: 20_000,
             limits: ApiLimits::default(),
             invariant_scan_blocks: 1_000,
+            state_history_blocks: DEFAULT_STATE_HISTORY_BLOCKS,
             dev_controls: false,
             dev_accounts: Vec::new(),
             cors_origins: Vec::new(),
@@ -196,6 +203,7 @@ struct Snapshots {
 impl Node {
     /// A node over `storage`, which must hold a chain whose state keeps every invariant.
     pub fn new(storage: Storage, config: NodeConfig) -> Result<Arc<Node>, LedgerError> {
+        storage.keep_state_history(config.state_history_blocks);
         let ledger = Ledger::new(storage, config.invariant_scan_blocks);
         let head = ledger.head()?;
         if let Err(error) = ledger.check_invariants() {

@@ -931,3 +931,29 @@ async fn json_and_the_dashboard_come_gzipped_to_clients_that_ask_and_blobs_never
     assert_eq!(blob.bytes().await.unwrap().as_ref(), json.as_bytes());
     running.stop().await;
 }
+
+#[tokio::test]
+async fn state_at_a_kept_height_is_that_blocks_and_an_older_one_is_gone_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start_with(dir.path(), |config| config.state_history_blocks = 2).await;
+    let key = [b"bank/balance/".as_slice(), dev_address(2).as_bytes(), Denom::GDC.as_bytes()].concat();
+    let factory = factory();
+    let mut seen = Vec::new();
+    for nonce in 0..4 {
+        let tx = factory.transfer(&dev_key(1), nonce, dev_address(2), Amount::new(10));
+        running.client.submit(&tx.to_bytes(), true).await.unwrap();
+        let now = running.client.state(std::slice::from_ref(&key), None, true).await.unwrap();
+        seen.push(now);
+    }
+    // Heights 2 and 3 are in the window of the head (4): the value and block they had then.
+    for then in &seen[1..3] {
+        let past = running.client.state(std::slice::from_ref(&key), Some(then.height), true).await.unwrap();
+        assert_eq!(past, *then);
+    }
+    let (status, body) = api_error(running.client.state(std::slice::from_ref(&key), Some(1), false).await);
+    assert_eq!((status, body.error.as_str()), (410, "state_not_kept"));
+    assert!(body.message.contains("this node keeps it from height 2"), "{}", body.message);
+    let (status, _) = api_error(running.client.state(&[key], Some(99), false).await);
+    assert_eq!(status, 404);
+    running.stop().await;
+}

@@ -11,6 +11,7 @@
 
 mod history;
 mod image;
+mod past;
 mod receipts;
 mod series;
 mod snapshot;
@@ -30,6 +31,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 pub use history::{EventPosition, Mentions, Subject};
 pub use image::StateImage;
+pub use past::{PastStateError, StateAt};
 pub use receipts::{BlockReceipts, IndexedEvent};
 pub use series::{MAX_POINTS, Point, Sample, Series, TIERS, Tier};
 pub use snapshot::Snapshot;
@@ -151,6 +153,8 @@ pub struct TxLocation {
 #[derive(Debug)]
 pub struct Storage {
     db: RwLock<Option<Database>>,
+    /// How many past blocks' state stays readable ([`Storage::keep_state_history`]).
+    state_history: std::sync::atomic::AtomicU64,
 }
 
 impl Storage {
@@ -165,7 +169,7 @@ impl Storage {
                 redb::DatabaseError::DatabaseAlreadyOpen => Storage::locked(path),
                 other => StorageError::db(other),
             })?;
-        let storage = Storage { db: RwLock::new(Some(db)) };
+        let storage = Storage { db: RwLock::new(Some(db)), state_history: Default::default() };
         storage.ensure_tables()?;
         storage.verify_head()?;
         Ok(storage)
@@ -210,6 +214,7 @@ impl Storage {
         txn.open_table(EQUIVOCATIONS).map_err(StorageError::db)?;
         series::ensure_tables(&txn)?;
         history::ensure_tables(&txn)?;
+        past::ensure_tables(&txn)?;
         txn.commit().map_err(StorageError::db)
     }
 
@@ -281,7 +286,8 @@ impl Storage {
             return Err(StorageError::AlreadyInitialized { height: head.height });
         }
         let txn = self.begin_write()?;
-        write_state(&txn, &genesis.commit)?;
+        write_state(&txn, &genesis.commit, false)?;
+        past::start(&txn, genesis.header.height.get(), &genesis.commit.trie.top())?;
         {
             let mut meta = txn.open_table(META).map_err(StorageError::db)?;
             let header = genesis.header.to_bytes();
@@ -319,7 +325,9 @@ impl Storage {
         if read_trie_top(&txn.open_table(META).map_err(StorageError::db)?)?.hash() != head.state_root {
             return Err(StorageError::StaleCommit);
         }
-        write_state(&txn, &executed.commit)?;
+        let keep = self.state_history_blocks();
+        let overwritten = write_state(&txn, &executed.commit, keep > 0)?;
+        past::record(&txn, header.height.get(), &executed.commit.trie.top(), overwritten, keep)?;
         write_block(&txn, executed)?;
         if let Some(sample) = series {
             series::write_series(&txn, sample)?;
@@ -474,21 +482,37 @@ fn read_trie_top(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Resu
     }
 }
 
-fn write_state(txn: &redb::WriteTransaction, commit: &PreparedCommit) -> Result<(), StorageError> {
+/// Writes a commit's state changes and trie; with `remember`, gathers what they overwrote.
+fn write_state(
+    txn: &redb::WriteTransaction,
+    commit: &PreparedCommit,
+    remember: bool,
+) -> Result<past::Overwritten, StorageError> {
+    let mut overwritten = past::Overwritten::default();
     let mut state = txn.open_table(STATE).map_err(StorageError::db)?;
     // In key order: redb's B-tree takes sorted inserts best.
     for (key, value) in commit.changes.sorted() {
-        match value {
-            Some(value) => state.insert(key.as_slice(), value.as_slice()).map(drop),
-            None => state.remove(key.as_slice()).map(drop),
+        let before = match value {
+            Some(value) => state.insert(key.as_slice(), value.as_slice()),
+            None => state.remove(key.as_slice()),
         }
         .map_err(StorageError::db)?;
+        if remember {
+            overwritten.value(key, before.as_ref().map(|before| before.value()));
+        }
     }
-    write_trie(txn, commit.trie.clone())
+    drop(state);
+    write_trie(txn, commit.trie.clone(), remember.then_some(&mut overwritten))?;
+    Ok(overwritten)
 }
 
-/// Writes the trie's changed branches and its top.
-fn write_trie(txn: &redb::WriteTransaction, trie: TrieChanges) -> Result<(), StorageError> {
+/// Writes the trie's changed branches and its top; gathers what they overwrote into
+/// `overwritten`, if given.
+fn write_trie(
+    txn: &redb::WriteTransaction,
+    trie: TrieChanges,
+    mut overwritten: Option<&mut past::Overwritten>,
+) -> Result<(), StorageError> {
     let mut top = Vec::new();
     trie.top().encode_to(&mut top);
     let mut branches: Vec<(Vec<u8>, Option<Branch>)> =
@@ -497,11 +521,14 @@ fn write_trie(txn: &redb::WriteTransaction, trie: TrieChanges) -> Result<(), Sto
     branches.sort_by(|a, b| a.0.cmp(&b.0));
     let mut table = txn.open_table(TRIE).map_err(StorageError::db)?;
     for (path, branch) in branches {
-        match branch {
-            Some(branch) => table.insert(path.as_slice(), branch.encode().as_slice()).map(drop),
-            None => table.remove(path.as_slice()).map(drop),
+        let before = match branch {
+            Some(branch) => table.insert(path.as_slice(), branch.encode().as_slice()),
+            None => table.remove(path.as_slice()),
         }
         .map_err(StorageError::db)?;
+        if let Some(overwritten) = overwritten.as_deref_mut() {
+            overwritten.branch(&path, before.as_ref().map(|before| before.value()));
+        }
     }
     txn.open_table(META)
         .map_err(StorageError::db)?

@@ -4,11 +4,14 @@
 use std::sync::Arc;
 
 use atelier_api::{ErrorBody, StateEntryView, StateProofView, StateView, TrieLeafView};
+use atelier_primitives::Height;
 use atelier_primitives::{
     Encode,
     hash::{hex_decode_vec, hex_encode},
 };
-use atelier_state::{StateRead, TrieRead};
+use atelier_protocol::Header;
+use atelier_state::{Proof, StateError, StateRead, TrieRead};
+use atelier_storage::{PastStateError, StateAt};
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -37,7 +40,8 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct StateQuery {
-    /// The block whose state to read: the head when not given. This node keeps its head's state.
+    /// The block whose state to read: the head when not given. The node keeps the state of its
+    /// last blocks (`state_history_blocks` in its configuration, 10 000 by default).
     #[serde(default, deserialize_with = "int64")]
     #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     height: Option<u64>,
@@ -61,30 +65,22 @@ pub(crate) async fn state(
     let keys = parse_keys(&keys)?;
     let snapshot = snapshot(&node)?;
     let head = snapshot.head().cloned().ok_or_else(|| ApiError::internal("the node holds no chain"))?;
-    match query.height {
-        Some(height) if height > head.height.get() => {
-            return Err(ApiError::not_found(format!(
-                "no block at height {height}: the head is at {}",
-                head.height
-            )));
-        }
-        Some(height) if height != head.height.get() => {
-            return Err(ApiError::new(
-                StatusCode::GONE,
-                "state_not_kept",
-                format!(
-                    "the state at height {height} is no longer kept: this node keeps its head's state (height {})",
-                    head.height
-                ),
-            ));
-        }
-        _ => {}
-    }
+    let state = match query.height {
+        Some(height) if height != head.height.get() => match node.storage().state_at(Height(height)) {
+            Ok(past) => At::Past(Box::new(past)),
+            Err(error @ PastStateError::Ahead { .. }) => return Err(ApiError::not_found(error)),
+            Err(error @ PastStateError::NotKept { .. }) => {
+                return Err(ApiError::new(StatusCode::GONE, "state_not_kept", error));
+            }
+            Err(PastStateError::Storage(error)) => return Err(ApiError::internal(error)),
+        },
+        _ => At::Head(Box::new((snapshot, head))),
+    };
     let mut entries = Vec::with_capacity(keys.len());
     for key in keys {
-        let value = snapshot.get(&key).map_err(ApiError::internal)?;
+        let value = state.get(&key).map_err(ApiError::internal)?;
         let proof = if query.prove {
-            let proof = snapshot.prove(&key).map_err(ApiError::internal)?;
+            let proof = state.prove(&key).map_err(ApiError::internal)?;
             Some(StateProofView {
                 siblings: proof.siblings.iter().map(|hash| hash.to_hex()).collect(),
                 end: proof.end.map(|leaf| TrieLeafView {
@@ -97,14 +93,44 @@ pub(crate) async fn state(
         };
         entries.push(StateEntryView { key: hex_encode(&key), value: value.map(|v| hex_encode(&v)), proof });
     }
+    let head = state.header();
     Ok(Json(StateView {
         height: head.height.get(),
         block_hash: head.hash().to_hex(),
         header_hex: hex_encode(&head.to_bytes()),
-        header: serde_json::to_value(&head).map_err(ApiError::internal)?,
+        header: serde_json::to_value(head).map_err(ApiError::internal)?,
         state_root: head.state_root.to_hex(),
         entries,
     }))
+}
+
+/// The state a request reads: the head's, or a past height's.
+enum At {
+    Head(Box<(atelier_storage::Snapshot, Header)>),
+    Past(Box<StateAt>),
+}
+
+impl At {
+    fn header(&self) -> &Header {
+        match self {
+            At::Head(head) => &head.1,
+            At::Past(past) => past.header(),
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        match self {
+            At::Head(head) => head.0.get(key),
+            At::Past(past) => past.get(key),
+        }
+    }
+
+    fn prove(&self, key: &[u8]) -> Result<Proof, StateError> {
+        match self {
+            At::Head(head) => head.0.prove(key),
+            At::Past(past) => past.prove(key),
+        }
+    }
 }
 
 fn parse_keys(text: &str) -> Result<Vec<Vec<u8>>, ApiError> {

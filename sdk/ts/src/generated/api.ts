@@ -7171,7 +7171,10 @@ export interface operations {
     state: {
         parameters: {
             query?: {
-                /** @description The block whose state to read: the head when not given. This node keeps its head's state. */
+                /**
+                 * @description The block whose state to read: the head when not given. The node keeps the state of its
+                 *     last blocks (`state_history_blocks` in its configuration, 10 000 by default).
+                 */
                 height?: number;
                 /** @description Whether to prove each value (or absence) against the block's state root. */
                 prove?: boolean;
