@@ -4,23 +4,11 @@
 
 mod common;
 
-use std::process::Command;
-
 use serde_json::Value;
 
-/// `atelier --output json ARGS` against `api`: its JSON, or its stderr when it fails.
-fn atelier(api: &str, args: &[&str]) -> Result<Value, String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["--node", api, "--output", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    Ok(if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-}
+use std::process::Command;
+
+use common::try_atelier as atelier;
 
 fn head(api: &str) -> (u64, String) {
     let status = atelier(api, &["query", "status"]).unwrap();

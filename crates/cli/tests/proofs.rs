@@ -5,23 +5,10 @@
 
 mod common;
 
-use std::process::Command;
-
 use atelier_primitives::{Address, Amount, Denom, Encode, hash::hex_encode};
 use serde_json::Value;
 
-/// `atelier --output json ARGS` against `api`: its JSON, or its stderr when it fails.
-fn atelier(api: &str, args: &[&str]) -> Result<Value, String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["--node", api, "--output", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    Ok(serde_json::from_slice(&out.stdout).unwrap())
-}
+use common::try_atelier as atelier;
 
 fn balance_key(address: &Address, denom: &[u8]) -> String {
     hex_encode(&[b"bank/balance/".as_slice(), address.as_bytes(), denom].concat())

@@ -4,8 +4,10 @@
 //! canonical bytes, hash and bytes signed by dev key 0 (`transactions.json`); the layout of every
 //! message (`src/generated/layout.ts`), the TypeScript types it implies (`src/generated/types.ts`),
 //! and a message of every kind — every variant of every enum a message reaches — as JSON, bytes and
-//! signature (`messages.json`). Each file is compared with what is committed; `UPDATE_VECTORS=1`
-//! rewrites them.
+//! signature (`messages.json`); a state answer with proofs as `GET /state/{keys}?prove=true` gives
+//! it, for a present key, an absent one ending in another key's leaf and one ending empty, on a
+//! chain's head after a block (`state.json`). Each file is compared with what is committed;
+//! `UPDATE_VECTORS=1` rewrites them.
 
 #[path = "sdk_vectors/layout.rs"]
 mod layout;
@@ -210,6 +212,72 @@ fn check_text(path: &str, text: &str) {
         "the SDK's {} is stale: UPDATE_VECTORS=1 cargo nextest run --workspace -E 'test(sdk)'",
         path.display()
     );
+}
+
+/// `GET /state/{keys}?prove=true` on a scripted chain after one block (`state.json`).
+fn state_vectors() -> Value {
+    use atelier_state::{StateRead, TrieRead};
+    let mut chain = atelier_testkit::TestChain::new(
+        atelier_testkit::GenesisBuilder::new().fund_dev_accounts(3, Amount::new(1_000_000)).build(),
+    );
+    let tx = chain.factory().transfer(
+        &atelier_testkit::dev_key(1),
+        0,
+        atelier_testkit::dev_address(2),
+        Amount::new(12_345),
+    );
+    chain.produce(vec![tx]);
+    let balance = |index: u64, denom: &[u8]| {
+        [b"bank/balance/".as_slice(), atelier_testkit::dev_address(index).as_bytes(), denom].concat()
+    };
+    // A held balance; an unheld denomination; and absent keys until one path ends empty and one
+    // ends in another key's leaf.
+    let mut keys = vec![balance(2, b"ugdc"), b"auth/height".to_vec(), balance(1, b"none")];
+    let ends = |key: &[u8]| {
+        chain.store.prove(key).unwrap().end.is_some_and(|leaf| leaf.key != atelier_state::trie::key_hash(key))
+    };
+    let empty = (0u32..)
+        .map(|i| format!("absent/{i}").into_bytes())
+        .find(|key| chain.store.prove(key).unwrap().end.is_none())
+        .unwrap();
+    let elsewhere = (0u32..).map(|i| format!("absent/{i}").into_bytes()).find(|key| ends(key)).unwrap();
+    keys.extend([empty, elsewhere]);
+    let entries: Vec<Value> = keys
+        .iter()
+        .map(|key| {
+            let proof = chain.store.prove(key).unwrap();
+            json!({
+                "key": hex_encode(key),
+                "value": chain.store.get(key).unwrap().map(|value| hex_encode(&value)),
+                "proof": {
+                    "siblings": proof.siblings.iter().map(Hash::to_hex).collect::<Vec<_>>(),
+                    "end": proof.end.map(|leaf| json!({"key_hash": leaf.key.to_hex(), "value_hash": leaf.value.to_hex()})),
+                },
+            })
+        })
+        .collect();
+    let head = &chain.head;
+    json!({
+        "view": {
+            "height": head.height.get(),
+            "block_hash": head.hash().to_hex(),
+            "header_hex": hex_encode(&head.to_bytes()),
+            "header": serde_json::to_value(head).unwrap(),
+            "state_root": head.state_root.to_hex(),
+            "entries": entries,
+        },
+        "trie_keys": {
+            "leaf": String::from_utf8(atelier_state::trie::LEAF_KEY.to_vec()).unwrap(),
+            "branch": String::from_utf8(atelier_state::trie::BRANCH_KEY.to_vec()).unwrap(),
+            "key": String::from_utf8(atelier_state::trie::KEY_HASH_KEY.to_vec()).unwrap(),
+            "value": String::from_utf8(atelier_state::trie::VALUE_HASH_KEY.to_vec()).unwrap(),
+        },
+    })
+}
+
+#[test]
+fn the_sdk_state_vectors_are_what_a_node_answers_with_proofs() {
+    check("state.json", state_vectors());
 }
 
 #[test]

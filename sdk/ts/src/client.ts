@@ -8,6 +8,7 @@ import { blobHash } from "./hash.js";
 import type { components, paths } from "./generated/api.js";
 import type { Msg, Tx } from "./generated/types.js";
 import type { Key } from "./keys.js";
+import type { StateAnswer } from "./proof.js";
 import { type SignedTx, signTx } from "./tx.js";
 
 type Schemas = components["schemas"];
@@ -137,6 +138,16 @@ export class Client {
 
   account(address: string): Promise<Account> {
     return this.call(`/accounts/${address}`);
+  }
+
+  /** State entries by key (bytes, as the modules lay them out) as of the block at `height` (the
+   * head when not given), each with its proof when `prove`: check them with `verifyState`. */
+  state(keys: Uint8Array[], options: { height?: number; prove?: boolean } = {}): Promise<StateAnswer> {
+    const query = new URLSearchParams({ prove: String(options.prove ?? false) });
+    if (options.height !== undefined) {
+      query.set("height", String(options.height));
+    }
+    return this.call(`/state/${keys.map(toHex).join(",")}?${query}`);
   }
 
   fees(): Promise<Fees> {

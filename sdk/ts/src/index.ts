@@ -33,5 +33,19 @@ export {
   type Tagging,
   typeNames,
 } from "./layout.js";
+export {
+  HEADER_DOMAIN,
+  headerStateRoot,
+  ProofError,
+  type StateAnswer,
+  type StateEntry,
+  type StateProof,
+  stateKeyHash,
+  stateValueHash,
+  TRIE_KEYS,
+  type VerifiedState,
+  verifyState,
+  verifyStateProof,
+} from "./proof.js";
 export { decodeTx, encodeTx, type SignedTx, signTx, txHash } from "./tx.js";
 export { type Account, ApiError, Client, type Fees, type SendOptions, type Status, type Submitted, type TxRecord } from "./client.js";

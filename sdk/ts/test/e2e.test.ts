@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { ApiError, Client, Key, promptHash, toHex } from "../src/index.js";
+import { addressBytes, ApiError, Client, concat, Key, promptHash, toHex, verifyState } from "../src/index.js";
 
 const binary =
   process.env["ATELIER_BIN"] ?? fileURLToPath(new URL("../../../../target/debug/atelier", import.meta.url));
@@ -54,6 +54,23 @@ test("the SDK signs and sends a transfer the chain applies", async () => {
   assert.deepEqual(account.balances, [{ denom: "ugdc", amount: "2000000" }]);
   const record = await client.tx(sent.hash);
   assert.equal(record.receipt?.outcome.status, "applied");
+});
+
+test("a balance read with its proof is checked against the block's state root", async () => {
+  const client = new Client(api);
+  const stranger = new Key(randomBytes(32));
+  await client.send(Key.dev(1), [{ bank: { type: "transfer", to: stranger.address, denom: "ugdc", amount: "3000000" } }], {
+    wait: true,
+  });
+  const balanceKey = (denom: string) =>
+    concat(new TextEncoder().encode("bank/balance/"), addressBytes(stranger.address), new TextEncoder().encode(denom));
+  const answer = await client.state([balanceKey("ugdc"), balanceKey("uusd")], { prove: true });
+  const verified = verifyState(answer);
+  const amount = new Uint8Array(16);
+  new DataView(amount.buffer).setBigUint64(0, 3_000_000n, true);
+  assert.deepEqual([...verified.values.values()], [toHex(amount), null]);
+  const status = await client.status();
+  assert.equal(verified.blockHash, status.block_hash);
 });
 
 test("the SDK prompts a model: the job is admitted with the prompt's hash", async () => {

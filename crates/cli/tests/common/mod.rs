@@ -42,14 +42,23 @@ pub(crate) fn stop_node(node: &mut Child) {
 /// nothing).
 #[allow(dead_code, reason = "each test binary compiles this module; not all run commands this way")]
 pub(crate) fn atelier(api: &str, args: &[&str]) -> serde_json::Value {
+    try_atelier(api, args).unwrap_or_else(|stderr| panic!("atelier {}: {stderr}", args.join(" ")))
+}
+
+/// `atelier --node API --output json ARGS`: its JSON (null when it prints nothing), or its stderr
+/// when it fails.
+#[allow(dead_code, reason = "each test binary compiles this module; not all run commands this way")]
+pub(crate) fn try_atelier(api: &str, args: &[&str]) -> Result<serde_json::Value, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_atelier"))
         .args(["--node", api, "--output", "json"])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "atelier {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
     let text = String::from_utf8_lossy(&out.stdout);
-    if text.trim().is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap() }
+    Ok(if text.trim().is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap() })
 }
 
 /// The base procedural model's style file in the repository.
