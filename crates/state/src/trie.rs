@@ -301,16 +301,6 @@ impl TrieChanges {
         self.top = later.top;
     }
 
-    /// Number of branch writes and removals.
-    pub fn len(&self) -> usize {
-        self.branches.len()
-    }
-
-    /// Whether no branch changes.
-    pub fn is_empty(&self) -> bool {
-        self.branches.is_empty()
-    }
-
     /// The branch writes (`None` removes), in the order written: applied in order, the later
     /// write to a path holds.
     pub fn branches(&self) -> impl Iterator<Item = &(NodePath, Option<Branch>)> {
@@ -545,12 +535,8 @@ pub enum ProofError {
 }
 
 impl Proof {
-    /// The root this proof leads to for `key`.
-    pub fn root_for(&self, key: &[u8]) -> Result<Hash, ProofError> {
-        self.root_for_hash(&key_hash(key))
-    }
-
-    fn root_for_hash(&self, path: &Hash) -> Result<Hash, ProofError> {
+    /// The root this proof leads to for the key whose path is `path`.
+    fn root_for(&self, path: &Hash) -> Result<Hash, ProofError> {
         if self.siblings.len() > 256 {
             return Err(ProofError::TooLong(self.siblings.len()));
         }
@@ -565,17 +551,10 @@ impl Proof {
         Ok(hash)
     }
 
-    /// What the proof shows `key` holds: the value's hash, or `None` if absent. Holds only if
-    /// [`Proof::root_for`] is the trusted root.
-    pub fn shown(&self, key: &[u8]) -> Option<Hash> {
-        let path = key_hash(key);
-        self.end.filter(|leaf| leaf.key == path).map(|leaf| leaf.value)
-    }
-
     /// Checks that under `root`, `key` holds `value` (`None`: that it is absent).
     pub fn verify(&self, root: &Hash, key: &[u8], value: Option<&[u8]>) -> Result<(), ProofError> {
         let path = key_hash(key);
-        let computed = self.root_for_hash(&path)?;
+        let computed = self.root_for(&path)?;
         if computed != *root {
             return Err(ProofError::WrongRoot { computed, expected: *root });
         }
