@@ -29,8 +29,8 @@ use crate::{
 
 /// Most keys one request reads.
 pub(crate) const MAX_KEYS: usize = 64;
-/// Longest key, in bytes (no module lays out longer ones).
-pub(crate) const MAX_KEY_BYTES: usize = 1024;
+/// Longest key, in bytes (no module lays out keys near this long): 64 of them fit a URL.
+pub(crate) const MAX_KEY_BYTES: usize = 256;
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
     OpenApiRouter::new().routes(routes!(state))
@@ -53,7 +53,8 @@ pub(crate) struct StateQuery {
 /// State entries by key, as of a block: each value (or `null` when absent) and, with
 /// `prove=true`, its proof against the state root of the header returned beside them.
 #[utoipa::path(get, path = "/state/{keys}",
-    params(("keys" = String, Path, description = "one key in hex, or up to 64 separated by commas"), StateQuery),
+    params(("keys" = String, Path, description = "one key in hex (at most 256 bytes), or up to 64 separated by commas",
+        pattern = "^(?:[0-9a-fA-F]{2}){1,256}(?:,(?:[0-9a-fA-F]{2}){1,256}){0,63}$"), StateQuery),
     responses((status = 200, body = StateView), (status = 400, body = ErrorBody),
         (status = 404, description = "no block at that height", body = ErrorBody),
         (status = 410, description = "the state at that height is no longer kept", body = ErrorBody)))]
@@ -139,7 +140,8 @@ fn parse_keys(text: &str) -> Result<Vec<Vec<u8>>, ApiError> {
         return Err(ApiError::bad_request(format!("{} keys asked; at most {MAX_KEYS} at once", keys.len())));
     }
     keys.into_iter()
-        .map(|key| match hex_decode_vec(key) {
+        // Hex digits alone, as the document's pattern says (no `0x`).
+        .map(|key| match hex_decode_vec(key).filter(|_| key.bytes().all(|byte| byte.is_ascii_hexdigit())) {
             Some(bytes) if bytes.is_empty() => Err(ApiError::bad_request("an empty key")),
             Some(bytes) if bytes.len() > MAX_KEY_BYTES => {
                 Err(ApiError::bad_request(format!("a key of {} bytes; at most {MAX_KEY_BYTES}", bytes.len())))

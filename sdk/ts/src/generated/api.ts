@@ -7181,7 +7181,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description one key in hex, or up to 64 separated by commas */
+                /** @description one key in hex (at most 256 bytes), or up to 64 separated by commas */
                 keys: string;
             };
             cookie?: never;
