@@ -78,9 +78,8 @@ impl Storage {
                 state.insert(key.as_slice(), value.as_slice()).map_err(StorageError::db)?;
             }
             txn.open_table(TRIE).map_err(StorageError::db)?.retain(|_, _| false).map_err(StorageError::db)?;
-            let top = trie.top();
-            write_trie(&txn, trie, None)?;
-            crate::past::start(&txn, image.head.height.get(), &top)?;
+            write_trie(&txn, &trie, None)?;
+            crate::past::start(&txn, image.head.height.get(), &trie.top())?;
             let mut meta = txn.open_table(META).map_err(StorageError::db)?;
             meta.insert(META_HEAD, image.head.to_bytes().as_slice()).map_err(StorageError::db)?;
             let above = keep.saturating_add(1);

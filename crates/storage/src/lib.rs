@@ -502,7 +502,7 @@ fn write_state(
         }
     }
     drop(state);
-    write_trie(txn, commit.trie.clone(), remember.then_some(&mut overwritten))?;
+    write_trie(txn, &commit.trie, remember.then_some(&mut overwritten))?;
     Ok(overwritten)
 }
 
@@ -510,13 +510,13 @@ fn write_state(
 /// `overwritten`, if given.
 fn write_trie(
     txn: &redb::WriteTransaction,
-    trie: TrieChanges,
+    trie: &TrieChanges,
     mut overwritten: Option<&mut past::Overwritten>,
 ) -> Result<(), StorageError> {
     let mut top = Vec::new();
     trie.top().encode_to(&mut top);
-    let mut branches: Vec<(Vec<u8>, Option<Branch>)> =
-        trie.into_branches().map(|(path, branch)| (path.encode(), branch)).collect();
+    let mut branches: Vec<(Vec<u8>, &Option<Branch>)> =
+        trie.branches().map(|(path, branch)| (path.encode(), branch)).collect();
     // Stable: where a path is written twice, the later write stays last and holds.
     branches.sort_by(|a, b| a.0.cmp(&b.0));
     let mut table = txn.open_table(TRIE).map_err(StorageError::db)?;
