@@ -1,6 +1,8 @@
 //! staking genesis: params, the rates history, totals, every account's latest checkpoint, the
 //! unbonding entries and the recorded fundings.
 
+use std::collections::BTreeMap;
+
 use atelier_primitives::{Address, Amount, Height, PublicKey};
 use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
@@ -152,6 +154,18 @@ impl StakingGenesis {
             return Err(invalid(
                 "unbonding ids must be unique, between 1 and next_unbonding, amounts positive".into(),
             ));
+        }
+        let mut waiting: BTreeMap<Address, u32> = BTreeMap::new();
+        for entry in &self.unbonding {
+            *waiting.entry(entry.owner).or_default() += 1;
+        }
+        if let Some((owner, count)) =
+            waiting.iter().find(|(_, count)| **count > self.params.max_unbonding_entries)
+        {
+            return Err(invalid(format!(
+                "{owner} has {count} unbonding entries; max_unbonding_entries is {}",
+                self.params.max_unbonding_entries
+            )));
         }
         self.punished.sort_by_key(|p| (p.validator, p.epoch, p.view));
         if self
@@ -340,8 +354,13 @@ pub(crate) fn init(state: &mut impl StateWrite, genesis: &StakingGenesis) -> Res
     for account in &genesis.accounts {
         state::init_checkpoint(state, &account.address, &account.checkpoint);
     }
+    // By account, oldest first (normalize sorted them by id).
+    let mut by_owner: BTreeMap<Address, Vec<Unbonding>> = BTreeMap::new();
     for entry in &genesis.unbonding {
-        state::put_unbonding(state, entry);
+        by_owner.entry(entry.owner).or_default().push(*entry);
+    }
+    for (owner, entries) in by_owner {
+        state::set_unbondings_of(state, &owner, entries);
     }
     for punishment in &genesis.punished {
         state::set_punished(

@@ -159,7 +159,8 @@ fn unstake(
         return rule(StakingError::ExceedsBonded { bonded: current.bonded, amount });
     }
     let max = params.max_unbonding_entries;
-    if state::unbondings_of(state, sender, max as usize)?.len() >= max as usize {
+    let mut entries = state::unbondings_of(state, sender)?;
+    if entries.len() >= max as usize {
         return rule(StakingError::TooManyUnbonding { max });
     }
     let id = state::next_unbonding(state)?;
@@ -170,7 +171,8 @@ fn unstake(
     let mut totals = state::totals(state)?;
     totals.unbonding = totals.unbonding.saturating_add(amount);
     state::set_totals(state, &totals);
-    state::put_unbonding(state, &Unbonding { id, owner: *sender, amount, release_at });
+    entries.push(Unbonding { id, owner: *sender, amount, release_at });
+    state::set_unbondings_of(state, sender, entries);
     state::set_next_unbonding(state, following);
     events.push(Event::Staking(StakingEvent::UnbondingStarted {
         account: *sender,
@@ -187,8 +189,7 @@ fn withdraw(
     height: Height,
     sender: &Address,
 ) -> StakingResult {
-    let params = state::params(state)?;
-    let entries = state::unbondings_of(state, sender, params.max_unbonding_entries as usize)?;
+    let entries = state::unbondings_of(state, sender)?;
     let (released, waiting): (Vec<Unbonding>, Vec<Unbonding>) =
         entries.into_iter().partition(|e| e.release_at <= height);
     if released.is_empty() {
@@ -202,9 +203,7 @@ fn withdraw(
     bank::send(state, events, &account(), sender, &Denom::GDC, amount)
         .map_err(|f| f.map_rule(StakingError::Bank))?;
     // Point of no return.
-    for entry in &released {
-        state::put_unbonding(state, &Unbonding { amount: Amount::ZERO, ..*entry });
-    }
+    state::set_unbondings_of(state, sender, waiting);
     let mut totals = state::totals(state)?;
     totals.unbonding = totals.unbonding.saturating_sub(amount);
     state::set_totals(state, &totals);
@@ -330,7 +329,7 @@ impl Slasher {
             share.of_ceil(amount).map(|p| p.min(amount)).map_err(|_| Failure::Rule(StakingError::Overflow))
         };
         let from_bonded = part(current.bonded)?;
-        let mut entries = state::unbondings_of(state, offender, params.max_unbonding_entries as usize)?;
+        let mut entries = state::unbondings_of(state, offender)?;
         let mut from_unbonding = Amount::ZERO;
         for entry in &mut entries {
             let taken = part(entry.amount)?;
@@ -357,9 +356,7 @@ impl Slasher {
         // Point of no return.
         let bonded = current.bonded.saturating_sub(from_bonded);
         state::update_standing(state, &params, offender, height, |s| s.bonded = bonded)?;
-        for entry in &entries {
-            state::put_unbonding(state, entry);
-        }
+        state::set_unbondings_of(state, offender, entries);
         let mut totals = state::totals(state)?;
         totals.unbonding = totals.unbonding.saturating_sub(from_unbonding);
         state::set_totals(state, &totals);

@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use atelier_primitives::{Address, Amount, Denom};
 use atelier_state::{ChangeSet, StateError, StateRead};
 
-use super::{Candidate, Unbonding, state};
+use super::{
+    Candidate,
+    state::{self, Unbondings},
+};
 use crate::{
     invariants::{Moved, Violation, changed, presence},
     modules::bank,
@@ -77,7 +80,7 @@ pub fn books_of_changes(
             now.bonded.saturating_add(now.unbonding)
         ));
     }
-    let unbonding = Moved::of(&changed::<Unbonding>(before, changes, state::UNBONDING)?, |u| u.amount.get());
+    let unbonding = Moved::of(&changed::<Unbondings>(before, changes, state::UNBONDING)?, Unbondings::amount);
     if !unbonding.matches(was.unbonding.get(), now.unbonding.get()) {
         fail("the totals' unbonding moved unlike the unbonding entries".into());
     }

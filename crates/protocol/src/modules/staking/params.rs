@@ -13,6 +13,9 @@ pub const MAX_RATIO: Ratio = 1_000_000;
 /// Least decay per epoch: at 1% or more, an idle account's reputation reaches its resting value
 /// within a few thousand epochs, which bounds the catch-up of an account not seen for long.
 pub const MIN_DECAY: Ratio = 100;
+/// The most unbonding entries an account may have waiting, whatever the params say: a slash
+/// reads them all.
+pub const MAX_UNBONDING_ENTRIES: usize = 1_024;
 /// Most reputation tiers.
 pub const MAX_TIERS: usize = 16;
 /// Longest tier name, in bytes.
@@ -131,7 +134,7 @@ impl StakingParams {
         if self.epoch_blocks == 0 || self.unbonding_blocks == 0 || self.min_stake.is_zero() {
             return Err(StakingParamsError::Zero);
         }
-        if self.max_unbonding_entries == 0 || self.max_unbonding_entries > 1_024 {
+        if self.max_unbonding_entries == 0 || self.max_unbonding_entries as usize > MAX_UNBONDING_ENTRIES {
             return Err(StakingParamsError::UnbondingEntriesOutOfRange);
         }
         if !(MIN_DECAY..=10_000).contains(&rates.decay) {

@@ -48,7 +48,7 @@ pub fn position(state: &impl StateRead, account: &Address) -> Result<Position, S
     Ok(Position {
         account: *account,
         bonded: standing.bonded,
-        unbonding: state::unbondings_of(state, account, params.max_unbonding_entries as usize)?,
+        unbonding: state::unbondings_of(state, account)?,
         reputation: standing.reputation,
         tier: params.tier(standing.reputation).cloned(),
         epoch,

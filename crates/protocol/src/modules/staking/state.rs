@@ -8,7 +8,7 @@
 //! | `staking/rates_count` | `u64`: segments in the history |
 //! | `staking/checkpoints/{address:20}` | `u64`: the account's checkpoints |
 //! | `staking/checkpoint/{address:20}{n:8 BE}` | [`Checkpoint`]: its standing from a height on |
-//! | `staking/unbonding/{address:20}{id:8 BE}` | [`Unbonding`] |
+//! | `staking/unbonding/{address:20}` | [`Unbondings`]: the account's unbonding entries, oldest first (one value, so that one proof shows them all) |
 //! | `staking/next_unbonding` | `u64`: the next unbonding id |
 //! | `staking/funded/{low:20}{high:20}` | [`Height`]: the last transfer between two accounts |
 //! | `staking/punished/{address:20}{epoch:8 BE}{view:8 BE}` | [`Height`]: when an equivocation in that view was slashed |
@@ -27,7 +27,7 @@ use atelier_state::{StateError, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    params::{ReputationRates, StakingParams},
+    params::{MAX_UNBONDING_ENTRIES, ReputationRates, StakingParams},
     reputation::{self, RateSegment, Standing, Totals},
     validators::{Candidate, Liveness, ValidatorSet},
 };
@@ -82,6 +82,21 @@ pub struct Unbonding {
     pub amount: Amount,
     /// First height it can be withdrawn at.
     pub release_at: Height,
+}
+
+/// An account's unbonding entries, oldest first: at most [`MAX_UNBONDING_ENTRIES`].
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub(crate) struct Unbondings {
+    /// The entries.
+    #[codec(max = MAX_UNBONDING_ENTRIES)]
+    pub(crate) entries: Vec<Unbonding>,
+}
+
+impl Unbondings {
+    /// What the entries hold.
+    pub(crate) fn amount(&self) -> u128 {
+        self.entries.iter().fold(0, |sum, entry| sum.saturating_add(entry.amount.get()))
+    }
 }
 
 /// The epoch `height` is in.
@@ -355,32 +370,26 @@ pub(crate) fn init_checkpoint(state: &mut impl StateWrite, address: &Address, ch
 
 // --- unbonding ---
 
-fn unbonding_prefix(owner: &Address) -> Vec<u8> {
+fn unbonding_key(owner: &Address) -> Vec<u8> {
     key(UNBONDING, &[owner.as_bytes()])
 }
 
-fn unbonding_key(owner: &Address, id: u64) -> Vec<u8> {
-    key(UNBONDING, &[owner.as_bytes(), &id.to_be_bytes()])
-}
-
-/// The account's unbonding entries, oldest first; at most `limit`.
+/// The account's unbonding entries, oldest first.
 pub(crate) fn unbondings_of(
     state: &(impl StateRead + ?Sized),
     owner: &Address,
-    limit: usize,
 ) -> Result<Vec<Unbonding>, StateError> {
-    state
-        .scan_prefix_limited(&unbonding_prefix(owner), limit)?
-        .into_iter()
-        .map(|(key, bytes)| Unbonding::from_bytes(&bytes).map_err(|e| StateError::corrupt(&key, e)))
-        .collect()
+    Ok(read::<Unbondings>(state, &unbonding_key(owner))?.map_or_else(Vec::new, |list| list.entries))
 }
 
-pub(crate) fn put_unbonding(state: &mut impl StateWrite, entry: &Unbonding) {
-    if entry.amount.is_zero() {
-        state.delete(unbonding_key(&entry.owner, entry.id));
+/// Sets the account's unbonding entries to `entries` (oldest first), leaving out those with
+/// nothing left.
+pub(crate) fn set_unbondings_of(state: &mut impl StateWrite, owner: &Address, mut entries: Vec<Unbonding>) {
+    entries.retain(|entry| !entry.amount.is_zero());
+    if entries.is_empty() {
+        state.delete(unbonding_key(owner));
     } else {
-        write(state, unbonding_key(&entry.owner, entry.id), entry);
+        write(state, unbonding_key(owner), &Unbondings { entries });
     }
 }
 
@@ -392,9 +401,9 @@ pub(crate) fn set_next_unbonding(state: &mut impl StateWrite, next: u64) {
     write(state, NEXT_UNBONDING.to_vec(), &next);
 }
 
-/// Every unbonding entry. O(entries): export, invariants.
+/// Every unbonding entry, by account. O(entries): export, invariants.
 pub(crate) fn all_unbondings(state: &(impl StateRead + ?Sized)) -> Result<Vec<Unbonding>, StateError> {
-    Ok(scan(state, UNBONDING)?.into_iter().map(|(_, u)| u).collect())
+    Ok(scan::<Unbondings>(state, UNBONDING)?.into_iter().flat_map(|(_, list)| list.entries).collect())
 }
 
 // --- relations ---
