@@ -470,6 +470,21 @@ pub struct StateView {
     pub entries: Vec<StateEntryView>,
 }
 
+/// A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+/// from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Proven<T> {
+    /// The answer.
+    #[serde(flatten)]
+    pub value: T,
+    /// With `prove=true`: the header the answer was read at, and every state entry the answer was
+    /// computed from (each key the query read, present or absent) with its proof against that
+    /// header's state root. A client checks the proofs, re-runs the query over these entries
+    /// alone and compares; see "Proven answers" in ARCHITECTURE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<StateView>,
+}
+
 /// One state key's value, and its proof when asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StateEntryView {

@@ -318,6 +318,8 @@ enum QueryCommand {
     Account {
         /// A key name, `devN` for dev account N, or a bech32 address.
         address: String,
+        #[command(flatten)]
+        prove: modules::Prove,
     },
     /// A block (the latest without a height).
     Block {
@@ -962,8 +964,19 @@ async fn run_query(
             output
                 .print(&status, |s| format!("chain {} at height {} ({})", s.chain_id, s.height, s.block_hash))
         }
-        QueryCommand::Account { address: text } => {
-            let account = client.account(&address(store, &text)?.to_string()).await?;
+        QueryCommand::Account { address: text, prove } => {
+            let address = address(store, &text)?;
+            if prove.prove {
+                let answer = client.read(&format!("/accounts/{address}{}", prove.query(""))).await?;
+                let checked = proof::Checked::new(answer, proof::Rederive::Account(address))?;
+                return output.print(&checked, |checked| {
+                    checked.text(|answer| match serde_json::from_value(answer.clone()) {
+                        Ok(account) => output::account_text(&account),
+                        Err(_) => output::readable(answer),
+                    })
+                });
+            }
+            let account = client.account(&address.to_string()).await?;
             output.print(&account, output::account_text)
         }
         QueryCommand::Block { height } => {
@@ -1005,7 +1018,13 @@ async fn run_query(
             output.print(&proof::Answer::new(view, prove), proof::Answer::text)
         }
         QueryCommand::Module(query) => {
-            output.print(&client.read(&query.path(store)?).await?, output::readable)
+            let rederive = query.rederive(store)?;
+            let answer = client.read(&query.path(store)?).await?;
+            match rederive {
+                Some(rederive) => output
+                    .print(&proof::Checked::new(answer, rederive)?, |checked| checked.text(output::readable)),
+                None => output.print(&answer, output::readable),
+            }
         }
     }
 }

@@ -1,11 +1,22 @@
 //! Checking what a node answers with proofs: the header it names, and each value (or absence)
 //! against the header's state root: a node that lies about a value cannot make its answer
 //! hold, and one that lies about the block is caught by a block hash trusted from elsewhere.
+//! A read route's answer (an account, a stake, a vault…) is checked by re-running the protocol's
+//! own query over the proven entries alone ([`Rederive`]) and comparing.
 
 use atelier_api::{StateProofView, StateView};
-use atelier_primitives::{Decode, Hash, hash::hex_decode, hash::hex_decode_vec};
-use atelier_protocol::Header;
-use atelier_state::{Proof, ProofError, trie::Leaf};
+use atelier_primitives::{Address, Decode, Hash, Height, hash::hex_decode, hash::hex_decode_vec};
+use atelier_protocol::{
+    Header,
+    modules::{
+        auth, bank,
+        provenance::{self, AssetId},
+        revenue::{self, VaultId},
+        staking,
+    },
+};
+use atelier_state::{Proof, ProofError, ProvenState, StateError, trie::Leaf};
+use serde_json::{Value, json};
 
 /// Why an answer does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,12 +54,126 @@ pub(crate) enum VerifyError {
         /// Why its proof fails.
         error: ProofError,
     },
+    /// The answer came without the proof asked for.
+    #[error("the answer carries no proof")]
+    NoProof,
+    /// The answer depends on an entry its proof leaves out.
+    #[error("the proof leaves out an entry the answer depends on: {0}")]
+    Incomplete(#[from] StateError),
+    /// The answer is not what its proven entries give.
+    #[error("the answer is not what its proven entries give: they give {derived}")]
+    Differs {
+        /// What the proven entries give, as JSON.
+        derived: Value,
+    },
+}
+
+/// A read route's answer, re-derived from proven entries by the protocol's own query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rederive {
+    /// `GET /accounts/{address}`: its nonce and balances (its next nonce counts the node's pending
+    /// transactions, which no proof covers).
+    Account(Address),
+    /// `GET /staking/accounts/{address}`.
+    Stake(Address),
+    /// `GET /staking/accounts/{address}/reputation`, at the height answered.
+    Reputation(Address),
+    /// `GET /vaults/{kind}/{id}`.
+    Vault(VaultId),
+    /// `GET /vaults/{kind}/{id}/holders/{address}`.
+    VaultPosition(VaultId, Address),
+    /// `GET /assets/{id}`.
+    Asset(AssetId),
+}
+
+impl Rederive {
+    /// What the route answers beside the proven figures.
+    fn not_proven(self) -> Option<&'static str> {
+        match self {
+            Rederive::Account(_) => {
+                Some("its next nonce counts the node's pending transactions, which no proof covers")
+            }
+            _ => None,
+        }
+    }
+
+    /// The parts of `answer` a proof covers, as the node gave them and as `state` gives them.
+    fn compare(
+        self,
+        state: &ProvenState,
+        header: &Header,
+        answer: &Value,
+    ) -> Result<(Value, Value), VerifyError> {
+        Ok(match self {
+            Rederive::Account(address) => {
+                let balances: Vec<Value> = bank::query::balances(state, &address)?
+                    .iter()
+                    .map(|coin| json!({"denom": coin.denom.to_string(), "amount": coin.amount.to_string()}))
+                    .collect();
+                let nonce = auth::query::nonce(state, &address)?;
+                (
+                    json!({"nonce": answer["nonce"], "balances": answer["balances"]}),
+                    json!({"nonce": nonce, "balances": balances}),
+                )
+            }
+            Rederive::Stake(address) => (answer.clone(), json(&staking::query::position(state, &address)?)?),
+            Rederive::Reputation(address) => {
+                // The height answered, if the header's state knows it yet.
+                let height = answer["height"].as_u64().map(Height).filter(|height| *height <= header.height);
+                let reputation = match height {
+                    Some(height) => Some(staking::query::reputation_at(state, &address, height)?.to_string()),
+                    None => None,
+                };
+                (answer.clone(), json!({"account": address, "height": height, "reputation": reputation}))
+            }
+            Rederive::Vault(id) => (answer.clone(), json(&revenue::query::vault(state, &id)?)?),
+            Rederive::VaultPosition(id, holder) => {
+                (answer.clone(), json(&revenue::query::position(state, &id, &holder)?)?)
+            }
+            Rederive::Asset(id) => (answer.clone(), json(&provenance::query::asset(state, id)?)?),
+        })
+    }
+}
+
+/// Checks a read route's answer asked with `prove=true`: its proof holds ([`verify_state`]), and
+/// the protocol's query re-run over the proven entries alone gives the same answer.
+pub(crate) fn verify_answer(
+    answer: &Value,
+    rederive: Rederive,
+    trusted: Option<&Hash>,
+) -> Result<StateView, VerifyError> {
+    let mut answer = answer.clone();
+    let proof =
+        answer.as_object_mut().and_then(|fields| fields.remove("proof")).ok_or(VerifyError::NoProof)?;
+    let proof: StateView = serde_json::from_value(proof)
+        .map_err(|error| malformed(format!("the proof does not parse: {error}")))?;
+    let verified = verify_state(&proof, trusted)?;
+    let (answered, derived) = rederive.compare(&verified.state, &verified.header, &answer)?;
+    if answered != derived {
+        return Err(VerifyError::Differs { derived });
+    }
+    Ok(proof)
+}
+
+/// `value` as JSON, as the node writes it.
+fn json(value: &impl serde::Serialize) -> Result<Value, VerifyError> {
+    serde_json::to_value(value)
+        .map_err(|error| malformed(format!("a derived answer does not serialize: {error}")))
+}
+
+/// What a proof shows once checked: the header, and the state its entries make.
+#[derive(Debug)]
+pub(crate) struct Verified {
+    /// The header the entries are proven against.
+    pub(crate) header: Header,
+    /// The proven entries, values and absences.
+    pub(crate) state: ProvenState,
 }
 
 /// Checks a [`StateView`] asked with `prove=true`: its header hashes to its `block_hash` (and to
 /// `trusted`, when the caller knows which block it wants, from a finality certificate or its own
 /// records), and every entry's value or absence is proven against the header's state root.
-pub(crate) fn verify_state(view: &StateView, trusted: Option<&Hash>) -> Result<Header, VerifyError> {
+pub(crate) fn verify_state(view: &StateView, trusted: Option<&Hash>) -> Result<Verified, VerifyError> {
     let bytes = hex_decode_vec(&view.header_hex).ok_or_else(|| malformed("header_hex is not hex"))?;
     let header = Header::from_bytes(&bytes)
         .map_err(|error| malformed(format!("the header does not decode: {error}")))?;
@@ -62,6 +187,7 @@ pub(crate) fn verify_state(view: &StateView, trusted: Option<&Hash>) -> Result<H
     if answered != header.state_root {
         return Err(VerifyError::WrongRoot { answered, header: header.state_root });
     }
+    let mut entries = Vec::with_capacity(view.entries.len());
     for entry in &view.entries {
         let key =
             hex_decode_vec(&entry.key).ok_or_else(|| malformed(format!("key {:?} is not hex", entry.key)))?;
@@ -76,8 +202,9 @@ pub(crate) fn verify_state(view: &StateView, trusted: Option<&Hash>) -> Result<H
         proof_of(proof)?
             .verify(&header.state_root, &key, value.as_deref())
             .map_err(|error| VerifyError::Proof { key: entry.key.clone(), error })?;
+        entries.push((key, value));
     }
-    Ok(header)
+    Ok(Verified { header, state: ProvenState::new(entries) })
 }
 
 /// The trie proof a [`StateProofView`] carries.
@@ -101,6 +228,43 @@ fn hash(text: &str, what: &str) -> Result<Hash, VerifyError> {
 
 fn malformed(reason: impl Into<String>) -> VerifyError {
     VerifyError::Malformed(reason.into())
+}
+
+/// A read route's answer whose proof held: what `atelier query … --prove` prints.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Checked {
+    /// Always true: an answer that fails a check is an error, not printed.
+    verified: bool,
+    /// What the answer holds that no proof covers, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_proven: Option<&'static str>,
+    /// The node's answer, its proof included.
+    #[serde(flatten)]
+    answer: Value,
+}
+
+impl Checked {
+    /// `answer`, once [`verify_answer`] holds for it.
+    pub(crate) fn new(answer: Value, rederive: Rederive) -> anyhow::Result<Checked> {
+        verify_answer(&answer, rederive, None)
+            .map_err(|error| anyhow::anyhow!("the node's answer does not hold: {error}"))?;
+        Ok(Checked { verified: true, not_proven: rederive.not_proven(), answer })
+    }
+
+    /// The answer for people (`shown` writes it, its proof left out), and what was checked.
+    pub(crate) fn text(&self, shown: impl Fn(&Value) -> String) -> String {
+        let mut answer = self.answer.clone();
+        let proof = answer.as_object_mut().and_then(|fields| fields.remove("proof")).unwrap_or_default();
+        let caveat = self.not_proven.map(|what| format!(" ({what})")).unwrap_or_default();
+        format!(
+            "{}\nverified: the protocol's query over {} state entries proven against state root {} of block {} ({}) gives this answer{caveat}",
+            shown(&answer),
+            proof["entries"].as_array().map_or(0, Vec::len),
+            proof["state_root"].as_str().unwrap_or_default(),
+            proof["height"],
+            proof["block_hash"].as_str().unwrap_or_default(),
+        )
+    }
 }
 
 /// What `atelier query state` prints: the node's answer, and what was checked.
@@ -144,7 +308,7 @@ impl Answer {
 mod tests {
     use atelier_api::{StateEntryView, TrieLeafView};
     use atelier_primitives::{Amount, Encode, hash::hex_encode};
-    use atelier_state::{StateRead, TrieRead};
+    use atelier_state::{MemoryStore, Recorder, StateRead, TrieRead};
     use atelier_testkit::{GenesisBuilder, TestChain};
 
     use super::*;
@@ -192,7 +356,7 @@ mod tests {
     fn an_honest_answer_holds_and_pins_its_block() {
         let (chain, held, absent) = chain_and_keys();
         let view = answer(&chain, &[&held, &absent]);
-        assert_eq!(verify_state(&view, None).unwrap(), chain.head);
+        assert_eq!(verify_state(&view, None).unwrap().header, chain.head);
         assert!(verify_state(&view, Some(&chain.head.hash())).is_ok());
         let other = Hash([7; 32]);
         assert!(matches!(verify_state(&view, Some(&other)), Err(VerifyError::WrongHeader { .. })));
@@ -237,5 +401,76 @@ mod tests {
         let mut garbled = answer(&chain, &[&held]);
         garbled.entries[0].proof.as_mut().unwrap().siblings[0] = "zz".into();
         assert!(matches!(verify_state(&garbled, None), Err(VerifyError::Malformed(_))));
+    }
+
+    /// What a node answers for `query` on `chain`'s head with `prove=true`: the answer as JSON
+    /// and the proof of every key the query read.
+    fn proven_answer(chain: &TestChain, query: impl Fn(&Recorder<'_, MemoryStore>) -> Value) -> Value {
+        let recorder = Recorder::new(&chain.store);
+        let mut value = query(&recorder);
+        let keys: Vec<Vec<u8>> = recorder.keys().unwrap().into_iter().collect();
+        let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        value["proof"] = serde_json::to_value(answer(chain, &keys)).unwrap();
+        value
+    }
+
+    #[test]
+    fn a_read_answer_holds_when_its_query_over_the_proven_entries_gives_it_and_fails_otherwise() {
+        let (chain, _, _) = chain_and_keys();
+        let dev1 = atelier_testkit::dev_address(1);
+        let stake = proven_answer(&chain, |state| {
+            serde_json::to_value(staking::query::position(state, &dev1).unwrap()).unwrap()
+        });
+        let verified = verify_answer(&stake, Rederive::Stake(dev1), Some(&chain.head.hash())).unwrap();
+        assert!(!verified.entries.is_empty());
+
+        // Passed off as another account's: its keys are not the ones proven.
+        let other = Rederive::Stake(atelier_testkit::dev_address(2));
+        assert!(matches!(verify_answer(&stake, other, None), Err(VerifyError::Incomplete(_))));
+        // A changed figure: not what the entries give.
+        let mut changed = stake.clone();
+        changed["bonded"] = "1".into();
+        assert!(matches!(
+            verify_answer(&changed, Rederive::Stake(dev1), None),
+            Err(VerifyError::Differs { .. })
+        ));
+
+        // An entry left out of the proof: the re-run query needs it.
+        let mut dropped = stake.clone();
+        dropped["proof"]["entries"].as_array_mut().unwrap().pop();
+        assert!(matches!(
+            verify_answer(&dropped, Rederive::Stake(dev1), None),
+            Err(VerifyError::Incomplete(StateError::Unproven { .. }))
+        ));
+
+        // No proof at all.
+        let mut bare = stake;
+        bare.as_object_mut().unwrap().remove("proof");
+        assert!(matches!(verify_answer(&bare, Rederive::Stake(dev1), None), Err(VerifyError::NoProof)));
+    }
+
+    #[test]
+    fn an_account_answer_proves_its_nonce_and_balances_but_not_the_pending_next_nonce() {
+        let (chain, _, _) = chain_and_keys();
+        let dev1 = atelier_testkit::dev_address(1);
+        let account = proven_answer(&chain, |state| {
+            let balances: Vec<Value> = bank::query::balances(state, &dev1)
+                .unwrap()
+                .iter()
+                .map(|coin| json!({"denom": coin.denom.to_string(), "amount": coin.amount.to_string()}))
+                .collect();
+            let nonce = auth::query::nonce(state, &dev1).unwrap();
+            json!({"address": dev1.to_string(), "nonce": nonce, "next_nonce": nonce, "balances": balances})
+        });
+        assert!(verify_answer(&account, Rederive::Account(dev1), None).is_ok());
+        let mut pending = account.clone();
+        pending["next_nonce"] = 9.into();
+        assert!(verify_answer(&pending, Rederive::Account(dev1), None).is_ok());
+        let mut richer = account;
+        richer["balances"][0]["amount"] = "999999999999".into();
+        assert!(matches!(
+            verify_answer(&richer, Rederive::Account(dev1), None),
+            Err(VerifyError::Differs { .. })
+        ));
     }
 }

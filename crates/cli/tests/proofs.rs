@@ -6,6 +6,8 @@
 mod common;
 
 use atelier_primitives::{Address, Amount, Denom, Encode, hash::hex_encode};
+use std::process::Command;
+
 use serde_json::Value;
 
 use common::try_atelier as atelier;
@@ -61,5 +63,61 @@ fn a_proven_query_checks_each_value_and_absence_and_refuses_another_block_or_a_m
         (Value::Bool(true), proven["block_hash"].clone())
     );
     assert_eq!(past["entries"], proven["entries"]);
+    common::stop_node(&mut node);
+}
+
+#[test]
+fn every_proven_read_is_verified_by_re_running_its_query_and_says_what_it_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut node, banner) =
+        common::start_node(&["--dev", "--api-addr", "127.0.0.1:0", "--block-time-ms", "100"], None);
+    let api = banner["api_url"].as_str().unwrap().to_owned();
+    // A design minted for dev4 (its vault opens with it), and stake on its way out for dev5.
+    let out = dir.path().join("fox.png");
+    let made =
+        common::atelier(&api, &["prompt", "--model", "1", "a red fox", "--out", out.to_str().unwrap()]);
+    let asset = made["settled"]["asset"].as_u64().unwrap_or_else(|| panic!("{made}")).to_string();
+    let vault = format!("asset/{asset}");
+    for line in ["staking stake --from dev5 --amount 5000000", "staking unstake --from dev5 --amount 1000000"]
+    {
+        let mut args = vec!["tx"];
+        args.extend(line.split_whitespace());
+        args.push("--wait");
+        common::atelier(&api, &args);
+    }
+    let reads: [&[&str]; 7] = [
+        &["account", "dev1"],
+        &["staking", "position", "dev5"],
+        &["staking", "reputation", "dev1"],
+        &["staking", "reputation", "dev1", "--height", "1"],
+        &["provenance", "asset", &asset],
+        &["revenue", "vault", &vault],
+        &["revenue", "position", "--vault", &vault, "--holder", "dev4"],
+    ];
+    for read in reads {
+        let mut args = vec!["query"];
+        args.extend(read);
+        let plain = atelier(&api, &args).unwrap();
+        args.push("--prove");
+        let proven = atelier(&api, &args).unwrap_or_else(|error| panic!("{read:?}: {error}"));
+        assert_eq!(proven["verified"], true, "{read:?}");
+        let proof = &proven["proof"];
+        assert!(!proof["entries"].as_array().unwrap().is_empty(), "{read:?}");
+        assert!(proof["entries"].as_array().unwrap().iter().all(|entry| entry["proof"].is_object()));
+        // The same answer as without a proof, the next nonce aside (pending transactions).
+        for field in plain.as_object().unwrap().keys().filter(|field| *field != "next_nonce") {
+            assert_eq!(proven[field], plain[field], "{read:?}: {field}");
+        }
+    }
+    let position = atelier(&api, &["query", "staking", "position", "dev5", "--prove"]).unwrap();
+    assert_eq!(position["unbonding"][0]["amount"], "1000000", "the unbonding entry is proven too");
+
+    // For people: the answer, then what was checked.
+    let text = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .args(["--node", &api, "query", "revenue", "vault", &vault, "--prove"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("verified: the protocol's query over"), "{text}");
     common::stop_node(&mut node);
 }

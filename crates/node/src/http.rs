@@ -11,7 +11,8 @@ use std::{sync::Arc, time::Instant};
 
 use atelier_api::{
     AccountTotals, AccountView, BlockView, CoinView, ErrorBody, EventView, FeesView, Health, HistoryPage,
-    Page, SimulatedOutcome, SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus, TxView,
+    Page, Proven, SimulatedOutcome, SimulatedTx, StatusView, StreamEvent, SubmitTx, SubmittedTx, TxStatus,
+    TxView,
 };
 use atelier_primitives::{
     Address, Amount, Hash, Height,
@@ -37,7 +38,11 @@ use tokio_stream::{StreamExt, wrappers::BroadcastStream};
 use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{Node, Simulation, SubmitError, mempool::MempoolError};
+use crate::{
+    Node, Simulation, SubmitError,
+    mempool::MempoolError,
+    routes::state::{ProveQuery, proven},
+};
 
 pub(crate) type Shared = State<Arc<Node>>;
 
@@ -445,20 +450,26 @@ async fn tx(State(node): Shared, Path(hash): Path<String>) -> ApiResult<TxView> 
     }
 }
 
-/// An account's balances and next nonce.
-#[utoipa::path(get, path = "/accounts/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
-    responses((status = 200, body = AccountView), (status = 400, body = ErrorBody)))]
-async fn account(State(node): Shared, Path(address): Path<String>) -> ApiResult<AccountView> {
+/// An account's balances and next nonce. With `prove=true`, the nonce and balances come with
+/// their proof (the next nonce counts the node's pending transactions, which no proof covers).
+#[utoipa::path(get, path = "/accounts/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), ProveQuery),
+    responses((status = 200, body = Proven<AccountView>), (status = 400, body = ErrorBody)))]
+async fn account(
+    State(node): Shared,
+    Path(address): Path<String>,
+    query: Result<Query<ProveQuery>, QueryRejection>,
+) -> ApiResult<Proven<AccountView>> {
+    let Query(query) = query?;
     let address: Address = address.parse().map_err(ApiError::bad_request)?;
-    let snapshot = node.storage().snapshot().map_err(ApiError::internal)?;
-    let nonce = auth::query::nonce(&snapshot, &address).map_err(ApiError::internal)?;
-    let balances = bank::query::balances(&snapshot, &address)
-        .map_err(ApiError::internal)?
+    let Proven { value: (nonce, balances), proof } = proven(&node, query.prove, |state| {
+        Ok((auth::query::nonce(state, &address)?, bank::query::balances(state, &address)?))
+    })?;
+    let balances = balances
         .into_iter()
-        .map(|coin| CoinView { denom: coin.denom.to_string(), amount: coin.amount.to_string() })
-        .collect();
+        .map(|coin| CoinView { denom: coin.denom.to_string(), amount: coin.amount.to_string() });
     let next_nonce = node.mempool_next_nonce(&address, nonce);
-    Ok(Json(AccountView { address: address.to_string(), nonce, next_nonce, balances }))
+    let value = AccountView { address: address.to_string(), nonce, next_nonce, balances: balances.collect() };
+    Ok(Json(Proven { value, proof }))
 }
 
 /// A page of a history.

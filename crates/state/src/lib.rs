@@ -5,7 +5,9 @@
 //! them. Backends (in memory here, redb in `atelier-storage`) implement [`StateRead`] and
 //! [`TrieRead`], which together make a [`Store`]; the protocol writes into an [`Overlay`] and hands
 //! the resulting [`ChangeSet`] to [`prepare_commit`], which updates the trie along the changed
-//! keys' paths alone and yields the next state root.
+//! keys' paths alone and yields the next state root. A [`Recorder`] notes the keys a query reads,
+//! so that a node can prove its answer, and [`ProvenState`] re-runs the query over the proven
+//! entries alone, so that a client can check it.
 
 // Consensus code never touches floating point: results must be bit-identical everywhere.
 #![deny(clippy::float_arithmetic)]
@@ -13,6 +15,7 @@
 mod memory;
 mod overlay;
 mod pending;
+mod proven;
 pub mod trie;
 
 use atelier_primitives::Hash;
@@ -20,6 +23,7 @@ use atelier_primitives::Hash;
 pub use memory::MemoryStore;
 pub use overlay::Overlay;
 pub use pending::Pending;
+pub use proven::{ProvenState, Recorder, Unprovable};
 pub use trie::{Proof, ProofError, TrieChanges, TrieRead};
 
 /// A state key: bytes whose order is the iteration order.
@@ -41,12 +45,24 @@ pub enum StateError {
         /// What was wrong with the value.
         reason: String,
     },
+    /// The key is not among the entries a proof showed: a client re-running a query over
+    /// [`ProvenState`] needs it proven too.
+    #[error("key {key} is not among the proven entries")]
+    Unproven {
+        /// The key, in hex.
+        key: String,
+    },
 }
 
 impl StateError {
     /// A corrupt value under `key`.
     pub fn corrupt(key: &[u8], reason: impl ToString) -> StateError {
         StateError::Corrupt { key: atelier_primitives::hash::hex_encode(key), reason: reason.to_string() }
+    }
+
+    /// A read of `key`, which no proof showed.
+    pub fn unproven(key: &[u8]) -> StateError {
+        StateError::Unproven { key: atelier_primitives::hash::hex_encode(key) }
     }
 }
 

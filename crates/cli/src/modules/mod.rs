@@ -25,7 +25,7 @@ use atelier_primitives::Bps;
 use atelier_protocol::Msg;
 use clap::Subcommand;
 
-use crate::{Signing, keys::Keystore};
+use crate::{Signing, keys::Keystore, proof::Rederive};
 
 /// A transaction of one module's message.
 #[derive(Debug, Subcommand)]
@@ -160,6 +160,41 @@ impl ModuleQuery {
             ModuleQuery::Oracle(query) => oracle::path(store, query),
             ModuleQuery::Treasury(query) => treasury::path(store, query),
             ModuleQuery::Compliance(query) => compliance::path(store, query),
+        }
+    }
+}
+
+impl ModuleQuery {
+    /// How the answer is checked against its proof, when the query asks for one (`--prove`).
+    pub(crate) fn rederive(&self, store: &Keystore) -> Result<Option<Rederive>> {
+        match self {
+            ModuleQuery::Provenance(query) => Ok(provenance::rederive(query)),
+            ModuleQuery::Revenue(query) => revenue::rederive(store, query),
+            ModuleQuery::Staking(query) => staking::rederive(store, query),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// `--prove`: ask for an answer's proof and check it.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub(crate) struct Prove {
+    /// Ask for the answer's proof and check it here: the header against its hash, every state
+    /// entry the answer was computed from against the header's state root, and the answer against
+    /// the protocol's own query re-run over those entries alone. Fails, printing nothing, if any
+    /// check fails.
+    #[arg(long)]
+    pub(crate) prove: bool,
+}
+
+impl Prove {
+    /// `query` (`a=1&b=2`, or empty) with `prove=true` when asked, as a path's query string.
+    pub(crate) fn query(self, query: &str) -> String {
+        match (self.prove, query.is_empty()) {
+            (true, true) => "?prove=true".into(),
+            (true, false) => format!("?{query}&prove=true"),
+            (false, true) => String::new(),
+            (false, false) => format!("?{query}"),
         }
     }
 }

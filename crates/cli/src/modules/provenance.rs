@@ -9,8 +9,8 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::{Page, address, bps};
-use crate::{Signing, keys::Keystore, money::Money};
+use super::{Page, Prove, address, bps};
+use crate::{Signing, keys::Keystore, money::Money, proof::Rederive};
 
 /// A provenance message.
 #[derive(Debug, Subcommand)]
@@ -99,6 +99,8 @@ pub(crate) enum Query {
     Asset {
         /// Its id.
         id: u64,
+        #[command(flatten)]
+        prove: Prove,
     },
     /// The ids of an owner's assets.
     Assets {
@@ -125,10 +127,18 @@ pub(crate) enum Query {
     },
 }
 
+/// How the answer is checked against its proof, when asked for one.
+pub(crate) fn rederive(query: &Query) -> Option<Rederive> {
+    match query {
+        Query::Asset { id, prove } if prove.prove => Some(Rederive::Asset(AssetId(*id))),
+        _ => None,
+    }
+}
+
 /// The API path that answers `query`.
 pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
-        Query::Asset { id } => format!("/assets/{id}"),
+        Query::Asset { id, prove } => format!("/assets/{id}{}", prove.query("")),
         Query::Assets { owner } => format!("/assets?owner={}", address(store, &owner)?),
         Query::Lineage { id, page } => format!("/assets/{id}/lineage?{}", page.query()),
         Query::Manifest { id } => format!("/assets/{id}/manifest"),

@@ -8,8 +8,8 @@ use atelier_protocol::{
 };
 use clap::Subcommand;
 
-use super::address;
-use crate::{Signing, keys::Keystore};
+use super::{Prove, address};
+use crate::{Signing, keys::Keystore, proof::Rederive};
 
 /// A revenue message.
 #[derive(Debug, Subcommand)]
@@ -56,6 +56,8 @@ pub(crate) enum Query {
     Vault {
         /// The vault.
         vault: VaultId,
+        #[command(flatten)]
+        prove: Prove,
     },
     /// A holder's share units of a vault and its claimable revenue.
     Position {
@@ -65,13 +67,28 @@ pub(crate) enum Query {
         /// The holder: a key name, `devN`, or a bech32 address.
         #[arg(long)]
         holder: String,
+        #[command(flatten)]
+        prove: Prove,
     },
+}
+
+/// How the answer is checked against its proof, when asked for one.
+pub(crate) fn rederive(store: &Keystore, query: &Query) -> Result<Option<Rederive>> {
+    Ok(match query {
+        Query::Vault { vault, prove } if prove.prove => Some(Rederive::Vault(*vault)),
+        Query::Position { vault, holder, prove } if prove.prove => {
+            Some(Rederive::VaultPosition(*vault, crate::address(store, holder)?))
+        }
+        _ => None,
+    })
 }
 
 /// The API path that answers `query`.
 pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
-        Query::Vault { vault } => format!("/vaults/{vault}"),
-        Query::Position { vault, holder } => format!("/vaults/{vault}/holders/{}", address(store, &holder)?),
+        Query::Vault { vault, prove } => format!("/vaults/{vault}{}", prove.query("")),
+        Query::Position { vault, holder, prove } => {
+            format!("/vaults/{vault}/holders/{}{}", address(store, &holder)?, prove.query(""))
+        }
     })
 }

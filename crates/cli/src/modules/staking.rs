@@ -8,8 +8,8 @@ use atelier_primitives::{Denom, PublicKey};
 use atelier_protocol::{Msg, modules::staking::StakingMsg};
 use clap::Subcommand;
 
-use super::address;
-use crate::{Signing, keys::Keystore, money::Money};
+use super::{Prove, address};
+use crate::{Signing, keys::Keystore, money::Money, proof::Rederive};
 
 /// A staking message.
 #[derive(Debug, Subcommand)]
@@ -150,6 +150,8 @@ pub(crate) enum Query {
     Position {
         /// A key name, `devN`, or a bech32 address.
         address: String,
+        #[command(flatten)]
+        prove: Prove,
     },
     /// An account's reputation after a block (default the latest).
     Reputation {
@@ -158,7 +160,22 @@ pub(crate) enum Query {
         /// The height.
         #[arg(long)]
         height: Option<u64>,
+        #[command(flatten)]
+        prove: Prove,
     },
+}
+
+/// How the answer is checked against its proof, when asked for one.
+pub(crate) fn rederive(store: &Keystore, query: &Query) -> Result<Option<Rederive>> {
+    Ok(match query {
+        Query::Position { address: text, prove } if prove.prove => {
+            Some(Rederive::Stake(crate::address(store, text)?))
+        }
+        Query::Reputation { address: text, prove, .. } if prove.prove => {
+            Some(Rederive::Reputation(crate::address(store, text)?))
+        }
+        _ => None,
+    })
 }
 
 /// The API path that answers `query`.
@@ -166,10 +183,12 @@ pub(crate) fn path(store: &Keystore, query: Query) -> Result<String> {
     Ok(match query {
         Query::Params => "/staking/params".into(),
         Query::Totals => "/staking/totals".into(),
-        Query::Position { address: text } => format!("/staking/accounts/{}", address(store, &text)?),
-        Query::Reputation { address: text, height } => {
-            let height = height.map(|h| format!("?height={h}")).unwrap_or_default();
-            format!("/staking/accounts/{}/reputation{height}", address(store, &text)?)
+        Query::Position { address: text, prove } => {
+            format!("/staking/accounts/{}{}", address(store, &text)?, prove.query(""))
+        }
+        Query::Reputation { address: text, height, prove } => {
+            let height = height.map(|h| format!("height={h}")).unwrap_or_default();
+            format!("/staking/accounts/{}/reputation{}", address(store, &text)?, prove.query(&height))
         }
     })
 }

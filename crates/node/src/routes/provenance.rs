@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::{ErrorBody, HistoryPage, Page};
+use atelier_api::{ErrorBody, HistoryPage, Page, Proven};
 use atelier_protocol::modules::provenance::{self, Asset, AssetId, StackEntry, query::Lineage};
 use axum::{
     Json,
@@ -17,7 +17,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, HistoryQuery, Shared, history_page},
-    routes::{PageQuery, PageRequest, found, parse_address, parse_id, snapshot},
+    routes::{
+        PageQuery, PageRequest, found, parse_address, parse_id, snapshot,
+        state::{ProveQuery, proven_found},
+    },
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -32,13 +35,16 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
 }
 
 /// An asset.
-#[utoipa::path(get, path = "/assets/{id}", params(("id" = u64, Path, description = "asset id")),
-    responses((status = 200, description = "Asset", body = Asset), (status = 404, body = ErrorBody)))]
-pub(crate) async fn asset(State(node): Shared, Path(id): Path<String>) -> ApiResult<Asset> {
+#[utoipa::path(get, path = "/assets/{id}", params(("id" = u64, Path, description = "asset id"), ProveQuery),
+    responses((status = 200, description = "Asset", body = Proven<Asset>), (status = 404, body = ErrorBody)))]
+pub(crate) async fn asset(
+    State(node): Shared,
+    Path(id): Path<String>,
+    query: Result<Query<ProveQuery>, QueryRejection>,
+) -> ApiResult<Proven<Asset>> {
+    let Query(query) = query?;
     let id = AssetId(parse_id(&id)?);
-    found(provenance::query::asset(&snapshot(&node)?, id).map_err(ApiError::internal)?, || {
-        format!("no asset {id}")
-    })
+    proven_found(&node, query.prove, |state| provenance::query::asset(state, id), || format!("no asset {id}"))
 }
 
 /// Whose assets.

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use std::collections::BTreeSet;
 
-use atelier_api::ErrorBody;
-use atelier_api::Page;
+use atelier_api::{ErrorBody, Page, Proven};
 use atelier_primitives::Address;
 use atelier_protocol::{
     Event,
@@ -27,7 +26,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{PageRequest, found, parse_address, snapshot},
+    routes::{
+        PageRequest, parse_address, snapshot,
+        state::{ProveQuery, proven_found},
+    },
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -44,29 +46,37 @@ fn parse_vault(kind: &str, id: &str) -> Result<VaultId, ApiError> {
 
 /// A royalty vault: revenue paid in and claimed per denomination, and its number of holders.
 #[utoipa::path(get, path = "/vaults/{kind}/{id}",
-    params(("kind" = String, Path, description = "model or asset", pattern = "^(model|asset)$"), ("id" = u64, Path, description = "its id")),
-    responses((status = 200, description = "Vault", body = Vault), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn vault(State(node): Shared, Path((kind, id)): Path<(String, String)>) -> ApiResult<Vault> {
+    params(("kind" = String, Path, description = "model or asset", pattern = "^(model|asset)$"), ("id" = u64, Path, description = "its id"), ProveQuery),
+    responses((status = 200, description = "Vault", body = Proven<Vault>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn vault(
+    State(node): Shared,
+    Path((kind, id)): Path<(String, String)>,
+    query: Result<Query<ProveQuery>, QueryRejection>,
+) -> ApiResult<Proven<Vault>> {
+    let Query(query) = query?;
     let id = parse_vault(&kind, &id)?;
-    found(revenue::query::vault(&snapshot(&node)?, &id).map_err(ApiError::internal)?, || {
-        format!("no vault {id}")
-    })
+    proven_found(&node, query.prove, |state| revenue::query::vault(state, &id), || format!("no vault {id}"))
 }
 
 /// A holder's share units of a vault and the revenue it can claim now.
 #[utoipa::path(get, path = "/vaults/{kind}/{id}/holders/{address}",
     params(("kind" = String, Path, description = "model or asset", pattern = "^(model|asset)$"), ("id" = u64, Path, description = "its id"),
-        ("address" = atelier_primitives::Address, Path, description = "bech32 address")),
-    responses((status = 200, description = "Position", body = Position), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        ("address" = atelier_primitives::Address, Path, description = "bech32 address"), ProveQuery),
+    responses((status = 200, description = "Position", body = Proven<Position>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn position(
     State(node): Shared,
     Path((kind, id, address)): Path<(String, String, String)>,
-) -> ApiResult<Position> {
+    query: Result<Query<ProveQuery>, QueryRejection>,
+) -> ApiResult<Proven<Position>> {
+    let Query(query) = query?;
     let id = parse_vault(&kind, &id)?;
     let address = parse_address(&address)?;
-    found(revenue::query::position(&snapshot(&node)?, &id, &address).map_err(ApiError::internal)?, || {
-        format!("{address} holds no units of vault {id}")
-    })
+    proven_found(
+        &node,
+        query.prove,
+        |state| revenue::query::position(state, &id, &address),
+        || format!("{address} holds no units of vault {id}"),
+    )
 }
 
 /// Most events of an account's history read to find its vaults.

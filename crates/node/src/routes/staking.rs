@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use atelier_api::ErrorBody;
+use atelier_api::{ErrorBody, Proven};
 use atelier_primitives::Address;
 use atelier_primitives::Height;
 use atelier_protocol::modules::{
@@ -25,7 +25,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     Node,
     http::{ApiError, ApiResult, Shared},
-    routes::{parse_address, parse_id, snapshot},
+    routes::{
+        parse_address, parse_id, snapshot,
+        state::{ProveQuery, proven},
+    },
 };
 
 pub(crate) fn routes() -> OpenApiRouter<Arc<Node>> {
@@ -111,14 +114,16 @@ pub(crate) async fn staking_totals(State(node): Shared) -> ApiResult<Totals> {
 }
 
 /// An account's stake, unbonding entries, reputation and tier.
-#[utoipa::path(get, path = "/staking/accounts/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address")),
-    responses((status = 200, description = "Position", body = Position), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/staking/accounts/{address}", params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), ProveQuery),
+    responses((status = 200, description = "Position", body = Proven<Position>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn staking_position(
     State(node): Shared,
     Path(address): Path<String>,
-) -> ApiResult<Position> {
+    query: Result<Query<ProveQuery>, QueryRejection>,
+) -> ApiResult<Proven<Position>> {
+    let Query(query) = query?;
     let address = parse_address(&address)?;
-    Ok(Json(staking::query::position(&snapshot(&node)?, &address).map_err(ApiError::internal)?))
+    Ok(Json(proven(&node, query.prove, |state| staking::query::position(state, &address))?))
 }
 
 /// A past height.
@@ -141,25 +146,26 @@ pub(crate) struct ReputationView {
 
 /// An account's reputation after block `height` (default the latest): a checkpoint lookup.
 #[utoipa::path(get, path = "/staking/accounts/{address}/reputation",
-    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HeightQuery),
-    responses((status = 200, description = "the reputation", body = ReputationView), (status = 400, body = ErrorBody), (status = 404, description = "A height after the latest block", body = ErrorBody)))]
+    params(("address" = atelier_primitives::Address, Path, description = "bech32 address"), HeightQuery, ProveQuery),
+    responses((status = 200, description = "the reputation", body = Proven<ReputationView>), (status = 400, body = ErrorBody), (status = 404, description = "A height after the latest block", body = ErrorBody)))]
 pub(crate) async fn reputation(
     State(node): Shared,
     Path(address): Path<String>,
     query: Result<Query<HeightQuery>, QueryRejection>,
-) -> ApiResult<ReputationView> {
-    let Query(query) = query?;
+    prove: Result<Query<ProveQuery>, QueryRejection>,
+) -> ApiResult<Proven<ReputationView>> {
+    let (Query(query), Query(prove)) = (query?, prove?);
     let account = parse_address(&address)?;
-    let snapshot = snapshot(&node)?;
-    let head = auth::query::height(&snapshot).map_err(ApiError::internal)?;
-    let height = query.height.map_or(head, Height);
-    if height > head {
-        return Err(ApiError::not_found(format!("no block {height} yet: the latest is {head}")));
-    }
-    let reputation =
-        staking::query::reputation_at(&snapshot, &account, height).map_err(ApiError::internal)?;
-    let view = ReputationView { account, height, reputation: reputation.to_string() };
-    Ok(Json(view))
+    let answer = proven(&node, prove.prove, |state| {
+        let head = auth::query::height(state)?;
+        let height = query.height.map_or(head, Height);
+        if height > head {
+            return Ok(Err(ApiError::not_found(format!("no block {height} yet: the latest is {head}"))));
+        }
+        let reputation = staking::query::reputation_at(state, &account, height)?;
+        Ok(Ok(ReputationView { account, height, reputation: reputation.to_string() }))
+    })?;
+    Ok(Json(Proven { value: answer.value?, proof: answer.proof }))
 }
 
 /// Where an account's reputation history is read.

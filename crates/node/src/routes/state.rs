@@ -1,20 +1,21 @@
 //! Raw state with proofs: any keys' values (or absence) as of a block, each with the state trie's
-//! proof against that block's state root when asked, and the header that holds the root.
+//! proof against that block's state root when asked, and the header that holds the root; and
+//! [`proven`], which proves any read route's answer by the keys its query read.
 
 use std::sync::Arc;
 
-use atelier_api::{ErrorBody, StateEntryView, StateProofView, StateView, TrieLeafView};
+use atelier_api::{ErrorBody, Proven, StateEntryView, StateProofView, StateView, TrieLeafView};
 use atelier_primitives::Height;
 use atelier_primitives::{
     Encode,
     hash::{hex_decode_vec, hex_encode},
 };
 use atelier_protocol::Header;
-use atelier_state::{Proof, StateError, StateRead, TrieRead};
-use atelier_storage::{PastStateError, StateAt};
+use atelier_state::{Proof, Recorder, StateError, StateRead, TrieRead};
+use atelier_storage::{PastStateError, Snapshot, StateAt};
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::StatusCode,
 };
 use serde::Deserialize;
@@ -61,8 +62,9 @@ pub(crate) struct StateQuery {
 pub(crate) async fn state(
     State(node): Shared,
     Path(keys): Path<String>,
-    Query(query): Query<StateQuery>,
+    query: Result<Query<StateQuery>, QueryRejection>,
 ) -> ApiResult<StateView> {
+    let Query(query) = query?;
     let keys = parse_keys(&keys)?;
     let snapshot = snapshot(&node)?;
     let head = snapshot.head().cloned().ok_or_else(|| ApiError::internal("the node holds no chain"))?;
@@ -77,10 +79,57 @@ pub(crate) async fn state(
         },
         _ => At::Head(Box::new((snapshot, head))),
     };
-    let mut entries = Vec::with_capacity(keys.len());
+    Ok(Json(view(&state, keys, query.prove)?))
+}
+
+/// Whether to prove an answer.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ProveQuery {
+    /// Whether to prove the answer: with `true`, it comes with the header of the block it was read
+    /// at and every state entry it was computed from, each proven against that header's state root.
+    #[serde(default)]
+    pub(crate) prove: bool,
+}
+
+/// `query`'s answer over the head's state and, when `prove`, the proof of every entry it read.
+pub(crate) fn proven<T>(
+    node: &Node,
+    prove: bool,
+    query: impl FnOnce(&Recorder<'_, Snapshot>) -> Result<T, StateError>,
+) -> Result<Proven<T>, ApiError> {
+    let snapshot = snapshot(node)?;
+    let recorder = Recorder::new(&snapshot);
+    let value = query(&recorder).map_err(ApiError::internal)?;
+    if !prove {
+        return Ok(Proven { value, proof: None });
+    }
+    let keys = recorder.keys().map_err(ApiError::internal)?;
+    let head = snapshot.head().cloned().ok_or_else(|| ApiError::internal("the node holds no chain"))?;
+    let proof = view(&At::Head(Box::new((snapshot, head))), keys, true)?;
+    Ok(Proven { value, proof: Some(proof) })
+}
+
+/// Like [`proven`], for a query whose record may be missing: a 404 saying `what` is.
+pub(crate) fn proven_found<T>(
+    node: &Node,
+    prove: bool,
+    query: impl FnOnce(&Recorder<'_, Snapshot>) -> Result<Option<T>, StateError>,
+    what: impl FnOnce() -> String,
+) -> ApiResult<Proven<T>> {
+    let Proven { value, proof } = proven(node, prove, query)?;
+    match value {
+        Some(value) => Ok(Json(Proven { value, proof })),
+        None => Err(ApiError::not_found(what())),
+    }
+}
+
+/// `keys`' values in `state`, each with its proof when `prove`, and the header they are read at.
+fn view(state: &At, keys: impl IntoIterator<Item = Vec<u8>>, prove: bool) -> Result<StateView, ApiError> {
+    let mut entries = Vec::new();
     for key in keys {
         let value = state.get(&key).map_err(ApiError::internal)?;
-        let proof = if query.prove {
+        let proof = if prove {
             let proof = state.prove(&key).map_err(ApiError::internal)?;
             Some(StateProofView {
                 siblings: proof.siblings.iter().map(|hash| hash.to_hex()).collect(),
@@ -95,19 +144,19 @@ pub(crate) async fn state(
         entries.push(StateEntryView { key: hex_encode(&key), value: value.map(|v| hex_encode(&v)), proof });
     }
     let head = state.header();
-    Ok(Json(StateView {
+    Ok(StateView {
         height: head.height.get(),
         block_hash: head.hash().to_hex(),
         header_hex: hex_encode(&head.to_bytes()),
         header: serde_json::to_value(head).map_err(ApiError::internal)?,
         state_root: head.state_root.to_hex(),
         entries,
-    }))
+    })
 }
 
 /// The state a request reads: the head's, or a past height's.
 enum At {
-    Head(Box<(atelier_storage::Snapshot, Header)>),
+    Head(Box<(Snapshot, Header)>),
     Past(Box<StateAt>),
 }
 

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An account's balances and next nonce. */
+        /**
+         * An account's balances and next nonce. With `prove=true`, the nonce and balances come with
+         *     their proof (the next nonce counts the node's pending transactions, which no proof covers).
+         */
         get: operations["account"];
         put?: never;
         post?: never;
@@ -3267,6 +3270,139 @@ export interface components {
             /** @description Whether For and Abstain reach the quorum so far. */
             quorum_reached: boolean;
         };
+        /**
+         * @description A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+         *     from.
+         */
+        Proven_AccountView: {
+            /** @description bech32 address. */
+            address: string;
+            /** @description Non-zero holdings. */
+            balances: components["schemas"]["CoinView"][];
+            /**
+             * Format: int64
+             * @description The nonce a wallet should use next: after this account's pending transactions.
+             */
+            next_nonce: number;
+            /**
+             * Format: int64
+             * @description The nonce of the sender's next transaction on chain (counting none of the pending ones).
+             */
+            nonce: number;
+        } & {
+            proof?: null | components["schemas"]["StateView"];
+        };
+        /**
+         * @description A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+         *     from.
+         */
+        Proven_Asset: {
+            /** @description Every ancestor, by id. */
+            ancestors: components["schemas"]["AssetId"][];
+            /** @description Who had it made. */
+            creator: components["schemas"]["Address"];
+            /** @description The model's datasets with their weights, as they were at mint. */
+            datasets: components["schemas"]["DatasetWeight"][];
+            /** @description Its id. */
+            id: components["schemas"]["AssetId"];
+            job?: null | components["schemas"]["JobId"];
+            /** @description Height it was minted at. */
+            minted_at: components["schemas"]["Height"];
+            model?: null | components["schemas"]["ModelId"];
+            /** @description Hash of the output. */
+            output_hash: components["schemas"]["Hash"];
+            /** @description Who owns it. */
+            owner: components["schemas"]["Address"];
+            /** @description Its parents with the shares they took when it was minted. */
+            parents: components["schemas"]["Edge"][];
+            /** @description What it asks of its own descendants. */
+            policy: components["schemas"]["RoyaltyPolicy"];
+            /** @description Hash of the prompt. */
+            prompt_hash: components["schemas"]["Hash"];
+            /** @description The prompt hashes of its ancestors, by ancestor id. */
+            prompt_history: components["schemas"]["Hash"][];
+            /** @description What each ancestor takes of its revenue, by ancestor id. */
+            royalty_stack: components["schemas"]["StackEntry"][];
+            /** @description How it was made. */
+            source_type: components["schemas"]["DigitalSourceType"];
+        } & {
+            proof?: null | components["schemas"]["StateView"];
+        };
+        /**
+         * @description A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+         *     from.
+         */
+        Proven_ReputationView: {
+            account: components["schemas"]["Address"];
+            height: components["schemas"]["Height"];
+            /** @description Decimal (it may exceed 2^53). */
+            reputation: string;
+        } & {
+            proof?: null | components["schemas"]["StateView"];
+        };
+        /**
+         * @description A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+         *     from.
+         */
+        Proven_StakingPosition: {
+            /** @description The account. */
+            account: components["schemas"]["Address"];
+            /** @description Bonded stake. */
+            bonded: components["schemas"]["Amount"];
+            /**
+             * Format: int64
+             * @description The epoch under way.
+             */
+            epoch: number;
+            /** @description Reputation now. */
+            reputation: string;
+            tier?: null | components["schemas"]["Tier"];
+            /** @description Stake unbonding, oldest entry first. */
+            unbonding: components["schemas"]["Unbonding"][];
+        } & {
+            proof?: null | components["schemas"]["StateView"];
+        };
+        /**
+         * @description A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+         *     from.
+         */
+        Proven_Vault: {
+            /**
+             * @description Whose work it rewards (the model's owner, the asset's creator): whatever the holders, the
+             *     revenue counts toward this account's reputation.
+             */
+            creator: components["schemas"]["Address"];
+            /** @description Revenue in `ugdc`. */
+            gdc: components["schemas"]["Accrual"];
+            /**
+             * Format: int64
+             * @description Accounts holding units.
+             */
+            holders: number;
+            /** @description Its id. */
+            id: components["schemas"]["VaultId"];
+            /** @description Revenue in `uusd`. */
+            usd: components["schemas"]["Accrual"];
+        } & {
+            proof?: null | components["schemas"]["StateView"];
+        };
+        /**
+         * @description A read route's answer and, with `prove=true`, the proof of every state entry it was computed
+         *     from.
+         */
+        Proven_VaultPosition: {
+            /** @description Claimable `ugdc`. */
+            claimable_gdc: components["schemas"]["Amount"];
+            /** @description Claimable `uusd`. */
+            claimable_usd: components["schemas"]["Amount"];
+            /**
+             * Format: int64
+             * @description Share units held.
+             */
+            units: number;
+        } & {
+            proof?: null | components["schemas"]["StateView"];
+        };
         /** @description A GPU operator serving compute classes. */
         Provider: {
             /** @description Its account. */
@@ -4225,7 +4361,13 @@ export type $defs = Record<string, never>;
 export interface operations {
     account: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Whether to prove the answer: with `true`, it comes with the header of the block it was read
+                 *     at and every state entry it was computed from, each proven against that header's state root.
+                 */
+                prove?: boolean;
+            };
             header?: never;
             path: {
                 /** @description bech32 address */
@@ -4240,7 +4382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountView"];
+                    "application/json": components["schemas"]["Proven_AccountView"];
                 };
             };
             400: {
@@ -4529,7 +4671,13 @@ export interface operations {
     };
     asset: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Whether to prove the answer: with `true`, it comes with the header of the block it was read
+                 *     at and every state entry it was computed from, each proven against that header's state root.
+                 */
+                prove?: boolean;
+            };
             header?: never;
             path: {
                 /** @description asset id */
@@ -4545,7 +4693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Asset"];
+                    "application/json": components["schemas"]["Proven_Asset"];
                 };
             };
             404: {
@@ -6855,7 +7003,13 @@ export interface operations {
     };
     staking_position: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Whether to prove the answer: with `true`, it comes with the header of the block it was read
+                 *     at and every state entry it was computed from, each proven against that header's state root.
+                 */
+                prove?: boolean;
+            };
             header?: never;
             path: {
                 /** @description bech32 address */
@@ -6871,7 +7025,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StakingPosition"];
+                    "application/json": components["schemas"]["Proven_StakingPosition"];
                 };
             };
             400: {
@@ -6898,6 +7052,11 @@ export interface operations {
             query?: {
                 /** @description The height after whose block to answer (default: the latest). */
                 height?: number;
+                /**
+                 * @description Whether to prove the answer: with `true`, it comes with the header of the block it was read
+                 *     at and every state entry it was computed from, each proven against that header's state root.
+                 */
+                prove?: boolean;
             };
             header?: never;
             path: {
@@ -6914,7 +7073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReputationView"];
+                    "application/json": components["schemas"]["Proven_ReputationView"];
                 };
             };
             400: {
@@ -7659,7 +7818,13 @@ export interface operations {
     };
     vault: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Whether to prove the answer: with `true`, it comes with the header of the block it was read
+                 *     at and every state entry it was computed from, each proven against that header's state root.
+                 */
+                prove?: boolean;
+            };
             header?: never;
             path: {
                 /** @description model or asset */
@@ -7677,7 +7842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Vault"];
+                    "application/json": components["schemas"]["Proven_Vault"];
                 };
             };
             400: {
@@ -7764,7 +7929,13 @@ export interface operations {
     };
     position: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Whether to prove the answer: with `true`, it comes with the header of the block it was read
+                 *     at and every state entry it was computed from, each proven against that header's state root.
+                 */
+                prove?: boolean;
+            };
             header?: never;
             path: {
                 /** @description model or asset */
@@ -7784,7 +7955,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VaultPosition"];
+                    "application/json": components["schemas"]["Proven_VaultPosition"];
                 };
             };
             400: {
