@@ -242,6 +242,32 @@ test('the blocks page grows as blocks come, and a block links to its transaction
   assert.deepEqual(errors, []);
 });
 
+test('an account\'s balances are checked in the browser against their proof, and a changed figure fails the check', async () => {
+  const holder = accounts.find((account) => account.name === 'dev2');
+  const { page, errors } = await open(`#/account/${holder.address}`);
+  const mark = page.locator('main [data-proof]');
+  await mark.waitFor();
+  assert.equal(await mark.getAttribute('data-proof'), 'verified');
+  assert.match(await mark.textContent(), /verified at block \d+/);
+  assert.match(await mark.getAttribute('title'), /proven against state root [0-9a-f]{64}/);
+  await page.close();
+  assert.deepEqual(errors, []);
+
+  // A node that inflates a balance: the proof no longer gives the figure shown.
+  const lied = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await lied.route('**/accounts/*?prove=true', async (route) => {
+    const answer = await (await route.fetch()).json();
+    answer.balances[0].amount = (BigInt(answer.balances[0].amount) * 10n).toString();
+    await route.fulfill({ json: answer });
+  });
+  await lied.goto(`${api}/#/account/${holder.address}`);
+  await shown(lied, `#/account/${holder.address}`);
+  const failed = lied.locator('main [data-proof]');
+  assert.equal(await failed.getAttribute('data-proof'), 'failed');
+  assert.match(await failed.getAttribute('title'), /not what its proven entries give/);
+  await lied.close();
+});
+
 test('the search box finds blocks, transactions, accounts and assets', async () => {
   const sent = atelier('tx', 'bank', 'transfer', '--from', 'dev4', '--to', 'dev6', '--amount', '2GDC', '--wait');
   const receiver = accounts.find((account) => account.name === 'dev6');

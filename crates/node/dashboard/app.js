@@ -136,10 +136,25 @@ function apiLink(path, label = 'API') {
   return h('a', { class: 'source', href: path, target: '_blank', rel: 'noopener', title: `The figures come from GET ${path}` }, label);
 }
 
-/** A titled panel whose figures come from `source` (a path of the API), linked beside its title. */
+/** A titled panel whose figures come from `source` (a path of the API), linked beside its title
+ * (a title may carry a mark: `[text, proofMark(answer)]`). */
 function panel(title, source, ...children) {
   return h('section', { class: 'panel' },
     h('div', { class: 'panel-head' }, h('h2', {}, title), source ? apiLink(source) : null), ...children);
+}
+
+/** Checks an account answered with `prove=true` here, with the SDK's own check (`verifyAccount`):
+ * the proofs against the header's state root, and the nonce and balances read back from the proven
+ * entries. A mark saying so, or saying what failed. */
+function proofMark(account) {
+  try {
+    const verified = AtelierProof.verifyAccount(account);
+    return h('span', { class: 'proof verified', 'data-proof': 'verified',
+      title: `Checked in this browser: the nonce and balances are what ${verified.values.size} state entries proven against state root ${verified.stateRoot} of block ${verified.height} give` },
+    `✓ verified at block ${verified.height}`);
+  } catch (error) {
+    return h('span', { class: 'proof failed', 'data-proof': 'failed', title: error.message }, '✗ proof failed');
+  }
 }
 
 // --- the head, live ----------------------------------------------------------------------------
@@ -544,7 +559,7 @@ async function account(address, params) {
   const jobsCursor = params.get('jobs');
   const historyCursor = params.get('history');
   const paths = {
-    account: `/accounts/${address}`,
+    account: `/accounts/${address}?prove=true`,
     stake: `/staking/accounts/${address}`,
     owned: `/assets?owner=${address}&limit=12`,
     jobs: `/compute/jobs?requester=${address}&limit=25${jobsCursor ? `&cursor=${jobsCursor}` : ''}`,
@@ -567,7 +582,7 @@ async function account(address, params) {
   const shownHistory = historyPanel('History', paths.history, history, { here, param: 'history', cursor: historyCursor, self: address, file: `history-${address}.csv` });
   render(h('h1', { class: 'mono' }, address),
     h('div', { class: 'pair' },
-      panel('Balances', paths.account, balances,
+      panel(['Balances ', proofMark(found)], paths.account, balances,
         fields({ nonce: found.nonce, next_nonce: found.next_nonce })),
       panel('What it did, in all', paths.totals, tallyTable(totals))),
     stake ? panel('Stake and reputation', paths.stake,

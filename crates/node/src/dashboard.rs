@@ -27,6 +27,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../dashboard/vendor/uplot/uPlot.min.css"),
     ),
     (
+        "vendor/atelier/proof.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../dashboard/vendor/atelier/proof.js"),
+    ),
+    (
         "vendor/uplot/LICENSE",
         "text/plain; charset=utf-8",
         include_bytes!("../dashboard/vendor/uplot/LICENSE"),

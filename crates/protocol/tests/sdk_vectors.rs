@@ -22,7 +22,8 @@ use atelier_primitives::{
 use atelier_protocol::{
     Msg, Tx,
     modules::{
-        bank::BankMsg,
+        auth,
+        bank::{self, BankMsg},
         compute::ComputeMsg,
         market::{ListingId, MarketMsg},
         provenance::{AssetId, RoyaltyPolicy},
@@ -214,7 +215,8 @@ fn check_text(path: &str, text: &str) {
     );
 }
 
-/// `GET /state/{keys}?prove=true` on a scripted chain after one block (`state.json`).
+/// `GET /state/{keys}?prove=true` and `GET /accounts/{address}?prove=true` on a scripted chain
+/// after one block, and the chain's denominations (`state.json`).
 fn state_vectors() -> Value {
     use atelier_state::{StateRead, TrieRead};
     let mut chain = atelier_testkit::TestChain::new(
@@ -242,30 +244,51 @@ fn state_vectors() -> Value {
         .unwrap();
     let elsewhere = (0u32..).map(|i| format!("absent/{i}").into_bytes()).find(|key| ends(key)).unwrap();
     keys.extend([empty, elsewhere]);
-    let entries: Vec<Value> = keys
-        .iter()
-        .map(|key| {
-            let proof = chain.store.prove(key).unwrap();
-            json!({
-                "key": hex_encode(key),
-                "value": chain.store.get(key).unwrap().map(|value| hex_encode(&value)),
-                "proof": {
-                    "siblings": proof.siblings.iter().map(Hash::to_hex).collect::<Vec<_>>(),
-                    "end": proof.end.map(|leaf| json!({"key_hash": leaf.key.to_hex(), "value_hash": leaf.value.to_hex()})),
-                },
+    let view = |keys: &[Vec<u8>]| {
+        let entries: Vec<Value> = keys
+            .iter()
+            .map(|key| {
+                let proof = chain.store.prove(key).unwrap();
+                json!({
+                    "key": hex_encode(key),
+                    "value": chain.store.get(key).unwrap().map(|value| hex_encode(&value)),
+                    "proof": {
+                        "siblings": proof.siblings.iter().map(Hash::to_hex).collect::<Vec<_>>(),
+                        "end": proof.end.map(|leaf| json!({"key_hash": leaf.key.to_hex(), "value_hash": leaf.value.to_hex()})),
+                    },
+                })
             })
-        })
-        .collect();
-    let head = &chain.head;
-    json!({
-        "view": {
+            .collect();
+        let head = &chain.head;
+        json!({
             "height": head.height.get(),
             "block_hash": head.hash().to_hex(),
             "header_hex": hex_encode(&head.to_bytes()),
             "header": serde_json::to_value(head).unwrap(),
             "state_root": head.state_root.to_hex(),
             "entries": entries,
+        })
+    };
+    // `GET /accounts/{dev 2}?prove=true`: what the account's query read, proven.
+    let holder = atelier_testkit::dev_address(2);
+    let recorder = atelier_state::Recorder::new(&chain.store);
+    let nonce = auth::query::nonce(&recorder, &holder).unwrap();
+    let balances: Vec<Value> = bank::query::balances(&recorder, &holder)
+        .unwrap()
+        .iter()
+        .map(|coin| json!({"denom": coin.denom.to_string(), "amount": coin.amount.to_string()}))
+        .collect();
+    let read: Vec<Vec<u8>> = recorder.keys().unwrap().into_iter().collect();
+    json!({
+        "view": view(&keys),
+        "account": {
+            "address": holder.to_string(),
+            "nonce": nonce,
+            "next_nonce": nonce,
+            "balances": balances,
+            "proof": view(&read),
         },
+        "denoms": bank::DENOMS.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "trie_keys": {
             "leaf": String::from_utf8(atelier_state::trie::LEAF_KEY.to_vec()).unwrap(),
             "branch": String::from_utf8(atelier_state::trie::BRANCH_KEY.to_vec()).unwrap(),

@@ -15,8 +15,8 @@ type Schemas = components["schemas"];
 
 /** `GET /status`. */
 export type Status = Schemas["StatusView"];
-/** `GET /accounts/{address}`. */
-export type Account = Schemas["AccountView"];
+/** `GET /accounts/{address}`, with its proof when asked (check it with `verifyAccount`). */
+export type Account = Schemas["Proven_AccountView"];
 /** `GET /fees`: the base fee, what to offer, the fee market's params and the gas schedule. */
 export type Fees = Schemas["FeesView"];
 /** `POST /txs`: accepted (pending), or with `wait`, included at a height. */
@@ -136,8 +136,9 @@ export class Client {
     return this.call("/status");
   }
 
-  account(address: string): Promise<Account> {
-    return this.call(`/accounts/${address}`);
+  /** An account's nonce and balances; with `prove`, their proof too: check it with `verifyAccount`. */
+  account(address: string, options: { prove?: boolean } = {}): Promise<Account> {
+    return this.call(`/accounts/${address}${options.prove ? "?prove=true" : ""}`);
   }
 
   /** State entries by key (bytes, as the modules lay them out) as of the block at `height` (the

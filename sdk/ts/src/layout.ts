@@ -439,6 +439,15 @@ export function decode(name: string, bytes: Uint8Array): Json {
   return value;
 }
 
+/** The value of shape `shape` (`{ kind: "amount" }`, a `u64`…) that `bytes` encode, canonically and
+ * whole. */
+export function decodeShaped(shape: Shape, bytes: Uint8Array): Json {
+  const reader = new Reader(bytes);
+  const value = decodeShape(reader, shape, "");
+  reader.finish();
+  return value;
+}
+
 /** The names of the layout's types. */
 export function typeNames(): string[] {
   return Object.keys(LAYOUT);

@@ -2,14 +2,19 @@
  * Checking a node's answers with proofs (`GET /state/{keys}?prove=true`) with no trust in the node:
  * the header hashes to the block asked about, and every value or absence is proven against the
  * header's state root, as `atelier query state --prove` checks them. The state trie is described
- * in the repository's ARCHITECTURE ("State trie").
+ * in the repository's ARCHITECTURE ("State trie"). An account asked with `prove=true` is checked
+ * further: its nonce and balances are read back from the proven entries, as the chain lays them
+ * out, and must be what the node answered.
  */
 
 import { blake3 } from "@noble/hashes/blake3.js";
 
+import { type Coin, UNITS } from "./amount.js";
 import { concat, fromHex, toHex } from "./bytes.js";
 import { digest } from "./hash.js";
 import type { components } from "./generated/api.js";
+import { addressBytes } from "./keys.js";
+import { decodeShaped } from "./layout.js";
 
 /** `GET /state/{keys}`: state entries as of a block, with proofs when asked. */
 export type StateAnswer = components["schemas"]["StateView"];
@@ -17,6 +22,8 @@ export type StateAnswer = components["schemas"]["StateView"];
 export type StateEntry = components["schemas"]["StateEntryView"];
 /** A state trie proof. */
 export type StateProof = components["schemas"]["StateProofView"];
+/** `GET /accounts/{address}`, with its proof when asked with `prove=true`. */
+export type ProvenAccount = components["schemas"]["Proven_AccountView"];
 
 const text = (key: string) => new TextEncoder().encode(key);
 /** The BLAKE3 keys of the trie's four hashes (each 32 bytes of ASCII). */
@@ -161,4 +168,60 @@ export function verifyState(answer: StateAnswer, expectBlock?: string): Verified
     values.set(entry.key, value);
   }
   return { blockHash, height: answer.height, stateRoot: answer.state_root, values };
+}
+
+/** What a checked account answer established: its nonce and non-zero balances as of the block. */
+export interface VerifiedAccount extends VerifiedState {
+  nonce: number;
+  /** By denomination, in base units. */
+  balances: Coin[];
+}
+
+/** The chain's key of an account's next nonce (`auth/nonce/{address}`). */
+export function nonceKey(address: string): Uint8Array {
+  return concat(text("auth/nonce/"), addressBytes(address));
+}
+
+/** The chain's key of an account's balance of `denom` (`bank/balance/{address}{denom}`). */
+export function balanceKey(address: string, denom: string): Uint8Array {
+  return concat(text("bank/balance/"), addressBytes(address), text(denom));
+}
+
+/**
+ * Checks a `GET /accounts/{address}?prove=true` answer: its proof holds ([`verifyState`], with
+ * `expectBlock` when the caller knows the block), the proof shows the account's nonce and its
+ * balance of every denomination, and those are the nonce and balances answered. The next nonce
+ * counts the node's pending transactions, which no proof covers. Throws a [`ProofError`]
+ * otherwise.
+ */
+export function verifyAccount(answer: ProvenAccount, expectBlock?: string): VerifiedAccount {
+  if (!answer.proof) {
+    throw new ProofError("the answer carries no proof");
+  }
+  const state = verifyState(answer.proof, expectBlock);
+  const proven = (key: Uint8Array): Uint8Array | null => {
+    const value = state.values.get(toHex(key));
+    if (value === undefined) {
+      throw new ProofError(`the proof leaves out key ${toHex(key)}, which the answer depends on`);
+    }
+    return value === null ? null : fromHex(value);
+  };
+  const nonceBytes = proven(nonceKey(answer.address));
+  const nonce = nonceBytes === null ? 0 : Number(decodeShaped({ kind: "uint", bits: 64 }, nonceBytes));
+  const balances: Coin[] = [];
+  for (const { denom } of UNITS) {
+    const bytes = proven(balanceKey(answer.address, denom));
+    const amount = bytes === null ? 0n : BigInt(decodeShaped({ kind: "amount" }, bytes) as string);
+    if (amount !== 0n) {
+      balances.push({ denom, amount });
+    }
+  }
+  const answered = answer.balances.map((coin) => `${coin.amount}${coin.denom}`).join(",");
+  const derived = balances.map((coin) => `${coin.amount}${coin.denom}`).join(",");
+  if (answer.nonce !== nonce || answered !== derived) {
+    throw new ProofError(
+      `the answer (nonce ${answer.nonce}, balances ${answered || "none"}) is not what its proven entries give (nonce ${nonce}, balances ${derived || "none"})`,
+    );
+  }
+  return { ...state, nonce, balances };
 }

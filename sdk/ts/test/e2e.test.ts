@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { addressBytes, ApiError, Client, concat, Key, promptHash, toHex, verifyState } from "../src/index.js";
+import { addressBytes, ApiError, Client, concat, Key, promptHash, toHex, verifyAccount, verifyState } from "../src/index.js";
 
 const binary =
   process.env["ATELIER_BIN"] ?? fileURLToPath(new URL("../../../../target/debug/atelier", import.meta.url));
@@ -71,6 +71,9 @@ test("a balance read with its proof is checked against the block's state root", 
   assert.deepEqual([...verified.values.values()], [toHex(amount), null]);
   const status = await client.status();
   assert.equal(verified.blockHash, status.block_hash);
+  // The account route, proven: its nonce and balances read back from the proven entries.
+  const account = verifyAccount(await client.account(stranger.address, { prove: true }), status.block_hash);
+  assert.deepEqual([account.nonce, account.balances], [0, [{ denom: "ugdc", amount: 3_000_000n }]]);
 });
 
 test("the SDK prompts a model: the job is admitted with the prompt's hash", async () => {

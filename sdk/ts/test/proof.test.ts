@@ -6,10 +6,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { ProofError, type StateAnswer, TRIE_KEYS, verifyState } from "../src/index.js";
+import { ProofError, type ProvenAccount, type StateAnswer, TRIE_KEYS, UNITS, verifyAccount, verifyState } from "../src/index.js";
 
 interface Vectors {
   view: StateAnswer;
+  account: ProvenAccount;
+  denoms: string[];
   trie_keys: { leaf: string; branch: string; key: string; value: string };
 }
 
@@ -65,3 +67,48 @@ test("a tampered proof, another header, another root or another block fails", ()
   delete unproven.entries[0]!.proof;
   assert.throws(() => verifyState(unproven), /no proof/);
 });
+
+const account = (): ProvenAccount => structuredClone(vectors.account);
+
+test("the SDK knows every denomination the chain does", () => {
+  assert.deepEqual(
+    UNITS.map((unit) => unit.denom),
+    vectors.denoms,
+  );
+});
+
+test("a proven account answer holds: its nonce and balances are what its entries give", () => {
+  const answer = account();
+  const verified = verifyAccount(answer, answer.proof!.block_hash);
+  assert.equal(verified.nonce, answer.nonce);
+  assert.deepEqual(
+    verified.balances.map((coin) => ({ denom: coin.denom, amount: coin.amount.toString() })),
+    answer.balances,
+  );
+  // The next nonce counts pending transactions: no proof covers it.
+  const pending = account();
+  pending.next_nonce += 3;
+  assert.doesNotThrow(() => verifyAccount(pending));
+});
+
+test("an account answer with another balance or nonce, a dropped entry or no proof fails", () => {
+  const richer = account();
+  richer.balances[0]!.amount = "999999999999";
+  assert.throws(() => verifyAccount(richer), /not what its proven entries give/);
+  const hidden = account();
+  hidden.balances = [];
+  assert.throws(() => verifyAccount(hidden), /not what its proven entries give/);
+  const nonce = account();
+  nonce.nonce += 1;
+  assert.throws(() => verifyAccount(nonce), /not what its proven entries give/);
+  const dropped = account();
+  dropped.proof!.entries.pop();
+  assert.throws(() => verifyAccount(dropped), /leaves out key/);
+  const bare = account();
+  delete bare.proof;
+  assert.throws(() => verifyAccount(bare), /no proof/);
+  const tampered = account();
+  tampered.proof!.entries[0]!.value = tampered.proof!.entries[0]!.value === null ? "01" : null;
+  assert.throws(() => verifyAccount(tampered), ProofError);
+});
+
