@@ -468,6 +468,22 @@ pub struct StateView {
     pub state_root: String,
     /// The keys asked for, in the order asked.
     pub entries: Vec<StateEntryView>,
+    /// Under validators, with `prove=true`: the certificate that finalized the block, which a
+    /// client checks against the validator set it trusts (`atelier query … --prove
+    /// --validator-set FILE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finalization: Option<FinalizationView>,
+}
+
+/// A block's finalization certificate: a quorum of an epoch's validators signed the block hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FinalizationView {
+    /// The epoch whose validators signed it.
+    pub epoch: u64,
+    /// The consensus view that finalized the block.
+    pub view: u64,
+    /// The certificate as the consensus engine encodes it (Commonware simplex, ed25519), hex.
+    pub certificate_hex: String,
 }
 
 /// A read route's answer and, with `prove=true`, the proof of every state entry it was computed

@@ -362,6 +362,11 @@ enum QueryCommand {
         /// elsewhere (another node, a finality certificate).
         #[arg(long, requires = "prove")]
         expect_block: Option<String>,
+        /// With --prove, against validators: a validator set you trust (JSON, as `atelier query
+        /// validators --epoch E` prints it); the block must carry a finalization certificate
+        /// signed by a quorum of it.
+        #[arg(long, requires = "prove")]
+        validator_set: Option<std::path::PathBuf>,
     },
     #[command(flatten)]
     Module(modules::ModuleQuery),
@@ -968,7 +973,9 @@ async fn run_query(
             let address = address(store, &text)?;
             if prove.prove {
                 let answer = client.read(&format!("/accounts/{address}{}", prove.query(""))).await?;
-                let checked = proof::Checked::new(answer, proof::Rederive::Account(address))?;
+                let trusted = prove.trusted_set()?;
+                let checked =
+                    proof::Checked::new(answer, proof::Rederive::Account(address), trusted.as_ref())?;
                 return output.print(&checked, |checked| {
                     checked.text(|answer| match serde_json::from_value(answer.clone()) {
                         Ok(account) => output::account_text(&account),
@@ -995,7 +1002,7 @@ async fn run_query(
             output.print(&page, output::readable)
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::readable),
-        QueryCommand::State { keys, height, prove, expect_block } => {
+        QueryCommand::State { keys, height, prove, expect_block, validator_set } => {
             let expected = match expect_block {
                 Some(text) => Some(atelier_primitives::Hash(
                     atelier_primitives::hash::hex_decode(&text)
@@ -1010,19 +1017,26 @@ async fn run_query(
                         .ok_or_else(|| anyhow::anyhow!("not a key in hex: {key:?}"))
                 })
                 .collect::<Result<Vec<_>>>()?;
+            let trusted = validator_set.as_deref().map(proof::read_validator_set).transpose()?;
             let view = client.state(&keys, height, prove).await?;
+            let fails = |error| anyhow::anyhow!("the node's answer does not hold: {error}");
+            let mut finalized = None;
             if prove {
-                proof::verify_state(&view, expected.as_ref())
-                    .map_err(|error| anyhow::anyhow!("the node's answer does not hold: {error}"))?;
+                proof::verify_state(&view, expected.as_ref()).map_err(fails)?;
+                if let Some(set) = &trusted {
+                    finalized = Some((set.epoch, proof::verify_finality(&view, set).map_err(fails)?));
+                }
             }
-            output.print(&proof::Answer::new(view, prove), proof::Answer::text)
+            output.print(&proof::Answer::new(view, prove, finalized), proof::Answer::text)
         }
         QueryCommand::Module(query) => {
             let rederive = query.rederive(store)?;
             let answer = client.read(&query.path(store)?).await?;
             match rederive {
-                Some(rederive) => output
-                    .print(&proof::Checked::new(answer, rederive)?, |checked| checked.text(output::readable)),
+                Some((rederive, trusted)) => output
+                    .print(&proof::Checked::new(answer, rederive, trusted.as_ref())?, |checked| {
+                        checked.text(output::readable)
+                    }),
                 None => output.print(&answer, output::readable),
             }
         }

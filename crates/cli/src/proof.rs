@@ -12,7 +12,7 @@ use atelier_protocol::{
         auth, bank,
         provenance::{self, AssetId},
         revenue::{self, VaultId},
-        staking,
+        staking::{self, ValidatorSet},
     },
 };
 use atelier_state::{Proof, ProofError, ProvenState, StateError, trie::Leaf};
@@ -60,6 +60,12 @@ pub(crate) enum VerifyError {
     /// The answer depends on an entry its proof leaves out.
     #[error("the proof leaves out an entry the answer depends on: {0}")]
     Incomplete(#[from] StateError),
+    /// The answer carries no finalization certificate, and one was asked for.
+    #[error("the answer carries no finalization certificate (is the node a validator?)")]
+    NoCertificate,
+    /// The certificate does not prove the block final under the trusted validator set.
+    #[error("the block is not proven final: {0}")]
+    NotFinal(#[from] atelier_consensus::finality::CertificateError),
     /// The answer is not what its proven entries give.
     #[error("the answer is not what its proven entries give: they give {derived}")]
     Differs {
@@ -161,6 +167,29 @@ fn json(value: &impl serde::Serialize) -> Result<Value, VerifyError> {
         .map_err(|error| malformed(format!("a derived answer does not serialize: {error}")))
 }
 
+/// The validator set in the JSON file at `path` (as `atelier query validators --epoch E` prints
+/// it).
+pub(crate) fn read_validator_set(path: &std::path::Path) -> anyhow::Result<ValidatorSet> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| anyhow::anyhow!("reading the validator set {}: {error}", path.display()))?;
+    serde_json::from_str(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "{} is not a validator set (atelier query validators --epoch E --output json): {error}",
+            path.display()
+        )
+    })
+}
+
+/// The view in which a quorum of `set` (a validator set the caller trusts) finalized the block
+/// `view` is read at: the certificate the answer carries proves it.
+pub(crate) fn verify_finality(view: &StateView, set: &ValidatorSet) -> Result<u64, VerifyError> {
+    let finalization = view.finalization.as_ref().ok_or(VerifyError::NoCertificate)?;
+    let certificate = hex_decode_vec(&finalization.certificate_hex)
+        .ok_or_else(|| malformed("the certificate is not hex"))?;
+    let block = hash(&view.block_hash, "block_hash")?;
+    Ok(atelier_consensus::finality::verify_certificate(&certificate, set, &block)?)
+}
+
 /// What a proof shows once checked: the header, and the state its entries make.
 #[derive(Debug)]
 pub(crate) struct Verified {
@@ -238,17 +267,31 @@ pub(crate) struct Checked {
     /// What the answer holds that no proof covers, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     not_proven: Option<&'static str>,
+    /// With a trusted validator set: the epoch and view in which a quorum of it finalized the block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finalized: Option<Finalized>,
     /// The node's answer, its proof included.
     #[serde(flatten)]
     answer: Value,
 }
 
 impl Checked {
-    /// `answer`, once [`verify_answer`] holds for it.
-    pub(crate) fn new(answer: Value, rederive: Rederive) -> anyhow::Result<Checked> {
-        verify_answer(&answer, rederive, None)
-            .map_err(|error| anyhow::anyhow!("the node's answer does not hold: {error}"))?;
-        Ok(Checked { verified: true, not_proven: rederive.not_proven(), answer })
+    /// `answer`, once [`verify_answer`] holds for it (and, given a trusted validator `set`,
+    /// [`verify_finality`]).
+    pub(crate) fn new(
+        answer: Value,
+        rederive: Rederive,
+        set: Option<&ValidatorSet>,
+    ) -> anyhow::Result<Checked> {
+        let fails = |error: VerifyError| anyhow::anyhow!("the node's answer does not hold: {error}");
+        let proof = verify_answer(&answer, rederive, None).map_err(fails)?;
+        let finalized = match set {
+            Some(set) => {
+                Some(Finalized { epoch: set.epoch, view: verify_finality(&proof, set).map_err(fails)? })
+            }
+            None => None,
+        };
+        Ok(Checked { verified: true, not_proven: rederive.not_proven(), finalized, answer })
     }
 
     /// The answer for people (`shown` writes it, its proof left out), and what was checked.
@@ -256,8 +299,9 @@ impl Checked {
         let mut answer = self.answer.clone();
         let proof = answer.as_object_mut().and_then(|fields| fields.remove("proof")).unwrap_or_default();
         let caveat = self.not_proven.map(|what| format!(" ({what})")).unwrap_or_default();
+        let finalized = self.finalized.map(|f| f.text()).unwrap_or_default();
         format!(
-            "{}\nverified: the protocol's query over {} state entries proven against state root {} of block {} ({}) gives this answer{caveat}",
+            "{}\nverified: the protocol's query over {} state entries proven against state root {} of block {} ({}) gives this answer{caveat}{finalized}",
             shown(&answer),
             proof["entries"].as_array().map_or(0, Vec::len),
             proof["state_root"].as_str().unwrap_or_default(),
@@ -267,18 +311,42 @@ impl Checked {
     }
 }
 
+/// Which quorum finalized the block an answer is read at.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub(crate) struct Finalized {
+    /// The epoch of the trusted validator set.
+    epoch: u64,
+    /// The consensus view that finalized the block.
+    view: u64,
+}
+
+impl Finalized {
+    fn text(self) -> String {
+        format!(
+            "\nfinal: a quorum of epoch {}'s validators (the set given) signed this block in view {}",
+            self.epoch, self.view
+        )
+    }
+}
+
 /// What `atelier query state` prints: the node's answer, and what was checked.
 #[derive(Debug, serde::Serialize)]
 pub(crate) struct Answer {
     /// Whether every value and absence was proven against the header's state root.
     verified: bool,
+    /// With a trusted validator set: the epoch and view in which a quorum of it finalized the block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finalized: Option<Finalized>,
     #[serde(flatten)]
     view: StateView,
 }
 
 impl Answer {
-    pub(crate) fn new(view: StateView, verified: bool) -> Answer {
-        Answer { verified, view }
+    /// `view` as answered: `verified` when its proofs held, with the quorum that finalized its
+    /// block when checked (`finalized`, the epoch and the view).
+    pub(crate) fn new(view: StateView, verified: bool, finalized: Option<(u64, u64)>) -> Answer {
+        let finalized = finalized.map(|(epoch, view)| Finalized { epoch, view });
+        Answer { verified, finalized, view }
     }
 
     pub(crate) fn text(&self) -> String {
@@ -294,6 +362,9 @@ impl Answer {
                 view.height, view.block_hash, view.state_root
             )
         };
+        if let Some(finalized) = self.finalized {
+            out.push_str(&finalized.text());
+        }
         for entry in &view.entries {
             match &entry.value {
                 Some(value) => out.push_str(&format!("\n  {} = {}", entry.key, value)),
@@ -339,6 +410,7 @@ mod tests {
             header: serde_json::to_value(&chain.head).unwrap(),
             state_root: chain.head.state_root.to_hex(),
             entries,
+            finalization: None,
         }
     }
 

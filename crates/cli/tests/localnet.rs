@@ -137,6 +137,46 @@ async fn transfers_sent_to_four_validator_processes_are_final_everywhere_with_th
         assert!(headers.windows(2).all(|w| w[0] == w[1]), "validators disagree at height {at}: {headers:?}");
         assert!(headers[0]["state_root"].is_string());
     }
+
+    // A proven answer from validator 0 carries its block's finalization certificate, which holds
+    // against the epoch's validator set as another validator tells it, and not against a set of
+    // other keys.
+    let api0 = format!("http://127.0.0.1:{api}");
+    let query = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_atelier"))
+            .args(["--output", "json", "--node", &api0, "query"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let key = atelier_primitives::hash::hex_encode(b"auth/height");
+    let proven = query(&["state", &key, "--prove"]);
+    let proven: serde_json::Value = serde_json::from_slice(&proven.stdout).unwrap();
+    let epoch =
+        proven["finalization"]["epoch"].as_u64().unwrap_or_else(|| panic!("no certificate: {proven}"));
+    let set = clients[1].read(&format!("/staking/validators/{epoch}")).await.unwrap();
+    let trusted = dir.path().join("validators.json");
+    std::fs::write(&trusted, set.to_string()).unwrap();
+    let trusted = trusted.to_str().unwrap();
+    for args in [
+        vec!["state", key.as_str(), "--prove", "--validator-set", trusted],
+        vec!["account", "dev1", "--prove", "--validator-set", trusted],
+    ] {
+        let out = query(&args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(answer["verified"], true, "{args:?}");
+        assert_eq!(answer["finalized"]["epoch"], epoch, "{args:?}: {answer}");
+    }
+    let mut strangers = set.clone();
+    for (validator, seed) in strangers["validators"].as_array_mut().unwrap().iter_mut().zip(100u32..) {
+        validator["consensus_key"] = serde_json::to_value(hd::dev_key(seed).public_key()).unwrap();
+    }
+    let untrusted = dir.path().join("strangers.json");
+    std::fs::write(&untrusted, strangers.to_string()).unwrap();
+    let refused = query(&["state", &key, "--prove", "--validator-set", untrusted.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("not proven final"), "{stderr}");
 }
 
 /// Runs `scripts/localnet.sh` with `args` on the localnet under `dir`, failing with its output.

@@ -302,6 +302,7 @@ where
             },
         )
         .await;
+    node.serve_certificates(Arc::new(crate::finality::MarshalCertificates(marshal_mailbox.clone())));
     let finalizer = Finalizer::start(runtime.child("finalizer"), node.clone());
     crate::relay::start(runtime.child("relay"), node.clone(), channels.txs);
     marshal_actor.start(finalizer, buffer, (resolver_receiver, resolver));

@@ -1,4 +1,5 @@
-//! Validators on Commonware simplex: the only crate that imports Commonware.
+//! Validators on Commonware simplex: the only crate of the chain that imports Commonware (the block
+//! benchmark measures QMDB beside the state trie as a dev-dependency; see ARCHITECTURE).
 //!
 //! A validator runs the node as always — admission, mempool, API, storage — but blocks are
 //! ordered by a BFT consensus engine instead of a solo sequencer. Simplex agrees on block digests;
@@ -12,7 +13,8 @@
 //! epoch, switching at the finalized boundary ([`engine`]).
 //!
 //! Nothing above this crate sees a Commonware type: callers hand in keys, a runtime context and
-//! p2p channels, and get a running validator.
+//! p2p channels, and get a running validator; the node serves final blocks' certificates through
+//! its own trait, and clients check them with [`finality::verify_certificate`].
 
 // Consensus code never touches floating point: results must be bit-identical everywhere.
 #![deny(clippy::float_arithmetic)]
@@ -22,6 +24,7 @@ pub mod block;
 pub mod engine;
 pub mod epochs;
 pub mod evidence;
+pub mod finality;
 pub mod finalizer;
 pub mod participation;
 pub mod relay;

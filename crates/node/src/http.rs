@@ -463,7 +463,8 @@ async fn account(
     let address: Address = address.parse().map_err(ApiError::bad_request)?;
     let Proven { value: (nonce, balances), proof } = proven(&node, query.prove, |state| {
         Ok((auth::query::nonce(state, &address)?, bank::query::balances(state, &address)?))
-    })?;
+    })
+    .await?;
     let balances = balances
         .into_iter()
         .map(|coin| CoinView { denom: coin.denom.to_string(), amount: coin.amount.to_string() });

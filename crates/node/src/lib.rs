@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod c2pa;
 mod dashboard;
 mod dev;
+pub mod finality;
 mod history;
 pub mod http;
 pub mod ledger;
@@ -191,6 +192,8 @@ pub struct Node {
     snapshots: Mutex<Snapshots>,
     /// The blob store, if the node keeps one.
     blobs: Option<Arc<blobs::BlobStore>>,
+    /// Under validators, where final blocks' certificates are found.
+    certificates: std::sync::OnceLock<Arc<dyn finality::Certificates>>,
 }
 
 /// A dev chain's state snapshots, by id.
@@ -241,7 +244,19 @@ impl Node {
             evidence_cursor: std::sync::Mutex::new((0, 0)),
             snapshots: Mutex::new(Snapshots { next_id: 1, images: std::collections::BTreeMap::new() }),
             blobs,
+            certificates: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Serves final blocks' certificates from `source` (the consensus engine's), beside proven
+    /// answers. The first source stays.
+    pub fn serve_certificates(&self, source: Arc<dyn finality::Certificates>) {
+        let _ = self.certificates.set(source);
+    }
+
+    /// Where final blocks' certificates are found, under validators.
+    pub(crate) fn certificates(&self) -> Option<&Arc<dyn finality::Certificates>> {
+        self.certificates.get()
     }
 
     /// The blob store, if this node keeps one.

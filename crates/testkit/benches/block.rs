@@ -1,13 +1,16 @@
 //! Block execution throughput: 10 000 signed transfers among 100 000 accounts, with and without
 //! signature verification, against the raw rate of batch-verifying the same signatures on every
 //! core (the machine's limit for signed transfers); and the parts of a block: its state root —
-//! the trie's against the LtHash it replaced, over the same changed keys — and the invariant
+//! the trie's against the LtHash it replaced and Commonware's QMDB, over the same changed keys —
+//! and the invariant
 //! checks it runs from its changes. Then a proof's size and verification at a million entries.
 //!
 //! Run: `cargo bench -p atelier-testkit --bench block`.
 
 #[path = "support/lthash.rs"]
 mod lthash;
+#[path = "support/qmdb.rs"]
+mod qmdb;
 
 use std::hint::black_box;
 
@@ -116,6 +119,7 @@ fn benches(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    qmdb::bench(&mut group, &fixture.chain.store.scan_prefix(&[]).expect("readable"), &changes);
     group.finish();
 
     // The invariant checks every block runs, from its changes alone (inside `apply` above).

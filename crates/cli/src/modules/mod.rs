@@ -22,7 +22,7 @@ pub(crate) mod treasury;
 
 use anyhow::{Result, anyhow};
 use atelier_primitives::Bps;
-use atelier_protocol::Msg;
+use atelier_protocol::{Msg, modules::staking::ValidatorSet};
 use clap::Subcommand;
 
 use crate::{Signing, keys::Keystore, proof::Rederive};
@@ -165,19 +165,21 @@ impl ModuleQuery {
 }
 
 impl ModuleQuery {
-    /// How the answer is checked against its proof, when the query asks for one (`--prove`).
-    pub(crate) fn rederive(&self, store: &Keystore) -> Result<Option<Rederive>> {
-        match self {
-            ModuleQuery::Provenance(query) => Ok(provenance::rederive(query)),
-            ModuleQuery::Revenue(query) => revenue::rederive(store, query),
-            ModuleQuery::Staking(query) => staking::rederive(store, query),
-            _ => Ok(None),
-        }
+    /// How the answer is checked against its proof, and the validator set trusted to have
+    /// finalized its block, when the query asks for a proof (`--prove`).
+    pub(crate) fn rederive(&self, store: &Keystore) -> Result<Option<(Rederive, Option<ValidatorSet>)>> {
+        let asked = match self {
+            ModuleQuery::Provenance(query) => provenance::rederive(query),
+            ModuleQuery::Revenue(query) => revenue::rederive(store, query)?,
+            ModuleQuery::Staking(query) => staking::rederive(store, query)?,
+            _ => None,
+        };
+        asked.map(|(rederive, prove)| Ok((rederive, prove.trusted_set()?))).transpose()
     }
 }
 
 /// `--prove`: ask for an answer's proof and check it.
-#[derive(Debug, Clone, Copy, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub(crate) struct Prove {
     /// Ask for the answer's proof and check it here: the header against its hash, every state
     /// entry the answer was computed from against the header's state root, and the answer against
@@ -185,11 +187,21 @@ pub(crate) struct Prove {
     /// check fails.
     #[arg(long)]
     pub(crate) prove: bool,
+    /// With --prove, against validators: a validator set you trust (JSON, as `atelier query
+    /// validators --epoch E` prints it, from genesis or a node you trust); the answer's block must
+    /// carry a finalization certificate signed by a quorum of it.
+    #[arg(long, requires = "prove")]
+    pub(crate) validator_set: Option<std::path::PathBuf>,
 }
 
 impl Prove {
+    /// The trusted validator set named by `--validator-set`, read.
+    pub(crate) fn trusted_set(&self) -> Result<Option<ValidatorSet>> {
+        self.validator_set.as_deref().map(crate::proof::read_validator_set).transpose()
+    }
+
     /// `query` (`a=1&b=2`, or empty) with `prove=true` when asked, as a path's query string.
-    pub(crate) fn query(self, query: &str) -> String {
+    pub(crate) fn query(&self, query: &str) -> String {
         match (self.prove, query.is_empty()) {
             (true, true) => "?prove=true".into(),
             (true, false) => format!("?{query}&prove=true"),

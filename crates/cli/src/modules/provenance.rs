@@ -128,9 +128,9 @@ pub(crate) enum Query {
 }
 
 /// How the answer is checked against its proof, when asked for one.
-pub(crate) fn rederive(query: &Query) -> Option<Rederive> {
+pub(crate) fn rederive(query: &Query) -> Option<(Rederive, &Prove)> {
     match query {
-        Query::Asset { id, prove } if prove.prove => Some(Rederive::Asset(AssetId(*id))),
+        Query::Asset { id, prove } if prove.prove => Some((Rederive::Asset(AssetId(*id)), prove)),
         _ => None,
     }
 }

@@ -73,11 +73,11 @@ pub(crate) enum Query {
 }
 
 /// How the answer is checked against its proof, when asked for one.
-pub(crate) fn rederive(store: &Keystore, query: &Query) -> Result<Option<Rederive>> {
+pub(crate) fn rederive<'a>(store: &Keystore, query: &'a Query) -> Result<Option<(Rederive, &'a Prove)>> {
     Ok(match query {
-        Query::Vault { vault, prove } if prove.prove => Some(Rederive::Vault(*vault)),
+        Query::Vault { vault, prove } if prove.prove => Some((Rederive::Vault(*vault), prove)),
         Query::Position { vault, holder, prove } if prove.prove => {
-            Some(Rederive::VaultPosition(*vault, crate::address(store, holder)?))
+            Some((Rederive::VaultPosition(*vault, crate::address(store, holder)?), prove))
         }
         _ => None,
     })

@@ -166,13 +166,13 @@ pub(crate) enum Query {
 }
 
 /// How the answer is checked against its proof, when asked for one.
-pub(crate) fn rederive(store: &Keystore, query: &Query) -> Result<Option<Rederive>> {
+pub(crate) fn rederive<'a>(store: &Keystore, query: &'a Query) -> Result<Option<(Rederive, &'a Prove)>> {
     Ok(match query {
         Query::Position { address: text, prove } if prove.prove => {
-            Some(Rederive::Stake(crate::address(store, text)?))
+            Some((Rederive::Stake(crate::address(store, text)?), prove))
         }
         Query::Reputation { address: text, prove, .. } if prove.prove => {
-            Some(Rederive::Reputation(crate::address(store, text)?))
+            Some((Rederive::Reputation(crate::address(store, text)?), prove))
         }
         _ => None,
     })

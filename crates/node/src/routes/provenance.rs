@@ -45,6 +45,7 @@ pub(crate) async fn asset(
     let Query(query) = query?;
     let id = AssetId(parse_id(&id)?);
     proven_found(&node, query.prove, |state| provenance::query::asset(state, id), || format!("no asset {id}"))
+        .await
 }
 
 /// Whose assets.

@@ -56,6 +56,7 @@ pub(crate) async fn vault(
     let Query(query) = query?;
     let id = parse_vault(&kind, &id)?;
     proven_found(&node, query.prove, |state| revenue::query::vault(state, &id), || format!("no vault {id}"))
+        .await
 }
 
 /// A holder's share units of a vault and the revenue it can claim now.
@@ -77,6 +78,7 @@ pub(crate) async fn position(
         |state| revenue::query::position(state, &id, &address),
         || format!("{address} holds no units of vault {id}"),
     )
+    .await
 }
 
 /// Most events of an account's history read to find its vaults.

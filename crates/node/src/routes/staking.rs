@@ -123,7 +123,7 @@ pub(crate) async fn staking_position(
 ) -> ApiResult<Proven<Position>> {
     let Query(query) = query?;
     let address = parse_address(&address)?;
-    Ok(Json(proven(&node, query.prove, |state| staking::query::position(state, &address))?))
+    Ok(Json(proven(&node, query.prove, |state| staking::query::position(state, &address)).await?))
 }
 
 /// A past height.
@@ -164,7 +164,8 @@ pub(crate) async fn reputation(
         }
         let reputation = staking::query::reputation_at(state, &account, height)?;
         Ok(Ok(ReputationView { account, height, reputation: reputation.to_string() }))
-    })?;
+    })
+    .await?;
     Ok(Json(Proven { value: answer.value?, proof: answer.proof }))
 }
 

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use atelier_api::{ErrorBody, Proven, StateEntryView, StateProofView, StateView, TrieLeafView};
+use atelier_api::{
+    ErrorBody, FinalizationView, Proven, StateEntryView, StateProofView, StateView, TrieLeafView,
+};
 use atelier_primitives::Height;
 use atelier_primitives::{
     Encode,
@@ -79,7 +81,11 @@ pub(crate) async fn state(
         },
         _ => At::Head(Box::new((snapshot, head))),
     };
-    Ok(Json(view(&state, keys, query.prove)?))
+    let mut view = view(&state, keys, query.prove)?;
+    if query.prove {
+        view.finalization = finalization(&node, view.height).await;
+    }
+    Ok(Json(view))
 }
 
 /// Whether to prove an answer.
@@ -92,8 +98,9 @@ pub(crate) struct ProveQuery {
     pub(crate) prove: bool,
 }
 
-/// `query`'s answer over the head's state and, when `prove`, the proof of every entry it read.
-pub(crate) fn proven<T>(
+/// `query`'s answer over the head's state and, when `prove`, the proof of every entry it read (and,
+/// under validators, the block's finalization certificate).
+pub(crate) async fn proven<T>(
     node: &Node,
     prove: bool,
     query: impl FnOnce(&Recorder<'_, Snapshot>) -> Result<T, StateError>,
@@ -106,18 +113,29 @@ pub(crate) fn proven<T>(
     }
     let keys = recorder.keys().map_err(ApiError::internal)?;
     let head = snapshot.head().cloned().ok_or_else(|| ApiError::internal("the node holds no chain"))?;
-    let proof = view(&At::Head(Box::new((snapshot, head))), keys, true)?;
+    let mut proof = view(&At::Head(Box::new((snapshot, head))), keys, true)?;
+    proof.finalization = finalization(node, proof.height).await;
     Ok(Proven { value, proof: Some(proof) })
 }
 
+/// The certificate that finalized the block at `height`, under validators.
+async fn finalization(node: &Node, height: u64) -> Option<FinalizationView> {
+    let certificate = node.certificates()?.certificate(Height(height)).await?;
+    Some(FinalizationView {
+        epoch: certificate.epoch,
+        view: certificate.view,
+        certificate_hex: hex_encode(&certificate.bytes),
+    })
+}
+
 /// Like [`proven`], for a query whose record may be missing: a 404 saying `what` is.
-pub(crate) fn proven_found<T>(
+pub(crate) async fn proven_found<T>(
     node: &Node,
     prove: bool,
     query: impl FnOnce(&Recorder<'_, Snapshot>) -> Result<Option<T>, StateError>,
     what: impl FnOnce() -> String,
 ) -> ApiResult<Proven<T>> {
-    let Proven { value, proof } = proven(node, prove, query)?;
+    let Proven { value, proof } = proven(node, prove, query).await?;
     match value {
         Some(value) => Ok(Json(Proven { value, proof })),
         None => Err(ApiError::not_found(what())),
@@ -151,6 +169,7 @@ fn view(state: &At, keys: impl IntoIterator<Item = Vec<u8>>, prove: bool) -> Res
         header: serde_json::to_value(head).map_err(ApiError::internal)?,
         state_root: head.state_root.to_hex(),
         entries,
+        finalization: None,
     })
 }
 

@@ -2464,6 +2464,21 @@ export interface components {
         };
         /** @description A schema field's name. */
         FieldName: string;
+        /** @description A block's finalization certificate: a quorum of an epoch's validators signed the block hash. */
+        FinalizationView: {
+            /** @description The certificate as the consensus engine encodes it (Commonware simplex, ed25519), hex. */
+            certificate_hex: string;
+            /**
+             * Format: int64
+             * @description The epoch whose validators signed it.
+             */
+            epoch: number;
+            /**
+             * Format: int64
+             * @description The consensus view that finalized the block.
+             */
+            view: number;
+        };
         /** @description Whether a model may earn now. */
         Gate: {
             /** @enum {string} */
@@ -3777,6 +3792,7 @@ export interface components {
             block_hash: string;
             /** @description The keys asked for, in the order asked. */
             entries: components["schemas"]["StateEntryView"][];
+            finalization?: null | components["schemas"]["FinalizationView"];
             /** @description The same header, readable. */
             header: Record<string, never>;
             /**
