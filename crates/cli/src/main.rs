@@ -973,9 +973,8 @@ async fn run_query(
             let address = address(store, &text)?;
             if prove.prove {
                 let answer = client.read(&format!("/accounts/{address}{}", prove.query(""))).await?;
-                let trusted = prove.trusted_set()?;
                 let checked =
-                    proof::Checked::new(answer, proof::Rederive::Account(address), trusted.as_ref())?;
+                    proof::Checked::new(answer, proof::Rederive::Account(address), &prove.trust()?)?;
                 return output.print(&checked, |checked| {
                     checked.text(|answer| match serde_json::from_value(answer.clone()) {
                         Ok(account) => output::account_text(&account),
@@ -1003,13 +1002,7 @@ async fn run_query(
         }
         QueryCommand::Fees => output.print(&client.fees().await?, output::readable),
         QueryCommand::State { keys, height, prove, expect_block, validator_set } => {
-            let expected = match expect_block {
-                Some(text) => Some(atelier_primitives::Hash(
-                    atelier_primitives::hash::hex_decode(&text)
-                        .ok_or_else(|| anyhow::anyhow!("--expect-block is not a block hash: {text:?}"))?,
-                )),
-                None => None,
-            };
+            let trust = proof::Trust::read(expect_block.as_deref(), validator_set.as_deref())?;
             let keys = keys
                 .iter()
                 .map(|key| {
@@ -1017,24 +1010,15 @@ async fn run_query(
                         .ok_or_else(|| anyhow::anyhow!("not a key in hex: {key:?}"))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let trusted = validator_set.as_deref().map(proof::read_validator_set).transpose()?;
             let view = client.state(&keys, height, prove).await?;
-            let fails = |error| anyhow::anyhow!("the node's answer does not hold: {error}");
-            let mut finalized = None;
-            if prove {
-                proof::verify_state(&view, expected.as_ref()).map_err(fails)?;
-                if let Some(set) = &trusted {
-                    finalized = Some((set.epoch, proof::verify_finality(&view, set).map_err(fails)?));
-                }
-            }
-            output.print(&proof::Answer::new(view, prove, finalized), proof::Answer::text)
+            output.print(&proof::Answer::new(view, prove, &trust)?, proof::Answer::text)
         }
         QueryCommand::Module(query) => {
             let rederive = query.rederive(store)?;
             let answer = client.read(&query.path(store)?).await?;
             match rederive {
-                Some((rederive, trusted)) => output
-                    .print(&proof::Checked::new(answer, rederive, trusted.as_ref())?, |checked| {
+                Some((rederive, trust)) => output
+                    .print(&proof::Checked::new(answer, rederive, &trust)?, |checked| {
                         checked.text(output::readable)
                     }),
                 None => output.print(&answer, output::readable),

@@ -167,9 +167,52 @@ fn json(value: &impl serde::Serialize) -> Result<Value, VerifyError> {
         .map_err(|error| malformed(format!("a derived answer does not serialize: {error}")))
 }
 
+/// What a proven answer is checked against beyond its own proofs, as the caller trusts it: the
+/// block it must be about (`--expect-block`), and the validator set that must have finalized that
+/// block (`--validator-set`).
+#[derive(Debug, Default)]
+pub(crate) struct Trust {
+    /// The block hash the answer must name.
+    block: Option<Hash>,
+    /// The validator set whose quorum must have signed the block.
+    set: Option<ValidatorSet>,
+}
+
+impl Trust {
+    /// The trust `--expect-block` and `--validator-set` name, read.
+    pub(crate) fn read(
+        expect_block: Option<&str>,
+        validator_set: Option<&std::path::Path>,
+    ) -> anyhow::Result<Trust> {
+        let block = match expect_block {
+            Some(text) => Some(Hash(
+                hex_decode(text)
+                    .ok_or_else(|| anyhow::anyhow!("--expect-block is not a block hash: {text:?}"))?,
+            )),
+            None => None,
+        };
+        Ok(Trust { block, set: validator_set.map(read_validator_set).transpose()? })
+    }
+
+    /// Which quorum of the trusted set finalized the block `view` is read at, if a set is trusted.
+    fn finality(&self, view: &StateView) -> anyhow::Result<Option<Finalized>> {
+        match &self.set {
+            Some(set) => {
+                Ok(Some(Finalized { epoch: set.epoch, view: verify_finality(view, set).map_err(fails)? }))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// A failed check, as the CLI reports it.
+fn fails(error: VerifyError) -> anyhow::Error {
+    anyhow::anyhow!("the node's answer does not hold: {error}")
+}
+
 /// The validator set in the JSON file at `path` (as `atelier query validators --epoch E` prints
 /// it).
-pub(crate) fn read_validator_set(path: &std::path::Path) -> anyhow::Result<ValidatorSet> {
+fn read_validator_set(path: &std::path::Path) -> anyhow::Result<ValidatorSet> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| anyhow::anyhow!("reading the validator set {}: {error}", path.display()))?;
     serde_json::from_str(&text).map_err(|error| {
@@ -278,19 +321,9 @@ pub(crate) struct Checked {
 impl Checked {
     /// `answer`, once [`verify_answer`] holds for it (and, given a trusted validator `set`,
     /// [`verify_finality`]).
-    pub(crate) fn new(
-        answer: Value,
-        rederive: Rederive,
-        set: Option<&ValidatorSet>,
-    ) -> anyhow::Result<Checked> {
-        let fails = |error: VerifyError| anyhow::anyhow!("the node's answer does not hold: {error}");
-        let proof = verify_answer(&answer, rederive, None).map_err(fails)?;
-        let finalized = match set {
-            Some(set) => {
-                Some(Finalized { epoch: set.epoch, view: verify_finality(&proof, set).map_err(fails)? })
-            }
-            None => None,
-        };
+    pub(crate) fn new(answer: Value, rederive: Rederive, trust: &Trust) -> anyhow::Result<Checked> {
+        let proof = verify_answer(&answer, rederive, trust.block.as_ref()).map_err(fails)?;
+        let finalized = trust.finality(&proof)?;
         Ok(Checked { verified: true, not_proven: rederive.not_proven(), finalized, answer })
     }
 
@@ -344,9 +377,14 @@ pub(crate) struct Answer {
 impl Answer {
     /// `view` as answered: `verified` when its proofs held, with the quorum that finalized its
     /// block when checked (`finalized`, the epoch and the view).
-    pub(crate) fn new(view: StateView, verified: bool, finalized: Option<(u64, u64)>) -> Answer {
-        let finalized = finalized.map(|(epoch, view)| Finalized { epoch, view });
-        Answer { verified, finalized, view }
+    /// `view`, checked against its proofs and `trust` when `prove` (it was asked with proofs).
+    pub(crate) fn new(view: StateView, prove: bool, trust: &Trust) -> anyhow::Result<Answer> {
+        let mut finalized = None;
+        if prove {
+            verify_state(&view, trust.block.as_ref()).map_err(fails)?;
+            finalized = trust.finality(&view)?;
+        }
+        Ok(Answer { verified: prove, finalized, view })
     }
 
     pub(crate) fn text(&self) -> String {

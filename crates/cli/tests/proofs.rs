@@ -111,6 +111,15 @@ fn every_proven_read_is_verified_by_re_running_its_query_and_says_what_it_checke
     }
     let position = atelier(&api, &["query", "staking", "position", "dev5", "--prove"]).unwrap();
     assert_eq!(position["unbonding"][0]["amount"], "1000000", "the unbonding entry is proven too");
+    // Pinned to the block it was read at, it holds; to another, it is refused.
+    let block = position["proof"]["block_hash"].as_str().unwrap();
+    let pinned = atelier(&api, &["query", "staking", "position", "dev5", "--prove", "--expect-block", block]);
+    assert_eq!(pinned.unwrap()["verified"], true);
+    let other = "00".repeat(32);
+    let refused =
+        atelier(&api, &["query", "staking", "position", "dev5", "--prove", "--expect-block", &other])
+            .unwrap_err();
+    assert!(refused.contains("not to the block"), "{refused}");
 
     // For people: the answer, then what was checked.
     let text = Command::new(env!("CARGO_BIN_EXE_atelier"))

@@ -22,10 +22,14 @@ pub(crate) mod treasury;
 
 use anyhow::{Result, anyhow};
 use atelier_primitives::Bps;
-use atelier_protocol::{Msg, modules::staking::ValidatorSet};
+use atelier_protocol::Msg;
 use clap::Subcommand;
 
-use crate::{Signing, keys::Keystore, proof::Rederive};
+use crate::{
+    Signing,
+    keys::Keystore,
+    proof::{Rederive, Trust},
+};
 
 /// A transaction of one module's message.
 #[derive(Debug, Subcommand)]
@@ -162,19 +166,17 @@ impl ModuleQuery {
             ModuleQuery::Compliance(query) => compliance::path(store, query),
         }
     }
-}
 
-impl ModuleQuery {
-    /// How the answer is checked against its proof, and the validator set trusted to have
-    /// finalized its block, when the query asks for a proof (`--prove`).
-    pub(crate) fn rederive(&self, store: &Keystore) -> Result<Option<(Rederive, Option<ValidatorSet>)>> {
+    /// How the answer is checked against its proof, and what else is trusted (its block, the
+    /// validators that finalized it), when the query asks for a proof (`--prove`).
+    pub(crate) fn rederive(&self, store: &Keystore) -> Result<Option<(Rederive, Trust)>> {
         let asked = match self {
             ModuleQuery::Provenance(query) => provenance::rederive(query),
             ModuleQuery::Revenue(query) => revenue::rederive(store, query)?,
             ModuleQuery::Staking(query) => staking::rederive(store, query)?,
             _ => None,
         };
-        asked.map(|(rederive, prove)| Ok((rederive, prove.trusted_set()?))).transpose()
+        asked.map(|(rederive, prove)| Ok((rederive, prove.trust()?))).transpose()
     }
 }
 
@@ -187,6 +189,10 @@ pub(crate) struct Prove {
     /// check fails.
     #[arg(long)]
     pub(crate) prove: bool,
+    /// With --prove: the hash of the block the answer must be about, as trusted from elsewhere
+    /// (another node, a finality certificate).
+    #[arg(long, requires = "prove")]
+    pub(crate) expect_block: Option<String>,
     /// With --prove, against validators: a validator set you trust (JSON, as `atelier query
     /// validators --epoch E` prints it, from genesis or a node you trust); the answer's block must
     /// carry a finalization certificate signed by a quorum of it.
@@ -195,9 +201,9 @@ pub(crate) struct Prove {
 }
 
 impl Prove {
-    /// The trusted validator set named by `--validator-set`, read.
-    pub(crate) fn trusted_set(&self) -> Result<Option<ValidatorSet>> {
-        self.validator_set.as_deref().map(crate::proof::read_validator_set).transpose()
+    /// What `--expect-block` and `--validator-set` say to trust, read.
+    pub(crate) fn trust(&self) -> Result<Trust> {
+        Trust::read(self.expect_block.as_deref(), self.validator_set.as_deref())
     }
 
     /// `query` (`a=1&b=2`, or empty) with `prove=true` when asked, as a path's query string.
