@@ -18,6 +18,7 @@ use std::{
 use atelier_node::Node;
 use atelier_protocol::{Block, modules::staking};
 use commonware_broadcast::buffered;
+use commonware_codec::Decode as _;
 use commonware_consensus::{
     Reporters,
     marshal::{
@@ -31,6 +32,7 @@ use commonware_consensus::{
         config::{ForwardPolicy, SkipPolicy},
         elector::RoundRobin,
         scheme::ed25519::Scheme,
+        types::Finalization,
     },
     types::{Epoch, Epocher, FixedEpocher, Height, ViewDelta},
 };
@@ -235,6 +237,22 @@ where
     let genesis =
         ChainBlock::new(Block { header: genesis_header, txs: Vec::new(), evidence: Default::default() });
     let genesis_digest = genesis.digest();
+    // A state synced from a peer starts marshal from its head's certificate, not from genesis.
+    let start = match node.storage().synced_certificate().map_err(storage_error)? {
+        None => marshal::Start::Genesis(Digested::precomputed(genesis, genesis_digest)),
+        Some(bytes) => {
+            let head_epoch = node.head().height.get() / epoch_blocks;
+            let set = provider.epoch(head_epoch).ok_or_else(|| {
+                StartError::Chain(format!("the synced state holds no set for epoch {head_epoch}"))
+            })?;
+            let finalization = Finalization::<Scheme, commonware_cryptography::sha256::Digest>::decode_cfg(
+                bytes::Bytes::from(bytes),
+                &set.scheme.certificate_codec_config(),
+            )
+            .map_err(|e| StartError::Chain(format!("the synced head's certificate does not decode: {e}")))?;
+            marshal::Start::Floor(finalization)
+        }
+    };
 
     let (resolver_receiver, resolver) = marshal_resolver::init(
         runtime.child("marshal_resolver"),
@@ -286,7 +304,7 @@ where
             marshal::Config {
                 provider: provider.clone(),
                 epocher: epocher.clone(),
-                start: marshal::Start::Genesis(Digested::precomputed(genesis, genesis_digest)),
+                start,
                 partition_prefix: format!("{partition}-marshal"),
                 mailbox_size: MAILBOX,
                 view_retention: ViewDelta::new(10),

@@ -138,6 +138,32 @@ fn join_and_leave(seed: u64) -> Vec<(Option<u64>, Option<atelier_primitives::Has
 }
 
 #[test]
+fn a_fifth_node_synced_from_a_peers_state_follows_and_agrees_on_every_later_block() {
+    simulate(21, |context| async move {
+        let mut net = Net::new(&context, 5, link(20)).await;
+        for i in GENESIS {
+            net.start(i).await;
+        }
+        // A candidate, so that the validators serve it blocks.
+        net.submit(0, vec![join(4)]);
+        reach(&net, &GENESIS, last_of(0) + 5, 120).await;
+        let synced_at = net.start_synced(4, 0).await;
+        assert!(synced_at > last_of(0), "synced past the first epoch, at {synced_at}");
+        reach(&net, &ALL, last_of(2) + 3, 300).await;
+        let node = net.node(4).unwrap();
+        assert!(node.storage().block(atelier_primitives::Height(1)).unwrap().is_none(), "nothing replayed");
+        for height in synced_at + 1..=last_of(2) + 3 {
+            let roots = net.roots_at(height);
+            assert!(
+                roots[4].is_some() && roots.iter().flatten().all(|root| Some(*root) == roots[4]),
+                "{height}: {roots:?}"
+            );
+        }
+        net.assert_agreement();
+    });
+}
+
+#[test]
 fn a_fifth_validator_follows_joins_at_the_boundary_and_signs_and_one_that_leaves_stops() {
     join_and_leave(12);
 }

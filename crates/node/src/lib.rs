@@ -255,7 +255,7 @@ impl Node {
     }
 
     /// Where final blocks' certificates are found, under validators.
-    pub(crate) fn certificates(&self) -> Option<&Arc<dyn finality::Certificates>> {
+    pub fn certificates(&self) -> Option<&Arc<dyn finality::Certificates>> {
         self.certificates.get()
     }
 

@@ -211,6 +211,12 @@ pub(crate) fn forget(txn: &WriteTransaction) -> Result<(), StorageError> {
     write_index_head(txn, Height(0))
 }
 
+/// Starts the index at `head`: a state synced there has no earlier blocks to index.
+pub(crate) fn start_at(txn: &WriteTransaction, head: Height) -> Result<(), StorageError> {
+    ensure_tables(txn)?;
+    write_index_head(txn, head)
+}
+
 pub(crate) fn ensure_tables(txn: &WriteTransaction) -> Result<(), StorageError> {
     txn.open_table(HISTORY).map_err(StorageError::db)?;
     txn.open_table(ACCOUNT_TALLIES).map_err(StorageError::db)?;

@@ -3,11 +3,12 @@
 //! chains that carry value.
 
 use atelier_primitives::{Decode, Encode};
-use atelier_protocol::Header;
+use atelier_protocol::{Block, Header};
 use redb::{ReadableTable, ReadableTableMetadata};
 
 use crate::{
-    BLOCKS, EVENTS, META, META_HEAD, RECEIPTS, STATE, Storage, StorageError, TRIE, TX_INDEX, write_trie,
+    BLOCKS, EVENTS, META, META_GENESIS, META_HEAD, RECEIPTS, STATE, Storage, StorageError, TRIE, TX_INDEX,
+    write_trie,
 };
 
 /// Every state entry at a head, with that head.
@@ -104,3 +105,78 @@ impl Storage {
         txn.commit().map_err(StorageError::db)
     }
 }
+
+impl Storage {
+    /// Starts an empty database from a state synced from a peer: `image` (the state at its head,
+    /// a block final on the chain whose genesis is `genesis`) becomes the state and the head, and
+    /// `blocks` (the head's block and the last block of the epoch before it, which consensus
+    /// starts from) are stored, no earlier block is, and so is `certificate`, the head's
+    /// finalization certificate, which consensus starts from (opaque here). The history index
+    /// starts at the head.
+    /// Refused, with nothing written, when the database holds a chain, the entries do not hash to
+    /// the head's state root, or a block is not of this chain at or below the head.
+    pub fn init_synced(
+        &self,
+        genesis: &Header,
+        image: &StateImage,
+        blocks: &[Block],
+        certificate: &[u8],
+    ) -> Result<(), StorageError> {
+        if let Some(head) = self.head()? {
+            return Err(StorageError::AlreadyInitialized { height: head.height });
+        }
+        if genesis.chain_id != image.head.chain_id {
+            return Err(StorageError::OtherChain {
+                image: image.head.chain_id.to_string(),
+                chain: genesis.chain_id.to_string(),
+            });
+        }
+        let trie = image.trie();
+        if trie.root() != image.head.state_root {
+            return Err(StorageError::RootMismatch {
+                height: image.head.height,
+                stored: trie.root(),
+                expected: image.head.state_root,
+            });
+        }
+        if let Some(block) = blocks.iter().find(|block| {
+            block.header.chain_id != genesis.chain_id || block.header.height > image.head.height
+        }) {
+            return Err(StorageError::OtherChain {
+                image: format!("block {} of {}", block.header.height, block.header.chain_id),
+                chain: format!("{} up to {}", genesis.chain_id, image.head.height),
+            });
+        }
+        let txn = self.begin_write()?;
+        {
+            let mut state = txn.open_table(STATE).map_err(StorageError::db)?;
+            for (key, value) in &image.entries {
+                state.insert(key.as_slice(), value.as_slice()).map_err(StorageError::db)?;
+            }
+            write_trie(&txn, &trie, None)?;
+            crate::past::start(&txn, image.head.height.get(), &trie.top())?;
+            let mut stored = txn.open_table(BLOCKS).map_err(StorageError::db)?;
+            for block in blocks {
+                stored
+                    .insert(block.header.height.get(), block.to_bytes().as_slice())
+                    .map_err(StorageError::db)?;
+            }
+            let mut meta = txn.open_table(META).map_err(StorageError::db)?;
+            meta.insert(META_HEAD, image.head.to_bytes().as_slice()).map_err(StorageError::db)?;
+            meta.insert(META_GENESIS, genesis.to_bytes().as_slice()).map_err(StorageError::db)?;
+            meta.insert(META_SYNCED_CERTIFICATE, certificate).map_err(StorageError::db)?;
+        }
+        crate::history::start_at(&txn, image.head.height)?;
+        txn.commit().map_err(StorageError::db)
+    }
+
+    /// The finalization certificate of the head a synced database started from, if it was synced.
+    pub fn synced_certificate(&self) -> Result<Option<Vec<u8>>, StorageError> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(META).map_err(StorageError::db)?;
+        Ok(meta.get(META_SYNCED_CERTIFICATE).map_err(StorageError::db)?.map(|bytes| bytes.value().to_vec()))
+    }
+}
+
+/// Where a synced database keeps the certificate of the head it started from.
+const META_SYNCED_CERTIFICATE: &str = "synced_certificate";

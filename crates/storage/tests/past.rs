@@ -127,3 +127,40 @@ fn a_window_shrunk_or_closed_keeps_what_it_still_covers_and_survives_a_reopen() 
     assert_eq!(storage.state_at(head).unwrap().root(), storage.snapshot().unwrap().root());
     storage.audit_state().unwrap();
 }
+
+#[test]
+fn a_synced_database_holds_the_peers_state_at_its_head_and_refuses_a_tampered_one_writing_nothing() {
+    let (peer_dir, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let peer = open(peer_dir.path());
+    for round in 0..3 {
+        produce(&peer, round);
+    }
+    let image = peer.image().unwrap();
+    let genesis = peer.genesis_header().unwrap().unwrap();
+    let head_block = peer.block(image.head.height).unwrap().unwrap();
+    let synced = Storage::open(&dir.path().join("chain.redb")).unwrap();
+
+    // A value changed on the way: the root does not hold, and nothing is written.
+    let mut tampered = image.clone();
+    tampered.entries[0].1.push(1);
+    let refused = synced.init_synced(&genesis, &tampered, std::slice::from_ref(&head_block), b"certificate");
+    assert!(matches!(refused, Err(atelier_storage::StorageError::RootMismatch { .. })), "{refused:?}");
+    assert_eq!(synced.head().unwrap(), None);
+
+    synced.init_synced(&genesis, &image, std::slice::from_ref(&head_block), b"certificate").unwrap();
+    assert_eq!(synced.head().unwrap(), Some(image.head.clone()));
+    assert_eq!(synced.image().unwrap(), image, "the same state at the same head");
+    assert_eq!(synced.block(image.head.height).unwrap(), Some(head_block.clone()));
+    assert_eq!(synced.block(Height(1)).unwrap(), None, "no earlier block");
+    assert_eq!(synced.synced_certificate().unwrap(), Some(b"certificate".to_vec()));
+    assert_eq!(synced.history_head().unwrap(), image.head.height, "the history index starts at the head");
+    // Its proofs are the peer's.
+    let key = [b"bank/balance/".as_slice(), dev_address(1).as_bytes(), b"ugdc"].concat();
+    assert_eq!(
+        synced.snapshot().unwrap().prove(&key).unwrap(),
+        peer.snapshot().unwrap().prove(&key).unwrap()
+    );
+
+    let again = synced.init_synced(&genesis, &image, &[], b"certificate");
+    assert!(matches!(again, Err(atelier_storage::StorageError::AlreadyInitialized { .. })));
+}

@@ -271,6 +271,39 @@ impl Net {
         self.running[index] = Some(Running { node: Some(node), handle });
     }
 
+    /// Starts validator `index` from validator `from`'s state instead of from genesis (a state
+    /// sync): `from`'s state at its head, checked against the head's state root as the new
+    /// database is written, with the genesis header, the head's block, the last block before the
+    /// epoch after the head (consensus starts that epoch from it) and the head's finalization
+    /// certificate (marshal starts from it). Returns the height synced at.
+    pub async fn start_synced(&mut self, index: usize, from: usize) -> u64 {
+        self.crash(index);
+        let source = self.node(from).expect("the source runs").clone();
+        let image = source.storage().image().unwrap();
+        let head = image.head.height.get();
+        let certificate = source
+            .certificates()
+            .expect("the source is a validator")
+            .certificate(Height(head))
+            .await
+            .expect("the source holds its head's certificate");
+        let boundary = (head + 1) / EPOCH_BLOCKS * EPOCH_BLOCKS;
+        let blocks: Vec<_> = [Some(head), boundary.checked_sub(1)]
+            .into_iter()
+            .flatten()
+            .filter(|height| *height > 0)
+            .map(|height| {
+                source.storage().block(Height(height)).unwrap().expect("the source holds the block")
+            })
+            .collect();
+        let genesis = source.storage().genesis_header().unwrap().unwrap();
+        let storage = Storage::open(&self.database(index)).unwrap();
+        storage.init_synced(&genesis, &image, &blocks, &certificate.bytes).unwrap();
+        drop(storage);
+        self.start(index).await;
+        head
+    }
+
     /// Starts validator `index` as a byzantine one: it signs conflicting votes for every proposal
     /// it sees (the library's `Conflicter`), and runs no chain.
     pub async fn start_byzantine(&mut self, index: usize) {
