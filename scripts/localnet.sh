@@ -7,7 +7,9 @@
 #   scripts/localnet.sh add         write one more validator home (a fresh key, the same genesis), have dev
 #                                   account $OPERATOR stake and register its key, start it and wait until
 #                                   it has caught up (it follows the chain); the chain chooses it once that
-#                                   stake has earned reputation, and it signs from that epoch's first block
+#                                   stake has earned reputation, and it signs from that epoch's first block;
+#                                   with SYNC=1 it starts from validator 0's state at its head (checked
+#                                   against the head's state root) instead of replaying the chain
 #   scripts/localnet.sh status      height and state root at each validator
 #   scripts/localnet.sh stop        stop them (their data stays)
 #   scripts/localnet.sh reset       stop them and delete their data
@@ -15,7 +17,7 @@
 # Environment: LOCALNET_DIR (default .localnet), ATELIER_BIN (default target/release/atelier,
 # built if missing), API_PORT (26657), P2P_PORT (26700), EPOCH_BLOCKS (blocks per epoch of a new
 # localnet; the dev chain's default), OPERATOR (dev9: the account `add` stakes and registers from),
-# STAKE (1000GDC).
+# STAKE (1000GDC), SYNC (1: `add` syncs the new validator's state from validator 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,7 +88,9 @@ add() {
   n=$(homes | wc -l)
   home="$DIR/validator-$n"
   p2p="127.0.0.1:$((P2P_PORT + n))"
-  "$BIN" init --join "$first" --home "$home" --api-port "$((API_PORT + n))" --p2p-port "$((P2P_PORT + n))" >/dev/null
+  local sync=()
+  [ "${SYNC:-}" = 1 ] && sync=(--sync-from "$(api_of "$first")")
+  "$BIN" init --join "$first" --home "$home" --api-port "$((API_PORT + n))" --p2p-port "$((P2P_PORT + n))" "${sync[@]}" >/dev/null
   echo "wrote $home"
   # Registered first: validators accept connections from the chain's candidates (from the next
   # epoch they enter).

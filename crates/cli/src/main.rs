@@ -295,6 +295,12 @@ struct InitArgs {
     /// signs once the chain chooses it (`atelier tx validator register`).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["validators", "proposer"])]
     join: Option<PathBuf>,
+    /// With --join: start from the state of the validator whose API is URL instead of replaying
+    /// the chain from genesis — its state at its head, checked against that head's state root,
+    /// the blocks consensus starts from and the head's finalization certificate. The state is as
+    /// trustworthy as the chain the certificate belongs to: sync from a validator you trust.
+    #[arg(long, value_name = "URL", requires = "join")]
+    sync_from: Option<String>,
     /// Write N validator homes DIR/validator-0 … DIR/validator-(N-1) of one new validator set,
     /// each with a fresh consensus key, instead of one node home.
     #[arg(long)]
@@ -646,10 +652,31 @@ fn signer(store: &keys::Keystore, from: &str) -> Result<atelier_primitives::Secr
 
 fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
     if let Some(existing) = &args.join {
+        // Fetched and checked before anything is written.
+        let snapshot = match &args.sync_from {
+            Some(url) => Some(validator::fetch_state(existing, url)?),
+            None => None,
+        };
         let written = validator::init_joining(&args.home, existing, args.host, args.p2p_port, args.api_port)?;
-        return output.print(&written, |w| {
+        let synced = match &snapshot {
+            Some(snapshot) => Some(validator::write_state(&args.home, snapshot)?),
+            None => None,
+        };
+        let written = validator::Joined { written, synced };
+        return output.print(&written, |joined| {
+            let w = &joined.written;
+            let synced = joined
+                .synced
+                .as_ref()
+                .map(|s| {
+                    format!(
+                        "synced the state at height {} ({} entries, state root {} checked)\n",
+                        s.height, s.entries, s.state_root
+                    )
+                })
+                .unwrap_or_default();
             format!(
-                "wrote {}  (p2p {}, api {}, key {})\nrun it with: atelier node --validator --home {}\n\
+                "{synced}wrote {}  (p2p {}, api {}, key {})\nrun it with: atelier node --validator --home {}\n\
                  it follows the chain; to be chosen, stake and register its key:\n  \
                  atelier tx validator register --from NAME --validator-home {} --p2p-addr {}",
                 w.homes[0],

@@ -191,6 +191,66 @@ pub(crate) fn init_joining(
     Ok(WrittenSet { homes: vec![home.display().to_string()], validators: set.validators })
 }
 
+/// A joining home, and the state it starts from when it was synced.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Joined {
+    #[serde(flatten)]
+    pub(crate) written: WrittenSet,
+    /// The state synced from a peer (`--sync-from`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) synced: Option<Synced>,
+}
+
+/// The state a joining home was synced to.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Synced {
+    /// The height of the peer's head it is at.
+    pub(crate) height: u64,
+    /// How many state entries it holds.
+    pub(crate) entries: usize,
+    /// Their root, which the head commits.
+    pub(crate) state_root: String,
+}
+
+/// The state of the validator whose API is `url`, checked: the chain is `existing`'s (the same
+/// genesis), and its entries hash to its head's state root.
+pub(crate) fn fetch_state(existing: &Path, url: &str) -> Result<atelier_storage::SyncSnapshot> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let bytes = runtime
+        .block_on(atelier_client::Client::new(url.to_owned()).sync_snapshot())
+        .with_context(|| format!("fetching the state to sync from {url}"))?;
+    let snapshot = atelier_storage::SyncSnapshot::from_bytes(&bytes)
+        .map_err(|error| anyhow::anyhow!("the state {url} sent does not decode: {error}"))?;
+    let genesis = config::load_genesis(existing)?;
+    let ours = atelier_protocol::init_chain(&atelier_state::MemoryStore::new(), genesis)
+        .context("the joined home's genesis.json is invalid")?
+        .header;
+    if ours != snapshot.genesis {
+        anyhow::bail!("{url} runs another chain than {}: its genesis differs", existing.display());
+    }
+    let root = snapshot.image.root();
+    if root != snapshot.image.head.state_root {
+        anyhow::bail!(
+            "the state {url} sent hashes to {root}, not to the state root {} of its head {}",
+            snapshot.image.head.state_root,
+            snapshot.image.head.height
+        );
+    }
+    Ok(snapshot)
+}
+
+/// Writes `snapshot` as the database of the new home `home`.
+pub(crate) fn write_state(home: &Path, snapshot: &atelier_storage::SyncSnapshot) -> Result<Synced> {
+    let storage = atelier_storage::Storage::open(&config::database_path(home))
+        .with_context(|| format!("creating the database in {}", home.display()))?;
+    storage.init_from_snapshot(snapshot).context("writing the synced state")?;
+    Ok(Synced {
+        height: snapshot.image.head.height.get(),
+        entries: snapshot.image.entries.len(),
+        state_root: snapshot.image.head.state_root.to_hex(),
+    })
+}
+
 /// The consensus public key of the validator whose home is `home`, from its key file.
 pub(crate) fn public_key_in(home: &Path) -> Result<atelier_primitives::PublicKey> {
     let path = home.join(KEY_FILE);

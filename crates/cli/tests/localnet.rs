@@ -181,10 +181,16 @@ async fn transfers_sent_to_four_validator_processes_are_final_everywhere_with_th
 
 /// Runs `scripts/localnet.sh` with `args` on the localnet under `dir`, failing with its output.
 fn localnet(dir: &Path, api: u16, p2p: u16, args: &[&str]) -> String {
+    localnet_with(dir, api, p2p, args, &[])
+}
+
+/// [`localnet`] with more environment.
+fn localnet_with(dir: &Path, api: u16, p2p: u16, args: &[&str], env: &[(&str, &str)]) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/localnet.sh");
     let output = Command::new("bash")
         .arg(script)
         .args(args)
+        .envs(env.iter().copied())
         .env("LOCALNET_DIR", dir)
         .env("ATELIER_BIN", env!("CARGO_BIN_EXE_atelier"))
         .env("API_PORT", api.to_string())
@@ -300,4 +306,40 @@ async fn a_fifth_validator_added_with_the_localnet_script_joins_at_an_epoch_boun
     }
     let included = clients[4].account(&sender.public_key().address().to_string()).await.unwrap();
     assert_eq!(included.nonce, nonce, "every transfer was included, as the fifth validator sees it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validator_synced_from_a_peers_state_follows_the_chain_without_replaying_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = free_ports();
+    let (api, p2p) = (base, base + 8);
+    let net = Localnet { dir: dir.path(), api, p2p };
+    localnet(net.dir, api, p2p, &["start", "4"]);
+    let clients: Vec<Client> = (0..5).map(|i| Client::new(format!("http://127.0.0.1:{}", api + i))).collect();
+    // Past the first epoch, so that the new validator starts its epoch from a block it synced.
+    eventually(Duration::from_secs(120), "the chain to pass its first epoch", || async {
+        height(&clients[0]).await > 22
+    })
+    .await;
+    let added = localnet_with(net.dir, api, p2p, &["add"], &[("SYNC", "1")]);
+    assert!(added.contains("follows the chain"), "{added}");
+
+    // It holds the blocks from the height it synced at (and the last block of the epoch before,
+    // which consensus starts the epoch from), none before, and each is validator 0's.
+    let top = height(&clients[0]).await + 3;
+    eventually(Duration::from_secs(60), "the synced validator to follow", || async {
+        height(&clients[4]).await >= top
+    })
+    .await;
+    let mut held = Vec::new();
+    for at in 1..=top {
+        if let Ok(block) = clients[4].block(at).await {
+            assert_eq!(block.header, clients[0].block(at).await.unwrap().header, "height {at}");
+            held.push(at);
+        }
+    }
+    let synced_at =
+        held.iter().rev().zip((0..=top).rev()).take_while(|(held, at)| *held == at).last().unwrap().1;
+    assert!(synced_at > 20, "synced past the first epoch, at {synced_at}: holds {held:?}");
+    assert!(held.len() as u64 <= top - synced_at + 2, "replayed blocks before {synced_at}: {held:?}");
 }

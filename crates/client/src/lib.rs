@@ -198,6 +198,17 @@ impl Client {
         let bytes = response.bytes().await.map_err(transport)?;
         Ok(Some((bytes.to_vec(), kind)))
     }
+
+    /// A validator's state at its head, encoded, for a new validator to sync from
+    /// (`GET /sync/snapshot`).
+    pub async fn sync_snapshot(&self) -> Result<Vec<u8>, ClientError> {
+        let response =
+            self.http.get(format!("{}/sync/snapshot", self.base)).send().await.map_err(transport)?;
+        if !response.status().is_success() {
+            return decode::<serde_json::Value>(response).await.map(|_| Vec::new());
+        }
+        Ok(response.bytes().await.map_err(transport)?.to_vec())
+    }
 }
 
 fn transport(error: reqwest::Error) -> ClientError {

@@ -194,6 +194,8 @@ pub struct Node {
     blobs: Option<Arc<blobs::BlobStore>>,
     /// Under validators, where final blocks' certificates are found.
     certificates: std::sync::OnceLock<Arc<dyn finality::Certificates>>,
+    /// Held while a sync snapshot is served: one at a time (each holds the whole state).
+    sync_served: tokio::sync::Mutex<()>,
 }
 
 /// A dev chain's state snapshots, by id.
@@ -245,6 +247,7 @@ impl Node {
             snapshots: Mutex::new(Snapshots { next_id: 1, images: std::collections::BTreeMap::new() }),
             blobs,
             certificates: std::sync::OnceLock::new(),
+            sync_served: tokio::sync::Mutex::new(()),
         }))
     }
 

@@ -15,6 +15,7 @@ mod past;
 mod receipts;
 mod series;
 mod snapshot;
+mod sync;
 
 use std::{
     path::Path,
@@ -35,6 +36,7 @@ pub use past::{PastStateError, StateAt};
 pub use receipts::{BlockReceipts, IndexedEvent};
 pub use series::{MAX_POINTS, Point, Sample, Series, TIERS, Tier};
 pub use snapshot::Snapshot;
+pub use sync::SyncSnapshot;
 
 const STATE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
 /// The state trie's branches, by encoded path.

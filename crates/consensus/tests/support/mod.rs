@@ -272,33 +272,27 @@ impl Net {
     }
 
     /// Starts validator `index` from validator `from`'s state instead of from genesis (a state
-    /// sync): `from`'s state at its head, checked against the head's state root as the new
-    /// database is written, with the genesis header, the head's block, the last block before the
-    /// epoch after the head (consensus starts that epoch from it) and the head's finalization
-    /// certificate (marshal starts from it). Returns the height synced at.
+    /// sync): `from`'s snapshot — its state at its head, with the genesis header, the blocks
+    /// consensus starts from and the head's finalization certificate — encoded and decoded as it
+    /// would travel, and checked against the head's state root as the new database is written.
+    /// Returns the height synced at.
     pub async fn start_synced(&mut self, index: usize, from: usize) -> u64 {
         self.crash(index);
         let source = self.node(from).expect("the source runs").clone();
-        let image = source.storage().image().unwrap();
-        let head = image.head.height.get();
-        let certificate = source
+        let mut snapshot = source.storage().sync_snapshot(EPOCH_BLOCKS, Vec::new()).unwrap();
+        let head = snapshot.image.head.height.get();
+        snapshot.certificate = source
             .certificates()
             .expect("the source is a validator")
             .certificate(Height(head))
             .await
-            .expect("the source holds its head's certificate");
-        let boundary = (head + 1) / EPOCH_BLOCKS * EPOCH_BLOCKS;
-        let blocks: Vec<_> = [Some(head), boundary.checked_sub(1)]
-            .into_iter()
-            .flatten()
-            .filter(|height| *height > 0)
-            .map(|height| {
-                source.storage().block(Height(height)).unwrap().expect("the source holds the block")
-            })
-            .collect();
-        let genesis = source.storage().genesis_header().unwrap().unwrap();
+            .expect("the source holds its head's certificate")
+            .bytes;
+        // As it travels: encoded, and decoded on the other side.
+        let received = atelier_storage::SyncSnapshot::from_bytes(&snapshot.to_bytes()).unwrap();
+        assert_eq!(received, snapshot);
         let storage = Storage::open(&self.database(index)).unwrap();
-        storage.init_synced(&genesis, &image, &blocks, &certificate.bytes).unwrap();
+        storage.init_from_snapshot(&received).unwrap();
         drop(storage);
         self.start(index).await;
         head

@@ -17,6 +17,7 @@ pub(crate) mod revenue;
 pub(crate) mod staking;
 pub(crate) mod state;
 pub(crate) mod stats;
+pub(crate) mod sync;
 pub(crate) mod treasury;
 
 use std::sync::Arc;
@@ -50,6 +51,7 @@ pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<Arc<Node>> {
         .merge(staking::routes())
         .merge(state::routes())
         .merge(stats::routes())
+        .merge(sync::routes())
         .merge(treasury::routes())
 }
 
