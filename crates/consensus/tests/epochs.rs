@@ -1,8 +1,9 @@
 //! Validators across epochs, in Commonware's deterministic runtime with the real node and
 //! protocol: the set each epoch is the one the chain chose, a validator outside it follows and
 //! starts signing in the epoch it is chosen for, one that leaves stops, an equivocator is left out,
-//! a validator that stops voting is jailed, one restarted across boundaries catches up, and one
-//! faulty validator in every epoch stops nothing. Honest validators never finalize
+//! a validator that stops voting is jailed, one restarted across boundaries catches up, one
+//! whose state was synced from a peer follows without replaying the chain, and one faulty
+//! validator in every epoch stops nothing. Honest validators never finalize
 //! different blocks at any height. `ATELIER_SEEDS=N` widens the seed sweep.
 
 mod support;
@@ -138,7 +139,7 @@ fn join_and_leave(seed: u64) -> Vec<(Option<u64>, Option<atelier_primitives::Has
 }
 
 #[test]
-fn a_fifth_node_synced_from_a_peers_state_follows_and_agrees_on_every_later_block() {
+fn a_fifth_node_synced_from_a_peers_state_follows_agrees_on_every_later_block_and_restarts() {
     simulate(21, |context| async move {
         let mut net = Net::new(&context, 5, link(20)).await;
         for i in GENESIS {
@@ -159,6 +160,9 @@ fn a_fifth_node_synced_from_a_peers_state_follows_and_agrees_on_every_later_bloc
                 "{height}: {roots:?}"
             );
         }
+        // Restarted, it goes on from its own storage.
+        net.start(4).await;
+        reach(&net, &ALL, last_of(3) + 3, 300).await;
         net.assert_agreement();
     });
 }
