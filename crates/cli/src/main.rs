@@ -301,6 +301,11 @@ struct InitArgs {
     /// trustworthy as the chain the certificate belongs to: sync from a validator you trust.
     #[arg(long, value_name = "URL", requires = "join")]
     sync_from: Option<String>,
+    /// With --sync-from: a validator set you trust (JSON, as `atelier query validators --epoch E`
+    /// prints it); the synced head's finalization certificate must be signed by a quorum of it, so
+    /// the state need not be taken on the peer's word.
+    #[arg(long, value_name = "FILE", requires = "sync_from")]
+    validator_set: Option<PathBuf>,
     /// Write N validator homes DIR/validator-0 … DIR/validator-(N-1) of one new validator set,
     /// each with a fresh consensus key, instead of one node home.
     #[arg(long)]
@@ -654,7 +659,7 @@ fn init(args: InitArgs, output: Output, store: &keys::Keystore) -> Result<()> {
     if let Some(existing) = &args.join {
         // Fetched and checked before anything is written.
         let snapshot = match &args.sync_from {
-            Some(url) => Some(validator::fetch_state(existing, url)?),
+            Some(url) => Some(validator::fetch_state(existing, url, args.validator_set.as_deref())?),
             None => None,
         };
         let written = validator::init_joining(&args.home, existing, args.host, args.p2p_port, args.api_port)?;

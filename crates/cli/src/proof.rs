@@ -212,7 +212,7 @@ fn fails(error: VerifyError) -> anyhow::Error {
 
 /// The validator set in the JSON file at `path` (as `atelier query validators --epoch E` prints
 /// it).
-fn read_validator_set(path: &std::path::Path) -> anyhow::Result<ValidatorSet> {
+pub(crate) fn read_validator_set(path: &std::path::Path) -> anyhow::Result<ValidatorSet> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| anyhow::anyhow!("reading the validator set {}: {error}", path.display()))?;
     serde_json::from_str(&text).map_err(|error| {

@@ -213,8 +213,13 @@ pub(crate) struct Synced {
 }
 
 /// The state of the validator whose API is `url`, checked: the chain is `existing`'s (the same
-/// genesis), and its entries hash to its head's state root.
-pub(crate) fn fetch_state(existing: &Path, url: &str) -> Result<atelier_storage::SyncSnapshot> {
+/// genesis), its entries hash to its head's state root, and, given a `trusted` validator set
+/// (a JSON file), a quorum of that set signed the head's finalization certificate.
+pub(crate) fn fetch_state(
+    existing: &Path,
+    url: &str,
+    trusted: Option<&Path>,
+) -> Result<atelier_storage::SyncSnapshot> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let bytes = runtime
         .block_on(atelier_client::Client::new(url.to_owned()).sync_snapshot())
@@ -235,6 +240,15 @@ pub(crate) fn fetch_state(existing: &Path, url: &str) -> Result<atelier_storage:
             snapshot.image.head.state_root,
             snapshot.image.head.height
         );
+    }
+    if let Some(path) = trusted {
+        let set = crate::proof::read_validator_set(path)?;
+        atelier_consensus::finality::verify_certificate(
+            &snapshot.certificate,
+            &set,
+            &snapshot.image.head.hash(),
+        )
+        .map_err(|error| anyhow::anyhow!("the head {url} sent is not proven final: {error}"))?;
     }
     Ok(snapshot)
 }

@@ -177,6 +177,27 @@ async fn transfers_sent_to_four_validator_processes_are_final_everywhere_with_th
     let refused = query(&["state", &key, "--prove", "--validator-set", untrusted.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && stderr.contains("not proven final"), "{stderr}");
+
+    // A home synced from validator 0 is written only if the trusted set finalized the head it sent.
+    let sync = |home: &str, set: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_atelier"))
+            .args(["--output", "json", "init", "--join"])
+            .arg(dir.path().join("validator-0"))
+            .arg("--home")
+            .arg(dir.path().join(home))
+            .args(["--api-port", "1", "--p2p-port", "2", "--sync-from", &api0, "--validator-set"])
+            .arg(set)
+            .output()
+            .unwrap()
+    };
+    let refused = sync("distrusting", &untrusted);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("not proven final"), "{stderr}");
+    assert!(!dir.path().join("distrusting").exists(), "nothing written");
+    let synced = sync("trusting", Path::new(trusted));
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    let synced: serde_json::Value = serde_json::from_slice(&synced.stdout).unwrap();
+    assert!(synced["synced"]["height"].as_u64().unwrap() >= top, "{synced}");
 }
 
 /// Runs `scripts/localnet.sh` with `args` on the localnet under `dir`, failing with its output.
