@@ -29,6 +29,26 @@ impl StateImage {
     fn trie(&self) -> atelier_state::TrieChanges {
         atelier_state::trie::build(self.entries.iter().map(|(key, value)| (&key[..], &value[..])))
     }
+
+    /// The entries' trie, if the image is of the chain `chain` names and its entries hash to its
+    /// head's state root.
+    fn checked_trie(&self, chain: &Header) -> Result<atelier_state::TrieChanges, StorageError> {
+        if self.head.chain_id != chain.chain_id {
+            return Err(StorageError::OtherChain {
+                image: self.head.chain_id.to_string(),
+                chain: chain.chain_id.to_string(),
+            });
+        }
+        let trie = self.trie();
+        if trie.root() != self.head.state_root {
+            return Err(StorageError::RootMismatch {
+                height: self.head.height,
+                stored: trie.root(),
+                expected: self.head.state_root,
+            });
+        }
+        Ok(trie)
+    }
 }
 
 impl Storage {
@@ -54,20 +74,7 @@ impl Storage {
     /// the head's state root or the image is of another chain.
     pub fn restore(&self, image: &StateImage) -> Result<(), StorageError> {
         let current = self.head()?.ok_or(StorageError::Uninitialized)?;
-        if image.head.chain_id != current.chain_id {
-            return Err(StorageError::OtherChain {
-                image: image.head.chain_id.to_string(),
-                chain: current.chain_id.to_string(),
-            });
-        }
-        let trie = image.trie();
-        if trie.root() != image.head.state_root {
-            return Err(StorageError::RootMismatch {
-                height: image.head.height,
-                stored: trie.root(),
-                expected: image.head.state_root,
-            });
-        }
+        let trie = image.checked_trie(&current)?;
         let ours = self.block(image.head.height)?.is_some_and(|block| block.header == image.head)
             || self.genesis_header()?.is_some_and(|genesis| genesis == image.head);
         let keep = if ours { image.head.height.get() } else { 0 };
@@ -125,20 +132,7 @@ impl Storage {
         if let Some(head) = self.head()? {
             return Err(StorageError::AlreadyInitialized { height: head.height });
         }
-        if genesis.chain_id != image.head.chain_id {
-            return Err(StorageError::OtherChain {
-                image: image.head.chain_id.to_string(),
-                chain: genesis.chain_id.to_string(),
-            });
-        }
-        let trie = image.trie();
-        if trie.root() != image.head.state_root {
-            return Err(StorageError::RootMismatch {
-                height: image.head.height,
-                stored: trie.root(),
-                expected: image.head.state_root,
-            });
-        }
+        let trie = image.checked_trie(genesis)?;
         if let Some(block) = blocks.iter().find(|block| {
             block.header.chain_id != genesis.chain_id || block.header.height > image.head.height
         }) {
