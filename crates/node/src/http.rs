@@ -76,7 +76,25 @@ fn routes() -> OpenApiRouter<Arc<Node>> {
 /// The OpenAPI document (`GET /openapi.json`), generated from the handlers.
 pub fn document() -> utoipa::openapi::OpenApi {
     static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(|| with_error_answers(routes().into_openapi())).clone()
+    DOCUMENT.get_or_init(|| with_error_answers(with_proofs_allowed(routes().into_openapi()))).clone()
+}
+
+/// `document` where a proven answer (`Proven<T>`: `T`'s fields and `proof` beside them) validates:
+/// a record that refuses unknown fields says so in its schema, which, merged with `proof`, would
+/// refuse the proof.
+fn with_proofs_allowed(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    let Some(components) = document.components.as_mut() else { return document };
+    for (name, schema) in components.schemas.iter_mut() {
+        if let (true, RefOr::T(Schema::AllOf(all_of))) = (name.starts_with("Proven_"), schema) {
+            for part in &mut all_of.items {
+                if let RefOr::T(Schema::Object(record)) = part {
+                    record.additional_properties = None;
+                }
+            }
+        }
+    }
+    document
 }
 
 /// `document` where every operation says that any status it does not list is an error in the
