@@ -232,6 +232,18 @@ struct Localnet<'a> {
     p2p: u16,
 }
 
+impl<'a> Localnet<'a> {
+    /// Four validators started with the script under `dir`, and a client for each of five (the
+    /// fifth for the one a test adds).
+    fn start(dir: &'a Path) -> (Localnet<'a>, Vec<Client>) {
+        let base = free_ports();
+        let net = Localnet { dir, api: base, p2p: base + 8 };
+        localnet(dir, net.api, net.p2p, &["start", "4"]);
+        let clients = (0..5).map(|i| Client::new(format!("http://127.0.0.1:{}", net.api + i))).collect();
+        (net, clients)
+    }
+}
+
 impl Drop for Localnet<'_> {
     fn drop(&mut self) {
         let _ = std::panic::catch_unwind(|| localnet(self.dir, self.api, self.p2p, &["stop"]));
@@ -241,11 +253,8 @@ impl Drop for Localnet<'_> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fifth_validator_added_with_the_localnet_script_joins_at_an_epoch_boundary_while_transfers_flow() {
     let dir = tempfile::tempdir().unwrap();
-    let base = free_ports();
-    let (api, p2p) = (base, base + 8);
-    let net = Localnet { dir: dir.path(), api, p2p };
-    localnet(net.dir, api, p2p, &["start", "4"]);
-    let clients: Vec<Client> = (0..5).map(|i| Client::new(format!("http://127.0.0.1:{}", api + i))).collect();
+    let (net, clients) = Localnet::start(dir.path());
+    let (api, p2p) = (net.api, net.p2p);
 
     // Transfers flow through validator 0 the whole time.
     let chain_id = clients[0].status().await.unwrap().chain_id;
@@ -332,11 +341,8 @@ async fn a_fifth_validator_added_with_the_localnet_script_joins_at_an_epoch_boun
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_validator_synced_from_a_peers_state_follows_the_chain_without_replaying_it() {
     let dir = tempfile::tempdir().unwrap();
-    let base = free_ports();
-    let (api, p2p) = (base, base + 8);
-    let net = Localnet { dir: dir.path(), api, p2p };
-    localnet(net.dir, api, p2p, &["start", "4"]);
-    let clients: Vec<Client> = (0..5).map(|i| Client::new(format!("http://127.0.0.1:{}", api + i))).collect();
+    let (net, clients) = Localnet::start(dir.path());
+    let (api, p2p) = (net.api, net.p2p);
     // Past the first epoch, so that the new validator starts its epoch from a block it synced.
     eventually(Duration::from_secs(120), "the chain to pass its first epoch", || async {
         height(&clients[0]).await > 22
